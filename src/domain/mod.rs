@@ -1,0 +1,9 @@
+//! Pure domain code: the case model, the questionnaire, grading and the
+//! timeline. No I/O here.
+
+pub mod calendar;
+pub mod grading;
+pub mod ids;
+pub mod model;
+pub mod questionnaire;
+pub mod timeline;

@@ -1,0 +1,520 @@
+//! The case model: clients, their networks (grading objects), overrides and
+//! milestones. Every type validates what enters it and names the field.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::questionnaire::Answers;
+use crate::id_enum;
+
+/// A protection level, 1 to 5.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "u64", into = "u8")]
+pub struct Level(u8);
+
+impl Level {
+    pub const L1: Level = Level(1);
+    pub const L2: Level = Level(2);
+    pub const L3: Level = Level(3);
+    pub const L4: Level = Level(4);
+    pub const L5: Level = Level(5);
+
+    /// A level from its number; `None` outside 1-5.
+    pub fn new(n: u8) -> Option<Level> {
+        (1..=5).contains(&n).then_some(Level(n))
+    }
+
+    pub fn get(self) -> u8 {
+        self.0
+    }
+
+    /// The level's name under MLPS 2.0, Chinese and English.
+    pub fn name(self) -> &'static str {
+        match self.0 {
+            1 => "自主保护级 autonomous",
+            2 => "指导保护级 guided",
+            3 => "监督保护级 supervised",
+            4 => "强制保护级 mandatory",
+            _ => "专控保护级 specially controlled",
+        }
+    }
+}
+
+impl TryFrom<u64> for Level {
+    type Error = String;
+    fn try_from(n: u64) -> Result<Self, String> {
+        u8::try_from(n)
+            .ok()
+            .and_then(Level::new)
+            .ok_or_else(|| format!("invalid level {n}: expected a level from 1 to 5"))
+    }
+}
+
+impl From<Level> for u8 {
+    fn from(l: Level) -> u8 {
+        l.0
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+id_enum!(
+    /// Whose interests damage to the network would harm.
+    HarmedObject {
+        Citizens => "citizens",
+        SocialOrder => "social_order",
+        NationalSecurity => "national_security",
+    }
+);
+
+id_enum!(
+    /// How badly.
+    Degree {
+        General => "general",
+        Serious => "serious",
+        ParticularlySerious => "particularly_serious",
+    }
+);
+
+impl Degree {
+    /// "particularly serious", for sentences.
+    pub fn words(self) -> &'static str {
+        match self {
+            Degree::General => "general",
+            Degree::Serious => "serious",
+            Degree::ParticularlySerious => "particularly serious",
+        }
+    }
+}
+
+id_enum!(
+    /// The two aspects a network is judged on.
+    Aspect {
+        /// S: harm if its data is leaked, tampered with or lost.
+        BusinessInformation => "business_information",
+        /// A: harm if its service is disrupted.
+        SystemService => "system_service",
+    }
+);
+
+/// A consultant's hand-set harm for one aspect. It replaces the heuristic
+/// for that aspect; floors still apply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HarmOverride {
+    pub object: HarmedObject,
+    pub degree: Degree,
+    pub justification: String,
+}
+
+/// Overrides of a network, at most one per aspect.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Overrides {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_information: Option<HarmOverride>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_service: Option<HarmOverride>,
+}
+
+impl Overrides {
+    pub fn get(&self, aspect: Aspect) -> Option<&HarmOverride> {
+        match aspect {
+            Aspect::BusinessInformation => self.business_information.as_ref(),
+            Aspect::SystemService => self.system_service.as_ref(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.business_information.is_none() && self.system_service.is_none()
+    }
+
+    /// Cleans the justifications and requires each to say something.
+    pub fn validate(&mut self) -> Result<(), FieldError> {
+        for (aspect, o) in [
+            (Aspect::BusinessInformation, &mut self.business_information),
+            (Aspect::SystemService, &mut self.system_service),
+        ] {
+            if let Some(o) = o {
+                o.justification = crate::text::clean_multiline(&o.justification);
+                if o.justification.trim().is_empty() {
+                    return Err(FieldError::new(
+                        format!("{aspect}.justification"),
+                        "an override needs a written justification",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+id_enum!(
+    /// Milestones of a filing case, in their usual order.
+    Stage {
+        QuestionnaireSent => "questionnaire_sent",
+        QuestionnaireReceived => "questionnaire_received",
+        InitialAssessment => "initial_assessment",
+        SelfAssessment => "self_assessment",
+        AuditFirmSelected => "audit_firm_selected",
+        ExpertReview => "expert_review",
+        FilingSubmitted => "filing_submitted",
+        GapAnalysis => "gap_analysis",
+        RectificationDone => "rectification_done",
+        EvaluationPassed => "evaluation_passed",
+        CertificateIssued => "certificate_issued",
+    }
+);
+
+impl Stage {
+    /// What the stage means, for tables and help.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Stage::QuestionnaireSent => "questionnaire sent to the client",
+            Stage::QuestionnaireReceived => "answers received: the case clock starts",
+            Stage::InitialAssessment => "likely level proposed",
+            Stage::SelfAssessment => "level 1 self-assessment completed",
+            Stage::AuditFirmSelected => "licensed evaluation body engaged",
+            Stage::ExpertReview => "grading confirmed by expert review",
+            Stage::FilingSubmitted => "filing submitted to the public security bureau",
+            Stage::GapAnalysis => "gap against the level's requirements reported",
+            Stage::RectificationDone => "required changes made",
+            Stage::EvaluationPassed => "evaluation (测评) passed",
+            Stage::CertificateIssued => "filing certificate (备案证明) received",
+        }
+    }
+}
+
+id_enum!(
+    /// Evaluation conclusion of the GB/T 28448 report template.
+    Conclusion {
+        Excellent => "excellent",
+        Good => "good",
+        Fair => "fair",
+        Poor => "poor",
+    }
+);
+
+impl Conclusion {
+    /// The conclusion a score and the risks found give (domain spec
+    /// section 8). Unknown risk counts are taken as none, so this is the
+    /// best conclusion the score allows.
+    pub fn from_score(score: f64, high_risks: u32, medium_risks: u32) -> Conclusion {
+        if high_risks > 0 || score < 70.0 {
+            Conclusion::Poor
+        } else if score >= 90.0 && medium_risks == 0 {
+            Conclusion::Excellent
+        } else if score >= 80.0 {
+            Conclusion::Good
+        } else {
+            Conclusion::Fair
+        }
+    }
+
+    /// Pass means fair or better.
+    pub fn passes(self) -> bool {
+        self != Conclusion::Poor
+    }
+
+    pub fn chinese(self) -> &'static str {
+        match self {
+            Conclusion::Excellent => "优",
+            Conclusion::Good => "良",
+            Conclusion::Fair => "中",
+            Conclusion::Poor => "差",
+        }
+    }
+}
+
+/// One recorded step of a case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Milestone {
+    pub stage: Stage,
+    #[serde(with = "crate::domain::calendar::date_serde")]
+    pub date: NaiveDate,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+    /// Evaluation score, 0-100 (`evaluation_passed` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    /// Evaluation conclusion (`evaluation_passed` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conclusion: Option<Conclusion>,
+    /// High risks left open by the evaluation (`evaluation_passed` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub high_risks: Option<u32>,
+    /// Medium risks left open by the evaluation (`evaluation_passed` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub medium_risks: Option<u32>,
+    /// Filing certificate number (`certificate_issued` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+}
+
+impl Milestone {
+    pub fn new(stage: Stage, date: NaiveDate) -> Milestone {
+        Milestone {
+            stage,
+            date,
+            note: String::new(),
+            score: None,
+            conclusion: None,
+            high_risks: None,
+            medium_risks: None,
+            number: None,
+        }
+    }
+
+    /// The conclusion recorded, else the one the score and risks give.
+    pub fn effective_conclusion(&self) -> Option<Conclusion> {
+        self.conclusion.or_else(|| {
+            self.score
+                .map(|s| Conclusion::from_score(s, self.high_risks.unwrap_or(0), self.medium_risks.unwrap_or(0)))
+        })
+    }
+
+    /// Cleans the text fields and checks that the evaluation and
+    /// certificate details sit on the right stage and agree with each other.
+    pub fn validate(&mut self) -> Result<(), FieldError> {
+        self.note = crate::text::clean_multiline(&self.note);
+        let is_eval = self.stage == Stage::EvaluationPassed;
+        for (field, present) in [
+            ("score", self.score.is_some()),
+            ("conclusion", self.conclusion.is_some()),
+            ("high_risks", self.high_risks.is_some()),
+            ("medium_risks", self.medium_risks.is_some()),
+        ] {
+            if present && !is_eval {
+                return Err(FieldError::new(
+                    field,
+                    format!("only an evaluation_passed milestone has a {field}, not {}", self.stage),
+                ));
+            }
+        }
+        if self.number.is_some() && self.stage != Stage::CertificateIssued {
+            return Err(FieldError::new(
+                "number",
+                format!("only a certificate_issued milestone has a certificate number, not {}", self.stage),
+            ));
+        }
+        if let Some(n) = &mut self.number {
+            *n = crate::text::clean_line(n);
+            if n.is_empty() || n.chars().count() > 64 {
+                return Err(FieldError::new("number", "a certificate number is 1 to 64 characters"));
+            }
+        }
+        if let Some(score) = self.score {
+            if !(0.0..=100.0).contains(&score) {
+                return Err(FieldError::new("score", format!("{score} is not a score from 0 to 100")));
+            }
+        }
+        if let Some(conclusion) = self.conclusion {
+            if !conclusion.passes() {
+                return Err(FieldError::new(
+                    "conclusion",
+                    "an evaluation_passed milestone can't conclude poor: pass means fair or better",
+                ));
+            }
+        }
+        if let Some(score) = self.score {
+            let best = Conclusion::from_score(score, self.high_risks.unwrap_or(0), self.medium_risks.unwrap_or(0));
+            if !best.passes() {
+                let why = if self.high_risks.unwrap_or(0) > 0 {
+                    "high risks remain".to_string()
+                } else {
+                    format!("a score of {score} is below 70")
+                };
+                return Err(FieldError::new("score", format!("{why}, so the evaluation did not pass")));
+            }
+            if let Some(stated) = self.conclusion {
+                // Conclusions order best first, so a smaller one is better.
+                if stated < best {
+                    return Err(FieldError::new(
+                        "conclusion",
+                        format!("{stated} does not follow from score {score} and the risks recorded, which give at best {best}"),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A person at the client.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub name: String,
+    #[serde(default)]
+    pub role: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub phone: String,
+}
+
+impl Contact {
+    /// Cleans the fields and checks the name, e-mail and phone.
+    pub fn validate(&mut self) -> Result<(), FieldError> {
+        self.name = crate::text::clean_line(&self.name);
+        self.role = crate::text::clean_line(&self.role);
+        self.email = crate::text::clean_line(&self.email);
+        self.phone = crate::text::clean_line(&self.phone);
+        if self.name.is_empty() {
+            return Err(FieldError::new("name", "a contact needs a name"));
+        }
+        if !self.email.is_empty() {
+            let ok = match self.email.split_once('@') {
+                Some((user, host)) => {
+                    !user.is_empty() && host.contains('.') && !host.starts_with('.') && !host.ends_with('.')
+                        && !self.email.contains(char::is_whitespace)
+                        && !host.contains('@')
+                }
+                None => false,
+            };
+            if !ok {
+                return Err(FieldError::new("email", format!("{:?} is not an e-mail address like li@example.com", self.email)));
+            }
+        }
+        if !self.phone.is_empty() {
+            let ok = self.phone.chars().all(|c| c.is_ascii_digit() || " +-()./ext".contains(c))
+                && self.phone.chars().filter(|c| c.is_ascii_digit()).count() >= 3;
+            if !ok {
+                return Err(FieldError::new(
+                    "phone",
+                    format!("{:?} is not a phone number: expected digits, spaces, + - ( ) like +86 21 5555 0100", self.phone),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Stable id of a client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ClientId(pub u64);
+
+/// Stable id of a network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct NetworkId(pub u64);
+
+/// A company the consultancy files cases for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Client {
+    pub id: ClientId,
+    /// Bumped by the store on every write.
+    pub revision: u64,
+    pub name: String,
+    pub name_zh: String,
+    pub region: String,
+    pub contacts: Vec<Contact>,
+    pub notes: String,
+}
+
+impl Client {
+    /// Cleans every text field and checks the required ones. The error
+    /// names the field, for example `contacts[1].email`.
+    pub fn validate(&mut self) -> Result<(), FieldError> {
+        self.name = crate::text::clean_line(&self.name);
+        self.name_zh = crate::text::clean_line(&self.name_zh);
+        self.region = crate::text::clean_line(&self.region);
+        self.notes = crate::text::clean_multiline(&self.notes);
+        if self.name.is_empty() && self.name_zh.is_empty() {
+            return Err(FieldError::new("name", "a client needs a name (English or Chinese)"));
+        }
+        for (i, c) in self.contacts.iter_mut().enumerate() {
+            c.validate().map_err(|e| e.within(&format!("contacts[{i}]")))?;
+        }
+        Ok(())
+    }
+
+    /// The name to show: English, else Chinese.
+    pub fn display_name(&self) -> &str {
+        if self.name.is_empty() { &self.name_zh } else { &self.name }
+    }
+}
+
+/// A grading object (定级对象): graded, filed and renewed on its own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Network {
+    pub id: NetworkId,
+    pub client: ClientId,
+    /// Bumped by the store on every write.
+    pub revision: u64,
+    pub name: String,
+    pub notes: String,
+    pub answers: Answers,
+    pub overrides: Overrides,
+    /// The level on the filing certificate, once filed.
+    pub filed_level: Option<Level>,
+    /// Kept in date order.
+    pub milestones: Vec<Milestone>,
+}
+
+impl Network {
+    /// Cleans every text field, checks each part and puts the milestones in
+    /// date order. The error names the field, for example
+    /// `milestones[2].score`.
+    pub fn validate(&mut self) -> Result<(), FieldError> {
+        self.name = crate::text::clean_line(&self.name);
+        self.notes = crate::text::clean_multiline(&self.notes);
+        if self.name.is_empty() {
+            return Err(FieldError::new("name", "a network needs a name"));
+        }
+        self.answers.clean_text();
+        self.answers.check_consistency().map_err(|m| FieldError::new("answers", m))?;
+        self.overrides.validate().map_err(|e| e.within("override"))?;
+        for (i, m) in self.milestones.iter_mut().enumerate() {
+            m.validate().map_err(|e| e.within(&format!("milestones[{i}]")))?;
+        }
+        // Stable, so same-day milestones keep the order they were given in.
+        self.milestones.sort_by_key(|m| m.date);
+        Ok(())
+    }
+
+    /// The latest date a stage was recorded.
+    pub fn last(&self, stage: Stage) -> Option<&Milestone> {
+        self.milestones.iter().filter(|m| m.stage == stage).max_by_key(|m| m.date)
+    }
+}
+
+/// A bad value, with the dotted path of the field it is in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> FieldError {
+        FieldError { field: field.into(), message: message.into() }
+    }
+
+    /// The same error seen from a containing value: `score` within
+    /// `milestones[2]` is `milestones[2].score`.
+    pub fn within(mut self, prefix: &str) -> FieldError {
+        self.field = if self.field.is_empty() {
+            prefix.to_string()
+        } else if self.field.starts_with('[') {
+            format!("{prefix}{}", self.field)
+        } else {
+            format!("{prefix}.{}", self.field)
+        };
+        self
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+impl std::error::Error for FieldError {}

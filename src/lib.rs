@@ -1,0 +1,7 @@
+//! `mlps`: a terminal case manager for China MLPS 2.0 (网络安全等级保护)
+//! filings. The binary is a thin shell over this library.
+
+pub mod domain;
+pub mod text;
+pub mod config;
+pub mod error;

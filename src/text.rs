@@ -1,0 +1,119 @@
+//! User text is data: it is stored NFC-normalised without control
+//! characters, and measured in display columns.
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_width::UnicodeWidthStr;
+
+fn is_unwanted(c: char, keep_newlines: bool) -> bool {
+    if keep_newlines && (c == '\n' || c == '\t') {
+        return false;
+    }
+    c.is_control()
+}
+
+/// One-line text (names, roles, e-mail): NFC, control characters and line
+/// breaks removed, surrounding white space trimmed.
+pub fn clean_line(s: &str) -> String {
+    let nfc: String = s.nfc().collect();
+    nfc.chars()
+        .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
+        .filter(|c| !is_unwanted(*c, false))
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+/// Multi-line text (notes): NFC, control characters other than line breaks
+/// and tabs removed, `\r\n` folded to `\n`, trailing white space trimmed.
+pub fn clean_multiline(s: &str) -> String {
+    let nfc: String = s.replace("\r\n", "\n").nfc().collect();
+    nfc.chars()
+        .filter(|c| !is_unwanted(*c, true))
+        .collect::<String>()
+        .trim_end()
+        .to_string()
+}
+
+/// Width in terminal columns (CJK characters take two).
+pub fn width(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
+}
+
+/// Cuts `s` to at most `max` columns, ending with `…` when cut, never in
+/// the middle of a character.
+pub fn truncate(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > max - 1 {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// Pads `s` with spaces to `cols` columns (cutting it first if longer).
+pub fn pad(s: &str, cols: usize) -> String {
+    let cut = truncate(s, cols);
+    let w = width(&cut);
+    format!("{cut}{}", " ".repeat(cols.saturating_sub(w)))
+}
+
+/// Makes any text safe to print on a terminal: control characters, and
+/// the bidi and zero-width format characters that reorder or hide text,
+/// are shown as `\u{..}` escapes instead of being interpreted.
+pub fn escape_for_terminal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let hidden = c.is_control()
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}');
+        if hidden {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_line_strips_escapes_and_normalises() {
+        // "e" + combining acute becomes the precomposed é.
+        assert_eq!(clean_line("Caf\u{65}\u{301}\x1b[31m red\x07 "), "Café[31m red");
+        assert_eq!(clean_line("a\nb"), "a b");
+        assert_eq!(clean_line("\u{9b}x"), "x");
+    }
+
+    #[test]
+    fn multiline_keeps_breaks() {
+        assert_eq!(clean_multiline("one\r\ntwo\x1b\n"), "one\ntwo");
+    }
+
+    #[test]
+    fn widths_and_truncation_count_columns() {
+        assert_eq!(width("上海中心"), 8);
+        assert_eq!(truncate("上海中心", 5), "上海…");
+        assert_eq!(truncate("上海中心", 8), "上海中心");
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(pad("上海", 6), "上海  ");
+    }
+
+    #[test]
+    fn escapes_hidden_characters() {
+        assert_eq!(escape_for_terminal("a\x1b[2Jb\u{202e}"), "a\\u{1b}[2Jb\\u{202e}");
+    }
+}
