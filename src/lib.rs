@@ -3,5 +3,9 @@
 
 pub mod domain;
 pub mod text;
+pub mod answers_file;
+pub mod cli;
 pub mod config;
 pub mod error;
+pub mod interchange;
+pub mod store;

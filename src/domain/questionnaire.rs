@@ -401,17 +401,16 @@ fn parse_level0(t: &str) -> Result<u8, String> {
 // `override` table beside the questions while unknown keys stay errors that
 // name the key (serde's `flatten` would lose both).
 
-/// Reads one answer for `key` from `map` into `answers`. Returns false when
-/// `key` is not a question id.
+/// Reads one answer for `key` from `map` into `answers`.
 pub(crate) fn read_answer<'de, A: MapAccess<'de>>(
     answers: &mut Answers,
     key: &str,
     map: &mut A,
-) -> Result<bool, A::Error> {
+) -> Result<(), A::Error> {
     use QuestionId as Q;
-    let Ok(q) = key.parse::<QuestionId>() else {
-        return Ok(false);
-    };
+    let q = key
+        .parse::<QuestionId>()
+        .map_err(|_| de::Error::unknown_field(key, QuestionId::IDS))?;
     if answers.is_answered(q) {
         return Err(de::Error::duplicate_field(q.as_str()));
     }
@@ -433,7 +432,24 @@ pub(crate) fn read_answer<'de, A: MapAccess<'de>>(
         Q::CrossBorderTransfer => answers.cross_border_transfer = Some(map.next_value()?),
         Q::ArchitectureNotes => answers.architecture_notes = Some(map.next_value()?),
     }
-    Ok(true)
+    Ok(())
+}
+
+/// Reads a map key and refuses any not in `allowed`, inside the key's own
+/// deserialisation so that formats which track positions (TOML) point at
+/// the key itself.
+pub(crate) struct KnownKey(pub &'static [&'static str]);
+
+impl<'de> de::DeserializeSeed<'de> for KnownKey {
+    type Value = String;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+        let key = String::deserialize(d)?;
+        if self.0.contains(&key.as_str()) {
+            Ok(key)
+        } else {
+            Err(de::Error::unknown_field(&key, self.0))
+        }
+    }
 }
 
 impl<'de> Deserialize<'de> for Answers {
@@ -446,10 +462,8 @@ impl<'de> Deserialize<'de> for Answers {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Answers, A::Error> {
                 let mut answers = Answers::default();
-                while let Some(key) = map.next_key::<String>()? {
-                    if !read_answer(&mut answers, &key, &mut map)? {
-                        return Err(de::Error::unknown_field(&key, QuestionId::IDS));
-                    }
+                while let Some(key) = map.next_key_seed(KnownKey(QuestionId::IDS))? {
+                    read_answer(&mut answers, &key, &mut map)?;
                 }
                 answers.check_consistency().map_err(de::Error::custom)?;
                 answers.clean_text();

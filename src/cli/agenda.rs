@@ -1,0 +1,104 @@
+//! The agenda of open obligations that `mlps renewals` and `mlps due`
+//! print: read from the due-date index, joined with client and network
+//! names, sorted by date, then client, then network.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::domain::model::{ClientId, NetworkId};
+use crate::domain::timeline::{DueKind, DueStatus, status_for};
+use crate::error::Result;
+use crate::store::CaseStore;
+use crate::text;
+
+/// One row, in the shape of interfaces.md.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AgendaRow {
+    pub client: String,
+    pub network: String,
+    pub level: u8,
+    pub kind: DueKind,
+    #[serde(with = "crate::domain::calendar::date_serde")]
+    pub due: NaiveDate,
+    pub days_left: i64,
+    pub status: DueStatus,
+    #[serde(skip)]
+    pub client_id: ClientId,
+    #[serde(skip)]
+    pub network_id: NetworkId,
+}
+
+/// Open obligations due within `within` days of `today`, overdue ones
+/// always included; only renewals when `renewals_only`.
+pub fn rows(
+    store: &dyn CaseStore,
+    today: NaiveDate,
+    within: u32,
+    renewals_only: bool,
+    due_soon_days: u32,
+) -> Result<Vec<AgendaRow>> {
+    let until = crate::domain::calendar::add_days(today, within);
+    let mut client_names: HashMap<ClientId, String> = HashMap::new();
+    let mut network_names: HashMap<NetworkId, String> = HashMap::new();
+    let mut out = Vec::new();
+    for item in store.due_until(until)? {
+        if renewals_only && !item.kind.is_renewal() {
+            continue;
+        }
+        if !client_names.contains_key(&item.client) {
+            let name = store.client(item.client)?.map(|c| c.display_name().to_string()).unwrap_or_default();
+            client_names.insert(item.client, name);
+        }
+        if !network_names.contains_key(&item.network) {
+            let name = store.network(item.network)?.map(|n| n.name).unwrap_or_default();
+            network_names.insert(item.network, name);
+        }
+        let days_left = (item.due - today).num_days();
+        out.push(AgendaRow {
+            client: client_names[&item.client].clone(),
+            network: network_names[&item.network].clone(),
+            level: item.level.get(),
+            kind: item.kind,
+            due: item.due,
+            days_left,
+            status: status_for(days_left, due_soon_days),
+            client_id: item.client,
+            network_id: item.network,
+        });
+    }
+    out.sort_by(|a, b| {
+        (a.due, &a.client, &a.network, a.kind).cmp(&(b.due, &b.client, &b.network, b.kind))
+    });
+    Ok(out)
+}
+
+/// The rows as an aligned table, widths in display columns.
+pub fn table(rows: &[AgendaRow]) -> String {
+    let client_w = rows.iter().map(|r| text::width(&r.client)).max().unwrap_or(0).clamp(6, 36);
+    let network_w = rows.iter().map(|r| text::width(&r.network)).max().unwrap_or(0).clamp(7, 30);
+    let mut out = format!(
+        "{:<8}  {:<10}  {:>5}  {:>3}  {:<20}  {}  {}\n",
+        "STATUS",
+        "DUE",
+        "DAYS",
+        "LVL",
+        "KIND",
+        text::pad("CLIENT", client_w),
+        "NETWORK"
+    );
+    for r in rows {
+        out.push_str(&format!(
+            "{:<8}  {}  {:>5}  {:>3}  {:<20}  {}  {}\n",
+            r.status.as_str(),
+            r.due.format("%Y-%m-%d"),
+            r.days_left,
+            r.level,
+            r.kind.label(),
+            text::pad(&text::escape_for_terminal(&r.client), client_w),
+            text::truncate(&text::escape_for_terminal(&r.network), network_w),
+        ));
+    }
+    out
+}

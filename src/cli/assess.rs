@@ -1,0 +1,72 @@
+//! `mlps assess`: grade one answers file, with no database.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::answers_file;
+use crate::domain::grading::{AspectGrade, Grade, RuleSet, grade};
+use crate::error::{Error, Result};
+use crate::text::escape_for_terminal;
+
+pub fn run(file: &Path, rules: RuleSet, json: bool) -> Result<()> {
+    let (name, text) = super::read_file(file)?;
+    let parsed = answers_file::parse(&name, &text)?;
+    let g = grade(&parsed.answers, &parsed.overrides, rules);
+    let out = if json {
+        let mut s = serde_json::to_string_pretty(&g).map_err(|e| Error::runtime(e.to_string()))?;
+        s.push('\n');
+        s
+    } else {
+        render(&g)
+    };
+    std::io::stdout().lock().write_all(out.as_bytes()).map_err(|e| Error::runtime(format!("writing output: {e}")))
+}
+
+/// The grading as text for a terminal.
+pub fn render(g: &Grade) -> String {
+    let mut s = format!("Level {} ({}) under the {} rules", g.level, g.level.name(), g.rules);
+    if g.other_rules_level != g.level {
+        s.push_str(&format!("; {} gives {}", g.rules.other().title(), g.other_rules_level));
+    } else {
+        s.push_str(&format!("; {} agrees", g.rules.other().title()));
+    }
+    s.push('\n');
+    let aspect = |label: &str, a: &AspectGrade| {
+        format!(
+            "  {label}: {} / {} -> level {}  [{}: {}]\n",
+            a.object,
+            a.degree.words(),
+            a.level,
+            a.rule,
+            escape_for_terminal(&a.reason)
+        )
+    };
+    s.push_str(&aspect("S business information", &g.business_information));
+    s.push_str(&aspect("A system service      ", &g.system_service));
+    for f in &g.floors {
+        s.push_str(&format!("  floor {} raises the level to {}: {}\n", f.rule, f.level, f.reason));
+    }
+    for w in &g.warnings {
+        let what = match w {
+            crate::domain::grading::WarningId::Cloud => {
+                "the cloud platform's MLPS level is below this network's level (or unknown)".to_string()
+            }
+            crate::domain::grading::WarningId::CrossBorder => {
+                "data leaves mainland China at export-review scale: a separate export-compliance route applies"
+                    .to_string()
+            }
+            crate::domain::grading::WarningId::Open => format!(
+                "open questions could raise the level: {}",
+                g.could_raise.iter().map(|q| q.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+        };
+        s.push_str(&format!("  warning {w}: {what}\n"));
+    }
+    if !g.open_questions.is_empty() {
+        s.push_str(&format!(
+            "  open questions (unknown, treated as the safe value): {}\n",
+            g.open_questions.iter().map(|q| q.as_str()).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    s
+}

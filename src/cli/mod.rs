@@ -1,0 +1,336 @@
+//! The command line: clap subcommands over the same domain and store code
+//! everything else uses.
+
+pub mod agenda;
+pub mod assess;
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::{self, Config};
+use crate::domain::grading::RuleSet;
+use crate::error::{Error, Result};
+use crate::interchange;
+use crate::store::{self, CaseStore};
+
+/// mlps: the MLPS 2.0 (网络安全等级保护) case manager.
+#[derive(Debug, Parser)]
+#[command(name = "mlps", version, about, long_about = None)]
+pub struct Cli {
+    /// Database directory (default: $MLPS_DB, else the platform's data
+    /// directory).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub db: Option<PathBuf>,
+
+    /// Work on a throwaway database filled with demo data.
+    #[arg(long)]
+    pub demo: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Grade one answers file (TOML, or JSON when named *.json), with no
+    /// database.
+    Assess {
+        file: PathBuf,
+        /// Rule set for the level matrix.
+        #[arg(long, value_enum, default_value_t = RulesArg::Conservative)]
+        rules: RulesArg,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import an interchange JSON document (a file, or - for stdin): all of
+    /// it, or nothing.
+    Import { file: String },
+    /// Write the whole database to stdout.
+    Export {
+        #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+        format: ExportFormat,
+    },
+    /// Renewals (self-assessments and evaluations) due soon; overdue ones
+    /// always included.
+    Renewals(AgendaArgs),
+    /// Every open derived date: filing deadlines, expected certificates,
+    /// case-done dates, renewals and certificate expiry.
+    Due(AgendaArgs),
+    /// Add deterministic, realistic demo data to the database.
+    Demo {
+        /// Number of clients.
+        #[arg(long, default_value_t = 30)]
+        clients: usize,
+        /// Seed: the same seed and date give the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct AgendaArgs {
+    /// Days ahead to include.
+    #[arg(long, default_value_t = 90, value_name = "DAYS")]
+    pub within: u32,
+    /// Date to count from (default: $MLPS_TODAY, else today), YYYY-MM-DD.
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
+    /// Print a JSON array.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RulesArg {
+    Conservative,
+    Gbt22240,
+}
+
+impl From<RulesArg> for RuleSet {
+    fn from(r: RulesArg) -> RuleSet {
+        match r {
+            RulesArg::Conservative => RuleSet::Conservative,
+            RulesArg::Gbt22240 => RuleSet::Gbt22240,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    Json,
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn main() -> i32 {
+    install_panic_hook();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => 0,
+                _ => 2,
+            };
+        }
+    };
+    match run(cli) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("mlps: {}", crate::text::escape_for_terminal(e.message()).replace("\\u{a}", "\n"));
+            e.exit_code()
+        }
+    }
+}
+
+/// No panic trace reaches a user: one sentence, and exit code 101.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let place = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        eprintln!("mlps: internal error{place}: {what}. Nothing more was written; please report this.");
+    }));
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Some(Command::Assess { file, rules, json }) => assess::run(&file, rules.into(), json),
+        Some(command) => {
+            if cli.demo {
+                return Err(Error::input("--demo opens the case manager; give it without a subcommand"));
+            }
+            let config = Config::load_default()?;
+            let dir = config::db_dir(cli.db.as_deref())?;
+            run_on_store(command, &dir, config)
+        }
+        None => {
+            let config = Config::load_default()?;
+            if cli.demo {
+                let dir = tempfile::Builder::new()
+                    .prefix("mlps-demo-")
+                    .tempdir()
+                    .map_err(|e| Error::runtime(format!("could not create a demo database: {e}")))?;
+                let store = store::open(dir.path(), config.clone())?;
+                let today = config::today(None)?;
+                let summary = store.import(interchange::to_records(
+                    "demo",
+                    &demo_generate(30, 1, today),
+                )?)?;
+                println!(
+                    "Demo database with {} clients and {} networks in {} (removed on exit).",
+                    summary.clients,
+                    summary.networks,
+                    dir.path().display()
+                );
+                overview(store.as_ref(), &config)
+            } else {
+                let dir = config::db_dir(cli.db.as_deref())?;
+                let store = store::open(&dir, config.clone())?;
+                overview(store.as_ref(), &config)
+            }
+        }
+    }
+}
+
+fn run_on_store(command: Command, dir: &Path, config: Config) -> Result<()> {
+    let due_soon = config.settings.due_soon_days;
+    // Input is read and checked in full before the database is touched, so
+    // bad input writes nothing at all.
+    let records = match &command {
+        Command::Import { file } => {
+            let (name, text) = read_input(file)?;
+            let doc = interchange::parse(&name, &text)?;
+            Some(interchange::to_records(&name, &doc)?)
+        }
+        Command::Demo { clients, seed } => {
+            let doc = demo_generate(*clients, *seed, config::today(None)?);
+            Some(interchange::to_records("demo", &doc)?)
+        }
+        _ => None,
+    };
+    let store = store::open(dir, config)?;
+    let mut out = std::io::stdout().lock();
+    match command {
+        Command::Assess { .. } => unreachable!("assess needs no database"),
+        Command::Import { .. } => {
+            let s = store.import(records.unwrap_or_default())?;
+            writeln!(
+                out,
+                "Imported {} clients and {} networks into {}; saved.",
+                s.clients,
+                s.networks,
+                dir.display()
+            )
+            .map_err(io_error)
+        }
+        Command::Export { format: ExportFormat::Json } => {
+            let doc = export_document(store.as_ref())?;
+            out.write_all(interchange::to_json(&doc).as_bytes()).map_err(io_error)
+        }
+        Command::Renewals(args) => print_agenda(store.as_ref(), &args, true, due_soon, &mut out),
+        Command::Due(args) => print_agenda(store.as_ref(), &args, false, due_soon, &mut out),
+        Command::Demo { .. } => {
+            let s = store.import(records.unwrap_or_default())?;
+            writeln!(
+                out,
+                "Added {} demo clients and {} networks to {}; saved.",
+                s.clients,
+                s.networks,
+                dir.display()
+            )
+            .map_err(io_error)
+        }
+    }
+}
+
+/// The whole database as an interchange document.
+pub fn export_document(store: &dyn CaseStore) -> Result<interchange::Document> {
+    let mut by_client: std::collections::BTreeMap<_, Vec<_>> = std::collections::BTreeMap::new();
+    for n in store.networks()? {
+        by_client.entry(n.client).or_default().push(n);
+    }
+    let clients = store
+        .clients()?
+        .into_iter()
+        .map(|c| {
+            let networks = by_client.remove(&c.id).unwrap_or_default();
+            (c, networks)
+        })
+        .collect();
+    Ok(interchange::from_records(clients))
+}
+
+fn print_agenda(
+    store: &dyn CaseStore,
+    args: &AgendaArgs,
+    renewals_only: bool,
+    due_soon: u32,
+    out: &mut impl Write,
+) -> Result<()> {
+    let today = config::today(args.today.as_deref())?;
+    let rows = agenda::rows(store, today, args.within, renewals_only, due_soon)?;
+    if args.json {
+        let mut s = serde_json::to_string_pretty(&rows).map_err(|e| Error::runtime(e.to_string()))?;
+        s.push('\n');
+        return out.write_all(s.as_bytes()).map_err(io_error);
+    }
+    let what = if renewals_only { "Renewals" } else { "Open deadlines" };
+    let until = crate::domain::calendar::add_days(today, args.within);
+    writeln!(out, "{what} due by {until} (today {today}; overdue ones always shown)").map_err(io_error)?;
+    if rows.is_empty() {
+        return writeln!(out, "Nothing is due.").map_err(io_error);
+    }
+    out.write_all(agenda::table(&rows).as_bytes()).map_err(io_error)?;
+    let count = |s| rows.iter().filter(|r| r.status == s).count();
+    use crate::domain::timeline::DueStatus;
+    writeln!(
+        out,
+        "{} overdue, {} due within {due_soon} days, {} later.",
+        count(DueStatus::Overdue),
+        count(DueStatus::Due),
+        count(DueStatus::Upcoming)
+    )
+    .map_err(io_error)
+}
+
+fn overview(store: &dyn CaseStore, config: &Config) -> Result<()> {
+    let clients = store.clients()?.len();
+    let networks = store.networks()?.len();
+    let today = config::today(None)?;
+    let rows = agenda::rows(store, today, 90, true, config.settings.due_soon_days)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{clients} clients, {networks} networks.").map_err(io_error)?;
+    out.write_all(b"\n").map_err(io_error)?;
+    if rows.is_empty() {
+        writeln!(out, "No renewals due in the next 90 days.").map_err(io_error)?;
+    } else {
+        writeln!(out, "Renewals due in the next 90 days (overdue first):").map_err(io_error)?;
+        out.write_all(agenda::table(&rows).as_bytes()).map_err(io_error)?;
+    }
+    writeln!(
+        out,
+        "\nThe interactive case manager is not available yet. Commands: mlps assess, import, export, renewals, due, demo (mlps --help)."
+    )
+    .map_err(io_error)
+}
+
+fn read_input(file: &str) -> Result<(String, String)> {
+    let (name, bytes) = if file == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin().read_to_end(&mut buf).map_err(|e| Error::runtime(format!("stdin: {e}")))?;
+        ("<stdin>".to_string(), buf)
+    } else {
+        let bytes = std::fs::read(file).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::input(format!("{file}: no such file")),
+            _ => Error::runtime(format!("{file}: {e}")),
+        })?;
+        (file.to_string(), bytes)
+    };
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Error::input(format!("{name}: not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
+    })?;
+    Ok((name, text))
+}
+
+pub(crate) fn read_file(path: &Path) -> Result<(String, String)> {
+    read_input(&path.display().to_string())
+}
+
+fn io_error(e: std::io::Error) -> Error {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        // The reader went away (e.g. `| head`): nothing to report.
+        std::process::exit(0);
+    }
+    Error::runtime(format!("writing output: {e}"))
+}
+
+fn demo_generate(_clients: usize, _seed: u64, _today: chrono::NaiveDate) -> interchange::Document {
+    interchange::Document { format: interchange::FORMAT.into(), version: interchange::VERSION, clients: Vec::new() }
+}

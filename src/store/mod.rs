@@ -1,0 +1,72 @@
+//! The case store: every read and write of the database goes through the
+//! [`CaseStore`] trait, so a daemon can stand in front of it without its
+//! callers changing.
+
+pub mod codec;
+pub mod sled_store;
+
+use chrono::NaiveDate;
+
+use crate::domain::model::{Client, ClientId, Level, Network, NetworkId};
+use crate::domain::timeline::DueKind;
+use crate::error::Result;
+use crate::interchange::NewClient;
+
+pub use sled_store::SledStore;
+
+/// One open obligation, as the due-date index holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueItem {
+    pub client: ClientId,
+    pub network: NetworkId,
+    pub kind: DueKind,
+    pub due: NaiveDate,
+    pub level: Level,
+}
+
+/// What an import created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ImportSummary {
+    pub clients: usize,
+    pub networks: usize,
+}
+
+/// The database, as every part of the product sees it. Every write returns
+/// only after the store has flushed it to disk.
+pub trait CaseStore {
+    /// Every client, in id order.
+    fn clients(&self) -> Result<Vec<Client>>;
+    fn client(&self, id: ClientId) -> Result<Option<Client>>;
+    /// The networks of one client, in id order.
+    fn networks_of(&self, client: ClientId) -> Result<Vec<Network>>;
+    /// Every network, in id order.
+    fn networks(&self) -> Result<Vec<Network>>;
+    fn network(&self, id: NetworkId) -> Result<Option<Network>>;
+
+    /// Creates a client; the store assigns the id and revision 1.
+    fn create_client(&self, client: Client) -> Result<Client>;
+    /// Replaces a client. `client.revision` is the revision the edit was
+    /// based on; a stale one is refused.
+    fn update_client(&self, client: Client) -> Result<Client>;
+    /// Deletes a client and all its networks.
+    fn delete_client(&self, id: ClientId) -> Result<()>;
+
+    /// Creates a network of an existing client.
+    fn create_network(&self, network: Network) -> Result<Network>;
+    /// Replaces a network, refusing a stale revision.
+    fn update_network(&self, network: Network) -> Result<Network>;
+    fn delete_network(&self, id: NetworkId) -> Result<()>;
+
+    /// Creates all the clients and networks, or nothing.
+    fn import(&self, clients: Vec<NewClient>) -> Result<ImportSummary>;
+
+    /// Open obligations due on or before `until` (overdue ones included),
+    /// by date.
+    fn due_until(&self, until: NaiveDate) -> Result<Vec<DueItem>>;
+}
+
+/// Opens the database in `dir` for this process. Callers hold it as a
+/// `dyn CaseStore`, so that a daemon connection can take its place.
+pub fn open(dir: &std::path::Path, config: crate::config::Config) -> Result<Box<dyn CaseStore>> {
+    Ok(Box::new(SledStore::open(dir, config)?))
+}

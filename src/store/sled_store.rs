@@ -1,0 +1,433 @@
+//! The case store on sled 0.34: one tree, keys by record kind (see
+//! [`codec::keys`]), every write one atomic batch followed by a flush.
+
+use std::os::unix::fs::DirBuilderExt;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use chrono::NaiveDate;
+
+use super::codec::{self, DueRecord, Record, keys};
+use super::{CaseStore, DueItem, ImportSummary};
+use crate::config::Config;
+use crate::domain::grading;
+use crate::domain::model::{Client, ClientId, Network, NetworkId};
+use crate::domain::timeline;
+use crate::error::{Error, Result};
+use crate::interchange::NewClient;
+
+/// The database format this build writes.
+const SCHEMA: u64 = 1;
+
+pub struct SledStore {
+    db: sled::Db,
+    tree: sled::Tree,
+    path: PathBuf,
+    config: Config,
+    /// Serialises read-modify-write sequences (id counter, revisions).
+    writer: Mutex<()>,
+}
+
+fn db_error(path: &Path, e: sled::Error) -> Error {
+    Error::runtime(format!("database {}: {e}", path.display()))
+}
+
+fn damaged(path: &Path, key: &[u8], e: codec::CodecError) -> Error {
+    Error::runtime(format!("database {}: record {key:02x?}: {e}", path.display()))
+}
+
+impl SledStore {
+    /// Opens (creating when absent) the database in directory `dir`. The
+    /// directory is created private to the user.
+    pub fn open(dir: &Path, config: Config) -> Result<SledStore> {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| Error::runtime(format!("database directory {}: {e}", dir.display())))?;
+        let data = dir.join("store");
+        let db = sled::Config::new().path(&data).open().map_err(|e| match e {
+            sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("lock") => {
+                Error::runtime(format!(
+                    "database {} is open in another mlps process; close it and try again",
+                    dir.display()
+                ))
+            }
+            e => db_error(dir, e),
+        })?;
+        let tree = db.open_tree("cases").map_err(|e| db_error(dir, e))?;
+        let store = SledStore { db, tree, path: dir.to_path_buf(), config, writer: Mutex::new(()) };
+        store.check_schema()?;
+        store.refresh_due_index_if_config_changed()?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    fn check_schema(&self) -> Result<()> {
+        let key = keys::meta("schema");
+        match self.get(&key)? {
+            None => {
+                self.tree.insert(key, &codec::encode_u64(SCHEMA)).map_err(|e| db_error(&self.path, e))?;
+                self.flush()
+            }
+            Some(v) => {
+                let found = codec::decode_u64(&v).map_err(|e| damaged(&self.path, b"schema", e))?;
+                if found > SCHEMA {
+                    Err(Error::runtime(format!(
+                        "database {} has format {found}, written by a newer mlps (this one reads up to {SCHEMA})",
+                        self.path.display()
+                    )))
+                } else {
+                    Ok(())
+                }
+            }
+        }
+    }
+
+    /// The due-date index holds dates derived with the settings and
+    /// holidays in force when it was written; when they change, rebuild it.
+    fn refresh_due_index_if_config_changed(&self) -> Result<()> {
+        let key = keys::meta("due_config");
+        let fingerprint = self.config_fingerprint();
+        if self.get(&key)?.as_deref() == Some(fingerprint.as_slice()) {
+            return Ok(());
+        }
+        self.rebuild_due_index()
+    }
+
+    fn config_fingerprint(&self) -> Vec<u8> {
+        let c = &self.config;
+        let text = serde_json::json!({
+            "settings": c.settings,
+            "holidays": c.calendar.holidays.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+            "workdays": c.calendar.workdays.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+        });
+        text.to_string().into_bytes()
+    }
+
+    /// Rewrites the whole due-date index from the networks.
+    pub fn rebuild_due_index(&self) -> Result<()> {
+        let _guard = self.lock();
+        let mut batch = sled::Batch::default();
+        for prefix in [keys::DUE, keys::DUE_OF_NETWORK] {
+            for kv in self.tree.scan_prefix([prefix]) {
+                let (k, _) = kv.map_err(|e| db_error(&self.path, e))?;
+                batch.remove(k);
+            }
+        }
+        for n in self.networks()? {
+            self.stage_due(&mut batch, &n, &[]);
+        }
+        batch.insert(keys::meta("due_config"), self.config_fingerprint());
+        self.commit(batch)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, ()> {
+        // A panic while holding the lock leaves no half-written state (each
+        // write is one batch), so a poisoned lock is safe to take.
+        self.writer.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn get(&self, key: &[u8]) -> Result<Option<sled::IVec>> {
+        self.tree.get(key).map_err(|e| db_error(&self.path, e))
+    }
+
+    fn read<R: Record>(&self, key: &[u8]) -> Result<Option<R>> {
+        match self.get(key)? {
+            Some(v) => codec::decode(&v).map(Some).map_err(|e| damaged(&self.path, key, e)),
+            None => Ok(None),
+        }
+    }
+
+    fn scan<R: Record>(&self, prefix: u8) -> Result<Vec<R>> {
+        let mut out = Vec::new();
+        for kv in self.tree.scan_prefix([prefix]) {
+            let (k, v) = kv.map_err(|e| db_error(&self.path, e))?;
+            out.push(codec::decode(&v).map_err(|e| damaged(&self.path, &k, e))?);
+        }
+        Ok(out)
+    }
+
+    fn flush(&self) -> Result<()> {
+        self.db.flush().map(|_| ()).map_err(|e| db_error(&self.path, e))
+    }
+
+    /// Applies the batch atomically and returns once it is on disk.
+    fn commit(&self, batch: sled::Batch) -> Result<()> {
+        self.tree.apply_batch(batch).map_err(|e| db_error(&self.path, e))?;
+        self.flush()
+    }
+
+    fn next_ids(&self, batch: &mut sled::Batch, count: u64, at_least: u64) -> Result<u64> {
+        let key = keys::meta("next_id");
+        let next = match self.get(&key)? {
+            Some(v) => codec::decode_u64(&v).map_err(|e| damaged(&self.path, &key, e))?,
+            None => 1,
+        }
+        .max(at_least);
+        batch.insert(key, &codec::encode_u64(next + count));
+        Ok(next)
+    }
+
+    /// The open obligations of a network, as the index stores them.
+    fn due_records(&self, n: &Network) -> Vec<DueRecord> {
+        let s = &self.config.settings;
+        let computed = grading::level(&n.answers, &n.overrides, s.rules);
+        let t = timeline::timeline(n, computed, &s.intervals, &self.config.calendar);
+        t.open()
+            .map(|d| DueRecord { network: n.id, client: n.client, kind: d.kind, due: d.due, level: t.level })
+            .collect()
+    }
+
+    /// Replaces the due entries of `n`; `old_keys` are the ones to remove.
+    fn stage_due(&self, batch: &mut sled::Batch, n: &Network, old_keys: &[Vec<u8>]) {
+        for k in old_keys {
+            batch.remove(k.as_slice());
+        }
+        let mut written = Vec::new();
+        for r in self.due_records(n) {
+            let k = keys::due(r.due, r.network, r.kind).to_vec();
+            batch.insert(k.as_slice(), codec::encode(&r));
+            written.push(k);
+        }
+        batch.insert(&keys::id(keys::DUE_OF_NETWORK, n.id.0), codec::encode_key_list(&written));
+    }
+
+    fn due_keys_of(&self, id: NetworkId) -> Result<Vec<Vec<u8>>> {
+        let key = keys::id(keys::DUE_OF_NETWORK, id.0);
+        match self.get(&key)? {
+            Some(v) => codec::decode_key_list(&v).map_err(|e| damaged(&self.path, &key, e)),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    fn stage_network(&self, batch: &mut sled::Batch, n: &Network) -> Result<()> {
+        let old_keys = self.due_keys_of(n.id)?;
+        batch.insert(&keys::id(keys::NETWORK, n.id.0), codec::encode(n));
+        batch.insert(&keys::client_network(n.client, n.id), &[]);
+        self.stage_due(batch, n, &old_keys);
+        Ok(())
+    }
+
+    fn stage_network_removal(&self, batch: &mut sled::Batch, n: &Network) -> Result<()> {
+        for k in self.due_keys_of(n.id)? {
+            batch.remove(k);
+        }
+        batch.remove(&keys::id(keys::DUE_OF_NETWORK, n.id.0));
+        batch.remove(&keys::id(keys::NETWORK, n.id.0));
+        batch.remove(&keys::client_network(n.client, n.id));
+        Ok(())
+    }
+
+    fn network_ids_of(&self, client: ClientId) -> Result<Vec<NetworkId>> {
+        let mut prefix = vec![keys::CLIENT_NETWORK];
+        prefix.extend_from_slice(&client.0.to_be_bytes());
+        let mut out = Vec::new();
+        for kv in self.tree.scan_prefix(prefix) {
+            let (k, _) = kv.map_err(|e| db_error(&self.path, e))?;
+            out.extend(keys::tail_id(&k).map(NetworkId));
+        }
+        Ok(out)
+    }
+
+    fn validated_client(mut c: Client) -> Result<Client> {
+        c.validate().map_err(|e| Error::input(format!("client {}", e)))?;
+        Ok(c)
+    }
+
+    fn validated_network(mut n: Network) -> Result<Network> {
+        n.validate().map_err(|e| Error::input(format!("network {}", e)))?;
+        Ok(n)
+    }
+
+    fn stale(kind: &str, name: &str, based_on: u64, now: u64) -> Error {
+        Error::runtime(format!(
+            "{kind} {name:?} was changed by someone else since it was read (revision {based_on}, now {now}): \
+             reload it and make the edit again"
+        ))
+    }
+}
+
+impl CaseStore for SledStore {
+    fn clients(&self) -> Result<Vec<Client>> {
+        self.scan(keys::CLIENT)
+    }
+
+    fn client(&self, id: ClientId) -> Result<Option<Client>> {
+        self.read(&keys::id(keys::CLIENT, id.0))
+    }
+
+    fn networks_of(&self, client: ClientId) -> Result<Vec<Network>> {
+        let mut out = Vec::new();
+        for id in self.network_ids_of(client)? {
+            out.extend(self.network(id)?);
+        }
+        Ok(out)
+    }
+
+    fn networks(&self) -> Result<Vec<Network>> {
+        self.scan(keys::NETWORK)
+    }
+
+    fn network(&self, id: NetworkId) -> Result<Option<Network>> {
+        self.read(&keys::id(keys::NETWORK, id.0))
+    }
+
+    fn create_client(&self, client: Client) -> Result<Client> {
+        let mut c = Self::validated_client(client)?;
+        let _guard = self.lock();
+        let mut batch = sled::Batch::default();
+        c.id = ClientId(self.next_ids(&mut batch, 1, 1)?);
+        c.revision = 1;
+        batch.insert(&keys::id(keys::CLIENT, c.id.0), codec::encode(&c));
+        self.commit(batch)?;
+        Ok(c)
+    }
+
+    fn update_client(&self, client: Client) -> Result<Client> {
+        let mut c = Self::validated_client(client)?;
+        let _guard = self.lock();
+        let stored = self
+            .client(c.id)?
+            .ok_or_else(|| Error::runtime(format!("client {:?} no longer exists", c.display_name())))?;
+        if stored.revision != c.revision {
+            return Err(Self::stale("client", c.display_name(), c.revision, stored.revision));
+        }
+        c.revision += 1;
+        let mut batch = sled::Batch::default();
+        batch.insert(&keys::id(keys::CLIENT, c.id.0), codec::encode(&c));
+        self.commit(batch)?;
+        Ok(c)
+    }
+
+    fn delete_client(&self, id: ClientId) -> Result<()> {
+        let _guard = self.lock();
+        let mut batch = sled::Batch::default();
+        for n in self.networks_of(id)? {
+            self.stage_network_removal(&mut batch, &n)?;
+        }
+        batch.remove(&keys::id(keys::CLIENT, id.0));
+        self.commit(batch)
+    }
+
+    fn create_network(&self, network: Network) -> Result<Network> {
+        let mut n = Self::validated_network(network)?;
+        let _guard = self.lock();
+        if self.client(n.client)?.is_none() {
+            return Err(Error::input(format!("network {:?}: client {} does not exist", n.name, n.client.0)));
+        }
+        let mut batch = sled::Batch::default();
+        n.id = NetworkId(self.next_ids(&mut batch, 1, 1)?);
+        n.revision = 1;
+        self.stage_network(&mut batch, &n)?;
+        self.commit(batch)?;
+        Ok(n)
+    }
+
+    fn update_network(&self, network: Network) -> Result<Network> {
+        let mut n = Self::validated_network(network)?;
+        let _guard = self.lock();
+        let stored = self
+            .network(n.id)?
+            .ok_or_else(|| Error::runtime(format!("network {:?} no longer exists", n.name)))?;
+        if stored.revision != n.revision {
+            return Err(Self::stale("network", &n.name, n.revision, stored.revision));
+        }
+        // A network stays with its client.
+        n.client = stored.client;
+        n.revision += 1;
+        let mut batch = sled::Batch::default();
+        self.stage_network(&mut batch, &n)?;
+        self.commit(batch)?;
+        Ok(n)
+    }
+
+    fn delete_network(&self, id: NetworkId) -> Result<()> {
+        let _guard = self.lock();
+        let Some(n) = self.network(id)? else { return Ok(()) };
+        let mut batch = sled::Batch::default();
+        self.stage_network_removal(&mut batch, &n)?;
+        self.commit(batch)
+    }
+
+    fn import(&self, clients: Vec<NewClient>) -> Result<ImportSummary> {
+        let _guard = self.lock();
+        // Given ids must be new to the database; nothing is overwritten.
+        let mut highest = 0;
+        for (ci, c) in clients.iter().enumerate() {
+            if let Some(id) = c.id {
+                if self.client(id)?.is_some() {
+                    return Err(Error::input(format!(
+                        "at clients[{ci}].id: client id {} already exists in the database; nothing was imported",
+                        id.0
+                    )));
+                }
+                highest = highest.max(id.0);
+            }
+            for (ni, n) in c.networks.iter().enumerate() {
+                if let Some(id) = n.id {
+                    if self.get(&keys::id(keys::NETWORK, id.0))?.is_some() {
+                        return Err(Error::input(format!(
+                            "at clients[{ci}].networks[{ni}].id: network id {} already exists in the database; \
+                             nothing was imported",
+                            id.0
+                        )));
+                    }
+                    highest = highest.max(id.0);
+                }
+            }
+        }
+        let missing = clients
+            .iter()
+            .map(|c| u64::from(c.id.is_none()) + c.networks.iter().filter(|n| n.id.is_none()).count() as u64)
+            .sum();
+        let mut batch = sled::Batch::default();
+        let mut next = self.next_ids(&mut batch, missing, highest + 1)?;
+        let next_after = next + missing;
+        let mut summary = ImportSummary::default();
+        let mut fresh = || {
+            next += 1;
+            next - 1
+        };
+        for c in clients {
+            let mut client = Self::validated_client(c.client)?;
+            client.id = c.id.unwrap_or_else(|| ClientId(fresh()));
+            client.revision = 1;
+            batch.insert(&keys::id(keys::CLIENT, client.id.0), codec::encode(&client));
+            summary.clients += 1;
+            for nn in c.networks {
+                let mut n = Self::validated_network(nn.network)?;
+                n.id = nn.id.unwrap_or_else(|| NetworkId(fresh()));
+                n.client = client.id;
+                n.revision = 1;
+                // New networks have no due entries to remove.
+                batch.insert(&keys::id(keys::NETWORK, n.id.0), codec::encode(&n));
+                batch.insert(&keys::client_network(n.client, n.id), &[]);
+                self.stage_due(&mut batch, &n, &[]);
+                summary.networks += 1;
+            }
+        }
+        debug_assert_eq!(next, next_after);
+        self.commit(batch)?;
+        Ok(summary)
+    }
+
+    fn due_until(&self, until: NaiveDate) -> Result<Vec<DueItem>> {
+        let start = [keys::DUE];
+        let end = keys::due_end(until);
+        let mut out = Vec::new();
+        for kv in self.tree.range(start.as_slice()..=end.as_slice()) {
+            let (k, v) = kv.map_err(|e| db_error(&self.path, e))?;
+            let r: DueRecord = codec::decode(&v).map_err(|e| damaged(&self.path, &k, e))?;
+            out.push(DueItem { client: r.client, network: r.network, kind: r.kind, due: r.due, level: r.level });
+        }
+        Ok(out)
+    }
+}
