@@ -13,9 +13,22 @@ use crate::error::{Error, Result, toml_error};
 
 /// The keys an answers file may have: the question ids and `override`.
 const FILE_KEYS: &[&str] = &[
-    "object_type", "sector", "cii", "data_categories", "pi_subjects", "sensitive_pi_subjects",
-    "registered_users", "public_facing", "public_opinion", "outage_affected_people", "hosted_max_level",
-    "deployment", "cloud_provider", "cloud_provider_level", "cross_border_transfer", "architecture_notes",
+    "object_type",
+    "sector",
+    "cii",
+    "data_categories",
+    "pi_subjects",
+    "sensitive_pi_subjects",
+    "registered_users",
+    "public_facing",
+    "public_opinion",
+    "outage_affected_people",
+    "hosted_max_level",
+    "deployment",
+    "cloud_provider",
+    "cloud_provider_level",
+    "cross_border_transfer",
+    "architecture_notes",
     "override",
 ];
 
@@ -48,7 +61,9 @@ impl<'de> Deserialize<'de> for AnswersFile {
                         read_answer(&mut file.answers, &key, &mut map)?;
                     }
                 }
-                file.answers.check_consistency().map_err(de::Error::custom)?;
+                file.answers
+                    .check_consistency()
+                    .map_err(de::Error::custom)?;
                 file.answers.clean_text();
                 Ok(file)
             }
@@ -62,18 +77,36 @@ impl<'de> Deserialize<'de> for AnswersFile {
 pub fn parse(name: &str, text: &str) -> Result<AnswersFile> {
     let mut file: AnswersFile = if name.ends_with(".json") {
         if text.trim().is_empty() {
-            return Err(Error::input(format!("{name}: the file is empty: expected a JSON object of answers")));
+            return Err(Error::input(format!(
+                "{name}: the file is empty: expected a JSON object of answers"
+            )));
         }
         let mut de = serde_json::Deserializer::from_str(text);
         let parsed = serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();
             let msg = inner.to_string();
-            let msg = msg.rsplit_once(" at line ").map_or(msg.as_str(), |(m, _)| m);
-            let at = if path == "." { String::new() } else { format!(" at {path}:") };
-            Error::input(format!("{name}:{}:{}:{at} {msg}", inner.line(), inner.column()))
+            let msg = msg
+                .rsplit_once(" at line ")
+                .map_or(msg.as_str(), |(m, _)| m);
+            let at = if path == "." {
+                String::new()
+            } else {
+                format!(" at {path}:")
+            };
+            Error::input(format!(
+                "{name}:{}:{}:{at} {msg}",
+                inner.line(),
+                inner.column()
+            ))
         })?;
-        de.end().map_err(|e| Error::input(format!("{name}:{}:{}: trailing characters after the answers", e.line(), e.column())))?;
+        de.end().map_err(|e| {
+            Error::input(format!(
+                "{name}:{}:{}: trailing characters after the answers",
+                e.line(),
+                e.column()
+            ))
+        })?;
         parsed
     } else {
         toml::from_str(text).map_err(|e| toml_error(name, text, &e))?
@@ -118,6 +151,10 @@ mod tests {
         assert!(e.message().contains("at cii"), "{e}");
         let e = parse("a.toml", "[override.system_service]\nobject = \"social_order\"\ndegree = \"serious\"\njustification = \" \"\n")
             .unwrap_err();
-        assert!(e.message().contains("override.system_service.justification"), "{e}");
+        assert!(
+            e.message()
+                .contains("override.system_service.justification"),
+            "{e}"
+        );
     }
 }

@@ -23,7 +23,11 @@ pub fn db_dir(flag: Option<&Path>) -> Result<PathBuf> {
     }
     project_dirs()
         .map(|d| d.data_dir().to_path_buf())
-        .ok_or_else(|| Error::runtime("no home directory to keep the database in: set MLPS_DB or pass --db DIR"))
+        .ok_or_else(|| {
+            Error::runtime(
+                "no home directory to keep the database in: set MLPS_DB or pass --db DIR",
+            )
+        })
 }
 
 /// The config directory: `$MLPS_CONFIG_DIR`, else the platform's.
@@ -44,7 +48,9 @@ pub fn today(flag: Option<&str>) -> Result<NaiveDate> {
         return parse_date(s).map_err(|m| Error::input(format!("--today: {m}")));
     }
     match std::env::var("MLPS_TODAY") {
-        Ok(s) if !s.is_empty() => parse_date(&s).map_err(|m| Error::input(format!("MLPS_TODAY: {m}"))),
+        Ok(s) if !s.is_empty() => {
+            parse_date(&s).map_err(|m| Error::input(format!("MLPS_TODAY: {m}")))
+        }
         _ => Ok(chrono::Local::now().date_naive()),
     }
 }
@@ -62,7 +68,11 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { rules: RuleSet::Conservative, due_soon_days: 30, intervals: Intervals::default() }
+        Settings {
+            rules: RuleSet::default(),
+            due_soon_days: 30,
+            intervals: Intervals::default(),
+        }
     }
 }
 
@@ -78,9 +88,13 @@ impl Config {
     /// means the defaults, a bad one is an error naming file, line and
     /// column.
     pub fn load(dir: Option<&Path>) -> Result<Config> {
-        let Some(dir) = dir else { return Ok(Config::default()) };
+        let Some(dir) = dir else {
+            return Ok(Config::default());
+        };
         let settings = match read_optional(&dir.join("config.toml"))? {
-            Some((name, text)) => toml::from_str(&text).map_err(|e| toml_error(&name, &text, &e))?,
+            Some((name, text)) => {
+                toml::from_str(&text).map_err(|e| toml_error(&name, &text, &e))?
+            }
             None => Settings::default(),
         };
         let calendar = match read_optional(&dir.join("holidays.toml"))? {
@@ -101,7 +115,12 @@ fn read_optional(path: &Path) -> Result<Option<(String, String)>> {
     match std::fs::read(path) {
         Ok(bytes) => String::from_utf8(bytes)
             .map(|t| Some((name.clone(), t)))
-            .map_err(|e| Error::input(format!("{name}: not UTF-8 text (byte {})", e.utf8_error().valid_up_to()))),
+            .map_err(|e| {
+                Error::input(format!(
+                    "{name}: not UTF-8 text (byte {})",
+                    e.utf8_error().valid_up_to()
+                ))
+            }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(Error::runtime(format!("{name}: {e}"))),
     }
@@ -122,7 +141,10 @@ struct HolidaysFile {
 pub fn parse_holidays(file: &str, text: &str) -> Result<WorkCalendar> {
     let parsed: HolidaysFile = toml::from_str(text).map_err(|e| toml_error(file, text, &e))?;
     let mut cal = WorkCalendar::default();
-    for (entries, set) in [(&parsed.holidays, &mut cal.holidays), (&parsed.workdays, &mut cal.workdays)] {
+    for (entries, set) in [
+        (&parsed.holidays, &mut cal.holidays),
+        (&parsed.workdays, &mut cal.workdays),
+    ] {
         for entry in entries {
             let at = |msg: String| {
                 let (line, col) = crate::error::line_col(text, entry.span().start);
@@ -130,7 +152,10 @@ pub fn parse_holidays(file: &str, text: &str) -> Result<WorkCalendar> {
             };
             let value = entry.get_ref().trim();
             let (from, to) = match value.split_once("..") {
-                Some((a, b)) => (parse_date(a.trim()).map_err(at)?, parse_date(b.trim()).map_err(at)?),
+                Some((a, b)) => (
+                    parse_date(a.trim()).map_err(at)?,
+                    parse_date(b.trim()).map_err(at)?,
+                ),
                 None => {
                     let d = parse_date(value).map_err(at)?;
                     (d, d)
@@ -165,7 +190,11 @@ mod tests {
 
     #[test]
     fn bad_holiday_names_file_line_and_column() {
-        let err = parse_holidays("h.toml", "holidays = [\n  \"2026-01-01\",\n  \"2026-02-30\",\n]\n").unwrap_err();
+        let err = parse_holidays(
+            "h.toml",
+            "holidays = [\n  \"2026-01-01\",\n  \"2026-02-30\",\n]\n",
+        )
+        .unwrap_err();
         assert_eq!(err.exit_code(), 2);
         assert!(err.message().starts_with("h.toml:3:3: "), "{err}");
         assert!(err.message().contains("2026-02-30"), "{err}");
@@ -174,7 +203,11 @@ mod tests {
     #[test]
     fn unknown_setting_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("config.toml"), "rules = \"conservative\"\n[intervals]\nrenewal_months_level9 = 3\n").unwrap();
+        std::fs::write(
+            dir.path().join("config.toml"),
+            "rules = \"conservative\"\n[intervals]\nrenewal_months_level9 = 3\n",
+        )
+        .unwrap();
         let err = Config::load(Some(dir.path())).unwrap_err();
         assert!(err.message().contains("config.toml:3:1"), "{err}");
         assert!(err.message().contains("renewal_months_level9"), "{err}");
@@ -183,7 +216,11 @@ mod tests {
     #[test]
     fn settings_change_intervals() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("config.toml"), "rules = \"gbt22240\"\n[intervals]\nrenewal_months_level2 = 12\n").unwrap();
+        std::fs::write(
+            dir.path().join("config.toml"),
+            "rules = \"gbt22240\"\n[intervals]\nrenewal_months_level2 = 12\n",
+        )
+        .unwrap();
         let c = Config::load(Some(dir.path())).unwrap();
         assert_eq!(c.settings.rules, RuleSet::Gbt22240);
         assert_eq!(c.settings.intervals.renewal_months_level2, 12);

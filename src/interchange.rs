@@ -4,7 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::model::{Client, ClientId, Contact, FieldError, Level, Milestone, Network, NetworkId, Overrides};
+use crate::domain::model::{
+    Client, ClientId, Contact, FieldError, Level, Milestone, Network, NetworkId, Overrides,
+};
 use crate::domain::questionnaire::Answers;
 use crate::error::{Error, Result};
 
@@ -76,7 +78,9 @@ pub struct NewNetwork {
 /// the JSON path and the line and column.
 pub fn parse(file: &str, text: &str) -> Result<Document> {
     if text.trim().is_empty() {
-        return Err(Error::input(format!("{file}: the file is empty: expected an {FORMAT} JSON document")));
+        return Err(Error::input(format!(
+            "{file}: the file is empty: expected an {FORMAT} JSON document"
+        )));
     }
     let mut de = serde_json::Deserializer::from_str(text);
     let doc: Document = serde_path_to_error::deserialize(&mut de).map_err(|e| {
@@ -91,10 +95,18 @@ pub fn parse(file: &str, text: &str) -> Result<Document> {
         }
     })?;
     de.end().map_err(|e| {
-        Error::input(format!("{file}:{}:{}: {}", e.line(), e.column(), strip_position(&e.to_string())))
+        Error::input(format!(
+            "{file}:{}:{}: {}",
+            e.line(),
+            e.column(),
+            strip_position(&e.to_string())
+        ))
     })?;
     if doc.format != FORMAT {
-        return Err(Error::input(format!("{file}: at format: {:?} is not {FORMAT:?}", doc.format)));
+        return Err(Error::input(format!(
+            "{file}: at format: {:?} is not {FORMAT:?}",
+            doc.format
+        )));
     }
     if doc.version != VERSION {
         return Err(Error::input(format!(
@@ -123,10 +135,13 @@ pub fn to_records(file: &str, doc: &Document) -> Result<Vec<NewClient>> {
     let bad = |e: FieldError| Error::input(format!("{file}: at {}: {}", e.field, e.message));
     for (ci, c) in doc.clients.iter().enumerate() {
         let at_client = format!("clients[{ci}]");
-        if let Some(id) = c.id {
-            if !client_ids.insert(id) {
-                return Err(bad(FieldError::new(format!("{at_client}.id"), format!("client id {id} appears twice"))));
-            }
+        if let Some(id) = c.id
+            && !client_ids.insert(id)
+        {
+            return Err(bad(FieldError::new(
+                format!("{at_client}.id"),
+                format!("client id {id} appears twice"),
+            )));
         }
         let mut client = Client {
             id: ClientId(c.id.unwrap_or(0)),
@@ -141,10 +156,13 @@ pub fn to_records(file: &str, doc: &Document) -> Result<Vec<NewClient>> {
         let mut networks = Vec::with_capacity(c.networks.len());
         for (ni, n) in c.networks.iter().enumerate() {
             let at_network = format!("{at_client}.networks[{ni}]");
-            if let Some(id) = n.id {
-                if !network_ids.insert(id) {
-                    return Err(bad(FieldError::new(format!("{at_network}.id"), format!("network id {id} appears twice"))));
-                }
+            if let Some(id) = n.id
+                && !network_ids.insert(id)
+            {
+                return Err(bad(FieldError::new(
+                    format!("{at_network}.id"),
+                    format!("network id {id} appears twice"),
+                )));
             }
             let mut network = Network {
                 id: NetworkId(n.id.unwrap_or(0)),
@@ -158,9 +176,16 @@ pub fn to_records(file: &str, doc: &Document) -> Result<Vec<NewClient>> {
                 milestones: n.milestones.clone(),
             };
             network.validate().map_err(|e| bad(e.within(&at_network)))?;
-            networks.push(NewNetwork { id: n.id.map(NetworkId), network });
+            networks.push(NewNetwork {
+                id: n.id.map(NetworkId),
+                network,
+            });
         }
-        out.push(NewClient { id: c.id.map(ClientId), client, networks });
+        out.push(NewClient {
+            id: c.id.map(ClientId),
+            client,
+            networks,
+        });
     }
     Ok(out)
 }

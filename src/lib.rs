@@ -1,11 +1,12 @@
 //! `mlps`: a terminal case manager for China MLPS 2.0 (网络安全等级保护)
 //! filings. The binary is a thin shell over this library.
 
-pub mod domain;
-pub mod text;
 pub mod answers_file;
 pub mod cli;
 pub mod config;
+pub mod demo;
+pub mod domain;
 pub mod error;
 pub mod interchange;
 pub mod store;
+pub mod text;

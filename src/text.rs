@@ -93,7 +93,10 @@ mod tests {
     #[test]
     fn clean_line_strips_escapes_and_normalises() {
         // "e" + combining acute becomes the precomposed é.
-        assert_eq!(clean_line("Caf\u{65}\u{301}\x1b[31m red\x07 "), "Café[31m red");
+        assert_eq!(
+            clean_line("Caf\u{65}\u{301}\x1b[31m red\x07 "),
+            "Café[31m red"
+        );
         assert_eq!(clean_line("a\nb"), "a b");
         assert_eq!(clean_line("\u{9b}x"), "x");
     }
@@ -114,6 +117,9 @@ mod tests {
 
     #[test]
     fn escapes_hidden_characters() {
-        assert_eq!(escape_for_terminal("a\x1b[2Jb\u{202e}"), "a\\u{1b}[2Jb\\u{202e}");
+        assert_eq!(
+            escape_for_terminal("a\x1b[2Jb\u{202e}"),
+            "a\\u{1b}[2Jb\\u{202e}"
+        );
     }
 }

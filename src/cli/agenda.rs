@@ -3,6 +3,7 @@
 //! names, sorted by date, then client, then network.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -47,18 +48,25 @@ pub fn rows(
         if renewals_only && !item.kind.is_renewal() {
             continue;
         }
-        if !client_names.contains_key(&item.client) {
-            let name = store.client(item.client)?.map(|c| c.display_name().to_string()).unwrap_or_default();
-            client_names.insert(item.client, name);
-        }
-        if !network_names.contains_key(&item.network) {
-            let name = store.network(item.network)?.map(|n| n.name).unwrap_or_default();
-            network_names.insert(item.network, name);
-        }
+        let client = match client_names.entry(item.client) {
+            Entry::Occupied(e) => e.get().clone(),
+            Entry::Vacant(e) => {
+                let c = store.client(item.client)?;
+                e.insert(c.map(|c| c.display_name().to_string()).unwrap_or_default())
+                    .clone()
+            }
+        };
+        let network = match network_names.entry(item.network) {
+            Entry::Occupied(e) => e.get().clone(),
+            Entry::Vacant(e) => {
+                let n = store.network(item.network)?;
+                e.insert(n.map(|n| n.name).unwrap_or_default()).clone()
+            }
+        };
         let days_left = (item.due - today).num_days();
         out.push(AgendaRow {
-            client: client_names[&item.client].clone(),
-            network: network_names[&item.network].clone(),
+            client,
+            network,
             level: item.level.get(),
             kind: item.kind,
             due: item.due,
@@ -76,8 +84,18 @@ pub fn rows(
 
 /// The rows as an aligned table, widths in display columns.
 pub fn table(rows: &[AgendaRow]) -> String {
-    let client_w = rows.iter().map(|r| text::width(&r.client)).max().unwrap_or(0).clamp(6, 36);
-    let network_w = rows.iter().map(|r| text::width(&r.network)).max().unwrap_or(0).clamp(7, 30);
+    let client_w = rows
+        .iter()
+        .map(|r| text::width(&r.client))
+        .max()
+        .unwrap_or(0)
+        .clamp(6, 36);
+    let network_w = rows
+        .iter()
+        .map(|r| text::width(&r.network))
+        .max()
+        .unwrap_or(0)
+        .clamp(7, 30);
     let mut out = format!(
         "{:<8}  {:<10}  {:>5}  {:>3}  {:<20}  {}  {}\n",
         "STATUS",

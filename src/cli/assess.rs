@@ -19,14 +19,26 @@ pub fn run(file: &Path, rules: RuleSet, json: bool) -> Result<()> {
     } else {
         render(&g)
     };
-    std::io::stdout().lock().write_all(out.as_bytes()).map_err(|e| Error::runtime(format!("writing output: {e}")))
+    std::io::stdout()
+        .lock()
+        .write_all(out.as_bytes())
+        .map_err(|e| Error::runtime(format!("writing output: {e}")))
 }
 
 /// The grading as text for a terminal.
 pub fn render(g: &Grade) -> String {
-    let mut s = format!("Level {} ({}) under the {} rules", g.level, g.level.name(), g.rules);
+    let mut s = format!(
+        "Level {} ({}) under the {} rules",
+        g.level,
+        g.level.name(),
+        g.rules
+    );
     if g.other_rules_level != g.level {
-        s.push_str(&format!("; {} gives {}", g.rules.other().title(), g.other_rules_level));
+        s.push_str(&format!(
+            "; {} gives {}",
+            g.rules.other().title(),
+            g.other_rules_level
+        ));
     } else {
         s.push_str(&format!("; {} agrees", g.rules.other().title()));
     }
@@ -44,7 +56,10 @@ pub fn render(g: &Grade) -> String {
     s.push_str(&aspect("S business information", &g.business_information));
     s.push_str(&aspect("A system service      ", &g.system_service));
     for f in &g.floors {
-        s.push_str(&format!("  floor {} raises the level to {}: {}\n", f.rule, f.level, f.reason));
+        s.push_str(&format!(
+            "  floor {} raises the level to {}: {}\n",
+            f.rule, f.level, f.reason
+        ));
     }
     for w in &g.warnings {
         let what = match w {
@@ -65,7 +80,11 @@ pub fn render(g: &Grade) -> String {
     if !g.open_questions.is_empty() {
         s.push_str(&format!(
             "  open questions (unknown, treated as the safe value): {}\n",
-            g.open_questions.iter().map(|q| q.as_str()).collect::<Vec<_>>().join(", ")
+            g.open_questions
+                .iter()
+                .map(|q| q.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     s

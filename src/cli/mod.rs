@@ -119,7 +119,10 @@ pub fn main() -> i32 {
     match run(cli) {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("mlps: {}", crate::text::escape_for_terminal(e.message()).replace("\\u{a}", "\n"));
+            eprintln!(
+                "mlps: {}",
+                crate::text::escape_for_terminal(e.message()).replace("\\u{a}", "\n")
+            );
             e.exit_code()
         }
     }
@@ -128,14 +131,19 @@ pub fn main() -> i32 {
 /// No panic trace reaches a user: one sentence, and exit code 101.
 fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
-        let place = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
         let what = info
             .payload()
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_default();
-        eprintln!("mlps: internal error{place}: {what}. Nothing more was written; please report this.");
+        eprintln!(
+            "mlps: internal error{place}: {what}. Nothing more was written; please report this."
+        );
     }));
 }
 
@@ -144,7 +152,9 @@ fn run(cli: Cli) -> Result<()> {
         Some(Command::Assess { file, rules, json }) => assess::run(&file, rules.into(), json),
         Some(command) => {
             if cli.demo {
-                return Err(Error::input("--demo opens the case manager; give it without a subcommand"));
+                return Err(Error::input(
+                    "--demo opens the case manager; give it without a subcommand",
+                ));
             }
             let config = Config::load_default()?;
             let dir = config::db_dir(cli.db.as_deref())?;
@@ -156,12 +166,14 @@ fn run(cli: Cli) -> Result<()> {
                 let dir = tempfile::Builder::new()
                     .prefix("mlps-demo-")
                     .tempdir()
-                    .map_err(|e| Error::runtime(format!("could not create a demo database: {e}")))?;
+                    .map_err(|e| {
+                        Error::runtime(format!("could not create a demo database: {e}"))
+                    })?;
                 let store = store::open(dir.path(), config.clone())?;
                 let today = config::today(None)?;
                 let summary = store.import(interchange::to_records(
                     "demo",
-                    &demo_generate(30, 1, today),
+                    &crate::demo::generate(30, 1, today),
                 )?)?;
                 println!(
                     "Demo database with {} clients and {} networks in {} (removed on exit).",
@@ -190,9 +202,13 @@ fn run_on_store(command: Command, dir: &Path, config: Config) -> Result<()> {
             Some(interchange::to_records(&name, &doc)?)
         }
         Command::Demo { clients, seed } => {
-            let doc = demo_generate(*clients, *seed, config::today(None)?);
+            let doc = crate::demo::generate(*clients, *seed, config::today(None)?);
             Some(interchange::to_records("demo", &doc)?)
         }
+        _ => None,
+    };
+    let today = match &command {
+        Command::Renewals(args) | Command::Due(args) => Some(config::today(args.today.as_deref())?),
         _ => None,
     };
     let store = store::open(dir, config)?;
@@ -210,12 +226,25 @@ fn run_on_store(command: Command, dir: &Path, config: Config) -> Result<()> {
             )
             .map_err(io_error)
         }
-        Command::Export { format: ExportFormat::Json } => {
+        Command::Export {
+            format: ExportFormat::Json,
+        } => {
             let doc = export_document(store.as_ref())?;
-            out.write_all(interchange::to_json(&doc).as_bytes()).map_err(io_error)
+            out.write_all(interchange::to_json(&doc).as_bytes())
+                .map_err(io_error)
         }
-        Command::Renewals(args) => print_agenda(store.as_ref(), &args, true, due_soon, &mut out),
-        Command::Due(args) => print_agenda(store.as_ref(), &args, false, due_soon, &mut out),
+        Command::Renewals(ref args) | Command::Due(ref args) => {
+            let renewals_only = matches!(command, Command::Renewals(_));
+            let today = today.expect("read above for agenda commands");
+            print_agenda(
+                store.as_ref(),
+                today,
+                args,
+                renewals_only,
+                due_soon,
+                &mut out,
+            )
+        }
         Command::Demo { .. } => {
             let s = store.import(records.unwrap_or_default())?;
             writeln!(
@@ -249,25 +278,35 @@ pub fn export_document(store: &dyn CaseStore) -> Result<interchange::Document> {
 
 fn print_agenda(
     store: &dyn CaseStore,
+    today: chrono::NaiveDate,
     args: &AgendaArgs,
     renewals_only: bool,
     due_soon: u32,
     out: &mut impl Write,
 ) -> Result<()> {
-    let today = config::today(args.today.as_deref())?;
     let rows = agenda::rows(store, today, args.within, renewals_only, due_soon)?;
     if args.json {
-        let mut s = serde_json::to_string_pretty(&rows).map_err(|e| Error::runtime(e.to_string()))?;
+        let mut s =
+            serde_json::to_string_pretty(&rows).map_err(|e| Error::runtime(e.to_string()))?;
         s.push('\n');
         return out.write_all(s.as_bytes()).map_err(io_error);
     }
-    let what = if renewals_only { "Renewals" } else { "Open deadlines" };
+    let what = if renewals_only {
+        "Renewals"
+    } else {
+        "Open deadlines"
+    };
     let until = crate::domain::calendar::add_days(today, args.within);
-    writeln!(out, "{what} due by {until} (today {today}; overdue ones always shown)").map_err(io_error)?;
+    writeln!(
+        out,
+        "{what} due by {until} (today {today}; overdue ones always shown)"
+    )
+    .map_err(io_error)?;
     if rows.is_empty() {
         return writeln!(out, "Nothing is due.").map_err(io_error);
     }
-    out.write_all(agenda::table(&rows).as_bytes()).map_err(io_error)?;
+    out.write_all(agenda::table(&rows).as_bytes())
+        .map_err(io_error)?;
     let count = |s| rows.iter().filter(|r| r.status == s).count();
     use crate::domain::timeline::DueStatus;
     writeln!(
@@ -292,7 +331,8 @@ fn overview(store: &dyn CaseStore, config: &Config) -> Result<()> {
         writeln!(out, "No renewals due in the next 90 days.").map_err(io_error)?;
     } else {
         writeln!(out, "Renewals due in the next 90 days (overdue first):").map_err(io_error)?;
-        out.write_all(agenda::table(&rows).as_bytes()).map_err(io_error)?;
+        out.write_all(agenda::table(&rows).as_bytes())
+            .map_err(io_error)?;
     }
     writeln!(
         out,
@@ -304,7 +344,9 @@ fn overview(store: &dyn CaseStore, config: &Config) -> Result<()> {
 fn read_input(file: &str) -> Result<(String, String)> {
     let (name, bytes) = if file == "-" {
         let mut buf = Vec::new();
-        std::io::stdin().read_to_end(&mut buf).map_err(|e| Error::runtime(format!("stdin: {e}")))?;
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|e| Error::runtime(format!("stdin: {e}")))?;
         ("<stdin>".to_string(), buf)
     } else {
         let bytes = std::fs::read(file).map_err(|e| match e.kind() {
@@ -314,7 +356,10 @@ fn read_input(file: &str) -> Result<(String, String)> {
         (file.to_string(), bytes)
     };
     let text = String::from_utf8(bytes).map_err(|e| {
-        Error::input(format!("{name}: not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
+        Error::input(format!(
+            "{name}: not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
     })?;
     Ok((name, text))
 }
@@ -329,8 +374,4 @@ fn io_error(e: std::io::Error) -> Error {
         std::process::exit(0);
     }
     Error::runtime(format!("writing output: {e}"))
-}
-
-fn demo_generate(_clients: usize, _seed: u64, _today: chrono::NaiveDate) -> interchange::Document {
-    interchange::Document { format: interchange::FORMAT.into(), version: interchange::VERSION, clients: Vec::new() }
 }

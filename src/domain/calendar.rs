@@ -9,12 +9,14 @@ use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 /// month: 2024-02-29 + 12 months = 2025-02-28.
 pub fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
     // chrono clamps to the month end; it fails only past year 262 143.
-    date.checked_add_months(Months::new(months)).unwrap_or(NaiveDate::MAX)
+    date.checked_add_months(Months::new(months))
+        .unwrap_or(NaiveDate::MAX)
 }
 
 /// `date` plus `days` calendar days.
 pub fn add_days(date: NaiveDate, days: u32) -> NaiveDate {
-    date.checked_add_days(Days::new(u64::from(days))).unwrap_or(NaiveDate::MAX)
+    date.checked_add_days(Days::new(u64::from(days)))
+        .unwrap_or(NaiveDate::MAX)
 }
 
 /// Which days are working days: Monday to Friday, minus official holidays,
@@ -57,7 +59,13 @@ impl WorkCalendar {
 /// Parses a date written as YYYY-MM-DD, requiring a real calendar day.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     let well_formed = s.len() == 10
-        && s.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+        && s.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
     if !well_formed {
         return Err(format!("{s:?} is not a date: expected YYYY-MM-DD"));
     }
@@ -116,7 +124,8 @@ mod tests {
         let mut cal = WorkCalendar::default();
         // National Day week: 1-7 October 2026 off.
         for day in 1..=7 {
-            cal.holidays.insert(NaiveDate::from_ymd_opt(2026, 10, day).unwrap());
+            cal.holidays
+                .insert(NaiveDate::from_ymd_opt(2026, 10, day).unwrap());
         }
         // Wednesday 30 September + 1 working day: Thursday 8 October.
         assert_eq!(cal.add_working_days(d("2026-09-30"), 1), d("2026-10-08"));
@@ -130,10 +139,21 @@ mod tests {
 
     #[test]
     fn dates_must_be_real() {
-        assert!(parse_date("2026-02-30").unwrap_err().contains("not a real calendar date"));
-        assert!(parse_date("2026-2-3").unwrap_err().contains("expected YYYY-MM-DD"));
+        assert!(
+            parse_date("2026-02-30")
+                .unwrap_err()
+                .contains("not a real calendar date")
+        );
+        assert!(
+            parse_date("2026-2-3")
+                .unwrap_err()
+                .contains("expected YYYY-MM-DD")
+        );
         assert!(parse_date("2026/02/03").is_err());
-        assert_eq!(parse_date("2028-02-29").unwrap(), NaiveDate::from_ymd_opt(2028, 2, 29).unwrap());
+        assert_eq!(
+            parse_date("2028-02-29").unwrap(),
+            NaiveDate::from_ymd_opt(2028, 2, 29).unwrap()
+        );
         assert!(parse_date("2027-02-29").is_err());
     }
 }

@@ -23,6 +23,8 @@ id_enum!(
     }
 );
 
+// `id_enum!` owns the derive list, so the default is spelled out here.
+#[allow(clippy::derivable_impls)]
 impl Default for RuleSet {
     fn default() -> Self {
         RuleSet::Conservative
@@ -144,7 +146,13 @@ impl Grade {
     /// · A citizens/serious (A5: serves the public) · GB/T 22240 gives 2`.
     pub fn explain(&self) -> String {
         let aspect = |letter: &str, g: &AspectGrade| {
-            format!("{letter} {}/{} ({}: {})", g.object, g.degree.words(), g.rule, g.reason)
+            format!(
+                "{letter} {}/{} ({}: {})",
+                g.object,
+                g.degree.words(),
+                g.rule,
+                g.reason
+            )
         };
         let mut parts = vec![
             format!("Level {}", self.level),
@@ -155,7 +163,11 @@ impl Grade {
             parts.push(format!("{} raises to {} ({})", f.rule, f.level, f.reason));
         }
         if self.other_rules_level != self.level {
-            parts.push(format!("{} gives {}", self.rules.other().title(), self.other_rules_level));
+            parts.push(format!(
+                "{} gives {}",
+                self.rules.other().title(),
+                self.other_rules_level
+            ));
         }
         parts.join(" · ")
     }
@@ -217,7 +229,10 @@ fn scale_reason(f: &Facts, pi_threshold: u64, sensitive_threshold: u64) -> Optio
     if f.pi >= pi_threshold {
         Some(format!("{} PI subjects", group_thousands(f.pi)))
     } else if f.sensitive >= sensitive_threshold {
-        Some(format!("{} sensitive-PI subjects", group_thousands(f.sensitive)))
+        Some(format!(
+            "{} sensitive-PI subjects",
+            group_thousands(f.sensitive)
+        ))
     } else {
         None
     }
@@ -228,10 +243,20 @@ fn business_information(f: &Facts) -> (RuleId, HarmedObject, Degree, String) {
     use Degree::*;
     use HarmedObject::*;
     if f.categories.contains(&DataCategory::Core) {
-        return (RuleId::S1, NationalSecurity, Serious, "data includes core data".into());
+        return (
+            RuleId::S1,
+            NationalSecurity,
+            Serious,
+            "data includes core data".into(),
+        );
     }
     if f.categories.contains(&DataCategory::Important) {
-        return (RuleId::S2, SocialOrder, Serious, "data includes important data".into());
+        return (
+            RuleId::S2,
+            SocialOrder,
+            Serious,
+            "data includes important data".into(),
+        );
     }
     if let Some(why) = scale_reason(f, PI_SOCIAL, SENSITIVE_SOCIAL) {
         return (RuleId::S3, SocialOrder, Serious, why);
@@ -239,9 +264,19 @@ fn business_information(f: &Facts) -> (RuleId, HarmedObject, Degree, String) {
     if let Some(why) = scale_reason(f, PI_SERIOUS, SENSITIVE_SERIOUS) {
         return (RuleId::S4, Citizens, ParticularlySerious, why);
     }
-    let sensitive: Vec<&str> = f.categories.iter().filter(|c| c.is_sensitive()).map(|c| c.as_str()).collect();
+    let sensitive: Vec<&str> = f
+        .categories
+        .iter()
+        .filter(|c| c.is_sensitive())
+        .map(|c| c.as_str())
+        .collect();
     if !sensitive.is_empty() {
-        return (RuleId::S5, Citizens, Serious, format!("sensitive data: {}", sensitive.join(", ")));
+        return (
+            RuleId::S5,
+            Citizens,
+            Serious,
+            format!("sensitive data: {}", sensitive.join(", ")),
+        );
     }
     if f.has_personal_information() {
         let why = if f.pi > 0 {
@@ -251,7 +286,12 @@ fn business_information(f: &Facts) -> (RuleId, HarmedObject, Degree, String) {
         };
         return (RuleId::S5, Citizens, Serious, why);
     }
-    (RuleId::S6, Citizens, General, "no personal, important or core data".into())
+    (
+        RuleId::S6,
+        Citizens,
+        General,
+        "no personal, important or core data".into(),
+    )
 }
 
 /// A heuristics: the first rule that matches wins.
@@ -259,37 +299,73 @@ fn system_service(f: &Facts) -> (RuleId, HarmedObject, Degree, String) {
     use Degree::*;
     use HarmedObject::*;
     if f.cii {
-        return (RuleId::A1, NationalSecurity, General, "critical information infrastructure".into());
+        return (
+            RuleId::A1,
+            NationalSecurity,
+            General,
+            "critical information infrastructure".into(),
+        );
     }
     if f.public_opinion {
-        return (RuleId::A2, SocialOrder, Serious, "public-opinion attributes or social mobilisation capacity".into());
+        return (
+            RuleId::A2,
+            SocialOrder,
+            Serious,
+            "public-opinion attributes or social mobilisation capacity".into(),
+        );
     }
     if f.outage >= OUTAGE_SOCIAL {
-        return (RuleId::A3, SocialOrder, Serious, format!("outage affects {} people", group_thousands(f.outage)));
+        return (
+            RuleId::A3,
+            SocialOrder,
+            Serious,
+            format!("outage affects {} people", group_thousands(f.outage)),
+        );
     }
     if f.outage >= OUTAGE_GENERAL {
-        return (RuleId::A4, SocialOrder, General, format!("outage affects {} people", group_thousands(f.outage)));
+        return (
+            RuleId::A4,
+            SocialOrder,
+            General,
+            format!("outage affects {} people", group_thousands(f.outage)),
+        );
     }
     if f.public_facing {
-        return (RuleId::A5, Citizens, Serious, "serves the public over the internet".into());
+        return (
+            RuleId::A5,
+            Citizens,
+            Serious,
+            "serves the public over the internet".into(),
+        );
     }
-    (RuleId::A6, Citizens, General, "internal service, limited outage impact".into())
+    (
+        RuleId::A6,
+        Citizens,
+        General,
+        "internal service, limited outage impact".into(),
+    )
 }
 
-fn aspect_grade(
-    aspect: Aspect,
-    f: &Facts,
-    overrides: &Overrides,
-    rules: RuleSet,
-) -> AspectGrade {
+fn aspect_grade(aspect: Aspect, f: &Facts, overrides: &Overrides, rules: RuleSet) -> AspectGrade {
     let (rule, object, degree, reason) = match overrides.get(aspect) {
-        Some(o) => (RuleId::Override, o.object, o.degree, o.justification.clone()),
+        Some(o) => (
+            RuleId::Override,
+            o.object,
+            o.degree,
+            o.justification.clone(),
+        ),
         None => match aspect {
             Aspect::BusinessInformation => business_information(f),
             Aspect::SystemService => system_service(f),
         },
     };
-    AspectGrade { object, degree, level: matrix(rules, object, degree), rule, reason }
+    AspectGrade {
+        object,
+        degree,
+        level: matrix(rules, object, degree),
+        rule,
+        reason,
+    }
 }
 
 /// Every floor whose condition holds, with its level.
@@ -335,7 +411,12 @@ fn core(answers: &Answers, overrides: &Overrides, rules: RuleSet) -> Core {
     let base = s.level.max(a.level);
     let raising: Vec<FloorHit> = floors(&f).into_iter().filter(|h| h.level > base).collect();
     let level = raising.iter().map(|h| h.level).fold(base, Level::max);
-    Core { level, s, a, floors: raising }
+    Core {
+        level,
+        s,
+        a,
+        floors: raising,
+    }
 }
 
 /// The level alone, without the explanation.
@@ -345,7 +426,12 @@ pub fn level(answers: &Answers, overrides: &Overrides, rules: RuleSet) -> Level 
 
 /// Grades one network.
 pub fn grade(answers: &Answers, overrides: &Overrides, rules: RuleSet) -> Grade {
-    let Core { level, s, a, floors } = core(answers, overrides, rules);
+    let Core {
+        level,
+        s,
+        a,
+        floors,
+    } = core(answers, overrides, rules);
     let other_rules_level = core(answers, overrides, rules.other()).level;
     let f = Facts::of(answers);
 
@@ -353,11 +439,17 @@ pub fn grade(answers: &Answers, overrides: &Overrides, rules: RuleSet) -> Grade 
     let could_raise: Vec<QuestionId> = open_questions
         .iter()
         .copied()
-        .filter(|q| worst_cases(answers, *q).iter().any(|w| core(w, overrides, rules).level > level))
+        .filter(|q| {
+            worst_cases(answers, *q)
+                .iter()
+                .any(|w| core(w, overrides, rules).level > level)
+        })
         .collect();
 
     let mut warnings = Vec::new();
-    if matches!(f.deployment, Deployment::Cloud | Deployment::Hybrid) && f.cloud_provider_level < level.get() {
+    if matches!(f.deployment, Deployment::Cloud | Deployment::Hybrid)
+        && f.cloud_provider_level < level.get()
+    {
         warnings.push(WarningId::Cloud);
     }
     if f.cross_border && (f.pi >= PI_SERIOUS || f.sensitive >= SENSITIVE_SERIOUS) {
@@ -390,10 +482,15 @@ fn worst_cases(answers: &Answers, q: QuestionId) -> Vec<Answers> {
         a
     };
     match q {
-        Q::ObjectType => ObjectType::ALL.iter().map(|t| with(&|a| a.object_type = Some(*t))).collect(),
+        Q::ObjectType => ObjectType::ALL
+            .iter()
+            .map(|t| with(&|a| a.object_type = Some(*t)))
+            .collect(),
         Q::Cii => vec![with(&|a| a.cii = Some(true))],
         Q::DataCategories => {
-            vec![with(&|a| a.data_categories = Some(DataCategory::ALL.iter().copied().collect()))]
+            vec![with(&|a| {
+                a.data_categories = Some(DataCategory::ALL.iter().copied().collect())
+            })]
         }
         Q::PiSubjects => vec![with(&|a| a.pi_subjects = Some(u64::MAX))],
         Q::SensitivePiSubjects => vec![with(&|a| a.sensitive_pi_subjects = Some(u64::MAX))],

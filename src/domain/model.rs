@@ -275,8 +275,13 @@ impl Milestone {
     /// The conclusion recorded, else the one the score and risks give.
     pub fn effective_conclusion(&self) -> Option<Conclusion> {
         self.conclusion.or_else(|| {
-            self.score
-                .map(|s| Conclusion::from_score(s, self.high_risks.unwrap_or(0), self.medium_risks.unwrap_or(0)))
+            self.score.map(|s| {
+                Conclusion::from_score(
+                    s,
+                    self.high_risks.unwrap_or(0),
+                    self.medium_risks.unwrap_or(0),
+                )
+            })
         })
     }
 
@@ -294,53 +299,95 @@ impl Milestone {
             if present && !is_eval {
                 return Err(FieldError::new(
                     field,
-                    format!("only an evaluation_passed milestone has a {field}, not {}", self.stage),
+                    format!(
+                        "only an evaluation_passed milestone has a {field}, not {}",
+                        self.stage
+                    ),
                 ));
             }
         }
         if self.number.is_some() && self.stage != Stage::CertificateIssued {
             return Err(FieldError::new(
                 "number",
-                format!("only a certificate_issued milestone has a certificate number, not {}", self.stage),
+                format!(
+                    "only a certificate_issued milestone has a certificate number, not {}",
+                    self.stage
+                ),
             ));
         }
         if let Some(n) = &mut self.number {
             *n = crate::text::clean_line(n);
             if n.is_empty() || n.chars().count() > 64 {
-                return Err(FieldError::new("number", "a certificate number is 1 to 64 characters"));
-            }
-        }
-        if let Some(score) = self.score {
-            if !(0.0..=100.0).contains(&score) {
-                return Err(FieldError::new("score", format!("{score} is not a score from 0 to 100")));
-            }
-        }
-        if let Some(conclusion) = self.conclusion {
-            if !conclusion.passes() {
                 return Err(FieldError::new(
-                    "conclusion",
-                    "an evaluation_passed milestone can't conclude poor: pass means fair or better",
+                    "number",
+                    "a certificate number is 1 to 64 characters",
                 ));
             }
         }
+        if let Some(score) = self.score
+            && !(0.0..=100.0).contains(&score)
+        {
+            return Err(FieldError::new(
+                "score",
+                format!("{score} is not a score from 0 to 100"),
+            ));
+        }
+        if let Some(conclusion) = self.conclusion
+            && !conclusion.passes()
+        {
+            return Err(FieldError::new(
+                "conclusion",
+                "an evaluation_passed milestone can't conclude poor: pass means fair or better",
+            ));
+        }
         if let Some(score) = self.score {
-            let best = Conclusion::from_score(score, self.high_risks.unwrap_or(0), self.medium_risks.unwrap_or(0));
+            let best = Conclusion::from_score(
+                score,
+                self.high_risks.unwrap_or(0),
+                self.medium_risks.unwrap_or(0),
+            );
             if !best.passes() {
                 let why = if self.high_risks.unwrap_or(0) > 0 {
                     "high risks remain".to_string()
                 } else {
                     format!("a score of {score} is below 70")
                 };
-                return Err(FieldError::new("score", format!("{why}, so the evaluation did not pass")));
+                return Err(FieldError::new(
+                    "score",
+                    format!("{why}, so the evaluation did not pass"),
+                ));
             }
             if let Some(stated) = self.conclusion {
                 // Conclusions order best first, so a smaller one is better.
                 if stated < best {
                     return Err(FieldError::new(
                         "conclusion",
-                        format!("{stated} does not follow from score {score} and the risks recorded, which give at best {best}"),
+                        format!(
+                            "{stated} does not follow from score {score} and the risks recorded, which give at best {best}"
+                        ),
                     ));
                 }
+            }
+        } else {
+            // No score: the risks alone still bound the conclusion (any high
+            // risk is poor, a medium risk rules out excellent).
+            let high = self.high_risks.unwrap_or(0);
+            if high > 0 {
+                return Err(FieldError::new(
+                    "high_risks",
+                    format!("{high} high risks remain, so the evaluation did not pass"),
+                ));
+            }
+            let best = Conclusion::from_score(100.0, 0, self.medium_risks.unwrap_or(0));
+            if let Some(stated) = self.conclusion
+                && stated < best
+            {
+                return Err(FieldError::new(
+                    "conclusion",
+                    format!(
+                        "{stated} does not follow from the medium risks recorded, which give at best {best}"
+                    ),
+                ));
             }
         }
         Ok(())
@@ -373,23 +420,38 @@ impl Contact {
         if !self.email.is_empty() {
             let ok = match self.email.split_once('@') {
                 Some((user, host)) => {
-                    !user.is_empty() && host.contains('.') && !host.starts_with('.') && !host.ends_with('.')
+                    !user.is_empty()
+                        && host.contains('.')
+                        && !host.starts_with('.')
+                        && !host.ends_with('.')
                         && !self.email.contains(char::is_whitespace)
                         && !host.contains('@')
                 }
                 None => false,
             };
             if !ok {
-                return Err(FieldError::new("email", format!("{:?} is not an e-mail address like li@example.com", self.email)));
+                return Err(FieldError::new(
+                    "email",
+                    format!(
+                        "{:?} is not an e-mail address like li@example.com",
+                        self.email
+                    ),
+                ));
             }
         }
         if !self.phone.is_empty() {
-            let ok = self.phone.chars().all(|c| c.is_ascii_digit() || " +-()./ext".contains(c))
+            let ok = self
+                .phone
+                .chars()
+                .all(|c| c.is_ascii_digit() || " +-()./ext".contains(c))
                 && self.phone.chars().filter(|c| c.is_ascii_digit()).count() >= 3;
             if !ok {
                 return Err(FieldError::new(
                     "phone",
-                    format!("{:?} is not a phone number: expected digits, spaces, + - ( ) like +86 21 5555 0100", self.phone),
+                    format!(
+                        "{:?} is not a phone number: expected digits, spaces, + - ( ) like +86 21 5555 0100",
+                        self.phone
+                    ),
                 ));
             }
         }
@@ -427,17 +489,25 @@ impl Client {
         self.region = crate::text::clean_line(&self.region);
         self.notes = crate::text::clean_multiline(&self.notes);
         if self.name.is_empty() && self.name_zh.is_empty() {
-            return Err(FieldError::new("name", "a client needs a name (English or Chinese)"));
+            return Err(FieldError::new(
+                "name",
+                "a client needs a name (English or Chinese)",
+            ));
         }
         for (i, c) in self.contacts.iter_mut().enumerate() {
-            c.validate().map_err(|e| e.within(&format!("contacts[{i}]")))?;
+            c.validate()
+                .map_err(|e| e.within(&format!("contacts[{i}]")))?;
         }
         Ok(())
     }
 
     /// The name to show: English, else Chinese.
     pub fn display_name(&self) -> &str {
-        if self.name.is_empty() { &self.name_zh } else { &self.name }
+        if self.name.is_empty() {
+            &self.name_zh
+        } else {
+            &self.name
+        }
     }
 }
 
@@ -469,10 +539,15 @@ impl Network {
             return Err(FieldError::new("name", "a network needs a name"));
         }
         self.answers.clean_text();
-        self.answers.check_consistency().map_err(|m| FieldError::new("answers", m))?;
-        self.overrides.validate().map_err(|e| e.within("override"))?;
+        self.answers
+            .check_consistency()
+            .map_err(|m| FieldError::new("answers", m))?;
+        self.overrides
+            .validate()
+            .map_err(|e| e.within("override"))?;
         for (i, m) in self.milestones.iter_mut().enumerate() {
-            m.validate().map_err(|e| e.within(&format!("milestones[{i}]")))?;
+            m.validate()
+                .map_err(|e| e.within(&format!("milestones[{i}]")))?;
         }
         // Stable, so same-day milestones keep the order they were given in.
         self.milestones.sort_by_key(|m| m.date);
@@ -481,7 +556,10 @@ impl Network {
 
     /// The latest date a stage was recorded.
     pub fn last(&self, stage: Stage) -> Option<&Milestone> {
-        self.milestones.iter().filter(|m| m.stage == stage).max_by_key(|m| m.date)
+        self.milestones
+            .iter()
+            .filter(|m| m.stage == stage)
+            .max_by_key(|m| m.date)
     }
 }
 
@@ -494,7 +572,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> FieldError {
-        FieldError { field: field.into(), message: message.into() }
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 
     /// The same error seen from a containing value: `score` within

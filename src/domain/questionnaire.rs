@@ -142,26 +142,116 @@ pub struct Question {
 
 /// The questionnaire, in canonical order (domain spec section 6).
 pub const QUESTIONS: &[Question] = &[
-    q(QuestionId::ObjectType, QuestionKind::OneOf(ObjectType::IDS), "kind of grading object", "information_system"),
-    q(QuestionId::Sector, QuestionKind::OneOf(Sector::IDS), "business sector", "other"),
-    q(QuestionId::Cii, QuestionKind::Bool, "identified or likely critical information infrastructure", "false, listed as open"),
-    q(QuestionId::DataCategories, QuestionKind::SetOf(DataCategory::IDS), "categories of data processed", "{}"),
-    q(QuestionId::PiSubjects, QuestionKind::Count, "people whose personal information is processed", "0"),
-    q(QuestionId::SensitivePiSubjects, QuestionKind::Count, "people whose sensitive PI is processed", "0"),
-    q(QuestionId::RegisteredUsers, QuestionKind::Count, "user accounts", "0"),
-    q(QuestionId::PublicFacing, QuestionKind::Bool, "serves the public over the internet", "false"),
-    q(QuestionId::PublicOpinion, QuestionKind::Bool, "public-opinion attributes / social mobilisation capacity", "false"),
-    q(QuestionId::OutageAffectedPeople, QuestionKind::Count, "people who lose service in an outage", "0"),
-    q(QuestionId::HostedMaxLevel, QuestionKind::Level, "for platforms: highest level among hosted networks", "0"),
-    q(QuestionId::Deployment, QuestionKind::OneOf(Deployment::IDS), "where it runs", "on_premises"),
-    q(QuestionId::CloudProvider, QuestionKind::Text, "provider name when on cloud", "\"\""),
-    q(QuestionId::CloudProviderLevel, QuestionKind::Level, "MLPS level of the provider's platform", "0"),
-    q(QuestionId::CrossBorderTransfer, QuestionKind::Bool, "data leaves mainland China", "false"),
-    q(QuestionId::ArchitectureNotes, QuestionKind::Text, "topology, internet exposure, interconnections", "\"\""),
+    q(
+        QuestionId::ObjectType,
+        QuestionKind::OneOf(ObjectType::IDS),
+        "kind of grading object",
+        "information_system",
+    ),
+    q(
+        QuestionId::Sector,
+        QuestionKind::OneOf(Sector::IDS),
+        "business sector",
+        "other",
+    ),
+    q(
+        QuestionId::Cii,
+        QuestionKind::Bool,
+        "identified or likely critical information infrastructure",
+        "false, listed as open",
+    ),
+    q(
+        QuestionId::DataCategories,
+        QuestionKind::SetOf(DataCategory::IDS),
+        "categories of data processed",
+        "{}",
+    ),
+    q(
+        QuestionId::PiSubjects,
+        QuestionKind::Count,
+        "people whose personal information is processed",
+        "0",
+    ),
+    q(
+        QuestionId::SensitivePiSubjects,
+        QuestionKind::Count,
+        "people whose sensitive PI is processed",
+        "0",
+    ),
+    q(
+        QuestionId::RegisteredUsers,
+        QuestionKind::Count,
+        "user accounts",
+        "0",
+    ),
+    q(
+        QuestionId::PublicFacing,
+        QuestionKind::Bool,
+        "serves the public over the internet",
+        "false",
+    ),
+    q(
+        QuestionId::PublicOpinion,
+        QuestionKind::Bool,
+        "public-opinion attributes / social mobilisation capacity",
+        "false",
+    ),
+    q(
+        QuestionId::OutageAffectedPeople,
+        QuestionKind::Count,
+        "people who lose service in an outage",
+        "0",
+    ),
+    q(
+        QuestionId::HostedMaxLevel,
+        QuestionKind::Level,
+        "for platforms: highest level among hosted networks",
+        "0",
+    ),
+    q(
+        QuestionId::Deployment,
+        QuestionKind::OneOf(Deployment::IDS),
+        "where it runs",
+        "on_premises",
+    ),
+    q(
+        QuestionId::CloudProvider,
+        QuestionKind::Text,
+        "provider name when on cloud",
+        "\"\"",
+    ),
+    q(
+        QuestionId::CloudProviderLevel,
+        QuestionKind::Level,
+        "MLPS level of the provider's platform",
+        "0",
+    ),
+    q(
+        QuestionId::CrossBorderTransfer,
+        QuestionKind::Bool,
+        "data leaves mainland China",
+        "false",
+    ),
+    q(
+        QuestionId::ArchitectureNotes,
+        QuestionKind::Text,
+        "topology, internet exposure, interconnections",
+        "\"\"",
+    ),
 ];
 
-const fn q(id: QuestionId, kind: QuestionKind, meaning: &'static str, unknown_means: &'static str) -> Question {
-    Question { id, kind, meaning, unknown_means }
+const fn q(
+    id: QuestionId,
+    kind: QuestionKind,
+    meaning: &'static str,
+    unknown_means: &'static str,
+) -> Question {
+    Question {
+        id,
+        kind,
+        meaning,
+        unknown_means,
+    }
 }
 
 impl QuestionId {
@@ -236,7 +326,11 @@ impl Answers {
 
     /// The unanswered questions, in canonical order.
     pub fn unanswered(&self) -> Vec<QuestionId> {
-        QuestionId::ALL.iter().copied().filter(|q| !self.is_answered(*q)).collect()
+        QuestionId::ALL
+            .iter()
+            .copied()
+            .filter(|q| !self.is_answered(*q))
+            .collect()
     }
 
     /// Makes the question unknown again.
@@ -276,7 +370,10 @@ impl Answers {
                 if set.is_empty() {
                     "none".to_string()
                 } else {
-                    set.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
+                    set.iter()
+                        .map(|c| c.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 }
             }),
             Q::PiSubjects => self.pi_subjects.map(group_thousands),
@@ -328,7 +425,9 @@ impl Answers {
             Q::CloudProvider => self.cloud_provider = Some(crate::text::clean_line(t)),
             Q::CloudProviderLevel => self.cloud_provider_level = Some(parse_level0(t)?),
             Q::CrossBorderTransfer => self.cross_border_transfer = Some(parse_bool(t)?),
-            Q::ArchitectureNotes => self.architecture_notes = Some(crate::text::clean_multiline(text)),
+            Q::ArchitectureNotes => {
+                self.architecture_notes = Some(crate::text::clean_multiline(text))
+            }
         }
         self.check_consistency()
     }
@@ -337,13 +436,13 @@ impl Answers {
     /// with personal information, sensitive or not, so it can't be below
     /// `sensitive_pi_subjects`. Returns the message naming both fields.
     pub fn check_consistency(&self) -> Result<(), String> {
-        if let (Some(all), Some(sensitive)) = (self.pi_subjects, self.sensitive_pi_subjects) {
-            if sensitive > all {
-                return Err(format!(
-                    "sensitive_pi_subjects ({sensitive}) is larger than pi_subjects ({all}): \
+        if let (Some(all), Some(sensitive)) = (self.pi_subjects, self.sensitive_pi_subjects)
+            && sensitive > all
+        {
+            return Err(format!(
+                "sensitive_pi_subjects ({sensitive}) is larger than pi_subjects ({all}): \
                      pi_subjects counts every person with personal information, sensitive or not"
-                ));
-            }
+            ));
         }
         Ok(())
     }
@@ -364,7 +463,7 @@ pub fn group_thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(' ');
         }
         out.push(ch);
@@ -381,9 +480,14 @@ fn parse_bool(t: &str) -> Result<bool, String> {
 }
 
 fn parse_count(t: &str) -> Result<u64, String> {
-    let digits: String = t.chars().filter(|c| !matches!(c, ' ' | '_' | ',' | '\u{a0}')).collect();
+    let digits: String = t
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '_' | ',' | '\u{a0}'))
+        .collect();
     if digits.starts_with('-') {
-        return Err(format!("{t:?} is negative: expected a whole number, 0 or more"));
+        return Err(format!(
+            "{t:?} is negative: expected a whole number, 0 or more"
+        ));
     }
     digits
         .parse::<u64>()
@@ -420,11 +524,15 @@ pub(crate) fn read_answer<'de, A: MapAccess<'de>>(
         Q::Cii => answers.cii = Some(map.next_value()?),
         Q::DataCategories => answers.data_categories = Some(map.next_value()?),
         Q::PiSubjects => answers.pi_subjects = Some(map.next_value::<Count>()?.0),
-        Q::SensitivePiSubjects => answers.sensitive_pi_subjects = Some(map.next_value::<Count>()?.0),
+        Q::SensitivePiSubjects => {
+            answers.sensitive_pi_subjects = Some(map.next_value::<Count>()?.0)
+        }
         Q::RegisteredUsers => answers.registered_users = Some(map.next_value::<Count>()?.0),
         Q::PublicFacing => answers.public_facing = Some(map.next_value()?),
         Q::PublicOpinion => answers.public_opinion = Some(map.next_value()?),
-        Q::OutageAffectedPeople => answers.outage_affected_people = Some(map.next_value::<Count>()?.0),
+        Q::OutageAffectedPeople => {
+            answers.outage_affected_people = Some(map.next_value::<Count>()?.0)
+        }
         Q::HostedMaxLevel => answers.hosted_max_level = Some(map.next_value::<Level0>()?.0),
         Q::Deployment => answers.deployment = Some(map.next_value()?),
         Q::CloudProvider => answers.cloud_provider = Some(map.next_value()?),
@@ -489,15 +597,22 @@ impl<'de> Deserialize<'de> for Count {
                 Ok(Count(v))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Count, E> {
-                u64::try_from(v)
-                    .map(Count)
-                    .map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &"a whole number, 0 or more (a count can't be negative)"))
+                u64::try_from(v).map(Count).map_err(|_| {
+                    E::invalid_value(
+                        de::Unexpected::Signed(v),
+                        &"a whole number, 0 or more (a count can't be negative)",
+                    )
+                })
             }
             fn visit_u128<E: de::Error>(self, v: u128) -> Result<Count, E> {
-                u64::try_from(v).map(Count).map_err(|_| E::custom(format!("{v} is larger than {}", u64::MAX)))
+                u64::try_from(v)
+                    .map(Count)
+                    .map_err(|_| E::custom(format!("{v} is larger than {}", u64::MAX)))
             }
             fn visit_i128<E: de::Error>(self, v: i128) -> Result<Count, E> {
-                u64::try_from(v).map(Count).map_err(|_| E::custom(format!("{v} is not a whole number from 0 to {}", u64::MAX)))
+                u64::try_from(v).map(Count).map_err(|_| {
+                    E::custom(format!("{v} is not a whole number from 0 to {}", u64::MAX))
+                })
             }
         }
         d.deserialize_u64(V)
@@ -513,7 +628,10 @@ impl<'de> Deserialize<'de> for Level0 {
         if v <= 5 {
             Ok(Level0(v as u8))
         } else {
-            Err(de::Error::invalid_value(de::Unexpected::Unsigned(v), &"a level from 0 (none) to 5"))
+            Err(de::Error::invalid_value(
+                de::Unexpected::Unsigned(v),
+                &"a level from 0 (none) to 5",
+            ))
         }
     }
 }

@@ -193,39 +193,58 @@ impl Timeline {
 }
 
 /// Derives the timeline of `network`, whose computed level is `computed`.
-pub fn timeline(network: &Network, computed: Level, intervals: &Intervals, calendar: &WorkCalendar) -> Timeline {
+pub fn timeline(
+    network: &Network,
+    computed: Level,
+    intervals: &Intervals,
+    calendar: &WorkCalendar,
+) -> Timeline {
     let level = network.filed_level.unwrap_or(computed);
     let regrading_needed = network.filed_level.is_some_and(|filed| filed != computed);
     let dates = |stage: Stage| -> Vec<NaiveDate> {
         // Milestones are kept in date order.
-        network.milestones.iter().filter(|m| m.stage == stage).map(|m| m.date).collect()
+        network
+            .milestones
+            .iter()
+            .filter(|m| m.stage == stage)
+            .map(|m| m.date)
+            .collect()
     };
-    let first_on_or_after = |stage: Stage, from: NaiveDate| dates(stage).into_iter().find(|d| *d >= from);
+    let first_on_or_after =
+        |stage: Stage, from: NaiveDate| dates(stage).into_iter().find(|d| *d >= from);
     let mut out = Vec::new();
 
     // Filing deadline (level 2+): the earlier of the two readings.
-    if level >= Level::L2 {
-        if let Some(&review) = dates(Stage::ExpertReview).last() {
-            let working = calendar.add_working_days(review, intervals.filing_working_days);
-            let calendar_days = add_days(review, intervals.filing_calendar_days);
-            let working_basis = format!("expert_review + {} working days", intervals.filing_working_days);
-            let calendar_basis =
-                format!("expert_review + {} calendar days (2007 Measures)", intervals.filing_calendar_days);
-            let (due, basis, other_due, other_basis) = if working <= calendar_days {
-                (working, working_basis, calendar_days, calendar_basis)
-            } else {
-                (calendar_days, calendar_basis, working, working_basis)
-            };
-            out.push(Deadline {
-                kind: DueKind::Filing,
-                due,
-                anchor: Stage::ExpertReview,
-                anchor_date: review,
-                basis,
-                other: Some(OtherReading { due: Some(other_due), basis: other_basis }),
-                completed: first_on_or_after(Stage::FilingSubmitted, review),
-            });
-        }
+    if level >= Level::L2
+        && let Some(&review) = dates(Stage::ExpertReview).last()
+    {
+        let working = calendar.add_working_days(review, intervals.filing_working_days);
+        let calendar_days = add_days(review, intervals.filing_calendar_days);
+        let working_basis = format!(
+            "expert_review + {} working days",
+            intervals.filing_working_days
+        );
+        let calendar_basis = format!(
+            "expert_review + {} calendar days (2007 Measures)",
+            intervals.filing_calendar_days
+        );
+        let (due, basis, other_due, other_basis) = if working <= calendar_days {
+            (working, working_basis, calendar_days, calendar_basis)
+        } else {
+            (calendar_days, calendar_basis, working, working_basis)
+        };
+        out.push(Deadline {
+            kind: DueKind::Filing,
+            due,
+            anchor: Stage::ExpertReview,
+            anchor_date: review,
+            basis,
+            other: Some(OtherReading {
+                due: Some(other_due),
+                basis: other_basis,
+            }),
+            completed: first_on_or_after(Stage::FilingSubmitted, review),
+        });
     }
 
     // Certificate expected after the filing.
@@ -235,7 +254,10 @@ pub fn timeline(network: &Network, computed: Level, intervals: &Intervals, calen
             due: calendar.add_working_days(filed, intervals.certificate_working_days),
             anchor: Stage::FilingSubmitted,
             anchor_date: filed,
-            basis: format!("filing_submitted + {} working days", intervals.certificate_working_days),
+            basis: format!(
+                "filing_submitted + {} working days",
+                intervals.certificate_working_days
+            ),
             other: None,
             completed: first_on_or_after(Stage::CertificateIssued, filed),
         });
@@ -252,7 +274,10 @@ pub fn timeline(network: &Network, computed: Level, intervals: &Intervals, calen
     for (i, &anchor) in anchors.iter().enumerate() {
         let due = add_months(anchor, months);
         let other = match level.get() {
-            2 => Some(OtherReading { due: None, basis: "24 months is practice, not statute".into() }),
+            2 => Some(OtherReading {
+                due: None,
+                basis: "24 months is practice, not statute".into(),
+            }),
             4 | 5 => Some(OtherReading {
                 due: Some(add_months(anchor, 12)),
                 basis: "yearly (2018 draft Regulation, 2025 MPS notice)".into(),
@@ -274,9 +299,15 @@ pub fn timeline(network: &Network, computed: Level, intervals: &Intervals, calen
     // anchoring milestone of the level.
     if let Some(&received) = dates(Stage::QuestionnaireReceived).last() {
         let (months, other) = if level == Level::L1 {
-            (intervals.case_done_months_level1, "usually 1-2 months (consultancy)")
+            (
+                intervals.case_done_months_level1,
+                "usually 1-2 months (consultancy)",
+            )
         } else {
-            (intervals.case_done_months, "usually 3-6 months (consultancy)")
+            (
+                intervals.case_done_months,
+                "usually 3-6 months (consultancy)",
+            )
         };
         out.push(Deadline {
             kind: DueKind::CaseDone,
@@ -284,7 +315,10 @@ pub fn timeline(network: &Network, computed: Level, intervals: &Intervals, calen
             anchor: Stage::QuestionnaireReceived,
             anchor_date: received,
             basis: format!("questionnaire_received + {months} months (level {level})"),
-            other: Some(OtherReading { due: None, basis: other.into() }),
+            other: Some(OtherReading {
+                due: None,
+                basis: other.into(),
+            }),
             completed: first_on_or_after(anchor_stage, received),
         });
     }
@@ -294,12 +328,22 @@ pub fn timeline(network: &Network, computed: Level, intervals: &Intervals, calen
     // the 2025 notice allows.)
     if let Some(&issued) = dates(Stage::CertificateIssued).last() {
         let mut due = add_months(issued, intervals.certificate_valid_months);
-        let mut basis = format!("certificate_issued + {} months", intervals.certificate_valid_months);
-        if let Some(&eval) = dates(Stage::EvaluationPassed).iter().rev().find(|d| **d > issued) {
+        let mut basis = format!(
+            "certificate_issued + {} months",
+            intervals.certificate_valid_months
+        );
+        if let Some(&eval) = dates(Stage::EvaluationPassed)
+            .iter()
+            .rev()
+            .find(|d| **d > issued)
+        {
             let extended = add_months(eval, intervals.certificate_extension_months);
             if extended > due {
                 due = extended;
-                basis = format!("evaluation_passed + {} months", intervals.certificate_extension_months);
+                basis = format!(
+                    "evaluation_passed + {} months",
+                    intervals.certificate_extension_months
+                );
             }
         }
         out.push(Deadline {
@@ -317,5 +361,9 @@ pub fn timeline(network: &Network, computed: Level, intervals: &Intervals, calen
     }
 
     out.sort_by_key(|d| (d.due, d.kind));
-    Timeline { level, regrading_needed, deadlines: out }
+    Timeline {
+        level,
+        regrading_needed,
+        deadlines: out,
+    }
 }

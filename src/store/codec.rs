@@ -14,7 +14,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::domain::model::{
-    Client, ClientId, Conclusion, Contact, HarmOverride, Level, Milestone, Network, NetworkId, Overrides, Stage,
+    Client, ClientId, Conclusion, Contact, HarmOverride, Level, Milestone, Network, NetworkId,
+    Overrides, Stage,
 };
 use crate::domain::questionnaire::{Answers, DataCategory, Deployment, ObjectType, Sector};
 use crate::domain::timeline::DueKind;
@@ -48,7 +49,10 @@ pub trait Record: Sized {
     /// Reads a body written by an older version. Each shape change adds an
     /// arm here that decodes the frozen old shape and fills in the rest.
     fn upgrade(version: u16, _body: &[u8]) -> Result<Self, CodecError> {
-        Err(CodecError(format!("{} record format {version} is unknown", Self::NAME)))
+        Err(CodecError(format!(
+            "{} record format {version} is unknown",
+            Self::NAME
+        )))
     }
 }
 
@@ -60,9 +64,13 @@ pub fn encode<R: Record>(record: &R) -> Vec<u8> {
 }
 
 pub fn decode<R: Record>(bytes: &[u8]) -> Result<R, CodecError> {
-    let (head, body) = bytes
-        .split_first_chunk::<2>()
-        .ok_or_else(|| CodecError(format!("{} record is {} bytes, too short", R::NAME, bytes.len())))?;
+    let (head, body) = bytes.split_first_chunk::<2>().ok_or_else(|| {
+        CodecError(format!(
+            "{} record is {} bytes, too short",
+            R::NAME,
+            bytes.len()
+        ))
+    })?;
     let version = u16::from_be_bytes(*head);
     if version > R::VERSION {
         return Err(CodecError(format!(
@@ -82,7 +90,10 @@ pub fn decode_body<W: DeserializeOwned>(name: &str, body: &[u8]) -> Result<W, Co
     let (wire, used) = bincode::serde::decode_from_slice::<W, _>(body, config())
         .map_err(|e| CodecError(format!("{name} record is damaged: {e}")))?;
     if used != body.len() {
-        return Err(CodecError(format!("{name} record has {} stray bytes at its end", body.len() - used)));
+        return Err(CodecError(format!(
+            "{name} record has {} stray bytes at its end",
+            body.len() - used
+        )));
     }
     Ok(wire)
 }
@@ -167,7 +178,8 @@ pub fn date_to_days(d: NaiveDate) -> i32 {
 }
 
 pub fn days_to_date(days: i32) -> Result<NaiveDate, CodecError> {
-    NaiveDate::from_num_days_from_ce_opt(days).ok_or_else(|| CodecError(format!("day number {days} is not a date")))
+    NaiveDate::from_num_days_from_ce_opt(days)
+        .ok_or_else(|| CodecError(format!("day number {days} is not a date")))
 }
 
 fn level(n: u8) -> Result<Level, CodecError> {
@@ -294,7 +306,10 @@ impl Record for Network {
                 cross_border_transfer: a.cross_border_transfer,
                 architecture_notes: a.architecture_notes,
             },
-            overrides: Overrides { business_information: w.business_information, system_service: w.system_service },
+            overrides: Overrides {
+                business_information: w.business_information,
+                system_service: w.system_service,
+            },
             filed_level: w.filed_level.map(level).transpose()?,
             milestones,
         })
@@ -406,7 +421,8 @@ pub mod keys {
 /// A list of keys, stored under [`keys::DUE_OF_NETWORK`].
 pub fn encode_key_list(list: &[Vec<u8>]) -> Vec<u8> {
     let mut out = 1u16.to_be_bytes().to_vec();
-    bincode::serde::encode_into_std_write(list, &mut out, config()).expect("encoding into memory cannot fail");
+    bincode::serde::encode_into_std_write(list, &mut out, config())
+        .expect("encoding into memory cannot fail");
     out
 }
 
@@ -435,12 +451,17 @@ mod tests {
     use crate::domain::model::{Degree, HarmedObject};
 
     fn sample_network() -> Network {
-        let mut answers = Answers::default();
-        answers.object_type = Some(ObjectType::Website);
-        answers.pi_subjects = Some(250_000);
-        answers.data_categories = Some([DataCategory::Personal, DataCategory::Payment].into());
-        answers.cloud_provider = Some("阿里云".into());
-        let mut eval = Milestone::new(Stage::EvaluationPassed, NaiveDate::from_ymd_opt(2025, 12, 1).unwrap());
+        let answers = Answers {
+            object_type: Some(ObjectType::Website),
+            pi_subjects: Some(250_000),
+            data_categories: Some([DataCategory::Personal, DataCategory::Payment].into()),
+            cloud_provider: Some("阿里云".into()),
+            ..Answers::default()
+        };
+        let mut eval = Milestone::new(
+            Stage::EvaluationPassed,
+            NaiveDate::from_ymd_opt(2025, 12, 1).unwrap(),
+        );
         eval.score = Some(82.5);
         eval.conclusion = Some(Conclusion::Good);
         Network {
@@ -473,7 +494,12 @@ mod tests {
             name: "Acme Trading Ltd".into(),
             name_zh: "阿克米贸易有限公司".into(),
             region: "Shanghai".into(),
-            contacts: vec![Contact { name: "Li Wei".into(), role: "CTO".into(), email: "li@example.com".into(), phone: String::new() }],
+            contacts: vec![Contact {
+                name: "Li Wei".into(),
+                role: "CTO".into(),
+                email: "li@example.com".into(),
+                phone: String::new(),
+            }],
             notes: "note".into(),
         };
         assert_eq!(decode::<Client>(&encode(&c)).unwrap(), c);
@@ -503,7 +529,12 @@ mod tests {
         assert!(decode::<Network>(&longer).unwrap_err().0.contains("stray"));
         let mut newer = bytes;
         newer[1] = 9;
-        assert!(decode::<Network>(&newer).unwrap_err().0.contains("newer mlps"));
+        assert!(
+            decode::<Network>(&newer)
+                .unwrap_err()
+                .0
+                .contains("newer mlps")
+        );
     }
 
     /// A record whose second version added a field, to show the mechanism
@@ -531,16 +562,25 @@ mod tests {
         const VERSION: u16 = 2;
         type Wire = sample_wire::V2;
         fn to_wire(&self) -> sample_wire::V2 {
-            sample_wire::V2 { name: self.name.clone(), added_later: self.added_later }
+            sample_wire::V2 {
+                name: self.name.clone(),
+                added_later: self.added_later,
+            }
         }
         fn from_wire(w: sample_wire::V2) -> Result<Sample, CodecError> {
-            Ok(Sample { name: w.name, added_later: w.added_later })
+            Ok(Sample {
+                name: w.name,
+                added_later: w.added_later,
+            })
         }
         fn upgrade(version: u16, body: &[u8]) -> Result<Sample, CodecError> {
             match version {
                 1 => {
                     let old: sample_wire::V1 = decode_body(Self::NAME, body)?;
-                    Ok(Sample { name: old.name, added_later: 0 })
+                    Ok(Sample {
+                        name: old.name,
+                        added_later: 0,
+                    })
                 }
                 _ => Err(CodecError(format!("sample format {version} is unknown"))),
             }
@@ -550,9 +590,25 @@ mod tests {
     #[test]
     fn a_field_added_later_still_reads_old_records() {
         let mut old = 1u16.to_be_bytes().to_vec();
-        bincode::serde::encode_into_std_write(sample_wire::V1 { name: "上海".into() }, &mut old, config()).unwrap();
-        assert_eq!(decode::<Sample>(&old).unwrap(), Sample { name: "上海".into(), added_later: 0 });
-        let new = Sample { name: "x".into(), added_later: 5 };
+        bincode::serde::encode_into_std_write(
+            sample_wire::V1 {
+                name: "上海".into(),
+            },
+            &mut old,
+            config(),
+        )
+        .unwrap();
+        assert_eq!(
+            decode::<Sample>(&old).unwrap(),
+            Sample {
+                name: "上海".into(),
+                added_later: 0
+            }
+        );
+        let new = Sample {
+            name: "x".into(),
+            added_later: 5,
+        };
         assert_eq!(decode::<Sample>(&encode(&new)).unwrap(), new);
         let mut unknown = old.clone();
         unknown[1] = 0;
@@ -567,7 +623,10 @@ mod tests {
         let c = keys::due(d(2026, 2, 1), NetworkId(2), DueKind::Filing);
         assert!(a < b && b < c);
         assert!(c < keys::due_end(d(2026, 2, 1)));
-        assert!(keys::due_end(d(2026, 2, 1)) < keys::due(d(2026, 2, 2), NetworkId(0), DueKind::SelfAssessment));
+        assert!(
+            keys::due_end(d(2026, 2, 1))
+                < keys::due(d(2026, 2, 2), NetworkId(0), DueKind::SelfAssessment)
+        );
         assert!(keys::due(d(1, 1, 1), NetworkId(0), DueKind::Filing) < a);
     }
 }

@@ -33,7 +33,10 @@ fn db_error(path: &Path, e: sled::Error) -> Error {
 }
 
 fn damaged(path: &Path, key: &[u8], e: codec::CodecError) -> Error {
-    Error::runtime(format!("database {}: record {key:02x?}: {e}", path.display()))
+    Error::runtime(format!(
+        "database {}: record {key:02x?}: {e}",
+        path.display()
+    ))
 }
 
 impl SledStore {
@@ -46,17 +49,29 @@ impl SledStore {
             .create(dir)
             .map_err(|e| Error::runtime(format!("database directory {}: {e}", dir.display())))?;
         let data = dir.join("store");
-        let db = sled::Config::new().path(&data).open().map_err(|e| match e {
-            sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("lock") => {
-                Error::runtime(format!(
-                    "database {} is open in another mlps process; close it and try again",
-                    dir.display()
-                ))
-            }
-            e => db_error(dir, e),
-        })?;
+        let db = sled::Config::new()
+            .path(&data)
+            .open()
+            .map_err(|e| match e {
+                sled::Error::Io(io)
+                    if io.kind() == std::io::ErrorKind::WouldBlock
+                        || io.to_string().contains("lock") =>
+                {
+                    Error::runtime(format!(
+                        "database {} is open in another mlps process; close it and try again",
+                        dir.display()
+                    ))
+                }
+                e => db_error(dir, e),
+            })?;
         let tree = db.open_tree("cases").map_err(|e| db_error(dir, e))?;
-        let store = SledStore { db, tree, path: dir.to_path_buf(), config, writer: Mutex::new(()) };
+        let store = SledStore {
+            db,
+            tree,
+            path: dir.to_path_buf(),
+            config,
+            writer: Mutex::new(()),
+        };
         store.check_schema()?;
         store.refresh_due_index_if_config_changed()?;
         Ok(store)
@@ -74,7 +89,9 @@ impl SledStore {
         let key = keys::meta("schema");
         match self.get(&key)? {
             None => {
-                self.tree.insert(key, &codec::encode_u64(SCHEMA)).map_err(|e| db_error(&self.path, e))?;
+                self.tree
+                    .insert(key, &codec::encode_u64(SCHEMA))
+                    .map_err(|e| db_error(&self.path, e))?;
                 self.flush()
             }
             Some(v) => {
@@ -141,7 +158,9 @@ impl SledStore {
 
     fn read<R: Record>(&self, key: &[u8]) -> Result<Option<R>> {
         match self.get(key)? {
-            Some(v) => codec::decode(&v).map(Some).map_err(|e| damaged(&self.path, key, e)),
+            Some(v) => codec::decode(&v)
+                .map(Some)
+                .map_err(|e| damaged(&self.path, key, e)),
             None => Ok(None),
         }
     }
@@ -156,12 +175,17 @@ impl SledStore {
     }
 
     fn flush(&self) -> Result<()> {
-        self.db.flush().map(|_| ()).map_err(|e| db_error(&self.path, e))
+        self.db
+            .flush()
+            .map(|_| ())
+            .map_err(|e| db_error(&self.path, e))
     }
 
     /// Applies the batch atomically and returns once it is on disk.
     fn commit(&self, batch: sled::Batch) -> Result<()> {
-        self.tree.apply_batch(batch).map_err(|e| db_error(&self.path, e))?;
+        self.tree
+            .apply_batch(batch)
+            .map_err(|e| db_error(&self.path, e))?;
         self.flush()
     }
 
@@ -182,7 +206,13 @@ impl SledStore {
         let computed = grading::level(&n.answers, &n.overrides, s.rules);
         let t = timeline::timeline(n, computed, &s.intervals, &self.config.calendar);
         t.open()
-            .map(|d| DueRecord { network: n.id, client: n.client, kind: d.kind, due: d.due, level: t.level })
+            .map(|d| DueRecord {
+                network: n.id,
+                client: n.client,
+                kind: d.kind,
+                due: d.due,
+                level: t.level,
+            })
             .collect()
     }
 
@@ -197,7 +227,10 @@ impl SledStore {
             batch.insert(k.as_slice(), codec::encode(&r));
             written.push(k);
         }
-        batch.insert(&keys::id(keys::DUE_OF_NETWORK, n.id.0), codec::encode_key_list(&written));
+        batch.insert(
+            &keys::id(keys::DUE_OF_NETWORK, n.id.0),
+            codec::encode_key_list(&written),
+        );
     }
 
     fn due_keys_of(&self, id: NetworkId) -> Result<Vec<Vec<u8>>> {
@@ -238,12 +271,14 @@ impl SledStore {
     }
 
     fn validated_client(mut c: Client) -> Result<Client> {
-        c.validate().map_err(|e| Error::input(format!("client {}", e)))?;
+        c.validate()
+            .map_err(|e| Error::input(format!("client {}", e)))?;
         Ok(c)
     }
 
     fn validated_network(mut n: Network) -> Result<Network> {
-        n.validate().map_err(|e| Error::input(format!("network {}", e)))?;
+        n.validate()
+            .map_err(|e| Error::input(format!("network {}", e)))?;
         Ok(n)
     }
 
@@ -294,11 +329,16 @@ impl CaseStore for SledStore {
     fn update_client(&self, client: Client) -> Result<Client> {
         let mut c = Self::validated_client(client)?;
         let _guard = self.lock();
-        let stored = self
-            .client(c.id)?
-            .ok_or_else(|| Error::runtime(format!("client {:?} no longer exists", c.display_name())))?;
+        let stored = self.client(c.id)?.ok_or_else(|| {
+            Error::runtime(format!("client {:?} no longer exists", c.display_name()))
+        })?;
         if stored.revision != c.revision {
-            return Err(Self::stale("client", c.display_name(), c.revision, stored.revision));
+            return Err(Self::stale(
+                "client",
+                c.display_name(),
+                c.revision,
+                stored.revision,
+            ));
         }
         c.revision += 1;
         let mut batch = sled::Batch::default();
@@ -321,7 +361,10 @@ impl CaseStore for SledStore {
         let mut n = Self::validated_network(network)?;
         let _guard = self.lock();
         if self.client(n.client)?.is_none() {
-            return Err(Error::input(format!("network {:?}: client {} does not exist", n.name, n.client.0)));
+            return Err(Error::input(format!(
+                "network {:?}: client {} does not exist",
+                n.name, n.client.0
+            )));
         }
         let mut batch = sled::Batch::default();
         n.id = NetworkId(self.next_ids(&mut batch, 1, 1)?);
@@ -351,7 +394,9 @@ impl CaseStore for SledStore {
 
     fn delete_network(&self, id: NetworkId) -> Result<()> {
         let _guard = self.lock();
-        let Some(n) = self.network(id)? else { return Ok(()) };
+        let Some(n) = self.network(id)? else {
+            return Ok(());
+        };
         let mut batch = sled::Batch::default();
         self.stage_network_removal(&mut batch, &n)?;
         self.commit(batch)
@@ -386,7 +431,10 @@ impl CaseStore for SledStore {
         }
         let missing = clients
             .iter()
-            .map(|c| u64::from(c.id.is_none()) + c.networks.iter().filter(|n| n.id.is_none()).count() as u64)
+            .map(|c| {
+                u64::from(c.id.is_none())
+                    + c.networks.iter().filter(|n| n.id.is_none()).count() as u64
+            })
             .sum();
         let mut batch = sled::Batch::default();
         let mut next = self.next_ids(&mut batch, missing, highest + 1)?;
@@ -426,7 +474,13 @@ impl CaseStore for SledStore {
         for kv in self.tree.range(start.as_slice()..=end.as_slice()) {
             let (k, v) = kv.map_err(|e| db_error(&self.path, e))?;
             let r: DueRecord = codec::decode(&v).map_err(|e| damaged(&self.path, &k, e))?;
-            out.push(DueItem { client: r.client, network: r.network, kind: r.kind, due: r.due, level: r.level });
+            out.push(DueItem {
+                client: r.client,
+                network: r.network,
+                kind: r.kind,
+                due: r.due,
+                level: r.level,
+            });
         }
         Ok(out)
     }

@@ -1,0 +1,459 @@
+//! The command line as scripts use it: exit codes, messages that name the
+//! place of bad input, and documents that round-trip.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::{Value, json};
+
+const EXAMPLE: &str = include_str!("fixtures/interchange-example.json");
+const ANSWERS: &str = include_str!("fixtures/answers-example.toml");
+
+/// `mlps` with its own database and config directory, today fixed.
+fn mlps(db: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("mlps").unwrap();
+    cmd.env("MLPS_DB", db)
+        .env("MLPS_CONFIG_DIR", db.with_extension("config"))
+        .env("MLPS_TODAY", "2026-11-28")
+        .env_remove("NO_COLOR");
+    cmd
+}
+
+fn export(db: &Path) -> String {
+    let out = mlps(db)
+        .args(["export", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn assess_reproduces_the_worked_example() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("answers.toml");
+    std::fs::write(&file, ANSWERS).unwrap();
+    let out = mlps(&dir.path().join("db"))
+        .arg("assess")
+        .arg(&file)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["level"], 3);
+    assert_eq!(v["rules"], "conservative");
+    assert_eq!(v["other_rules_level"], 3);
+    assert_eq!(v["business_information"]["rule"], "S4");
+    assert_eq!(v["business_information"]["degree"], "particularly_serious");
+    assert_eq!(v["system_service"]["rule"], "override");
+    assert_eq!(v["system_service"]["object"], "social_order");
+    assert_eq!(v["floors"], json!([]));
+    // assess never touches a database.
+    assert!(!dir.path().join("db").exists());
+
+    // Under GB/T 22240 only S drops (to 2); the override keeps A at 3.
+    let out = mlps(&dir.path().join("db"))
+        .arg("assess")
+        .arg(&file)
+        .args(["--rules", "gbt22240", "--json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (
+            v["level"].as_u64(),
+            v["business_information"]["level"].as_u64()
+        ),
+        (Some(3), Some(2))
+    );
+}
+
+#[test]
+fn assess_text_answers_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("shop.toml");
+    std::fs::write(&file, "pi_subjects = 250000\npublic_facing = true\ndata_categories = [\"personal\"]\ncii = false\n").unwrap();
+    mlps(&dir.path().join("db"))
+        .arg("assess")
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Level 3"))
+        .stdout(predicate::str::contains("S4: 250 000 PI subjects"))
+        .stdout(predicate::str::contains("GB/T 22240 gives 2"));
+}
+
+#[test]
+fn assess_rejects_bad_answers_with_the_key_and_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: &[(&str, &str, &[&str])] = &[
+        (
+            "unknown.toml",
+            "object_type = \"website\"\npi_subject = 3\n",
+            &["unknown.toml:2:1", "pi_subject"],
+        ),
+        (
+            "type.toml",
+            "cii = \"maybe\"\n",
+            &["type.toml:1:7", "boolean"],
+        ),
+        (
+            "enum.toml",
+            "sector = \"banking\"\n",
+            &["enum.toml:1:10", "banking", "finance"],
+        ),
+        (
+            "negative.toml",
+            "outage_affected_people = -1\n",
+            &["negative.toml:1:26", "negative"],
+        ),
+        (
+            "level.toml",
+            "hosted_max_level = 6\n",
+            &["level.toml:1:20", "0 (none) to 5"],
+        ),
+        ("syntax.toml", "pi_subjects = \n", &["syntax.toml:1:"]),
+        (
+            "bad.json",
+            "{\"pi_subjects\": \"many\"}",
+            &["bad.json:1:", "at pi_subjects"],
+        ),
+        ("empty.json", "", &["empty.json", "empty"]),
+        (
+            "override.toml",
+            "[override.system_service]\nobject = \"citizens\"\ndegree = \"serious\"\n",
+            &["override.toml", "justification"],
+        ),
+    ];
+    for (name, text, expected) in cases {
+        let file = dir.path().join(name);
+        std::fs::write(&file, text).unwrap();
+        let out = mlps(&dir.path().join("db"))
+            .arg("assess")
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        for e in *expected {
+            assert!(err.contains(e), "{name}: {err:?} lacks {e:?}");
+        }
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn export_import_export_gives_the_same_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first");
+    mlps(&first)
+        .arg("import")
+        .arg("-")
+        .write_stdin(EXAMPLE)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("saved"));
+    mlps(&first)
+        .args(["demo", "--clients", "12", "--seed", "3"])
+        .assert()
+        .success();
+    let exported = export(&first);
+
+    let second = dir.path().join("second");
+    mlps(&second)
+        .arg("import")
+        .arg("-")
+        .write_stdin(exported.clone())
+        .assert()
+        .success();
+    assert_eq!(export(&second), exported);
+
+    // The example's content survives, with ids added.
+    let v: Value = serde_json::from_str(&exported).unwrap();
+    let original: Value = serde_json::from_str(EXAMPLE).unwrap();
+    let mut client = v["clients"][0].clone();
+    assert!(client["id"].is_u64());
+    client.as_object_mut().unwrap().remove("id");
+    client["networks"][0].as_object_mut().unwrap().remove("id");
+    assert_eq!(client, original["clients"][0]);
+}
+
+#[test]
+fn renewals_reproduce_the_interface_example() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    mlps(&db)
+        .arg("import")
+        .arg("-")
+        .write_stdin(EXAMPLE)
+        .assert()
+        .success();
+    // 368 days out: outside the default 90 days, inside 400.
+    let out = mlps(&db).args(["renewals", "--json"]).output().unwrap();
+    assert_eq!(
+        serde_json::from_slice::<Value>(&out.stdout).unwrap(),
+        json!([])
+    );
+    let out = mlps(&db)
+        .args(["renewals", "--within", "400", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        serde_json::from_slice::<Value>(&out.stdout).unwrap(),
+        json!([{"client": "Acme Trading Ltd", "network": "Online shop", "level": 2,
+                "kind": "evaluation", "due": "2027-12-01", "days_left": 368, "status": "upcoming"}])
+    );
+    // --today overrides MLPS_TODAY; past the date the renewal is overdue
+    // and always listed.
+    let out = mlps(&db)
+        .args(["renewals", "--today", "2028-01-01", "--json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["status"], "overdue");
+    assert_eq!(v[0]["days_left"], -31);
+    // `due` adds the certificate expiry: issued 2025-12-20 + 3 years.
+    let out = mlps(&db)
+        .args(["due", "--within", "1000", "--json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let kinds: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["evaluation", "certificate_expiry"]);
+    assert_eq!(v[1]["due"], "2028-12-20");
+}
+
+#[test]
+fn the_demo_agenda_is_believable() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    mlps(&db)
+        .arg("demo")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("30 demo clients"));
+    let out = mlps(&db).args(["renewals", "--json"]).output().unwrap();
+    let rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let status = |s: &str| rows.iter().filter(|r| r["status"] == s).count();
+    assert!(
+        status("overdue") > 0 && status("due") > 0 && status("upcoming") > 0,
+        "{rows:?}"
+    );
+    // Sorted by due date, then client, then network.
+    let keys: Vec<(String, String, String)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["due"].as_str().unwrap().into(),
+                r["client"].as_str().unwrap().into(),
+                r["network"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+    assert!(
+        rows.iter()
+            .all(|r| r["kind"] == "evaluation" || r["kind"] == "self_assessment")
+    );
+    mlps(&db)
+        .arg("renewals")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("overdue"));
+}
+
+#[test]
+fn bad_imports_exit_2_name_the_path_and_write_nothing() {
+    let base: Value = serde_json::from_str(EXAMPLE).unwrap();
+    let edit = |f: &dyn Fn(&mut Value)| {
+        let mut v = base.clone();
+        f(&mut v);
+        v.to_string()
+    };
+    let cases: Vec<(&str, String, &str)> = vec![
+        (
+            "unknown key",
+            edit(&|v| v["clients"][0]["networks"][0]["answers"]["pi_subject"] = json!(5)),
+            "clients[0].networks[0].answers.pi_subject",
+        ),
+        (
+            "wrong type",
+            edit(&|v| v["clients"][0]["networks"][0]["answers"]["public_facing"] = json!("yes")),
+            "clients[0].networks[0].answers.public_facing",
+        ),
+        (
+            "bad enum value",
+            edit(&|v| {
+                v["clients"][0]["networks"][0]["milestones"][0]["stage"] = json!("evaluated")
+            }),
+            "clients[0].networks[0].milestones[0].stage",
+        ),
+        (
+            "negative count",
+            edit(&|v| v["clients"][0]["networks"][0]["answers"]["pi_subjects"] = json!(-1)),
+            "clients[0].networks[0].answers.pi_subjects",
+        ),
+        (
+            "impossible date",
+            edit(&|v| {
+                v["clients"][0]["networks"][0]["milestones"][1]["date"] = json!("2026-02-30")
+            }),
+            "clients[0].networks[0].milestones[1].date",
+        ),
+        (
+            "malformed JSON",
+            "{\"format\": \"mlps-cases\", \"version\": 1, \"clients\": [".into(),
+            "in.json:1:51: at clients: EOF",
+        ),
+        ("empty file", String::new(), "empty"),
+        (
+            "unknown top-level key",
+            edit(&|v| v["client"] = json!([])),
+            "client",
+        ),
+        (
+            "failed evaluation",
+            edit(&|v| v["clients"][0]["networks"][0]["milestones"][0]["score"] = json!(65)),
+            "clients[0].networks[0].milestones[0].score",
+        ),
+        (
+            "override without justification",
+            edit(
+                &|v| v["clients"][0]["networks"][0]["override"] = json!({"business_information": {"object": "citizens", "degree": "general", "justification": ""}}),
+            ),
+            "clients[0].networks[0].override.business_information.justification",
+        ),
+        (
+            "wrong format",
+            edit(&|v| v["format"] = json!("other")),
+            "format",
+        ),
+        (
+            "bad e-mail",
+            edit(&|v| v["clients"][0]["contacts"][0]["email"] = json!("li at example")),
+            "clients[0].contacts[0].email",
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    // A database with content, to show a failed import changes nothing.
+    mlps(&db)
+        .args(["demo", "--clients", "3"])
+        .assert()
+        .success();
+    let before = export(&db);
+    let fresh = dir.path().join("fresh");
+    for (what, text, path) in cases {
+        let file = dir.path().join("in.json");
+        std::fs::write(&file, &text).unwrap();
+        for target in [&db, &fresh] {
+            let out = mlps(target).arg("import").arg(&file).output().unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{what}: {err}");
+            assert!(err.contains(path), "{what}: {err:?} does not name {path:?}");
+            assert!(
+                err.contains("in.json"),
+                "{what}: {err:?} does not name the file"
+            );
+        }
+        assert!(
+            !fresh.exists(),
+            "{what}: a failed import created a database"
+        );
+    }
+    assert_eq!(export(&db), before);
+}
+
+#[test]
+fn a_bad_config_file_names_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let config = db.with_extension("config");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("holidays.toml"),
+        "holidays = [\"2026-10-01\", \"2026-13-01\"]\n",
+    )
+    .unwrap();
+    mlps(&db)
+        .arg("renewals")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("holidays.toml:1:27"))
+        .stderr(predicate::str::contains("2026-13-01"));
+    std::fs::write(config.join("holidays.toml"), "").unwrap();
+    std::fs::write(
+        config.join("config.toml"),
+        "[intervals]\nrenewal_months_level2 = \"two\"\n",
+    )
+    .unwrap();
+    mlps(&db)
+        .arg("renewals")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("config.toml:2:25"));
+}
+
+#[test]
+fn settings_change_the_agenda() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    mlps(&db)
+        .arg("import")
+        .arg("-")
+        .write_stdin(EXAMPLE)
+        .assert()
+        .success();
+    let config = db.with_extension("config");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("config.toml"),
+        "[intervals]\nrenewal_months_level2 = 12\n",
+    )
+    .unwrap();
+    let out = mlps(&db).args(["renewals", "--json"]).output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["due"], "2026-12-01");
+    assert_eq!(v[0]["status"], "due");
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    mlps(&db).arg("frobnicate").assert().code(2);
+    mlps(&db)
+        .args(["export", "--format", "xml"])
+        .assert()
+        .code(2);
+    mlps(&db)
+        .args(["renewals", "--today", "2026-02-30"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--today"));
+    mlps(&db)
+        .args(["renewals"])
+        .env("MLPS_TODAY", "soon")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("MLPS_TODAY"));
+    mlps(&db)
+        .args(["import", "missing.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("missing.json"));
+    assert!(!db.exists());
+}

@@ -1,0 +1,302 @@
+//! The sled store: writes, revisions, all-or-nothing import, and a due-date
+//! index that always agrees with the timeline engine.
+
+use chrono::NaiveDate;
+use mlps::config::Config;
+use mlps::domain::calendar::add_days;
+use mlps::domain::grading;
+use mlps::domain::model::{Client, ClientId, Level, Milestone, Network, NetworkId, Stage};
+use mlps::domain::questionnaire::Answers;
+use mlps::domain::timeline;
+use mlps::interchange::{self, NewClient, NewNetwork};
+use mlps::store::{CaseStore, SledStore};
+
+fn d(s: &str) -> NaiveDate {
+    mlps::domain::calendar::parse_date(s).unwrap()
+}
+
+fn client(name: &str) -> Client {
+    Client {
+        id: ClientId(0),
+        revision: 0,
+        name: name.into(),
+        name_zh: String::new(),
+        region: "Shanghai".into(),
+        contacts: vec![],
+        notes: String::new(),
+    }
+}
+
+fn network(client: ClientId, name: &str, milestones: Vec<Milestone>) -> Network {
+    Network {
+        id: NetworkId(0),
+        client,
+        revision: 0,
+        name: name.into(),
+        notes: String::new(),
+        answers: Answers {
+            pi_subjects: Some(500),
+            ..Answers::default()
+        },
+        overrides: Default::default(),
+        filed_level: None,
+        milestones,
+    }
+}
+
+fn eval(date: &str) -> Milestone {
+    Milestone::new(Stage::EvaluationPassed, d(date))
+}
+
+#[test]
+fn writes_survive_reopening_and_ids_are_stable() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cid, nid) = {
+        let store = SledStore::open(dir.path(), Config::default()).unwrap();
+        let c = store.create_client(client("Acme")).unwrap();
+        let n = store
+            .create_network(network(c.id, "Shop", vec![eval("2025-12-01")]))
+            .unwrap();
+        assert_eq!((c.revision, n.revision), (1, 1));
+        (c.id, n.id)
+    };
+    let store = SledStore::open(dir.path(), Config::default()).unwrap();
+    assert_eq!(store.client(cid).unwrap().unwrap().name, "Acme");
+    let n = store.network(nid).unwrap().unwrap();
+    assert_eq!(n.client, cid);
+    assert_eq!(store.networks_of(cid).unwrap(), vec![n]);
+    // New ids never reuse old ones.
+    let c2 = store.create_client(client("Beta")).unwrap();
+    assert!(c2.id.0 > nid.0);
+}
+
+#[test]
+fn a_stale_write_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SledStore::open(dir.path(), Config::default()).unwrap();
+    let c = store.create_client(client("Acme")).unwrap();
+    let mut first = c.clone();
+    first.notes = "first".into();
+    let saved = store.update_client(first).unwrap();
+    assert_eq!(saved.revision, 2);
+    let mut second = c.clone();
+    second.notes = "second".into();
+    let err = store.update_client(second).unwrap_err();
+    assert_eq!(err.exit_code(), 1);
+    assert!(err.message().contains("changed by someone else"), "{err}");
+    assert_eq!(store.client(c.id).unwrap().unwrap().notes, "first");
+
+    let n = store.create_network(network(c.id, "Shop", vec![])).unwrap();
+    let mut a = n.clone();
+    a.name = "Shop A".into();
+    store.update_network(a).unwrap();
+    let mut b = n;
+    b.name = "Shop B".into();
+    assert!(store.update_network(b).is_err());
+}
+
+#[test]
+fn invalid_records_are_refused_with_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SledStore::open(dir.path(), Config::default()).unwrap();
+    let err = store.create_client(client("  ")).unwrap_err();
+    assert_eq!(err.exit_code(), 2);
+    assert!(err.message().contains("name"), "{err}");
+    let c = store.create_client(client("Acme")).unwrap();
+    let mut bad = eval("2025-12-01");
+    bad.score = Some(50.0);
+    let err = store
+        .create_network(network(c.id, "Shop", vec![bad]))
+        .unwrap_err();
+    assert!(err.message().contains("milestones[0].score"), "{err}");
+    let err = store
+        .create_network(network(ClientId(999), "Orphan", vec![]))
+        .unwrap_err();
+    assert!(err.message().contains("does not exist"), "{err}");
+    assert!(store.networks().unwrap().is_empty());
+}
+
+#[test]
+fn deleting_a_client_removes_its_networks_and_due_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SledStore::open(dir.path(), Config::default()).unwrap();
+    let keep = store.create_client(client("Keep")).unwrap();
+    let gone = store.create_client(client("Gone")).unwrap();
+    store
+        .create_network(network(keep.id, "K", vec![eval("2025-01-01")]))
+        .unwrap();
+    store
+        .create_network(network(gone.id, "G1", vec![eval("2025-02-01")]))
+        .unwrap();
+    store
+        .create_network(network(gone.id, "G2", vec![eval("2025-03-01")]))
+        .unwrap();
+    assert_eq!(store.due_until(d("2030-01-01")).unwrap().len(), 3);
+    store.delete_client(gone.id).unwrap();
+    assert!(store.client(gone.id).unwrap().is_none());
+    assert_eq!(store.networks().unwrap().len(), 1);
+    let due = store.due_until(d("2030-01-01")).unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].client, keep.id);
+}
+
+#[test]
+fn an_import_with_a_taken_id_imports_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SledStore::open(dir.path(), Config::default()).unwrap();
+    let existing = store.create_client(client("Existing")).unwrap();
+    let batch = vec![
+        NewClient {
+            id: None,
+            client: client("New one"),
+            networks: vec![],
+        },
+        NewClient {
+            id: Some(existing.id),
+            client: client("Clash"),
+            networks: vec![NewNetwork {
+                id: None,
+                network: network(ClientId(0), "N", vec![]),
+            }],
+        },
+    ];
+    let err = store.import(batch).unwrap_err();
+    assert_eq!(err.exit_code(), 2);
+    assert!(err.message().contains("clients[1].id"), "{err}");
+    assert_eq!(store.clients().unwrap(), vec![existing]);
+    assert!(store.networks().unwrap().is_empty());
+}
+
+#[test]
+fn imported_ids_are_kept_and_new_ones_do_not_collide() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SledStore::open(dir.path(), Config::default()).unwrap();
+    let batch = vec![
+        NewClient {
+            id: Some(ClientId(40)),
+            client: client("Forty"),
+            networks: vec![NewNetwork {
+                id: Some(NetworkId(41)),
+                network: network(ClientId(0), "N41", vec![]),
+            }],
+        },
+        NewClient {
+            id: None,
+            client: client("Fresh"),
+            networks: vec![NewNetwork {
+                id: None,
+                network: network(ClientId(0), "Nfresh", vec![]),
+            }],
+        },
+    ];
+    let s = store.import(batch).unwrap();
+    assert_eq!((s.clients, s.networks), (2, 2));
+    let clients = store.clients().unwrap();
+    assert_eq!(clients[0].id, ClientId(40));
+    assert!(clients[1].id.0 > 41);
+    let n41 = store.network(NetworkId(41)).unwrap().unwrap();
+    assert_eq!(n41.client, ClientId(40));
+    assert!(store.create_client(client("Later")).unwrap().id.0 > 41);
+}
+
+/// The index must list exactly the open obligations the timeline engine
+/// derives, for every network, and "due by" must be a date range.
+fn assert_index_agrees(store: &SledStore, config: &Config, until: NaiveDate) {
+    let mut expected = Vec::new();
+    for n in store.networks().unwrap() {
+        let level = grading::level(&n.answers, &n.overrides, config.settings.rules);
+        let t = timeline::timeline(&n, level, &config.settings.intervals, &config.calendar);
+        for dl in t.open().filter(|dl| dl.due <= until) {
+            expected.push((dl.due, n.id, dl.kind, t.level));
+        }
+    }
+    expected.sort();
+    let mut got: Vec<_> = store
+        .due_until(until)
+        .unwrap()
+        .into_iter()
+        .map(|i| (i.due, i.network, i.kind, i.level))
+        .collect();
+    let in_order = got.windows(2).all(|w| w[0].0 <= w[1].0);
+    assert!(in_order, "the index returns dates in order");
+    got.sort();
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn the_due_index_agrees_with_the_timeline_on_demo_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config::default();
+    let store = SledStore::open(dir.path(), config.clone()).unwrap();
+    let today = d("2026-11-28");
+    let doc = mlps::demo::generate(40, 7, today);
+    store
+        .import(interchange::to_records("demo", &doc).unwrap())
+        .unwrap();
+    for days in [0, 30, 90, 365, 5000] {
+        assert_index_agrees(&store, &config, add_days(today, days));
+    }
+    // Edits move entries: record a new evaluation on every network.
+    for n in store.networks().unwrap().into_iter().take(15) {
+        let mut n = n;
+        n.milestones.push(Milestone {
+            score: Some(85.0),
+            ..eval("2026-11-20")
+        });
+        n.filed_level = Some(Level::L3);
+        store.update_network(n).unwrap();
+    }
+    for n in store.networks().unwrap().into_iter().skip(15).take(5) {
+        store.delete_network(n.id).unwrap();
+    }
+    assert_index_agrees(&store, &config, add_days(today, 5000));
+}
+
+#[test]
+fn changed_settings_rebuild_the_index_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let nid = {
+        let store = SledStore::open(dir.path(), Config::default()).unwrap();
+        let c = store.create_client(client("Acme")).unwrap();
+        let mut n = network(c.id, "Shop", vec![eval("2025-12-01")]);
+        n.filed_level = Some(Level::L2);
+        store.create_network(n).unwrap().id
+    };
+    let mut config = Config::default();
+    config.settings.intervals.renewal_months_level2 = 12;
+    let store = SledStore::open(dir.path(), config.clone()).unwrap();
+    let due = store.due_until(d("2030-01-01")).unwrap();
+    let renewal = due
+        .iter()
+        .find(|i| i.network == nid && i.kind.is_renewal())
+        .unwrap();
+    assert_eq!(renewal.due, d("2026-12-01"));
+    assert_index_agrees(&store, &config, d("2030-01-01"));
+}
+
+#[test]
+fn a_second_process_is_told_the_database_is_in_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let _first = SledStore::open(dir.path(), Config::default()).unwrap();
+    // sled locks the database per process: a second open from this process
+    // would share the lock, so ask a child process.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mlps"))
+        .args(["export", "--db"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("is open in another mlps process"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn the_database_directory_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("db");
+    SledStore::open(&dir, Config::default()).unwrap();
+    let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700);
+}
