@@ -1726,10 +1726,6 @@ impl Gen {
                 for (stage, date) in self.case_dates(path, anchors[0]) {
                     out.push(self.milestone(stage, date, city, index));
                 }
-                if level >= Level::L2 {
-                    let issued = add_days(anchors[0], self.rng.range(7, 21) as u32);
-                    out.push(self.milestone(CertificateIssued, issued, city, index));
-                }
                 for &anchor in &anchors[1..] {
                     if level >= Level::L2 && self.rng.chance(60) {
                         let gap = offset(anchor, -self.rng.days(30, 50));
@@ -1770,6 +1766,22 @@ impl Gen {
                     out.push(self.milestone(stage, date, city, index));
                 }
             }
+        }
+        // The bureau issues the certificate about ten working days after
+        // the filing; now and then it is late.
+        let awaiting = matches!(phase, Phase::Filed);
+        if let Some(filed) = out
+            .iter()
+            .find(|m| m.stage == FilingSubmitted)
+            .map(|m| m.date)
+            && !awaiting
+        {
+            let days = if self.rng.chance(10) {
+                self.rng.range(16, 30)
+            } else {
+                self.rng.range(5, 14)
+            };
+            out.push(self.milestone(CertificateIssued, add_days(filed, days as u32), city, index));
         }
         out.retain(|m| m.date <= today);
         out.sort_by_key(|m| m.date);
@@ -2043,10 +2055,23 @@ mod tests {
                         );
                     }
                 }
-                // The first time each stage happens follows the usual order.
+                // The first time each stage happens follows the usual order,
+                // except the certificate, which follows the filing.
+                let first = |stage| {
+                    n.network
+                        .milestones
+                        .iter()
+                        .find(|m| m.stage == stage)
+                        .map(|m| m.date)
+                };
+                if let Some(issued) = first(Stage::CertificateIssued) {
+                    assert!(first(Stage::FilingSubmitted).is_some_and(|f| f < issued));
+                }
                 let mut firsts: Vec<(Stage, NaiveDate)> = Vec::new();
                 for m in &n.network.milestones {
-                    if !firsts.iter().any(|(s, _)| *s == m.stage) {
+                    if m.stage != Stage::CertificateIssued
+                        && !firsts.iter().any(|(s, _)| *s == m.stage)
+                    {
                         firsts.push((m.stage, m.date));
                     }
                 }

@@ -28,6 +28,26 @@ pub struct SledStore {
     writer: Mutex<()>,
 }
 
+fn is_lock_error(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::WouldBlock || e.to_string().contains("lock")
+}
+
+/// Opens sled, waiting briefly for the lock: a database this process just
+/// closed stays locked until sled's flusher thread lets go of it.
+fn open_sled(path: &Path) -> sled::Result<sled::Db> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_millis(1500);
+    loop {
+        match sled::Config::new().path(path).open() {
+            Err(sled::Error::Io(io))
+                if is_lock_error(&io) && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(25));
+            }
+            other => return other,
+        }
+    }
+}
+
 fn db_error(path: &Path, e: sled::Error) -> Error {
     Error::runtime(format!("database {}: {e}", path.display()))
 }
@@ -48,22 +68,13 @@ impl SledStore {
             .mode(0o700)
             .create(dir)
             .map_err(|e| Error::runtime(format!("database directory {}: {e}", dir.display())))?;
-        let data = dir.join("store");
-        let db = sled::Config::new()
-            .path(&data)
-            .open()
-            .map_err(|e| match e {
-                sled::Error::Io(io)
-                    if io.kind() == std::io::ErrorKind::WouldBlock
-                        || io.to_string().contains("lock") =>
-                {
-                    Error::runtime(format!(
-                        "database {} is open in another mlps process; close it and try again",
-                        dir.display()
-                    ))
-                }
-                e => db_error(dir, e),
-            })?;
+        let db = open_sled(&dir.join("store")).map_err(|e| match e {
+            sled::Error::Io(io) if is_lock_error(&io) => Error::runtime(format!(
+                "database {} is open in another mlps process; close it and try again",
+                dir.display()
+            )),
+            e => db_error(dir, e),
+        })?;
         let tree = db.open_tree("cases").map_err(|e| db_error(dir, e))?;
         let store = SledStore {
             db,
