@@ -457,3 +457,52 @@ fn bad_usage_exits_2() {
         .stderr(predicate::str::contains("missing.json"));
     assert!(!db.exists());
 }
+
+#[test]
+fn due_flags_networks_that_need_regrading() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    mlps(&db)
+        .arg("import")
+        .arg("-")
+        .write_stdin(EXAMPLE)
+        .assert()
+        .success();
+    // Filed at 2; 250 000 PI subjects give 3 under the conservative rules.
+    let out = mlps(&db).args(["due"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Re-grading needed"), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.contains("Online shop") && l.contains("2      3")),
+        "{text}"
+    );
+
+    // Under GB/T 22240 the computed level is 2: nothing to re-grade, and
+    // `assess` follows the configured rule set too.
+    let config = db.with_extension("config");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("config.toml"), "rules = \"gbt22240\"\n").unwrap();
+    mlps(&db)
+        .args(["due"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Re-grading").not());
+    let answers = dir.path().join("a.toml");
+    std::fs::write(&answers, "pi_subjects = 250000\npublic_facing = true\n").unwrap();
+    let out = mlps(&db)
+        .arg("assess")
+        .arg(&answers)
+        .arg("--json")
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (
+            v["rules"].as_str(),
+            v["level"].as_u64(),
+            v["other_rules_level"].as_u64()
+        ),
+        (Some("gbt22240"), Some(2), Some(3))
+    );
+}

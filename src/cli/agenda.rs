@@ -8,7 +8,8 @@ use std::collections::hash_map::Entry;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::domain::model::{ClientId, NetworkId};
+use crate::domain::grading::{self, RuleSet};
+use crate::domain::model::{ClientId, Level, NetworkId};
 use crate::domain::timeline::{DueKind, DueStatus, status_for};
 use crate::error::Result;
 use crate::store::CaseStore;
@@ -116,6 +117,65 @@ pub fn table(rows: &[AgendaRow]) -> String {
             r.kind.label(),
             text::pad(&text::escape_for_terminal(&r.client), client_w),
             text::truncate(&text::escape_for_terminal(&r.network), network_w),
+        ));
+    }
+    out
+}
+
+/// A filed network whose computed level differs from its filed level.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Regrading {
+    pub client: String,
+    pub network: String,
+    pub filed: Level,
+    pub computed: Level,
+}
+
+/// Every network that needs re-grading, by client then network.
+pub fn regrading_needed(store: &dyn CaseStore, rules: RuleSet) -> Result<Vec<Regrading>> {
+    let names: HashMap<ClientId, String> = store
+        .clients()?
+        .into_iter()
+        .map(|c| (c.id, c.display_name().to_string()))
+        .collect();
+    let mut out: Vec<Regrading> = store
+        .networks()?
+        .into_iter()
+        .filter_map(|n| {
+            let filed = n.filed_level?;
+            let computed = grading::level(&n.answers, &n.overrides, rules);
+            (filed != computed).then(|| Regrading {
+                client: names.get(&n.client).cloned().unwrap_or_default(),
+                network: n.name,
+                filed,
+                computed,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.client, &a.network).cmp(&(&b.client, &b.network)));
+    Ok(out)
+}
+
+pub fn regrading_table(rows: &[Regrading]) -> String {
+    let client_w = rows
+        .iter()
+        .map(|r| text::width(&r.client))
+        .max()
+        .unwrap_or(0)
+        .clamp(6, 36);
+    let mut out = format!(
+        "{}  {:<5}  {:<8}  NETWORK\n",
+        text::pad("CLIENT", client_w),
+        "FILED",
+        "COMPUTED"
+    );
+    for r in rows {
+        out.push_str(&format!(
+            "{}  {:<5}  {:<8}  {}\n",
+            text::pad(&text::escape_for_terminal(&r.client), client_w),
+            r.filed,
+            r.computed,
+            text::truncate(&text::escape_for_terminal(&r.network), 40),
         ));
     }
     out

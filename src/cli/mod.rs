@@ -38,9 +38,10 @@ pub enum Command {
     /// database.
     Assess {
         file: PathBuf,
-        /// Rule set for the level matrix.
-        #[arg(long, value_enum, default_value_t = RulesArg::Conservative)]
-        rules: RulesArg,
+        /// Rule set for the level matrix (default: `rules` in config.toml,
+        /// else conservative).
+        #[arg(long, value_enum)]
+        rules: Option<RulesArg>,
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
@@ -149,7 +150,13 @@ fn install_panic_hook() {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Some(Command::Assess { file, rules, json }) => assess::run(&file, rules.into(), json),
+        Some(Command::Assess { file, rules, json }) => {
+            let rules = match rules {
+                Some(r) => r.into(),
+                None => Config::load_default()?.settings.rules,
+            };
+            assess::run(&file, rules, json)
+        }
         Some(command) => {
             if cli.demo {
                 return Err(Error::input(
@@ -192,7 +199,7 @@ fn run(cli: Cli) -> Result<()> {
 }
 
 fn run_on_store(command: Command, dir: &Path, config: Config) -> Result<()> {
-    let due_soon = config.settings.due_soon_days;
+    let settings = config.settings.clone();
     // Input is read and checked in full before the database is touched, so
     // bad input writes nothing at all.
     let records = match &command {
@@ -241,7 +248,7 @@ fn run_on_store(command: Command, dir: &Path, config: Config) -> Result<()> {
                 today,
                 args,
                 renewals_only,
-                due_soon,
+                &settings,
                 &mut out,
             )
         }
@@ -281,9 +288,10 @@ fn print_agenda(
     today: chrono::NaiveDate,
     args: &AgendaArgs,
     renewals_only: bool,
-    due_soon: u32,
+    settings: &config::Settings,
     out: &mut impl Write,
 ) -> Result<()> {
+    let due_soon = settings.due_soon_days;
     let rows = agenda::rows(store, today, args.within, renewals_only, due_soon)?;
     if args.json {
         let mut s =
@@ -303,20 +311,41 @@ fn print_agenda(
     )
     .map_err(io_error)?;
     if rows.is_empty() {
-        return writeln!(out, "Nothing is due.").map_err(io_error);
-    }
-    out.write_all(agenda::table(&rows).as_bytes())
+        writeln!(out, "Nothing is due.").map_err(io_error)?;
+    } else {
+        out.write_all(agenda::table(&rows).as_bytes())
+            .map_err(io_error)?;
+        let count = |s| rows.iter().filter(|r| r.status == s).count();
+        use crate::domain::timeline::DueStatus;
+        writeln!(
+            out,
+            "{} overdue, {} due within {due_soon} days, {} later.",
+            count(DueStatus::Overdue),
+            count(DueStatus::Due),
+            count(DueStatus::Upcoming)
+        )
         .map_err(io_error)?;
-    let count = |s| rows.iter().filter(|r| r.status == s).count();
-    use crate::domain::timeline::DueStatus;
+    }
+    if !renewals_only {
+        print_regrading(store, settings.rules, out)?;
+    }
+    Ok(())
+}
+
+/// Lists the filed networks whose computed level differs from the filed
+/// one: they must be re-graded and re-filed.
+fn print_regrading(store: &dyn CaseStore, rules: RuleSet, out: &mut impl Write) -> Result<()> {
+    let rows = agenda::regrading_needed(store, rules)?;
+    if rows.is_empty() {
+        return Ok(());
+    }
     writeln!(
         out,
-        "{} overdue, {} due within {due_soon} days, {} later.",
-        count(DueStatus::Overdue),
-        count(DueStatus::Due),
-        count(DueStatus::Upcoming)
+        "\nRe-grading needed (computed level differs from the filed one):"
     )
-    .map_err(io_error)
+    .map_err(io_error)?;
+    out.write_all(agenda::regrading_table(&rows).as_bytes())
+        .map_err(io_error)
 }
 
 fn overview(store: &dyn CaseStore, config: &Config) -> Result<()> {
@@ -334,6 +363,7 @@ fn overview(store: &dyn CaseStore, config: &Config) -> Result<()> {
         out.write_all(agenda::table(&rows).as_bytes())
             .map_err(io_error)?;
     }
+    print_regrading(store, config.settings.rules, &mut out)?;
     writeln!(
         out,
         "\nThe interactive case manager is not available yet. Commands: mlps assess, import, export, renewals, due, demo (mlps --help)."

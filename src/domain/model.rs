@@ -60,7 +60,8 @@ impl From<Level> for u8 {
 
 impl fmt::Display for Level {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
+        // `pad` honours width and alignment in tables.
+        f.pad(&self.0.to_string())
     }
 }
 
