@@ -111,6 +111,11 @@ pub fn parse(name: &str, text: &str) -> Result<AnswersFile> {
     } else {
         toml::from_str(text).map_err(|e| toml_error(name, text, &e))?
     };
+    if let Err(m) = file.answers.check_consistency() {
+        let place = crate::error::locate_key(text, "sensitive_pi_subjects")
+            .map_or(String::new(), |(l, c)| format!(":{l}:{c}"));
+        return Err(Error::input(format!("{name}{place}: {m}")));
+    }
     file.overrides
         .validate()
         .map_err(|e| Error::input(format!("{name}: at override.{}: {}", e.field, e.message)))?;

@@ -12,6 +12,7 @@ use std::collections::{BTreeSet, HashSet};
 
 use chrono::{Months, NaiveDate};
 
+use crate::config::Settings;
 use crate::domain::calendar::{add_days, add_months};
 use crate::domain::grading::{self, RuleSet};
 use crate::domain::model::{
@@ -23,13 +24,25 @@ use crate::domain::questionnaire::{
 use crate::domain::timeline::Intervals;
 use crate::interchange::{ClientDoc, Document, FORMAT, NetworkDoc, VERSION};
 
+/// The most clients one demo run makes.
+pub const MAX_CLIENTS: usize = 100_000;
+
 /// A demo case book of `clients` clients, drawn from `seed`, with every
-/// date on or before `today`.
+/// date on or before `today`, under the default settings.
 pub fn generate(clients: usize, seed: u64, today: NaiveDate) -> Document {
+    generate_with(clients, seed, today, &Settings::default())
+}
+
+/// The same under `settings`, so that the agenda mix of overdue, due and
+/// upcoming cases comes out as planned with the firm's own intervals and
+/// rule set. At most [`MAX_CLIENTS`] clients.
+pub fn generate_with(clients: usize, seed: u64, today: NaiveDate, settings: &Settings) -> Document {
+    let clients = clients.min(MAX_CLIENTS);
     let mut g = Gen {
         rng: Rng::new(seed),
         today,
-        intervals: Intervals::default(),
+        intervals: settings.intervals.clone(),
+        rules: settings.rules,
         used_names: HashSet::with_capacity(clients * 2),
     };
     // Reserve the showcase names first, so no random client takes them.
@@ -900,6 +913,7 @@ struct Gen {
     rng: Rng,
     today: NaiveDate,
     intervals: Intervals,
+    rules: RuleSet,
     /// English and Chinese client names taken so far.
     used_names: HashSet<String>,
 }
@@ -1228,7 +1242,7 @@ impl Gen {
         };
         let mut answers = self.answers(company, kind, tier);
         let overrides = self.overrides(kind, tier, extra);
-        let computed = grading::level(&answers, &overrides, RuleSet::Conservative);
+        let computed = grading::level(&answers, &overrides, self.rules);
 
         // Leave some questions open, as long as that keeps the level.
         let mut open = None;
@@ -1246,7 +1260,7 @@ impl Gen {
             }
         }
         if let Some(open) = open
-            && grading::level(&open, &overrides, RuleSet::Conservative) == computed
+            && grading::level(&open, &overrides, self.rules) == computed
         {
             answers = open;
         }
@@ -1259,7 +1273,7 @@ impl Gen {
                 deployment: answers.deployment,
                 ..Answers::default()
             };
-            grading::level(&answers, &overrides, RuleSet::Conservative)
+            grading::level(&answers, &overrides, self.rules)
         } else {
             computed
         };

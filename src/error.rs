@@ -10,6 +10,8 @@ pub enum Error {
     Input(String),
     /// Something failed while doing the work. Exit code 1.
     Runtime(String),
+    /// Whoever read the output went away (`| head`): stop quietly, exit 0.
+    OutputClosed,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -27,12 +29,14 @@ impl Error {
         match self {
             Error::Input(_) => 2,
             Error::Runtime(_) => 1,
+            Error::OutputClosed => 0,
         }
     }
 
     pub fn message(&self) -> &str {
         match self {
             Error::Input(m) | Error::Runtime(m) => m,
+            Error::OutputClosed => "output closed",
         }
     }
 }
@@ -54,14 +58,48 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-/// A TOML error as `file:line:column: message`.
+/// A TOML error as `file:line:column: key: message`, naming the key of
+/// the line the error points at when the message does not.
 pub fn toml_error(file: &str, source: &str, err: &toml::de::Error) -> Error {
-    let place = match err.span() {
-        Some(span) => {
-            let (line, col) = line_col(source, span.start);
-            format!("{file}:{line}:{col}")
-        }
-        None => file.to_string(),
+    let message = err.message().trim_end();
+    let Some(span) = err.span() else {
+        return Error::Input(format!("{file}: {message}"));
     };
-    Error::Input(format!("{place}: {}", err.message().trim_end()))
+    let (line, col) = line_col(source, span.start);
+    let key = key_on_line(source, span.start).filter(|k| !message.contains(k.as_str()));
+    match key {
+        Some(k) => Error::Input(format!("{file}:{line}:{col}: {k}: {message}")),
+        None => Error::Input(format!("{file}:{line}:{col}: {message}")),
+    }
+}
+
+/// The key of a `key = value` line holding byte `offset`.
+fn key_on_line(source: &str, offset: usize) -> Option<String> {
+    let offset = source.floor_char_boundary(offset.min(source.len()));
+    let start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = source[offset..]
+        .find('\n')
+        .map_or(source.len(), |i| offset + i);
+    let (key, _) = source[start..end].split_once('=')?;
+    let key = key.trim().trim_matches('"');
+    let plain = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || "_-.".contains(c));
+    plain.then(|| key.to_string())
+}
+
+/// Line and column of the `key = ...` line for `key`, for checks made
+/// after parsing.
+pub fn locate_key(source: &str, key: &str) -> Option<(usize, usize)> {
+    for (i, line) in source.split('\n').enumerate() {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            let col = line.len() - trimmed.len();
+            return Some((i + 1, line[..col].chars().count() + 1));
+        }
+    }
+    None
 }

@@ -8,5 +8,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod interchange;
+pub mod search;
 pub mod store;
 pub mod text;
+pub mod tui;

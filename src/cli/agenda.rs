@@ -129,6 +129,8 @@ pub struct Regrading {
     pub network: String,
     pub filed: Level,
     pub computed: Level,
+    /// The computed level under the other rule set.
+    pub other_rules: Level,
 }
 
 /// Every network that needs re-grading, by client then network.
@@ -144,11 +146,13 @@ pub fn regrading_needed(store: &dyn CaseStore, rules: RuleSet) -> Result<Vec<Reg
         .filter_map(|n| {
             let filed = n.filed_level?;
             let computed = grading::level(&n.answers, &n.overrides, rules);
+            let other_rules = grading::level(&n.answers, &n.overrides, rules.other());
             (filed != computed).then(|| Regrading {
                 client: names.get(&n.client).cloned().unwrap_or_default(),
                 network: n.name,
                 filed,
                 computed,
+                other_rules,
             })
         })
         .collect();
@@ -156,25 +160,35 @@ pub fn regrading_needed(store: &dyn CaseStore, rules: RuleSet) -> Result<Vec<Reg
     Ok(out)
 }
 
-pub fn regrading_table(rows: &[Regrading]) -> String {
+/// The table, saying where the other rule set would agree with the filing.
+pub fn regrading_table(rows: &[Regrading], rules: RuleSet) -> String {
     let client_w = rows
         .iter()
         .map(|r| text::width(&r.client))
         .max()
         .unwrap_or(0)
         .clamp(6, 36);
+    let other = rules.other().title();
+    let other_w = other.len() + 3;
     let mut out = format!(
-        "{}  {:<5}  {:<8}  NETWORK\n",
+        "{}  {:<5}  {:<8}  {:<other_w$}  NETWORK\n",
         text::pad("CLIENT", client_w),
         "FILED",
-        "COMPUTED"
+        "COMPUTED",
+        other.to_uppercase(),
     );
     for r in rows {
+        let agrees = if r.other_rules == r.filed {
+            " =filed"
+        } else {
+            ""
+        };
         out.push_str(&format!(
-            "{}  {:<5}  {:<8}  {}\n",
+            "{}  {:<5}  {:<8}  {:<other_w$}  {}\n",
             text::pad(&text::escape_for_terminal(&r.client), client_w),
             r.filed,
             r.computed,
+            format!("{}{agrees}", r.other_rules),
             text::truncate(&text::escape_for_terminal(&r.network), 40),
         ));
     }

@@ -28,6 +28,10 @@ pub struct Cli {
     #[arg(long)]
     pub demo: bool,
 
+    /// Open the case manager without any editing.
+    #[arg(long)]
+    pub readonly: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -62,13 +66,27 @@ pub enum Command {
     Due(AgendaArgs),
     /// Add deterministic, realistic demo data to the database.
     Demo {
-        /// Number of clients.
-        #[arg(long, default_value_t = 30)]
+        /// Number of clients (1 to 100 000).
+        #[arg(long, default_value_t = 30, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=crate::demo::MAX_CLIENTS as u64))]
         clients: usize,
         /// Seed: the same seed and date give the same data.
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Check or print the keymap (the defaults merged with keymap.toml in
+    /// the config directory).
+    Keymap {
+        #[command(subcommand)]
+        action: KeymapCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeymapCommand {
+    /// Check the keymap; exit 2 with the place of the first problem.
+    Check,
+    /// Print the keymap in effect, in the format of keymap.toml.
+    Print,
 }
 
 #[derive(Debug, Args)]
@@ -117,8 +135,13 @@ pub fn main() -> i32 {
             };
         }
     };
-    match run(cli) {
+    // A panic is reported by the hook; the exit code stays in 0/1/2.
+    let outcome = std::panic::catch_unwind(move || run(cli))
+        .unwrap_or_else(|_| Err(Error::Runtime(String::new())));
+    match outcome {
         Ok(()) => 0,
+        Err(Error::OutputClosed) => 0,
+        Err(Error::Runtime(m)) if m.is_empty() => 1,
         Err(e) => {
             eprintln!(
                 "mlps: {}",
@@ -129,7 +152,7 @@ pub fn main() -> i32 {
     }
 }
 
-/// No panic trace reaches a user: one sentence, and exit code 101.
+/// No panic trace reaches a user: one sentence, and exit code 1.
 fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         let place = info
@@ -157,6 +180,19 @@ fn run(cli: Cli) -> Result<()> {
             };
             assess::run(&file, rules, json)
         }
+        Some(Command::Keymap { action }) => {
+            let keymap = crate::tui::keymap::Keymap::load(config::config_dir().as_deref())?;
+            let text = match action {
+                KeymapCommand::Check => match keymap.user_file() {
+                    Some(path) => format!("keymap OK: {}\n", path.display()),
+                    None => "keymap OK: defaults\n".to_string(),
+                },
+                KeymapCommand::Print => keymap.to_toml(),
+            };
+            std::io::stdout()
+                .write_all(text.as_bytes())
+                .map_err(io_error)
+        }
         Some(command) => {
             if cli.demo {
                 return Err(Error::input(
@@ -169,31 +205,38 @@ fn run(cli: Cli) -> Result<()> {
         }
         None => {
             let config = Config::load_default()?;
-            if cli.demo {
+            // A bad keymap stops here, before the terminal is taken over.
+            let keymap = crate::tui::keymap::Keymap::load(config::config_dir().as_deref())?;
+            let today = config::today(None)?;
+            let demo_dir = if cli.demo {
                 let dir = tempfile::Builder::new()
                     .prefix("mlps-demo-")
                     .tempdir()
                     .map_err(|e| {
                         Error::runtime(format!("could not create a demo database: {e}"))
                     })?;
-                let store = store::open(dir.path(), config.clone())?;
-                let today = config::today(None)?;
-                let summary = store.import(interchange::to_records(
-                    "demo",
-                    &crate::demo::generate(30, 1, today),
-                )?)?;
-                println!(
-                    "Demo database with {} clients and {} networks in {} (removed on exit).",
-                    summary.clients,
-                    summary.networks,
-                    dir.path().display()
-                );
-                overview(store.as_ref(), &config)
+                Some(dir)
             } else {
-                let dir = config::db_dir(cli.db.as_deref())?;
-                let store = store::open(&dir, config.clone())?;
-                overview(store.as_ref(), &config)
+                None
+            };
+            let dir = match &demo_dir {
+                Some(d) => d.path().to_path_buf(),
+                None => config::db_dir(cli.db.as_deref())?,
+            };
+            let store = store::open(&dir, config.clone())?;
+            if cli.demo {
+                let doc = crate::demo::generate_with(30, 1, today, &config.settings);
+                store.import(interchange::to_records("demo", &doc)?)?;
             }
+            use std::io::IsTerminal;
+            if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+                // Not a terminal (a pipe, cron): print the overview instead.
+                return overview(store.as_ref(), &config);
+            }
+            let mut app = crate::tui::app::App::new(store, config, keymap, today)?;
+            app.readonly = cli.readonly;
+            app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            crate::tui::run(app)
         }
     }
 }
@@ -209,7 +252,8 @@ fn run_on_store(command: Command, dir: &Path, config: Config) -> Result<()> {
             Some(interchange::to_records(&name, &doc)?)
         }
         Command::Demo { clients, seed } => {
-            let doc = crate::demo::generate(*clients, *seed, config::today(None)?);
+            let doc =
+                crate::demo::generate_with(*clients, *seed, config::today(None)?, &config.settings);
             Some(interchange::to_records("demo", &doc)?)
         }
         _ => None,
@@ -218,10 +262,22 @@ fn run_on_store(command: Command, dir: &Path, config: Config) -> Result<()> {
         Command::Renewals(args) | Command::Due(args) => Some(config::today(args.today.as_deref())?),
         _ => None,
     };
+    let reads_only = matches!(
+        command,
+        Command::Export { .. } | Command::Renewals(_) | Command::Due(_)
+    );
+    if reads_only && !store::exists(dir) {
+        return Err(Error::input(format!(
+            "no database at {}: check --db or MLPS_DB, or create one with mlps import or mlps demo",
+            dir.display()
+        )));
+    }
     let store = store::open(dir, config)?;
     let mut out = std::io::stdout().lock();
     match command {
-        Command::Assess { .. } => unreachable!("assess needs no database"),
+        Command::Assess { .. } | Command::Keymap { .. } => {
+            unreachable!("assess and keymap need no database")
+        }
         Command::Import { .. } => {
             let s = store.import(records.unwrap_or_default())?;
             writeln!(
@@ -344,7 +400,7 @@ fn print_regrading(store: &dyn CaseStore, rules: RuleSet, out: &mut impl Write) 
         "\nRe-grading needed (computed level differs from the filed one):"
     )
     .map_err(io_error)?;
-    out.write_all(agenda::regrading_table(&rows).as_bytes())
+    out.write_all(agenda::regrading_table(&rows, rules).as_bytes())
         .map_err(io_error)
 }
 
@@ -379,6 +435,11 @@ fn read_input(file: &str) -> Result<(String, String)> {
             .map_err(|e| Error::runtime(format!("stdin: {e}")))?;
         ("<stdin>".to_string(), buf)
     } else {
+        if Path::new(file).is_dir() {
+            return Err(Error::input(format!(
+                "{file} is a directory: expected a file"
+            )));
+        }
         let bytes = std::fs::read(file).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => Error::input(format!("{file}: no such file")),
             _ => Error::runtime(format!("{file}: {e}")),
@@ -391,6 +452,11 @@ fn read_input(file: &str) -> Result<(String, String)> {
             e.utf8_error().valid_up_to()
         ))
     })?;
+    // A byte-order mark is not part of the document.
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
     Ok((name, text))
 }
 
@@ -400,8 +466,9 @@ pub(crate) fn read_file(path: &Path) -> Result<(String, String)> {
 
 fn io_error(e: std::io::Error) -> Error {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
-        // The reader went away (e.g. `| head`): nothing to report.
-        std::process::exit(0);
+        // The reader went away (e.g. `| head`): nothing to report, but
+        // the stack still unwinds so temporary files are removed.
+        return Error::OutputClosed;
     }
     Error::runtime(format!("writing output: {e}"))
 }

@@ -493,7 +493,11 @@ fn worst_cases(answers: &Answers, q: QuestionId) -> Vec<Answers> {
             })]
         }
         Q::PiSubjects => vec![with(&|a| a.pi_subjects = Some(u64::MAX))],
-        Q::SensitivePiSubjects => vec![with(&|a| a.sensitive_pi_subjects = Some(u64::MAX))],
+        // pi_subjects counts the sensitive ones too, so it caps them.
+        Q::SensitivePiSubjects => {
+            let most = answers.pi_subjects.unwrap_or(u64::MAX);
+            vec![with(&|a| a.sensitive_pi_subjects = Some(most))]
+        }
         Q::PublicFacing => vec![with(&|a| a.public_facing = Some(true))],
         Q::PublicOpinion => vec![with(&|a| a.public_opinion = Some(true))],
         Q::OutageAffectedPeople => vec![with(&|a| a.outage_affected_people = Some(u64::MAX))],

@@ -56,6 +56,8 @@ pub trait CaseStore {
     /// Replaces a network, refusing a stale revision.
     fn update_network(&self, network: Network) -> Result<Network>;
     fn delete_network(&self, id: NetworkId) -> Result<()>;
+    /// Puts a deleted network back under its old id (undo of a delete).
+    fn restore_network(&self, network: Network) -> Result<Network>;
 
     /// Creates all the clients and networks, or nothing.
     fn import(&self, clients: Vec<NewClient>) -> Result<ImportSummary>;
@@ -63,6 +65,11 @@ pub trait CaseStore {
     /// Open obligations due on or before `until` (overdue ones included),
     /// by date.
     fn due_until(&self, until: NaiveDate) -> Result<Vec<DueItem>>;
+}
+
+/// Whether `dir` holds a database.
+pub fn exists(dir: &std::path::Path) -> bool {
+    dir.join("store").is_dir()
 }
 
 /// Opens the database in `dir` for this process. Callers hold it as a

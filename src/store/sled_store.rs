@@ -16,6 +16,9 @@ use crate::domain::timeline;
 use crate::error::{Error, Result};
 use crate::interchange::NewClient;
 
+/// The largest record id: ids stay exact in JSON readers that use doubles.
+pub const MAX_ID: u64 = (1 << 53) - 1;
+
 /// The database format this build writes.
 const SCHEMA: u64 = 1;
 
@@ -63,11 +66,25 @@ impl SledStore {
     /// Opens (creating when absent) the database in directory `dir`. The
     /// directory is created private to the user.
     pub fn open(dir: &Path, config: Config) -> Result<SledStore> {
+        if dir.exists() && !dir.is_dir() {
+            return Err(Error::input(format!(
+                "{} is a file, not a database directory",
+                dir.display()
+            )));
+        }
         std::fs::DirBuilder::new()
             .recursive(true)
             .mode(0o700)
             .create(dir)
-            .map_err(|e| Error::runtime(format!("database directory {}: {e}", dir.display())))?;
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotADirectory | std::io::ErrorKind::AlreadyExists => {
+                    Error::input(format!(
+                        "cannot make the database directory {}: a part of that path is a file",
+                        dir.display()
+                    ))
+                }
+                _ => Error::runtime(format!("database directory {}: {e}", dir.display())),
+            })?;
         let db = open_sled(&dir.join("store")).map_err(|e| match e {
             sled::Error::Io(io) if is_lock_error(&io) => Error::runtime(format!(
                 "database {} is open in another mlps process; close it and try again",
@@ -207,7 +224,11 @@ impl SledStore {
             None => 1,
         }
         .max(at_least);
-        batch.insert(key, &codec::encode_u64(next + count));
+        let after = next
+            .checked_add(count)
+            .filter(|n| *n <= MAX_ID + 1)
+            .ok_or_else(|| Error::input(format!("no ids left: ids go up to {MAX_ID}")))?;
+        batch.insert(key, &codec::encode_u64(after));
         Ok(next)
     }
 
@@ -413,6 +434,28 @@ impl CaseStore for SledStore {
         self.commit(batch)
     }
 
+    fn restore_network(&self, network: Network) -> Result<Network> {
+        let mut n = Self::validated_network(network)?;
+        let _guard = self.lock();
+        if self.client(n.client)?.is_none() {
+            return Err(Error::input(format!(
+                "network {:?}: client {} does not exist",
+                n.name, n.client.0
+            )));
+        }
+        if self.get(&keys::id(keys::NETWORK, n.id.0))?.is_some() {
+            return Err(Error::runtime(format!(
+                "network id {} is in use; nothing restored",
+                n.id.0
+            )));
+        }
+        n.revision += 1;
+        let mut batch = sled::Batch::default();
+        self.stage_network(&mut batch, &n)?;
+        self.commit(batch)?;
+        Ok(n)
+    }
+
     fn import(&self, clients: Vec<NewClient>) -> Result<ImportSummary> {
         let _guard = self.lock();
         // Given ids must be new to the database; nothing is overwritten.
@@ -448,7 +491,7 @@ impl CaseStore for SledStore {
             })
             .sum();
         let mut batch = sled::Batch::default();
-        let mut next = self.next_ids(&mut batch, missing, highest + 1)?;
+        let mut next = self.next_ids(&mut batch, missing, highest.saturating_add(1))?;
         let next_after = next + missing;
         let mut summary = ImportSummary::default();
         let mut fresh = || {

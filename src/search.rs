@@ -1,0 +1,1178 @@
+//! Fuzzy jump: find a client, network or contact by typing a few letters of
+//! its name, in English, in Chinese characters, in pinyin or in pinyin
+//! initials.
+//!
+//! Every [`Entry`] computes its search keys once, when it is built:
+//!
+//! - the label folded with NFKC and lowercased (`ＡＣＭＥ` becomes `acme`);
+//! - the label with every Han character spelt in toneless pinyin
+//!   (`上海中心` becomes `shanghaizhongxin`), one key per combination of
+//!   readings of the characters that have several (`银行` is both `yinhang`
+//!   and `yinxing`);
+//! - the same with only the first letter of each reading (`shzx`).
+//!
+//! Each key keeps, for every one of its characters, the index of the label
+//! character it came from, so a match on any key highlights the label.
+//!
+//! Readings: the `pinyin` crate lists every reading of a character but has
+//! no word dictionary, so a small table of words common in company, place
+//! and personal names ([`WORDS`], [`SURNAMES`]) chooses the preferred
+//! reading (`银行` → `hang`, `重庆` → `chong`, `厦门` → `xia`); elsewhere the
+//! crate's first reading is preferred. A character keeps at most
+//! [`MAX_READINGS`] distinct readings. The combinations are generated in
+//! order of how far they stray from the preferred readings (the sum of the
+//! ranks of the readings used) and capped at [`MAX_VARIANTS`] keys per kind
+//! (full pinyin, initials), so the preferred spelling and every
+//! single-character deviation come first. A key that uses non-preferred
+//! readings scores a little lower ([`READING_PENALTY`] per rank), so
+//! `yinxing` still finds 招商银行 but ranks a real 银杏 above it.
+//!
+//! A query is NFKC-folded and lowercased too. White space separates terms
+//! that must all match, each on any key (fzf style): `acme shop` finds
+//! "Online shop — Acme Trading Ltd". An empty query finds nothing.
+//!
+//! Per keystroke, [`SearchIndex::search`] only scans the precomputed keys:
+//! a letter mask rejects most entries at once, then `SkimMatcherV2` scores
+//! the keys of the others; highlights are computed for the returned hits
+//! only.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use fuzzy_matcher::FuzzyMatcher;
+use fuzzy_matcher::skim::SkimMatcherV2;
+use pinyin::ToPinyinMulti;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::domain::model::{Client, ClientId, Network, NetworkId};
+
+/// At most this many full-pinyin keys, and as many initials keys, per entry.
+pub const MAX_VARIANTS: usize = 32;
+
+/// At most this many distinct toneless readings per character (the
+/// preferred one first).
+pub const MAX_READINGS: usize = 3;
+
+/// Score taken off a key per rank of non-preferred reading it uses.
+pub const READING_PENALTY: i64 = 8;
+
+/// Score of a term matched as the whole key.
+const TIER_EXACT: i64 = 3;
+/// Score of a term matched at the start of a key.
+const TIER_PREFIX: i64 = 2;
+/// Score of a term matched as a contiguous run of a key.
+const TIER_CONTIGUOUS: i64 = 1;
+/// One tier outweighs any fuzzy score of a realistic query.
+const TIER_WEIGHT: i64 = 1 << 20;
+/// At most this many keys of an entry, the best by tier and reading cost,
+/// are scored by the fuzzy matcher for one term.
+const MAX_SCORED: usize = 4;
+
+/// Words whose characters have several readings, with the reading they
+/// have in the word (space separated, one per character).
+pub const WORDS: &[(&str, &str)] = &[
+    // 行: háng in banking and trades.
+    ("银行", "yin hang"),
+    ("分行", "fen hang"),
+    ("支行", "zhi hang"),
+    ("总行", "zong hang"),
+    ("商行", "shang hang"),
+    ("投行", "tou hang"),
+    ("央行", "yang hang"),
+    ("农行", "nong hang"),
+    ("工行", "gong hang"),
+    ("建行", "jian hang"),
+    ("中行", "zhong hang"),
+    ("交行", "jiao hang"),
+    ("招行", "zhao hang"),
+    ("车行", "che hang"),
+    ("琴行", "qin hang"),
+    ("同行", "tong hang"),
+    ("行业", "hang ye"),
+    ("行情", "hang qing"),
+    ("行长", "hang zhang"),
+    // 重: chóng.
+    ("重庆", "chong qing"),
+    ("重复", "chong fu"),
+    ("重新", "chong xin"),
+    ("重建", "chong jian"),
+    ("重组", "chong zu"),
+    // 长: cháng in places and lengths.
+    ("长沙", "chang sha"),
+    ("长春", "chang chun"),
+    ("长江", "chang jiang"),
+    ("长城", "chang cheng"),
+    ("长安", "chang an"),
+    ("长宁", "chang ning"),
+    ("长兴", "chang xing"),
+    ("长治", "chang zhi"),
+    ("长白", "chang bai"),
+    ("长虹", "chang hong"),
+    ("长丰", "chang feng"),
+    ("长征", "chang zheng"),
+    ("长期", "chang qi"),
+    ("长途", "chang tu"),
+    ("长远", "chang yuan"),
+    ("延长", "yan chang"),
+    // Places.
+    ("厦门", "xia men"),
+    ("成都", "cheng du"),
+    ("首都", "shou du"),
+    ("京都", "jing du"),
+    ("都市", "du shi"),
+    ("都江", "du jiang"),
+    ("西藏", "xi zang"),
+    ("蚌埠", "beng bu"),
+    ("六安", "lu an"),
+    ("番禺", "pan yu"),
+    ("乐清", "yue qing"),
+    ("荥阳", "xing yang"),
+    ("台州", "tai zhou"),
+    // Trades and business words.
+    ("音乐", "yin yue"),
+    ("乐器", "yue qi"),
+    ("乐团", "yue tuan"),
+    ("会计", "kuai ji"),
+    ("财会", "cai kuai"),
+    ("空调", "kong tiao"),
+    ("调节", "tiao jie"),
+    ("调整", "tiao zheng"),
+    ("调解", "tiao jie"),
+    ("协调", "xie tiao"),
+    ("便宜", "pian yi"),
+    ("出差", "chu chai"),
+    ("还款", "huan kuan"),
+    ("效率", "xiao lv"),
+    ("频率", "pin lv"),
+    ("角色", "jue se"),
+    ("供给", "gong ji"),
+    ("尉迟", "yu chi"),
+];
+
+/// Surnames read differently from the character's first reading; used for
+/// the first character of a contact's name.
+pub const SURNAMES: &[(char, &str)] = &[
+    ('曾', "zeng"),
+    ('单', "shan"),
+    ('解', "xie"),
+    ('查', "zha"),
+    ('仇', "qiu"),
+    ('区', "ou"),
+    ('朴', "piao"),
+    ('翟', "zhai"),
+    ('盖', "ge"),
+    ('覃', "qin"),
+    ('缪', "miao"),
+    ('乐', "yue"),
+    ('重', "chong"),
+    ('召', "shao"),
+    ('秘', "bi"),
+    ('种', "chong"),
+    ('员', "yun"),
+    ('繁', "po"),
+    ('长', "chang"),
+    ('尉', "yu"),
+];
+
+/// What a hit jumps to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Target {
+    Client(ClientId),
+    Network(NetworkId),
+    /// The `index`-th contact of the client.
+    Contact {
+        client: ClientId,
+        index: usize,
+    },
+}
+
+/// One search key: folded text and, per character of it, the index of the
+/// label character it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Key {
+    text: String,
+    map: Box<[u32]>,
+    /// Sum of the ranks of the non-preferred readings used; 0 for the
+    /// folded label and the preferred spelling.
+    cost: u32,
+}
+
+/// A searchable item with its precomputed keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    target: Target,
+    label: String,
+    /// The client the entry belongs to, for [`SearchIndex::remove_client`].
+    owner: Option<ClientId>,
+    label_chars: usize,
+    /// Letters and digits present in any key, one bit each.
+    mask: u64,
+    /// Every key is a subsequence of this one (each Han character followed
+    /// by all its readings): a term that is not cannot match any key.
+    superkey: String,
+    keys: Vec<Key>,
+}
+
+impl Entry {
+    /// An entry showing `label`; its keys are computed here, once.
+    pub fn new(target: Target, label: impl Into<String>) -> Self {
+        Self::build(target, label.into(), None, false)
+    }
+
+    fn build(target: Target, label: String, owner: Option<ClientId>, person: bool) -> Self {
+        let (keys, superkey) = compute_keys(&label, person);
+        Entry {
+            target,
+            label_chars: label.chars().count(),
+            label,
+            owner,
+            mask: letter_mask(&superkey),
+            superkey,
+            keys,
+        }
+    }
+
+    /// A client: "Acme Trading Ltd · 阿克米贸易有限公司", or whichever name
+    /// it has.
+    pub fn client(client: &Client) -> Self {
+        let label = match (client.name.is_empty(), client.name_zh.is_empty()) {
+            (false, false) => format!("{} · {}", client.name, client.name_zh),
+            (false, true) => client.name.clone(),
+            _ => client.name_zh.clone(),
+        };
+        Self::build(Target::Client(client.id), label, Some(client.id), false)
+    }
+
+    /// A network: "Online shop — Acme Trading Ltd" (just the network's name
+    /// when `client_name` is empty).
+    pub fn network(network: &Network, client_name: &str) -> Self {
+        let label = if client_name.is_empty() {
+            network.name.clone()
+        } else {
+            format!("{} — {}", network.name, client_name)
+        };
+        Self::build(
+            Target::Network(network.id),
+            label,
+            Some(network.client),
+            false,
+        )
+    }
+
+    /// The `index`-th contact of `client`: "王伟 (IT manager) — Acme Trading
+    /// Ltd"; `None` when there is no such contact.
+    pub fn contact(client: &Client, index: usize) -> Option<Self> {
+        let contact = client.contacts.get(index)?;
+        let mut label = contact.name.clone();
+        if !contact.role.is_empty() {
+            label.push_str(&format!(" ({})", contact.role));
+        }
+        let owner = client.display_name();
+        if !owner.is_empty() {
+            label.push_str(" — ");
+            label.push_str(owner);
+        }
+        Some(Self::build(
+            Target::Contact {
+                client: client.id,
+                index,
+            },
+            label,
+            Some(client.id),
+            true,
+        ))
+    }
+
+    pub fn target(&self) -> Target {
+        self.target
+    }
+
+    /// What the list shows.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// The search keys, folded label first (for tests and debugging).
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.keys.iter().map(|k| k.text.as_str())
+    }
+
+    /// The best score of `term` on any key, with the key's index.
+    ///
+    /// Keys are ranked by tier (whole key, start, contiguous, scattered)
+    /// and then by reading cost with plain string tests; only the best few
+    /// are scored by the fuzzy matcher, so most of the variants cost a
+    /// substring test per keystroke.
+    fn best(&self, matcher: &SkimMatcherV2, term: &str) -> Option<(i64, usize)> {
+        if !is_subsequence(term, &self.superkey) {
+            return None;
+        }
+        let mut top: Option<(i64, u32)> = None;
+        let mut candidates = [0usize; MAX_SCORED];
+        let mut count = 0;
+        for (i, key) in self.keys.iter().enumerate() {
+            // The lowest tier that would make this key a candidate.
+            let least = match top {
+                None => 0,
+                Some((t, c)) if key.cost < c || (key.cost == c && count < MAX_SCORED) => t,
+                Some((t, _)) => t + 1,
+            };
+            let Some(tier) = tier_of(&key.text, term, least) else {
+                continue;
+            };
+            let better = match top {
+                None => true,
+                Some((t, c)) => tier > t || (tier == t && key.cost < c),
+            };
+            if better {
+                top = Some((tier, key.cost));
+                candidates[0] = i;
+                count = 1;
+            } else if top == Some((tier, key.cost)) && count < MAX_SCORED {
+                candidates[count] = i;
+                count += 1;
+            }
+        }
+        let (tier, cost) = top?;
+        let mut best: Option<(i64, usize)> = None;
+        for &i in &candidates[..count] {
+            if let Some(fuzzy) = matcher.fuzzy_match(&self.keys[i].text, term) {
+                let score = tier * TIER_WEIGHT + fuzzy - i64::from(cost) * READING_PENALTY;
+                if best.is_none_or(|(b, _)| score > b) {
+                    best = Some((score, i));
+                }
+            }
+        }
+        best
+    }
+
+    /// Label character indices matched by `term` on key `key`.
+    fn positions(&self, matcher: &SkimMatcherV2, term: &str, key: usize, out: &mut Vec<usize>) {
+        let key = &self.keys[key];
+        let key_positions: Vec<usize> = match key.text.find(term) {
+            Some(byte) => {
+                let start = key.text[..byte].chars().count();
+                (start..start + term.chars().count()).collect()
+            }
+            None => matcher
+                .fuzzy_indices(&key.text, term)
+                .map(|(_, p)| p)
+                .unwrap_or_default(),
+        };
+        out.extend(
+            key_positions
+                .into_iter()
+                .filter_map(|p| key.map.get(p).map(|&l| l as usize)),
+        );
+    }
+}
+
+/// A search result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub target: Target,
+    pub label: String,
+    /// Higher is better; only meaningful within one search.
+    pub score: i64,
+    /// Char indices (not bytes) in `label` to highlight, ascending, unique.
+    pub positions: Vec<usize>,
+}
+
+/// Every searchable item, updated one entry at a time.
+pub struct SearchIndex {
+    entries: Vec<Entry>,
+    at: HashMap<Target, usize>,
+    matcher: SkimMatcherV2,
+}
+
+impl fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SearchIndex")
+            .field("entries", &self.entries.len())
+            .finish()
+    }
+}
+
+impl Default for SearchIndex {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl SearchIndex {
+    pub fn new() -> Self {
+        SearchIndex {
+            entries: Vec::new(),
+            at: HashMap::new(),
+            matcher: SkimMatcherV2::default().ignore_case(),
+        }
+    }
+
+    /// Every client, its contacts, and every network (labelled with its
+    /// client's display name).
+    pub fn build(clients: &[Client], networks: &[Network]) -> Self {
+        let mut index = Self::new();
+        for client in clients {
+            index.add_client(client);
+        }
+        let names: HashMap<ClientId, &str> =
+            clients.iter().map(|c| (c.id, c.display_name())).collect();
+        for network in networks {
+            let name = names.get(&network.client).copied().unwrap_or("");
+            index.insert(Entry::network(network, name));
+        }
+        index
+    }
+
+    fn add_client(&mut self, client: &Client) {
+        self.insert(Entry::client(client));
+        for i in 0..client.contacts.len() {
+            if let Some(e) = Entry::contact(client, i) {
+                self.insert(e);
+            }
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn get(&self, target: Target) -> Option<&Entry> {
+        self.at.get(&target).map(|&i| &self.entries[i])
+    }
+
+    /// Adds `entry`; an entry with the same target is replaced and
+    /// returned.
+    pub fn insert(&mut self, entry: Entry) -> Option<Entry> {
+        match self.at.get(&entry.target) {
+            Some(&i) => Some(std::mem::replace(&mut self.entries[i], entry)),
+            None => {
+                self.at.insert(entry.target, self.entries.len());
+                self.entries.push(entry);
+                None
+            }
+        }
+    }
+
+    /// Replaces the entry with the same target (after an edit) and returns
+    /// true; false, changing nothing, when that target is not indexed.
+    pub fn replace(&mut self, entry: Entry) -> bool {
+        match self.at.get(&entry.target) {
+            Some(&i) => {
+                self.entries[i] = entry;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Removes the entry of `target`, if any.
+    pub fn remove(&mut self, target: Target) -> Option<Entry> {
+        let i = self.at.remove(&target)?;
+        let entry = self.entries.swap_remove(i);
+        if let Some(moved) = self.entries.get(i) {
+            self.at.insert(moved.target, i);
+        }
+        Some(entry)
+    }
+
+    /// Removes a client with its contacts and networks; returns how many
+    /// entries went.
+    pub fn remove_client(&mut self, id: ClientId) -> usize {
+        let before = self.entries.len();
+        self.entries
+            .retain(|e| e.owner != Some(id) && e.target != Target::Client(id));
+        let removed = before - self.entries.len();
+        if removed > 0 {
+            self.at = self
+                .entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.target, i))
+                .collect();
+        }
+        removed
+    }
+
+    /// After a client edit: its entry, its contacts (whose indices may have
+    /// shifted) and its networks (whose labels show its name) are indexed
+    /// afresh. `networks` may hold other clients' networks; they are
+    /// skipped.
+    pub fn update_client(&mut self, client: &Client, networks: &[Network]) {
+        self.remove_client(client.id);
+        self.add_client(client);
+        for n in networks.iter().filter(|n| n.client == client.id) {
+            self.insert(Entry::network(n, client.display_name()));
+        }
+    }
+
+    /// The best `limit` entries for `query`, best first: by score (a term
+    /// matching a whole key, then a key's start, then a contiguous run, then
+    /// scattered letters; within that, the fuzzy score), then the shorter
+    /// label, then the label. Terms are separated by white space and must
+    /// all match. An empty query finds nothing.
+    pub fn search(&self, query: &str, limit: usize) -> Vec<Hit> {
+        let folded = fold_str(query);
+        let terms: Vec<&str> = folded.split_whitespace().collect();
+        if terms.is_empty() || limit == 0 {
+            return Vec::new();
+        }
+        let masks: Vec<u64> = terms.iter().map(|t| letter_mask(t)).collect();
+        let mut found: Vec<(i64, &Entry)> = Vec::new();
+        'entries: for entry in &self.entries {
+            let mut total = 0;
+            for (term, mask) in terms.iter().zip(&masks) {
+                if mask & !entry.mask != 0 {
+                    continue 'entries;
+                }
+                match entry.best(&self.matcher, term) {
+                    Some((score, _)) => total += score,
+                    None => continue 'entries,
+                }
+            }
+            found.push((total, entry));
+        }
+        let order = |a: &(i64, &Entry), b: &(i64, &Entry)| {
+            b.0.cmp(&a.0)
+                .then(a.1.label_chars.cmp(&b.1.label_chars))
+                .then_with(|| a.1.label.cmp(&b.1.label))
+                .then(a.1.target.cmp(&b.1.target))
+        };
+        if found.len() > limit {
+            found.select_nth_unstable_by(limit - 1, order);
+            found.truncate(limit);
+        }
+        found.sort_unstable_by(order);
+        found
+            .into_iter()
+            .map(|(score, entry)| {
+                let mut positions = Vec::new();
+                for term in &terms {
+                    if let Some((_, key)) = entry.best(&self.matcher, term) {
+                        entry.positions(&self.matcher, term, key, &mut positions);
+                    }
+                }
+                positions.sort_unstable();
+                positions.dedup();
+                Hit {
+                    target: entry.target,
+                    label: entry.label.clone(),
+                    score,
+                    positions,
+                }
+            })
+            .collect()
+    }
+}
+
+/// NFKC, then lowercase.
+fn fold_str(s: &str) -> String {
+    s.nfkc().flat_map(char::to_lowercase).collect()
+}
+
+/// The tier of `term` on `key`, `None` when it does not match at all or
+/// only below tier `least` (the tests that cannot reach it are skipped).
+fn tier_of(key: &str, term: &str, least: i64) -> Option<i64> {
+    let tier = if least > TIER_EXACT {
+        return None;
+    } else if key.starts_with(term) {
+        if key.len() == term.len() {
+            TIER_EXACT
+        } else {
+            TIER_PREFIX
+        }
+    } else if least <= TIER_CONTIGUOUS && key.contains(term) {
+        TIER_CONTIGUOUS
+    } else if least <= 0 && is_subsequence(term, key) {
+        0
+    } else {
+        return None;
+    };
+    (tier >= least).then_some(tier)
+}
+
+/// Whether the characters of `needle` appear in `hay` in order.
+fn is_subsequence(needle: &str, hay: &str) -> bool {
+    if needle.is_ascii() {
+        let mut hay = hay.bytes();
+        needle.bytes().all(|n| hay.any(|h| h == n))
+    } else {
+        let mut hay = hay.chars();
+        needle.chars().all(|n| hay.any(|h| h == n))
+    }
+}
+
+/// One bit per ASCII letter and digit present.
+fn letter_mask(s: &str) -> u64 {
+    s.bytes().fold(0, |m, b| match b {
+        b'a'..=b'z' => m | 1 << (b - b'a'),
+        b'0'..=b'9' => m | 1 << (26 + b - b'0'),
+        _ => m,
+    })
+}
+
+/// A folded label character: plain text, or a character with readings.
+enum Piece {
+    Text,
+    Han(Vec<String>),
+}
+
+/// The toneless readings of `c`, crate order, distinct; `ü` is written
+/// `v` (as typed on pinyin keyboards), with the `u` spelling after.
+fn readings(c: char) -> Option<Vec<String>> {
+    let multi = c.to_pinyin_multi()?;
+    let mut out: Vec<String> = Vec::new();
+    let mut extra: Vec<String> = Vec::new();
+    for p in multi {
+        let plain = p.plain();
+        if plain.contains('ü') {
+            push_new(&mut out, plain.replace('ü', "v"));
+            push_new(&mut extra, plain.replace('ü', "u"));
+        } else {
+            push_new(&mut out, plain.to_string());
+        }
+    }
+    for e in extra {
+        push_new(&mut out, e);
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+fn push_new(v: &mut Vec<String>, s: String) {
+    if !s.is_empty() && !v.contains(&s) {
+        v.push(s);
+    }
+}
+
+/// Moves `reading` to the front of `list` (adding it if missing).
+fn prefer(list: &mut Vec<String>, reading: &str) {
+    match list.iter().position(|r| r == reading) {
+        Some(i) => {
+            let r = list.remove(i);
+            list.insert(0, r);
+        }
+        None => list.insert(0, reading.to_string()),
+    }
+}
+
+/// The keys of `label`, folded label first, and their superkey.
+fn compute_keys(label: &str, person: bool) -> (Vec<Key>, String) {
+    // Fold each label character on its own so every folded character
+    // knows where it came from.
+    let mut chars: Vec<char> = Vec::new();
+    let mut map: Vec<u32> = Vec::new();
+    for (i, c) in label.chars().enumerate() {
+        for n in std::iter::once(c).nfkc() {
+            for l in n.to_lowercase() {
+                chars.push(l);
+                map.push(u32::try_from(i).unwrap_or(u32::MAX));
+            }
+        }
+    }
+    let mut keys = vec![Key {
+        text: chars.iter().collect(),
+        map: map.clone().into_boxed_slice(),
+        cost: 0,
+    }];
+
+    let mut pieces: Vec<Piece> = chars
+        .iter()
+        .map(|&c| readings(c).map_or(Piece::Text, Piece::Han))
+        .collect();
+    if !pieces.iter().any(|p| matches!(p, Piece::Han(_))) {
+        let superkey = keys[0].text.clone();
+        return (keys, superkey);
+    }
+
+    // Preferred readings: known words, then a person's surname.
+    // Words are taken greedily left to right, so 银行长沙 is 银行 + 长沙,
+    // not 银 + 行长 + 沙.
+    let mut surname_free = true;
+    let mut i = 0;
+    while i + 1 < chars.len() {
+        let word = WORDS.iter().find(|(word, _)| {
+            let mut wc = word.chars();
+            wc.next() == Some(chars[i]) && wc.next() == Some(chars[i + 1])
+        });
+        let Some((_, spelling)) = word else {
+            i += 1;
+            continue;
+        };
+        for (k, reading) in spelling.split(' ').enumerate() {
+            if let Some(Piece::Han(list)) = pieces.get_mut(i + k) {
+                prefer(list, reading);
+            }
+        }
+        if i == 0 {
+            surname_free = false;
+        }
+        i += 2;
+    }
+    if person
+        && surname_free
+        && let (Some(&first), Some(Piece::Han(list))) = (chars.first(), pieces.first_mut())
+        && let Some((_, reading)) = SURNAMES.iter().find(|(c, _)| *c == first)
+    {
+        prefer(list, reading);
+    }
+    for p in &mut pieces {
+        if let Piece::Han(list) = p {
+            list.truncate(MAX_READINGS);
+        }
+    }
+
+    // Full pinyin.
+    let choices: Vec<Vec<&str>> = pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Han(list) => list.iter().map(String::as_str).collect(),
+            Piece::Text => Vec::new(),
+        })
+        .collect();
+    add_variants(&mut keys, &chars, &map, &choices);
+
+    // Initials: the distinct first letters of the readings.
+    let initials: Vec<Vec<String>> = pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Han(list) => {
+                let mut v: Vec<String> = Vec::new();
+                for r in list {
+                    push_new(&mut v, r.chars().take(1).collect());
+                }
+                v
+            }
+            Piece::Text => Vec::new(),
+        })
+        .collect();
+    let initials: Vec<Vec<&str>> = initials
+        .iter()
+        .map(|v| v.iter().map(String::as_str).collect())
+        .collect();
+    add_variants(&mut keys, &chars, &map, &initials);
+
+    let mut superkey = String::new();
+    for (c, piece) in chars.iter().zip(&pieces) {
+        superkey.push(*c);
+        if let Piece::Han(list) = piece {
+            list.iter().for_each(|r| superkey.push_str(r));
+        }
+    }
+    (keys, superkey)
+}
+
+/// Adds up to [`MAX_VARIANTS`] keys spelling each character by one of its
+/// `choices` (plain characters have none), cheapest combinations first;
+/// a key equal to one already there is skipped.
+fn add_variants(keys: &mut Vec<Key>, chars: &[char], map: &[u32], choices: &[Vec<&str>]) {
+    let counts: Vec<usize> = choices.iter().map(|c| c.len().max(1)).collect();
+    for (picks, cost) in combinations(&counts, MAX_VARIANTS) {
+        let mut text = String::new();
+        let mut key_map = Vec::new();
+        for (i, &c) in chars.iter().enumerate() {
+            match choices[i].get(picks[i]) {
+                Some(reading) => {
+                    text.push_str(reading);
+                    key_map.extend(std::iter::repeat_n(map[i], reading.chars().count()));
+                }
+                None => {
+                    text.push(c);
+                    key_map.push(map[i]);
+                }
+            }
+        }
+        if !keys.iter().any(|k| k.text == text) {
+            keys.push(Key {
+                text,
+                map: key_map.into_boxed_slice(),
+                cost,
+            });
+        }
+    }
+}
+
+/// Up to `cap` choices of one option per position (`counts[i]` options at
+/// position `i`), with their cost (the sum of the option indices), in
+/// increasing cost.
+fn combinations(counts: &[usize], cap: usize) -> Vec<(Vec<usize>, u32)> {
+    // The largest cost still reachable from each position on.
+    let mut room = vec![0usize; counts.len() + 1];
+    for i in (0..counts.len()).rev() {
+        room[i] = room[i + 1] + counts[i].saturating_sub(1);
+    }
+    let mut out = Vec::new();
+    let mut current = vec![0; counts.len()];
+    for cost in 0..=room[0] {
+        walk(counts, &room, 0, cost, cost, &mut current, &mut out, cap);
+        if out.len() >= cap {
+            break;
+        }
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn walk(
+    counts: &[usize],
+    room: &[usize],
+    pos: usize,
+    left: usize,
+    cost: usize,
+    current: &mut Vec<usize>,
+    out: &mut Vec<(Vec<usize>, u32)>,
+    cap: usize,
+) {
+    if out.len() >= cap || left > room[pos] {
+        return;
+    }
+    if pos == counts.len() {
+        out.push((current.clone(), u32::try_from(cost).unwrap_or(u32::MAX)));
+        return;
+    }
+    for pick in 0..counts[pos].min(left + 1) {
+        current[pos] = pick;
+        walk(counts, room, pos + 1, left - pick, cost, current, out, cap);
+    }
+    current[pos] = 0;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::Contact;
+
+    fn client(id: u64, name: &str, name_zh: &str) -> Client {
+        Client {
+            id: ClientId(id),
+            revision: 0,
+            name: name.to_string(),
+            name_zh: name_zh.to_string(),
+            region: String::new(),
+            contacts: Vec::new(),
+            notes: String::new(),
+        }
+    }
+
+    fn index(labels: &[&str]) -> SearchIndex {
+        let mut index = SearchIndex::new();
+        for (i, l) in labels.iter().enumerate() {
+            index.insert(Entry::new(Target::Client(ClientId(i as u64)), *l));
+        }
+        index
+    }
+
+    fn labels(index: &SearchIndex, query: &str) -> Vec<String> {
+        index
+            .search(query, 10)
+            .into_iter()
+            .map(|h| h.label)
+            .collect()
+    }
+
+    /// The highlighted characters of the first hit.
+    fn highlighted(index: &SearchIndex, query: &str) -> String {
+        let hit = &index.search(query, 1)[0];
+        let chars: Vec<char> = hit.label.chars().collect();
+        hit.positions.iter().map(|&p| chars[p]).collect()
+    }
+
+    const SHANGHAI: &str = "上海中心数据服务有限公司";
+
+    #[test]
+    fn initials_find_shanghai_and_highlight_it() {
+        let index = index(&[SHANGHAI, "北京数据服务有限公司", "Acme Trading Ltd"]);
+        assert_eq!(labels(&index, "shzx"), vec![SHANGHAI]);
+        let hit = &index.search("shzx", 1)[0];
+        assert_eq!(hit.positions, vec![0, 1, 2, 3]);
+        assert_eq!(highlighted(&index, "shzx"), "上海中心");
+    }
+
+    #[test]
+    fn full_pinyin_finds_shanghai() {
+        let index = index(&[SHANGHAI, "北京数据服务有限公司"]);
+        assert_eq!(labels(&index, "shanghai")[0], SHANGHAI);
+        assert_eq!(highlighted(&index, "shanghai"), "上海");
+        assert_eq!(highlighted(&index, "zhongxin"), "中心");
+        // Both companies are 数据服务.
+        assert_eq!(labels(&index, "shujufuwu").len(), 2);
+        // Chinese characters match the label itself.
+        assert_eq!(labels(&index, "中心"), vec![SHANGHAI]);
+    }
+
+    #[test]
+    fn yinhang_finds_the_bank_and_yinxing_prefers_a_real_yinxing() {
+        let index = index(&["招商银行", "银杏酒店管理有限公司", "Acme Trading Ltd"]);
+        assert_eq!(labels(&index, "yinhang"), vec!["招商银行"]);
+        assert_eq!(highlighted(&index, "yinhang"), "银行");
+        assert_eq!(labels(&index, "yh"), vec!["招商银行"]);
+        assert_eq!(highlighted(&index, "yh"), "银行");
+        assert_eq!(labels(&index, "zsyh"), vec!["招商银行"]);
+        let yinxing = labels(&index, "yinxing");
+        assert_eq!(yinxing[0], "银杏酒店管理有限公司");
+        // Every reading is still searchable.
+        assert!(yinxing.contains(&"招商银行".to_string()));
+
+        // On the bank alone, the word's reading scores above the other.
+        let bank = self::index(&["招商银行"]);
+        assert!(bank.search("yinhang", 1)[0].score > bank.search("yinxing", 1)[0].score);
+    }
+
+    #[test]
+    fn chongqing_and_cq_find_chongqing() {
+        let index = index(&["重庆小面餐饮有限公司", "中青旅控股", "招商银行"]);
+        assert_eq!(labels(&index, "chongqing")[0], "重庆小面餐饮有限公司");
+        assert_eq!(highlighted(&index, "chongqing"), "重庆");
+        assert_eq!(labels(&index, "cq")[0], "重庆小面餐饮有限公司");
+        assert_eq!(highlighted(&index, "cq"), "重庆");
+        // The default reading 重 = zhong still works.
+        assert!(labels(&index, "zhongqing").contains(&"重庆小面餐饮有限公司".to_string()));
+    }
+
+    #[test]
+    fn english_words_match() {
+        let index = index(&["Acme Trading Ltd", "Bright Trade Co", "Online shop"]);
+        assert_eq!(labels(&index, "acme"), vec!["Acme Trading Ltd"]);
+        assert_eq!(labels(&index, "trading")[0], "Acme Trading Ltd");
+        assert_eq!(highlighted(&index, "trading"), "Trading");
+        assert_eq!(labels(&index, "ACME"), vec!["Acme Trading Ltd"]);
+    }
+
+    #[test]
+    fn full_width_query_and_label_fold() {
+        let index = index(&["Acme Trading Ltd", "ＢＥＴＡ Systems"]);
+        assert_eq!(labels(&index, "ＡＣＭＥ"), vec!["Acme Trading Ltd"]);
+        assert_eq!(labels(&index, "beta"), vec!["ＢＥＴＡ Systems"]);
+        assert_eq!(highlighted(&index, "beta"), "ＢＥＴＡ");
+        // A full-width space separates terms.
+        assert_eq!(labels(&index, "acme　ltd"), vec!["Acme Trading Ltd"]);
+    }
+
+    #[test]
+    fn mixed_label_matches_on_either_part() {
+        let c = client(1, "Acme Trading Ltd", "阿克米贸易有限公司");
+        let mut index = SearchIndex::build(std::slice::from_ref(&c), &[]);
+        index.insert(Entry::new(Target::Client(ClientId(2)), "Bright 明亮科技"));
+        let label = "Acme Trading Ltd · 阿克米贸易有限公司";
+        for q in ["acme", "阿克米", "akemi", "akm", "maoyi", "acme akemi"] {
+            assert_eq!(labels(&index, q), vec![label], "query {q:?}");
+        }
+        assert_eq!(highlighted(&index, "akemi"), "阿克米");
+        assert_eq!(highlighted(&index, "acme akm"), "Acme阿克米");
+        assert_eq!(labels(&index, "mingliang")[0], "Bright 明亮科技");
+    }
+
+    #[test]
+    fn positions_count_chars_not_bytes() {
+        let index = index(&["北京 Acme 上海 Trading"]);
+        let hit = &index.search("trading", 1)[0];
+        assert_eq!(hit.positions, (11..=17).collect::<Vec<_>>());
+        assert_eq!(highlighted(&index, "trading"), "Trading");
+        assert_eq!(highlighted(&index, "shanghai"), "上海");
+        assert_eq!(highlighted(&index, "acme"), "Acme");
+        // Letters of one syllable all point at its character.
+        assert_eq!(highlighted(&index, "beij"), "北京");
+        // A fuzzy (scattered) match maps each letter back.
+        assert_eq!(highlighted(&index, "bjtd"), "北京Td");
+    }
+
+    #[test]
+    fn spaces_separate_terms_that_must_all_match() {
+        let index = index(&[
+            "Online shop — Acme Trading Ltd",
+            "Online shop — Bright Trade Co",
+            "ERP — Acme Trading Ltd",
+        ]);
+        assert_eq!(
+            labels(&index, "acme shop"),
+            vec!["Online shop — Acme Trading Ltd"]
+        );
+        assert_eq!(
+            labels(&index, "shop acme"),
+            vec!["Online shop — Acme Trading Ltd"]
+        );
+        assert!(labels(&index, "acme nothing").is_empty());
+        assert!(index.search("", 10).is_empty());
+        assert!(index.search("   ", 10).is_empty());
+        assert!(index.search("acme", 0).is_empty());
+    }
+
+    #[test]
+    fn exact_prefix_beats_scattered() {
+        let index = index(&[
+            "Cloud Archive Manager Enterprise",
+            "Acme",
+            "Acme Trading Ltd",
+            "Big Acme",
+        ]);
+        assert_eq!(
+            labels(&index, "acme"),
+            vec![
+                "Acme",
+                "Acme Trading Ltd",
+                "Big Acme",
+                "Cloud Archive Manager Enterprise"
+            ]
+        );
+        let hits = index.search("acme", 10);
+        assert!(hits[2].score > hits[3].score);
+    }
+
+    #[test]
+    fn ties_go_to_the_shorter_then_smaller_label() {
+        let index = index(&["Acme Zeta", "Acme Beta", "Acme"]);
+        assert_eq!(
+            labels(&index, "acme"),
+            vec!["Acme", "Acme Beta", "Acme Zeta"]
+        );
+        assert_eq!(labels(&index, "acme").len(), index.search("acme", 3).len());
+        assert_eq!(index.search("acme", 2).len(), 2);
+        assert_eq!(index.search("acme", 2)[1].label, "Acme Beta");
+    }
+
+    #[test]
+    fn no_match_is_empty() {
+        let index = index(&[SHANGHAI, "Acme Trading Ltd"]);
+        assert!(index.search("xyzzy", 10).is_empty());
+        assert!(index.search("北京", 10).is_empty());
+        assert!(SearchIndex::new().search("acme", 10).is_empty());
+    }
+
+    #[test]
+    fn insert_remove_replace() {
+        let mut index = index(&["Acme Trading Ltd", "Bright Trade Co", "Cobalt Ltd"]);
+        assert_eq!(index.len(), 3);
+        let acme = Target::Client(ClientId(0));
+        assert!(index.remove(acme).is_some());
+        assert!(index.remove(acme).is_none());
+        assert_eq!(index.len(), 2);
+        assert!(index.search("acme", 10).is_empty());
+        // The entry moved by the removal is still addressable.
+        let cobalt = Target::Client(ClientId(2));
+        assert_eq!(index.get(cobalt).map(Entry::label), Some("Cobalt Ltd"));
+
+        assert!(index.replace(Entry::new(cobalt, "上海钴业有限公司")));
+        assert_eq!(index.len(), 2);
+        assert!(index.search("cobalt", 10).is_empty());
+        assert_eq!(index.search("shgy", 10)[0].target, cobalt);
+        assert!(!index.replace(Entry::new(acme, "Acme")));
+        assert_eq!(index.len(), 2);
+
+        assert!(index.insert(Entry::new(acme, "Acme")).is_none());
+        assert!(index.insert(Entry::new(acme, "Acme Two")).is_some());
+        assert_eq!(index.len(), 3);
+        assert_eq!(labels(&index, "acme"), vec!["Acme Two"]);
+    }
+
+    #[test]
+    fn build_from_the_model() {
+        let mut acme = client(1, "Acme Trading Ltd", "阿克米贸易有限公司");
+        acme.contacts = vec![
+            Contact {
+                name: "曾伟".into(),
+                role: "IT manager".into(),
+                ..Contact::default()
+            },
+            Contact {
+                name: "Li Na".into(),
+                ..Contact::default()
+            },
+        ];
+        let bank = client(2, "", "招商银行重庆分行");
+        let network = |id: u64, owner: u64, name: &str| Network {
+            id: NetworkId(id),
+            client: ClientId(owner),
+            revision: 0,
+            name: name.to_string(),
+            notes: String::new(),
+            answers: Default::default(),
+            overrides: Default::default(),
+            filed_level: None,
+            milestones: Vec::new(),
+        };
+        let networks = vec![network(10, 1, "Online shop"), network(11, 2, "网上银行")];
+        let mut index = SearchIndex::build(&[acme.clone(), bank.clone()], &networks);
+        assert_eq!(index.len(), 6);
+
+        let hits = index.search("shop", 10);
+        assert_eq!(hits[0].target, Target::Network(NetworkId(10)));
+        assert_eq!(hits[0].label, "Online shop — Acme Trading Ltd");
+        let hits = index.search("wsyh", 10);
+        assert_eq!(hits[0].label, "网上银行 — 招商银行重庆分行");
+        let hits = index.search("zengwei", 10);
+        assert_eq!(
+            hits[0].target,
+            Target::Contact {
+                client: ClientId(1),
+                index: 0
+            }
+        );
+        assert_eq!(hits[0].label, "曾伟 (IT manager) — Acme Trading Ltd");
+        assert_eq!(
+            labels(&index, "cqfh"),
+            vec!["招商银行重庆分行", "网上银行 — 招商银行重庆分行"]
+        );
+        assert_eq!(Entry::contact(&acme, 2), None);
+
+        // Renaming a client relabels its networks and contacts.
+        acme.name = "Acme Group".into();
+        acme.contacts.remove(0);
+        index.update_client(&acme, &networks);
+        assert_eq!(index.len(), 5);
+        assert_eq!(labels(&index, "shop"), vec!["Online shop — Acme Group"]);
+        assert_eq!(labels(&index, "li na")[0], "Li Na — Acme Group");
+        assert!(index.search("zengwei", 10).is_empty());
+
+        assert_eq!(index.remove_client(ClientId(2)), 2);
+        assert_eq!(index.len(), 3);
+        assert!(index.search("yinhang", 10).is_empty());
+        assert_eq!(index.search("acme", 10).len(), 3);
+    }
+
+    #[test]
+    fn keys_are_capped_and_cheapest_first() {
+        // Many characters with several readings.
+        let e = Entry::new(
+            Target::Client(ClientId(1)),
+            "重庆银行长沙分行数据服务有限公司",
+        );
+        let keys: Vec<&str> = e.keys().collect();
+        assert!(keys.len() <= 1 + 2 * MAX_VARIANTS);
+        assert_eq!(keys[0], "重庆银行长沙分行数据服务有限公司");
+        assert_eq!(
+            keys[1],
+            "chongqingyinhangchangshafenhangshujufuwuyouxiangongsi"
+        );
+        assert!(keys.contains(&"cqyhcsfhsjfwyxgs"));
+        assert!(keys.contains(&"zhongqingyinhangchangshafenhangshujufuwuyouxiangongsi"));
+        // Each character's key letters point back at it.
+        let k = &e.keys[1];
+        assert_eq!(k.map.len(), k.text.chars().count());
+        assert_eq!(k.map[..5], [0, 0, 0, 0, 0]);
+        assert_eq!(k.map[5..9], [1, 1, 1, 1]);
+
+        let english = Entry::new(Target::Client(ClientId(2)), "Acme Trading Ltd");
+        assert_eq!(english.keys().count(), 1);
+    }
+
+    #[test]
+    fn combinations_go_by_cost_and_stop_at_the_cap() {
+        let all = combinations(&[2, 1, 3], 100);
+        assert_eq!(all.len(), 6);
+        let costs: Vec<u32> = all.iter().map(|(_, c)| *c).collect();
+        assert_eq!(costs, vec![0, 1, 1, 2, 2, 3]);
+        assert_eq!(all[0].0, vec![0, 0, 0]);
+        assert_eq!(combinations(&[3; 20], 32).len(), 32);
+        assert_eq!(combinations(&[], 32), vec![(vec![], 0)]);
+    }
+
+    #[test]
+    fn u_umlaut_is_typed_as_v_or_u() {
+        let index = index(&["绿地集团"]);
+        assert_eq!(labels(&index, "lvdi"), vec!["绿地集团"]);
+        assert_eq!(labels(&index, "ludi"), vec!["绿地集团"]);
+    }
+}

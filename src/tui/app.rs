@@ -1,0 +1,701 @@
+//! The case manager's state and `update`, the only place that changes it.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use crate::cli::agenda::{self, AgendaRow};
+use crate::config::Config;
+use crate::domain::grading::{self, Grade};
+use crate::domain::model::{Client, ClientId, Level, Network, NetworkId};
+use crate::domain::timeline::{self, Timeline};
+use crate::error::Result;
+use crate::search::{Hit, SearchIndex, Target};
+use crate::store::CaseStore;
+use crate::tui::Action;
+use crate::tui::edit::{self, FormTarget};
+use crate::tui::form::Form;
+use crate::tui::keymap::{Keymap, Section};
+
+/// The panes of the main view, in focus order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pane {
+    Clients,
+    Contacts,
+    Networks,
+    Answers,
+    Timeline,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 5] = [
+        Pane::Clients,
+        Pane::Contacts,
+        Pane::Networks,
+        Pane::Answers,
+        Pane::Timeline,
+    ];
+
+    pub fn index(self) -> usize {
+        Pane::ALL.iter().position(|p| *p == self).unwrap_or(0)
+    }
+
+    /// The keymap section whose bindings apply while the pane has focus.
+    pub fn section(self) -> Section {
+        match self {
+            Pane::Clients | Pane::Contacts => Section::Clients,
+            Pane::Networks => Section::Networks,
+            Pane::Answers => Section::Answers,
+            Pane::Timeline => Section::Timeline,
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Clients => "Clients",
+            Pane::Contacts => "Contacts",
+            Pane::Networks => "Networks",
+            Pane::Answers => "Answers",
+            Pane::Timeline => "Timeline",
+        }
+    }
+}
+
+/// What the screen is doing besides the main view.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Mode {
+    Normal,
+    /// The renewals agenda.
+    Agenda {
+        rows: Vec<AgendaRow>,
+        selected: usize,
+    },
+    Help,
+    /// Fuzzy jump: the query and its ranked hits.
+    Fuzzy {
+        query: String,
+        hits: Vec<Hit>,
+        selected: usize,
+    },
+    /// Typing the filter of the focused list.
+    Filter,
+    Form {
+        form: Box<Form>,
+        target: FormTarget,
+    },
+    /// Asking before a delete.
+    Confirm {
+        message: String,
+        target: FormTarget,
+    },
+    /// The `:` command line.
+    Command {
+        input: String,
+    },
+}
+
+/// What the app is told: an action from the keymap, or text typed into the
+/// field, query or filter being edited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Msg {
+    Action(Action),
+    Char(char),
+    Backspace,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusKind {
+    Info,
+    Saved,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub kind: StatusKind,
+    pub text: String,
+}
+
+/// An edit of this session, with what it replaced.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Undo {
+    /// A client was created (undo deletes it) or changed (undo restores).
+    Client {
+        id: ClientId,
+        before: Option<Client>,
+    },
+    Network {
+        id: NetworkId,
+        before: Option<Network>,
+    },
+    DeletedClient {
+        client: Client,
+        networks: Vec<Network>,
+    },
+    DeletedNetwork {
+        network: Network,
+    },
+}
+
+pub struct App {
+    pub store: Box<dyn CaseStore>,
+    pub config: Config,
+    pub keymap: Keymap,
+    pub readonly: bool,
+    pub today: NaiveDate,
+    /// False under `NO_COLOR`.
+    pub color: bool,
+    /// In display-name order.
+    pub clients: Vec<Client>,
+    /// Each client's networks, in name order.
+    pub networks: HashMap<ClientId, Vec<Network>>,
+    pub grades: HashMap<NetworkId, Grade>,
+    pub search: SearchIndex,
+    pub focus: Pane,
+    /// The selected row of each pane, in its visible (filtered) rows.
+    pub selected: [usize; 5],
+    pub filters: [String; 5],
+    pub mode: Mode,
+    pub status: Option<Status>,
+    pub undo: Vec<Undo>,
+    /// The last edit changed this network's computed level: (old, new).
+    pub level_change: Option<(NetworkId, Level, Level)>,
+    pub quit: bool,
+}
+
+fn client_order(c: &Client) -> (String, String) {
+    (c.display_name().to_lowercase(), c.name_zh.clone())
+}
+
+impl App {
+    pub fn new(
+        store: Box<dyn CaseStore>,
+        config: Config,
+        keymap: Keymap,
+        today: NaiveDate,
+    ) -> Result<App> {
+        let mut app = App {
+            store,
+            config,
+            keymap,
+            readonly: false,
+            today,
+            color: true,
+            clients: Vec::new(),
+            networks: HashMap::new(),
+            grades: HashMap::new(),
+            search: SearchIndex::new(),
+            focus: Pane::Clients,
+            selected: [0; 5],
+            filters: Default::default(),
+            mode: Mode::Normal,
+            status: None,
+            undo: Vec::new(),
+            level_change: None,
+            quit: false,
+        };
+        app.reload()?;
+        Ok(app)
+    }
+
+    /// Reads everything from the store again.
+    pub fn reload(&mut self) -> Result<()> {
+        let mut clients = self.store.clients()?;
+        clients.sort_by_key(client_order);
+        let mut networks: HashMap<ClientId, Vec<Network>> = HashMap::new();
+        let all = self.store.networks()?;
+        self.grades.clear();
+        for n in all {
+            self.grades.insert(
+                n.id,
+                grading::grade(&n.answers, &n.overrides, self.config.settings.rules),
+            );
+            networks.entry(n.client).or_default().push(n);
+        }
+        for list in networks.values_mut() {
+            list.sort_by_key(|a| a.name.to_lowercase());
+        }
+        let flat: Vec<Network> = networks.values().flatten().cloned().collect();
+        self.search = SearchIndex::build(&clients, &flat);
+        self.clients = clients;
+        self.networks = networks;
+        self.clamp();
+        Ok(())
+    }
+
+    // ----- what is visible and selected -----
+
+    fn matches(filter: &str, text: &str) -> bool {
+        filter.is_empty() || text.to_lowercase().contains(&filter.to_lowercase())
+    }
+
+    /// Indices into `clients` that pass the clients filter.
+    pub fn visible_clients(&self) -> Vec<usize> {
+        let f = &self.filters[Pane::Clients.index()];
+        (0..self.clients.len())
+            .filter(|i| {
+                let c = &self.clients[*i];
+                Self::matches(f, &c.name)
+                    || Self::matches(f, &c.name_zh)
+                    || Self::matches(f, &c.region)
+            })
+            .collect()
+    }
+
+    pub fn selected_client(&self) -> Option<&Client> {
+        let v = self.visible_clients();
+        v.get(self.selected[Pane::Clients.index()])
+            .map(|i| &self.clients[*i])
+    }
+
+    /// Indices into the selected client's contacts that pass the filter.
+    pub fn visible_contacts(&self) -> Vec<usize> {
+        let f = &self.filters[Pane::Contacts.index()];
+        match self.selected_client() {
+            Some(c) => (0..c.contacts.len())
+                .filter(|i| {
+                    let k = &c.contacts[*i];
+                    Self::matches(f, &k.name)
+                        || Self::matches(f, &k.role)
+                        || Self::matches(f, &k.email)
+                })
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
+    pub fn selected_contact(&self) -> Option<usize> {
+        self.visible_contacts()
+            .get(self.selected[Pane::Contacts.index()])
+            .copied()
+    }
+
+    /// The selected client's networks that pass the filter.
+    pub fn visible_networks(&self) -> Vec<&Network> {
+        let f = &self.filters[Pane::Networks.index()];
+        match self.selected_client() {
+            Some(c) => self
+                .networks
+                .get(&c.id)
+                .map(|list| list.iter().filter(|n| Self::matches(f, &n.name)).collect())
+                .unwrap_or_default(),
+            None => Vec::new(),
+        }
+    }
+
+    pub fn selected_network(&self) -> Option<&Network> {
+        self.visible_networks()
+            .get(self.selected[Pane::Networks.index()])
+            .copied()
+    }
+
+    pub fn grade_of(&self, id: NetworkId) -> Option<&Grade> {
+        self.grades.get(&id)
+    }
+
+    pub fn timeline_of(&self, n: &Network) -> Timeline {
+        let computed = self.grades.get(&n.id).map(|g| g.level).unwrap_or_else(|| {
+            grading::level(&n.answers, &n.overrides, self.config.settings.rules)
+        });
+        timeline::timeline(
+            n,
+            computed,
+            &self.config.settings.intervals,
+            &self.config.calendar,
+        )
+    }
+
+    /// Rows of the answers pane: the questions, then the two overrides.
+    pub fn answer_rows(&self) -> Vec<edit::AnswerRow> {
+        let f = &self.filters[Pane::Answers.index()];
+        edit::AnswerRow::all()
+            .into_iter()
+            .filter(|r| Self::matches(f, r.label()))
+            .collect()
+    }
+
+    /// Rows of the timeline pane: the milestones (index into the network's
+    /// milestones), then the derived dates.
+    pub fn timeline_rows(&self) -> Vec<TimelineRow> {
+        let Some(n) = self.selected_network() else {
+            return Vec::new();
+        };
+        let f = &self.filters[Pane::Timeline.index()];
+        let mut rows: Vec<TimelineRow> = (0..n.milestones.len())
+            .filter(|i| Self::matches(f, n.milestones[*i].stage.as_str()))
+            .map(TimelineRow::Milestone)
+            .collect();
+        let t = self.timeline_of(n);
+        rows.extend(
+            (0..t.deadlines.len())
+                .filter(|i| Self::matches(f, t.deadlines[*i].kind.as_str()))
+                .map(TimelineRow::Deadline),
+        );
+        rows
+    }
+
+    fn pane_len(&self, pane: Pane) -> usize {
+        match pane {
+            Pane::Clients => self.visible_clients().len(),
+            Pane::Contacts => self.visible_contacts().len(),
+            Pane::Networks => self.visible_networks().len(),
+            Pane::Answers => self.answer_rows().len(),
+            Pane::Timeline => self.timeline_rows().len(),
+        }
+    }
+
+    /// Keeps every selection inside its list.
+    pub fn clamp(&mut self) {
+        for pane in Pane::ALL {
+            let len = self.pane_len(pane);
+            let s = &mut self.selected[pane.index()];
+            *s = (*s).min(len.saturating_sub(1));
+        }
+    }
+
+    fn set_status(&mut self, kind: StatusKind, text: impl Into<String>) {
+        self.status = Some(Status {
+            kind,
+            text: text.into(),
+        });
+    }
+
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.set_status(StatusKind::Error, text);
+    }
+
+    /// The keymap section that applies now.
+    pub fn section(&self) -> Section {
+        match &self.mode {
+            Mode::Normal => self.focus.section(),
+            Mode::Agenda { .. } => Section::Agenda,
+            Mode::Help => Section::Global,
+            Mode::Fuzzy { .. }
+            | Mode::Filter
+            | Mode::Form { .. }
+            | Mode::Confirm { .. }
+            | Mode::Command { .. } => Section::Form,
+        }
+    }
+
+    /// Selects a client (clearing filters that would hide it) and, given,
+    /// one of its networks.
+    pub fn jump_to(&mut self, client: ClientId, network: Option<NetworkId>) {
+        self.filters = Default::default();
+        if let Some(i) = self.clients.iter().position(|c| c.id == client) {
+            self.selected[Pane::Clients.index()] = i;
+            self.selected[Pane::Contacts.index()] = 0;
+            self.selected[Pane::Networks.index()] = 0;
+            self.focus = Pane::Clients;
+        }
+        if let Some(nid) = network
+            && let Some(i) = self.visible_networks().iter().position(|n| n.id == nid)
+        {
+            self.selected[Pane::Networks.index()] = i;
+            self.focus = Pane::Networks;
+        }
+        self.selected[Pane::Timeline.index()] = 0;
+        self.clamp();
+    }
+}
+
+/// A row of the timeline pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimelineRow {
+    Milestone(usize),
+    Deadline(usize),
+}
+
+/// Applies one message. The only function that changes the app.
+pub fn update(app: &mut App, msg: Msg) {
+    if let Msg::Action(a) = msg
+        && app.readonly
+        && a.edits()
+        && matches!(app.mode, Mode::Normal)
+    {
+        app.error("read-only: editing is turned off (--readonly)");
+        return;
+    }
+    let mode = std::mem::replace(&mut app.mode, Mode::Normal);
+    app.mode = match mode {
+        Mode::Normal => {
+            if let Msg::Action(a) = msg {
+                normal(app, a);
+            }
+            // `normal` may have opened another mode.
+            std::mem::replace(&mut app.mode, Mode::Normal)
+        }
+        Mode::Help => match msg {
+            Msg::Action(Action::Help | Action::Cancel | Action::Quit | Action::Submit) => {
+                Mode::Normal
+            }
+            _ => Mode::Help,
+        },
+        Mode::Agenda { rows, selected } => agenda_update(app, rows, selected, msg),
+        Mode::Fuzzy {
+            query,
+            hits,
+            selected,
+        } => fuzzy_update(app, query, hits, selected, msg),
+        Mode::Filter => filter_update(app, msg),
+        Mode::Command { input } => command_update(app, input, msg),
+        Mode::Form { form, target } => edit::form_update(app, form, target, msg),
+        Mode::Confirm { message, target } => match msg {
+            Msg::Action(Action::Submit) | Msg::Char('y') => {
+                edit::delete(app, target);
+                std::mem::replace(&mut app.mode, Mode::Normal)
+            }
+            Msg::Action(Action::Cancel) | Msg::Char('n') => {
+                app.set_status(StatusKind::Info, "nothing deleted");
+                Mode::Normal
+            }
+            _ => Mode::Confirm { message, target },
+        },
+    };
+    app.clamp();
+}
+
+fn move_selection(app: &mut App, delta: isize) {
+    let pane = app.focus;
+    let len = app.pane_len(pane);
+    if len == 0 {
+        return;
+    }
+    let s = &mut app.selected[pane.index()];
+    *s = (*s as isize + delta).clamp(0, len as isize - 1) as usize;
+    // A new client or network resets what hangs below it.
+    match pane {
+        Pane::Clients => {
+            app.selected[Pane::Contacts.index()] = 0;
+            app.selected[Pane::Networks.index()] = 0;
+            app.selected[Pane::Timeline.index()] = 0;
+        }
+        Pane::Networks => app.selected[Pane::Timeline.index()] = 0,
+        _ => {}
+    }
+}
+
+fn cycle_focus(app: &mut App, forward: bool) {
+    let i = app.focus.index();
+    let n = Pane::ALL.len();
+    app.focus = Pane::ALL[(i + if forward { 1 } else { n - 1 }) % n];
+}
+
+fn normal(app: &mut App, a: Action) {
+    match a {
+        Action::Quit => app.quit = true,
+        Action::NextPane | Action::Right => cycle_focus(app, true),
+        Action::PrevPane | Action::Left => cycle_focus(app, false),
+        Action::Up => move_selection(app, -1),
+        Action::Down => move_selection(app, 1),
+        Action::PageUp => move_selection(app, -10),
+        Action::PageDown => move_selection(app, 10),
+        Action::Top => move_selection(app, isize::MIN / 2),
+        Action::Bottom => move_selection(app, isize::MAX / 2),
+        Action::Help => app.mode = Mode::Help,
+        Action::Filter => app.mode = Mode::Filter,
+        Action::Command => {
+            app.mode = Mode::Command {
+                input: String::new(),
+            }
+        }
+        Action::FuzzyJump => {
+            app.mode = Mode::Fuzzy {
+                query: String::new(),
+                hits: Vec::new(),
+                selected: 0,
+            }
+        }
+        Action::Agenda => open_agenda(app),
+        Action::Cancel => {
+            if !app.filters[app.focus.index()].is_empty() {
+                app.filters[app.focus.index()].clear();
+                app.set_status(StatusKind::Info, "filter cleared");
+            } else {
+                app.status = None;
+            }
+        }
+        Action::Undo => edit::undo(app),
+        Action::Edit | Action::Add | Action::Delete | Action::Override | Action::ClearField => {
+            edit::start(app, a)
+        }
+        Action::Submit
+        | Action::NextField
+        | Action::PrevField
+        | Action::Today
+        | Action::Toggle
+        | Action::History => {}
+    }
+}
+
+fn open_agenda(app: &mut App) {
+    match agenda::rows(
+        app.store.as_ref(),
+        app.today,
+        90,
+        false,
+        app.config.settings.due_soon_days,
+    ) {
+        Ok(rows) => app.mode = Mode::Agenda { rows, selected: 0 },
+        Err(e) => app.error(e.message().to_string()),
+    }
+}
+
+fn agenda_update(app: &mut App, rows: Vec<AgendaRow>, selected: usize, msg: Msg) -> Mode {
+    let last = rows.len().saturating_sub(1);
+    let selected = match msg {
+        Msg::Action(Action::Up) => selected.saturating_sub(1),
+        Msg::Action(Action::Down) => (selected + 1).min(last),
+        Msg::Action(Action::PageUp) => selected.saturating_sub(10),
+        Msg::Action(Action::PageDown) => (selected + 10).min(last),
+        Msg::Action(Action::Top) => 0,
+        Msg::Action(Action::Bottom) => last,
+        Msg::Action(Action::Cancel | Action::Agenda | Action::Quit) => return Mode::Normal,
+        Msg::Action(Action::Help) => return Mode::Help,
+        Msg::Action(Action::Submit | Action::Edit) => {
+            if let Some(r) = rows.get(selected) {
+                let (client, network) = (r.client_id, r.network_id);
+                app.jump_to(client, Some(network));
+                app.focus = Pane::Timeline;
+            }
+            return Mode::Normal;
+        }
+        _ => selected,
+    };
+    Mode::Agenda { rows, selected }
+}
+
+fn fuzzy_update(
+    app: &mut App,
+    mut query: String,
+    mut hits: Vec<Hit>,
+    selected: usize,
+    msg: Msg,
+) -> Mode {
+    let mut selected = selected;
+    match msg {
+        Msg::Char(c) => {
+            query.push(c);
+            hits = app.search.search(&query, 50);
+            selected = 0;
+        }
+        Msg::Backspace => {
+            query.pop();
+            hits = app.search.search(&query, 50);
+            selected = 0;
+        }
+        Msg::Action(Action::NextField | Action::Down) => {
+            selected = (selected + 1).min(hits.len().saturating_sub(1))
+        }
+        Msg::Action(Action::PrevField | Action::Up) => selected = selected.saturating_sub(1),
+        Msg::Action(Action::Cancel) => return Mode::Normal,
+        Msg::Action(Action::Submit) => {
+            if let Some(hit) = hits.get(selected) {
+                match hit.target {
+                    Target::Client(c) => app.jump_to(c, None),
+                    Target::Network(n) => {
+                        let client = app
+                            .networks
+                            .values()
+                            .flatten()
+                            .find(|x| x.id == n)
+                            .map(|x| x.client);
+                        if let Some(c) = client {
+                            app.jump_to(c, Some(n));
+                        }
+                    }
+                    Target::Contact { client, index } => {
+                        app.jump_to(client, None);
+                        app.focus = Pane::Contacts;
+                        app.selected[Pane::Contacts.index()] = index;
+                    }
+                }
+            }
+            return Mode::Normal;
+        }
+        _ => {}
+    }
+    Mode::Fuzzy {
+        query,
+        hits,
+        selected,
+    }
+}
+
+fn filter_update(app: &mut App, msg: Msg) -> Mode {
+    let i = app.focus.index();
+    match msg {
+        Msg::Char(c) => app.filters[i].push(c),
+        Msg::Backspace => {
+            app.filters[i].pop();
+        }
+        Msg::Action(Action::Submit) => return Mode::Normal,
+        Msg::Action(Action::Cancel) => {
+            app.filters[i].clear();
+            return Mode::Normal;
+        }
+        _ => {}
+    }
+    app.selected[i] = 0;
+    Mode::Filter
+}
+
+fn command_update(app: &mut App, mut input: String, msg: Msg) -> Mode {
+    match msg {
+        Msg::Char(c) => input.push(c),
+        Msg::Backspace => {
+            input.pop();
+        }
+        Msg::Action(Action::Cancel) => return Mode::Normal,
+        Msg::Action(Action::Submit) => {
+            run_command(app, input.trim());
+            return std::mem::replace(&mut app.mode, Mode::Normal);
+        }
+        _ => {}
+    }
+    Mode::Command { input }
+}
+
+/// The `:` commands.
+fn run_command(app: &mut App, line: &str) {
+    let (cmd, arg) = line
+        .split_once(' ')
+        .map_or((line, ""), |(c, a)| (c, a.trim()));
+    match cmd {
+        "q" | "quit" => app.quit = true,
+        "agenda" | "renewals" => open_agenda(app),
+        "help" | "h" => app.mode = Mode::Help,
+        "undo" if !app.readonly => edit::undo(app),
+        "filter" | "f" => {
+            app.filters[app.focus.index()] = arg.to_string();
+            app.selected[app.focus.index()] = 0;
+        }
+        "jump" | "j" => {
+            let hits = app.search.search(arg, 50);
+            app.mode = Mode::Fuzzy {
+                query: arg.to_string(),
+                hits,
+                selected: 0,
+            };
+        }
+        "reload" => match app.reload() {
+            Ok(()) => app.set_status(StatusKind::Info, "reloaded from the database"),
+            Err(e) => app.error(e.message().to_string()),
+        },
+        "" => {}
+        other => app.error(format!(
+            "unknown command {:?}: try quit, agenda, help, undo, filter TEXT, jump TEXT, reload",
+            crate::text::escape_for_terminal(other)
+        )),
+    }
+}
+
+impl App {
+    pub(crate) fn saved(&mut self, text: impl Into<String>) {
+        self.set_status(StatusKind::Saved, text);
+    }
+
+    pub(crate) fn info(&mut self, text: impl Into<String>) {
+        self.set_status(StatusKind::Info, text);
+    }
+}

@@ -1,0 +1,845 @@
+//! Editing: the form for each kind of record, saving through the store,
+//! deleting after confirmation, and undo of the session's edits.
+
+use crate::domain::grading;
+use crate::domain::model::{
+    Aspect, Client, ClientId, Conclusion, Contact, Degree, HarmOverride, HarmedObject, Level,
+    Milestone, Network, NetworkId, Overrides, Stage,
+};
+use crate::domain::questionnaire::{Answers, QuestionId, QuestionKind};
+use crate::interchange::{NewClient, NewNetwork};
+use crate::search::Entry;
+use crate::tui::Action;
+use crate::tui::app::{App, Mode, Msg, Pane, TimelineRow, Undo};
+use crate::tui::form::{Field, Form};
+
+/// What a form or a delete confirmation acts on.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FormTarget {
+    NewClient,
+    Client(ClientId),
+    NewContact(ClientId),
+    Contact(ClientId, usize),
+    NewNetwork(ClientId),
+    Network(NetworkId),
+    Answer(NetworkId, QuestionId),
+    Override(NetworkId),
+    NewMilestone(NetworkId),
+    Milestone(NetworkId, usize),
+}
+
+/// A row of the answers pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswerRow {
+    Question(QuestionId),
+    Override(Aspect),
+}
+
+impl AnswerRow {
+    pub fn all() -> Vec<AnswerRow> {
+        QuestionId::ALL
+            .iter()
+            .map(|q| AnswerRow::Question(*q))
+            .chain(Aspect::ALL.iter().map(|a| AnswerRow::Override(*a)))
+            .collect()
+    }
+
+    pub fn label(&self) -> &'static str {
+        match self {
+            AnswerRow::Question(q) => q.as_str(),
+            AnswerRow::Override(Aspect::BusinessInformation) => "override S",
+            AnswerRow::Override(Aspect::SystemService) => "override A",
+        }
+    }
+}
+
+/// Opens the form or confirmation for an editing action on the focused
+/// pane.
+pub fn start(app: &mut App, action: Action) {
+    let client = app.selected_client().cloned();
+    let network = app.selected_network().cloned();
+    let opened = match (action, app.focus) {
+        (Action::Add, Pane::Clients) => {
+            Some((client_form("New client", None), FormTarget::NewClient))
+        }
+        (Action::Edit, Pane::Clients) => client.map(|c| {
+            (
+                client_form("Edit client", Some(&c)),
+                FormTarget::Client(c.id),
+            )
+        }),
+        (Action::Add, Pane::Contacts) => client.map(|c| {
+            (
+                contact_form("New contact", None),
+                FormTarget::NewContact(c.id),
+            )
+        }),
+        (Action::Edit, Pane::Contacts) => match (client, app.selected_contact()) {
+            (Some(c), Some(i)) => Some((
+                contact_form("Edit contact", Some(&c.contacts[i])),
+                FormTarget::Contact(c.id, i),
+            )),
+            _ => None,
+        },
+        (Action::Add, Pane::Networks) => client.map(|c| {
+            (
+                network_form("New network", None),
+                FormTarget::NewNetwork(c.id),
+            )
+        }),
+        (Action::Edit, Pane::Networks) => network.map(|n| {
+            (
+                network_form("Edit network", Some(&n)),
+                FormTarget::Network(n.id),
+            )
+        }),
+        (Action::Edit, Pane::Answers) => {
+            let row = app
+                .answer_rows()
+                .get(app.selected[Pane::Answers.index()])
+                .copied();
+            match (network, row) {
+                (Some(n), Some(AnswerRow::Question(q))) => {
+                    Some((answer_form(&n.answers, q), FormTarget::Answer(n.id, q)))
+                }
+                (Some(n), Some(AnswerRow::Override(_))) => {
+                    Some((override_form(&n.overrides), FormTarget::Override(n.id)))
+                }
+                _ => None,
+            }
+        }
+        (Action::Override, _) => {
+            network.map(|n| (override_form(&n.overrides), FormTarget::Override(n.id)))
+        }
+        (Action::Add, Pane::Timeline) => network.map(|n| {
+            (
+                milestone_form("New milestone", None),
+                FormTarget::NewMilestone(n.id),
+            )
+        }),
+        (Action::Edit, Pane::Timeline) => {
+            let row = app
+                .timeline_rows()
+                .get(app.selected[Pane::Timeline.index()])
+                .copied();
+            match (network, row) {
+                (Some(n), Some(TimelineRow::Milestone(i))) => Some((
+                    milestone_form("Edit milestone", Some(&n.milestones[i])),
+                    FormTarget::Milestone(n.id, i),
+                )),
+                (Some(_), Some(TimelineRow::Deadline(_))) => {
+                    app.info("derived dates follow the milestones: edit a milestone instead");
+                    None
+                }
+                _ => None,
+            }
+        }
+        (Action::Delete, pane) => {
+            confirm_delete(app, pane);
+            return;
+        }
+        (Action::ClearField, Pane::Answers) => {
+            let row = app
+                .answer_rows()
+                .get(app.selected[Pane::Answers.index()])
+                .copied();
+            if let (Some(n), Some(AnswerRow::Question(q))) = (network, row) {
+                let mut after = n.clone();
+                after.answers.clear(q);
+                // A failure is on the status line already.
+                let _ = save_network(app, Some(n), after, &format!("{q} is unknown again"));
+            }
+            return;
+        }
+        _ => None,
+    };
+    match opened {
+        Some((form, target)) => {
+            app.mode = Mode::Form {
+                form: Box::new(form),
+                target,
+            }
+        }
+        None if app.status.is_none() => app.info("nothing selected here"),
+        None => {}
+    }
+}
+
+fn confirm_delete(app: &mut App, pane: Pane) {
+    let esc = crate::text::escape_for_terminal;
+    let (message, target) = match pane {
+        Pane::Clients => match app.selected_client() {
+            Some(c) => {
+                let count = app.networks.get(&c.id).map_or(0, Vec::len);
+                (
+                    format!(
+                        "Delete client {} and its {count} network(s)?",
+                        esc(c.display_name())
+                    ),
+                    FormTarget::Client(c.id),
+                )
+            }
+            None => return,
+        },
+        Pane::Contacts => match (app.selected_client(), app.selected_contact()) {
+            (Some(c), Some(i)) => (
+                format!(
+                    "Delete contact {} of {}?",
+                    esc(&c.contacts[i].name),
+                    esc(c.display_name())
+                ),
+                FormTarget::Contact(c.id, i),
+            ),
+            _ => return,
+        },
+        Pane::Networks => match app.selected_network() {
+            Some(n) => (
+                format!("Delete network {} and its case history?", esc(&n.name)),
+                FormTarget::Network(n.id),
+            ),
+            None => return,
+        },
+        Pane::Timeline => {
+            let row = app
+                .timeline_rows()
+                .get(app.selected[Pane::Timeline.index()])
+                .copied();
+            match (app.selected_network(), row) {
+                (Some(n), Some(TimelineRow::Milestone(i))) => {
+                    let m = &n.milestones[i];
+                    (
+                        format!("Delete milestone {} of {}?", m.stage, m.date),
+                        FormTarget::Milestone(n.id, i),
+                    )
+                }
+                _ => {
+                    app.info("only recorded milestones can be deleted");
+                    return;
+                }
+            }
+        }
+        Pane::Answers => {
+            app.info("to make an answer unknown, use clear (x)");
+            return;
+        }
+    };
+    app.mode = Mode::Confirm { message, target };
+}
+
+// ----- forms -----
+
+fn client_form(title: &str, c: Option<&Client>) -> Form {
+    let get = |f: fn(&Client) -> &str| c.map(f).unwrap_or("");
+    Form::new(
+        title,
+        vec![
+            Field::text("name", "Name", get(|c| &c.name), false),
+            Field::text("name_zh", "中文名", get(|c| &c.name_zh), false),
+            Field::text("region", "Region", get(|c| &c.region), false),
+            Field::notes("notes", "Notes", get(|c| &c.notes)),
+        ],
+    )
+}
+
+fn contact_form(title: &str, c: Option<&Contact>) -> Form {
+    let get = |f: fn(&Contact) -> &str| c.map(f).unwrap_or("");
+    Form::new(
+        title,
+        vec![
+            Field::text("name", "Name", get(|c| &c.name), true),
+            Field::text("role", "Role", get(|c| &c.role), false),
+            Field::text("email", "E-mail", get(|c| &c.email), false),
+            Field::text("phone", "Phone", get(|c| &c.phone), false),
+        ],
+    )
+}
+
+const LEVELS: &[&str] = &["1", "2", "3", "4", "5"];
+const LEVELS0: &[&str] = &["0", "1", "2", "3", "4", "5"];
+
+fn network_form(title: &str, n: Option<&Network>) -> Form {
+    let filed = n.and_then(|n| n.filed_level).map(|l| l.to_string());
+    Form::new(
+        title,
+        vec![
+            Field::text("name", "Name", n.map_or("", |n| &n.name), true),
+            Field::notes("notes", "Notes", n.map_or("", |n| &n.notes)),
+            Field::one_of(
+                "filed_level",
+                "Filed level (certificate)",
+                LEVELS,
+                filed.as_deref(),
+                true,
+            ),
+        ],
+    )
+}
+
+fn answer_form(answers: &Answers, q: QuestionId) -> Form {
+    let question = q.question();
+    let current = answers.display(q);
+    let key = q.as_str();
+    let label = format!("{key}: {}", question.meaning);
+    let field = match question.kind {
+        QuestionKind::OneOf(options) => {
+            Field::one_of(key, label, options, current.as_deref(), true)
+        }
+        QuestionKind::SetOf(options) => {
+            let set = answers
+                .data_categories
+                .as_ref()
+                .map(|s| s.iter().map(|c| c.as_str()).collect());
+            Field::set_of(key, label, options, set)
+        }
+        QuestionKind::Bool => Field::yes_no(key, label, current.map(|v| v == "yes")),
+        QuestionKind::Count => {
+            let value = current.and_then(|v| v.replace(' ', "").parse().ok());
+            Field::count(key, label, value)
+        }
+        QuestionKind::Level => Field::one_of(key, label, LEVELS0, current.as_deref(), true),
+        QuestionKind::Text => Field::text(key, label, current.as_deref().unwrap_or(""), false),
+    };
+    Form::new(
+        format!("Answer {key} (unknown means {})", question.unknown_means),
+        vec![field],
+    )
+}
+
+fn override_form(o: &Overrides) -> Form {
+    let mut fields = Vec::new();
+    for (aspect, prefix) in [
+        (Aspect::BusinessInformation, "S"),
+        (Aspect::SystemService, "A"),
+    ] {
+        let current = o.get(aspect);
+        let (object, degree, justification): (&'static str, &'static str, &'static str) =
+            match aspect {
+                Aspect::BusinessInformation => ("s_object", "s_degree", "s_justification"),
+                Aspect::SystemService => ("a_object", "a_degree", "a_justification"),
+            };
+        fields.push(Field::one_of(
+            object,
+            format!("{prefix} harmed object (unknown: no override)"),
+            HarmedObject::IDS,
+            current.map(|c| c.object.as_str()),
+            true,
+        ));
+        fields.push(Field::one_of(
+            degree,
+            format!("{prefix} degree"),
+            Degree::IDS,
+            current.map(|c| c.degree.as_str()),
+            false,
+        ));
+        fields.push(Field::notes(
+            justification,
+            format!("{prefix} justification"),
+            current.map_or("", |c| &c.justification),
+        ));
+    }
+    Form::new("Override the harm (needs a justification)", fields)
+}
+
+fn milestone_form(title: &str, m: Option<&Milestone>) -> Form {
+    let counts = |v: Option<u32>| v.map(u64::from);
+    Form::new(
+        title,
+        vec![
+            Field::one_of(
+                "stage",
+                "Stage",
+                Stage::IDS,
+                m.map(|m| m.stage.as_str()),
+                false,
+            ),
+            Field::date(
+                "date",
+                "Date (YYYY-MM-DD, t: today)",
+                m.map(|m| m.date),
+                true,
+            ),
+            Field::notes("note", "Note", m.map_or("", |m| &m.note)),
+            Field::decimal(
+                "score",
+                "Score (evaluation_passed)",
+                m.and_then(|m| m.score),
+                0.0,
+                100.0,
+            ),
+            Field::one_of(
+                "conclusion",
+                "Conclusion (evaluation_passed)",
+                Conclusion::IDS,
+                m.and_then(|m| m.conclusion).map(|c| c.as_str()),
+                true,
+            ),
+            Field::count(
+                "high_risks",
+                "High risks (evaluation_passed)",
+                m.and_then(|m| counts(m.high_risks)),
+            ),
+            Field::count(
+                "medium_risks",
+                "Medium risks (evaluation_passed)",
+                m.and_then(|m| counts(m.medium_risks)),
+            ),
+            Field::text(
+                "number",
+                "Certificate number (certificate_issued)",
+                m.and_then(|m| m.number.as_deref()).unwrap_or(""),
+                false,
+            ),
+        ],
+    )
+}
+
+/// Handles a message while a form is open.
+pub fn form_update(app: &mut App, mut form: Box<Form>, target: FormTarget, msg: Msg) -> Mode {
+    match msg {
+        Msg::Char(c) if form.focused().accepts(c) => {
+            form.focused().input(c);
+        }
+        Msg::Backspace => form.focused().backspace(),
+        Msg::Action(Action::Cancel) => {
+            app.info("not saved");
+            return Mode::Normal;
+        }
+        Msg::Action(Action::NextField | Action::Down) => form.next(),
+        Msg::Action(Action::PrevField | Action::Up) => form.prev(),
+        Msg::Action(Action::Left) => form.focused().step(false),
+        Msg::Action(Action::Right) => form.focused().step(true),
+        Msg::Action(Action::Toggle) => form.focused().toggle(),
+        Msg::Action(Action::ClearField) => form.focused().clear(),
+        Msg::Action(Action::Today) => {
+            let today = app.today;
+            form.focused().set_today(today);
+        }
+        Msg::Action(Action::Submit) => {
+            if let Some(problem) = form.first_problem() {
+                form.error = Some(problem);
+            } else {
+                match submit(app, &form, &target) {
+                    Ok(()) => return std::mem::replace(&mut app.mode, Mode::Normal),
+                    Err(problem) => form.error = Some(problem),
+                }
+            }
+        }
+        _ => {}
+    }
+    Mode::Form { form, target }
+}
+
+/// Builds the record from the form and saves it. `Err` keeps the form
+/// open with the reason.
+fn submit(app: &mut App, form: &Form, target: &FormTarget) -> Result<(), String> {
+    let text = |k: &str| form.field(k).as_text();
+    match target {
+        FormTarget::NewClient | FormTarget::Client(_) => {
+            let before = match target {
+                FormTarget::Client(id) => Some(find_client(app, *id)?),
+                _ => None,
+            };
+            let mut c = before.clone().unwrap_or(Client {
+                id: ClientId(0),
+                revision: 0,
+                name: String::new(),
+                name_zh: String::new(),
+                region: String::new(),
+                contacts: Vec::new(),
+                notes: String::new(),
+            });
+            c.name = text("name");
+            c.name_zh = text("name_zh");
+            c.region = text("region");
+            c.notes = form.field("notes").as_notes();
+            c.validate().map_err(|e| e.to_string())?;
+            save_client(app, before, c, "client saved")
+        }
+        FormTarget::NewContact(id) | FormTarget::Contact(id, _) => {
+            let before = find_client(app, *id)?;
+            let mut contact = Contact {
+                name: text("name"),
+                role: text("role"),
+                email: text("email"),
+                phone: text("phone"),
+            };
+            contact.validate().map_err(|e| e.to_string())?;
+            let mut after = before.clone();
+            match target {
+                FormTarget::Contact(_, i) if *i < after.contacts.len() => {
+                    after.contacts[*i] = contact
+                }
+                _ => after.contacts.push(contact),
+            }
+            save_client(app, Some(before), after, "contact saved")
+        }
+        FormTarget::NewNetwork(client) => {
+            let mut n = Network {
+                id: NetworkId(0),
+                client: *client,
+                revision: 0,
+                name: text("name"),
+                notes: form.field("notes").as_notes(),
+                answers: Answers::default(),
+                overrides: Overrides::default(),
+                filed_level: None,
+                milestones: Vec::new(),
+            };
+            n.filed_level = form
+                .field("filed_level")
+                .as_choice()
+                .and_then(|l| l.parse().ok())
+                .and_then(Level::new);
+            n.validate().map_err(|e| e.to_string())?;
+            save_network(app, None, n, "network saved")
+        }
+        FormTarget::Network(id) => {
+            let before = find_network(app, *id)?;
+            let mut n = before.clone();
+            n.name = text("name");
+            n.notes = form.field("notes").as_notes();
+            n.filed_level = form
+                .field("filed_level")
+                .as_choice()
+                .and_then(|l| l.parse().ok())
+                .and_then(Level::new);
+            save_network(app, Some(before), n, "network saved")
+        }
+        FormTarget::Answer(id, q) => {
+            let before = find_network(app, *id)?;
+            let mut n = before.clone();
+            let field = &form.fields[0];
+            let value = match q.question().kind {
+                QuestionKind::Bool => field
+                    .as_bool()
+                    .map(|b| if b { "yes" } else { "no" }.to_string())
+                    .unwrap_or_default(),
+                QuestionKind::OneOf(_) | QuestionKind::Level => {
+                    field.as_choice().unwrap_or("").to_string()
+                }
+                QuestionKind::SetOf(_) => match field.as_flags() {
+                    Some(flags) if flags.is_empty() => "none".into(),
+                    Some(flags) => flags.join(","),
+                    None => String::new(),
+                },
+                QuestionKind::Count | QuestionKind::Text => field.as_text(),
+            };
+            n.answers
+                .set_from_text(*q, &value)
+                .map_err(|e| format!("{q}: {e}"))?;
+            save_network(app, Some(before), n, &format!("{q} saved"))
+        }
+        FormTarget::Override(id) => {
+            let before = find_network(app, *id)?;
+            let mut n = before.clone();
+            let read = |object: &str, degree: &str, justification: &str| -> Option<HarmOverride> {
+                let object = form.field(object).as_choice()?.parse().ok()?;
+                Some(HarmOverride {
+                    object,
+                    degree: form.field(degree).as_choice()?.parse().ok()?,
+                    justification: form.field(justification).as_notes(),
+                })
+            };
+            n.overrides = Overrides {
+                business_information: read("s_object", "s_degree", "s_justification"),
+                system_service: read("a_object", "a_degree", "a_justification"),
+            };
+            n.overrides
+                .validate()
+                .map_err(|e| format!("override {e}"))?;
+            save_network(app, Some(before), n, "override saved")
+        }
+        FormTarget::NewMilestone(id) | FormTarget::Milestone(id, _) => {
+            let before = find_network(app, *id)?;
+            let stage: Stage = form
+                .field("stage")
+                .as_choice()
+                .unwrap_or("questionnaire_sent")
+                .parse()?;
+            let date = form
+                .field("date")
+                .as_date()
+                .ok_or("date: expected YYYY-MM-DD")?;
+            let mut m = Milestone::new(stage, date);
+            m.note = form.field("note").as_notes();
+            m.score = form.field("score").as_decimal();
+            m.conclusion = form
+                .field("conclusion")
+                .as_choice()
+                .and_then(|c| c.parse().ok());
+            let small = |k: &str| {
+                form.field(k)
+                    .as_count()
+                    .map(|v| u32::try_from(v).unwrap_or(u32::MAX))
+            };
+            m.high_risks = small("high_risks");
+            m.medium_risks = small("medium_risks");
+            let number = text("number");
+            m.number = (!number.is_empty()).then_some(number);
+            m.validate().map_err(|e| e.to_string())?;
+            let mut n = before.clone();
+            match target {
+                FormTarget::Milestone(_, i) if *i < n.milestones.len() => n.milestones[*i] = m,
+                _ => n.milestones.push(m),
+            }
+            save_network(app, Some(before), n, "milestone saved")
+        }
+    }
+}
+
+fn find_client(app: &App, id: ClientId) -> Result<Client, String> {
+    app.clients
+        .iter()
+        .find(|c| c.id == id)
+        .cloned()
+        .ok_or_else(|| "the client no longer exists".to_string())
+}
+
+fn find_network(app: &App, id: NetworkId) -> Result<Network, String> {
+    app.networks
+        .values()
+        .flatten()
+        .find(|n| n.id == id)
+        .cloned()
+        .ok_or_else(|| "the network no longer exists".to_string())
+}
+
+// ----- saving, keeping the in-memory view in step -----
+
+/// Writes a client (created when `before` is `None`); on success the app
+/// shows "saved", which the store only returns after flushing.
+pub(crate) fn save_client(
+    app: &mut App,
+    before: Option<Client>,
+    after: Client,
+    what: &str,
+) -> Result<(), String> {
+    let result = if before.is_some() {
+        app.store.update_client(after)
+    } else {
+        app.store.create_client(after)
+    };
+    let saved = match result {
+        Ok(c) => c,
+        Err(e) => {
+            app.error(e.message().to_string());
+            return Err(e.message().to_string());
+        }
+    };
+    app.undo.push(Undo::Client {
+        id: saved.id,
+        before,
+    });
+    put_client(app, saved.clone());
+    reselect(app, saved.id, None);
+    app.saved(format!("{what} · saved"));
+    Ok(())
+}
+
+pub(crate) fn save_network(
+    app: &mut App,
+    before: Option<Network>,
+    after: Network,
+    what: &str,
+) -> Result<(), String> {
+    let rules = app.config.settings.rules;
+    let old_level = before
+        .as_ref()
+        .map(|b| grading::level(&b.answers, &b.overrides, rules));
+    let result = if before.is_some() {
+        app.store.update_network(after)
+    } else {
+        app.store.create_network(after)
+    };
+    let saved = match result {
+        Ok(n) => n,
+        Err(e) => {
+            app.error(e.message().to_string());
+            return Err(e.message().to_string());
+        }
+    };
+    app.undo.push(Undo::Network {
+        id: saved.id,
+        before,
+    });
+    let new_level = grading::level(&saved.answers, &saved.overrides, rules);
+    let (id, client) = (saved.id, saved.client);
+    put_network(app, saved);
+    reselect(app, client, Some(id));
+    match old_level {
+        Some(old) if old != new_level => {
+            app.level_change = Some((id, old, new_level));
+            app.saved(format!("{what} · saved · level {old} → {new_level}"));
+        }
+        _ => app.saved(format!("{what} · saved")),
+    }
+    Ok(())
+}
+
+fn put_client(app: &mut App, c: Client) {
+    let networks = app.networks.get(&c.id).cloned().unwrap_or_default();
+    app.search.update_client(&c, &networks);
+    match app.clients.iter_mut().find(|x| x.id == c.id) {
+        Some(slot) => *slot = c,
+        None => app.clients.push(c),
+    }
+    app.clients
+        .sort_by_key(|c| (c.display_name().to_lowercase(), c.name_zh.clone()));
+}
+
+fn put_network(app: &mut App, n: Network) {
+    let client_name = app
+        .clients
+        .iter()
+        .find(|c| c.id == n.client)
+        .map(|c| c.display_name().to_string())
+        .unwrap_or_default();
+    app.search.insert(Entry::network(&n, &client_name));
+    app.grades.insert(
+        n.id,
+        grading::grade(&n.answers, &n.overrides, app.config.settings.rules),
+    );
+    let list = app.networks.entry(n.client).or_default();
+    match list.iter_mut().find(|x| x.id == n.id) {
+        Some(slot) => *slot = n,
+        None => list.push(n),
+    }
+    list.sort_by_key(|a| a.name.to_lowercase());
+}
+
+/// Keeps the edited record selected, and the focus where it was.
+fn reselect(app: &mut App, client: ClientId, network: Option<NetworkId>) {
+    let focus = app.focus;
+    let (contact, answer, timeline) = (
+        app.selected[Pane::Contacts.index()],
+        app.selected[Pane::Answers.index()],
+        app.selected[Pane::Timeline.index()],
+    );
+    if let Some(i) = app
+        .visible_clients()
+        .iter()
+        .position(|i| app.clients[*i].id == client)
+    {
+        app.selected[Pane::Clients.index()] = i;
+    }
+    if let Some(nid) = network
+        && let Some(i) = app.visible_networks().iter().position(|n| n.id == nid)
+    {
+        app.selected[Pane::Networks.index()] = i;
+    }
+    app.selected[Pane::Contacts.index()] = contact;
+    app.selected[Pane::Answers.index()] = answer;
+    app.selected[Pane::Timeline.index()] = timeline;
+    app.focus = focus;
+    app.clamp();
+}
+
+// ----- delete and undo -----
+
+/// Deletes what the confirmation named.
+pub fn delete(app: &mut App, target: FormTarget) {
+    let result: Result<String, String> = (|| match target {
+        FormTarget::Client(id) => {
+            let client = find_client(app, id)?;
+            let networks = app.networks.get(&id).cloned().unwrap_or_default();
+            app.store
+                .delete_client(id)
+                .map_err(|e| e.message().to_string())?;
+            app.search.remove_client(id);
+            for n in &networks {
+                app.grades.remove(&n.id);
+            }
+            app.networks.remove(&id);
+            app.clients.retain(|c| c.id != id);
+            let what = format!("client {} deleted · saved", client.display_name());
+            app.undo.push(Undo::DeletedClient { client, networks });
+            Ok(what)
+        }
+        FormTarget::Contact(id, i) => {
+            let before = find_client(app, id)?;
+            let mut after = before.clone();
+            if i < after.contacts.len() {
+                after.contacts.remove(i);
+            }
+            save_client(app, Some(before), after, "contact deleted")?;
+            Ok(String::new())
+        }
+        FormTarget::Network(id) => {
+            let network = find_network(app, id)?;
+            app.store
+                .delete_network(id)
+                .map_err(|e| e.message().to_string())?;
+            app.search.remove(crate::search::Target::Network(id));
+            app.grades.remove(&id);
+            if let Some(list) = app.networks.get_mut(&network.client) {
+                list.retain(|n| n.id != id);
+            }
+            let what = format!("network {} deleted · saved", network.name);
+            app.undo.push(Undo::DeletedNetwork { network });
+            Ok(what)
+        }
+        FormTarget::Milestone(id, i) => {
+            let before = find_network(app, id)?;
+            let mut after = before.clone();
+            if i < after.milestones.len() {
+                after.milestones.remove(i);
+            }
+            save_network(app, Some(before), after, "milestone deleted")?;
+            Ok(String::new())
+        }
+        _ => Err("nothing to delete".to_string()),
+    })();
+    match result {
+        Ok(what) if what.is_empty() => {}
+        Ok(what) => app.saved(what),
+        Err(e) => app.error(e),
+    }
+}
+
+/// Undoes the session's last edit.
+pub fn undo(app: &mut App) {
+    let Some(step) = app.undo.pop() else {
+        app.info("nothing to undo");
+        return;
+    };
+    let store = app.store.as_ref();
+    let result = match step {
+        Undo::Client { id, before: None } => store.delete_client(id),
+        Undo::Client {
+            id,
+            before: Some(mut c),
+        } => store.client(id).and_then(|current| {
+            c.revision = current.map_or(c.revision, |x| x.revision);
+            store.update_client(c).map(|_| ())
+        }),
+        Undo::Network { id, before: None } => store.delete_network(id),
+        Undo::Network {
+            id,
+            before: Some(mut n),
+        } => store.network(id).and_then(|current| {
+            n.revision = current.map_or(n.revision, |x| x.revision);
+            store.update_network(n).map(|_| ())
+        }),
+        Undo::DeletedClient { client, networks } => store
+            .import(vec![NewClient {
+                id: Some(client.id),
+                client,
+                networks: networks
+                    .into_iter()
+                    .map(|n| NewNetwork {
+                        id: Some(n.id),
+                        network: n,
+                    })
+                    .collect(),
+            }])
+            .map(|_| ()),
+        Undo::DeletedNetwork { network } => store.restore_network(network).map(|_| ()),
+    };
+    match result.and_then(|()| app.reload()) {
+        Ok(()) => {
+            app.level_change = None;
+            app.saved("undone · saved");
+        }
+        Err(e) => app.error(format!("could not undo: {}", e.message())),
+    }
+}

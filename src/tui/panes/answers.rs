@@ -1,0 +1,78 @@
+//! The questionnaire answers of the selected network; unknown answers are
+//! marked open, and those that could raise the level say so.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Span;
+use ratatui::widgets::Paragraph;
+
+use super::{block, cell, inner_width, row, safe, scroll_offset};
+use crate::tui::app::{App, Pane};
+use crate::tui::edit::AnswerRow;
+use crate::tui::theme::Theme;
+
+pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
+    let focused = app.focus == Pane::Answers;
+    let b = block(
+        "Answers",
+        &app.filters[Pane::Answers.index()],
+        focused,
+        theme,
+    );
+    let Some(n) = app.selected_network() else {
+        f.render_widget(
+            Paragraph::new(Span::styled("select a network", theme.dim())).block(b),
+            area,
+        );
+        return;
+    };
+    let grade = app.grade_of(n.id);
+    let height = area.height.saturating_sub(2) as usize;
+    let width = inner_width(area);
+    let label_w = (width / 2).clamp(8, 24);
+    let value_w = width.saturating_sub(label_w + 1);
+    let selected = app.selected[Pane::Answers.index()];
+    let lines: Vec<_> = app
+        .answer_rows()
+        .iter()
+        .enumerate()
+        .skip(scroll_offset(selected, height))
+        .take(height)
+        .map(|(i, r)| {
+            let label = Span::raw(format!("{} ", cell(r.label(), label_w)));
+            let value = match r {
+                AnswerRow::Question(q) => match n.answers.display(*q) {
+                    Some(v) => Span::raw(safe(&v, value_w)),
+                    None => {
+                        let raises = grade.is_some_and(|g| g.could_raise.contains(q));
+                        let text = if raises {
+                            "? open · could raise"
+                        } else {
+                            "? open"
+                        };
+                        Span::styled(
+                            safe(text, value_w),
+                            if raises {
+                                theme.warning()
+                            } else {
+                                theme.open()
+                            },
+                        )
+                    }
+                },
+                AnswerRow::Override(aspect) => match n.overrides.get(*aspect) {
+                    Some(o) => Span::styled(
+                        safe(
+                            &format!("{}/{}: {}", o.object, o.degree.words(), o.justification),
+                            value_w,
+                        ),
+                        theme.warning(),
+                    ),
+                    None => Span::styled(safe("none (o to set)", value_w), theme.dim()),
+                },
+            };
+            row(vec![label, value], i == selected, focused, theme)
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines).block(b), area);
+}

@@ -1,0 +1,90 @@
+//! The clients pane and, beneath it, the selected client's contacts.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Span;
+use ratatui::widgets::Paragraph;
+
+use super::{block, inner_width, row, safe, scroll_offset};
+use crate::tui::app::{App, Pane};
+use crate::tui::theme::Theme;
+
+pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
+    let focused = app.focus == Pane::Clients;
+    let visible = app.visible_clients();
+    let title = format!("Clients {}", visible.len());
+    let b = block(&title, &app.filters[Pane::Clients.index()], focused, theme);
+    let height = area.height.saturating_sub(2) as usize;
+    let width = inner_width(area);
+    let selected = app.selected[Pane::Clients.index()];
+    let lines: Vec<_> = visible
+        .iter()
+        .enumerate()
+        .skip(scroll_offset(selected, height))
+        .take(height)
+        .map(|(i, &ci)| {
+            let c = &app.clients[ci];
+            let mut spans = vec![Span::raw(safe(c.display_name(), width))];
+            let used = crate::text::width(&spans[0].content);
+            if !c.name.is_empty() && !c.name_zh.is_empty() && used + 2 < width {
+                spans.push(Span::styled(
+                    format!(" {}", safe(&c.name_zh, width - used - 1)),
+                    theme.dim(),
+                ));
+            }
+            row(spans, i == selected, focused, theme)
+        })
+        .collect();
+    let body = if lines.is_empty() {
+        Paragraph::new(Span::styled("no clients: a adds one", theme.dim()))
+    } else {
+        Paragraph::new(lines)
+    };
+    f.render_widget(body.block(b), area);
+}
+
+pub fn render_contacts(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
+    let focused = app.focus == Pane::Contacts;
+    let b = block(
+        "Contacts",
+        &app.filters[Pane::Contacts.index()],
+        focused,
+        theme,
+    );
+    let height = area.height.saturating_sub(2) as usize;
+    let width = inner_width(area);
+    let selected = app.selected[Pane::Contacts.index()];
+    let Some(client) = app.selected_client() else {
+        f.render_widget(Paragraph::new("").block(b), area);
+        return;
+    };
+    let lines: Vec<_> = app
+        .visible_contacts()
+        .iter()
+        .enumerate()
+        .skip(scroll_offset(selected, height))
+        .take(height)
+        .map(|(i, &k)| {
+            let c = &client.contacts[k];
+            let name = safe(&c.name, width);
+            let rest = [c.role.as_str(), c.email.as_str(), c.phone.as_str()]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" · ");
+            let room = width.saturating_sub(crate::text::width(&name) + 1);
+            let mut spans = vec![Span::raw(name)];
+            if room > 1 && !rest.is_empty() {
+                spans.push(Span::styled(format!(" {}", safe(&rest, room)), theme.dim()));
+            }
+            row(spans, i == selected, focused, theme)
+        })
+        .collect();
+    let body = if lines.is_empty() {
+        Paragraph::new(Span::styled("no contacts", theme.dim()))
+    } else {
+        Paragraph::new(lines)
+    };
+    f.render_widget(body.block(b), area);
+}

@@ -1,0 +1,65 @@
+//! One module per pane or overlay; each only draws from `&App`.
+
+pub mod agenda;
+pub mod answers;
+pub mod clients;
+pub mod networks;
+pub mod overlays;
+pub mod timeline;
+
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders};
+
+use crate::text;
+use crate::tui::theme::Theme;
+
+/// User text, safe for the terminal and cut to `cols` display columns.
+pub fn safe(s: &str, cols: usize) -> String {
+    text::truncate(&text::escape_for_terminal(s), cols)
+}
+
+/// User text, safe and padded to exactly `cols` columns.
+pub fn cell(s: &str, cols: usize) -> String {
+    text::pad(&text::escape_for_terminal(s), cols)
+}
+
+/// A pane's frame: its title, with the filter when one is set.
+pub fn block<'a>(title: &str, filter: &str, focused: bool, theme: &Theme) -> Block<'a> {
+    let mut spans = vec![Span::styled(format!(" {title} "), theme.title())];
+    if !filter.is_empty() {
+        spans.push(Span::styled(
+            format!("/{} ", safe(filter, 20)),
+            theme.highlight(),
+        ));
+    }
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border(focused))
+        .title(Line::from(spans))
+}
+
+/// The first row to draw so that `selected` stays in a window of `height`.
+pub fn scroll_offset(selected: usize, height: usize) -> usize {
+    if height == 0 {
+        0
+    } else {
+        selected.saturating_sub(height - 1)
+    }
+}
+
+/// The inner width of a bordered area.
+pub fn inner_width(area: Rect) -> usize {
+    area.width.saturating_sub(2) as usize
+}
+
+/// One row of a list: `text`, styled as selected when it is.
+pub fn row<'a>(spans: Vec<Span<'a>>, selected: bool, focused: bool, theme: &Theme) -> Line<'a> {
+    let line = Line::from(spans);
+    if selected {
+        line.style(theme.selected(focused))
+    } else {
+        line.style(Style::default())
+    }
+}

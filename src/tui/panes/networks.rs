@@ -1,0 +1,82 @@
+//! The networks of the selected client: level, computed level where it
+//! differs, the next due date and its status.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Span;
+use ratatui::widgets::Paragraph;
+
+use super::{block, cell, inner_width, row, scroll_offset};
+use crate::tui::app::{App, Pane};
+use crate::tui::theme::Theme;
+
+pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
+    let focused = app.focus == Pane::Networks;
+    let networks = app.visible_networks();
+    let b = block(
+        &format!("Networks {}", networks.len()),
+        &app.filters[Pane::Networks.index()],
+        focused,
+        theme,
+    );
+    let height = area.height.saturating_sub(3) as usize;
+    let width = inner_width(area);
+    // LVL CALC NEXT-DUE STATUS take 3+1+4+1+10+1+8+1 columns.
+    let name_w = width.saturating_sub(30).max(8);
+    let mut lines = vec![row(
+        vec![Span::styled(
+            format!(
+                "{} {:>3} {:>4} {:<10} {:<8}",
+                cell("NETWORK", name_w),
+                "LVL",
+                "CALC",
+                "NEXT DUE",
+                "STATUS"
+            ),
+            theme.dim(),
+        )],
+        false,
+        focused,
+        theme,
+    )];
+    let selected = app.selected[Pane::Networks.index()];
+    for (i, n) in networks
+        .iter()
+        .enumerate()
+        .skip(scroll_offset(selected, height))
+        .take(height)
+    {
+        let t = app.timeline_of(n);
+        let computed = app.grade_of(n.id).map(|g| g.level);
+        let calc = match computed {
+            Some(c) if c != t.level => format!("{c}!"),
+            _ => String::new(),
+        };
+        let next = t.open().min_by_key(|d| d.due);
+        let (due, status) = match next {
+            Some(d) => {
+                let s = d.status(app.today, app.config.settings.due_soon_days);
+                (d.due.format("%Y-%m-%d").to_string(), Some(s))
+            }
+            None => ("—".to_string(), None),
+        };
+        let mut spans = vec![
+            Span::raw(format!("{} {:>3} ", cell(&n.name, name_w), t.level.get())),
+            Span::styled(format!("{calc:>4}"), theme.warning()),
+            Span::raw(format!(" {due:<10} ")),
+        ];
+        if let Some(s) = status {
+            spans.push(Span::styled(format!("{:<8}", s.as_str()), theme.status(s)));
+        }
+        lines.push(row(spans, i == selected, focused, theme));
+    }
+    if networks.is_empty() {
+        lines.push(row(
+            vec![Span::styled("no networks: a adds one", theme.dim())],
+            false,
+            focused,
+            theme,
+        ));
+    }
+    f.render_widget(Paragraph::new(lines).block(b), area);
+}

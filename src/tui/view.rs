@@ -1,0 +1,236 @@
+//! `view`: draws the whole screen from `&App`, and nothing else.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::tui::Action;
+use crate::tui::app::{App, Mode, StatusKind};
+use crate::tui::panes::{self, safe};
+use crate::tui::theme::Theme;
+
+pub fn view(app: &App, f: &mut Frame) {
+    let theme = Theme { color: app.color };
+    let [header, body, status, hints] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(6),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(f.area());
+    render_header(app, f, header, &theme);
+    render_body(app, f, body, &theme);
+    render_status(app, f, status, &theme);
+    render_hints(app, f, hints, &theme);
+    match &app.mode {
+        Mode::Help => panes::overlays::help(app, f, body, &theme),
+        Mode::Agenda { rows, selected } => panes::agenda::render(
+            rows,
+            *selected,
+            app.config.settings.due_soon_days,
+            f,
+            body,
+            &theme,
+        ),
+        Mode::Fuzzy {
+            query,
+            hits,
+            selected,
+        } => panes::overlays::fuzzy(query, hits, *selected, f, body, &theme),
+        Mode::Form { form, .. } => panes::overlays::form(form, f, body, &theme),
+        Mode::Confirm { message, .. } => panes::overlays::confirm(app, message, f, body, &theme),
+        Mode::Normal | Mode::Filter | Mode::Command { .. } => {}
+    }
+}
+
+fn render_body(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
+    let left_w = (area.width / 3).clamp(22, 44);
+    let [left, right] =
+        Layout::horizontal([Constraint::Length(left_w), Constraint::Min(30)]).areas(area);
+    let contacts_h = (left.height / 3).max(4);
+    let [clients, contacts] =
+        Layout::vertical([Constraint::Min(4), Constraint::Length(contacts_h)]).areas(left);
+    let networks_h = (right.height * 2 / 5).max(5);
+    let [networks, bottom] =
+        Layout::vertical([Constraint::Length(networks_h), Constraint::Min(4)]).areas(right);
+    let [answers, timeline] =
+        Layout::horizontal([Constraint::Percentage(48), Constraint::Percentage(52)]).areas(bottom);
+    panes::clients::render(app, f, clients, theme);
+    panes::clients::render_contacts(app, f, contacts, theme);
+    panes::networks::render(app, f, networks, theme);
+    panes::answers::render(app, f, answers, theme);
+    panes::timeline::render(app, f, timeline, theme);
+}
+
+/// The level of the selected network and why, e.g. `Level 3 · S
+/// citizens/particularly serious (S4: 250 000 PI subjects) · A ...`.
+fn render_header(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
+    let width = area.width as usize;
+    let mut first = Vec::new();
+    let mut second = Vec::new();
+    match app.selected_network() {
+        Some(n) => {
+            if let Some(g) = app.grade_of(n.id) {
+                let change = match app.level_change {
+                    Some((id, old, new)) if id == n.id => format!("Level {old} → {new}"),
+                    _ => format!("Level {}", g.level),
+                };
+                first.push(Span::styled(change.clone(), theme.level()));
+                let rest = g.explain();
+                let rest = rest.split_once(" · ").map_or("", |(_, r)| r);
+                first.push(Span::raw(format!(
+                    " · {}",
+                    safe(rest, width.saturating_sub(change.len() + 3))
+                )));
+                let client = app
+                    .selected_client()
+                    .map(|c| c.display_name().to_string())
+                    .unwrap_or_default();
+                second.push(Span::styled(
+                    safe(&format!("{client} › {}", n.name), width / 2),
+                    theme.dim(),
+                ));
+                if let Some(filed) = n.filed_level {
+                    second.push(Span::raw(format!(" · filed {filed}")));
+                    if filed != g.level {
+                        second.push(Span::styled(" · re-grading needed", theme.error()));
+                    }
+                }
+                if !g.warnings.is_empty() {
+                    let w: Vec<&str> = g.warnings.iter().map(|w| w.as_str()).collect();
+                    second.push(Span::styled(format!(" · {}", w.join(" ")), theme.warning()));
+                }
+            }
+        }
+        None => first.push(Span::styled("mlps · MLPS 2.0 case manager", theme.title())),
+    }
+    if app.readonly {
+        second.push(Span::styled(" · read-only", theme.warning()));
+    }
+    f.render_widget(
+        Paragraph::new(vec![Line::from(first), Line::from(second)]),
+        area,
+    );
+}
+
+fn render_status(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
+    let width = area.width as usize;
+    let line = match &app.mode {
+        Mode::Filter => Line::from(vec![
+            Span::styled("/", theme.key()),
+            Span::raw(safe(
+                &app.filters[app.focus.index()],
+                width.saturating_sub(2),
+            )),
+            Span::styled("▏", theme.key()),
+        ]),
+        Mode::Command { input } => Line::from(vec![
+            Span::styled(":", theme.key()),
+            Span::raw(safe(input, width.saturating_sub(2))),
+            Span::styled("▏", theme.key()),
+        ]),
+        _ => match &app.status {
+            Some(s) => {
+                let style = match s.kind {
+                    StatusKind::Info => theme.normal(),
+                    StatusKind::Saved => theme.saved(),
+                    StatusKind::Error => theme.error(),
+                };
+                Line::from(Span::styled(safe(&s.text, width), style))
+            }
+            None => Line::from(""),
+        },
+    };
+    f.render_widget(Paragraph::new(line), area);
+}
+
+/// The hint bar: the main actions of the moment with their live keys.
+fn render_hints(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
+    let section = app.section();
+    let wanted: &[Action] = match app.mode {
+        Mode::Normal => &[
+            Action::Edit,
+            Action::Add,
+            Action::Delete,
+            Action::Override,
+            Action::NextPane,
+            Action::Filter,
+            Action::FuzzyJump,
+            Action::Agenda,
+            Action::Undo,
+            Action::Help,
+            Action::Quit,
+        ],
+        Mode::Agenda { .. } => &[
+            Action::Submit,
+            Action::Up,
+            Action::Down,
+            Action::Cancel,
+            Action::Help,
+        ],
+        Mode::Help => &[Action::Cancel],
+        Mode::Form { .. } => &[
+            Action::Submit,
+            Action::Cancel,
+            Action::NextField,
+            Action::Right,
+            Action::Toggle,
+            Action::Today,
+            Action::ClearField,
+        ],
+        Mode::Fuzzy { .. } => &[
+            Action::Submit,
+            Action::NextField,
+            Action::PrevField,
+            Action::Cancel,
+        ],
+        Mode::Filter | Mode::Command { .. } => &[Action::Submit, Action::Cancel],
+        Mode::Confirm { .. } => &[Action::Submit, Action::Cancel],
+    };
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for &a in wanted {
+        if app.readonly && a.edits() {
+            continue;
+        }
+        // `keys_for` includes the global keys the section does not shadow.
+        let key = app.keymap.keys_for(section, a).into_iter().next();
+        let Some(key) = key else { continue };
+        let label = match a {
+            Action::Right if matches!(app.mode, Mode::Form { .. }) => "choose",
+            Action::Submit if matches!(app.mode, Mode::Form { .. }) => "save",
+            Action::Submit if matches!(app.mode, Mode::Agenda { .. } | Mode::Fuzzy { .. }) => {
+                "jump"
+            }
+            _ => short(a),
+        };
+        let key = key.to_string();
+        let w = crate::text::width(&key) + label.len() + 3;
+        if used + w > area.width as usize {
+            break;
+        }
+        used += w;
+        spans.push(Span::styled(key, theme.key()));
+        spans.push(Span::raw(format!(" {label}  ")));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn short(a: Action) -> &'static str {
+    match a {
+        Action::NextPane => "pane",
+        Action::FuzzyJump => "jump",
+        Action::NextField => "next",
+        Action::PrevField => "prev",
+        Action::ClearField => "unknown",
+        Action::Override => "override",
+        Action::Cancel => "back",
+        Action::Submit => "ok",
+        Action::Filter => "filter",
+        Action::Agenda => "agenda",
+        Action::Undo => "undo",
+        Action::Delete => "del",
+        other => other.describe(),
+    }
+}

@@ -1,0 +1,330 @@
+//! The case manager's `update`, driven by actions with no rendering.
+
+use chrono::NaiveDate;
+use mlps::config::Config;
+use mlps::domain::questionnaire::QuestionId;
+use mlps::interchange;
+use mlps::store::{CaseStore, SledStore};
+use mlps::tui::Action;
+use mlps::tui::app::{App, Mode, Msg, Pane, StatusKind, update};
+use mlps::tui::edit::AnswerRow;
+use mlps::tui::keymap::Keymap;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
+}
+
+fn demo_app() -> (tempfile::TempDir, App) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config::default();
+    let store = SledStore::open(dir.path(), config.clone()).unwrap();
+    let doc = mlps::demo::generate(30, 1, today());
+    store
+        .import(interchange::to_records("demo", &doc).unwrap())
+        .unwrap();
+    let app = App::new(Box::new(store), config, Keymap::defaults(), today()).unwrap();
+    (dir, app)
+}
+
+fn act(app: &mut App, a: Action) {
+    update(app, Msg::Action(a));
+}
+
+fn typ(app: &mut App, text: &str) {
+    for c in text.chars() {
+        update(app, Msg::Char(c));
+    }
+}
+
+fn select_answer(app: &mut App, q: QuestionId) {
+    app.focus = Pane::Answers;
+    let i = app
+        .answer_rows()
+        .iter()
+        .position(|r| *r == AnswerRow::Question(q))
+        .unwrap();
+    app.selected[Pane::Answers.index()] = i;
+}
+
+#[test]
+fn moving_through_clients_resets_the_panes_below() {
+    let (_dir, mut app) = demo_app();
+    assert_eq!(app.focus, Pane::Clients);
+    let first = app.selected_client().unwrap().id;
+    app.selected[Pane::Networks.index()] = 1;
+    act(&mut app, Action::Down);
+    assert_ne!(app.selected_client().unwrap().id, first);
+    assert_eq!(app.selected[Pane::Networks.index()], 0);
+    act(&mut app, Action::Up);
+    act(&mut app, Action::Up);
+    assert_eq!(app.selected_client().unwrap().id, first, "stops at the top");
+    act(&mut app, Action::Bottom);
+    assert_eq!(app.selected[Pane::Clients.index()], app.clients.len() - 1);
+    for expected in [
+        Pane::Contacts,
+        Pane::Networks,
+        Pane::Answers,
+        Pane::Timeline,
+        Pane::Clients,
+    ] {
+        act(&mut app, Action::NextPane);
+        assert_eq!(app.focus, expected);
+    }
+    act(&mut app, Action::PrevPane);
+    assert_eq!(app.focus, Pane::Timeline);
+}
+
+#[test]
+fn fuzzy_jump_finds_a_client_by_pinyin_initials() {
+    let (_dir, mut app) = demo_app();
+    act(&mut app, Action::FuzzyJump);
+    typ(&mut app, "shzx");
+    let Mode::Fuzzy { hits, .. } = &app.mode else {
+        panic!("fuzzy mode")
+    };
+    assert!(hits[0].label.contains("上海中心"), "{:?}", hits.first());
+    act(&mut app, Action::Submit);
+    assert_eq!(app.mode, Mode::Normal);
+    assert!(app.selected_client().unwrap().name_zh.contains("上海中心"));
+    // Backspace and Esc leave without moving.
+    let here = app.selected_client().unwrap().id;
+    act(&mut app, Action::FuzzyJump);
+    typ(&mut app, "cq");
+    update(&mut app, Msg::Backspace);
+    act(&mut app, Action::Cancel);
+    assert_eq!(app.selected_client().unwrap().id, here);
+}
+
+#[test]
+fn changing_pi_subjects_regrades_and_saves() {
+    let (_dir, mut app) = demo_app();
+    // A network at level 1 or 2 with no override on S.
+    let (client, network) = app
+        .networks
+        .values()
+        .flatten()
+        .find(|n| {
+            app.grade_of(n.id).unwrap().level.get() <= 2
+                && n.overrides.business_information.is_none()
+        })
+        .map(|n| (n.client, n.id))
+        .unwrap();
+    app.jump_to(client, Some(network));
+    let old = app.grade_of(network).unwrap().level;
+    select_answer(&mut app, QuestionId::PiSubjects);
+    act(&mut app, Action::Edit);
+    assert!(matches!(app.mode, Mode::Form { .. }));
+    act(&mut app, Action::ClearField);
+    typ(&mut app, "2x000000"); // the letter is refused by the number editor
+    act(&mut app, Action::Submit);
+    assert_eq!(app.mode, Mode::Normal);
+    let status = app.status.clone().unwrap();
+    assert_eq!(status.kind, StatusKind::Saved);
+    assert!(
+        status.text.contains(&format!("level {old} → 3")),
+        "{status:?}"
+    );
+    assert_eq!(
+        app.level_change.map(|(_, a, b)| (a.get(), b.get())),
+        Some((old.get(), 3))
+    );
+    // The store has it.
+    let stored = app.store.network(network).unwrap().unwrap();
+    assert_eq!(stored.answers.pi_subjects, Some(2_000_000));
+    // Undo puts the old answer back.
+    act(&mut app, Action::Undo);
+    assert_ne!(
+        app.store
+            .network(network)
+            .unwrap()
+            .unwrap()
+            .answers
+            .pi_subjects,
+        Some(2_000_000)
+    );
+    assert_eq!(app.grade_of(network).unwrap().level, old);
+}
+
+#[test]
+fn a_bad_date_keeps_the_form_open_with_the_reason() {
+    let (_dir, mut app) = demo_app();
+    app.focus = Pane::Networks;
+    app.focus = Pane::Timeline;
+    let before = app.selected_network().unwrap().milestones.len();
+    act(&mut app, Action::Add);
+    act(&mut app, Action::NextField); // stage → date
+    typ(&mut app, "2026-02-30");
+    act(&mut app, Action::Submit);
+    let Mode::Form { form, .. } = &app.mode else {
+        panic!("form stays open")
+    };
+    assert!(
+        form.error
+            .as_deref()
+            .unwrap()
+            .contains("not a real calendar date"),
+        "{:?}",
+        form.error
+    );
+    // t gives today; the milestone saves.
+    act(&mut app, Action::ClearField);
+    act(&mut app, Action::Today);
+    act(&mut app, Action::Submit);
+    assert_eq!(app.mode, Mode::Normal, "{:?}", app.status);
+    let n = app.selected_network().unwrap();
+    assert_eq!(n.milestones.len(), before + 1);
+    assert!(n.milestones.iter().any(|m| m.date == today()));
+}
+
+#[test]
+fn delete_asks_first_and_undo_restores() {
+    let (_dir, mut app) = demo_app();
+    let id = app.selected_client().unwrap().id;
+    let networks = app.networks.get(&id).map_or(0, Vec::len);
+    act(&mut app, Action::Delete);
+    assert!(matches!(app.mode, Mode::Confirm { .. }));
+    act(&mut app, Action::Cancel);
+    assert!(app.store.client(id).unwrap().is_some());
+    act(&mut app, Action::Delete);
+    act(&mut app, Action::Submit);
+    assert!(app.store.client(id).unwrap().is_none());
+    assert!(app.clients.iter().all(|c| c.id != id));
+    act(&mut app, Action::Undo);
+    assert!(app.store.client(id).unwrap().is_some());
+    assert_eq!(app.store.networks_of(id).unwrap().len(), networks);
+}
+
+#[test]
+fn an_override_needs_a_justification() {
+    let (_dir, mut app) = demo_app();
+    select_answer(&mut app, QuestionId::Cii);
+    let id = app.selected_network().unwrap().id;
+    act(&mut app, Action::Override);
+    let Mode::Form { form, .. } = &app.mode else {
+        panic!("override form")
+    };
+    assert_eq!(form.fields[0].key, "s_object");
+    // Choose an object for S, leave the justification empty.
+    act(&mut app, Action::Right);
+    act(&mut app, Action::Submit);
+    let Mode::Form { form, .. } = &app.mode else {
+        panic!("form stays open")
+    };
+    assert!(
+        form.error.as_deref().unwrap().contains("justification"),
+        "{:?}",
+        form.error
+    );
+    act(&mut app, Action::NextField);
+    act(&mut app, Action::NextField);
+    typ(&mut app, "processes payroll for 3 000 staff");
+    act(&mut app, Action::Submit);
+    assert_eq!(app.mode, Mode::Normal);
+    let stored = app.store.network(id).unwrap().unwrap();
+    assert!(stored.overrides.business_information.is_some());
+}
+
+#[test]
+fn readonly_refuses_every_edit() {
+    let (_dir, mut app) = demo_app();
+    app.readonly = true;
+    for a in [
+        Action::Edit,
+        Action::Add,
+        Action::Delete,
+        Action::Undo,
+        Action::Override,
+    ] {
+        act(&mut app, a);
+        assert_eq!(app.mode, Mode::Normal, "{a}");
+        assert_eq!(app.status.as_ref().unwrap().kind, StatusKind::Error);
+    }
+    // Looking around still works.
+    act(&mut app, Action::Agenda);
+    assert!(matches!(app.mode, Mode::Agenda { .. }));
+}
+
+#[test]
+fn the_agenda_is_ordered_and_jumps_to_the_case() {
+    let (_dir, mut app) = demo_app();
+    act(&mut app, Action::Agenda);
+    let Mode::Agenda { rows, .. } = &app.mode else {
+        panic!("agenda")
+    };
+    assert!(rows.windows(2).all(|w| w[0].due <= w[1].due));
+    assert!(rows[0].days_left < 0, "overdue first");
+    let target = rows[3].clone();
+    for _ in 0..3 {
+        act(&mut app, Action::Down);
+    }
+    act(&mut app, Action::Submit);
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.selected_network().unwrap().id, target.network_id);
+    assert_eq!(app.focus, Pane::Timeline);
+}
+
+#[test]
+fn filter_narrows_the_focused_list() {
+    let (_dir, mut app) = demo_app();
+    act(&mut app, Action::Filter);
+    typ(&mut app, "bank");
+    act(&mut app, Action::Submit);
+    let visible = app.visible_clients();
+    assert!(!visible.is_empty() && visible.len() < app.clients.len());
+    assert!(
+        visible
+            .iter()
+            .all(|i| app.clients[*i].name.to_lowercase().contains("bank"))
+    );
+    act(&mut app, Action::Cancel);
+    assert_eq!(app.visible_clients().len(), app.clients.len());
+}
+
+#[test]
+fn a_new_client_needs_a_name_and_is_saved() {
+    let (_dir, mut app) = demo_app();
+    let before = app.clients.len();
+    act(&mut app, Action::Add);
+    act(&mut app, Action::Submit);
+    let Mode::Form { form, .. } = &app.mode else {
+        panic!("form stays open")
+    };
+    assert!(
+        form.error.as_deref().unwrap().contains("name"),
+        "{:?}",
+        form.error
+    );
+    act(&mut app, Action::NextField);
+    typ(&mut app, "重庆测试银行");
+    act(&mut app, Action::Submit);
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.clients.len(), before + 1);
+    assert_eq!(app.selected_client().unwrap().name_zh, "重庆测试银行");
+    assert!(app.status.as_ref().unwrap().text.contains("saved"));
+    // The fuzzy index knows it at once, by the right reading of 重 and 行.
+    act(&mut app, Action::FuzzyJump);
+    typ(&mut app, "chongqingceshiyinhang");
+    let Mode::Fuzzy { hits, .. } = &app.mode else {
+        panic!()
+    };
+    assert_eq!(hits[0].label, "重庆测试银行");
+}
+
+#[test]
+fn command_line_runs_commands_and_names_unknown_ones() {
+    let (_dir, mut app) = demo_app();
+    act(&mut app, Action::Command);
+    typ(&mut app, "frobnicate");
+    act(&mut app, Action::Submit);
+    assert!(
+        app.status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("unknown command")
+    );
+    act(&mut app, Action::Command);
+    typ(&mut app, "q");
+    act(&mut app, Action::Submit);
+    assert!(app.quit);
+}
