@@ -61,9 +61,8 @@ impl<'de> Deserialize<'de> for AnswersFile {
                         read_answer(&mut file.answers, &key, &mut map)?;
                     }
                 }
-                file.answers
-                    .check_consistency()
-                    .map_err(de::Error::custom)?;
+                // The cross-field check runs after parsing, where it can
+                // point at the line (see `parse`).
                 file.answers.clean_text();
                 Ok(file)
             }

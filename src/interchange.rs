@@ -135,6 +135,23 @@ pub fn to_records(file: &str, doc: &Document) -> Result<Vec<NewClient>> {
     let bad = |e: FieldError| Error::input(format!("{file}: at {}: {}", e.field, e.message));
     for (ci, c) in doc.clients.iter().enumerate() {
         let at_client = format!("clients[{ci}]");
+        let ids = std::iter::once((c.id, format!("{at_client}.id"))).chain(
+            c.networks
+                .iter()
+                .enumerate()
+                .map(|(ni, n)| (n.id, format!("{at_client}.networks[{ni}].id"))),
+        );
+        for (id, at) in ids {
+            if let Some(id) = id.filter(|id| *id == 0 || *id > crate::store::sled_store::MAX_ID) {
+                return Err(bad(FieldError::new(
+                    at,
+                    format!(
+                        "id {id} is out of range: ids run from 1 to {}",
+                        crate::store::sled_store::MAX_ID
+                    ),
+                )));
+            }
+        }
         if let Some(id) = c.id
             && !client_ids.insert(id)
         {

@@ -297,18 +297,15 @@ impl Entry {
         self.keys.iter().map(|k| k.text.as_str())
     }
 
-    /// The best score of `term` on any key, with the key's index.
-    ///
-    /// Keys are ranked by tier (whole key, start, contiguous, scattered)
-    /// and then by reading cost with plain string tests; only the best few
-    /// are scored by the fuzzy matcher, so most of the variants cost a
-    /// substring test per keystroke.
-    fn best(&self, matcher: &SkimMatcherV2, term: &str) -> Option<(i64, usize)> {
+    /// The keys `term` matches best, by tier (whole key, start,
+    /// contiguous, scattered) and then reading cost, found with plain
+    /// string tests; `None` when no key matches.
+    fn rank(&self, term: &str) -> Option<Ranked> {
         if !is_subsequence(term, &self.superkey) {
             return None;
         }
         let mut top: Option<(i64, u32)> = None;
-        let mut candidates = [0usize; MAX_SCORED];
+        let mut keys = [0usize; MAX_SCORED];
         let mut count = 0;
         for (i, key) in self.keys.iter().enumerate() {
             // The lowest tier that would make this key a candidate.
@@ -326,18 +323,30 @@ impl Entry {
             };
             if better {
                 top = Some((tier, key.cost));
-                candidates[0] = i;
+                keys[0] = i;
                 count = 1;
             } else if top == Some((tier, key.cost)) && count < MAX_SCORED {
-                candidates[count] = i;
+                keys[count] = i;
                 count += 1;
             }
         }
         let (tier, cost) = top?;
+        Some(Ranked {
+            tier,
+            cost,
+            keys,
+            count,
+        })
+    }
+
+    /// The score of `term` on the best of the `ranked` keys, with that
+    /// key's index.
+    fn score(&self, matcher: &SkimMatcherV2, term: &str, ranked: &Ranked) -> Option<(i64, usize)> {
         let mut best: Option<(i64, usize)> = None;
-        for &i in &candidates[..count] {
+        for &i in &ranked.keys[..ranked.count] {
             if let Some(fuzzy) = matcher.fuzzy_match(&self.keys[i].text, term) {
-                let score = tier * TIER_WEIGHT + fuzzy - i64::from(cost) * READING_PENALTY;
+                let score =
+                    ranked.tier * TIER_WEIGHT + fuzzy - i64::from(ranked.cost) * READING_PENALTY;
                 if best.is_none_or(|(b, _)| score > b) {
                     best = Some((score, i));
                 }
@@ -365,6 +374,14 @@ impl Entry {
                 .filter_map(|p| key.map.get(p).map(|&l| l as usize)),
         );
     }
+}
+
+/// The keys of an entry that one term matches best.
+struct Ranked {
+    tier: i64,
+    cost: u32,
+    keys: [usize; MAX_SCORED],
+    count: usize,
 }
 
 /// A search result.
@@ -522,16 +539,38 @@ impl SearchIndex {
             return Vec::new();
         }
         let masks: Vec<u64> = terms.iter().map(|t| letter_mask(t)).collect();
-        let mut found: Vec<(i64, &Entry)> = Vec::new();
+        // First the cheap string tests: every term's tier on every entry.
+        // Tiers outweigh fuzzy scores, so only the entries whose tiers can
+        // still reach the first `limit` are scored by the fuzzy matcher.
+        let mut tiers: Vec<(i64, &Entry)> = Vec::new();
         'entries: for entry in &self.entries {
             let mut total = 0;
             for (term, mask) in terms.iter().zip(&masks) {
                 if mask & !entry.mask != 0 {
                     continue 'entries;
                 }
-                match entry.best(&self.matcher, term) {
-                    Some((score, _)) => total += score,
+                match entry.rank(term) {
+                    Some(ranked) => total += ranked.tier,
                     None => continue 'entries,
+                }
+            }
+            tiers.push((total, entry));
+        }
+        if tiers.len() > limit {
+            tiers.select_nth_unstable_by(limit - 1, |a, b| b.0.cmp(&a.0));
+            let cut = tiers[limit - 1].0;
+            tiers.retain(|(t, _)| *t >= cut);
+        }
+        let mut found: Vec<(i64, &Entry)> = Vec::with_capacity(tiers.len());
+        'scored: for (_, entry) in tiers {
+            let mut total = 0;
+            for term in &terms {
+                let best = entry
+                    .rank(term)
+                    .and_then(|r| entry.score(&self.matcher, term, &r));
+                match best {
+                    Some((score, _)) => total += score,
+                    None => continue 'scored,
                 }
             }
             found.push((total, entry));
@@ -552,7 +591,10 @@ impl SearchIndex {
             .map(|(score, entry)| {
                 let mut positions = Vec::new();
                 for term in &terms {
-                    if let Some((_, key)) = entry.best(&self.matcher, term) {
+                    let best = entry
+                        .rank(term)
+                        .and_then(|r| entry.score(&self.matcher, term, &r));
+                    if let Some((_, key)) = best {
                         entry.positions(&self.matcher, term, key, &mut positions);
                     }
                 }

@@ -506,3 +506,90 @@ fn due_flags_networks_that_need_regrading() {
         (Some("gbt22240"), Some(2), Some(3))
     );
 }
+
+#[test]
+fn paths_and_ranges_that_are_bad_usage_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    // A directory where a file is expected.
+    mlps(&db)
+        .arg("import")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is a directory"));
+    // A file where the database directory is expected.
+    let file = dir.path().join("afile");
+    std::fs::write(&file, "x").unwrap();
+    mlps(&file)
+        .arg("import")
+        .arg("-")
+        .write_stdin(EXAMPLE)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is a file"));
+    // Reading commands do not create a database at a mistyped path.
+    for cmd in ["export", "renewals", "due"] {
+        mlps(&db)
+            .arg(cmd)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("no database at"));
+    }
+    assert!(!db.exists());
+    mlps(&db)
+        .args(["demo", "--clients", "1000000"])
+        .assert()
+        .code(2);
+    mlps(&db).args(["demo", "--clients", "0"]).assert().code(2);
+    // Ids past 2^53 - 1 (or 0) are refused before anything is written.
+    let mut v: Value = serde_json::from_str(EXAMPLE).unwrap();
+    v["clients"][0]["id"] = json!(u64::MAX);
+    mlps(&db)
+        .arg("import")
+        .arg("-")
+        .write_stdin(v.to_string())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("clients[0].id"));
+    v["clients"][0]["id"] = json!(1);
+    v["clients"][0]["networks"][0]["id"] = json!(0);
+    mlps(&db)
+        .arg("import")
+        .arg("-")
+        .write_stdin(v.to_string())
+        .assert()
+        .code(2);
+    assert!(!db.exists());
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let file = dir.path().join("bom.json");
+    std::fs::write(&file, format!("\u{feff}{EXAMPLE}")).unwrap();
+    mlps(&db).arg("import").arg(&file).assert().success();
+}
+
+#[test]
+fn toml_errors_name_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.toml");
+    std::fs::write(&file, "pi_subjects = 10\ncii = \"yes\"\n").unwrap();
+    mlps(&dir.path().join("db"))
+        .arg("assess")
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("a.toml:2:7: cii: "));
+    std::fs::write(&file, "pi_subjects = 10\nsensitive_pi_subjects = 20\n").unwrap();
+    mlps(&dir.path().join("db"))
+        .arg("assess")
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "a.toml:2:1: sensitive_pi_subjects (20) is larger than pi_subjects (10)",
+        ));
+}

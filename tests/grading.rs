@@ -1093,3 +1093,34 @@ fn assess_json_string_forms_of_the_remaining_ids() {
         serde_json::json!(["cii", "hosted_max_level"])
     );
 }
+
+#[test]
+fn unknown_sensitive_count_cannot_exceed_the_known_pi_count() {
+    use mlps::domain::grading::{RuleSet, WarningId, grade};
+    use mlps::domain::questionnaire::{Answers, QuestionId};
+    // Everything answered but the sensitive count; 500 people in all can't
+    // hold 10 000 sensitive-PI subjects, so that question cannot raise it.
+    let mut a = Answers {
+        object_type: Some(mlps::domain::questionnaire::ObjectType::Website),
+        cii: Some(false),
+        data_categories: Some(Default::default()),
+        pi_subjects: Some(500),
+        public_facing: Some(false),
+        public_opinion: Some(false),
+        outage_affected_people: Some(0),
+        hosted_max_level: Some(0),
+        ..Answers::default()
+    };
+    let g = grade(&a, &Default::default(), RuleSet::Conservative);
+    assert!(
+        !g.could_raise.contains(&QuestionId::SensitivePiSubjects),
+        "{:?}",
+        g.could_raise
+    );
+    assert!(!g.warnings.contains(&WarningId::Open));
+    // With 20 000 people it could: 10 000 sensitive gives S4.
+    a.pi_subjects = Some(20_000);
+    let g = grade(&a, &Default::default(), RuleSet::Conservative);
+    assert!(g.could_raise.contains(&QuestionId::SensitivePiSubjects));
+    assert!(g.warnings.contains(&WarningId::Open));
+}

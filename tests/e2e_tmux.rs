@@ -1,0 +1,167 @@
+//! End to end: the real binary in a real terminal (tmux), driven by keys.
+//! Start on demo data, jump to a client by pinyin, change `pi_subjects`,
+//! see the level change, quit, and find the change in `mlps export`.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn available() -> bool {
+        Command::new("tmux")
+            .arg("-V")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }
+
+    fn start(socket: &str, command: &str, w: u16, h: u16) -> Tmux {
+        let t = Tmux {
+            socket: socket.to_string(),
+        };
+        let ok = t
+            .cmd(&[
+                "new-session",
+                "-d",
+                "-s",
+                "e2e",
+                "-x",
+                &w.to_string(),
+                "-y",
+                &h.to_string(),
+                command,
+            ])
+            .status
+            .success();
+        assert!(ok, "tmux new-session failed");
+        t
+    }
+
+    fn cmd(&self, args: &[&str]) -> std::process::Output {
+        Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.cmd(&["send-keys", "-t", "e2e", k]);
+        }
+    }
+
+    fn text(&self, text: &str) {
+        self.cmd(&["send-keys", "-t", "e2e", "-l", text]);
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", "e2e"]).stdout).into_owned()
+    }
+
+    /// Waits until the screen shows `what`, and returns the screen.
+    fn wait_for(&self, what: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let s = self.screen();
+            if s.contains(what) {
+                return s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "screen never showed {what:?}:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn session_gone(&self) -> bool {
+        !self.cmd(&["has-session", "-t", "e2e"]).status.success()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd(&["kill-server"]);
+    }
+}
+
+fn mlps(db: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_mlps"));
+    c.env("MLPS_DB", db)
+        .env("MLPS_CONFIG_DIR", db.with_extension("config"))
+        .env("MLPS_TODAY", "2026-11-28");
+    c
+}
+
+#[test]
+fn jump_by_pinyin_edit_pi_subjects_and_see_the_level_change() {
+    if !Tmux::available() {
+        eprintln!("SKIPPED: tmux is not installed (.ci/run installs it)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    assert!(mlps(&db).arg("demo").status().unwrap().success());
+
+    let command = format!(
+        "env MLPS_DB={} MLPS_CONFIG_DIR={} MLPS_TODAY=2026-11-28 TERM=xterm-256color {}",
+        db.display(),
+        db.with_extension("config").display(),
+        env!("CARGO_BIN_EXE_mlps")
+    );
+    let tmux = Tmux::start(
+        &format!("mlps-e2e-{}", std::process::id()),
+        &command,
+        100,
+        30,
+    );
+    tmux.wait_for("Clients 30");
+
+    // Fuzzy jump by pinyin initials.
+    tmux.keys(&["C-p"]);
+    tmux.wait_for("Jump");
+    tmux.text("shzx");
+    tmux.wait_for("上海中心");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("Shanghai Center Data Services Co., Ltd. ›");
+    assert!(screen.contains("Level 2"), "{screen}");
+
+    // Networks, then answers; pi_subjects is the fifth question.
+    tmux.keys(&["Tab", "Tab", "Tab"]);
+    tmux.wait_for("┌ Answers");
+    tmux.keys(&["j", "j", "j", "j", "Enter"]);
+    tmux.wait_for("Answer pi_subjects");
+    tmux.keys(&["C-u"]);
+    tmux.text("2000000");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("Level 2 → 3");
+    assert!(screen.contains("S3: 2 000 000 PI subjects"), "{screen}");
+    assert!(screen.contains("saved"), "{screen}");
+
+    tmux.keys(&["q"]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !tmux.session_gone() {
+        assert!(Instant::now() < deadline, "mlps did not quit");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    let out = mlps(&db).arg("export").output().unwrap();
+    assert!(out.status.success());
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let client = doc["clients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name_zh"].as_str().unwrap_or("").contains("上海中心"))
+        .unwrap();
+    let changed = client["networks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n["answers"]["pi_subjects"] == 2_000_000);
+    assert!(changed, "{client:#}");
+}
