@@ -32,9 +32,12 @@
 //! "Online shop — Acme Trading Ltd". An empty query finds nothing.
 //!
 //! Per keystroke, [`SearchIndex::search`] only scans the precomputed keys:
-//! a letter mask rejects most entries at once, then `SkimMatcherV2` scores
-//! the keys of the others; highlights are computed for the returned hits
-//! only.
+//! a letter mask and a subsequence test on one "superkey" per entry reject
+//! most entries at once; plain string tests (equal, starts with, contains,
+//! subsequence) give each remaining key its tier; `SkimMatcherV2` then
+//! scores at most [`MAX_SCORED`] keys per term, and only on the entries
+//! whose tiers can still reach the first `limit` hits; highlights are
+//! computed for the returned hits only.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -66,7 +69,7 @@ const TIER_CONTIGUOUS: i64 = 1;
 const TIER_WEIGHT: i64 = 1 << 20;
 /// At most this many keys of an entry, the best by tier and reading cost,
 /// are scored by the fuzzy matcher for one term.
-const MAX_SCORED: usize = 4;
+pub const MAX_SCORED: usize = 4;
 
 /// Words whose characters have several readings, with the reading they
 /// have in the word (space separated, one per character).
@@ -259,13 +262,14 @@ impl Entry {
         )
     }
 
-    /// The `index`-th contact of `client`: "王伟 (IT manager) — Acme Trading
+    /// The `index`-th contact of `client`: "王伟 · IT manager — Acme Trading
     /// Ltd"; `None` when there is no such contact.
     pub fn contact(client: &Client, index: usize) -> Option<Self> {
         let contact = client.contacts.get(index)?;
         let mut label = contact.name.clone();
         if !contact.role.is_empty() {
-            label.push_str(&format!(" ({})", contact.role));
+            label.push_str(" · ");
+            label.push_str(&contact.role);
         }
         let owner = client.display_name();
         if !owner.is_empty() {
@@ -1152,7 +1156,7 @@ mod tests {
                 index: 0
             }
         );
-        assert_eq!(hits[0].label, "曾伟 (IT manager) — Acme Trading Ltd");
+        assert_eq!(hits[0].label, "曾伟 · IT manager — Acme Trading Ltd");
         assert_eq!(
             labels(&index, "cqfh"),
             vec!["招商银行重庆分行", "网上银行 — 招商银行重庆分行"]

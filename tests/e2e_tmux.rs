@@ -130,6 +130,22 @@ fn jump_by_pinyin_edit_pi_subjects_and_see_the_level_change() {
     let screen = tmux.wait_for("Shanghai Center Data Services Co., Ltd. ›");
     assert!(screen.contains("Level 2"), "{screen}");
 
+    // The layout follows a resize.
+    tmux.cmd(&["resize-window", "-t", "e2e", "-x", "140", "-y", "30"]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !tmux
+        .screen()
+        .lines()
+        .any(|l| l.trim_end().chars().count() > 100)
+    {
+        assert!(
+            Instant::now() < deadline,
+            "no redraw at 140 columns:\n{}",
+            tmux.screen()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
     // Networks, then answers; pi_subjects is the fifth question.
     tmux.keys(&["Tab", "Tab", "Tab"]);
     tmux.wait_for("┌ Answers");

@@ -149,3 +149,25 @@ fn hostile_names_are_shown_escaped() {
     assert!(screen.contains("Evil\\u{202e}Corp]0;pwned Ltd"), "{screen}");
     assert!(!screen.contains('\u{202e}') && !screen.contains('\x1b') && !screen.contains('\x07'));
 }
+
+#[test]
+fn no_color_draws_without_colour() {
+    use ratatui::style::Color;
+    let (_dir, mut app) = demo_app();
+    let coloured = |app: &App| {
+        let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+        terminal.draw(|f| mlps::tui::view::view(app, f)).unwrap();
+        terminal
+            .backend()
+            .buffer()
+            .content
+            .iter()
+            .filter(|c| c.fg != Color::Reset || c.bg != Color::Reset)
+            .count()
+    };
+    // The agenda has overdue rows, drawn red when colour is on.
+    act(&mut app, Action::Agenda);
+    assert!(coloured(&app) > 0);
+    app.color = false;
+    assert_eq!(coloured(&app), 0);
+}

@@ -39,8 +39,6 @@ id_enum!(
         Toggle => "toggle",
         /// Edit the override of the selected aspect.
         Override => "override",
-        /// Show the selected network's change history.
-        History => "history",
     }
 );
 
@@ -76,7 +74,6 @@ impl Action {
             Action::ClearField => "make unknown",
             Action::Toggle => "toggle",
             Action::Override => "override the harm",
-            Action::History => "history",
         }
     }
 

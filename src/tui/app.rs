@@ -519,12 +519,8 @@ fn normal(app: &mut App, a: Action) {
         Action::Edit | Action::Add | Action::Delete | Action::Override | Action::ClearField => {
             edit::start(app, a)
         }
-        Action::Submit
-        | Action::NextField
-        | Action::PrevField
-        | Action::Today
-        | Action::Toggle
-        | Action::History => {}
+        Action::Submit | Action::NextField | Action::PrevField | Action::Today | Action::Toggle => {
+        }
     }
 }
 

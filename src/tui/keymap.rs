@@ -75,7 +75,6 @@ impl Section {
             Action::Add | Action::Delete => &[Clients, Networks, Timeline],
             Action::ClearField => &[Answers, Form],
             Action::Override => &[Answers],
-            Action::History => &[Networks],
             Action::Submit => &[Agenda, Form],
             Action::NextField | Action::PrevField | Action::Today | Action::Toggle => &[Form],
         }
@@ -1136,7 +1135,7 @@ mod tests {
         assert_eq!(user(&text), defaults);
 
         let k = user(
-            "[clients]\ndelete = \"none\"\nadd = [\"A\", \"Insert\"]\n[form]\nsubmit = \"Ctrl-s\"\n[networks]\nhistory = \"H\"\n[global]\nhelp = '\"'\n",
+            "[clients]\ndelete = \"none\"\nadd = [\"A\", \"Insert\"]\n[form]\nsubmit = \"Ctrl-s\"\n[networks]\nedit = \"e\"\n[global]\nhelp = '\"'\n",
         );
         let text = k.to_toml();
         assert!(
@@ -1146,7 +1145,7 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("submit = \"Ctrl-s\"\n"), "{text}");
-        assert!(text.contains("history = \"H\"\n"), "{text}");
+        assert!(text.contains("edit = \"e\"\n"), "{text}");
         assert!(text.contains("help = \"\\\"\"\n"), "{text}");
         assert_eq!(user(&text), k);
         // Every section appears, in order, even an empty one.
@@ -1216,7 +1215,7 @@ mod tests {
             ),
             "{m}"
         );
-        assert!(m.contains("toggle, override, history"), "{m}");
+        assert!(m.contains("toggle, override"), "{m}");
     }
 
     #[test]
