@@ -69,14 +69,45 @@ pub fn pad(s: &str, cols: usize) -> String {
     format!("{cut}{}", " ".repeat(cols.saturating_sub(w)))
 }
 
-/// Makes any text safe to print on a terminal: control characters, and
-/// the bidi and zero-width format characters that reorder or hide text,
-/// are shown as `\u{..}` escapes instead of being interpreted.
+/// Whether `c` is invisible or rearranges text: a control character, a
+/// format character (Unicode category Cf: bidi marks and overrides,
+/// zero-width characters, interlinear annotation, tags) or a line or
+/// paragraph separator (Zl, Zp).
+pub fn is_hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{ad}'
+                | '\u{600}'..='\u{605}'
+                | '\u{61c}'
+                | '\u{6dd}'
+                | '\u{70f}'
+                | '\u{890}'..='\u{891}'
+                | '\u{8e2}'
+                | '\u{180e}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{206f}'
+                | '\u{feff}'
+                | '\u{fff9}'..='\u{fffb}'
+                | '\u{110bd}'
+                | '\u{110cd}'
+                | '\u{13430}'..='\u{1343f}'
+                | '\u{1bca0}'..='\u{1bca3}'
+                | '\u{1d173}'..='\u{1d17a}'
+                | '\u{e0001}'
+                | '\u{e0020}'..='\u{e007f}'
+        )
+}
+
+/// Makes any text safe to print on a terminal: every character for which
+/// [`is_hidden`] holds is shown as a `\u{..}` escape instead of being
+/// interpreted.
 pub fn escape_for_terminal(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        let hidden = c.is_control()
-            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}');
+        let hidden = is_hidden(c);
         if hidden {
             out.push_str(&format!("\\u{{{:x}}}", c as u32));
         } else {
@@ -121,5 +152,19 @@ mod tests {
             escape_for_terminal("a\x1b[2Jb\u{202e}"),
             "a\\u{1b}[2Jb\\u{202e}"
         );
+        for c in [
+            '\u{2028}',
+            '\u{2029}',
+            '\u{61c}',
+            '\u{fff9}',
+            '\u{e0041}',
+            '\u{ad}',
+            '\u{2066}',
+        ] {
+            let shown = escape_for_terminal(&format!("x{c}y"));
+            assert_eq!(shown, format!("x\\u{{{:x}}}y", c as u32));
+        }
+        // Visible text, CJK and emoji included, passes unchanged.
+        assert_eq!(escape_for_terminal("上海 café 🎉"), "上海 café 🎉");
     }
 }

@@ -89,6 +89,23 @@ impl Drop for Tmux {
     }
 }
 
+/// The pid of a child of process `parent`, read from /proc.
+fn child_of(parent: &str) -> String {
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // pid (comm) state ppid ...: comm may hold spaces, so split after ')'.
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1));
+        if ppid == Some(parent) {
+            return entry.file_name().to_string_lossy().into_owned();
+        }
+    }
+    String::new()
+}
+
 fn mlps(db: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_mlps"));
     c.env("MLPS_DB", db)
@@ -127,7 +144,11 @@ fn jump_by_pinyin_edit_pi_subjects_and_see_the_level_change() {
     tmux.text("shzx");
     tmux.wait_for("上海中心");
     tmux.keys(&["Enter"]);
-    let screen = tmux.wait_for("Shanghai Center Data Services Co., Ltd. ›");
+    let screen = tmux.wait_for("Shanghai Center Data Services Co");
+    assert!(
+        screen.lines().nth(1).is_some_and(|l| l.contains("›")),
+        "{screen}"
+    );
     assert!(screen.contains("Level 2"), "{screen}");
 
     // The layout follows a resize.
@@ -180,4 +201,79 @@ fn jump_by_pinyin_edit_pi_subjects_and_see_the_level_change() {
         .iter()
         .any(|n| n["answers"]["pi_subjects"] == 2_000_000);
     assert!(changed, "{client:#}");
+}
+
+/// SIGTERM (and SIGHUP, when an SSH connection drops) and Ctrl-C leave the
+/// terminal as they found it: the shell's own screen back, typed text
+/// echoed.
+#[test]
+fn signals_and_ctrl_c_restore_the_terminal() {
+    if !Tmux::available() {
+        eprintln!("SKIPPED: tmux is not installed (.ci/run installs it)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    assert!(
+        mlps(&db)
+            .args(["demo", "--clients", "3"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let tmux = Tmux::start(
+        &format!("mlps-sig-{}", std::process::id()),
+        "env PS1='READY> ' bash --norc --noprofile",
+        100,
+        30,
+    );
+    tmux.wait_for("READY>");
+    let run = format!(
+        "MLPS_DB={} MLPS_CONFIG_DIR={} {}; echo EXIT=$?",
+        db.display(),
+        db.with_extension("config").display(),
+        env!("CARGO_BIN_EXE_mlps")
+    );
+
+    tmux.text(&run);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Clients 3");
+    let shell = String::from_utf8_lossy(
+        &tmux
+            .cmd(&["list-panes", "-t", "e2e", "-F", "#{pane_pid}"])
+            .stdout,
+    )
+    .trim()
+    .to_string();
+    let pid = child_of(&shell);
+    assert!(!pid.is_empty(), "mlps is running under the shell");
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let screen = tmux.wait_for("EXIT=0");
+    assert!(
+        !screen.contains("Clients 3"),
+        "the case manager's screen is gone:\n{screen}"
+    );
+    tmux.text("echo typed-$((40+2))");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("typed-42");
+
+    tmux.text(&run);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Clients 3");
+    tmux.keys(&["C-c"]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while tmux.screen().matches("EXIT=0").count() < 2 {
+        assert!(
+            Instant::now() < deadline,
+            "Ctrl-C did not quit:\n{}",
+            tmux.screen()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }

@@ -215,8 +215,11 @@ fn an_override_needs_a_justification() {
         "{:?}",
         form.error
     );
-    act(&mut app, Action::NextField);
-    act(&mut app, Action::NextField);
+    // The cursor went to the field the problem is in.
+    let Mode::Form { form, .. } = &app.mode else {
+        panic!()
+    };
+    assert_eq!(form.fields[form.focus].key, "s_justification");
     typ(&mut app, "processes payroll for 3 000 staff");
     act(&mut app, Action::Submit);
     assert_eq!(app.mode, Mode::Normal);
@@ -327,4 +330,114 @@ fn command_line_runs_commands_and_names_unknown_ones() {
     typ(&mut app, "q");
     act(&mut app, Action::Submit);
     assert!(app.quit);
+}
+
+#[test]
+fn readonly_refuses_clearing_an_answer() {
+    let (_dir, mut app) = demo_app();
+    app.readonly = true;
+    select_answer(&mut app, QuestionId::Cii);
+    let id = app.selected_network().unwrap().id;
+    let before = app.store.network(id).unwrap().unwrap();
+    act(&mut app, Action::ClearField);
+    assert_eq!(app.status.as_ref().unwrap().kind, StatusKind::Error);
+    assert_eq!(app.store.network(id).unwrap().unwrap(), before);
+}
+
+#[test]
+fn pasted_text_goes_into_the_field_never_into_keys() {
+    let (_dir, mut app) = demo_app();
+    let id = app.selected_client().unwrap().id;
+    let contacts = app.selected_client().unwrap().contacts.len();
+    // Outside a field a paste does nothing at all.
+    update(&mut app, Msg::Paste("dy\nq".into()));
+    assert_eq!(app.mode, Mode::Normal);
+    assert!(!app.quit);
+    act(&mut app, Action::Edit);
+    for _ in 0..3 {
+        act(&mut app, Action::NextField); // to Notes
+    }
+    update(
+        &mut app,
+        Msg::Paste("Room 5, Tower A\nBuilding dept: yes\r\nd".into()),
+    );
+    let Mode::Form { form, .. } = &app.mode else {
+        panic!("the form stays open")
+    };
+    assert!(
+        form.fields[3]
+            .display()
+            .ends_with("Room 5, Tower A / Building dept: yes / d"),
+        "{}",
+        form.fields[3].display()
+    );
+    act(&mut app, Action::Submit);
+    let c = app.store.client(id).unwrap().unwrap();
+    assert!(
+        c.notes.ends_with("Room 5, Tower A\nBuilding dept: yes\nd"),
+        "{:?}",
+        c.notes
+    );
+    assert_eq!(c.contacts.len(), contacts);
+}
+
+#[test]
+fn a_problem_found_on_save_points_at_its_field() {
+    let (_dir, mut app) = demo_app();
+    app.focus = Pane::Contacts;
+    act(&mut app, Action::Add);
+    typ(&mut app, "Li Wei");
+    act(&mut app, Action::NextField);
+    act(&mut app, Action::NextField); // e-mail
+    typ(&mut app, "li at example");
+    act(&mut app, Action::NextField); // phone
+    act(&mut app, Action::Submit);
+    let Mode::Form { form, .. } = &app.mode else {
+        panic!("form stays open")
+    };
+    assert_eq!(form.fields[form.focus].key, "email");
+    assert!(
+        form.fields[form.focus]
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("e-mail address")
+    );
+}
+
+#[test]
+fn too_many_risks_are_refused_not_cut() {
+    let (_dir, mut app) = demo_app();
+    app.focus = Pane::Timeline;
+    act(&mut app, Action::Add);
+    for _ in 0..9 {
+        act(&mut app, Action::Right); // stage: evaluation_passed
+    }
+    act(&mut app, Action::NextField);
+    act(&mut app, Action::Today);
+    for _ in 0..5 {
+        act(&mut app, Action::NextField); // medium_risks
+    }
+    typ(&mut app, "99999999999");
+    act(&mut app, Action::Submit);
+    let Mode::Form { form, .. } = &app.mode else {
+        panic!("form stays open")
+    };
+    assert_eq!(form.fields[form.focus].key, "medium_risks");
+    assert!(
+        form.error.as_deref().unwrap().contains("more than"),
+        "{:?}",
+        form.error
+    );
+}
+
+#[test]
+fn saving_an_unchanged_form_adds_no_undo_step() {
+    let (_dir, mut app) = demo_app();
+    let steps = app.undo.len();
+    act(&mut app, Action::Edit);
+    act(&mut app, Action::Submit);
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.undo.len(), steps);
+    assert!(app.status.as_ref().unwrap().text.contains("no changes"));
 }

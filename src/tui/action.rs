@@ -81,7 +81,12 @@ impl Action {
     pub fn edits(self) -> bool {
         matches!(
             self,
-            Action::Edit | Action::Add | Action::Delete | Action::Undo | Action::Override
+            Action::Edit
+                | Action::Add
+                | Action::Delete
+                | Action::Undo
+                | Action::Override
+                | Action::ClearField
         )
     }
 }

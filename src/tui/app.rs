@@ -70,7 +70,10 @@ pub enum Mode {
         rows: Vec<AgendaRow>,
         selected: usize,
     },
-    Help,
+    /// The help overlay, scrolled down by this many lines.
+    Help {
+        scroll: u16,
+    },
     /// Fuzzy jump: the query and its ranked hits.
     Fuzzy {
         query: String,
@@ -96,11 +99,14 @@ pub enum Mode {
 
 /// What the app is told: an action from the keymap, or text typed into the
 /// field, query or filter being edited.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Msg {
     Action(Action),
     Char(char),
     Backspace,
+    /// Text pasted into the terminal: typed into the field, query or
+    /// filter being edited, never taken as keys.
+    Paste(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -369,7 +375,7 @@ impl App {
         match &self.mode {
             Mode::Normal => self.focus.section(),
             Mode::Agenda { .. } => Section::Agenda,
-            Mode::Help => Section::Global,
+            Mode::Help { .. } => Section::Global,
             Mode::Fuzzy { .. }
             | Mode::Filter
             | Mode::Form { .. }
@@ -399,6 +405,33 @@ impl App {
     }
 }
 
+/// Types pasted text into whatever takes text now. Line breaks become the
+/// ` / ` that notes use, or a space; outside a field, a paste does nothing.
+fn paste(app: &mut App, text: &str) {
+    let notes = match &app.mode {
+        Mode::Form { form, .. } => matches!(
+            form.fields[form.focus].kind,
+            crate::tui::form::FieldKind::Notes
+        ),
+        Mode::Fuzzy { .. } | Mode::Filter | Mode::Command { .. } => false,
+        _ => {
+            app.info("paste ignored: open a field first");
+            return;
+        }
+    };
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    for c in text.chars() {
+        if c == '\n' {
+            let brk = if notes { " / " } else { " " };
+            for b in brk.chars() {
+                update(app, Msg::Char(b));
+            }
+        } else if !c.is_control() {
+            update(app, Msg::Char(c));
+        }
+    }
+}
+
 /// A row of the timeline pane.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimelineRow {
@@ -408,6 +441,9 @@ pub enum TimelineRow {
 
 /// Applies one message. The only function that changes the app.
 pub fn update(app: &mut App, msg: Msg) {
+    if let Msg::Paste(text) = msg {
+        return paste(app, &text);
+    }
     if let Msg::Action(a) = msg
         && app.readonly
         && a.edits()
@@ -425,11 +461,24 @@ pub fn update(app: &mut App, msg: Msg) {
             // `normal` may have opened another mode.
             std::mem::replace(&mut app.mode, Mode::Normal)
         }
-        Mode::Help => match msg {
+        Mode::Help { scroll } => match msg {
             Msg::Action(Action::Help | Action::Cancel | Action::Quit | Action::Submit) => {
                 Mode::Normal
             }
-            _ => Mode::Help,
+            Msg::Action(Action::Down) => Mode::Help {
+                scroll: scroll.saturating_add(1),
+            },
+            Msg::Action(Action::Up) => Mode::Help {
+                scroll: scroll.saturating_sub(1),
+            },
+            Msg::Action(Action::PageDown) => Mode::Help {
+                scroll: scroll.saturating_add(10),
+            },
+            Msg::Action(Action::PageUp) => Mode::Help {
+                scroll: scroll.saturating_sub(10),
+            },
+            Msg::Action(Action::Top) => Mode::Help { scroll: 0 },
+            _ => Mode::Help { scroll },
         },
         Mode::Agenda { rows, selected } => agenda_update(app, rows, selected, msg),
         Mode::Fuzzy {
@@ -492,7 +541,7 @@ fn normal(app: &mut App, a: Action) {
         Action::PageDown => move_selection(app, 10),
         Action::Top => move_selection(app, isize::MIN / 2),
         Action::Bottom => move_selection(app, isize::MAX / 2),
-        Action::Help => app.mode = Mode::Help,
+        Action::Help => app.mode = Mode::Help { scroll: 0 },
         Action::Filter => app.mode = Mode::Filter,
         Action::Command => {
             app.mode = Mode::Command {
@@ -547,12 +596,23 @@ fn agenda_update(app: &mut App, rows: Vec<AgendaRow>, selected: usize, msg: Msg)
         Msg::Action(Action::Top) => 0,
         Msg::Action(Action::Bottom) => last,
         Msg::Action(Action::Cancel | Action::Agenda | Action::Quit) => return Mode::Normal,
-        Msg::Action(Action::Help) => return Mode::Help,
+        Msg::Action(Action::Help) => return Mode::Help { scroll: 0 },
         Msg::Action(Action::Submit | Action::Edit) => {
             if let Some(r) = rows.get(selected) {
                 let (client, network) = (r.client_id, r.network_id);
                 app.jump_to(client, Some(network));
                 app.focus = Pane::Timeline;
+                // Select the deadline itself, not the first milestone.
+                let (kind, due) = (r.kind, r.due);
+                if let Some(n) = app.selected_network() {
+                    let t = app.timeline_of(n);
+                    let row = app.timeline_rows().iter().position(|row| {
+                        matches!(row, TimelineRow::Deadline(k) if t.deadlines[*k].kind == kind && t.deadlines[*k].due == due)
+                    });
+                    if let Some(i) = row {
+                        app.selected[Pane::Timeline.index()] = i;
+                    }
+                }
             }
             return Mode::Normal;
         }
@@ -660,8 +720,9 @@ fn run_command(app: &mut App, line: &str) {
     match cmd {
         "q" | "quit" => app.quit = true,
         "agenda" | "renewals" => open_agenda(app),
-        "help" | "h" => app.mode = Mode::Help,
-        "undo" if !app.readonly => edit::undo(app),
+        "help" | "h" => app.mode = Mode::Help { scroll: 0 },
+        "undo" if app.readonly => app.error("read-only: editing is turned off (--readonly)"),
+        "undo" => edit::undo(app),
         "filter" | "f" => {
             app.filters[app.focus.index()] = arg.to_string();
             app.selected[app.focus.index()] = 0;

@@ -219,7 +219,13 @@ fn confirm_delete(app: &mut App, pane: Pane) {
             }
         }
         Pane::Answers => {
-            app.info("to make an answer unknown, use clear (x)");
+            let key = crate::tui::panes::key_name(
+                app,
+                crate::tui::keymap::Section::Answers,
+                Action::ClearField,
+            )
+            .unwrap_or_else(|| "clear_field".to_string());
+            app.info(format!("answers are not deleted: {key} makes one unknown"));
             return;
         }
     };
@@ -299,8 +305,13 @@ fn answer_form(answers: &Answers, q: QuestionId) -> Form {
         QuestionKind::Level => Field::one_of(key, label, LEVELS0, current.as_deref(), true),
         QuestionKind::Text => Field::text(key, label, current.as_deref().unwrap_or(""), false),
     };
+    let unknown = match question.unknown_means {
+        "{}" => "no categories",
+        "\"\"" => "empty",
+        other => other,
+    };
     Form::new(
-        format!("Answer {key} (unknown means {})", question.unknown_means),
+        format!("Answer {key} (unknown counts as {unknown})"),
         vec![field],
     )
 }
@@ -420,7 +431,18 @@ pub fn form_update(app: &mut App, mut form: Box<Form>, target: FormTarget, msg: 
             } else {
                 match submit(app, &form, &target) {
                     Ok(()) => return std::mem::replace(&mut app.mode, Mode::Normal),
-                    Err(problem) => form.error = Some(problem),
+                    Err(problem) => {
+                        // Point at the field the problem is in, where there is one.
+                        if let Some(i) = problem
+                            .field
+                            .as_deref()
+                            .and_then(|k| form.fields.iter().position(|f| f.key == k))
+                        {
+                            form.focus = i;
+                            form.fields[i].error = Some(problem.message.clone());
+                        }
+                        form.error = Some(problem.message);
+                    }
                 }
             }
         }
@@ -431,7 +453,41 @@ pub fn form_update(app: &mut App, mut form: Box<Form>, target: FormTarget, msg: 
 
 /// Builds the record from the form and saves it. `Err` keeps the form
 /// open with the reason.
-fn submit(app: &mut App, form: &Form, target: &FormTarget) -> Result<(), String> {
+/// Why a form could not be saved, and the field it is about.
+struct Problem {
+    field: Option<String>,
+    message: String,
+}
+
+impl From<String> for Problem {
+    fn from(message: String) -> Problem {
+        Problem {
+            field: None,
+            message,
+        }
+    }
+}
+
+impl From<&str> for Problem {
+    fn from(message: &str) -> Problem {
+        Problem {
+            field: None,
+            message: message.to_string(),
+        }
+    }
+}
+
+/// A record's validation error, pointed at the form field of the same name
+/// (`contacts[0].email` is the `email` field).
+fn at_field(e: crate::domain::model::FieldError) -> Problem {
+    let key = e.field.rsplit('.').next().unwrap_or("").to_string();
+    Problem {
+        field: Some(key),
+        message: e.to_string(),
+    }
+}
+
+fn submit(app: &mut App, form: &Form, target: &FormTarget) -> Result<(), Problem> {
     let text = |k: &str| form.field(k).as_text();
     match target {
         FormTarget::NewClient | FormTarget::Client(_) => {
@@ -452,8 +508,8 @@ fn submit(app: &mut App, form: &Form, target: &FormTarget) -> Result<(), String>
             c.name_zh = text("name_zh");
             c.region = text("region");
             c.notes = form.field("notes").as_notes();
-            c.validate().map_err(|e| e.to_string())?;
-            save_client(app, before, c, "client saved")
+            c.validate().map_err(at_field)?;
+            Ok(save_client(app, before, c, "client")?)
         }
         FormTarget::NewContact(id) | FormTarget::Contact(id, _) => {
             let before = find_client(app, *id)?;
@@ -463,7 +519,7 @@ fn submit(app: &mut App, form: &Form, target: &FormTarget) -> Result<(), String>
                 email: text("email"),
                 phone: text("phone"),
             };
-            contact.validate().map_err(|e| e.to_string())?;
+            contact.validate().map_err(at_field)?;
             let mut after = before.clone();
             match target {
                 FormTarget::Contact(_, i) if *i < after.contacts.len() => {
@@ -471,7 +527,7 @@ fn submit(app: &mut App, form: &Form, target: &FormTarget) -> Result<(), String>
                 }
                 _ => after.contacts.push(contact),
             }
-            save_client(app, Some(before), after, "contact saved")
+            Ok(save_client(app, Some(before), after, "contact")?)
         }
         FormTarget::NewNetwork(client) => {
             let mut n = Network {
@@ -490,8 +546,8 @@ fn submit(app: &mut App, form: &Form, target: &FormTarget) -> Result<(), String>
                 .as_choice()
                 .and_then(|l| l.parse().ok())
                 .and_then(Level::new);
-            n.validate().map_err(|e| e.to_string())?;
-            save_network(app, None, n, "network saved")
+            n.validate().map_err(at_field)?;
+            Ok(save_network(app, None, n, "network")?)
         }
         FormTarget::Network(id) => {
             let before = find_network(app, *id)?;
@@ -503,7 +559,7 @@ fn submit(app: &mut App, form: &Form, target: &FormTarget) -> Result<(), String>
                 .as_choice()
                 .and_then(|l| l.parse().ok())
                 .and_then(Level::new);
-            save_network(app, Some(before), n, "network saved")
+            Ok(save_network(app, Some(before), n, "network")?)
         }
         FormTarget::Answer(id, q) => {
             let before = find_network(app, *id)?;
@@ -524,10 +580,11 @@ fn submit(app: &mut App, form: &Form, target: &FormTarget) -> Result<(), String>
                 },
                 QuestionKind::Count | QuestionKind::Text => field.as_text(),
             };
-            n.answers
-                .set_from_text(*q, &value)
-                .map_err(|e| format!("{q}: {e}"))?;
-            save_network(app, Some(before), n, &format!("{q} saved"))
+            n.answers.set_from_text(*q, &value).map_err(|e| Problem {
+                field: Some(q.as_str().to_string()),
+                message: format!("{q}: {e}"),
+            })?;
+            Ok(save_network(app, Some(before), n, q.as_str())?)
         }
         FormTarget::Override(id) => {
             let before = find_network(app, *id)?;
@@ -544,10 +601,20 @@ fn submit(app: &mut App, form: &Form, target: &FormTarget) -> Result<(), String>
                 business_information: read("s_object", "s_degree", "s_justification"),
                 system_service: read("a_object", "a_degree", "a_justification"),
             };
-            n.overrides
-                .validate()
-                .map_err(|e| format!("override {e}"))?;
-            save_network(app, Some(before), n, "override saved")
+            n.overrides.validate().map_err(|e| {
+                // `system_service.justification` is the `a_justification` field.
+                let prefix = if e.field.starts_with("business") {
+                    "s_"
+                } else {
+                    "a_"
+                };
+                let key = e.field.rsplit('.').next().unwrap_or("");
+                Problem {
+                    field: Some(format!("{prefix}{key}")),
+                    message: format!("override {e}"),
+                }
+            })?;
+            Ok(save_network(app, Some(before), n, "override")?)
         }
         FormTarget::NewMilestone(id) | FormTarget::Milestone(id, _) => {
             let before = find_network(app, *id)?;
@@ -567,22 +634,28 @@ fn submit(app: &mut App, form: &Form, target: &FormTarget) -> Result<(), String>
                 .field("conclusion")
                 .as_choice()
                 .and_then(|c| c.parse().ok());
-            let small = |k: &str| {
+            let small = |k: &'static str| -> Result<Option<u32>, Problem> {
                 form.field(k)
                     .as_count()
-                    .map(|v| u32::try_from(v).unwrap_or(u32::MAX))
+                    .map(|v| {
+                        u32::try_from(v).map_err(|_| Problem {
+                            field: Some(k.to_string()),
+                            message: format!("{k}: {v} is more than {} risks", u32::MAX),
+                        })
+                    })
+                    .transpose()
             };
-            m.high_risks = small("high_risks");
-            m.medium_risks = small("medium_risks");
+            m.high_risks = small("high_risks")?;
+            m.medium_risks = small("medium_risks")?;
             let number = text("number");
             m.number = (!number.is_empty()).then_some(number);
-            m.validate().map_err(|e| e.to_string())?;
+            m.validate().map_err(at_field)?;
             let mut n = before.clone();
             match target {
                 FormTarget::Milestone(_, i) if *i < n.milestones.len() => n.milestones[*i] = m,
                 _ => n.milestones.push(m),
             }
-            save_network(app, Some(before), n, "milestone saved")
+            Ok(save_network(app, Some(before), n, "milestone")?)
         }
     }
 }
@@ -614,6 +687,10 @@ pub(crate) fn save_client(
     after: Client,
     what: &str,
 ) -> Result<(), String> {
+    if before.as_ref() == Some(&after) {
+        app.info("no changes to save");
+        return Ok(());
+    }
     let result = if before.is_some() {
         app.store.update_client(after)
     } else {
@@ -632,7 +709,7 @@ pub(crate) fn save_client(
     });
     put_client(app, saved.clone());
     reselect(app, saved.id, None);
-    app.saved(format!("{what} · saved"));
+    app.saved(format!("saved · {what}"));
     Ok(())
 }
 
@@ -642,6 +719,10 @@ pub(crate) fn save_network(
     after: Network,
     what: &str,
 ) -> Result<(), String> {
+    if before.as_ref() == Some(&after) {
+        app.info("no changes to save");
+        return Ok(());
+    }
     let rules = app.config.settings.rules;
     let old_level = before
         .as_ref()
@@ -669,9 +750,9 @@ pub(crate) fn save_network(
     match old_level {
         Some(old) if old != new_level => {
             app.level_change = Some((id, old, new_level));
-            app.saved(format!("{what} · saved · level {old} → {new_level}"));
+            app.saved(format!("saved · {what} · level {old} → {new_level}"));
         }
-        _ => app.saved(format!("{what} · saved")),
+        _ => app.saved(format!("saved · {what}")),
     }
     Ok(())
 }
@@ -751,7 +832,7 @@ pub fn delete(app: &mut App, target: FormTarget) {
             }
             app.networks.remove(&id);
             app.clients.retain(|c| c.id != id);
-            let what = format!("client {} deleted · saved", client.display_name());
+            let what = format!("saved · client {} deleted", client.display_name());
             app.undo.push(Undo::DeletedClient { client, networks });
             Ok(what)
         }
@@ -774,7 +855,7 @@ pub fn delete(app: &mut App, target: FormTarget) {
             if let Some(list) = app.networks.get_mut(&network.client) {
                 list.retain(|n| n.id != id);
             }
-            let what = format!("network {} deleted · saved", network.name);
+            let what = format!("saved · network {} deleted", network.name);
             app.undo.push(Undo::DeletedNetwork { network });
             Ok(what)
         }
@@ -801,6 +882,31 @@ pub fn undo(app: &mut App) {
     let Some(step) = app.undo.pop() else {
         app.info("nothing to undo");
         return;
+    };
+    let name_of = |id: ClientId| {
+        app.clients
+            .iter()
+            .find(|c| c.id == id)
+            .map_or(String::new(), |c| c.display_name().to_string())
+    };
+    let network_name = |id: NetworkId| {
+        app.networks
+            .values()
+            .flatten()
+            .find(|n| n.id == id)
+            .map_or(String::new(), |n| n.name.clone())
+    };
+    let what = match &step {
+        Undo::Client { id, before: None } => format!("adding client {}", name_of(*id)),
+        Undo::Client {
+            before: Some(c), ..
+        } => format!("the edit of client {}", c.display_name()),
+        Undo::Network { id, before: None } => format!("adding network {}", network_name(*id)),
+        Undo::Network {
+            before: Some(n), ..
+        } => format!("the edit of network {}", n.name),
+        Undo::DeletedClient { client, .. } => format!("deleting client {}", client.display_name()),
+        Undo::DeletedNetwork { network } => format!("deleting network {}", network.name),
     };
     let store = app.store.as_ref();
     let result = match step {
@@ -838,7 +944,7 @@ pub fn undo(app: &mut App) {
     match result.and_then(|()| app.reload()) {
         Ok(()) => {
             app.level_change = None;
-            app.saved("undone · saved");
+            app.saved(format!("saved · undone: {what}"));
         }
         Err(e) => app.error(format!("could not undo: {}", e.message())),
     }

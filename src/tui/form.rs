@@ -365,6 +365,31 @@ impl Field {
         parse_date(&self.as_text()).ok()
     }
 
+    /// For a set of flags, one line per option (`[x] personal`); `None`
+    /// for every other kind. An unknown set shows every flag unticked.
+    pub fn option_lines(&self) -> Option<Vec<String>> {
+        match (&self.kind, &self.value) {
+            (FieldKind::SetOf { options }, Value::Flags(f)) => {
+                let mut lines: Vec<String> = options
+                    .iter()
+                    .enumerate()
+                    .map(|(i, o)| {
+                        let on = f
+                            .as_ref()
+                            .is_some_and(|f| f.get(i).copied().unwrap_or(false));
+                        format!("[{}] {o}", if on { 'x' } else { ' ' })
+                    })
+                    .collect();
+                if f.is_none() {
+                    // Nothing ticked yet is "unknown", not "none of these".
+                    lines.push("(unknown until a flag is ticked)".to_string());
+                }
+                Some(lines)
+            }
+            _ => None,
+        }
+    }
+
     /// The value as the form shows it.
     pub fn display(&self) -> String {
         match (&self.kind, &self.value) {

@@ -471,6 +471,13 @@ enum Origin {
 }
 
 /// `base` with the entries of `text` merged over it, section by section.
+/// Bindings that can't be removed: quitting, and leaving or saving a form.
+const REQUIRED: &[(Section, Action)] = &[
+    (Section::Global, Action::Quit),
+    (Section::Form, Action::Cancel),
+    (Section::Form, Action::Submit),
+];
+
 fn merge(base: &Keymap, file: &str, text: &str) -> Result<Keymap> {
     let src = Source { file, text };
     let at = |offset: usize, msg: String| src.at(offset, msg);
@@ -513,7 +520,23 @@ fn merge(base: &Keymap, file: &str, text: &str) -> Result<Keymap> {
         let section: Section = name.get_ref().parse().expect("checked above");
         let mut entries = Vec::new();
         for (action_name, value) in in_file_order(table) {
-            entries.push(parse_entry(section, action_name, value, &at)?);
+            let entry = parse_entry(section, action_name, value, &at)?;
+            // Some keys must stay bound, or there would be no way out.
+            if entry.keys.is_empty() && REQUIRED.contains(&(section, entry.action)) {
+                return Err(at(
+                    action_name.span().start,
+                    format!(
+                        "[{section}] {}: this action needs at least one key, or there is no way out of {}",
+                        entry.action,
+                        if section == Section::Form {
+                            "a form"
+                        } else {
+                            "mlps"
+                        }
+                    ),
+                ));
+            }
+            entries.push(entry);
         }
         let bound = sections.entry(section).or_default();
         check_duplicates(section, bound, &entries, &src)?;
@@ -907,7 +930,7 @@ mod tests {
                 ("undo", &["u"]),
                 ("help", &["?"]),
                 ("command", &[":"]),
-                ("quit", &["q"]),
+                ("quit", &["q", "Ctrl-c"]),
                 ("cancel", &["Esc"]),
             ])
         );
@@ -929,7 +952,7 @@ mod tests {
             expect(&[
                 ("left", &["Left"]),
                 ("right", &["Right"]),
-                ("cancel", &["Esc"]),
+                ("cancel", &["Esc", "Ctrl-c"]),
                 ("submit", &["Enter"]),
                 ("next_field", &["Tab", "Down"]),
                 ("prev_field", &["Shift-Tab", "Up"]),
@@ -1054,8 +1077,26 @@ mod tests {
             vec![chord("q"), chord("Q")]
         );
         // "none" ignores case like the key names.
-        let k = user("[global]\nquit = \"None\"\n");
-        assert!(k.keys_for(Section::Global, Action::Quit).is_empty());
+        let k = user("[global]\nagenda = \"None\"\n");
+        assert!(k.keys_for(Section::Global, Action::Agenda).is_empty());
+        // Quitting, and leaving or saving a form, can't be unbound.
+        for (text, entry) in [
+            (
+                "[global]\nquit = \"none\"\n",
+                "keymap.toml:2:1: [global] quit: this action needs at least one key",
+            ),
+            (
+                "[form]\ncancel = []\n",
+                "keymap.toml:2:1: [form] cancel: this action needs at least one key",
+            ),
+            (
+                "[form]\n\nsubmit = \"None\"\n",
+                "keymap.toml:3:1: [form] submit: this action needs at least one key",
+            ),
+        ] {
+            let m = error(text);
+            assert!(m.starts_with(entry), "{m}");
+        }
     }
 
     #[test]
@@ -1075,7 +1116,7 @@ mod tests {
         let active = k.active_bindings(Section::Clients);
         assert!(active.contains(&(Action::Top, vec![chord("Home")])));
         assert!(active.contains(&(Action::Add, vec![chord("g")])));
-        assert!(active.contains(&(Action::Quit, vec![chord("q")])));
+        assert!(active.contains(&(Action::Quit, vec![chord("q"), chord("Ctrl-c")])));
         let order: Vec<Action> = active.iter().map(|(a, _)| *a).collect();
         let mut sorted = order.clone();
         sorted.sort();
@@ -1093,7 +1134,7 @@ mod tests {
         assert_eq!(k.keys_for(Section::Form, Action::Quit), vec![]);
         assert_eq!(
             k.keys_for(Section::Form, Action::Cancel),
-            vec![chord("Esc")]
+            vec![chord("Esc"), chord("Ctrl-c")]
         );
     }
 

@@ -13,7 +13,15 @@ pub mod view;
 
 pub use action::Action;
 
-use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use crossterm::event::{
+    self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyCode, KeyEvent, KeyEventKind,
+    KeyModifiers,
+};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 
 use crate::error::{Error, Result};
 use app::{App, Mode, Msg, update};
@@ -63,21 +71,50 @@ pub fn key_to_msg(app: &App, key: &KeyEvent) -> Option<Msg> {
 /// Runs the case manager until the user quits. The terminal is restored on
 /// every way out, panics included.
 pub fn run(mut app: App) -> Result<()> {
+    // SIGTERM, SIGHUP (a dropped SSH connection) and SIGINT end the loop
+    // like `q`, so the terminal is restored.
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [SIGTERM, SIGHUP, SIGINT] {
+        signal_hook::flag::register(signal, Arc::clone(&stop))
+            .map_err(|e| Error::runtime(format!("cannot watch signals: {e}")))?;
+    }
     let mut terminal = ratatui::try_init()
         .map_err(|e| Error::runtime(format!("cannot start the terminal: {e}")))?;
-    let result = event_loop(&mut app, &mut terminal);
+    // Pasted text arrives as one event instead of keys; ratatui's panic
+    // hook restores the rest of the terminal.
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
+        previous(info);
+    }));
+    let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
+    let result = event_loop(&mut app, &mut terminal, &stop);
+    let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
     result
 }
 
-fn event_loop(app: &mut App, terminal: &mut ratatui::DefaultTerminal) -> Result<()> {
+fn event_loop(
+    app: &mut App,
+    terminal: &mut ratatui::DefaultTerminal,
+    stop: &AtomicBool,
+) -> Result<()> {
     let io = |e: std::io::Error| Error::runtime(format!("terminal: {e}"));
+    let mut dirty = true;
     loop {
-        terminal.draw(|f| view::view(app, f)).map_err(io)?;
-        if app.quit {
+        if dirty {
+            terminal.draw(|f| view::view(app, f)).map_err(io)?;
+            dirty = false;
+        }
+        if app.quit || stop.load(Ordering::Relaxed) {
             return Ok(());
         }
+        if !event::poll(Duration::from_millis(250)).map_err(io)? {
+            continue;
+        }
+        dirty = true;
         match event::read().map_err(io)? {
+            Event::Paste(text) => update(app, Msg::Paste(text)),
             Event::Key(key) if key.kind != KeyEventKind::Release => {
                 if let Some(msg) = key_to_msg(app, &key) {
                     update(app, msg);

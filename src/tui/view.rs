@@ -24,7 +24,7 @@ pub fn view(app: &App, f: &mut Frame) {
     render_status(app, f, status, &theme);
     render_hints(app, f, hints, &theme);
     match &app.mode {
-        Mode::Help => panes::overlays::help(app, f, body, &theme),
+        Mode::Help { scroll } => panes::overlays::help(app, *scroll, f, body, &theme),
         Mode::Agenda { rows, selected } => panes::agenda::render(
             rows,
             *selected,
@@ -77,7 +77,8 @@ fn render_header(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
                     _ => format!("Level {}", g.level),
                 };
                 first.push(Span::styled(change.clone(), theme.level()));
-                let rest = g.explain();
+                // A justification may span lines; the header has one.
+                let rest = g.explain().replace('\n', " / ");
                 let rest = rest.split_once(" · ").map_or("", |(_, r)| r);
                 first.push(Span::raw(format!(
                     " · {}",
@@ -88,7 +89,11 @@ fn render_header(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
                     .map(|c| c.display_name().to_string())
                     .unwrap_or_default();
                 second.push(Span::styled(
-                    safe(&format!("{client} › {}", n.name), width / 2),
+                    format!(
+                        "{} › {}",
+                        safe(&client, width / 3),
+                        safe(&n.name, width / 3)
+                    ),
                     theme.dim(),
                 ));
                 if let Some(filed) = n.filed_level {
@@ -153,14 +158,14 @@ fn render_hints(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
             Action::Edit,
             Action::Add,
             Action::Delete,
-            Action::Override,
-            Action::NextPane,
-            Action::Filter,
-            Action::FuzzyJump,
-            Action::Agenda,
-            Action::Undo,
             Action::Help,
             Action::Quit,
+            Action::NextPane,
+            Action::FuzzyJump,
+            Action::Agenda,
+            Action::Filter,
+            Action::Undo,
+            Action::Override,
         ],
         Mode::Agenda { .. } => &[
             Action::Submit,
@@ -169,7 +174,7 @@ fn render_hints(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
             Action::Cancel,
             Action::Help,
         ],
-        Mode::Help => &[Action::Cancel],
+        Mode::Help { .. } => &[Action::Down, Action::Up, Action::Cancel],
         Mode::Form { .. } => &[
             Action::Submit,
             Action::Cancel,
@@ -190,8 +195,16 @@ fn render_hints(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
     };
     let mut spans = Vec::new();
     let mut used = 0;
+    // `t` for today only means something in a date field.
+    let date_field = match &app.mode {
+        Mode::Form { form, .. } => matches!(
+            form.fields[form.focus].kind,
+            crate::tui::form::FieldKind::Date { .. }
+        ),
+        _ => false,
+    };
     for &a in wanted {
-        if app.readonly && a.edits() {
+        if (app.readonly && a.edits()) || (a == Action::Today && !date_field) {
             continue;
         }
         // `keys_for` includes the global keys the section does not shadow.

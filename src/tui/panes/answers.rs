@@ -68,7 +68,17 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
                         ),
                         theme.warning(),
                     ),
-                    None => Span::styled(safe("none (o to set)", value_w), theme.dim()),
+                    None => {
+                        let hint = match super::key_name(
+                            app,
+                            crate::tui::keymap::Section::Answers,
+                            crate::tui::Action::Override,
+                        ) {
+                            Some(k) if !app.readonly => format!("none ({k} to set)"),
+                            _ => "none".to_string(),
+                        };
+                        Span::styled(safe(&hint, value_w), theme.dim())
+                    }
                 },
             };
             row(vec![label, value], i == selected, focused, theme)

@@ -36,7 +36,10 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
         })
         .collect();
     let body = if lines.is_empty() {
-        Paragraph::new(Span::styled("no clients: a adds one", theme.dim()))
+        Paragraph::new(Span::styled(
+            super::empty_hint(app, Pane::Clients, "clients"),
+            theme.dim(),
+        ))
     } else {
         Paragraph::new(lines)
     };
@@ -82,7 +85,10 @@ pub fn render_contacts(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
         })
         .collect();
     let body = if lines.is_empty() {
-        Paragraph::new(Span::styled("no contacts", theme.dim()))
+        Paragraph::new(Span::styled(
+            super::empty_hint(app, Pane::Contacts, "contacts"),
+            theme.dim(),
+        ))
     } else {
         Paragraph::new(lines)
     };

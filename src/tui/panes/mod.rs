@@ -63,3 +63,30 @@ pub fn row<'a>(spans: Vec<Span<'a>>, selected: bool, focused: bool, theme: &Them
         line.style(Style::default())
     }
 }
+
+/// What the list shows when it has no rows: a filter that matched nothing,
+/// or how to add the first one, with the key from the live keymap.
+pub fn empty_hint(app: &crate::tui::app::App, pane: crate::tui::app::Pane, what: &str) -> String {
+    if !app.filters[pane.index()].is_empty() {
+        return "nothing matches the filter (Esc clears it)".to_string();
+    }
+    if app.readonly {
+        return format!("no {what}");
+    }
+    match key_name(app, pane.section(), crate::tui::Action::Add) {
+        Some(k) => format!("no {what}: {k} adds one"),
+        None => format!("no {what}"),
+    }
+}
+
+/// The first key bound to `action` in `section`, as the keymap names it.
+pub fn key_name(
+    app: &crate::tui::app::App,
+    section: crate::tui::keymap::Section,
+    action: crate::tui::Action,
+) -> Option<String> {
+    app.keymap
+        .keys_for(section, action)
+        .first()
+        .map(|k| k.to_string())
+}

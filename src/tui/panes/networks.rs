@@ -72,7 +72,10 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
     }
     if networks.is_empty() {
         lines.push(row(
-            vec![Span::styled("no networks: a adds one", theme.dim())],
+            vec![Span::styled(
+                super::empty_hint(app, Pane::Networks, "networks"),
+                theme.dim(),
+            )],
             false,
             focused,
             theme,

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph};
 
 use super::{block, inner_width, safe, scroll_offset};
 use crate::search::Hit;
@@ -45,7 +45,7 @@ pub fn key_lines<'a>(app: &App, section: Section, theme: &Theme) -> Vec<Line<'a>
         .collect()
 }
 
-pub fn help(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
+pub fn help(app: &App, scroll: u16, f: &mut Frame, area: Rect, theme: &Theme) {
     let r = centered(area, 76, area.height.saturating_sub(2));
     f.render_widget(Clear, r);
     let mut lines = vec![Line::from(Span::styled(
@@ -66,8 +66,13 @@ pub fn help(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
         "MLPS duty: Cybersecurity Law Art. 23 (from 2026-01-01); penalties Art. 61.",
         theme.dim(),
     )));
-    let b = block("Help · Esc or ? closes", "", true, theme);
-    f.render_widget(Paragraph::new(lines).block(b), r);
+    // Scrolling stops with the last line at the bottom.
+    let most = (lines.len() as u16).saturating_sub(r.height.saturating_sub(2));
+    let b = block("Help · j/k scroll · Esc or ? closes", "", true, theme);
+    f.render_widget(
+        Paragraph::new(lines).scroll((scroll.min(most), 0)).block(b),
+        r,
+    );
 }
 
 /// The label with the matched characters highlighted.
@@ -125,14 +130,48 @@ pub fn fuzzy(query: &str, hits: &[Hit], selected: usize, f: &mut Frame, area: Re
     );
 }
 
+/// `text` cut into lines of at most `width` display columns.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = vec![String::new()];
+    let mut used = 0;
+    for ch in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0);
+        if used + w > width {
+            lines.push(String::new());
+            used = 0;
+        }
+        lines.last_mut().expect("one line at least").push(ch);
+        used += w;
+    }
+    lines
+}
+
+/// The end of `text` that fits `cols` columns, so the cursor stays in view.
+fn tail(text: &str, cols: usize) -> String {
+    if crate::text::width(text) <= cols {
+        return text.to_string();
+    }
+    let mut out: Vec<char> = Vec::new();
+    let mut used = 1;
+    for ch in text.chars().rev() {
+        let w = unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0);
+        if used + w > cols {
+            break;
+        }
+        used += w;
+        out.push(ch);
+    }
+    std::iter::once('…').chain(out.into_iter().rev()).collect()
+}
+
 pub fn form(form: &Form, f: &mut Frame, area: Rect, theme: &Theme) {
-    let rows = form.fields.len() as u16 * 2 + 4;
-    let r = centered(area, 76, rows.min(area.height));
-    f.render_widget(Clear, r);
-    let width = inner_width(r);
+    let width = 76.min(area.width as usize).saturating_sub(2);
     let mut lines = Vec::new();
+    let mut focus_span = (0, 0);
     for (i, field) in form.fields.iter().enumerate() {
         let focused = i == form.focus;
+        let first = lines.len();
         let marker = if focused { "▸ " } else { "  " };
         lines.push(Line::from(vec![
             Span::styled(marker, theme.key()),
@@ -141,33 +180,69 @@ pub fn form(form: &Form, f: &mut Frame, area: Rect, theme: &Theme) {
                 if focused { theme.title() } else { theme.dim() },
             ),
         ]));
-        let mut value = vec![
-            Span::raw("    "),
-            Span::raw(safe(&field.display(), width.saturating_sub(6))),
-        ];
-        if focused {
-            value.push(Span::styled("▏", theme.key()));
+        match field.option_lines() {
+            // A set of flags: one line each, the cursor marked.
+            Some(options) => {
+                for (k, option) in options.iter().enumerate() {
+                    let here = focused && k == field.cursor;
+                    lines.push(Line::from(vec![
+                        Span::styled(if here { "   › " } else { "     " }, theme.key()),
+                        Span::styled(
+                            safe(option, width.saturating_sub(5)),
+                            if here {
+                                theme.selected(true)
+                            } else {
+                                theme.normal()
+                            },
+                        ),
+                    ]));
+                }
+            }
+            None => {
+                let shown = crate::text::escape_for_terminal(&field.display());
+                let mut value = vec![
+                    Span::raw("    "),
+                    Span::raw(tail(&shown, width.saturating_sub(6))),
+                ];
+                if focused {
+                    value.push(Span::styled("▏", theme.key()));
+                }
+                lines.push(Line::from(value));
+            }
         }
         if let Some(e) = &field.error {
-            value.push(Span::styled(
-                format!("  ✗ {}", safe(e, width / 2)),
-                theme.error(),
-            ));
+            for part in wrap(
+                &format!("✗ {}", crate::text::escape_for_terminal(e)),
+                width.saturating_sub(4),
+            ) {
+                lines.push(Line::from(vec![
+                    Span::raw("    "),
+                    Span::styled(part, theme.error()),
+                ]));
+            }
         }
-        lines.push(Line::from(value));
+        if focused {
+            focus_span = (first, lines.len());
+        }
     }
     if let Some(e) = &form.error {
-        lines.push(Line::from(Span::styled(
-            format!("✗ {}", crate::text::escape_for_terminal(e)),
-            theme.error(),
-        )));
+        for part in wrap(&format!("✗ {}", crate::text::escape_for_terminal(e)), width) {
+            lines.push(Line::from(Span::styled(part, theme.error())));
+        }
     }
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let r = centered(area, width as u16 + 2, height);
+    f.render_widget(Clear, r);
+    // Scroll so that the focused field is in view.
+    let inner = r.height.saturating_sub(2) as usize;
+    let scroll = focus_span.1.saturating_sub(inner).min(focus_span.0);
     let b = block(&form.title, "", true, theme);
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(b), r);
+    f.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)).block(b), r);
 }
 
 pub fn confirm(app: &App, message: &str, f: &mut Frame, area: Rect, theme: &Theme) {
-    let r = centered(area, 64, 5);
+    let message_lines = wrap(message, 62);
+    let r = centered(area, 64, message_lines.len() as u16 + 3);
     f.render_widget(Clear, r);
     let keys = |a: Action| {
         app.keymap
@@ -176,19 +251,15 @@ pub fn confirm(app: &App, message: &str, f: &mut Frame, area: Rect, theme: &Them
             .map(|k| k.to_string())
             .unwrap_or_default()
     };
-    let lines = vec![
-        Line::from(Span::raw(message.to_string())),
-        Line::from(vec![
-            Span::styled(format!("{} / y", keys(Action::Submit)), theme.key()),
-            Span::raw(" delete   "),
-            Span::styled(format!("{} / n", keys(Action::Cancel)), theme.key()),
-            Span::raw(" keep"),
-        ]),
-    ];
+    let mut lines: Vec<Line> = message_lines.into_iter().map(Line::from).collect();
+    lines.push(Line::from(vec![
+        Span::styled(format!("{} / y", keys(Action::Submit)), theme.key()),
+        Span::raw(" delete   "),
+        Span::styled(format!("{} / n", keys(Action::Cancel)), theme.key()),
+        Span::raw(" keep"),
+    ]));
     f.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: true })
-            .block(block("Confirm", "", true, theme)),
+        Paragraph::new(lines).block(block("Confirm", "", true, theme)),
         r,
     );
 }

@@ -72,10 +72,10 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
                     String::new()
                 };
                 let text = format!(
-                    "{} ▸ {} {}{when}",
+                    "{} {:<8} ▸ {}{when}",
                     d.due.format("%Y-%m-%d"),
-                    d.kind.label(),
-                    status.as_str()
+                    status.as_str(),
+                    d.kind.label()
                 );
                 vec![Span::styled(safe(&text, width), theme.status(status))]
             }
@@ -84,7 +84,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
     }
     if rows.is_empty() {
         lines.push(Line::from(Span::styled(
-            "no milestones: a adds one",
+            super::empty_hint(app, Pane::Timeline, "milestones"),
             theme.dim(),
         )));
     }
