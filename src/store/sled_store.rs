@@ -202,7 +202,8 @@ impl SledStore {
         Ok(out)
     }
 
-    fn flush(&self) -> Result<()> {
+    /// Returns once everything written so far is on disk.
+    pub fn flush(&self) -> Result<()> {
         self.db
             .flush()
             .map(|_| ())
@@ -302,6 +303,35 @@ impl SledStore {
         Ok(out)
     }
 
+    /// Writes a network of an existing client: under a new id, or under its
+    /// own id when restoring one that was deleted (refused if taken).
+    fn add_network(&self, network: Network, keep_id: bool) -> Result<Network> {
+        let mut n = Self::validated_network(network)?;
+        let _guard = self.lock();
+        if self.client(n.client)?.is_none() {
+            return Err(Error::input(format!(
+                "network {:?}: client {} does not exist",
+                n.name, n.client.0
+            )));
+        }
+        let mut batch = sled::Batch::default();
+        if keep_id {
+            if self.get(&keys::id(keys::NETWORK, n.id.0))?.is_some() {
+                return Err(Error::runtime(format!(
+                    "network id {} is in use; nothing restored",
+                    n.id.0
+                )));
+            }
+            n.revision += 1;
+        } else {
+            n.id = NetworkId(self.next_ids(&mut batch, 1, 1)?);
+            n.revision = 1;
+        }
+        self.stage_network(&mut batch, &n)?;
+        self.commit(batch)?;
+        Ok(n)
+    }
+
     fn validated_client(mut c: Client) -> Result<Client> {
         c.validate()
             .map_err(|e| Error::input(format!("client {}", e)))?;
@@ -390,20 +420,7 @@ impl CaseStore for SledStore {
     }
 
     fn create_network(&self, network: Network) -> Result<Network> {
-        let mut n = Self::validated_network(network)?;
-        let _guard = self.lock();
-        if self.client(n.client)?.is_none() {
-            return Err(Error::input(format!(
-                "network {:?}: client {} does not exist",
-                n.name, n.client.0
-            )));
-        }
-        let mut batch = sled::Batch::default();
-        n.id = NetworkId(self.next_ids(&mut batch, 1, 1)?);
-        n.revision = 1;
-        self.stage_network(&mut batch, &n)?;
-        self.commit(batch)?;
-        Ok(n)
+        self.add_network(network, false)
     }
 
     fn update_network(&self, network: Network) -> Result<Network> {
@@ -435,25 +452,7 @@ impl CaseStore for SledStore {
     }
 
     fn restore_network(&self, network: Network) -> Result<Network> {
-        let mut n = Self::validated_network(network)?;
-        let _guard = self.lock();
-        if self.client(n.client)?.is_none() {
-            return Err(Error::input(format!(
-                "network {:?}: client {} does not exist",
-                n.name, n.client.0
-            )));
-        }
-        if self.get(&keys::id(keys::NETWORK, n.id.0))?.is_some() {
-            return Err(Error::runtime(format!(
-                "network id {} is in use; nothing restored",
-                n.id.0
-            )));
-        }
-        n.revision += 1;
-        let mut batch = sled::Batch::default();
-        self.stage_network(&mut batch, &n)?;
-        self.commit(batch)?;
-        Ok(n)
+        self.add_network(network, true)
     }
 
     fn import(&self, clients: Vec<NewClient>) -> Result<ImportSummary> {
