@@ -236,7 +236,7 @@ fn run(cli: Cli) -> Result<()> {
             let mut app = crate::tui::app::App::new(store, config, keymap, today)?;
             app.readonly = cli.readonly;
             app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            crate::tui::run(app)
+            crate::tui::run(app, demo_dir.as_ref().map(|d| d.path().to_path_buf()))
         }
     }
 }

@@ -69,8 +69,9 @@ pub fn key_to_msg(app: &App, key: &KeyEvent) -> Option<Msg> {
 }
 
 /// Runs the case manager until the user quits. The terminal is restored on
-/// every way out, panics included.
-pub fn run(mut app: App) -> Result<()> {
+/// every way out, panics included. `scratch` is a directory to remove on
+/// the way out even when the terminal is gone (the `--demo` database).
+pub fn run(mut app: App, scratch: Option<std::path::PathBuf>) -> Result<()> {
     // SIGTERM, SIGHUP (a dropped SSH connection) and SIGINT end the loop
     // like `q`, so the terminal is restored.
     let stop = Arc::new(AtomicBool::new(false));
@@ -87,11 +88,57 @@ pub fn run(mut app: App) -> Result<()> {
         let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
         previous(info);
     }));
-    let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
+        let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
+    let done = Arc::new(AtomicBool::new(false));
+    watch_for_hangup(Arc::clone(&stop), Arc::clone(&done), scratch);
     let result = event_loop(&mut app, &mut terminal, &stop);
+    done.store(true, Ordering::Relaxed);
     let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
     result
+}
+
+/// When the terminal goes away (a dropped SSH connection) the event reader
+/// may wait on it for ever, so a watcher ends the process: every edit is
+/// already on disk, so only the terminal and `scratch` need seeing to.
+/// Signals first ask the event loop to stop; if it has not within a second
+/// (it is stuck on a dead terminal), the watcher ends the process itself.
+fn watch_for_hangup(stop: Arc<AtomicBool>, done: Arc<AtomicBool>, scratch: Option<std::path::PathBuf>) {
+    std::thread::spawn(move || {
+        let mut asked_at: Option<std::time::Instant> = None;
+        loop {
+            std::thread::sleep(Duration::from_millis(200));
+            if done.load(Ordering::Relaxed) {
+                return;
+            }
+            if terminal_hung_up() {
+                stop.store(true, Ordering::Relaxed);
+                asked_at.get_or_insert_with(std::time::Instant::now);
+            } else if stop.load(Ordering::Relaxed) {
+                asked_at.get_or_insert_with(std::time::Instant::now);
+            }
+                        if asked_at.is_some_and(|t| t.elapsed() > Duration::from_secs(1)) {
+                if let Some(dir) = &scratch {
+                    let _ = std::fs::remove_dir_all(dir);
+                }
+                // A dead terminal has nothing to restore, and touching it
+                // can end the process before it exits cleanly.
+                if !terminal_hung_up() {
+                    let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
+                    ratatui::restore();
+                }
+                std::process::exit(0);
+            }
+        }
+    });
+}
+
+/// Whether the controlling terminal has hung up.
+fn terminal_hung_up() -> bool {
+    let mut fd = libc::pollfd { fd: 0, events: libc::POLLIN, revents: 0 };
+    // SAFETY: one valid pollfd, no timeout.
+    let n = unsafe { libc::poll(&mut fd, 1, 0) };
+    n > 0 && fd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
 }
 
 fn event_loop(
@@ -109,7 +156,12 @@ fn event_loop(
         if app.quit || stop.load(Ordering::Relaxed) {
             return Ok(());
         }
-        if !event::poll(Duration::from_millis(250)).map_err(io)? {
+                if !event::poll(Duration::from_millis(250)).map_err(io)? {
+            // A terminal that went away (a dropped SSH connection) gives no
+            // events and no error; asking its size does fail.
+            if crossterm::terminal::size().is_err() {
+                return Ok(());
+            }
             continue;
         }
         dirty = true;
