@@ -282,7 +282,9 @@ fn signals_and_ctrl_c_restore_the_terminal() {
 fn pids_with(needle: &str) -> Vec<String> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(cmd) = std::fs::read(entry.path().join("cmdline")) else { continue };
+        let Ok(cmd) = std::fs::read(entry.path().join("cmdline")) else {
+            continue;
+        };
         let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
         if cmd.contains(needle) && cmd.contains("mlps") {
             out.push(entry.file_name().to_string_lossy().into_owned());
@@ -301,21 +303,35 @@ fn a_hung_up_terminal_ends_the_case_manager() {
     }
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("hangup-db");
-    assert!(mlps(&db).args(["demo", "--clients", "3"]).status().unwrap().success());
+    assert!(
+        mlps(&db)
+            .args(["demo", "--clients", "3"])
+            .status()
+            .unwrap()
+            .success()
+    );
     let command = format!(
         "env MLPS_CONFIG_DIR={} {} --db {}",
         db.with_extension("config").display(),
         env!("CARGO_BIN_EXE_mlps"),
         db.display()
     );
-    let tmux = Tmux::start(&format!("mlps-hup-{}", std::process::id()), &command, 100, 30);
+    let tmux = Tmux::start(
+        &format!("mlps-hup-{}", std::process::id()),
+        &command,
+        100,
+        30,
+    );
     tmux.wait_for("Clients 3");
     let needle = db.display().to_string();
     assert!(!pids_with(&needle).is_empty());
     drop(tmux); // kills the tmux server: the terminal hangs up
     let deadline = Instant::now() + Duration::from_secs(10);
     while !pids_with(&needle).is_empty() {
-        assert!(Instant::now() < deadline, "mlps is still running after its terminal hung up");
+        assert!(
+            Instant::now() < deadline,
+            "mlps is still running after its terminal hung up"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
 }

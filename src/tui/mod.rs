@@ -88,7 +88,7 @@ pub fn run(mut app: App, scratch: Option<std::path::PathBuf>) -> Result<()> {
         let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
         previous(info);
     }));
-        let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
+    let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
     let done = Arc::new(AtomicBool::new(false));
     watch_for_hangup(Arc::clone(&stop), Arc::clone(&done), scratch);
     let result = event_loop(&mut app, &mut terminal, &stop);
@@ -103,7 +103,11 @@ pub fn run(mut app: App, scratch: Option<std::path::PathBuf>) -> Result<()> {
 /// already on disk, so only the terminal and `scratch` need seeing to.
 /// Signals first ask the event loop to stop; if it has not within a second
 /// (it is stuck on a dead terminal), the watcher ends the process itself.
-fn watch_for_hangup(stop: Arc<AtomicBool>, done: Arc<AtomicBool>, scratch: Option<std::path::PathBuf>) {
+fn watch_for_hangup(
+    stop: Arc<AtomicBool>,
+    done: Arc<AtomicBool>,
+    scratch: Option<std::path::PathBuf>,
+) {
     std::thread::spawn(move || {
         let mut asked_at: Option<std::time::Instant> = None;
         loop {
@@ -117,7 +121,7 @@ fn watch_for_hangup(stop: Arc<AtomicBool>, done: Arc<AtomicBool>, scratch: Optio
             } else if stop.load(Ordering::Relaxed) {
                 asked_at.get_or_insert_with(std::time::Instant::now);
             }
-                        if asked_at.is_some_and(|t| t.elapsed() > Duration::from_secs(1)) {
+            if asked_at.is_some_and(|t| t.elapsed() > Duration::from_secs(1)) {
                 if let Some(dir) = &scratch {
                     let _ = std::fs::remove_dir_all(dir);
                 }
@@ -135,7 +139,11 @@ fn watch_for_hangup(stop: Arc<AtomicBool>, done: Arc<AtomicBool>, scratch: Optio
 
 /// Whether the controlling terminal has hung up.
 fn terminal_hung_up() -> bool {
-    let mut fd = libc::pollfd { fd: 0, events: libc::POLLIN, revents: 0 };
+    let mut fd = libc::pollfd {
+        fd: 0,
+        events: libc::POLLIN,
+        revents: 0,
+    };
     // SAFETY: one valid pollfd, no timeout.
     let n = unsafe { libc::poll(&mut fd, 1, 0) };
     n > 0 && fd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
@@ -156,7 +164,7 @@ fn event_loop(
         if app.quit || stop.load(Ordering::Relaxed) {
             return Ok(());
         }
-                if !event::poll(Duration::from_millis(250)).map_err(io)? {
+        if !event::poll(Duration::from_millis(250)).map_err(io)? {
             // A terminal that went away (a dropped SSH connection) gives no
             // events and no error; asking its size does fail.
             if crossterm::terminal::size().is_err() {
