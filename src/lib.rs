@@ -9,6 +9,7 @@ pub mod domain;
 pub mod error;
 pub mod interchange;
 pub mod search;
+pub mod server;
 pub mod store;
 pub mod text;
 pub mod tui;

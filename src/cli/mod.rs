@@ -79,6 +79,22 @@ pub enum Command {
         #[command(subcommand)]
         action: KeymapCommand,
     },
+    /// Serve the database to other mlps processes over DIR/mlps.sock (normally
+    /// started on demand).
+    Serve {
+        /// Exit after this many seconds with no client connected.
+        #[arg(
+            long,
+            value_name = "SECONDS",
+            default_value_t = crate::server::daemon::DEFAULT_IDLE_SECS,
+            value_parser = clap::value_parser!(u64).range(1..)
+        )]
+        idle: u64,
+    },
+    /// Show the database daemon's pid, uptime and clients.
+    Status,
+    /// Stop the database daemon (it is started again on demand).
+    Stop,
 }
 
 #[derive(Debug, Subcommand)]
@@ -193,6 +209,15 @@ fn run(cli: Cli) -> Result<()> {
                 .write_all(text.as_bytes())
                 .map_err(io_error)
         }
+        Some(command @ (Command::Serve { .. } | Command::Status | Command::Stop)) => {
+            if cli.demo {
+                return Err(Error::input(
+                    "--demo opens the case manager; give it without a subcommand",
+                ));
+            }
+            let dir = config::db_dir(cli.db.as_deref())?;
+            daemon_command(command, &dir)
+        }
         Some(command) => {
             if cli.demo {
                 return Err(Error::input(
@@ -275,8 +300,12 @@ fn run_on_store(command: Command, dir: &Path, config: Config) -> Result<()> {
     let store = store::open(dir, config)?;
     let mut out = std::io::stdout().lock();
     match command {
-        Command::Assess { .. } | Command::Keymap { .. } => {
-            unreachable!("assess and keymap need no database")
+        Command::Assess { .. }
+        | Command::Keymap { .. }
+        | Command::Serve { .. }
+        | Command::Status
+        | Command::Stop => {
+            unreachable!("assess, keymap and the daemon commands are run elsewhere")
         }
         Command::Import { .. } => {
             let s = store.import(records.unwrap_or_default())?;
@@ -319,6 +348,61 @@ fn run_on_store(command: Command, dir: &Path, config: Config) -> Result<()> {
             )
             .map_err(io_error)
         }
+    }
+}
+
+/// `serve`, `status` and `stop`.
+fn daemon_command(command: Command, dir: &Path) -> Result<()> {
+    use crate::server::{client, daemon};
+    let mut out = std::io::stdout().lock();
+    match command {
+        Command::Serve { idle } => {
+            let options = daemon::ServeOptions {
+                idle: std::time::Duration::from_secs(idle),
+            };
+            if let daemon::Served::AlreadyRunning { pid } =
+                daemon::serve(dir, Config::load_default()?, options)?
+            {
+                let pid = pid.map(|p| format!(" (pid {p})")).unwrap_or_default();
+                eprintln!(
+                    "mlps: a daemon already serves {}{pid}; nothing to do.",
+                    dir.display()
+                );
+            }
+            Ok(())
+        }
+        Command::Status => {
+            let s = client::connect(dir)?.status()?;
+            writeln!(
+                out,
+                "mlps daemon for {}: pid {}, mlps {} (protocol {}), up {} s, {} clients",
+                s.database,
+                s.pid,
+                s.version,
+                s.protocol,
+                s.uptime_secs,
+                s.clients.len()
+            )
+            .map_err(io_error)?;
+            for c in &s.clients {
+                let pid = c.pid.map(|p| format!(" pid {p}")).unwrap_or_default();
+                writeln!(
+                    out,
+                    "  uid {} gid {}{pid}, connected {} s",
+                    c.uid, c.gid, c.connected_secs
+                )
+                .map_err(io_error)?;
+            }
+            Ok(())
+        }
+        Command::Stop => {
+            let said = match client::stop(dir)? {
+                client::StopOutcome::Stopped => "Stopped the mlps daemon for",
+                client::StopOutcome::NotRunning => "No mlps daemon was running for",
+            };
+            writeln!(out, "{said} {}.", dir.display()).map_err(io_error)
+        }
+        _ => unreachable!("only daemon commands come here"),
     }
 }
 

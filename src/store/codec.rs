@@ -98,6 +98,38 @@ pub fn decode_body<W: DeserializeOwned>(name: &str, body: &[u8]) -> Result<W, Co
     Ok(wire)
 }
 
+/// The largest protocol message this build reads or writes: a length
+/// beyond it is refused before anything is allocated for it. Whole-table
+/// answers travel as one message, and the largest demo database (100 000
+/// clients) has 159 MB of networks, so the limit leaves room above that.
+pub const MAX_MESSAGE: usize = 256 << 20;
+
+fn message_config() -> impl bincode::config::Config {
+    // The limit bounds what a hostile length inside a message can make
+    // the decoder reserve, not just the frame as a whole.
+    bincode::config::standard().with_limit::<MAX_MESSAGE>()
+}
+
+/// The body of one daemon protocol frame (see `server::protocol`). The
+/// shapes are the protocol's serde enums; records inside them are already
+/// [`encode`]d, so this only lays out the envelope.
+pub fn encode_message<T: Serialize>(message: &T) -> Vec<u8> {
+    bincode::serde::encode_to_vec(message, config()).expect("encoding into memory cannot fail")
+}
+
+/// Decodes a whole message body, refusing damaged or trailing bytes.
+pub fn decode_message<T: DeserializeOwned>(body: &[u8]) -> Result<T, CodecError> {
+    let (message, used) = bincode::serde::decode_from_slice::<T, _>(body, message_config())
+        .map_err(|e| CodecError(format!("message is damaged: {e}")))?;
+    if used != body.len() {
+        return Err(CodecError(format!(
+            "message has {} stray bytes at its end",
+            body.len() - used
+        )));
+    }
+    Ok(message)
+}
+
 /// The stored shapes. Enums of the domain are stored by variant index, so
 /// their variants may be renamed but never reordered or removed (a test
 /// pins the bytes).

@@ -1,0 +1,633 @@
+//! The client side: [`RemoteStore`] is a `CaseStore` whose every call is
+//! one request to the daemon, and [`connect_or_start`] finds the daemon of
+//! a database directory or starts one, like tmux does.
+
+use std::ffi::OsString;
+use std::os::unix::net::UnixStream;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+use std::sync::Mutex;
+use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+
+use super::daemon::{lock_path, socket_path};
+use super::protocol::{
+    self, DaemonStatus, FrameError, ImportClient, ImportNetwork, Request, Response,
+};
+use crate::domain::model::{Client, ClientId, Network, NetworkId};
+use crate::error::{Error, Result};
+use crate::interchange::NewClient;
+use crate::store::codec::{self, DueRecord, Record};
+use crate::store::{CaseStore, DueItem, ImportSummary};
+
+/// How long `connect_or_start` waits for a daemon it started, and `stop`
+/// for one to go. Only a failure waits this long; opening a large store
+/// (a due index to rebuild) can take seconds.
+const START_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long a handshake may take: a daemon that accepts but never greets
+/// is stuck, and saying so beats hanging.
+const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The database of one directory, through its daemon.
+pub struct RemoteStore {
+    dir: PathBuf,
+    /// One request and its answer at a time.
+    stream: Mutex<UnixStream>,
+}
+
+/// Why a connection was not made.
+enum NotConnected {
+    /// Nobody answers at the socket (none, stale, or a daemon that is just
+    /// going away): starting one may help.
+    NoDaemon(String),
+    /// A daemon answered and refused, or something else is wrong: starting
+    /// another would not help.
+    Failed(Error),
+}
+
+/// Connects to the running daemon of `dir`.
+pub fn connect(dir: &Path) -> Result<RemoteStore> {
+    try_connect(dir).map_err(|e| match e {
+        NotConnected::NoDaemon(why) => Error::runtime(format!(
+            "no daemon is running for {} ({why})",
+            dir.display()
+        )),
+        NotConnected::Failed(e) => e,
+    })
+}
+
+/// Connects to the daemon of `dir`, starting one with this executable
+/// when none answers.
+pub fn connect_or_start(dir: &Path) -> Result<RemoteStore> {
+    connect_or_start_with(dir, &Launcher::current()?)
+}
+
+/// How to start a daemon: `EXE serve --db DIR [--idle SECS]`.
+#[derive(Debug, Clone)]
+pub struct Launcher {
+    exe: PathBuf,
+    idle: Option<u64>,
+    envs: Vec<(OsString, OsString)>,
+}
+
+impl Launcher {
+    /// This executable. (Under `cargo test` that is the test binary, so
+    /// tests name the `mlps` binary with [`Launcher::new`].)
+    pub fn current() -> Result<Launcher> {
+        let exe = std::env::current_exe().map_err(|e| {
+            Error::runtime(format!("cannot find this program to start the daemon: {e}"))
+        })?;
+        Ok(Launcher::new(exe))
+    }
+
+    pub fn new(exe: impl Into<PathBuf>) -> Launcher {
+        Launcher {
+            exe: exe.into(),
+            idle: None,
+            envs: Vec::new(),
+        }
+    }
+
+    /// The daemon's idle time, instead of its default.
+    pub fn idle(mut self, secs: u64) -> Launcher {
+        self.idle = Some(secs);
+        self
+    }
+
+    /// An environment variable for the daemon, on top of this process's.
+    pub fn env(mut self, key: impl Into<OsString>, value: impl Into<OsString>) -> Launcher {
+        self.envs.push((key.into(), value.into()));
+        self
+    }
+
+    /// Starts a detached daemon; the receiver gets its exit status.
+    fn start(&self, dir: &Path) -> Result<Receiver<ExitStatus>> {
+        let mut command = Command::new(&self.exe);
+        command.arg("serve").arg("--db").arg(dir);
+        if let Some(secs) = self.idle {
+            command.arg("--idle").arg(secs.to_string());
+        }
+        command
+            .envs(self.envs.iter().map(|(k, v)| (k, v)))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            // Holds no mount busy; `dir` is absolute.
+            .current_dir("/");
+        // SAFETY: setsid is async-signal-safe and touches no memory of the
+        // parent, as code between fork and exec must.
+        unsafe {
+            command.pre_exec(|| {
+                // Its own session: the terminal's Ctrl-C and hangup do not
+                // reach it, and it outlives the client that started it.
+                if libc::setsid() == -1 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let mut child = command.spawn().map_err(|e| {
+            Error::runtime(format!(
+                "could not start the mlps daemon ({}): {e}",
+                self.exe.display()
+            ))
+        })?;
+        let (tx, rx) = mpsc::channel();
+        // Reaps the daemon whenever it exits, so it never lingers as a
+        // zombie of a long-lived client, and reports how it ended.
+        std::thread::Builder::new()
+            .name("mlps-daemon-reaper".into())
+            .spawn(move || {
+                if let Ok(status) = child.wait() {
+                    let _ = tx.send(status);
+                }
+            })
+            .map_err(|e| Error::runtime(format!("could not watch the mlps daemon: {e}")))?;
+        Ok(rx)
+    }
+}
+
+/// [`connect_or_start`] with a given way of starting the daemon.
+///
+/// Clients that find no daemon at once each start one; the daemon lock
+/// lets exactly one of those serve, the others exit quietly, and every
+/// client connects to the winner.
+pub fn connect_or_start_with(dir: &Path, launcher: &Launcher) -> Result<RemoteStore> {
+    let dir = std::path::absolute(dir)
+        .map_err(|e| Error::runtime(format!("database directory {}: {e}", dir.display())))?;
+    let deadline = Instant::now() + START_TIMEOUT;
+    let mut started: Option<Receiver<ExitStatus>> = None;
+    let mut lost_race = false;
+    let mut pause = Duration::from_millis(2);
+    loop {
+        let why = match try_connect(&dir) {
+            Ok(store) => return Ok(store),
+            Err(NotConnected::Failed(e)) => return Err(e),
+            Err(NotConnected::NoDaemon(why)) => why,
+        };
+        if let Some(exited) = &started {
+            match exited.try_recv() {
+                Ok(status) if status.success() => {
+                    // It found another daemon holding the lock.
+                    started = None;
+                    lost_race = true;
+                }
+                Ok(status) => {
+                    return Err(Error::runtime(format!(
+                        "the mlps daemon for {} could not start ({status}); \
+                         run `mlps serve --db {}` to see why",
+                        dir.display(),
+                        dir.display()
+                    )));
+                }
+                Err(TryRecvError::Empty) | Err(TryRecvError::Disconnected) => {}
+            }
+        }
+        // After losing a race, start another only once the lock is free:
+        // the winner may still be opening the store, or be on its way out.
+        if started.is_none() && !(lost_race && daemon_lock_held(&dir)) {
+            started = Some(launcher.start(&dir)?);
+        }
+        if Instant::now() >= deadline {
+            return Err(Error::runtime(format!(
+                "no mlps daemon answered at {} within {} s ({why})",
+                socket_path(&dir).display(),
+                START_TIMEOUT.as_secs()
+            )));
+        }
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_millis(50));
+    }
+}
+
+/// Whether a daemon (running, starting or stopping) holds `dir`'s lock.
+fn daemon_lock_held(dir: &Path) -> bool {
+    let Ok(file) = std::fs::File::open(lock_path(dir)) else {
+        return false;
+    };
+    match file.try_lock_shared() {
+        Ok(()) => {
+            let _ = file.unlock();
+            false
+        }
+        Err(std::fs::TryLockError::WouldBlock) => true,
+        Err(std::fs::TryLockError::Error(_)) => false,
+    }
+}
+
+fn open_socket(dir: &Path) -> Result<UnixStream, NotConnected> {
+    let path = socket_path(dir);
+    UnixStream::connect(&path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound | std::io::ErrorKind::ConnectionRefused => {
+            NotConnected::NoDaemon(format!("{}: {e}", path.display()))
+        }
+        std::io::ErrorKind::PermissionDenied => NotConnected::Failed(Error::runtime(format!(
+            "{}: {e}: the daemon there belongs to another user",
+            path.display()
+        ))),
+        _ => NotConnected::Failed(Error::runtime(format!("{}: {e}", path.display()))),
+    })
+}
+
+/// Sends our Hello and reads the daemon's: its protocol and version.
+fn greet(stream: &mut UnixStream, dir: &Path) -> Result<(u32, String), NotConnected> {
+    let failed = |e: String| {
+        NotConnected::Failed(Error::runtime(format!(
+            "the mlps daemon for {}: {e}",
+            dir.display()
+        )))
+    };
+    stream
+        .set_read_timeout(Some(HELLO_TIMEOUT))
+        .map_err(|e| failed(e.to_string()))?;
+    let answer = protocol::send(stream, &protocol::hello_request())
+        .and_then(|()| protocol::receive::<Response>(stream));
+    stream
+        .set_read_timeout(None)
+        .map_err(|e| failed(e.to_string()))?;
+    match answer {
+        Ok(Some(Response::Hello { protocol, version })) => Ok((protocol, version)),
+        Ok(Some(Response::Failed { message, .. })) => Err(failed(message)),
+        Ok(Some(other)) => Err(failed(format!("answered Hello with {other:?}"))),
+        // Closed before greeting: a daemon on its way out.
+        Ok(None) | Err(FrameError::Truncated { .. }) => {
+            Err(NotConnected::NoDaemon("it closed the connection".into()))
+        }
+        Err(FrameError::Io(e))
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::BrokenPipe
+            ) =>
+        {
+            Err(NotConnected::NoDaemon(format!(
+                "it closed the connection: {e}"
+            )))
+        }
+        Err(FrameError::Io(e))
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ) =>
+        {
+            Err(failed(format!(
+                "no greeting within {} s; it may be stuck",
+                HELLO_TIMEOUT.as_secs()
+            )))
+        }
+        Err(e) => Err(failed(e.to_string())),
+    }
+}
+
+fn try_connect(dir: &Path) -> Result<RemoteStore, NotConnected> {
+    let mut stream = open_socket(dir)?;
+    let (protocol, version) = greet(&mut stream, dir)?;
+    protocol::check_hello(&format!("daemon for {}", dir.display()), protocol, &version).map_err(
+        |e| {
+            NotConnected::Failed(Error::runtime(format!(
+                "{e}: stop it with `mlps stop --db {}` (it restarts on demand)",
+                dir.display()
+            )))
+        },
+    )?;
+    Ok(RemoteStore {
+        dir: dir.to_path_buf(),
+        stream: Mutex::new(stream),
+    })
+}
+
+/// What `stop` found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopOutcome {
+    NotRunning,
+    Stopped,
+}
+
+/// Stops the daemon of `dir`, whatever its version, and returns once it
+/// has let go of the directory.
+pub fn stop(dir: &Path) -> Result<StopOutcome> {
+    let failed = |e: String| {
+        Error::runtime(format!(
+            "stopping the mlps daemon for {}: {e}",
+            dir.display()
+        ))
+    };
+    let mut stream = match open_socket(dir) {
+        Ok(s) => s,
+        Err(NotConnected::NoDaemon(_)) => return Ok(StopOutcome::NotRunning),
+        Err(NotConnected::Failed(e)) => return Err(e),
+    };
+    // Hello and Stop never change shape, so any protocol will do here.
+    match greet(&mut stream, dir) {
+        Ok(_) => {}
+        Err(NotConnected::NoDaemon(_)) => return Ok(StopOutcome::NotRunning),
+        Err(NotConnected::Failed(e)) => return Err(e),
+    }
+    protocol::send(&mut stream, &Request::Stop).map_err(|e| failed(e.to_string()))?;
+    stream
+        .set_read_timeout(Some(START_TIMEOUT))
+        .map_err(|e| failed(e.to_string()))?;
+    // The daemon answers Stopping, then closes every connection once its
+    // requests in flight are done and the store is flushed.
+    loop {
+        match protocol::receive::<Response>(&mut stream) {
+            Ok(Some(Response::Stopping)) => {}
+            Ok(Some(Response::Failed { message, .. })) => return Err(failed(message)),
+            Ok(Some(_)) => {}
+            Ok(None) | Err(FrameError::Truncated { .. }) => break,
+            Err(FrameError::Io(e))
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::BrokenPipe
+                ) =>
+            {
+                break;
+            }
+            Err(e) => return Err(failed(e.to_string())),
+        }
+    }
+    // The lock goes when the process exits, just after the connections.
+    let deadline = Instant::now() + START_TIMEOUT;
+    while daemon_lock_held(dir) {
+        if Instant::now() >= deadline {
+            return Err(failed(
+                "it closed its connections but is still running".into(),
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    Ok(StopOutcome::Stopped)
+}
+
+fn damaged(e: codec::CodecError) -> Error {
+    Error::runtime(format!("the mlps daemon sent a damaged record: {e}"))
+}
+
+fn decode<R: Record>(bytes: &[u8]) -> Result<R> {
+    codec::decode(bytes).map_err(damaged)
+}
+
+fn decode_all<R: Record>(list: &[Vec<u8>]) -> Result<Vec<R>> {
+    list.iter().map(|b| decode(b)).collect()
+}
+
+impl RemoteStore {
+    /// The database directory this store serves.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn lost(&self, e: &FrameError) -> Error {
+        Error::runtime(format!(
+            "lost the connection to the mlps daemon for {}: {e}",
+            self.dir.display()
+        ))
+    }
+
+    /// One request and its answer; a refusal comes back as the error it
+    /// was in the daemon, bad input or runtime failure alike.
+    fn call(&self, request: &Request) -> Result<Response> {
+        let mut stream = self.stream.lock().unwrap_or_else(|p| p.into_inner());
+        match protocol::send(&mut *stream, request) {
+            Ok(()) => {}
+            Err(FrameError::TooLarge { len }) => {
+                return Err(Error::runtime(format!(
+                    "the request is {len} bytes, over the daemon protocol's limit of {} bytes; \
+                     nothing was sent",
+                    protocol::MAX_FRAME
+                )));
+            }
+            Err(e) => return Err(self.lost(&e)),
+        }
+        match protocol::receive::<Response>(&mut *stream) {
+            Ok(Some(Response::Failed {
+                input: true,
+                message,
+            })) => Err(Error::Input(message)),
+            Ok(Some(Response::Failed { message, .. })) => Err(Error::Runtime(message)),
+            Ok(Some(response)) => Ok(response),
+            Ok(None) => Err(Error::runtime(format!(
+                "the mlps daemon for {} closed the connection",
+                self.dir.display()
+            ))),
+            Err(e) => Err(self.lost(&e)),
+        }
+    }
+
+    fn unexpected(&self, request: &str, response: &Response) -> Error {
+        Error::runtime(format!(
+            "the mlps daemon for {} answered {request} with {}",
+            self.dir.display(),
+            response.kind()
+        ))
+    }
+
+    fn records<R: Record>(&self, request: Request) -> Result<Vec<R>> {
+        match self.call(&request)? {
+            Response::Records(list) => decode_all(&list),
+            other => Err(self.unexpected(request.kind(), &other)),
+        }
+    }
+
+    fn found<R: Record>(&self, request: Request) -> Result<Option<R>> {
+        match self.call(&request)? {
+            Response::Found(found) => found.as_deref().map(decode).transpose(),
+            other => Err(self.unexpected(request.kind(), &other)),
+        }
+    }
+
+    /// A create, update or restore: the record as the daemon stored it.
+    fn write<R: Record>(&self, request: Request) -> Result<R> {
+        match self.call(&request)? {
+            Response::Record(bytes) => decode(&bytes),
+            other => Err(self.unexpected(request.kind(), &other)),
+        }
+    }
+
+    fn done(&self, request: Request) -> Result<()> {
+        match self.call(&request)? {
+            Response::Done => Ok(()),
+            other => Err(self.unexpected(request.kind(), &other)),
+        }
+    }
+
+    /// The daemon's pid, uptime, clients and database.
+    pub fn status(&self) -> Result<DaemonStatus> {
+        match self.call(&Request::Status)? {
+            Response::Status(s) => Ok(s),
+            other => Err(self.unexpected("Status", &other)),
+        }
+    }
+}
+
+impl CaseStore for RemoteStore {
+    fn clients(&self) -> Result<Vec<Client>> {
+        self.records(Request::Clients)
+    }
+
+    fn client(&self, id: ClientId) -> Result<Option<Client>> {
+        self.found(Request::Client { id: id.0 })
+    }
+
+    fn networks_of(&self, client: ClientId) -> Result<Vec<Network>> {
+        self.records(Request::NetworksOf { client: client.0 })
+    }
+
+    fn networks(&self) -> Result<Vec<Network>> {
+        self.records(Request::Networks)
+    }
+
+    fn network(&self, id: NetworkId) -> Result<Option<Network>> {
+        self.found(Request::Network { id: id.0 })
+    }
+
+    fn create_client(&self, client: Client) -> Result<Client> {
+        let record = codec::encode(&client);
+        self.write(Request::CreateClient { record })
+    }
+
+    fn update_client(&self, client: Client) -> Result<Client> {
+        let record = codec::encode(&client);
+        self.write(Request::UpdateClient { record })
+    }
+
+    fn delete_client(&self, id: ClientId) -> Result<()> {
+        self.done(Request::DeleteClient { id: id.0 })
+    }
+
+    fn create_network(&self, network: Network) -> Result<Network> {
+        let record = codec::encode(&network);
+        self.write(Request::CreateNetwork { record })
+    }
+
+    fn update_network(&self, network: Network) -> Result<Network> {
+        let record = codec::encode(&network);
+        self.write(Request::UpdateNetwork { record })
+    }
+
+    fn delete_network(&self, id: NetworkId) -> Result<()> {
+        self.done(Request::DeleteNetwork { id: id.0 })
+    }
+
+    fn restore_network(&self, network: Network) -> Result<Network> {
+        let record = codec::encode(&network);
+        self.write(Request::RestoreNetwork { record })
+    }
+
+    fn import(&self, clients: Vec<NewClient>) -> Result<ImportSummary> {
+        let clients = clients
+            .iter()
+            .map(|c| ImportClient {
+                id: c.id.map(|id| id.0),
+                record: codec::encode(&c.client),
+                networks: c
+                    .networks
+                    .iter()
+                    .map(|n| ImportNetwork {
+                        id: n.id.map(|id| id.0),
+                        record: codec::encode(&n.network),
+                    })
+                    .collect(),
+            })
+            .collect();
+        match self.call(&Request::Import { clients })? {
+            Response::Imported { clients, networks } => Ok(ImportSummary {
+                clients: clients as usize,
+                networks: networks as usize,
+            }),
+            other => Err(self.unexpected("Import", &other)),
+        }
+    }
+
+    fn due_until(&self, until: NaiveDate) -> Result<Vec<DueItem>> {
+        let request = Request::DueUntil {
+            until: codec::date_to_days(until),
+        };
+        let due: Vec<DueRecord> = self.records(request)?;
+        Ok(due
+            .into_iter()
+            .map(|d| DueItem {
+                client: d.client,
+                network: d.network,
+                kind: d.kind,
+                due: d.due,
+                level: d.level,
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::net::UnixListener;
+
+    /// A daemon of another protocol: it greets, and answers Stop.
+    fn foreign_daemon(dir: &Path) -> std::thread::JoinHandle<Vec<Request>> {
+        let listener = UnixListener::bind(socket_path(dir)).unwrap();
+        std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut heard = Vec::new();
+            while let Ok(Some(request)) = protocol::receive::<Request>(&mut stream) {
+                let answer = match request {
+                    Request::Hello { .. } => Response::Hello {
+                        protocol: protocol::PROTOCOL + 98,
+                        version: "9.0.0".into(),
+                    },
+                    Request::Stop => Response::Stopping,
+                    _ => break,
+                };
+                heard.push(request);
+                protocol::send(&mut stream, &answer).unwrap();
+                if matches!(answer, Response::Stopping) {
+                    break;
+                }
+            }
+            heard
+        })
+    }
+
+    #[test]
+    fn a_daemon_of_another_protocol_is_refused_naming_both_versions() {
+        let dir = tempfile::tempdir().unwrap();
+        let daemon = foreign_daemon(dir.path());
+        let Err(e) = connect(dir.path()) else {
+            panic!("connected to a daemon of another protocol");
+        };
+        let m = e.message();
+        assert!(m.contains("mlps 9.0.0"), "{m}");
+        assert!(
+            m.contains(&format!("protocol {}", protocol::PROTOCOL + 98)),
+            "{m}"
+        );
+        assert!(m.contains(&format!("mlps {}", protocol::VERSION)), "{m}");
+        assert!(
+            m.contains(&format!("protocol {}", protocol::PROTOCOL)),
+            "{m}"
+        );
+        assert!(m.contains("mlps stop"), "{m}");
+        assert_eq!(daemon.join().unwrap(), vec![protocol::hello_request()]);
+    }
+
+    #[test]
+    fn stop_works_across_protocols() {
+        let dir = tempfile::tempdir().unwrap();
+        let daemon = foreign_daemon(dir.path());
+        assert_eq!(stop(dir.path()).unwrap(), StopOutcome::Stopped);
+        assert_eq!(
+            daemon.join().unwrap(),
+            vec![protocol::hello_request(), Request::Stop]
+        );
+    }
+
+    #[test]
+    fn no_socket_means_not_running() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(stop(dir.path()).unwrap(), StopOutcome::NotRunning);
+        let e = connect(dir.path()).err().unwrap();
+        assert!(e.message().contains("no daemon is running"), "{e}");
+    }
+}

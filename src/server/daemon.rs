@@ -1,0 +1,603 @@
+//! The daemon: the one process that opens a database directory's sled
+//! store (sled allows one process per database) and serves it to clients
+//! over `DIR/mlps.sock`, one thread per connection.
+//!
+//! `DIR/daemon.lock` holds an exclusive lock for the daemon's whole life,
+//! so at most one daemon serves a directory: a second one, or several
+//! started at once by clients that found no daemon, take the lock or go
+//! away quietly. Only the lock holder may remove and bind the socket.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::os::fd::AsRawFd;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use super::peer::{self, Peer};
+use super::protocol::{self, DaemonStatus, FrameError, PeerStatus, Request, Response};
+use crate::config::Config;
+use crate::domain::model::{Client, ClientId, Network, NetworkId};
+use crate::error::{Error, Result};
+use crate::interchange::{NewClient, NewNetwork};
+use crate::store::codec::{self, DueRecord, Record};
+use crate::store::{CaseStore, SledStore};
+
+/// How long a daemon with no clients waits before it exits, by default.
+pub const DEFAULT_IDLE_SECS: u64 = 300;
+
+pub fn socket_path(dir: &Path) -> PathBuf {
+    dir.join("mlps.sock")
+}
+
+pub fn lock_path(dir: &Path) -> PathBuf {
+    dir.join("daemon.lock")
+}
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Exit after this long with no client connected.
+    pub idle: Duration,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            idle: Duration::from_secs(DEFAULT_IDLE_SECS),
+        }
+    }
+}
+
+/// How a `serve` ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Served {
+    /// Another daemon holds the directory; this one did nothing.
+    AlreadyRunning { pid: Option<u32> },
+    /// A client asked it to stop, or it got SIGTERM, SIGINT or SIGHUP.
+    Stopped,
+    /// No client for the idle time.
+    Idle,
+}
+
+/// Serves the database in `dir` until stopped or idle. Returns once the
+/// store is flushed and the socket is gone.
+pub fn serve(dir: &Path, config: Config, options: ServeOptions) -> Result<Served> {
+    prepare_dir(dir)?;
+    let Some(lock) = take_lock(dir)? else {
+        return Ok(Served::AlreadyRunning {
+            pid: std::fs::read_to_string(lock_path(dir))
+                .ok()
+                .and_then(|s| s.trim().parse().ok()),
+        });
+    };
+    let store = SledStore::open(dir, config)?;
+    let (wake_rx, wake_tx) = UnixStream::pair()
+        .and_then(|(rx, tx)| {
+            rx.set_nonblocking(true)?;
+            tx.set_nonblocking(true)?;
+            Ok((rx, tx))
+        })
+        .map_err(|e| Error::runtime(format!("daemon wake-up channel: {e}")))?;
+    let daemon = Arc::new(Daemon {
+        store,
+        dir: dir.to_path_buf(),
+        idle: options.idle,
+        started: Instant::now(),
+        state: Mutex::new(State {
+            next_id: 0,
+            clients: BTreeMap::new(),
+            idle_since: Some(Instant::now()),
+        }),
+        stop: Arc::new(AtomicBool::new(false)),
+        closing: AtomicBool::new(false),
+        in_flight: RwLock::new(()),
+        wake: wake_tx,
+    });
+    let signals = daemon.watch_signals()?;
+    let outcome = bind(dir).and_then(|listener| daemon.accept_loop(&listener, &wake_rx));
+    for id in signals {
+        signal_hook::low_level::unregister(id);
+    }
+    // Whatever ended the loop, leave no socket behind and the store on disk.
+    let _ = std::fs::remove_file(socket_path(dir));
+    let flushed = daemon.shut_down();
+    drop(lock);
+    let outcome = outcome?;
+    flushed?;
+    Ok(outcome)
+}
+
+/// Creates the directory private to the user; refuses one that anyone
+/// could put a socket of their own into.
+fn prepare_dir(dir: &Path) -> Result<()> {
+    match std::fs::metadata(dir) {
+        Ok(m) if !m.is_dir() => Err(Error::input(format!(
+            "{} is a file, not a database directory",
+            dir.display()
+        ))),
+        Ok(m) if m.permissions().mode() & 0o002 != 0 => Err(Error::input(format!(
+            "the database directory {} is writable by every user (mode {:o}), so anyone could \
+             replace the daemon's socket: run `chmod o-w {}` or choose another --db",
+            dir.display(),
+            m.permissions().mode() & 0o7777,
+            dir.display()
+        ))),
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| Error::runtime(format!("database directory {}: {e}", dir.display()))),
+        Err(e) => Err(Error::runtime(format!(
+            "database directory {}: {e}",
+            dir.display()
+        ))),
+    }
+}
+
+/// The daemon lock, or `None` when another daemon holds it.
+fn take_lock(dir: &Path) -> Result<Option<std::fs::File>> {
+    let path = lock_path(dir);
+    let failed = |e: std::io::Error| Error::runtime(format!("{}: {e}", path.display()));
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(&path)
+        .map_err(failed)?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
+        Err(std::fs::TryLockError::Error(e)) => return Err(failed(e)),
+    }
+    // The pid is for people and for the "already running" message; the
+    // lock, not the file's content, decides who owns the directory.
+    file.set_len(0).map_err(failed)?;
+    writeln!(file, "{}", std::process::id()).map_err(failed)?;
+    Ok(Some(file))
+}
+
+/// Binds the socket under a temporary name and renames it into place once
+/// it is 0600, so no client ever finds it with looser permissions.
+fn bind(dir: &Path) -> Result<UnixListener> {
+    let path = socket_path(dir);
+    let temp = dir.join(format!("mlps.sock.{}", std::process::id()));
+    let failed = |p: &Path, e: std::io::Error| Error::runtime(format!("{}: {e}", p.display()));
+    for stale in [&path, &temp] {
+        match std::fs::remove_file(stale) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(failed(stale, e)),
+            _ => {}
+        }
+    }
+    let listener = UnixListener::bind(&temp).map_err(|e| match e.kind() {
+        std::io::ErrorKind::InvalidInput => Error::input(format!(
+            "the database directory {} has too long a path for a Unix socket; choose a shorter --db",
+            dir.display()
+        )),
+        _ => failed(&temp, e),
+    })?;
+    let placed = std::fs::set_permissions(&temp, std::fs::Permissions::from_mode(0o600))
+        .and_then(|()| std::fs::rename(&temp, &path))
+        .and_then(|()| listener.set_nonblocking(true));
+    if let Err(e) = placed {
+        let _ = std::fs::remove_file(&temp);
+        return Err(failed(&path, e));
+    }
+    Ok(listener)
+}
+
+struct Daemon {
+    store: SledStore,
+    dir: PathBuf,
+    idle: Duration,
+    started: Instant,
+    state: Mutex<State>,
+    /// Set by a Stop request or a signal; the accept loop ends.
+    stop: Arc<AtomicBool>,
+    /// Set once shutting down: requests that arrive later are refused
+    /// rather than written to a store that is about to close.
+    closing: AtomicBool,
+    /// Requests hold it shared; shutting down takes it exclusively, so it
+    /// waits for the requests in flight and no write is cut off.
+    in_flight: RwLock<()>,
+    /// A byte here wakes the accept loop to look at `stop` and the idle
+    /// clock again.
+    wake: UnixStream,
+}
+
+struct State {
+    next_id: u64,
+    clients: BTreeMap<u64, Connection>,
+    /// When the last client left; `None` while any is connected.
+    idle_since: Option<Instant>,
+}
+
+struct Connection {
+    /// From the kernel at accept time; a later audit log records edits
+    /// against it.
+    peer: Peer,
+    since: Instant,
+    /// A second handle, so shutting down can close the connection under
+    /// its thread.
+    stream: UnixStream,
+}
+
+impl Daemon {
+    /// All or nothing: on failure no handler is left registered.
+    fn watch_signals(&self) -> Result<Vec<signal_hook::SigId>> {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        let mut ids = Vec::new();
+        let registered = [SIGTERM, SIGINT, SIGHUP]
+            .into_iter()
+            .try_for_each(|signal| {
+                // The flag first: actions run in the order registered, so the
+                // loop the pipe wakes already sees it set.
+                ids.push(signal_hook::flag::register(signal, Arc::clone(&self.stop))?);
+                let pipe = self.wake.try_clone()?;
+                ids.push(signal_hook::low_level::pipe::register(signal, pipe)?);
+                Ok::<(), std::io::Error>(())
+            });
+        match registered {
+            Ok(()) => Ok(ids),
+            Err(e) => {
+                for id in ids {
+                    signal_hook::low_level::unregister(id);
+                }
+                Err(Error::runtime(format!("daemon signals: {e}")))
+            }
+        }
+    }
+
+    fn wake(&self) {
+        // A full channel already holds a wake-up, so a failed write is fine.
+        let _ = (&self.wake).write(&[1]);
+    }
+
+    fn lock_state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn accept_loop(self: &Arc<Self>, listener: &UnixListener, wake: &UnixStream) -> Result<Served> {
+        loop {
+            if self.stop.load(Ordering::SeqCst) {
+                return Ok(Served::Stopped);
+            }
+            // Accepting happens only on this thread, so no client can
+            // arrive between this check and the exit.
+            let idle_left = self
+                .lock_state()
+                .idle_since
+                .map(|since| self.idle.saturating_sub(since.elapsed()));
+            if idle_left == Some(Duration::ZERO) {
+                return Ok(Served::Idle);
+            }
+            let timeout = idle_left.map_or(-1, |left| {
+                i32::try_from(left.as_millis() + 1).unwrap_or(i32::MAX)
+            });
+            let [incoming, woken] =
+                wait_readable([listener.as_raw_fd(), wake.as_raw_fd()], timeout)
+                    .map_err(|e| Error::runtime(format!("daemon: waiting for clients: {e}")))?;
+            if woken {
+                let mut sink = [0u8; 64];
+                while matches!((&*wake).read(&mut sink), Ok(n) if n > 0) {}
+            }
+            if incoming {
+                self.accept_all(listener);
+            }
+        }
+    }
+
+    fn accept_all(self: &Arc<Self>, listener: &UnixListener) {
+        loop {
+            let stream = match listener.accept() {
+                Ok((stream, _)) => stream,
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                // A client that gave up between connect and accept, or no
+                // fds left: this client is lost, the daemon goes on.
+                Err(e) => {
+                    log(&format!("accepting a client: {e}"));
+                    return;
+                }
+            };
+            if let Err(e) = self.admit(stream) {
+                log(&format!("a client was turned away: {e}"));
+            }
+        }
+    }
+
+    fn admit(self: &Arc<Self>, stream: UnixStream) -> std::io::Result<()> {
+        // Accepted sockets inherit non-blocking mode on some systems.
+        stream.set_nonblocking(false)?;
+        let peer = peer::peer_of(&stream)?;
+        let id = {
+            let mut state = self.lock_state();
+            let id = state.next_id;
+            state.next_id += 1;
+            state.clients.insert(
+                id,
+                Connection {
+                    peer,
+                    since: Instant::now(),
+                    stream: stream.try_clone()?,
+                },
+            );
+            state.idle_since = None;
+            id
+        };
+        let daemon = Arc::clone(self);
+        let spawned = std::thread::Builder::new()
+            .name(format!("mlps-client-{id}"))
+            .spawn(move || {
+                let _leaving = Leaving {
+                    daemon: &daemon,
+                    id,
+                };
+                daemon.converse(stream);
+            });
+        if let Err(e) = spawned {
+            self.leave(id);
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    fn leave(&self, id: u64) {
+        let mut state = self.lock_state();
+        state.clients.remove(&id);
+        if state.clients.is_empty() {
+            state.idle_since = Some(Instant::now());
+            drop(state);
+            self.wake();
+        }
+    }
+
+    /// One connection: the handshake, then requests until it closes. A bad
+    /// frame ends this connection only.
+    fn converse(&self, mut stream: UnixStream) {
+        let compatible = match protocol::receive::<Request>(&mut stream) {
+            Ok(Some(Request::Hello { protocol, version })) => {
+                protocol::check_hello("client", protocol, &version).is_ok()
+            }
+            Ok(Some(_)) => {
+                let refusal = Error::runtime("the first message to the daemon must be Hello");
+                let _ = protocol::send(&mut stream, &Response::failed(&refusal));
+                return;
+            }
+            Ok(None) => return,
+            Err(e) => return refuse_frame(&mut stream, &e),
+        };
+        // Always our Hello: a client of another protocol learns which one
+        // this daemon speaks, and may still stop it.
+        if protocol::send(&mut stream, &protocol::hello_response()).is_err() {
+            return;
+        }
+        loop {
+            let request = match protocol::receive::<Request>(&mut stream) {
+                Ok(Some(r)) => r,
+                Ok(None) => return,
+                Err(e) if compatible => return refuse_frame(&mut stream, &e),
+                // Another protocol's requests are expected not to decode.
+                Err(_) => return,
+            };
+            let response = match request {
+                Request::Stop => {
+                    // Answer first: once the flag is set the daemon may
+                    // close this connection at any moment.
+                    let _ = protocol::send(&mut stream, &Response::Stopping);
+                    self.stop.store(true, Ordering::SeqCst);
+                    self.wake();
+                    continue;
+                }
+                _ if !compatible => return,
+                request => self.answer(request),
+            };
+            match protocol::send(&mut stream, &response) {
+                Ok(()) => {}
+                // Nothing of it was sent, so the connection is still in step.
+                Err(FrameError::TooLarge { len }) => {
+                    let e = Error::runtime(format!(
+                        "the daemon's answer is {len} bytes, over the protocol's limit of {} bytes",
+                        protocol::MAX_FRAME
+                    ));
+                    if protocol::send(&mut stream, &Response::failed(&e)).is_err() {
+                        return;
+                    }
+                }
+                Err(_) => return,
+            }
+        }
+    }
+
+    fn answer(&self, request: Request) -> Response {
+        let _in_flight = self.in_flight.read().unwrap_or_else(|p| p.into_inner());
+        if self.closing.load(Ordering::SeqCst) {
+            return Response::failed(&Error::runtime(
+                "the mlps daemon is stopping; nothing was done, try again",
+            ));
+        }
+        let answered = match request {
+            Request::Status => Ok(Response::Status(self.status())),
+            Request::Hello { .. } => Err(Error::runtime("Hello was already exchanged")),
+            request => dispatch(&self.store, request),
+        };
+        answered.unwrap_or_else(|e| Response::failed(&e))
+    }
+
+    fn status(&self) -> DaemonStatus {
+        let state = self.lock_state();
+        DaemonStatus {
+            pid: std::process::id(),
+            uptime_secs: self.started.elapsed().as_secs(),
+            database: self.dir.display().to_string(),
+            version: protocol::VERSION.to_string(),
+            protocol: protocol::PROTOCOL,
+            clients: state
+                .clients
+                .values()
+                .map(|c| PeerStatus {
+                    uid: c.peer.uid,
+                    gid: c.peer.gid,
+                    pid: c.peer.pid,
+                    connected_secs: c.since.elapsed().as_secs(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Waits for requests in flight, refuses later ones, flushes, and
+    /// closes every connection so their threads end.
+    fn shut_down(&self) -> Result<()> {
+        let _exclusive = self.in_flight.write().unwrap_or_else(|p| p.into_inner());
+        self.closing.store(true, Ordering::SeqCst);
+        let flushed = self.store.flush();
+        for c in self.lock_state().clients.values() {
+            let _ = c.stream.shutdown(std::net::Shutdown::Both);
+        }
+        flushed
+    }
+}
+
+/// Unregisters a connection however its thread ends, panics included.
+struct Leaving<'a> {
+    daemon: &'a Daemon,
+    id: u64,
+}
+
+impl Drop for Leaving<'_> {
+    fn drop(&mut self) {
+        self.daemon.leave(self.id);
+    }
+}
+
+/// A note for whoever runs `mlps serve` in a terminal. Unlike `eprintln!`
+/// it cannot panic when stderr has gone (a closed terminal).
+fn log(message: &str) {
+    let _ = writeln!(std::io::stderr(), "mlps serve: {message}");
+}
+
+/// Tells the client why its connection is being closed, where the stream
+/// still allows a reply.
+fn refuse_frame(stream: &mut UnixStream, e: &FrameError) {
+    if matches!(e, FrameError::Garbage(_) | FrameError::TooLarge { .. }) {
+        let refusal = Error::runtime(format!("the daemon closed the connection: {e}"));
+        let _ = protocol::send(stream, &Response::failed(&refusal));
+    }
+}
+
+/// Blocks until one of `fds` is readable or `timeout_ms` passes (-1:
+/// forever); which ones are readable. A signal just returns early.
+fn wait_readable(fds: [i32; 2], timeout_ms: i32) -> std::io::Result<[bool; 2]> {
+    let mut polled = fds.map(|fd| libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    });
+    // SAFETY: `polled` is a valid array of two pollfd for the whole call.
+    let rc = unsafe { libc::poll(polled.as_mut_ptr(), 2, timeout_ms) };
+    if rc < 0 {
+        let e = std::io::Error::last_os_error();
+        return match e.kind() {
+            std::io::ErrorKind::Interrupted => Ok([false, false]),
+            _ => Err(e),
+        };
+    }
+    Ok(polled.map(|p| p.revents != 0))
+}
+
+fn record<R: Record>(bytes: &[u8]) -> Result<R> {
+    codec::decode(bytes).map_err(|e| Error::runtime(format!("the request was refused: {e}")))
+}
+
+fn records<R: Record>(list: &[R]) -> Vec<Vec<u8>> {
+    list.iter().map(codec::encode).collect()
+}
+
+/// Runs one store request. Kept apart from the socket so the mapping
+/// between messages and `CaseStore` calls reads in one place.
+pub fn dispatch(store: &dyn CaseStore, request: Request) -> Result<Response> {
+    Ok(match request {
+        Request::Clients => Response::Records(records(&store.clients()?)),
+        Request::Client { id } => {
+            Response::Found(store.client(ClientId(id))?.as_ref().map(codec::encode))
+        }
+        Request::NetworksOf { client } => {
+            Response::Records(records(&store.networks_of(ClientId(client))?))
+        }
+        Request::Networks => Response::Records(records(&store.networks()?)),
+        Request::Network { id } => {
+            Response::Found(store.network(NetworkId(id))?.as_ref().map(codec::encode))
+        }
+        Request::CreateClient { record: r } => {
+            Response::Record(codec::encode(&store.create_client(record::<Client>(&r)?)?))
+        }
+        Request::UpdateClient { record: r } => {
+            Response::Record(codec::encode(&store.update_client(record::<Client>(&r)?)?))
+        }
+        Request::DeleteClient { id } => {
+            store.delete_client(ClientId(id))?;
+            Response::Done
+        }
+        Request::CreateNetwork { record: r } => Response::Record(codec::encode(
+            &store.create_network(record::<Network>(&r)?)?,
+        )),
+        Request::UpdateNetwork { record: r } => Response::Record(codec::encode(
+            &store.update_network(record::<Network>(&r)?)?,
+        )),
+        Request::DeleteNetwork { id } => {
+            store.delete_network(NetworkId(id))?;
+            Response::Done
+        }
+        Request::RestoreNetwork { record: r } => Response::Record(codec::encode(
+            &store.restore_network(record::<Network>(&r)?)?,
+        )),
+        Request::Import { clients } => {
+            let mut new = Vec::with_capacity(clients.len());
+            for c in clients {
+                let mut networks = Vec::with_capacity(c.networks.len());
+                for n in c.networks {
+                    networks.push(NewNetwork {
+                        id: n.id.map(NetworkId),
+                        network: record(&n.record)?,
+                    });
+                }
+                new.push(NewClient {
+                    id: c.id.map(ClientId),
+                    client: record(&c.record)?,
+                    networks,
+                });
+            }
+            let summary = store.import(new)?;
+            Response::Imported {
+                clients: summary.clients as u64,
+                networks: summary.networks as u64,
+            }
+        }
+        Request::DueUntil { until } => {
+            let until = codec::days_to_date(until)
+                .map_err(|e| Error::runtime(format!("the request was refused: {e}")))?;
+            let due = store.due_until(until)?;
+            Response::Records(
+                due.iter()
+                    .map(|d| {
+                        codec::encode(&DueRecord {
+                            network: d.network,
+                            client: d.client,
+                            kind: d.kind,
+                            due: d.due,
+                            level: d.level,
+                        })
+                    })
+                    .collect(),
+            )
+        }
+        Request::Hello { .. } | Request::Stop | Request::Status => {
+            return Err(Error::runtime("not a store request"));
+        }
+    })
+}

@@ -1,0 +1,503 @@
+//! What travels over the daemon's socket: serde enums in length-prefixed
+//! frames. A frame is a u32 big-endian body length, then the body, which
+//! `store::codec` encodes (the only code that knows bytes). Records inside
+//! messages are already codec records (`codec::encode`), so a record has
+//! one byte format whether it is stored or sent.
+//!
+//! Each side's first frame is [`Request::Hello`] / [`Response::Hello`].
+//! Compatibility is decided by [`PROTOCOL`] alone; the version string is
+//! there for messages. `Hello` and `Stop`, and the replies `Hello`,
+//! `Stopping` and `Failed`, keep their variant positions and shapes for
+//! ever, so any mlps can greet any daemon, read why it was refused, and
+//! stop a daemon of another version.
+
+use std::io::{Read, Write};
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::store::codec;
+
+/// The protocol this build speaks. Bump it whenever a variant or field
+/// below changes (apart from the frozen ones, which never change).
+pub const PROTOCOL: u32 = 1;
+
+/// This build's version, for messages.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The largest frame body either side accepts.
+pub const MAX_FRAME: usize = codec::MAX_MESSAGE;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Request {
+    // Frozen: position 0.
+    Hello {
+        protocol: u32,
+        version: String,
+    },
+    // Frozen: position 1.
+    Stop,
+    Status,
+    Clients,
+    Client {
+        id: u64,
+    },
+    NetworksOf {
+        client: u64,
+    },
+    Networks,
+    Network {
+        id: u64,
+    },
+    CreateClient {
+        record: Vec<u8>,
+    },
+    UpdateClient {
+        record: Vec<u8>,
+    },
+    DeleteClient {
+        id: u64,
+    },
+    CreateNetwork {
+        record: Vec<u8>,
+    },
+    UpdateNetwork {
+        record: Vec<u8>,
+    },
+    DeleteNetwork {
+        id: u64,
+    },
+    RestoreNetwork {
+        record: Vec<u8>,
+    },
+    Import {
+        clients: Vec<ImportClient>,
+    },
+    /// `until` is a day number of `codec::date_to_days`.
+    DueUntil {
+        until: i32,
+    },
+}
+
+/// One client of an import: ids kept where the document gave them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportClient {
+    pub id: Option<u64>,
+    pub record: Vec<u8>,
+    pub networks: Vec<ImportNetwork>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportNetwork {
+    pub id: Option<u64>,
+    pub record: Vec<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Response {
+    // Frozen: position 0.
+    Hello {
+        protocol: u32,
+        version: String,
+    },
+    // Frozen: position 1. The daemon exits once in-flight requests finish.
+    Stopping,
+    // Frozen: position 2. `input` keeps bad input (exit 2) apart from a
+    // runtime failure (exit 1) across the socket.
+    Failed {
+        input: bool,
+        message: String,
+    },
+    Status(DaemonStatus),
+    /// One record: what a create, update or restore stored.
+    Record(Vec<u8>),
+    /// A lookup by id.
+    Found(Option<Vec<u8>>),
+    /// A list of records, in the store's order.
+    Records(Vec<Vec<u8>>),
+    Done,
+    Imported {
+        clients: u64,
+        networks: u64,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DaemonStatus {
+    pub pid: u32,
+    pub uptime_secs: u64,
+    pub database: String,
+    pub version: String,
+    pub protocol: u32,
+    /// Every open connection, the asking one included.
+    pub clients: Vec<PeerStatus>,
+}
+
+/// A connected client as the kernel reported it (never as it said).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeerStatus {
+    pub uid: u32,
+    pub gid: u32,
+    pub pid: Option<i32>,
+    pub connected_secs: u64,
+}
+
+impl Request {
+    /// The variant's name, for messages (records are not worth printing).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Request::Hello { .. } => "Hello",
+            Request::Stop => "Stop",
+            Request::Status => "Status",
+            Request::Clients => "Clients",
+            Request::Client { .. } => "Client",
+            Request::NetworksOf { .. } => "NetworksOf",
+            Request::Networks => "Networks",
+            Request::Network { .. } => "Network",
+            Request::CreateClient { .. } => "CreateClient",
+            Request::UpdateClient { .. } => "UpdateClient",
+            Request::DeleteClient { .. } => "DeleteClient",
+            Request::CreateNetwork { .. } => "CreateNetwork",
+            Request::UpdateNetwork { .. } => "UpdateNetwork",
+            Request::DeleteNetwork { .. } => "DeleteNetwork",
+            Request::RestoreNetwork { .. } => "RestoreNetwork",
+            Request::Import { .. } => "Import",
+            Request::DueUntil { .. } => "DueUntil",
+        }
+    }
+}
+
+impl Response {
+    /// The variant's name, for messages.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Response::Hello { .. } => "Hello",
+            Response::Stopping => "Stopping",
+            Response::Failed { .. } => "Failed",
+            Response::Status(_) => "Status",
+            Response::Record(_) => "Record",
+            Response::Found(_) => "Found",
+            Response::Records(_) => "Records",
+            Response::Done => "Done",
+            Response::Imported { .. } => "Imported",
+        }
+    }
+
+    pub fn failed(e: &Error) -> Response {
+        Response::Failed {
+            input: matches!(e, Error::Input(_)),
+            message: e.message().to_string(),
+        }
+    }
+}
+
+/// This build's greeting.
+pub fn hello_request() -> Request {
+    Request::Hello {
+        protocol: PROTOCOL,
+        version: VERSION.to_string(),
+    }
+}
+
+pub fn hello_response() -> Response {
+    Response::Hello {
+        protocol: PROTOCOL,
+        version: VERSION.to_string(),
+    }
+}
+
+/// Whether a peer that greeted with `protocol` / `version` can be spoken
+/// to; the refusal names both sides. `peer` says what the peer is.
+pub fn check_hello(peer: &str, protocol: u32, version: &str) -> Result<(), String> {
+    if protocol == PROTOCOL {
+        return Ok(());
+    }
+    Err(format!(
+        "the {peer} is mlps {version} (protocol {protocol}) and this is mlps {VERSION} \
+         (protocol {PROTOCOL}); they cannot talk to each other"
+    ))
+}
+
+/// Why a frame could not be read or written.
+#[derive(Debug)]
+pub enum FrameError {
+    /// The other side closed mid-frame.
+    Truncated {
+        expected: usize,
+        got: usize,
+    },
+    /// A length above [`MAX_FRAME`].
+    TooLarge {
+        len: usize,
+    },
+    /// A whole frame whose body is not a message.
+    Garbage(String),
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for FrameError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FrameError::Truncated { expected, got } => write!(
+                f,
+                "the connection closed in the middle of a frame ({got} of {expected} bytes)"
+            ),
+            FrameError::TooLarge { len } => write!(
+                f,
+                "a frame of {len} bytes is over the limit of {MAX_FRAME} bytes"
+            ),
+            FrameError::Garbage(m) => write!(f, "a frame could not be read: {m}"),
+            FrameError::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for FrameError {}
+
+/// Writes one frame; a body over the limit is refused, not sent.
+pub fn write_frame(w: &mut impl Write, body: &[u8]) -> Result<(), FrameError> {
+    if body.len() > MAX_FRAME {
+        return Err(FrameError::TooLarge { len: body.len() });
+    }
+    // Each stream has one writer at a time, so the header and the body
+    // can go out separately, sparing a copy of a large body.
+    w.write_all(&(body.len() as u32).to_be_bytes())
+        .map_err(FrameError::Io)?;
+    w.write_all(body).map_err(FrameError::Io)?;
+    w.flush().map_err(FrameError::Io)
+}
+
+/// Reads one frame body; `None` when the other side closed cleanly
+/// between frames.
+pub fn read_frame(r: &mut impl Read) -> Result<Option<Vec<u8>>, FrameError> {
+    let mut head = [0u8; 4];
+    let got = read_full(r, &mut head)?;
+    if got == 0 {
+        return Ok(None);
+    }
+    if got < head.len() {
+        return Err(FrameError::Truncated { expected: 4, got });
+    }
+    let len = u32::from_be_bytes(head) as usize;
+    if len > MAX_FRAME {
+        return Err(FrameError::TooLarge { len });
+    }
+    // Grow with the bytes that actually arrive: a length that lies costs
+    // nothing until the data is there.
+    let mut body = Vec::with_capacity(len.min(64 * 1024));
+    r.take(len as u64)
+        .read_to_end(&mut body)
+        .map_err(FrameError::Io)?;
+    if body.len() < len {
+        return Err(FrameError::Truncated {
+            expected: 4 + len,
+            got: 4 + body.len(),
+        });
+    }
+    Ok(Some(body))
+}
+
+/// Fills `buf` as far as the stream allows; the count read.
+fn read_full(r: &mut impl Read, buf: &mut [u8]) -> Result<usize, FrameError> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match r.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(FrameError::Io(e)),
+        }
+    }
+    Ok(filled)
+}
+
+/// Sends one message as one frame.
+pub fn send<T: Serialize>(w: &mut impl Write, message: &T) -> Result<(), FrameError> {
+    write_frame(w, &codec::encode_message(message))
+}
+
+/// Receives one message; `None` when the other side closed cleanly.
+pub fn receive<T: DeserializeOwned>(r: &mut impl Read) -> Result<Option<T>, FrameError> {
+    match read_frame(r)? {
+        Some(body) => codec::decode_message(&body)
+            .map(Some)
+            .map_err(|e| FrameError::Garbage(e.0)),
+        None => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Cursor;
+
+    fn framed(message: &impl Serialize) -> Vec<u8> {
+        let mut out = Vec::new();
+        send(&mut out, message).unwrap();
+        out
+    }
+
+    #[test]
+    fn messages_round_trip() {
+        let requests = [
+            hello_request(),
+            Request::Stop,
+            Request::UpdateClient {
+                record: vec![0, 1, 2, 255],
+            },
+            Request::Import {
+                clients: vec![ImportClient {
+                    id: Some(7),
+                    record: vec![1; 300],
+                    networks: vec![ImportNetwork {
+                        id: None,
+                        record: vec![],
+                    }],
+                }],
+            },
+            Request::DueUntil { until: -5 },
+        ];
+        let mut stream = Vec::new();
+        for r in &requests {
+            stream.extend(framed(r));
+        }
+        let mut cursor = Cursor::new(stream);
+        for r in &requests {
+            assert_eq!(&receive::<Request>(&mut cursor).unwrap().unwrap(), r);
+        }
+        assert!(receive::<Request>(&mut cursor).unwrap().is_none());
+
+        let status = Response::Status(DaemonStatus {
+            pid: 42,
+            uptime_secs: 3,
+            database: "/srv/mlps 上海".into(),
+            version: VERSION.into(),
+            protocol: PROTOCOL,
+            clients: vec![PeerStatus {
+                uid: 1000,
+                gid: 1000,
+                pid: Some(9),
+                connected_secs: 1,
+            }],
+        });
+        for r in [
+            status,
+            Response::Found(None),
+            Response::failed(&Error::input("bad")),
+        ] {
+            let back: Response = receive(&mut Cursor::new(framed(&r))).unwrap().unwrap();
+            assert_eq!(back, r);
+        }
+    }
+
+    /// Any mlps must be able to greet and stop any other: these bytes may
+    /// never change.
+    #[test]
+    fn frozen_messages_keep_their_bytes() {
+        let hello = Request::Hello {
+            protocol: 1,
+            version: "0.1.0".into(),
+        };
+        assert_eq!(
+            codec::encode_message(&hello),
+            [0, 1, 5, b'0', b'.', b'1', b'.', b'0']
+        );
+        assert_eq!(codec::encode_message(&Request::Stop), [1]);
+        assert_eq!(codec::encode_message(&Response::Stopping), [1]);
+        assert_eq!(
+            codec::encode_message(&Response::Failed {
+                input: true,
+                message: "x".into()
+            }),
+            [2, 1, 1, b'x']
+        );
+    }
+
+    #[test]
+    fn a_truncated_frame_is_an_error() {
+        let bytes = framed(&Request::CreateClient {
+            record: vec![7; 40],
+        });
+        for cut in 1..bytes.len() {
+            match read_frame(&mut Cursor::new(&bytes[..cut])) {
+                Err(FrameError::Truncated { .. }) => {}
+                other => panic!("cut at {cut}: {other:?}"),
+            }
+        }
+        assert!(read_frame(&mut Cursor::new(&[][..])).unwrap().is_none());
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        let bodies: [&[u8]; 5] = [
+            &[],
+            &[200],
+            &[0, 1],
+            // CreateClient claiming a record of 2^60 bytes.
+            &[8, 0xfe, 0, 0, 0, 0, 0, 0, 0, 0x10],
+            // Stop with a stray byte.
+            &[1, 0],
+        ];
+        for body in bodies {
+            let mut frame = Vec::new();
+            write_frame(&mut frame, body).unwrap();
+            match receive::<Request>(&mut Cursor::new(frame)) {
+                Err(FrameError::Garbage(_)) => {}
+                other => panic!("{body:?}: {other:?}"),
+            }
+        }
+    }
+
+    /// A reader that fails the test if more than the header is read: an
+    /// oversized length must be refused before any body is read or
+    /// allocated for.
+    struct HeaderOnly(Cursor<Vec<u8>>);
+
+    impl Read for HeaderOnly {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            assert!(self.0.position() < 4, "read past the header");
+            let want = buf.len().min(4 - self.0.position() as usize);
+            self.0.read(&mut buf[..want])
+        }
+    }
+
+    #[test]
+    fn an_oversized_length_is_refused_before_reading_the_body() {
+        for len in [MAX_FRAME as u32 + 1, u32::MAX] {
+            let mut bytes = len.to_be_bytes().to_vec();
+            bytes.extend([0; 16]);
+            match read_frame(&mut HeaderOnly(Cursor::new(bytes))) {
+                Err(FrameError::TooLarge { len: l }) => assert_eq!(l, len as usize),
+                other => panic!("{other:?}"),
+            }
+        }
+        let big = vec![0u8; MAX_FRAME + 1];
+        assert!(matches!(
+            write_frame(&mut Vec::new(), &big),
+            Err(FrameError::TooLarge { .. })
+        ));
+    }
+
+    #[test]
+    fn a_length_that_lies_is_a_truncated_frame() {
+        let mut bytes = (MAX_FRAME as u32).to_be_bytes().to_vec();
+        bytes.extend([1, 2, 3]);
+        match read_frame(&mut Cursor::new(bytes)) {
+            Err(FrameError::Truncated { expected, got }) => {
+                assert_eq!((expected, got), (4 + MAX_FRAME, 7));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_version_mismatch_names_both_versions() {
+        assert!(check_hello("daemon", PROTOCOL, "anything").is_ok());
+        let e = check_hello("daemon", PROTOCOL + 1, "9.9.9").unwrap_err();
+        assert!(e.contains("mlps 9.9.9"), "{e}");
+        assert!(e.contains(&format!("protocol {}", PROTOCOL + 1)), "{e}");
+        assert!(e.contains(&format!("mlps {VERSION}")), "{e}");
+        assert!(e.contains(&format!("protocol {PROTOCOL}")), "{e}");
+    }
+}

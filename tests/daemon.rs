@@ -1,0 +1,520 @@
+//! The database daemon through the real binary: one daemon per directory,
+//! a `CaseStore` over its socket, on-demand start under a race, bad frames,
+//! idle exit, `mlps stop`, and the permissions of its files. Every daemon a
+//! test starts is stopped by a guard, so none outlives the test.
+
+use std::io::{Read, Write};
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+
+use mlps::config::Config;
+use mlps::domain::model::{Client, ClientId, Milestone, Network, NetworkId, Stage};
+use mlps::domain::questionnaire::Answers;
+use mlps::error::Error;
+use mlps::interchange::{NewClient, NewNetwork};
+use mlps::server::client::{self, Launcher, RemoteStore, StopOutcome};
+use mlps::server::daemon::{lock_path, socket_path};
+use mlps::server::protocol::{self, Request, Response};
+use mlps::store::{CaseStore, SledStore};
+
+const MLPS: &str = env!("CARGO_BIN_EXE_mlps");
+
+/// Generous: only reached when something is wrong.
+const DEADLINE: Duration = Duration::from_secs(10);
+
+fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + DEADLINE;
+    while !done() {
+        assert!(Instant::now() < deadline, "timed out waiting until {what}");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// A temporary database directory (not created yet) and an empty config
+/// directory, so no user setting leaks into a test.
+struct Place {
+    _tmp: tempfile::TempDir,
+    db: PathBuf,
+    config: PathBuf,
+}
+
+fn place() -> Place {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("db");
+    let config = tmp.path().join("config");
+    std::fs::create_dir(&config).unwrap();
+    Place {
+        _tmp: tmp,
+        db,
+        config,
+    }
+}
+
+fn mlps(place: &Place) -> Command {
+    let mut cmd = Command::new(MLPS);
+    cmd.arg("--db")
+        .arg(&place.db)
+        .env("MLPS_CONFIG_DIR", &place.config)
+        .env_remove("MLPS_DB")
+        .stdin(Stdio::null());
+    cmd
+}
+
+fn launcher(place: &Place) -> Launcher {
+    Launcher::new(MLPS).env("MLPS_CONFIG_DIR", &place.config)
+}
+
+fn alive(pid: u32) -> bool {
+    // SAFETY: signal 0 only checks that the process exists.
+    unsafe { libc::kill(pid as libc::pid_t, 0) == 0 }
+}
+
+/// Stops a daemon when the test ends, passing or failing: politely, then
+/// by force.
+struct Daemon {
+    db: PathBuf,
+    /// Set when the test spawned `mlps serve` itself.
+    child: Option<Child>,
+    /// The daemon's pid, when known.
+    pid: Option<u32>,
+}
+
+impl Daemon {
+    /// `mlps serve` with `args`, once it answers.
+    fn serve(place: &Place, args: &[&str]) -> Daemon {
+        let child = mlps(place)
+            .arg("serve")
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut daemon = Daemon {
+            db: place.db.clone(),
+            pid: Some(child.id()),
+            child: Some(child),
+        };
+        wait_until("the daemon answers", || {
+            if let Some(status) = daemon.child.as_mut().unwrap().try_wait().unwrap() {
+                panic!("mlps serve exited early: {status}");
+            }
+            client::connect(&place.db).is_ok()
+        });
+        daemon
+    }
+
+    /// Whichever daemon now serves `place`.
+    fn found(place: &Place) -> Daemon {
+        let pid = client::connect(&place.db).unwrap().status().unwrap().pid;
+        Daemon {
+            db: place.db.clone(),
+            child: None,
+            pid: Some(pid),
+        }
+    }
+
+    /// Waits for the spawned daemon to exit by itself.
+    fn wait_exit(&mut self) -> std::process::ExitStatus {
+        let child = self.child.as_mut().expect("a daemon this test spawned");
+        let mut status = None;
+        wait_until("the daemon exits", || {
+            status = child.try_wait().unwrap();
+            status.is_some()
+        });
+        self.child = None;
+        status.unwrap()
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = client::stop(&self.db);
+        let deadline = Instant::now() + DEADLINE;
+        if let Some(child) = &mut self.child {
+            while child.try_wait().ok().flatten().is_none() {
+                if Instant::now() >= deadline {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        } else if let Some(pid) = self.pid {
+            while alive(pid) {
+                if Instant::now() >= deadline {
+                    // SAFETY: sends a signal; no memory is involved.
+                    unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        }
+    }
+}
+
+fn client(name: &str) -> Client {
+    Client {
+        id: ClientId(0),
+        revision: 0,
+        name: name.into(),
+        name_zh: "阿克米".into(),
+        region: "Shanghai".into(),
+        contacts: vec![],
+        notes: String::new(),
+    }
+}
+
+fn network(client: ClientId, name: &str) -> Network {
+    Network {
+        id: NetworkId(0),
+        client,
+        revision: 0,
+        name: name.into(),
+        notes: String::new(),
+        answers: Answers {
+            pi_subjects: Some(500),
+            ..Answers::default()
+        },
+        overrides: Default::default(),
+        filed_level: None,
+        milestones: vec![Milestone::new(
+            Stage::EvaluationPassed,
+            mlps::domain::calendar::parse_date("2025-12-01").unwrap(),
+        )],
+    }
+}
+
+#[test]
+fn a_remote_store_reads_and_writes_through_the_daemon() {
+    let place = place();
+    let daemon = Daemon::serve(&place, &[]);
+    let store = client::connect(&place.db).unwrap();
+
+    let c = store.create_client(client("Acme")).unwrap();
+    assert_eq!(c.revision, 1);
+    let n = store.create_network(network(c.id, "Shop")).unwrap();
+    let mut edit = n.clone();
+    edit.answers.pi_subjects = Some(250_000);
+    let n = store.update_network(edit).unwrap();
+    assert_eq!(n.revision, 2);
+    let mut renamed = c.clone();
+    renamed.notes = "key account".into();
+    let c = store.update_client(renamed).unwrap();
+
+    assert_eq!(store.client(c.id).unwrap(), Some(c.clone()));
+    assert_eq!(store.clients().unwrap(), vec![c.clone()]);
+    assert_eq!(store.network(n.id).unwrap(), Some(n.clone()));
+    assert_eq!(store.networks_of(c.id).unwrap(), vec![n.clone()]);
+    assert_eq!(store.networks().unwrap(), vec![n.clone()]);
+    assert_eq!(store.client(ClientId(999)).unwrap(), None);
+    let due = store
+        .due_until(mlps::domain::calendar::parse_date("2030-01-01").unwrap())
+        .unwrap();
+    assert!(due.iter().all(|d| d.network == n.id && d.client == c.id));
+    assert!(!due.is_empty());
+
+    store.delete_network(n.id).unwrap();
+    assert_eq!(store.network(n.id).unwrap(), None);
+    let restored = store.restore_network(n.clone()).unwrap();
+    assert_eq!(restored.id, n.id);
+
+    let imported = store
+        .import(vec![NewClient {
+            id: None,
+            client: client("Beta"),
+            networks: vec![NewNetwork {
+                id: None,
+                network: network(ClientId(0), "ERP"),
+            }],
+        }])
+        .unwrap();
+    assert_eq!((imported.clients, imported.networks), (1, 1));
+    assert_eq!(store.clients().unwrap().len(), 2);
+
+    // Bad input stays bad input across the socket (exit 2, not 1).
+    match store.create_network(network(ClientId(424242), "Orphan")) {
+        Err(Error::Input(m)) => assert!(m.contains("does not exist"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+
+    // What the daemon wrote is on disk once it has stopped.
+    drop(store);
+    drop(daemon);
+    let direct = SledStore::open(&place.db, Config::default()).unwrap();
+    assert_eq!(direct.client(c.id).unwrap(), Some(c));
+    assert_eq!(direct.network(n.id).unwrap(), Some(restored));
+}
+
+#[test]
+fn a_stale_revision_is_refused_through_the_daemon() {
+    let place = place();
+    let _daemon = Daemon::serve(&place, &[]);
+    let alice = client::connect(&place.db).unwrap();
+    let bob = client::connect(&place.db).unwrap();
+    let c = alice.create_client(client("Acme")).unwrap();
+    let read_by_bob = bob.client(c.id).unwrap().unwrap();
+
+    let mut edit = c.clone();
+    edit.notes = "Alice was here".into();
+    alice.update_client(edit).unwrap();
+
+    let mut late = read_by_bob;
+    late.notes = "Bob was here".into();
+    match bob.update_client(late) {
+        Err(Error::Runtime(m)) => assert!(m.contains("changed by someone else"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(bob.client(c.id).unwrap().unwrap().notes, "Alice was here");
+}
+
+#[test]
+fn clients_starting_at_once_share_exactly_one_daemon() {
+    let place = Arc::new(place());
+    let clients = 8;
+    let barrier = Arc::new(Barrier::new(clients));
+    let threads: Vec<_> = (0..clients)
+        .map(|i| {
+            let (place, barrier) = (Arc::clone(&place), Arc::clone(&barrier));
+            std::thread::spawn(move || {
+                barrier.wait();
+                let store = client::connect_or_start_with(&place.db, &launcher(&place))?;
+                store.create_client(client(&format!("Client {i}")))?;
+                Ok::<RemoteStore, Error>(store)
+            })
+        })
+        .collect();
+    let results: Vec<_> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    // Guard first, so the daemon is stopped even if an assertion fails.
+    let _daemon = Daemon::found(&place);
+    let stores: Vec<RemoteStore> = results.into_iter().map(|r| r.unwrap()).collect();
+    let pids: Vec<u32> = stores.iter().map(|s| s.status().unwrap().pid).collect();
+    assert!(pids.iter().all(|p| *p == pids[0]), "{pids:?}");
+    wait_until("the daemon counts one connection per client", || {
+        stores[0].status().unwrap().clients.len() == clients
+    });
+    assert_eq!(stores[3].clients().unwrap().len(), clients);
+    // The daemons that lost the race went away by themselves.
+    #[cfg(target_os = "linux")]
+    wait_until("only one daemon is left", || {
+        serving_processes(&place.db) == vec![pids[0]]
+    });
+}
+
+/// The processes running `mlps serve --db DIR`, zombies aside.
+#[cfg(target_os = "linux")]
+fn serving_processes(db: &Path) -> Vec<u32> {
+    let wanted = db.as_os_str().as_encoded_bytes();
+    let mut pids = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse().ok()) else {
+            continue;
+        };
+        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
+            continue;
+        };
+        let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
+        if args.contains(&&b"serve"[..]) && args.contains(&wanted) {
+            pids.push(pid);
+        }
+    }
+    pids
+}
+
+/// Reads until the daemon closes the connection; what it sent first, if
+/// anything, must be a refusal.
+fn assert_closed(mut raw: UnixStream, what: &str) {
+    raw.set_read_timeout(Some(DEADLINE)).unwrap();
+    let mut got = Vec::new();
+    match raw.read_to_end(&mut got) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {}
+        Err(e) => panic!("{what}: the connection stayed open: {e}"),
+    }
+    if !got.is_empty() {
+        let answer: Response = protocol::receive(&mut got.as_slice()).unwrap().unwrap();
+        assert!(
+            matches!(answer, Response::Failed { .. }),
+            "{what}: {answer:?}"
+        );
+    }
+}
+
+fn greeted(db: &Path) -> UnixStream {
+    let mut raw = UnixStream::connect(socket_path(db)).unwrap();
+    protocol::send(&mut raw, &protocol::hello_request()).unwrap();
+    let hello: Response = protocol::receive(&mut raw).unwrap().unwrap();
+    assert!(matches!(hello, Response::Hello { .. }));
+    raw
+}
+
+#[test]
+fn a_bad_frame_closes_only_its_own_connection() {
+    let place = place();
+    let _daemon = Daemon::serve(&place, &[]);
+    let good = client::connect(&place.db).unwrap();
+    good.create_client(client("Acme")).unwrap();
+
+    let garbage: &[u8] = &[0, 0, 0, 5, 0xde, 0xad, 0xbe, 0xef, 0xff];
+    let mut oversized = (protocol::MAX_FRAME as u32 + 1).to_be_bytes().to_vec();
+    oversized.extend_from_slice(b"more bytes than anyone should read");
+    let truncated: &[u8] = &[0, 0, 0, 100, 1, 2, 3];
+    for (what, bytes) in [
+        ("garbage", garbage),
+        ("an oversized length", &oversized[..]),
+        ("a truncated frame", truncated),
+    ] {
+        for after_hello in [false, true] {
+            let mut raw = if after_hello {
+                greeted(&place.db)
+            } else {
+                UnixStream::connect(socket_path(&place.db)).unwrap()
+            };
+            raw.write_all(bytes).unwrap();
+            raw.shutdown(std::net::Shutdown::Write).unwrap();
+            assert_closed(raw, what);
+            assert_eq!(good.clients().unwrap().len(), 1, "after {what}");
+        }
+    }
+    // A request before the handshake is refused too.
+    let mut raw = UnixStream::connect(socket_path(&place.db)).unwrap();
+    protocol::send(&mut raw, &Request::Clients).unwrap();
+    assert_closed(raw, "a request before Hello");
+
+    // New clients are still welcome.
+    let later = client::connect(&place.db).unwrap();
+    assert_eq!(later.clients().unwrap().len(), 1);
+    wait_until("only the two good connections are left", || {
+        good.status().unwrap().clients.len() == 2
+    });
+}
+
+#[test]
+fn an_idle_daemon_exits_once_its_last_client_leaves() {
+    let place = place();
+    let mut daemon = Daemon::serve(&place, &["--idle", "1"]);
+    let store = client::connect(&place.db).unwrap();
+    store.create_client(client("Acme")).unwrap();
+    // Longer than the idle time: a connected client keeps it running.
+    std::thread::sleep(Duration::from_millis(1300));
+    assert!(daemon.child.as_mut().unwrap().try_wait().unwrap().is_none());
+    assert_eq!(store.clients().unwrap().len(), 1);
+    drop(store);
+    assert!(daemon.wait_exit().success());
+    assert!(!socket_path(&place.db).exists());
+    // Flushed before it went.
+    let direct = SledStore::open(&place.db, Config::default()).unwrap();
+    assert_eq!(direct.clients().unwrap().len(), 1);
+}
+
+#[test]
+fn mlps_stop_status_and_a_second_serve() {
+    let place = place();
+    let mut daemon = Daemon::serve(&place, &[]);
+    let pid = daemon.pid.unwrap();
+
+    let status = mlps(&place).arg("status").output().unwrap();
+    assert!(status.status.success());
+    let text = String::from_utf8(status.stdout).unwrap();
+    assert!(text.contains(&format!("pid {pid}")), "{text}");
+    assert!(text.contains("clients"), "{text}");
+
+    // A second daemon for the same directory leaves quietly.
+    let second = mlps(&place).arg("serve").output().unwrap();
+    assert_eq!(second.status.code(), Some(0));
+    let said = String::from_utf8(second.stderr).unwrap();
+    assert!(said.contains("already serves"), "{said}");
+    assert!(said.contains(&format!("pid {pid}")), "{said}");
+    assert_eq!(
+        client::connect(&place.db).unwrap().status().unwrap().pid,
+        pid
+    );
+
+    let stop = mlps(&place).arg("stop").output().unwrap();
+    assert!(stop.status.success());
+    assert!(String::from_utf8(stop.stdout).unwrap().contains("Stopped"));
+    assert!(daemon.wait_exit().success());
+    assert!(!socket_path(&place.db).exists());
+
+    let again = mlps(&place).arg("stop").output().unwrap();
+    assert!(again.status.success());
+    assert!(
+        String::from_utf8(again.stdout)
+            .unwrap()
+            .contains("No mlps daemon")
+    );
+    let status = mlps(&place).arg("status").output().unwrap();
+    assert_eq!(status.status.code(), Some(1));
+    assert!(
+        String::from_utf8(status.stderr)
+            .unwrap()
+            .contains("no daemon is running")
+    );
+    assert_eq!(client::stop(&place.db).unwrap(), StopOutcome::NotRunning);
+}
+
+#[test]
+fn the_socket_and_the_directory_are_private() {
+    let place = place();
+    let _daemon = Daemon::serve(&place, &[]);
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&place.db), 0o700);
+    assert_eq!(mode(&socket_path(&place.db)), 0o600);
+    assert_eq!(mode(&lock_path(&place.db)), 0o600);
+}
+
+#[test]
+fn a_world_writable_directory_is_refused() {
+    let place = place();
+    std::fs::create_dir(&place.db).unwrap();
+    std::fs::set_permissions(&place.db, std::fs::Permissions::from_mode(0o777)).unwrap();
+    // Should it start after all, it does not outlive the test.
+    let out = mlps(&place)
+        .args(["serve", "--idle", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8(out.stderr).unwrap();
+    assert!(said.contains("writable by every user"), "{said}");
+    assert!(said.contains(&place.db.display().to_string()), "{said}");
+    assert!(!socket_path(&place.db).exists());
+}
+
+#[test]
+fn connect_or_start_reuses_a_running_daemon() {
+    let place = place();
+    let daemon = Daemon::serve(&place, &[]);
+    let store = client::connect_or_start_with(&place.db, &launcher(&place)).unwrap();
+    assert_eq!(store.status().unwrap().pid, daemon.pid.unwrap());
+}
+
+#[test]
+fn a_client_of_another_protocol_may_only_stop_the_daemon() {
+    let place = place();
+    let mut daemon = Daemon::serve(&place, &[]);
+    let foreign_hello = Request::Hello {
+        protocol: protocol::PROTOCOL + 1,
+        version: "9.9.9".into(),
+    };
+    let greet = || {
+        let mut raw = UnixStream::connect(socket_path(&place.db)).unwrap();
+        protocol::send(&mut raw, &foreign_hello).unwrap();
+        // The daemon says which protocol it speaks, so the client can say
+        // what does not match.
+        let hello: Response = protocol::receive(&mut raw).unwrap().unwrap();
+        assert_eq!(hello, protocol::hello_response());
+        raw
+    };
+    let mut raw = greet();
+    protocol::send(&mut raw, &Request::Clients).unwrap();
+    assert_closed(raw, "a request in another protocol");
+
+    let mut raw = greet();
+    protocol::send(&mut raw, &Request::Stop).unwrap();
+    let answer: Response = protocol::receive(&mut raw).unwrap().unwrap();
+    assert_eq!(answer, Response::Stopping);
+    assert!(daemon.wait_exit().success());
+}
