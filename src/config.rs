@@ -110,7 +110,8 @@ impl Config {
     }
 }
 
-fn read_optional(path: &Path) -> Result<Option<(String, String)>> {
+/// A UTF-8 file's name and text, `None` when it does not exist.
+pub(crate) fn read_optional(path: &Path) -> Result<Option<(String, String)>> {
     let name = path.display().to_string();
     match std::fs::read(path) {
         Ok(bytes) => String::from_utf8(bytes)

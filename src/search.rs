@@ -479,18 +479,6 @@ impl SearchIndex {
         }
     }
 
-    /// Replaces the entry with the same target (after an edit) and returns
-    /// true; false, changing nothing, when that target is not indexed.
-    pub fn replace(&mut self, entry: Entry) -> bool {
-        match self.at.get(&entry.target) {
-            Some(&i) => {
-                self.entries[i] = entry;
-                true
-            }
-            None => false,
-        }
-    }
-
     /// Removes the entry of `target`, if any.
     pub fn remove(&mut self, target: Target) -> Option<Entry> {
         let i = self.at.remove(&target)?;
@@ -1100,12 +1088,15 @@ mod tests {
         let cobalt = Target::Client(ClientId(2));
         assert_eq!(index.get(cobalt).map(Entry::label), Some("Cobalt Ltd"));
 
-        assert!(index.replace(Entry::new(cobalt, "上海钴业有限公司")));
+        // Inserting an indexed target replaces its entry.
+        assert!(
+            index
+                .insert(Entry::new(cobalt, "上海钴业有限公司"))
+                .is_some()
+        );
         assert_eq!(index.len(), 2);
         assert!(index.search("cobalt", 10).is_empty());
         assert_eq!(index.search("shgy", 10)[0].target, cobalt);
-        assert!(!index.replace(Entry::new(acme, "Acme")));
-        assert_eq!(index.len(), 2);
 
         assert!(index.insert(Entry::new(acme, "Acme")).is_none());
         assert!(index.insert(Entry::new(acme, "Acme Two")).is_some());

@@ -22,7 +22,7 @@ pub fn run(file: &Path, rules: RuleSet, json: bool) -> Result<()> {
     std::io::stdout()
         .lock()
         .write_all(out.as_bytes())
-        .map_err(|e| Error::runtime(format!("writing output: {e}")))
+        .map_err(super::io_error)
 }
 
 /// The grading as text for a terminal.

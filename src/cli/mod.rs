@@ -506,7 +506,7 @@ fn overview(store: &dyn CaseStore, config: &Config) -> Result<()> {
     print_regrading(store, config.settings.rules, &mut out)?;
     writeln!(
         out,
-        "\nThe interactive case manager is not available yet. Commands: mlps assess, import, export, renewals, due, demo (mlps --help)."
+        "\nRun mlps in a terminal for the case manager; mlps --help lists the commands."
     )
     .map_err(io_error)
 }
@@ -548,7 +548,7 @@ pub(crate) fn read_file(path: &Path) -> Result<(String, String)> {
     read_input(&path.display().to_string())
 }
 
-fn io_error(e: std::io::Error) -> Error {
+pub(crate) fn io_error(e: std::io::Error) -> Error {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
         // The reader went away (e.g. `| head`): nothing to report, but
         // the stack still unwinds so temporary files are removed.

@@ -105,14 +105,6 @@ impl SledStore {
         Ok(store)
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    pub fn config(&self) -> &Config {
-        &self.config
-    }
-
     fn check_schema(&self) -> Result<()> {
         let key = keys::meta("schema");
         match self.get(&key)? {

@@ -169,7 +169,7 @@ pub struct App {
     pub quit: bool,
 }
 
-fn client_order(c: &Client) -> (String, String) {
+pub(crate) fn client_order(c: &Client) -> (String, String) {
     (c.display_name().to_lowercase(), c.name_zh.clone())
 }
 
@@ -210,6 +210,7 @@ impl App {
         clients.sort_by_key(client_order);
         let mut networks: HashMap<ClientId, Vec<Network>> = HashMap::new();
         let all = self.store.networks()?;
+        self.search = SearchIndex::build(&clients, &all);
         self.grades.clear();
         for n in all {
             self.grades.insert(
@@ -221,8 +222,6 @@ impl App {
         for list in networks.values_mut() {
             list.sort_by_key(|a| a.name.to_lowercase());
         }
-        let flat: Vec<Network> = networks.values().flatten().cloned().collect();
-        self.search = SearchIndex::build(&clients, &flat);
         self.clients = clients;
         self.networks = networks;
         self.clamp();
@@ -293,6 +292,11 @@ impl App {
         self.visible_networks()
             .get(self.selected[Pane::Networks.index()])
             .copied()
+    }
+
+    /// A network of any client, by id.
+    pub fn network(&self, id: NetworkId) -> Option<&Network> {
+        self.networks.values().flatten().find(|n| n.id == id)
     }
 
     pub fn grade_of(&self, id: NetworkId) -> Option<&Grade> {
@@ -419,16 +423,40 @@ fn paste(app: &mut App, text: &str) {
             return;
         }
     };
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    for c in text.chars() {
-        if c == '\n' {
-            let brk = if notes { " / " } else { " " };
-            for b in brk.chars() {
-                update(app, Msg::Char(b));
+    let brk = if notes { " / " } else { " " };
+    let text: String = text
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\n', brk)
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect();
+    // The whole text in one step: one search, one filter pass.
+    let focus = app.focus.index();
+    match &mut app.mode {
+        Mode::Form { form, .. } => {
+            let field = form.focused();
+            for c in text.chars() {
+                if field.accepts(c) {
+                    field.input(c);
+                }
             }
-        } else if !c.is_control() {
-            update(app, Msg::Char(c));
         }
+        Mode::Fuzzy {
+            query,
+            hits,
+            selected,
+        } => {
+            query.push_str(&text);
+            *hits = app.search.search(query, 50);
+            *selected = 0;
+        }
+        Mode::Filter => {
+            app.filters[focus].push_str(&text);
+            app.selected[focus] = 0;
+        }
+        Mode::Command { input } => input.push_str(&text),
+        _ => {}
     }
 }
 
@@ -650,12 +678,7 @@ fn fuzzy_update(
                 match hit.target {
                     Target::Client(c) => app.jump_to(c, None),
                     Target::Network(n) => {
-                        let client = app
-                            .networks
-                            .values()
-                            .flatten()
-                            .find(|x| x.id == n)
-                            .map(|x| x.client);
+                        let client = app.network(n).map(|x| x.client);
                         if let Some(c) = client {
                             app.jump_to(c, Some(n));
                         }

@@ -669,10 +669,7 @@ fn find_client(app: &App, id: ClientId) -> Result<Client, String> {
 }
 
 fn find_network(app: &App, id: NetworkId) -> Result<Network, String> {
-    app.networks
-        .values()
-        .flatten()
-        .find(|n| n.id == id)
+    app.network(id)
         .cloned()
         .ok_or_else(|| "the network no longer exists".to_string())
 }
@@ -758,14 +755,13 @@ pub(crate) fn save_network(
 }
 
 fn put_client(app: &mut App, c: Client) {
-    let networks = app.networks.get(&c.id).cloned().unwrap_or_default();
-    app.search.update_client(&c, &networks);
+    app.search
+        .update_client(&c, app.networks.get(&c.id).map_or(&[][..], Vec::as_slice));
     match app.clients.iter_mut().find(|x| x.id == c.id) {
         Some(slot) => *slot = c,
         None => app.clients.push(c),
     }
-    app.clients
-        .sort_by_key(|c| (c.display_name().to_lowercase(), c.name_zh.clone()));
+    app.clients.sort_by_key(crate::tui::app::client_order);
 }
 
 fn put_network(app: &mut App, n: Network) {
@@ -889,13 +885,7 @@ pub fn undo(app: &mut App) {
             .find(|c| c.id == id)
             .map_or(String::new(), |c| c.display_name().to_string())
     };
-    let network_name = |id: NetworkId| {
-        app.networks
-            .values()
-            .flatten()
-            .find(|n| n.id == id)
-            .map_or(String::new(), |n| n.name.clone())
-    };
+    let network_name = |id: NetworkId| app.network(id).map_or(String::new(), |n| n.name.clone());
     let what = match &step {
         Undo::Client { id, before: None } => format!("adding client {}", name_of(*id)),
         Undo::Client {

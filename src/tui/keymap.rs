@@ -292,18 +292,9 @@ impl Keymap {
             return Ok(Keymap::defaults());
         };
         let path = dir.join(USER_FILE);
-        let name = path.display().to_string();
-        let bytes = match std::fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Keymap::defaults()),
-            Err(e) => return Err(Error::runtime(format!("{name}: {e}"))),
+        let Some((name, text)) = crate::config::read_optional(&path)? else {
+            return Ok(Keymap::defaults());
         };
-        let text = String::from_utf8(bytes).map_err(|e| {
-            Error::input(format!(
-                "{name}: not UTF-8 text (byte {})",
-                e.utf8_error().valid_up_to()
-            ))
-        })?;
         let mut keymap = Keymap::from_user_toml(&name, &text)?;
         keymap.user_file = Some(path);
         Ok(keymap)
@@ -384,17 +375,6 @@ impl Keymap {
                     .collect()
             })
             .unwrap_or_default()
-    }
-
-    /// Every action a key does in `section`, with those keys, in `Action`
-    /// order: the section's entries plus the global ones it does not shadow
-    /// (the hint bar of a pane).
-    pub fn active_bindings(&self, section: Section) -> Vec<(Action, Vec<KeyChord>)> {
-        Action::ALL
-            .iter()
-            .map(|&action| (action, self.keys_for(section, action)))
-            .filter(|(_, keys)| !keys.is_empty())
-            .collect()
     }
 
     /// The effective keymap in the format of `keymap.toml`. An entry the
@@ -1113,14 +1093,10 @@ mod tests {
             k.keys_for(Section::Networks, Action::Top),
             vec![chord("g"), chord("Home")]
         );
-        let active = k.active_bindings(Section::Clients);
-        assert!(active.contains(&(Action::Top, vec![chord("Home")])));
-        assert!(active.contains(&(Action::Add, vec![chord("g")])));
-        assert!(active.contains(&(Action::Quit, vec![chord("q"), chord("Ctrl-c")])));
-        let order: Vec<Action> = active.iter().map(|(a, _)| *a).collect();
-        let mut sorted = order.clone();
-        sorted.sort();
-        assert_eq!(order, sorted, "active bindings come in Action order");
+        assert_eq!(
+            k.keys_for(Section::Clients, Action::Quit),
+            vec![chord("q"), chord("Ctrl-c")]
+        );
         // The own entries of a section are just that section's.
         assert_eq!(
             k.bindings(Section::Clients),
