@@ -441,3 +441,43 @@ fn saving_an_unchanged_form_adds_no_undo_step() {
     assert_eq!(app.undo.len(), steps);
     assert!(app.status.as_ref().unwrap().text.contains("no changes"));
 }
+
+#[test]
+fn undo_walks_back_network_adds_and_deletes() {
+    let (_dir, mut app) = demo_app();
+    let client = app.selected_client().unwrap().id;
+    let count = |app: &App| app.networks.get(&client).map_or(0, Vec::len);
+    let before = count(&app);
+    app.focus = Pane::Networks;
+    act(&mut app, Action::Add);
+    typ(&mut app, "Payroll 工资系统");
+    act(&mut app, Action::Submit);
+    assert_eq!(count(&app), before + 1);
+    let added = app.selected_network().unwrap().id;
+    assert_eq!(app.selected_network().unwrap().name, "Payroll 工资系统");
+    // Delete another network, then undo both steps in turn.
+    act(&mut app, Action::Top);
+    let other = app.selected_network().unwrap().clone();
+    assert_ne!(other.id, added);
+    act(&mut app, Action::Delete);
+    act(&mut app, Action::Submit);
+    assert_eq!(count(&app), before);
+    assert!(app.store.network(other.id).unwrap().is_none());
+    act(&mut app, Action::Undo);
+    assert_eq!(count(&app), before + 1);
+    assert_eq!(app.network(other.id).map(|n| &n.name), Some(&other.name));
+    assert!(app.grade_of(other.id).is_some());
+    act(&mut app, Action::Undo);
+    assert_eq!(count(&app), before);
+    assert!(app.network(added).is_none() && app.store.network(added).unwrap().is_none());
+    // The search index follows: the undone network is not found.
+    act(&mut app, Action::FuzzyJump);
+    typ(&mut app, "gongzi");
+    let Mode::Fuzzy { hits, .. } = &app.mode else {
+        panic!()
+    };
+    assert!(
+        hits.iter().all(|h| !h.label.contains("工资系统")),
+        "{hits:?}"
+    );
+}

@@ -822,12 +822,7 @@ pub fn delete(app: &mut App, target: FormTarget) {
             app.store
                 .delete_client(id)
                 .map_err(|e| e.message().to_string())?;
-            app.search.remove_client(id);
-            for n in &networks {
-                app.grades.remove(&n.id);
-            }
-            app.networks.remove(&id);
-            app.clients.retain(|c| c.id != id);
+            forget_client(app, id);
             let what = format!("saved · client {} deleted", client.display_name());
             app.undo.push(Undo::DeletedClient { client, networks });
             Ok(what)
@@ -846,11 +841,7 @@ pub fn delete(app: &mut App, target: FormTarget) {
             app.store
                 .delete_network(id)
                 .map_err(|e| e.message().to_string())?;
-            app.search.remove(crate::search::Target::Network(id));
-            app.grades.remove(&id);
-            if let Some(list) = app.networks.get_mut(&network.client) {
-                list.retain(|n| n.id != id);
-            }
+            forget_network(app, id);
             let what = format!("saved · network {} deleted", network.name);
             app.undo.push(Undo::DeletedNetwork { network });
             Ok(what)
@@ -871,6 +862,49 @@ pub fn delete(app: &mut App, target: FormTarget) {
         Ok(what) => app.saved(what),
         Err(e) => app.error(e),
     }
+}
+
+/// Drops a deleted client and its networks from the in-memory view.
+fn forget_client(app: &mut App, id: ClientId) {
+    app.search.remove_client(id);
+    for n in app.networks.remove(&id).unwrap_or_default() {
+        app.grades.remove(&n.id);
+    }
+    app.clients.retain(|c| c.id != id);
+}
+
+/// Drops a deleted network from the in-memory view.
+fn forget_network(app: &mut App, id: NetworkId) {
+    app.search.remove(crate::search::Target::Network(id));
+    app.grades.remove(&id);
+    for list in app.networks.values_mut() {
+        list.retain(|n| n.id != id);
+    }
+}
+
+/// Brings the in-memory view of one client (and, when `with_networks`, its
+/// networks) in step with the store, without reloading everything.
+fn refresh_client(app: &mut App, id: ClientId, with_networks: bool) -> crate::error::Result<()> {
+    match app.store.client(id)? {
+        Some(c) => {
+            put_client(app, c);
+            if with_networks {
+                for n in app.store.networks_of(id)? {
+                    put_network(app, n);
+                }
+            }
+        }
+        None => forget_client(app, id),
+    }
+    Ok(())
+}
+
+fn refresh_network(app: &mut App, id: NetworkId) -> crate::error::Result<()> {
+    match app.store.network(id)? {
+        Some(n) => put_network(app, n),
+        None => forget_network(app, id),
+    }
+    Ok(())
 }
 
 /// Undoes the session's last edit.
@@ -898,6 +932,14 @@ pub fn undo(app: &mut App) {
         Undo::DeletedClient { client, .. } => format!("deleting client {}", client.display_name()),
         Undo::DeletedNetwork { network } => format!("deleting network {}", network.name),
     };
+    // What to read back once the store has it: (client, network).
+    let touched = match &step {
+        Undo::Client { id, .. } => (Some(*id), None),
+        Undo::DeletedClient { client, .. } => (Some(client.id), None),
+        Undo::Network { id, .. } => (None, Some(*id)),
+        Undo::DeletedNetwork { network } => (Some(network.client), Some(network.id)),
+    };
+    let whole_client = matches!(step, Undo::DeletedClient { .. });
     let store = app.store.as_ref();
     let result = match step {
         Undo::Client { id, before: None } => store.delete_client(id),
@@ -931,8 +973,19 @@ pub fn undo(app: &mut App) {
             .map(|_| ()),
         Undo::DeletedNetwork { network } => store.restore_network(network).map(|_| ()),
     };
-    match result.and_then(|()| app.reload()) {
+    let refreshed = result.and_then(|()| match touched {
+        (_, Some(network)) => refresh_network(app, network),
+        (Some(client), None) => refresh_client(app, client, whole_client),
+        (None, None) => Ok(()),
+    });
+    match refreshed {
         Ok(()) => {
+            let client = touched
+                .0
+                .or_else(|| touched.1.and_then(|n| app.network(n)).map(|n| n.client));
+            if let Some(client) = client {
+                reselect(app, client, touched.1);
+            }
             app.level_change = None;
             app.saved(format!("saved · undone: {what}"));
         }
