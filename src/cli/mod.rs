@@ -79,8 +79,7 @@ pub enum Command {
         #[command(subcommand)]
         action: KeymapCommand,
     },
-    /// Serve the database to other mlps processes over DIR/mlps.sock (normally
-    /// started on demand).
+    /// Serve the database to other mlps processes over DIR/mlps.sock.
     Serve {
         /// Exit after this many seconds with no client connected.
         #[arg(
@@ -93,7 +92,7 @@ pub enum Command {
     },
     /// Show the database daemon's pid, uptime and clients.
     Status,
-    /// Stop the database daemon (it is started again on demand).
+    /// Stop the database daemon.
     Stop,
 }
 
