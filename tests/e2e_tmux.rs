@@ -62,6 +62,22 @@ impl Tmux {
         String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", "e2e"]).stdout).into_owned()
     }
 
+    /// Waits until the screen passes `check`, and returns the screen.
+    fn wait_until(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let s = self.screen();
+            if check(&s) {
+                return s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "screen never showed {what}:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// Waits until the screen shows `what`, and returns the screen.
     fn wait_for(&self, what: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(15);
@@ -144,12 +160,15 @@ fn jump_by_pinyin_edit_pi_subjects_and_see_the_level_change() {
     tmux.text("shzx");
     tmux.wait_for("上海中心");
     tmux.keys(&["Enter"]);
-    let screen = tmux.wait_for("Shanghai Center Data Services Co");
-    assert!(
-        screen.lines().nth(1).is_some_and(|l| l.contains("›")),
-        "{screen}"
-    );
-    assert!(screen.contains("Level 2"), "{screen}");
+    // Both header lines come from one frame; wait for the whole of it.
+    let screen = tmux.wait_until("the header of Shanghai Center's first network", |s| {
+        let mut lines = s.lines();
+        let (first, second) = (lines.next().unwrap_or(""), lines.next().unwrap_or(""));
+        first.contains("Level 2")
+            && second.contains("Shanghai Center Data Services Co")
+            && second.contains("›")
+    });
+    assert!(screen.contains("Corporate website"), "{screen}");
 
     // The layout follows a resize.
     tmux.cmd(&["resize-window", "-t", "e2e", "-x", "140", "-y", "30"]);
@@ -175,9 +194,12 @@ fn jump_by_pinyin_edit_pi_subjects_and_see_the_level_change() {
     tmux.keys(&["C-u"]);
     tmux.text("2000000");
     tmux.keys(&["Enter"]);
-    let screen = tmux.wait_for("Level 2 → 3");
+    tmux.wait_for("Level 2 → 3");
+    // The status line is drawn in the same frame; wait for it too, so a
+    // capture taken half-way through a redraw is not judged.
+    let screen = tmux.wait_for("saved · pi_subjects · level 2 → 3");
+    assert!(screen.contains("Level 2 → 3"), "{screen}");
     assert!(screen.contains("S3: 2 000 000 PI subjects"), "{screen}");
-    assert!(screen.contains("saved"), "{screen}");
 
     tmux.keys(&["q"]);
     let deadline = Instant::now() + Duration::from_secs(10);
