@@ -518,3 +518,49 @@ fn a_client_of_another_protocol_may_only_stop_the_daemon() {
     assert_eq!(answer, Response::Stopping);
     assert!(daemon.wait_exit().success());
 }
+
+/// Every command goes through the daemon: while one client holds a
+/// connection, other `mlps` processes read and write the same database
+/// instead of finding it locked, and the first client sees their writes.
+#[test]
+fn commands_share_the_database_through_one_daemon() {
+    let place = place();
+    let held = client::connect_or_start_with(&place.db, &launcher(&place)).unwrap();
+    let _guard = Daemon::found(&place);
+    let pid = held.status().unwrap().pid;
+    let example = include_str!("fixtures/interchange-example.json");
+    let mut import = mlps(&place)
+        .arg("import")
+        .arg("-")
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    import
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(example.as_bytes())
+        .unwrap();
+    assert!(import.wait().unwrap().success());
+    // The import went to the daemon this client is connected to.
+    assert_eq!(held.clients().unwrap().len(), 1);
+    let out = mlps(&place)
+        .args([
+            "renewals",
+            "--within",
+            "800",
+            "--json",
+            "--today",
+            "2026-11-28",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Online shop"));
+    // Still the one daemon.
+    assert_eq!(held.status().unwrap().pid, pid);
+}

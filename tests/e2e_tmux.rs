@@ -300,7 +300,7 @@ fn signals_and_ctrl_c_restore_the_terminal() {
     }
 }
 
-/// The pids of processes whose command line contains `needle`.
+/// The pids of case managers whose command line contains `needle`.
 fn pids_with(needle: &str) -> Vec<String> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
@@ -308,7 +308,8 @@ fn pids_with(needle: &str) -> Vec<String> {
             continue;
         };
         let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
-        if cmd.contains(needle) && cmd.contains("mlps") {
+        // The case manager, not the database daemon it started.
+        if cmd.contains(needle) && cmd.contains("mlps") && !cmd.contains(" serve ") {
             out.push(entry.file_name().to_string_lossy().into_owned());
         }
     }

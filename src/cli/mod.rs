@@ -79,7 +79,8 @@ pub enum Command {
         #[command(subcommand)]
         action: KeymapCommand,
     },
-    /// Serve the database to other mlps processes over DIR/mlps.sock.
+    /// Serve the database to other mlps processes over DIR/mlps.sock
+    /// (normally started on demand).
     Serve {
         /// Exit after this many seconds with no client connected.
         #[arg(
@@ -92,7 +93,7 @@ pub enum Command {
     },
     /// Show the database daemon's pid, uptime and clients.
     Status,
-    /// Stop the database daemon.
+    /// Stop the database daemon (the next mlps starts it again).
     Stop,
 }
 
@@ -247,20 +248,27 @@ fn run(cli: Cli) -> Result<()> {
                 Some(d) => d.path().to_path_buf(),
                 None => config::db_dir(cli.db.as_deref())?,
             };
-            let store = store::open(&dir, config.clone())?;
+            let store = store::open(&dir)?;
             if cli.demo {
                 let doc = crate::demo::generate_with(30, 1, today, &config.settings);
                 store.import(interchange::to_records("demo", &doc)?)?;
             }
             use std::io::IsTerminal;
-            if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+            let result = if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
                 // Not a terminal (a pipe, cron): print the overview instead.
-                return overview(store.as_ref(), &config);
+                overview(store.as_ref(), &config)
+            } else {
+                crate::tui::app::App::new(store, config, keymap, today).and_then(|mut app| {
+                    app.readonly = cli.readonly;
+                    app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+                    crate::tui::run(app, demo_dir.as_ref().map(|d| d.path().to_path_buf()))
+                })
+            };
+            // The throwaway database's daemon goes with it.
+            if demo_dir.is_some() {
+                let _ = crate::server::client::stop(&dir);
             }
-            let mut app = crate::tui::app::App::new(store, config, keymap, today)?;
-            app.readonly = cli.readonly;
-            app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            crate::tui::run(app, demo_dir.as_ref().map(|d| d.path().to_path_buf()))
+            result
         }
     }
 }
@@ -296,7 +304,7 @@ fn run_on_store(command: Command, dir: &Path, config: Config) -> Result<()> {
             dir.display()
         )));
     }
-    let store = store::open(dir, config)?;
+    let store = store::open(dir)?;
     let mut out = std::io::stdout().lock();
     match command {
         Command::Assess { .. }

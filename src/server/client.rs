@@ -105,7 +105,7 @@ impl Launcher {
     }
 
     /// Starts a detached daemon; the receiver gets its exit status.
-    fn start(&self, dir: &Path) -> Result<Receiver<ExitStatus>> {
+    fn start(&self, dir: &Path) -> Result<Receiver<(ExitStatus, String)>> {
         let mut command = Command::new(&self.exe);
         command.arg("serve").arg("--db").arg(dir);
         if let Some(secs) = self.idle {
@@ -115,7 +115,8 @@ impl Launcher {
             .envs(self.envs.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            // Read by the reaper, so a daemon that cannot start can say why.
+            .stderr(Stdio::piped())
             // Holds no mount busy; `dir` is absolute.
             .current_dir("/");
         // SAFETY: setsid is async-signal-safe and touches no memory of the
@@ -142,8 +143,14 @@ impl Launcher {
         std::thread::Builder::new()
             .name("mlps-daemon-reaper".into())
             .spawn(move || {
+                // Until the daemon exits or closes stderr; a running daemon
+                // keeps this thread waiting, which costs nothing.
+                let mut said = String::new();
+                if let Some(mut err) = child.stderr.take() {
+                    let _ = std::io::Read::read_to_string(&mut err, &mut said);
+                }
                 if let Ok(status) = child.wait() {
-                    let _ = tx.send(status);
+                    let _ = tx.send((status, said));
                 }
             })
             .map_err(|e| Error::runtime(format!("could not watch the mlps daemon: {e}")))?;
@@ -160,7 +167,7 @@ pub fn connect_or_start_with(dir: &Path, launcher: &Launcher) -> Result<RemoteSt
     let dir = std::path::absolute(dir)
         .map_err(|e| Error::runtime(format!("database directory {}: {e}", dir.display())))?;
     let deadline = Instant::now() + START_TIMEOUT;
-    let mut started: Option<Receiver<ExitStatus>> = None;
+    let mut started: Option<Receiver<(ExitStatus, String)>> = None;
     let mut lost_race = false;
     let mut pause = Duration::from_millis(2);
     loop {
@@ -171,18 +178,31 @@ pub fn connect_or_start_with(dir: &Path, launcher: &Launcher) -> Result<RemoteSt
         };
         if let Some(exited) = &started {
             match exited.try_recv() {
-                Ok(status) if status.success() => {
+                Ok((status, _)) if status.success() => {
                     // It found another daemon holding the lock.
                     started = None;
                     lost_race = true;
                 }
-                Ok(status) => {
-                    return Err(Error::runtime(format!(
-                        "the mlps daemon for {} could not start ({status}); \
-                         run `mlps serve --db {}` to see why",
-                        dir.display(),
-                        dir.display()
-                    )));
+                Ok((status, said)) => {
+                    // The daemon's own sentence ("mlps: ..."), when it gave one.
+                    let said = said
+                        .lines()
+                        .rev()
+                        .find(|l| !l.trim().is_empty())
+                        .unwrap_or("");
+                    let said = said.strip_prefix("mlps: ").unwrap_or(said);
+                    return Err(if said.is_empty() {
+                        Error::runtime(format!(
+                            "the mlps daemon for {} could not start ({status}); \
+                             run `mlps serve --db {}` to see why",
+                            dir.display(),
+                            dir.display()
+                        ))
+                    } else if status.code() == Some(2) {
+                        Error::input(said.to_string())
+                    } else {
+                        Error::runtime(said.to_string())
+                    });
                 }
                 Err(TryRecvError::Empty) | Err(TryRecvError::Disconnected) => {}
             }

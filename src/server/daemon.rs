@@ -95,6 +95,7 @@ pub fn serve(dir: &Path, config: Config, options: ServeOptions) -> Result<Served
         closing: AtomicBool::new(false),
         in_flight: RwLock::new(()),
         wake: wake_tx,
+        config_seen: Mutex::new(config_stamp()),
     });
     let signals = daemon.watch_signals()?;
     let outcome = bind(dir).and_then(|listener| daemon.accept_loop(&listener, &wake_rx));
@@ -208,6 +209,23 @@ struct Daemon {
     /// A byte here wakes the accept loop to look at `stop` and the idle
     /// clock again.
     wake: UnixStream,
+    /// When `config.toml` and `holidays.toml` were last changed, as last
+    /// seen: a change is picked up by the next request.
+    config_seen: Mutex<ConfigStamp>,
+}
+
+/// The modification times of the config files (`None`: absent).
+type ConfigStamp = Vec<Option<std::time::SystemTime>>;
+
+fn config_stamp() -> ConfigStamp {
+    let dir = crate::config::config_dir();
+    ["config.toml", "holidays.toml"]
+        .iter()
+        .map(|f| {
+            dir.as_ref()
+                .and_then(|d| std::fs::metadata(d.join(f)).and_then(|m| m.modified()).ok())
+        })
+        .collect()
 }
 
 struct State {
@@ -276,8 +294,15 @@ impl Daemon {
             if idle_left == Some(Duration::ZERO) {
                 return Ok(Served::Idle);
             }
-            let timeout = idle_left.map_or(-1, |left| {
-                i32::try_from(left.as_millis() + 1).unwrap_or(i32::MAX)
+            // A removed socket (its directory deleted, or replaced by
+            // hand) means nobody can reach this daemon any more.
+            if !socket_path(&self.dir).exists() {
+                return Ok(Served::Stopped);
+            }
+            let timeout = idle_left.map_or(1000, |left| {
+                i32::try_from(left.as_millis() + 1)
+                    .unwrap_or(i32::MAX)
+                    .min(1000)
             });
             let [incoming, woken] =
                 wait_readable([listener.as_raw_fd(), wake.as_raw_fd()], timeout)
@@ -421,12 +446,27 @@ impl Daemon {
                 "the mlps daemon is stopping; nothing was done, try again",
             ));
         }
+        if let Err(e) = self.follow_config() {
+            return Response::failed(&e);
+        }
         let answered = match request {
             Request::Status => Ok(Response::Status(self.status())),
             Request::Hello { .. } => Err(Error::runtime("Hello was already exchanged")),
             request => dispatch(&self.store, request),
         };
         answered.unwrap_or_else(|e| Response::failed(&e))
+    }
+
+    /// Picks up changed settings or holidays, so that every client sees
+    /// dates derived from the files as they are now.
+    fn follow_config(&self) -> Result<()> {
+        let now = config_stamp();
+        let mut seen = self.config_seen.lock().unwrap_or_else(|p| p.into_inner());
+        if *seen != now {
+            self.store.reconfigure(Config::load_default()?)?;
+            *seen = now;
+        }
+        Ok(())
     }
 
     fn status(&self) -> DaemonStatus {

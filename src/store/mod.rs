@@ -72,8 +72,15 @@ pub fn exists(dir: &std::path::Path) -> bool {
     dir.join("store").is_dir()
 }
 
-/// Opens the database in `dir` for this process. Callers hold it as a
-/// `dyn CaseStore`, so that a daemon connection can take its place.
-pub fn open(dir: &std::path::Path, config: crate::config::Config) -> Result<Box<dyn CaseStore>> {
-    Ok(Box::new(SledStore::open(dir, config)?))
+/// Opens the database in `dir` through its daemon, starting one when none
+/// runs: sled lets one process open a database, so the daemon owns it and
+/// every command and case manager is its client.
+pub fn open(dir: &std::path::Path) -> Result<Box<dyn CaseStore>> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(crate::error::Error::input(format!(
+            "{} is a file, not a database directory",
+            dir.display()
+        )));
+    }
+    Ok(Box::new(crate::server::client::connect_or_start(dir)?))
 }

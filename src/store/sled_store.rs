@@ -26,7 +26,9 @@ pub struct SledStore {
     db: sled::Db,
     tree: sled::Tree,
     path: PathBuf,
-    config: Config,
+    /// Settings and holidays the due-date index is derived with; a daemon
+    /// swaps them when the files change.
+    config: std::sync::RwLock<Config>,
     /// Serialises read-modify-write sequences (id counter, revisions).
     writer: Mutex<()>,
 }
@@ -97,7 +99,7 @@ impl SledStore {
             db,
             tree,
             path: dir.to_path_buf(),
-            config,
+            config: std::sync::RwLock::new(config),
             writer: Mutex::new(()),
         };
         store.check_schema()?;
@@ -139,8 +141,19 @@ impl SledStore {
         self.rebuild_due_index()
     }
 
+    fn config(&self) -> std::sync::RwLockReadGuard<'_, Config> {
+        self.config.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Uses `config` from now on, rebuilding the due-date index when it
+    /// derives dates differently.
+    pub fn reconfigure(&self, config: Config) -> Result<()> {
+        *self.config.write().unwrap_or_else(|p| p.into_inner()) = config;
+        self.refresh_due_index_if_config_changed()
+    }
+
     fn config_fingerprint(&self) -> Vec<u8> {
-        let c = &self.config;
+        let c = self.config();
         let text = serde_json::json!({
             "settings": c.settings,
             "holidays": c.calendar.holidays.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
@@ -227,9 +240,9 @@ impl SledStore {
 
     /// The open obligations of a network, as the index stores them.
     fn due_records(&self, n: &Network) -> Vec<DueRecord> {
-        let s = &self.config.settings;
-        let computed = grading::level(&n.answers, &n.overrides, s.rules);
-        let t = timeline::timeline(n, computed, &s.intervals, &self.config.calendar);
+        let c = self.config();
+        let computed = grading::level(&n.answers, &n.overrides, c.settings.rules);
+        let t = timeline::timeline(n, computed, &c.settings.intervals, &c.calendar);
         t.open()
             .map(|d| DueRecord {
                 network: n.id,
