@@ -358,3 +358,60 @@ fn a_hung_up_terminal_ends_the_case_manager() {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// Two case managers on one database (through its daemon) each see the
+/// other's edit within a second, without moving their own selection.
+#[test]
+fn two_case_managers_see_each_others_edits() {
+    if !Tmux::available() {
+        eprintln!("SKIPPED: tmux is not installed (.ci/run installs it)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    assert!(
+        mlps(&db)
+            .args(["demo", "--clients", "5"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let command = format!(
+        "env MLPS_DB={} MLPS_CONFIG_DIR={} MLPS_TODAY=2026-11-28 {}",
+        db.display(),
+        db.with_extension("config").display(),
+        env!("CARGO_BIN_EXE_mlps")
+    );
+    let a = Tmux::start(&format!("mlps-a-{}", std::process::id()), &command, 100, 30);
+    let b = Tmux::start(&format!("mlps-b-{}", std::process::id()), &command, 100, 30);
+    a.wait_for("Clients 5");
+    b.wait_for("Clients 5");
+    // B moves to its second client; A adds a client that sorts first, so
+    // a selection kept by row number would now show someone else.
+    let first = b.screen().lines().nth(1).unwrap_or("").to_string();
+    b.keys(&["j"]);
+    let moved = b.wait_until("B's second client", |s| {
+        s.lines()
+            .nth(1)
+            .is_some_and(|l| l.contains('›') && l != first)
+    });
+    let b_header = moved.lines().nth(1).unwrap().to_string();
+    a.keys(&["a"]);
+    a.wait_for("New client");
+    a.text("Aaa Shared 共享测试");
+    a.keys(&["Enter"]);
+    a.wait_for("Clients 6");
+    let screen = b.wait_for("Clients 6");
+    assert!(screen.contains("Aaa Shared"), "{screen}");
+    assert_eq!(
+        screen.lines().nth(1).unwrap(),
+        b_header,
+        "B's selection did not move"
+    );
+    // And the other way round.
+    b.keys(&["a"]);
+    b.wait_for("New client");
+    b.text("Yotta From B");
+    b.keys(&["Enter"]);
+    a.wait_for("Clients 7");
+}

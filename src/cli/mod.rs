@@ -258,7 +258,11 @@ fn run(cli: Cli) -> Result<()> {
                 // Not a terminal (a pipe, cron): print the overview instead.
                 overview(store.as_ref(), &config)
             } else {
+                // Following changes starts before the first read, so none
+                // falls between the two.
+                let changes = crate::server::client::subscribe(&dir).ok();
                 crate::tui::app::App::new(store, config, keymap, today).and_then(|mut app| {
+                    app.changes = changes;
                     app.readonly = cli.readonly;
                     app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
                     crate::tui::run(app, demo_dir.as_ref().map(|d| d.path().to_path_buf()))

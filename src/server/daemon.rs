@@ -96,6 +96,7 @@ pub fn serve(dir: &Path, config: Config, options: ServeOptions) -> Result<Served
         in_flight: RwLock::new(()),
         wake: wake_tx,
         config_seen: Mutex::new(config_stamp()),
+        subscribers: Mutex::new(Vec::new()),
     });
     let signals = daemon.watch_signals()?;
     let outcome = bind(dir).and_then(|listener| daemon.accept_loop(&listener, &wake_rx));
@@ -212,6 +213,62 @@ struct Daemon {
     /// When `config.toml` and `holidays.toml` were last changed, as last
     /// seen: a change is picked up by the next request.
     config_seen: Mutex<ConfigStamp>,
+    /// Connections that asked for a feed of changes.
+    subscribers: Mutex<Vec<UnixStream>>,
+}
+
+/// What a write request touches, known before it runs; the response fills
+/// in ids the store assigned.
+enum Touched {
+    Client(Option<u64>),
+    Network(Option<u64>),
+    Everything,
+}
+
+impl Touched {
+    fn of(request: &Request) -> Option<Touched> {
+        match request {
+            Request::CreateClient { .. } | Request::UpdateClient { .. } => {
+                Some(Touched::Client(None))
+            }
+            Request::DeleteClient { id } => Some(Touched::Client(Some(*id))),
+            Request::CreateNetwork { .. }
+            | Request::UpdateNetwork { .. }
+            | Request::RestoreNetwork { .. } => Some(Touched::Network(None)),
+            Request::DeleteNetwork { id } => Some(Touched::Network(Some(*id))),
+            Request::Import { .. } => Some(Touched::Everything),
+            _ => None,
+        }
+    }
+
+    fn change(self, response: &Response) -> Response {
+        let stored = |r: &Response| match r {
+            Response::Record(bytes) => Some(bytes.clone()),
+            _ => None,
+        };
+        let (clients, networks, everything) = match self {
+            Touched::Client(Some(id)) => (vec![id], vec![], false),
+            Touched::Network(Some(id)) => (vec![], vec![id], false),
+            Touched::Client(None) => {
+                match stored(response).and_then(|b| codec::decode::<Client>(&b).ok()) {
+                    Some(c) => (vec![c.id.0], vec![], false),
+                    None => (vec![], vec![], true),
+                }
+            }
+            Touched::Network(None) => {
+                match stored(response).and_then(|b| codec::decode::<Network>(&b).ok()) {
+                    Some(n) => (vec![], vec![n.id.0], false),
+                    None => (vec![], vec![], true),
+                }
+            }
+            Touched::Everything => (vec![], vec![], true),
+        };
+        Response::Changed {
+            clients,
+            networks,
+            everything,
+        }
+    }
 }
 
 /// The modification times of the config files (`None`: absent).
@@ -420,6 +477,23 @@ impl Daemon {
                     continue;
                 }
                 _ if !compatible => return,
+                Request::Subscribe => {
+                    if protocol::send(&mut stream, &Response::Subscribed).is_err() {
+                        return;
+                    }
+                    // A feed that cannot keep up is dropped, not waited for.
+                    if let Ok(feed) = stream.try_clone()
+                        && feed
+                            .set_write_timeout(Some(std::time::Duration::from_secs(1)))
+                            .is_ok()
+                    {
+                        self.subscribers
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .push(feed);
+                    }
+                    continue;
+                }
                 request => self.answer(request),
             };
             match protocol::send(&mut stream, &response) {
@@ -449,12 +523,22 @@ impl Daemon {
         if let Err(e) = self.follow_config() {
             return Response::failed(&e);
         }
+        let touched = Touched::of(&request);
         let answered = match request {
             Request::Status => Ok(Response::Status(self.status())),
             Request::Hello { .. } => Err(Error::runtime("Hello was already exchanged")),
             request => dispatch(&self.store, request),
         };
+        if let (Some(touched), Ok(response)) = (touched, &answered) {
+            self.broadcast(touched.change(response));
+        }
         answered.unwrap_or_else(|e| Response::failed(&e))
+    }
+
+    /// Tells every subscriber what a write changed; drops those gone.
+    fn broadcast(&self, change: Response) {
+        let mut subscribers = self.subscribers.lock().unwrap_or_else(|p| p.into_inner());
+        subscribers.retain_mut(|feed| protocol::send(feed, &change).is_ok());
     }
 
     /// Picks up changed settings or holidays, so that every client sees
@@ -636,7 +720,7 @@ pub fn dispatch(store: &dyn CaseStore, request: Request) -> Result<Response> {
                     .collect(),
             )
         }
-        Request::Hello { .. } | Request::Stop | Request::Status => {
+        Request::Hello { .. } | Request::Stop | Request::Status | Request::Subscribe => {
             return Err(Error::runtime("not a store request"));
         }
     })

@@ -78,6 +78,9 @@ pub enum Request {
     DueUntil {
         until: i32,
     },
+    /// Turns this connection into a feed of `Changed` messages, one for
+    /// every write any client makes.
+    Subscribe,
 }
 
 /// One client of an import: ids kept where the document gave them.
@@ -120,6 +123,15 @@ pub enum Response {
     Imported {
         clients: u64,
         networks: u64,
+    },
+    /// The answer to `Subscribe`; `Changed` messages follow.
+    Subscribed,
+    /// Records a write touched (deleted ones included), or `everything`
+    /// after an import.
+    Changed {
+        clients: Vec<u64>,
+        networks: Vec<u64>,
+        everything: bool,
     },
 }
 
@@ -164,6 +176,7 @@ impl Request {
             Request::RestoreNetwork { .. } => "RestoreNetwork",
             Request::Import { .. } => "Import",
             Request::DueUntil { .. } => "DueUntil",
+            Request::Subscribe => "Subscribe",
         }
     }
 }
@@ -181,6 +194,8 @@ impl Response {
             Response::Records(_) => "Records",
             Response::Done => "Done",
             Response::Imported { .. } => "Imported",
+            Response::Subscribed => "Subscribed",
+            Response::Changed { .. } => "Changed",
         }
     }
 

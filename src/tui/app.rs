@@ -167,6 +167,8 @@ pub struct App {
     /// The last edit changed this network's computed level: (old, new).
     pub level_change: Option<(NetworkId, Level, Level)>,
     pub quit: bool,
+    /// Other sessions' writes, from the database daemon.
+    pub changes: Option<std::sync::mpsc::Receiver<crate::server::client::Change>>,
 }
 
 pub(crate) fn client_order(c: &Client) -> (String, String) {
@@ -199,6 +201,7 @@ impl App {
             undo: Vec::new(),
             level_change: None,
             quit: false,
+            changes: None,
         };
         app.reload()?;
         Ok(app)

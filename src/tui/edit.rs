@@ -992,3 +992,39 @@ pub fn undo(app: &mut App) {
         Err(e) => app.error(format!("could not undo: {}", e.message())),
     }
 }
+
+/// Brings in what other sessions wrote, keeping the selection on the same
+/// client and network and leaving any open form alone (a save based on an
+/// old revision is then refused, not lost).
+pub fn apply_change(app: &mut App, change: crate::server::client::Change) {
+    use crate::server::client::Change;
+    let client = app.selected_client().map(|c| c.id);
+    let network = app.selected_network().map(|n| n.id);
+    let result = match change {
+        Change::Records { clients, networks } => clients
+            .into_iter()
+            .try_for_each(|id| refresh_client(app, id, false))
+            .and_then(|()| {
+                networks
+                    .into_iter()
+                    .try_for_each(|id| refresh_network(app, id))
+            }),
+        Change::Everything => app.reload(),
+        Change::Lost => {
+            app.changes = None;
+            app.error(
+                "lost the database daemon: other sessions' edits no longer show; restart mlps",
+            );
+            return;
+        }
+    };
+    if let Err(e) = result {
+        app.error(format!(
+            "could not read another session's change: {}",
+            e.message()
+        ));
+    }
+    if let Some(client) = client {
+        reselect(app, client, network);
+    }
+}

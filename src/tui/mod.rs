@@ -164,6 +164,19 @@ fn event_loop(
         if app.quit || stop.load(Ordering::Relaxed) {
             return Ok(());
         }
+        // Other sessions' writes show within a poll interval.
+        let changes: Vec<_> = app
+            .changes
+            .as_ref()
+            .map(|rx| rx.try_iter().collect())
+            .unwrap_or_default();
+        if !changes.is_empty() {
+            for change in changes {
+                edit::apply_change(app, change);
+            }
+            dirty = true;
+            continue;
+        }
         if !event::poll(Duration::from_millis(250)).map_err(io)? {
             // A terminal that went away (a dropped SSH connection) gives no
             // events and no error; asking its size does fail.
