@@ -3,7 +3,6 @@
 //! names, sorted by date, then client, then network.
 
 use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -42,28 +41,12 @@ pub fn rows(
     due_soon_days: u32,
 ) -> Result<Vec<AgendaRow>> {
     let until = crate::domain::calendar::add_days(today, within);
-    let mut client_names: HashMap<ClientId, String> = HashMap::new();
-    let mut network_names: HashMap<NetworkId, String> = HashMap::new();
     let mut out = Vec::new();
-    for item in store.due_until(until)? {
+    for named in store.due_named_until(until)? {
+        let (item, client, network) = (named.item, named.client, named.network);
         if renewals_only && !item.kind.is_renewal() {
             continue;
         }
-        let client = match client_names.entry(item.client) {
-            Entry::Occupied(e) => e.get().clone(),
-            Entry::Vacant(e) => {
-                let c = store.client(item.client)?;
-                e.insert(c.map(|c| c.display_name().to_string()).unwrap_or_default())
-                    .clone()
-            }
-        };
-        let network = match network_names.entry(item.network) {
-            Entry::Occupied(e) => e.get().clone(),
-            Entry::Vacant(e) => {
-                let n = store.network(item.network)?;
-                e.insert(n.map(|n| n.name).unwrap_or_default()).clone()
-            }
-        };
         let days_left = (item.due - today).num_days();
         out.push(AgendaRow {
             client,

@@ -562,6 +562,33 @@ impl CaseStore for RemoteStore {
         }
     }
 
+    fn due_named_until(&self, until: NaiveDate) -> Result<Vec<crate::store::NamedDue>> {
+        let request = Request::DueNamedUntil {
+            until: codec::date_to_days(until),
+        };
+        match self.call(&request)? {
+            Response::DueNamed(list) => list
+                .into_iter()
+                .map(|(bytes, client, network)| {
+                    let d: DueRecord = decode(&bytes)?;
+                    let item = DueItem {
+                        client: d.client,
+                        network: d.network,
+                        kind: d.kind,
+                        due: d.due,
+                        level: d.level,
+                    };
+                    Ok(crate::store::NamedDue {
+                        item,
+                        client,
+                        network,
+                    })
+                })
+                .collect(),
+            other => Err(self.unexpected(request.kind(), &other)),
+        }
+    }
+
     fn due_until(&self, until: NaiveDate) -> Result<Vec<DueItem>> {
         let request = Request::DueUntil {
             until: codec::date_to_days(until),

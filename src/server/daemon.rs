@@ -720,6 +720,27 @@ pub fn dispatch(store: &dyn CaseStore, request: Request) -> Result<Response> {
                     .collect(),
             )
         }
+        Request::DueNamedUntil { until } => {
+            let until = codec::days_to_date(until)
+                .map_err(|e| Error::runtime(format!("the request was refused: {e}")))?;
+            let named = store.due_named_until(until)?;
+            Response::DueNamed(
+                named
+                    .into_iter()
+                    .map(|n| {
+                        let d = n.item;
+                        let record = DueRecord {
+                            network: d.network,
+                            client: d.client,
+                            kind: d.kind,
+                            due: d.due,
+                            level: d.level,
+                        };
+                        (codec::encode(&record), n.client, n.network)
+                    })
+                    .collect(),
+            )
+        }
         Request::Hello { .. } | Request::Stop | Request::Status | Request::Subscribe => {
             return Err(Error::runtime("not a store request"));
         }

@@ -81,6 +81,10 @@ pub enum Request {
     /// Turns this connection into a feed of `Changed` messages, one for
     /// every write any client makes.
     Subscribe,
+    /// `DueUntil` with client and network names joined in.
+    DueNamedUntil {
+        until: i32,
+    },
 }
 
 /// One client of an import: ids kept where the document gave them.
@@ -133,6 +137,8 @@ pub enum Response {
         networks: Vec<u64>,
         everything: bool,
     },
+    /// Due records (`codec` bytes) with their client and network names.
+    DueNamed(Vec<(Vec<u8>, String, String)>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -177,6 +183,7 @@ impl Request {
             Request::Import { .. } => "Import",
             Request::DueUntil { .. } => "DueUntil",
             Request::Subscribe => "Subscribe",
+            Request::DueNamedUntil { .. } => "DueNamedUntil",
         }
     }
 }
@@ -196,6 +203,7 @@ impl Response {
             Response::Imported { .. } => "Imported",
             Response::Subscribed => "Subscribed",
             Response::Changed { .. } => "Changed",
+            Response::DueNamed(_) => "DueNamed",
         }
     }
 

@@ -65,6 +65,44 @@ pub trait CaseStore {
     /// Open obligations due on or before `until` (overdue ones included),
     /// by date.
     fn due_until(&self, until: NaiveDate) -> Result<Vec<DueItem>>;
+
+    /// [`due_until`](CaseStore::due_until) with each item's client and
+    /// network names, in one call (one round trip through a daemon).
+    fn due_named_until(&self, until: NaiveDate) -> Result<Vec<NamedDue>> {
+        let mut clients: std::collections::HashMap<ClientId, String> = Default::default();
+        let mut networks: std::collections::HashMap<NetworkId, String> = Default::default();
+        let mut out = Vec::new();
+        for item in self.due_until(until)? {
+            use std::collections::hash_map::Entry;
+            if let Entry::Vacant(slot) = clients.entry(item.client) {
+                let name = self
+                    .client(item.client)?
+                    .map(|c| c.display_name().to_string());
+                slot.insert(name.unwrap_or_default());
+            }
+            if let Entry::Vacant(slot) = networks.entry(item.network) {
+                slot.insert(
+                    self.network(item.network)?
+                        .map(|n| n.name)
+                        .unwrap_or_default(),
+                );
+            }
+            out.push(NamedDue {
+                client: clients[&item.client].clone(),
+                network: networks[&item.network].clone(),
+                item,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// An open obligation with the names to show it by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedDue {
+    pub item: DueItem,
+    pub client: String,
+    pub network: String,
 }
 
 /// Whether `dir` holds a database.
