@@ -415,3 +415,58 @@ fn two_case_managers_see_each_others_edits() {
     b.keys(&["Enter"]);
     a.wait_for("Clients 7");
 }
+
+/// A daemon killed under an open case manager: the case manager starts a
+/// new one, says so, and edits keep working.
+#[test]
+fn a_killed_daemon_is_replaced_and_the_case_manager_says_so() {
+    if !Tmux::available() {
+        eprintln!("SKIPPED: tmux is not installed (.ci/run installs it)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    assert!(
+        mlps(&db)
+            .args(["demo", "--clients", "4"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let command = format!(
+        "env MLPS_DB={} MLPS_CONFIG_DIR={} MLPS_TODAY=2026-11-28 {}",
+        db.display(),
+        db.with_extension("config").display(),
+        env!("CARGO_BIN_EXE_mlps")
+    );
+    let tmux = Tmux::start(
+        &format!("mlps-kill-{}", std::process::id()),
+        &command,
+        100,
+        30,
+    );
+    tmux.wait_for("Clients 4");
+    let status = mlps(&db).arg("status").output().unwrap();
+    let status = String::from_utf8_lossy(&status.stdout).into_owned();
+    let pid = status
+        .split("pid ")
+        .nth(1)
+        .and_then(|s| s.split(',').next())
+        .unwrap()
+        .to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-KILL", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    tmux.wait_for("reconnected");
+    tmux.keys(&["a"]);
+    tmux.wait_for("New client");
+    tmux.text("After The Restart");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Clients 5");
+    let out = mlps(&db).arg("export").output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("After The Restart"));
+}

@@ -263,6 +263,7 @@ fn run(cli: Cli) -> Result<()> {
                 let changes = crate::server::client::subscribe(&dir).ok();
                 crate::tui::app::App::new(store, config, keymap, today).and_then(|mut app| {
                     app.changes = changes;
+                    app.db_dir = Some(dir.clone());
                     app.readonly = cli.readonly;
                     app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
                     crate::tui::run(app, demo_dir.as_ref().map(|d| d.path().to_path_buf()))

@@ -169,6 +169,8 @@ pub struct App {
     pub quit: bool,
     /// Other sessions' writes, from the database daemon.
     pub changes: Option<std::sync::mpsc::Receiver<crate::server::client::Change>>,
+    /// The database directory, to reconnect when its daemon goes away.
+    pub db_dir: Option<std::path::PathBuf>,
 }
 
 pub(crate) fn client_order(c: &Client) -> (String, String) {
@@ -202,6 +204,7 @@ impl App {
             level_change: None,
             quit: false,
             changes: None,
+            db_dir: None,
         };
         app.reload()?;
         Ok(app)

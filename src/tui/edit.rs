@@ -1011,10 +1011,7 @@ pub fn apply_change(app: &mut App, change: crate::server::client::Change) {
             }),
         Change::Everything => app.reload(),
         Change::Lost => {
-            app.changes = None;
-            app.error(
-                "lost the database daemon: other sessions' edits no longer show; restart mlps",
-            );
+            reconnect(app);
             return;
         }
     };
@@ -1026,5 +1023,43 @@ pub fn apply_change(app: &mut App, change: crate::server::client::Change) {
     }
     if let Some(client) = client {
         reselect(app, client, network);
+    }
+}
+
+/// The daemon went away (stopped, or killed): start or find a new one,
+/// follow its changes and read everything again, saying so.
+fn reconnect(app: &mut App) {
+    app.changes = None;
+    let Some(dir) = app.db_dir.clone() else {
+        app.error("lost the database daemon: other sessions' edits no longer show; restart mlps");
+        return;
+    };
+    let client = app.selected_client().map(|c| c.id);
+    let network = app.selected_network().map(|n| n.id);
+    let connected = crate::server::client::subscribe(&dir).and_then(|changes| {
+        let store = crate::server::client::connect(&dir)?;
+        Ok((changes, store))
+    });
+    // No daemon yet: start one (the subscription needs it running).
+    let connected = connected.or_else(|_| {
+        let store = crate::server::client::connect_or_start(&dir)?;
+        let changes = crate::server::client::subscribe(&dir)?;
+        Ok::<_, crate::error::Error>((changes, store))
+    });
+    match connected.and_then(|(changes, store)| {
+        app.store = Box::new(store);
+        app.changes = Some(changes);
+        app.reload()
+    }) {
+        Ok(()) => {
+            if let Some(client) = client {
+                reselect(app, client, network);
+            }
+            app.info("the database daemon restarted; reconnected and reloaded");
+        }
+        Err(e) => app.error(format!(
+            "lost the database daemon and could not reconnect: {}",
+            e.message()
+        )),
     }
 }
