@@ -122,6 +122,36 @@ fn child_of(parent: &str) -> String {
     String::new()
 }
 
+/// A database of `clients` demo clients in `dir`.
+fn demo_db(dir: &Path, clients: &str) -> std::path::PathBuf {
+    let db = dir.join("db");
+    assert!(
+        mlps(&db)
+            .args(["demo", "--clients", clients])
+            .status()
+            .unwrap()
+            .success()
+    );
+    db
+}
+
+/// The case manager on `db` in a 100x30 tmux window; `tag` names the tmux
+/// server. `--db` is on the command line so the process can be found.
+fn case_manager(db: &Path, tag: &str) -> Tmux {
+    let command = format!(
+        "env MLPS_CONFIG_DIR={} MLPS_TODAY=2026-11-28 TERM=xterm-256color {} --db {}",
+        db.with_extension("config").display(),
+        env!("CARGO_BIN_EXE_mlps"),
+        db.display()
+    );
+    Tmux::start(
+        &format!("mlps-{tag}-{}", std::process::id()),
+        &command,
+        100,
+        30,
+    )
+}
+
 fn mlps(db: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_mlps"));
     c.env("MLPS_DB", db)
@@ -137,21 +167,9 @@ fn jump_by_pinyin_edit_pi_subjects_and_see_the_level_change() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("db");
-    assert!(mlps(&db).arg("demo").status().unwrap().success());
+    let db = demo_db(dir.path(), "30");
 
-    let command = format!(
-        "env MLPS_DB={} MLPS_CONFIG_DIR={} MLPS_TODAY=2026-11-28 TERM=xterm-256color {}",
-        db.display(),
-        db.with_extension("config").display(),
-        env!("CARGO_BIN_EXE_mlps")
-    );
-    let tmux = Tmux::start(
-        &format!("mlps-e2e-{}", std::process::id()),
-        &command,
-        100,
-        30,
-    );
+    let tmux = case_manager(&db, "e2e");
     tmux.wait_for("Clients 30");
 
     // Fuzzy jump by pinyin initials.
@@ -235,14 +253,7 @@ fn signals_and_ctrl_c_restore_the_terminal() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("db");
-    assert!(
-        mlps(&db)
-            .args(["demo", "--clients", "3"])
-            .status()
-            .unwrap()
-            .success()
-    );
+    let db = demo_db(dir.path(), "3");
     let tmux = Tmux::start(
         &format!("mlps-sig-{}", std::process::id()),
         "env PS1='READY> ' bash --norc --noprofile",
@@ -325,26 +336,8 @@ fn a_hung_up_terminal_ends_the_case_manager() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("hangup-db");
-    assert!(
-        mlps(&db)
-            .args(["demo", "--clients", "3"])
-            .status()
-            .unwrap()
-            .success()
-    );
-    let command = format!(
-        "env MLPS_CONFIG_DIR={} {} --db {}",
-        db.with_extension("config").display(),
-        env!("CARGO_BIN_EXE_mlps"),
-        db.display()
-    );
-    let tmux = Tmux::start(
-        &format!("mlps-hup-{}", std::process::id()),
-        &command,
-        100,
-        30,
-    );
+    let db = demo_db(dir.path(), "3");
+    let tmux = case_manager(&db, "hup");
     tmux.wait_for("Clients 3");
     let needle = db.display().to_string();
     assert!(!pids_with(&needle).is_empty());
@@ -368,22 +361,9 @@ fn two_case_managers_see_each_others_edits() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("db");
-    assert!(
-        mlps(&db)
-            .args(["demo", "--clients", "5"])
-            .status()
-            .unwrap()
-            .success()
-    );
-    let command = format!(
-        "env MLPS_DB={} MLPS_CONFIG_DIR={} MLPS_TODAY=2026-11-28 {}",
-        db.display(),
-        db.with_extension("config").display(),
-        env!("CARGO_BIN_EXE_mlps")
-    );
-    let a = Tmux::start(&format!("mlps-a-{}", std::process::id()), &command, 100, 30);
-    let b = Tmux::start(&format!("mlps-b-{}", std::process::id()), &command, 100, 30);
+    let db = demo_db(dir.path(), "5");
+    let a = case_manager(&db, "a");
+    let b = case_manager(&db, "b");
     a.wait_for("Clients 5");
     b.wait_for("Clients 5");
     // B moves to its second client; A adds a client that sorts first, so
@@ -425,26 +405,8 @@ fn a_killed_daemon_is_replaced_and_the_case_manager_says_so() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("db");
-    assert!(
-        mlps(&db)
-            .args(["demo", "--clients", "4"])
-            .status()
-            .unwrap()
-            .success()
-    );
-    let command = format!(
-        "env MLPS_DB={} MLPS_CONFIG_DIR={} MLPS_TODAY=2026-11-28 {}",
-        db.display(),
-        db.with_extension("config").display(),
-        env!("CARGO_BIN_EXE_mlps")
-    );
-    let tmux = Tmux::start(
-        &format!("mlps-kill-{}", std::process::id()),
-        &command,
-        100,
-        30,
-    );
+    let db = demo_db(dir.path(), "4");
+    let tmux = case_manager(&db, "kill");
     tmux.wait_for("Clients 4");
     let status = mlps(&db).arg("status").output().unwrap();
     let status = String::from_utf8_lossy(&status.stdout).into_owned();
