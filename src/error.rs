@@ -12,6 +12,23 @@ pub enum Error {
     Runtime(String),
     /// Whoever read the output went away (`| head`): stop quietly, exit 0.
     OutputClosed,
+    /// A write based on a revision that someone else has since replaced.
+    /// Exit code 1.
+    Conflict(Box<Conflict>),
+}
+
+/// Who changed a record after it was read, so a session can say so and
+/// offer to reload or overwrite.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    /// The whole sentence, for stderr.
+    pub message: String,
+    /// The revision the store holds now.
+    pub revision: u64,
+    /// Who wrote that revision, and when (Unix time), as the audit log has
+    /// it; `None` where the log has no entry.
+    pub by: Option<String>,
+    pub at: Option<i64>,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -28,7 +45,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Input(_) => 2,
-            Error::Runtime(_) => 1,
+            Error::Runtime(_) | Error::Conflict(_) => 1,
             Error::OutputClosed => 0,
         }
     }
@@ -37,6 +54,7 @@ impl Error {
         match self {
             Error::Input(m) | Error::Runtime(m) => m,
             Error::OutputClosed => "output closed",
+            Error::Conflict(c) => &c.message,
         }
     }
 }

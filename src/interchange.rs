@@ -215,30 +215,35 @@ pub fn from_records(mut clients: Vec<(Client, Vec<Network>)>) -> Document {
         version: VERSION,
         clients: clients
             .into_iter()
-            .map(|(c, mut networks)| {
-                networks.sort_by_key(|n| n.id);
-                ClientDoc {
-                    id: Some(c.id.0),
-                    name: c.name,
-                    name_zh: c.name_zh,
-                    region: c.region,
-                    contacts: c.contacts,
-                    notes: c.notes,
-                    networks: networks
-                        .into_iter()
-                        .map(|n| NetworkDoc {
-                            id: Some(n.id.0),
-                            name: n.name,
-                            notes: n.notes,
-                            answers: n.answers,
-                            overrides: n.overrides,
-                            filed_level: n.filed_level,
-                            milestones: n.milestones,
-                        })
-                        .collect(),
-                }
-            })
+            .map(|(c, networks)| client_doc(c, networks))
             .collect(),
+    }
+}
+
+/// One client as the document has it, networks in id order.
+pub fn client_doc(c: Client, mut networks: Vec<Network>) -> ClientDoc {
+    networks.sort_by_key(|n| n.id);
+    ClientDoc {
+        id: Some(c.id.0),
+        name: c.name,
+        name_zh: c.name_zh,
+        region: c.region,
+        contacts: c.contacts,
+        notes: c.notes,
+        networks: networks.into_iter().map(network_doc).collect(),
+    }
+}
+
+/// One network as the document has it.
+pub fn network_doc(n: Network) -> NetworkDoc {
+    NetworkDoc {
+        id: Some(n.id.0),
+        name: n.name,
+        notes: n.notes,
+        answers: n.answers,
+        overrides: n.overrides,
+        filed_level: n.filed_level,
+        milestones: n.milestones,
     }
 }
 

@@ -19,6 +19,7 @@ use mlps::interchange::{NewClient, NewNetwork};
 use mlps::server::client::{self, Launcher, RemoteStore, StopOutcome};
 use mlps::server::daemon::{lock_path, socket_path};
 use mlps::server::protocol::{self, Request, Response};
+use mlps::store::audit::{Action, Actor, LogQuery};
 use mlps::store::{CaseStore, SledStore};
 
 const MLPS: &str = env!("CARGO_BIN_EXE_mlps");
@@ -264,11 +265,208 @@ fn a_stale_revision_is_refused_through_the_daemon() {
 
     let mut late = read_by_bob;
     late.notes = "Bob was here".into();
+    // The refusal says who made the newer change and when, from the log.
+    let me = Actor::current();
     match bob.update_client(late) {
-        Err(Error::Runtime(m)) => assert!(m.contains("changed by someone else"), "{m}"),
+        Err(Error::Conflict(conflict)) => {
+            assert!(
+                conflict
+                    .message
+                    .contains(&format!("changed by {}", me.user)),
+                "{}",
+                conflict.message
+            );
+            assert_eq!(conflict.by.as_deref(), Some(me.user.as_str()));
+            assert_eq!(conflict.revision, 2);
+            let at = conflict.at.expect("the log knows when");
+            assert!((mlps::store::audit::now() - at).abs() < 60, "{at}");
+        }
         other => panic!("{other:?}"),
     }
     assert_eq!(bob.client(c.id).unwrap().unwrap().notes, "Alice was here");
+}
+
+/// Every change is logged with the OS user the daemon saw on the socket,
+/// the time, the record, and each field's old and new value; `mlps log`
+/// prints it, filtered by day and by client.
+#[test]
+fn the_log_tells_who_did_what() {
+    let place = place();
+    let _daemon = Daemon::serve(&place, &[]);
+    let store = client::connect(&place.db).unwrap();
+    let acme = store.create_client(client("Acme")).unwrap();
+    let beta = store.create_client(client("Beta")).unwrap();
+    let shop = store.create_network(network(acme.id, "Shop")).unwrap();
+    let mut edit = shop.clone();
+    edit.answers.pi_subjects = Some(250_000);
+    store.update_network(edit).unwrap();
+    store.create_network(network(beta.id, "ERP")).unwrap();
+    store.delete_network(shop.id).unwrap();
+
+    let me = Actor::current();
+    let all = store.log(&LogQuery::default()).unwrap();
+    let actions: Vec<_> = all.iter().map(|e| (e.action, e.user.clone())).collect();
+    assert_eq!(
+        actions,
+        [
+            Action::Created,
+            Action::Created,
+            Action::Created,
+            Action::Updated,
+            Action::Created,
+            Action::Deleted
+        ]
+        .map(|a| (a, me.user.clone()))
+    );
+    assert!(all.iter().all(|e| e.uid == me.uid));
+    assert!(all.windows(2).all(|w| w[0].seq < w[1].seq));
+
+    // The history of one network, newest last.
+    let history = store.log(&LogQuery::of_network(shop.id)).unwrap();
+    assert_eq!(history.len(), 3);
+    let update = &history[1];
+    assert_eq!(update.action, Action::Updated);
+    let changes = update.changes();
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0].field, "answers.pi_subjects");
+    assert_eq!(changes[0].before.as_deref(), Some("500"));
+    assert_eq!(changes[0].after.as_deref(), Some("250000"));
+    assert_eq!(
+        store
+            .log(&LogQuery::of_network(shop.id).newest(1))
+            .unwrap()
+            .iter()
+            .map(|e| e.action)
+            .collect::<Vec<_>>(),
+        [Action::Deleted]
+    );
+
+    let printed = mlps(&place)
+        .args(["log", "--client", "acme"])
+        .output()
+        .unwrap();
+    assert!(printed.status.success());
+    let text = String::from_utf8(printed.stdout).unwrap();
+    assert!(
+        text.contains(&format!("{}  updated network \"Shop\" of Acme", me.user)),
+        "{text}"
+    );
+    assert!(text.contains("answers.pi_subjects: 500 → 250000"), "{text}");
+    assert!(!text.contains("Beta"), "{text}");
+    assert!(!text.contains("ERP"), "{text}");
+
+    let tomorrow = (chrono::Local::now().date_naive() + chrono::Days::new(1)).to_string();
+    let later = mlps(&place)
+        .args(["log", "--since", &tomorrow])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&later.stdout),
+        "No changes recorded.\n"
+    );
+    let json = mlps(&place).args(["log", "--json"]).output().unwrap();
+    let list: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 6);
+    assert_eq!(list[3]["changes"][0]["after"], 250_000);
+
+    let bad = mlps(&place)
+        .args(["log", "--since", "2026-02-30"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--since"));
+}
+
+/// Clients write at once, each read-modify-write based on the revision it
+/// read, retrying when refused. Every refusal is reported as a conflict,
+/// and no acknowledged write is lost: the counter they all bump ends at
+/// the number of writes acknowledged, and the log has one entry for each.
+fn concurrent_writers(writers: usize) {
+    let place = place();
+    let _daemon = Daemon::serve(&place, &[]);
+    let setup = client::connect(&place.db).unwrap();
+    let c = setup.create_client(client("Acme")).unwrap();
+    let shared = setup.create_network(network(c.id, "Shared")).unwrap();
+    let own: Vec<Network> = (0..writers)
+        .map(|i| {
+            setup
+                .create_network(network(c.id, &format!("Own {i}")))
+                .unwrap()
+        })
+        .collect();
+    const ROUNDS: u64 = 15;
+    let start = Arc::new(Barrier::new(writers));
+    let threads: Vec<_> = (0..writers)
+        .map(|i| {
+            let db = place.db.clone();
+            let start = Arc::clone(&start);
+            let own = own[i].id;
+            let shared = shared.id;
+            std::thread::spawn(move || {
+                let store = client::connect(&db).unwrap();
+                start.wait();
+                let (mut conflicts, mut acknowledged) = (0u64, 0u64);
+                for round in 0..ROUNDS {
+                    // Its own record: never refused.
+                    let mut n = store.network(own).unwrap().unwrap();
+                    n.answers.registered_users = Some(round + 1);
+                    store.update_network(n).unwrap();
+                    // The shared one: retried until it lands.
+                    loop {
+                        let mut n = store.network(shared).unwrap().unwrap();
+                        n.answers.registered_users =
+                            Some(n.answers.registered_users.unwrap_or(0) + 1);
+                        match store.update_network(n) {
+                            Ok(_) => {
+                                acknowledged += 1;
+                                break;
+                            }
+                            Err(Error::Conflict(_)) => conflicts += 1,
+                            Err(e) => panic!("writer {i}: {e}"),
+                        }
+                    }
+                }
+                (conflicts, acknowledged)
+            })
+        })
+        .collect();
+    let results: Vec<(u64, u64)> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    let acknowledged: u64 = results.iter().map(|r| r.1).sum();
+    let conflicts: u64 = results.iter().map(|r| r.0).sum();
+    assert_eq!(acknowledged, writers as u64 * ROUNDS);
+
+    let after = setup.network(shared.id).unwrap().unwrap();
+    assert_eq!(after.answers.registered_users, Some(acknowledged));
+    assert_eq!(after.revision, 1 + acknowledged);
+    for n in &own {
+        let n = setup.network(n.id).unwrap().unwrap();
+        assert_eq!(n.answers.registered_users, Some(ROUNDS));
+    }
+    let history = setup.log(&LogQuery::of_network(shared.id)).unwrap();
+    assert_eq!(history.len() as u64, 1 + acknowledged);
+    // Each logged update moved the counter by exactly one: none was
+    // written over.
+    for (i, e) in history.iter().skip(1).enumerate() {
+        let changes = e.changes();
+        let counter = changes
+            .iter()
+            .find(|c| c.field == "answers.registered_users")
+            .unwrap();
+        let before = if i == 0 { None } else { Some(i.to_string()) };
+        assert_eq!(counter.before, before);
+        assert_eq!(counter.after, Some((i + 1).to_string()));
+    }
+    eprintln!("{writers} writers: {acknowledged} writes, {conflicts} conflicts reported");
+}
+
+#[test]
+fn two_concurrent_writers_lose_nothing() {
+    concurrent_writers(2);
+}
+
+#[test]
+fn eight_concurrent_writers_lose_nothing() {
+    concurrent_writers(8);
 }
 
 #[test]
@@ -563,4 +761,113 @@ fn commands_share_the_database_through_one_daemon() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("Online shop"));
     // Still the one daemon.
     assert_eq!(held.status().unwrap().pid, pid);
+}
+
+/// Stands in for a daemon of another protocol: holds the directory's lock
+/// and socket, greets with `protocol`, and answers the first request after
+/// the greeting with `answer`; on `Stopping` it lets go of the directory.
+/// Returns the request it got.
+fn foreign_daemon(
+    place: &Place,
+    protocol: u32,
+    answer: Response,
+) -> std::thread::JoinHandle<Option<Request>> {
+    std::fs::create_dir_all(&place.db).unwrap();
+    std::fs::set_permissions(&place.db, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let lock = std::fs::File::create(lock_path(&place.db)).unwrap();
+    lock.try_lock().unwrap();
+    let listener = std::os::unix::net::UnixListener::bind(socket_path(&place.db)).unwrap();
+    let socket = socket_path(&place.db);
+    std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let _hello: Request = protocol::receive(&mut stream).unwrap().unwrap();
+        let greeting = Response::Hello {
+            protocol,
+            version: "0.0.1".into(),
+        };
+        protocol::send(&mut stream, &greeting).unwrap();
+        let request: Option<Request> = protocol::receive(&mut stream).ok().flatten();
+        let stopping = answer == Response::Stopping;
+        if request.is_some() {
+            protocol::send(&mut stream, &answer).unwrap();
+        }
+        if stopping {
+            // As a daemon does: socket gone, lock released, then closed.
+            std::fs::remove_file(&socket).unwrap();
+            drop(listener);
+            drop(lock);
+        }
+        drop(stream);
+        request
+    })
+}
+
+#[test]
+fn an_idle_daemon_of_an_older_version_is_replaced() {
+    let place = place();
+    let old = foreign_daemon(&place, protocol::PROTOCOL - 1, Response::Stopping);
+    let store = client::connect_or_start_with(&place.db, &launcher(&place)).unwrap();
+    let _guard = Daemon::found(&place);
+    assert_eq!(old.join().unwrap(), Some(Request::StopIfIdle));
+    let status = store.status().unwrap();
+    assert_eq!(status.protocol, protocol::PROTOCOL);
+    assert_ne!(status.pid, std::process::id());
+}
+
+#[test]
+fn an_older_daemon_in_use_is_left_running_with_a_clear_message() {
+    let place = place();
+    let busy = Response::Failed {
+        input: false,
+        message: "the mlps daemon (version 0.0.1) is in use by 2 other sessions".into(),
+    };
+    let old = foreign_daemon(&place, protocol::PROTOCOL - 1, busy);
+    let err = client::connect_or_start_with(&place.db, &launcher(&place))
+        .err()
+        .expect("refused");
+    assert_eq!(old.join().unwrap(), Some(Request::StopIfIdle));
+    let m = err.message();
+    assert!(m.contains("mlps 0.0.1"), "{m}");
+    assert!(m.contains("in use by 2 other sessions"), "{m}");
+    assert!(m.contains("mlps stop --db"), "{m}");
+}
+
+#[test]
+fn a_newer_daemon_is_never_stopped_by_an_older_client() {
+    let place = place();
+    let newer = foreign_daemon(&place, protocol::PROTOCOL + 1, Response::Stopping);
+    let err = client::connect_or_start_with(&place.db, &launcher(&place))
+        .err()
+        .expect("refused");
+    assert!(
+        err.message().contains("a newer mlps serves this database"),
+        "{err}"
+    );
+    // It asked for nothing after the greeting; the stand-in sees the close.
+    drop(err);
+    assert_eq!(newer.join().unwrap(), None);
+}
+
+/// `StopIfIdle` stops a daemon only when no other session is connected.
+#[test]
+fn stop_if_idle_spares_a_daemon_in_use() {
+    let place = place();
+    let mut daemon = Daemon::serve(&place, &[]);
+    let other = greeted(&place.db);
+    let mut asking = greeted(&place.db);
+    protocol::send(&mut asking, &Request::StopIfIdle).unwrap();
+    match protocol::receive::<Response>(&mut asking).unwrap().unwrap() {
+        Response::Failed { message, .. } => {
+            assert!(message.contains("in use by 1 other session"), "{message}")
+        }
+        other => panic!("{other:?}"),
+    }
+    drop(other);
+    let mut stopped = false;
+    wait_until("the daemon agrees to stop once idle", || {
+        protocol::send(&mut asking, &Request::StopIfIdle).unwrap();
+        stopped = protocol::receive::<Response>(&mut asking).unwrap() == Some(Response::Stopping);
+        stopped
+    });
+    assert!(daemon.wait_exit().success());
 }

@@ -83,7 +83,12 @@ fn a_stale_write_is_refused() {
     second.notes = "second".into();
     let err = store.update_client(second).unwrap_err();
     assert_eq!(err.exit_code(), 1);
-    assert!(err.message().contains("changed by someone else"), "{err}");
+    let me = mlps::store::audit::Actor::current();
+    assert!(
+        err.message()
+            .contains(&format!("changed by {} at ", me.user)),
+        "{err}"
+    );
     assert_eq!(store.client(c.id).unwrap().unwrap().notes, "first");
 
     let n = store.create_network(network(c.id, "Shop", vec![])).unwrap();

@@ -3,6 +3,7 @@
 
 pub mod agenda;
 pub mod assess;
+pub mod log;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -90,6 +91,19 @@ pub enum Command {
             value_parser = clap::value_parser!(u64).range(1..)
         )]
         idle: u64,
+    },
+    /// Who changed what, and when: the audit log, oldest first.
+    Log {
+        /// Only changes on or after this day, YYYY-MM-DD.
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// Only changes to clients whose name (English or Chinese, now or
+        /// then) contains NAME, and to their networks.
+        #[arg(long, value_name = "NAME")]
+        client: Option<String>,
+        /// Print a JSON array.
+        #[arg(long)]
+        json: bool,
     },
     /// Show the database daemon's pid, uptime and clients.
     Status,
@@ -299,9 +313,15 @@ fn run_on_store(command: Command, dir: &Path, config: Config) -> Result<()> {
         Command::Renewals(args) | Command::Due(args) => Some(config::today(args.today.as_deref())?),
         _ => None,
     };
+    let since = match &command {
+        Command::Log {
+            since: Some(date), ..
+        } => Some(log::since(date)?),
+        _ => None,
+    };
     let reads_only = matches!(
         command,
-        Command::Export { .. } | Command::Renewals(_) | Command::Due(_)
+        Command::Export { .. } | Command::Renewals(_) | Command::Due(_) | Command::Log { .. }
     );
     if reads_only && !store::exists(dir) {
         return Err(Error::input(format!(
@@ -348,6 +368,12 @@ fn run_on_store(command: Command, dir: &Path, config: Config) -> Result<()> {
                 &settings,
                 &mut out,
             )
+        }
+        Command::Log {
+            ref client, json, ..
+        } => {
+            let entries = log::entries(store.as_ref(), since, client.as_deref())?;
+            log::print(&entries, json, &mut out)
         }
         Command::Demo { .. } => {
             let s = store.import(records.unwrap_or_default())?;

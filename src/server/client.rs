@@ -20,6 +20,7 @@ use super::protocol::{
 use crate::domain::model::{Client, ClientId, Network, NetworkId};
 use crate::error::{Error, Result};
 use crate::interchange::NewClient;
+use crate::store::audit::{LogEntry, LogQuery};
 use crate::store::codec::{self, DueRecord, Record};
 use crate::store::{CaseStore, DueItem, ImportSummary};
 
@@ -305,18 +306,87 @@ fn greet(stream: &mut UnixStream, dir: &Path) -> Result<(u32, String), NotConnec
 fn try_connect(dir: &Path) -> Result<RemoteStore, NotConnected> {
     let mut stream = open_socket(dir)?;
     let (protocol, version) = greet(&mut stream, dir)?;
-    protocol::check_hello(&format!("daemon for {}", dir.display()), protocol, &version).map_err(
-        |e| {
-            NotConnected::Failed(Error::runtime(format!(
-                "{e}: stop it with `mlps stop --db {}` (it restarts on demand)",
-                dir.display()
-            )))
-        },
-    )?;
+    if let Err(e) =
+        protocol::check_hello(&format!("daemon for {}", dir.display()), protocol, &version)
+    {
+        return Err(replace_older(stream, dir, protocol, &e));
+    }
     Ok(RemoteStore {
         dir: dir.to_path_buf(),
         stream: Mutex::new(stream),
     })
+}
+
+/// A daemon of another protocol answered. One older than this build that
+/// nobody else is using is stopped, so that the caller starts a current
+/// one; otherwise the refusal says what to do.
+fn replace_older(
+    mut stream: UnixStream,
+    dir: &Path,
+    protocol: u32,
+    mismatch: &str,
+) -> NotConnected {
+    let stop_hint = format!(
+        "stop it with `mlps stop --db {}` (it restarts on demand)",
+        dir.display()
+    );
+    if protocol > protocol::PROTOCOL {
+        return NotConnected::Failed(Error::runtime(format!(
+            "{mismatch}: a newer mlps serves this database; use that version, or {stop_hint}"
+        )));
+    }
+    let asked = protocol::send(&mut stream, &Request::StopIfIdle).map_err(|e| e.to_string());
+    match asked.and_then(|()| wait_stopped(&mut stream, dir, true)) {
+        Ok(()) => NotConnected::NoDaemon(format!(
+            "an idle daemon of an older mlps ({mismatch}) was stopped to be replaced"
+        )),
+        Err(why) => NotConnected::Failed(Error::runtime(format!(
+            "{mismatch}. It was left running: {why}. When its sessions have quit, run this \
+             again, or {stop_hint}"
+        ))),
+    }
+}
+
+/// After a stop request: reads the answer and waits until the daemon has
+/// closed the connection and let go of the directory.
+/// `answered`: only a daemon that said Stopping counts as stopping (one
+/// that does not know the request just closes the connection).
+fn wait_stopped(stream: &mut UnixStream, dir: &Path, answered: bool) -> Result<(), String> {
+    stream
+        .set_read_timeout(Some(START_TIMEOUT))
+        .map_err(|e| e.to_string())?;
+    // The daemon answers Stopping, then closes every connection once its
+    // requests in flight are done and the store is flushed.
+    let mut stopping = false;
+    loop {
+        match protocol::receive::<Response>(stream) {
+            Ok(Some(Response::Stopping)) => stopping = true,
+            Ok(Some(Response::Failed { message, .. })) => return Err(message),
+            Ok(Some(_)) => {}
+            Ok(None) | Err(FrameError::Truncated { .. }) => break,
+            Err(FrameError::Io(e))
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::BrokenPipe
+                ) =>
+            {
+                break;
+            }
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    if answered && !stopping {
+        return Err("it closed the connection without stopping".into());
+    }
+    // The lock goes when the process exits, just after the connections.
+    let deadline = Instant::now() + START_TIMEOUT;
+    while daemon_lock_held(dir) {
+        if Instant::now() >= deadline {
+            return Err("it closed its connections but is still running".into());
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    Ok(())
 }
 
 /// What `stop` found.
@@ -347,38 +417,7 @@ pub fn stop(dir: &Path) -> Result<StopOutcome> {
         Err(NotConnected::Failed(e)) => return Err(e),
     }
     protocol::send(&mut stream, &Request::Stop).map_err(|e| failed(e.to_string()))?;
-    stream
-        .set_read_timeout(Some(START_TIMEOUT))
-        .map_err(|e| failed(e.to_string()))?;
-    // The daemon answers Stopping, then closes every connection once its
-    // requests in flight are done and the store is flushed.
-    loop {
-        match protocol::receive::<Response>(&mut stream) {
-            Ok(Some(Response::Stopping)) => {}
-            Ok(Some(Response::Failed { message, .. })) => return Err(failed(message)),
-            Ok(Some(_)) => {}
-            Ok(None) | Err(FrameError::Truncated { .. }) => break,
-            Err(FrameError::Io(e))
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::BrokenPipe
-                ) =>
-            {
-                break;
-            }
-            Err(e) => return Err(failed(e.to_string())),
-        }
-    }
-    // The lock goes when the process exits, just after the connections.
-    let deadline = Instant::now() + START_TIMEOUT;
-    while daemon_lock_held(dir) {
-        if Instant::now() >= deadline {
-            return Err(failed(
-                "it closed its connections but is still running".into(),
-            ));
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    wait_stopped(&mut stream, dir, false).map_err(failed)?;
     Ok(StopOutcome::Stopped)
 }
 
@@ -428,6 +467,17 @@ impl RemoteStore {
                 message,
             })) => Err(Error::Input(message)),
             Ok(Some(Response::Failed { message, .. })) => Err(Error::Runtime(message)),
+            Ok(Some(Response::Conflict {
+                message,
+                revision,
+                by,
+                at,
+            })) => Err(Error::Conflict(Box::new(crate::error::Conflict {
+                message,
+                revision,
+                by,
+                at,
+            }))),
             Ok(Some(response)) => Ok(response),
             Ok(None) => Err(Error::runtime(format!(
                 "the mlps daemon for {} closed the connection",
@@ -587,6 +637,12 @@ impl CaseStore for RemoteStore {
                 .collect(),
             other => Err(self.unexpected(request.kind(), &other)),
         }
+    }
+
+    fn log(&self, query: &LogQuery) -> Result<Vec<LogEntry>> {
+        self.records(Request::Log {
+            query: query.clone(),
+        })
     }
 
     fn due_until(&self, until: NaiveDate) -> Result<Vec<DueItem>> {

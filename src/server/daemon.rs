@@ -23,6 +23,7 @@ use crate::config::Config;
 use crate::domain::model::{Client, ClientId, Network, NetworkId};
 use crate::error::{Error, Result};
 use crate::interchange::{NewClient, NewNetwork};
+use crate::store::audit::Actor;
 use crate::store::codec::{self, DueRecord, Record};
 use crate::store::{CaseStore, SledStore};
 
@@ -420,7 +421,10 @@ impl Daemon {
                     daemon: &daemon,
                     id,
                 };
-                daemon.converse(stream);
+                // Changes on this connection are logged as the user the
+                // kernel says is at the other end.
+                let actor = Actor::of_uid(peer.uid);
+                daemon.converse(stream, &actor);
             });
         if let Err(e) = spawned {
             self.leave(id);
@@ -441,7 +445,7 @@ impl Daemon {
 
     /// One connection: the handshake, then requests until it closes. A bad
     /// frame ends this connection only.
-    fn converse(&self, mut stream: UnixStream) {
+    fn converse(&self, mut stream: UnixStream, actor: &Actor) {
         let compatible = match protocol::receive::<Request>(&mut stream) {
             Ok(Some(Request::Hello { protocol, version })) => {
                 protocol::check_hello("client", protocol, &version).is_ok()
@@ -476,6 +480,21 @@ impl Daemon {
                     self.wake();
                     continue;
                 }
+                Request::StopIfIdle => {
+                    let others = self.lock_state().clients.len().saturating_sub(1);
+                    if others == 0 {
+                        let _ = protocol::send(&mut stream, &Response::Stopping);
+                        self.stop.store(true, Ordering::SeqCst);
+                        self.wake();
+                        continue;
+                    }
+                    Response::failed(&Error::runtime(format!(
+                        "the mlps daemon (version {}) for {} is in use by {others} other session{}",
+                        protocol::VERSION,
+                        self.dir.display(),
+                        if others == 1 { "" } else { "s" }
+                    )))
+                }
                 _ if !compatible => return,
                 Request::Subscribe => {
                     if protocol::send(&mut stream, &Response::Subscribed).is_err() {
@@ -494,7 +513,7 @@ impl Daemon {
                     }
                     continue;
                 }
-                request => self.answer(request),
+                request => self.answer(request, actor),
             };
             match protocol::send(&mut stream, &response) {
                 Ok(()) => {}
@@ -513,7 +532,7 @@ impl Daemon {
         }
     }
 
-    fn answer(&self, request: Request) -> Response {
+    fn answer(&self, request: Request, actor: &Actor) -> Response {
         let _in_flight = self.in_flight.read().unwrap_or_else(|p| p.into_inner());
         if self.closing.load(Ordering::SeqCst) {
             return Response::failed(&Error::runtime(
@@ -527,7 +546,7 @@ impl Daemon {
         let answered = match request {
             Request::Status => Ok(Response::Status(self.status())),
             Request::Hello { .. } => Err(Error::runtime("Hello was already exchanged")),
-            request => dispatch(&self.store, request),
+            request => dispatch(&self.store.acting(actor), request),
         };
         if let (Some(touched), Ok(response)) = (touched, &answered) {
             self.broadcast(touched.change(response));
@@ -741,7 +760,12 @@ pub fn dispatch(store: &dyn CaseStore, request: Request) -> Result<Response> {
                     .collect(),
             )
         }
-        Request::Hello { .. } | Request::Stop | Request::Status | Request::Subscribe => {
+        Request::Log { query } => Response::Records(records(&store.log(&query)?)),
+        Request::Hello { .. }
+        | Request::Stop
+        | Request::StopIfIdle
+        | Request::Status
+        | Request::Subscribe => {
             return Err(Error::runtime("not a store request"));
         }
     })

@@ -6,10 +6,11 @@
 //!
 //! Each side's first frame is [`Request::Hello`] / [`Response::Hello`].
 //! Compatibility is decided by [`PROTOCOL`] alone; the version string is
-//! there for messages. `Hello` and `Stop`, and the replies `Hello`,
-//! `Stopping` and `Failed`, keep their variant positions and shapes for
-//! ever, so any mlps can greet any daemon, read why it was refused, and
-//! stop a daemon of another version.
+//! there for messages. `Hello`, `Stop` and `StopIfIdle`, and the replies
+//! `Hello`, `Stopping` and `Failed`, keep their variant positions and
+//! shapes for ever, so any mlps can greet any daemon, read why it was
+//! refused, and stop (or replace, when nobody uses it) a daemon of another
+//! version.
 
 use std::io::{Read, Write};
 
@@ -17,11 +18,12 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
+use crate::store::audit::LogQuery;
 use crate::store::codec;
 
 /// The protocol this build speaks. Bump it whenever a variant or field
 /// below changes (apart from the frozen ones, which never change).
-pub const PROTOCOL: u32 = 1;
+pub const PROTOCOL: u32 = 2;
 
 /// This build's version, for messages.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -38,6 +40,9 @@ pub enum Request {
     },
     // Frozen: position 1.
     Stop,
+    // Frozen: position 2. Stops the daemon only when no other client is
+    // connected (answer `Stopping`); otherwise `Failed` says how many are.
+    StopIfIdle,
     Status,
     Clients,
     Client {
@@ -84,6 +89,10 @@ pub enum Request {
     /// `DueUntil` with client and network names joined in.
     DueNamedUntil {
         until: i32,
+    },
+    /// Audit log entries (`Response::Records`, oldest first).
+    Log {
+        query: LogQuery,
     },
 }
 
@@ -139,6 +148,15 @@ pub enum Response {
     },
     /// Due records (`codec` bytes) with their client and network names.
     DueNamed(Vec<(Vec<u8>, String, String)>),
+    /// A write refused because the record changed since it was read: who
+    /// changed it and when, so the client can offer to reload or
+    /// overwrite.
+    Conflict {
+        message: String,
+        revision: u64,
+        by: Option<String>,
+        at: Option<i64>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -167,6 +185,7 @@ impl Request {
         match self {
             Request::Hello { .. } => "Hello",
             Request::Stop => "Stop",
+            Request::StopIfIdle => "StopIfIdle",
             Request::Status => "Status",
             Request::Clients => "Clients",
             Request::Client { .. } => "Client",
@@ -184,6 +203,7 @@ impl Request {
             Request::DueUntil { .. } => "DueUntil",
             Request::Subscribe => "Subscribe",
             Request::DueNamedUntil { .. } => "DueNamedUntil",
+            Request::Log { .. } => "Log",
         }
     }
 }
@@ -204,10 +224,19 @@ impl Response {
             Response::Subscribed => "Subscribed",
             Response::Changed { .. } => "Changed",
             Response::DueNamed(_) => "DueNamed",
+            Response::Conflict { .. } => "Conflict",
         }
     }
 
     pub fn failed(e: &Error) -> Response {
+        if let Error::Conflict(c) = e {
+            return Response::Conflict {
+                message: c.message.clone(),
+                revision: c.revision,
+                by: c.by.clone(),
+                at: c.at,
+            };
+        }
         Response::Failed {
             input: matches!(e, Error::Input(_)),
             message: e.message().to_string(),
@@ -427,6 +456,7 @@ mod tests {
             [0, 1, 5, b'0', b'.', b'1', b'.', b'0']
         );
         assert_eq!(codec::encode_message(&Request::Stop), [1]);
+        assert_eq!(codec::encode_message(&Request::StopIfIdle), [2]);
         assert_eq!(codec::encode_message(&Response::Stopping), [1]);
         assert_eq!(
             codec::encode_message(&Response::Failed {

@@ -19,6 +19,7 @@ use crate::domain::model::{
 };
 use crate::domain::questionnaire::{Answers, DataCategory, Deployment, ObjectType, Sector};
 use crate::domain::timeline::DueKind;
+use crate::store::audit::LogEntry;
 
 /// A record that could not be read back.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -192,6 +193,22 @@ pub mod wire {
         pub high_risks: Option<u32>,
         pub medium_risks: Option<u32>,
         pub number: Option<String>,
+    }
+
+    #[derive(Serialize, serde::Deserialize)]
+    pub struct LogV1 {
+        pub seq: u64,
+        pub at: i64,
+        pub uid: u32,
+        pub user: String,
+        pub action: crate::store::audit::Action,
+        pub client: Option<u64>,
+        pub client_name: String,
+        pub network: Option<u64>,
+        pub network_name: String,
+        pub before: Option<Vec<u8>>,
+        pub after: Option<Vec<u8>>,
+        pub note: String,
     }
 
     #[derive(Serialize, serde::Deserialize)]
@@ -385,6 +402,46 @@ impl Record for DueRecord {
     }
 }
 
+impl Record for LogEntry {
+    const NAME: &'static str = "log entry";
+    const VERSION: u16 = 1;
+    type Wire = wire::LogV1;
+
+    fn to_wire(&self) -> wire::LogV1 {
+        wire::LogV1 {
+            seq: self.seq,
+            at: self.at,
+            uid: self.uid,
+            user: self.user.clone(),
+            action: self.action,
+            client: self.client.map(|c| c.0),
+            client_name: self.client_name.clone(),
+            network: self.network.map(|n| n.0),
+            network_name: self.network_name.clone(),
+            before: self.before.clone(),
+            after: self.after.clone(),
+            note: self.note.clone(),
+        }
+    }
+
+    fn from_wire(w: wire::LogV1) -> Result<LogEntry, CodecError> {
+        Ok(LogEntry {
+            seq: w.seq,
+            at: w.at,
+            uid: w.uid,
+            user: w.user,
+            action: w.action,
+            client: w.client.map(ClientId),
+            client_name: w.client_name,
+            network: w.network.map(NetworkId),
+            network_name: w.network_name,
+            before: w.before,
+            after: w.after,
+            note: w.note,
+        })
+    }
+}
+
 /// Keys: one prefix byte per kind of record, then big-endian numbers, so
 /// sled's byte order is numeric and date order.
 pub mod keys {
@@ -399,6 +456,13 @@ pub mod keys {
     pub const DUE: u8 = b'd';
     /// network id: the due keys written for it, to remove them on change.
     pub const DUE_OF_NETWORK: u8 = b'r';
+    /// log sequence number: the audit log, oldest first.
+    pub const LOG: u8 = b'l';
+    /// client id, log sequence number: the entries about a client and its
+    /// networks.
+    pub const LOG_OF_CLIENT: u8 = b'k';
+    /// network id, log sequence number: the entries about a network.
+    pub const LOG_OF_NETWORK: u8 = b'h';
 
     pub fn meta(name: &str) -> Vec<u8> {
         let mut k = vec![META];
@@ -418,6 +482,15 @@ pub mod keys {
         k[0] = CLIENT_NETWORK;
         k[1..9].copy_from_slice(&client.0.to_be_bytes());
         k[9..].copy_from_slice(&network.0.to_be_bytes());
+        k
+    }
+
+    /// `prefix`, a record id, then a log sequence number.
+    pub fn log_of(prefix: u8, id: u64, seq: u64) -> [u8; 17] {
+        let mut k = [0u8; 17];
+        k[0] = prefix;
+        k[1..9].copy_from_slice(&id.to_be_bytes());
+        k[9..].copy_from_slice(&seq.to_be_bytes());
         k
     }
 

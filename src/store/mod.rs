@@ -2,6 +2,7 @@
 //! [`CaseStore`] trait, so a daemon can stand in front of it without its
 //! callers changing.
 
+pub mod audit;
 pub mod codec;
 pub mod sled_store;
 
@@ -12,7 +13,7 @@ use crate::domain::timeline::DueKind;
 use crate::error::Result;
 use crate::interchange::NewClient;
 
-pub use sled_store::SledStore;
+pub use sled_store::{Acting, SledStore};
 
 /// One open obligation, as the due-date index holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,6 +66,9 @@ pub trait CaseStore {
     /// Open obligations due on or before `until` (overdue ones included),
     /// by date.
     fn due_until(&self, until: NaiveDate) -> Result<Vec<DueItem>>;
+
+    /// Audit log entries, oldest first: who changed what, and when.
+    fn log(&self, query: &audit::LogQuery) -> Result<Vec<audit::LogEntry>>;
 
     /// [`due_until`](CaseStore::due_until) with each item's client and
     /// network names, in one call (one round trip through a daemon).

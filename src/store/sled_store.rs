@@ -7,6 +7,7 @@ use std::sync::Mutex;
 
 use chrono::NaiveDate;
 
+use super::audit::{self, Action, Actor, LogEntry, LogQuery};
 use super::codec::{self, DueRecord, Record, keys};
 use super::{CaseStore, DueItem, ImportSummary};
 use crate::config::Config;
@@ -31,6 +32,17 @@ pub struct SledStore {
     config: std::sync::RwLock<Config>,
     /// Serialises read-modify-write sequences (id counter, revisions).
     writer: Mutex<()>,
+    /// Who the changes made through `CaseStore` on this value are logged
+    /// as: the user running this process. A daemon logs each change as
+    /// its client's user instead, through [`SledStore::acting`].
+    owner: Actor,
+}
+
+/// The store, changed on behalf of one user: every change it makes is
+/// logged as theirs.
+pub struct Acting<'a> {
+    store: &'a SledStore,
+    actor: &'a Actor,
 }
 
 fn is_lock_error(e: &std::io::Error) -> bool {
@@ -101,6 +113,7 @@ impl SledStore {
             path: dir.to_path_buf(),
             config: std::sync::RwLock::new(config),
             writer: Mutex::new(()),
+            owner: Actor::current(),
         };
         store.check_schema()?;
         store.refresh_due_index_if_config_changed()?;
@@ -310,15 +323,15 @@ impl SledStore {
 
     /// Writes a network of an existing client: under a new id, or under its
     /// own id when restoring one that was deleted (refused if taken).
-    fn add_network(&self, network: Network, keep_id: bool) -> Result<Network> {
+    fn add_network(&self, actor: &Actor, network: Network, keep_id: bool) -> Result<Network> {
         let mut n = Self::validated_network(network)?;
         let _guard = self.lock();
-        if self.client(n.client)?.is_none() {
+        let Some(client) = self.client(n.client)? else {
             return Err(Error::input(format!(
                 "network {:?}: client {} does not exist",
                 n.name, n.client.0
             )));
-        }
+        };
         let mut batch = sled::Batch::default();
         if keep_id {
             if self.get(&keys::id(keys::NETWORK, n.id.0))?.is_some() {
@@ -333,6 +346,16 @@ impl SledStore {
             n.revision = 1;
         }
         self.stage_network(&mut batch, &n)?;
+        let action = if keep_id {
+            Action::Restored
+        } else {
+            Action::Created
+        };
+        let name = client.display_name().to_string();
+        self.stage_log(
+            &mut batch,
+            vec![network_entry(actor, action, name, None, Some(&n))],
+        )?;
         self.commit(batch)?;
         Ok(n)
     }
@@ -349,11 +372,173 @@ impl SledStore {
         Ok(n)
     }
 
-    fn stale(kind: &str, name: &str, based_on: u64, now: u64) -> Error {
-        Error::runtime(format!(
-            "{kind} {name:?} was changed by someone else since it was read (revision {based_on}, now {now}): \
-             reload it and make the edit again"
-        ))
+    /// The refusal of a write based on revision `based_on` of a record
+    /// now at `now`, naming who made the newer change and when.
+    fn stale(
+        &self,
+        kind: &str,
+        name: &str,
+        based_on: u64,
+        now: u64,
+        last: Option<LogEntry>,
+    ) -> Error {
+        let by = last
+            .as_ref()
+            .map(|e| format!("by {} at {}", e.user, e.when()))
+            .unwrap_or_else(|| "by someone else".to_string());
+        Error::Conflict(Box::new(crate::error::Conflict {
+            message: format!(
+                "{kind} {name:?} was changed {by} since it was read (revision {based_on}, now {now}): \
+                 reload it and make the edit again"
+            ),
+            revision: now,
+            by: last.as_ref().map(|e| e.user.clone()),
+            at: last.map(|e| e.at),
+        }))
+    }
+
+    /// Changes are logged as `actor`'s from now on.
+    pub fn acting<'a>(&'a self, actor: &'a Actor) -> Acting<'a> {
+        Acting { store: self, actor }
+    }
+
+    /// The newest log entry under a per-record index.
+    fn last_entry(&self, prefix: u8, id: u64) -> Result<Option<LogEntry>> {
+        let mut p = vec![prefix];
+        p.extend_from_slice(&id.to_be_bytes());
+        match self.tree.scan_prefix(p).next_back() {
+            Some(kv) => {
+                let (k, _) = kv.map_err(|e| db_error(&self.path, e))?;
+                match keys::tail_id(&k) {
+                    Some(seq) => self.read(&keys::id(keys::LOG, seq)),
+                    None => Ok(None),
+                }
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Adds log entries to a batch, numbering them and stamping them with
+    /// one time.
+    fn stage_log(&self, batch: &mut sled::Batch, entries: Vec<LogEntry>) -> Result<()> {
+        let key = keys::meta("log_seq");
+        let mut seq = match self.get(&key)? {
+            Some(v) => codec::decode_u64(&v).map_err(|e| damaged(&self.path, &key, e))?,
+            None => 1,
+        };
+        let at = audit::now();
+        for mut e in entries {
+            e.seq = seq;
+            e.at = at;
+            batch.insert(&keys::id(keys::LOG, seq), codec::encode(&e));
+            if let Some(c) = e.client {
+                batch.insert(&keys::log_of(keys::LOG_OF_CLIENT, c.0, seq), &[]);
+            }
+            if let Some(n) = e.network {
+                batch.insert(&keys::log_of(keys::LOG_OF_NETWORK, n.0, seq), &[]);
+            }
+            seq += 1;
+        }
+        batch.insert(key, &codec::encode_u64(seq));
+        Ok(())
+    }
+
+    fn client_name(&self, id: ClientId) -> Result<String> {
+        Ok(self
+            .client(id)?
+            .map(|c| c.display_name().to_string())
+            .unwrap_or_default())
+    }
+
+    fn read_log(&self, query: &LogQuery) -> Result<Vec<LogEntry>> {
+        let index = match (query.network, query.client) {
+            (Some(n), _) => Some((keys::LOG_OF_NETWORK, n)),
+            (None, Some(c)) => Some((keys::LOG_OF_CLIENT, c)),
+            (None, None) => None,
+        };
+        let limit = query.limit.map_or(usize::MAX, |l| l as usize);
+        let mut out = Vec::new();
+        let mut keep = |e: LogEntry| {
+            if query.matches(&e) {
+                out.push(e);
+            }
+            out.len() < limit
+        };
+        match index {
+            Some((prefix, id)) => {
+                let mut p = vec![prefix];
+                p.extend_from_slice(&id.to_be_bytes());
+                for kv in self.tree.scan_prefix(p).rev() {
+                    let (k, _) = kv.map_err(|e| db_error(&self.path, e))?;
+                    let Some(seq) = keys::tail_id(&k) else {
+                        continue;
+                    };
+                    if let Some(e) = self.read(&keys::id(keys::LOG, seq))?
+                        && !keep(e)
+                    {
+                        break;
+                    }
+                }
+            }
+            None => {
+                for kv in self.tree.scan_prefix([keys::LOG]).rev() {
+                    let (k, v) = kv.map_err(|e| db_error(&self.path, e))?;
+                    let e = codec::decode(&v).map_err(|e| damaged(&self.path, &k, e))?;
+                    if !keep(e) {
+                        break;
+                    }
+                }
+            }
+        }
+        out.reverse();
+        Ok(out)
+    }
+}
+
+fn client_entry(
+    actor: &Actor,
+    action: Action,
+    before: Option<&Client>,
+    after: Option<&Client>,
+) -> LogEntry {
+    let c = after.or(before);
+    LogEntry {
+        seq: 0,
+        at: 0,
+        uid: actor.uid,
+        user: actor.user.clone(),
+        action,
+        client: c.map(|c| c.id),
+        client_name: c.map(|c| c.display_name().to_string()).unwrap_or_default(),
+        network: None,
+        network_name: String::new(),
+        before: before.map(codec::encode),
+        after: after.map(codec::encode),
+        note: String::new(),
+    }
+}
+
+fn network_entry(
+    actor: &Actor,
+    action: Action,
+    client_name: String,
+    before: Option<&Network>,
+    after: Option<&Network>,
+) -> LogEntry {
+    let n = after.or(before);
+    LogEntry {
+        seq: 0,
+        at: 0,
+        uid: actor.uid,
+        user: actor.user.clone(),
+        action,
+        client: n.map(|n| n.client),
+        client_name,
+        network: n.map(|n| n.id),
+        network_name: n.map(|n| n.name.clone()).unwrap_or_default(),
+        before: before.map(codec::encode),
+        after: after.map(codec::encode),
+        note: String::new(),
     }
 }
 
@@ -383,146 +568,35 @@ impl CaseStore for SledStore {
     }
 
     fn create_client(&self, client: Client) -> Result<Client> {
-        let mut c = Self::validated_client(client)?;
-        let _guard = self.lock();
-        let mut batch = sled::Batch::default();
-        c.id = ClientId(self.next_ids(&mut batch, 1, 1)?);
-        c.revision = 1;
-        batch.insert(&keys::id(keys::CLIENT, c.id.0), codec::encode(&c));
-        self.commit(batch)?;
-        Ok(c)
+        self.acting(&self.owner).create_client(client)
     }
 
     fn update_client(&self, client: Client) -> Result<Client> {
-        let mut c = Self::validated_client(client)?;
-        let _guard = self.lock();
-        let stored = self.client(c.id)?.ok_or_else(|| {
-            Error::runtime(format!("client {:?} no longer exists", c.display_name()))
-        })?;
-        if stored.revision != c.revision {
-            return Err(Self::stale(
-                "client",
-                c.display_name(),
-                c.revision,
-                stored.revision,
-            ));
-        }
-        c.revision += 1;
-        let mut batch = sled::Batch::default();
-        batch.insert(&keys::id(keys::CLIENT, c.id.0), codec::encode(&c));
-        self.commit(batch)?;
-        Ok(c)
+        self.acting(&self.owner).update_client(client)
     }
 
     fn delete_client(&self, id: ClientId) -> Result<()> {
-        let _guard = self.lock();
-        let mut batch = sled::Batch::default();
-        for n in self.networks_of(id)? {
-            self.stage_network_removal(&mut batch, &n)?;
-        }
-        batch.remove(&keys::id(keys::CLIENT, id.0));
-        self.commit(batch)
+        self.acting(&self.owner).delete_client(id)
     }
 
     fn create_network(&self, network: Network) -> Result<Network> {
-        self.add_network(network, false)
+        self.acting(&self.owner).create_network(network)
     }
 
     fn update_network(&self, network: Network) -> Result<Network> {
-        let mut n = Self::validated_network(network)?;
-        let _guard = self.lock();
-        let stored = self
-            .network(n.id)?
-            .ok_or_else(|| Error::runtime(format!("network {:?} no longer exists", n.name)))?;
-        if stored.revision != n.revision {
-            return Err(Self::stale("network", &n.name, n.revision, stored.revision));
-        }
-        // A network stays with its client.
-        n.client = stored.client;
-        n.revision += 1;
-        let mut batch = sled::Batch::default();
-        self.stage_network(&mut batch, &n)?;
-        self.commit(batch)?;
-        Ok(n)
+        self.acting(&self.owner).update_network(network)
     }
 
     fn delete_network(&self, id: NetworkId) -> Result<()> {
-        let _guard = self.lock();
-        let Some(n) = self.network(id)? else {
-            return Ok(());
-        };
-        let mut batch = sled::Batch::default();
-        self.stage_network_removal(&mut batch, &n)?;
-        self.commit(batch)
+        self.acting(&self.owner).delete_network(id)
     }
 
     fn restore_network(&self, network: Network) -> Result<Network> {
-        self.add_network(network, true)
+        self.acting(&self.owner).restore_network(network)
     }
 
     fn import(&self, clients: Vec<NewClient>) -> Result<ImportSummary> {
-        let _guard = self.lock();
-        // Given ids must be new to the database; nothing is overwritten.
-        let mut highest = 0;
-        for (ci, c) in clients.iter().enumerate() {
-            if let Some(id) = c.id {
-                if self.client(id)?.is_some() {
-                    return Err(Error::input(format!(
-                        "at clients[{ci}].id: client id {} already exists in the database; nothing was imported",
-                        id.0
-                    )));
-                }
-                highest = highest.max(id.0);
-            }
-            for (ni, n) in c.networks.iter().enumerate() {
-                if let Some(id) = n.id {
-                    if self.get(&keys::id(keys::NETWORK, id.0))?.is_some() {
-                        return Err(Error::input(format!(
-                            "at clients[{ci}].networks[{ni}].id: network id {} already exists in the database; \
-                             nothing was imported",
-                            id.0
-                        )));
-                    }
-                    highest = highest.max(id.0);
-                }
-            }
-        }
-        let missing = clients
-            .iter()
-            .map(|c| {
-                u64::from(c.id.is_none())
-                    + c.networks.iter().filter(|n| n.id.is_none()).count() as u64
-            })
-            .sum();
-        let mut batch = sled::Batch::default();
-        let mut next = self.next_ids(&mut batch, missing, highest.saturating_add(1))?;
-        let next_after = next + missing;
-        let mut summary = ImportSummary::default();
-        let mut fresh = || {
-            next += 1;
-            next - 1
-        };
-        for c in clients {
-            let mut client = Self::validated_client(c.client)?;
-            client.id = c.id.unwrap_or_else(|| ClientId(fresh()));
-            client.revision = 1;
-            batch.insert(&keys::id(keys::CLIENT, client.id.0), codec::encode(&client));
-            summary.clients += 1;
-            for nn in c.networks {
-                let mut n = Self::validated_network(nn.network)?;
-                n.id = nn.id.unwrap_or_else(|| NetworkId(fresh()));
-                n.client = client.id;
-                n.revision = 1;
-                // New networks have no due entries to remove.
-                batch.insert(&keys::id(keys::NETWORK, n.id.0), codec::encode(&n));
-                batch.insert(&keys::client_network(n.client, n.id), &[]);
-                self.stage_due(&mut batch, &n, &[]);
-                summary.networks += 1;
-            }
-        }
-        debug_assert_eq!(next, next_after);
-        self.commit(batch)?;
-        Ok(summary)
+        self.acting(&self.owner).import(clients)
     }
 
     fn due_until(&self, until: NaiveDate) -> Result<Vec<DueItem>> {
@@ -541,5 +615,238 @@ impl CaseStore for SledStore {
             });
         }
         Ok(out)
+    }
+
+    fn log(&self, query: &LogQuery) -> Result<Vec<LogEntry>> {
+        self.read_log(query)
+    }
+}
+
+impl CaseStore for Acting<'_> {
+    fn clients(&self) -> Result<Vec<Client>> {
+        self.store.clients()
+    }
+
+    fn client(&self, id: ClientId) -> Result<Option<Client>> {
+        self.store.client(id)
+    }
+
+    fn networks_of(&self, client: ClientId) -> Result<Vec<Network>> {
+        self.store.networks_of(client)
+    }
+
+    fn networks(&self) -> Result<Vec<Network>> {
+        self.store.networks()
+    }
+
+    fn network(&self, id: NetworkId) -> Result<Option<Network>> {
+        self.store.network(id)
+    }
+
+    fn due_until(&self, until: NaiveDate) -> Result<Vec<DueItem>> {
+        self.store.due_until(until)
+    }
+
+    fn log(&self, query: &LogQuery) -> Result<Vec<LogEntry>> {
+        self.store.read_log(query)
+    }
+
+    fn create_client(&self, client: Client) -> Result<Client> {
+        let store = self.store;
+        let mut c = SledStore::validated_client(client)?;
+        let _guard = store.lock();
+        let mut batch = sled::Batch::default();
+        c.id = ClientId(store.next_ids(&mut batch, 1, 1)?);
+        c.revision = 1;
+        batch.insert(&keys::id(keys::CLIENT, c.id.0), codec::encode(&c));
+        let entry = client_entry(self.actor, Action::Created, None, Some(&c));
+        store.stage_log(&mut batch, vec![entry])?;
+        store.commit(batch)?;
+        Ok(c)
+    }
+
+    fn update_client(&self, client: Client) -> Result<Client> {
+        let store = self.store;
+        let mut c = SledStore::validated_client(client)?;
+        let _guard = store.lock();
+        let stored = store.client(c.id)?.ok_or_else(|| {
+            Error::runtime(format!("client {:?} no longer exists", c.display_name()))
+        })?;
+        if stored.revision != c.revision {
+            let last = store.last_entry(keys::LOG_OF_CLIENT, c.id.0)?;
+            return Err(store.stale(
+                "client",
+                c.display_name(),
+                c.revision,
+                stored.revision,
+                last,
+            ));
+        }
+        c.revision += 1;
+        let mut batch = sled::Batch::default();
+        batch.insert(&keys::id(keys::CLIENT, c.id.0), codec::encode(&c));
+        let entry = client_entry(self.actor, Action::Updated, Some(&stored), Some(&c));
+        store.stage_log(&mut batch, vec![entry])?;
+        store.commit(batch)?;
+        Ok(c)
+    }
+
+    fn delete_client(&self, id: ClientId) -> Result<()> {
+        let store = self.store;
+        let _guard = store.lock();
+        let Some(client) = store.client(id)? else {
+            return Ok(());
+        };
+        let name = client.display_name().to_string();
+        let mut batch = sled::Batch::default();
+        let mut entries = Vec::new();
+        for n in store.networks_of(id)? {
+            store.stage_network_removal(&mut batch, &n)?;
+            entries.push(network_entry(
+                self.actor,
+                Action::Deleted,
+                name.clone(),
+                Some(&n),
+                None,
+            ));
+        }
+        batch.remove(&keys::id(keys::CLIENT, id.0));
+        entries.push(client_entry(
+            self.actor,
+            Action::Deleted,
+            Some(&client),
+            None,
+        ));
+        store.stage_log(&mut batch, entries)?;
+        store.commit(batch)
+    }
+
+    fn create_network(&self, network: Network) -> Result<Network> {
+        self.store.add_network(self.actor, network, false)
+    }
+
+    fn update_network(&self, network: Network) -> Result<Network> {
+        let store = self.store;
+        let mut n = SledStore::validated_network(network)?;
+        let _guard = store.lock();
+        let stored = store
+            .network(n.id)?
+            .ok_or_else(|| Error::runtime(format!("network {:?} no longer exists", n.name)))?;
+        if stored.revision != n.revision {
+            let last = store.last_entry(keys::LOG_OF_NETWORK, n.id.0)?;
+            return Err(store.stale("network", &n.name, n.revision, stored.revision, last));
+        }
+        // A network stays with its client.
+        n.client = stored.client;
+        n.revision += 1;
+        let mut batch = sled::Batch::default();
+        store.stage_network(&mut batch, &n)?;
+        let name = store.client_name(n.client)?;
+        let entry = network_entry(self.actor, Action::Updated, name, Some(&stored), Some(&n));
+        store.stage_log(&mut batch, vec![entry])?;
+        store.commit(batch)?;
+        Ok(n)
+    }
+
+    fn delete_network(&self, id: NetworkId) -> Result<()> {
+        let store = self.store;
+        let _guard = store.lock();
+        let Some(n) = store.network(id)? else {
+            return Ok(());
+        };
+        let mut batch = sled::Batch::default();
+        store.stage_network_removal(&mut batch, &n)?;
+        let name = store.client_name(n.client)?;
+        let entry = network_entry(self.actor, Action::Deleted, name, Some(&n), None);
+        store.stage_log(&mut batch, vec![entry])?;
+        store.commit(batch)
+    }
+
+    fn restore_network(&self, network: Network) -> Result<Network> {
+        self.store.add_network(self.actor, network, true)
+    }
+
+    fn import(&self, clients: Vec<NewClient>) -> Result<ImportSummary> {
+        let store = self.store;
+        let _guard = store.lock();
+        // Given ids must be new to the database; nothing is overwritten.
+        let mut highest = 0;
+        for (ci, c) in clients.iter().enumerate() {
+            if let Some(id) = c.id {
+                if store.client(id)?.is_some() {
+                    return Err(Error::input(format!(
+                        "at clients[{ci}].id: client id {} already exists in the database; nothing was imported",
+                        id.0
+                    )));
+                }
+                highest = highest.max(id.0);
+            }
+            for (ni, n) in c.networks.iter().enumerate() {
+                if let Some(id) = n.id {
+                    if store.get(&keys::id(keys::NETWORK, id.0))?.is_some() {
+                        return Err(Error::input(format!(
+                            "at clients[{ci}].networks[{ni}].id: network id {} already exists in the database; \
+                             nothing was imported",
+                            id.0
+                        )));
+                    }
+                    highest = highest.max(id.0);
+                }
+            }
+        }
+        let missing = clients
+            .iter()
+            .map(|c| {
+                u64::from(c.id.is_none())
+                    + c.networks.iter().filter(|n| n.id.is_none()).count() as u64
+            })
+            .sum();
+        let mut batch = sled::Batch::default();
+        let mut next = store.next_ids(&mut batch, missing, highest.saturating_add(1))?;
+        let next_after = next + missing;
+        let mut summary = ImportSummary::default();
+        let mut fresh = || {
+            next += 1;
+            next - 1
+        };
+        for c in clients {
+            let mut client = SledStore::validated_client(c.client)?;
+            client.id = c.id.unwrap_or_else(|| ClientId(fresh()));
+            client.revision = 1;
+            batch.insert(&keys::id(keys::CLIENT, client.id.0), codec::encode(&client));
+            summary.clients += 1;
+            for nn in c.networks {
+                let mut n = SledStore::validated_network(nn.network)?;
+                n.id = nn.id.unwrap_or_else(|| NetworkId(fresh()));
+                n.client = client.id;
+                n.revision = 1;
+                // New networks have no due entries to remove.
+                batch.insert(&keys::id(keys::NETWORK, n.id.0), codec::encode(&n));
+                batch.insert(&keys::client_network(n.client, n.id), &[]);
+                store.stage_due(&mut batch, &n, &[]);
+                summary.networks += 1;
+            }
+        }
+        debug_assert_eq!(next, next_after);
+        let entry = LogEntry {
+            seq: 0,
+            at: 0,
+            uid: self.actor.uid,
+            user: self.actor.user.clone(),
+            action: Action::Imported,
+            client: None,
+            client_name: String::new(),
+            network: None,
+            network_name: String::new(),
+            before: None,
+            after: None,
+            note: format!(
+                "{} clients and {} networks",
+                summary.clients, summary.networks
+            ),
+        };
+        store.stage_log(&mut batch, vec![entry])?;
+        store.commit(batch)?;
+        Ok(summary)
     }
 }

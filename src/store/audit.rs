@@ -1,0 +1,367 @@
+//! The audit log: who changed which record, when, and from what to what.
+//! The store writes one entry in the same atomic batch as every change,
+//! so a change and its entry are on disk together or not at all. Who made
+//! a change is the OS user the daemon learnt from the socket, never a name
+//! the client gave.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::codec;
+use crate::domain::model::{Client, ClientId, Network, NetworkId};
+
+/// The OS user a change is made by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub uid: u32,
+    /// The login name when the user database has one, else `uid N`.
+    pub user: String,
+}
+
+impl Actor {
+    pub fn of_uid(uid: u32) -> Actor {
+        Actor {
+            uid,
+            user: user_name(uid).unwrap_or_else(|| format!("uid {uid}")),
+        }
+    }
+
+    /// The user this process runs as.
+    pub fn current() -> Actor {
+        // SAFETY: geteuid cannot fail.
+        Actor::of_uid(unsafe { libc::geteuid() })
+    }
+}
+
+/// The login name of `uid`, from the system's user database.
+pub fn user_name(uid: u32) -> Option<String> {
+    let mut buf = vec![0u8; 1024];
+    loop {
+        // SAFETY: all-zero is a valid `passwd` (null pointers, zero ids).
+        let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
+        let mut found: *mut libc::passwd = std::ptr::null_mut();
+        // SAFETY: every pointer is valid for the call and `buf.len()` is
+        // the size of `buf`; the strings written into `pwd` point into
+        // `buf`, which outlives their use below.
+        let rc = unsafe {
+            libc::getpwuid_r(
+                uid,
+                &mut pwd,
+                buf.as_mut_ptr().cast(),
+                buf.len(),
+                &mut found,
+            )
+        };
+        if rc == libc::ERANGE && buf.len() < 1 << 20 {
+            buf.resize(buf.len() * 4, 0);
+            continue;
+        }
+        if rc != 0 || found.is_null() || pwd.pw_name.is_null() {
+            return None;
+        }
+        // SAFETY: on success `pw_name` is a NUL-terminated string in `buf`.
+        let name = unsafe { std::ffi::CStr::from_ptr(pwd.pw_name) };
+        return Some(crate::text::clean_line(&name.to_string_lossy())).filter(|n| !n.is_empty());
+    }
+}
+
+/// What a change did. Stored by variant index: append, never reorder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Action {
+    Created,
+    Updated,
+    Deleted,
+    /// A deleted network put back by undo.
+    Restored,
+    /// A whole import; `note` says how much.
+    Imported,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Created => "created",
+            Action::Updated => "updated",
+            Action::Deleted => "deleted",
+            Action::Restored => "restored",
+            Action::Imported => "imported",
+        }
+    }
+}
+
+/// One change, as the log keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogEntry {
+    /// Position in the log: entries are numbered in the order written.
+    pub seq: u64,
+    /// When, in seconds since the Unix epoch, by the daemon's clock.
+    pub at: i64,
+    pub uid: u32,
+    pub user: String,
+    pub action: Action,
+    /// The client changed, or the client of the network changed; `None`
+    /// for an import.
+    pub client: Option<ClientId>,
+    pub client_name: String,
+    /// The network changed, when the change was to a network.
+    pub network: Option<NetworkId>,
+    pub network_name: String,
+    /// The record before and after, as `codec` bytes (a `Client` when
+    /// `network` is `None`, else a `Network`).
+    pub before: Option<Vec<u8>>,
+    pub after: Option<Vec<u8>>,
+    /// Free text: what an import brought in.
+    pub note: String,
+}
+
+/// One field that a change altered, values as JSON text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldChange {
+    /// Dotted path, as in the interchange JSON: `answers.pi_subjects`,
+    /// `milestones[1].date`.
+    pub field: String,
+    /// `None`: the field was absent (created, or a list grew).
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+impl LogEntry {
+    /// The fields the change altered, in field order. The revision, which
+    /// every write bumps, is left out.
+    pub fn changes(&self) -> Vec<FieldChange> {
+        let flat = |bytes: &Option<Vec<u8>>| -> BTreeMap<String, String> {
+            let mut out = BTreeMap::new();
+            if let Some(value) = bytes.as_deref().and_then(|b| self.record_json(b)) {
+                flatten("", &value, &mut out);
+            }
+            out
+        };
+        let (before, after) = (flat(&self.before), flat(&self.after));
+        let mut fields: Vec<&String> = before.keys().chain(after.keys()).collect();
+        fields.sort();
+        fields.dedup();
+        fields
+            .into_iter()
+            .filter(|f| before.get(*f) != after.get(*f))
+            .map(|f| FieldChange {
+                field: f.clone(),
+                before: before.get(f).cloned(),
+                after: after.get(f).cloned(),
+            })
+            .collect()
+    }
+
+    fn record_json(&self, bytes: &[u8]) -> Option<serde_json::Value> {
+        if self.network.is_some() {
+            let n: Network = codec::decode(bytes).ok()?;
+            serde_json::to_value(crate::interchange::network_doc(n)).ok()
+        } else {
+            let c: Client = codec::decode(bytes).ok()?;
+            serde_json::to_value(crate::interchange::client_doc(c, Vec::new())).ok()
+        }
+    }
+
+    /// What was changed, for a person: `network "HR" of Acme Ltd`.
+    pub fn subject(&self) -> String {
+        let esc = crate::text::escape_for_terminal;
+        match (self.network, self.client) {
+            (Some(_), _) => format!(
+                "network \"{}\" of {}",
+                esc(&self.network_name),
+                esc(&self.client_name)
+            ),
+            (None, Some(_)) => format!("client \"{}\"", esc(&self.client_name)),
+            (None, None) => esc(&self.note),
+        }
+    }
+
+    /// When, as local time `YYYY-MM-DD HH:MM:SS`.
+    pub fn when(&self) -> String {
+        format_time(self.at)
+    }
+}
+
+/// A Unix time as local time, `YYYY-MM-DD HH:MM:SS`.
+pub fn format_time(at: i64) -> String {
+    use chrono::TimeZone;
+    match chrono::Local.timestamp_opt(at, 0) {
+        chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => {
+            t.format("%Y-%m-%d %H:%M:%S").to_string()
+        }
+        chrono::LocalResult::None => format!("@{at}"),
+    }
+}
+
+/// Now, as the log records it.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// Leaves of a JSON value by dotted path. Lists of plain values (data
+/// categories) stay one leaf, so adding one reads as one change.
+fn flatten(path: &str, value: &serde_json::Value, out: &mut BTreeMap<String, String>) {
+    use serde_json::Value;
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                if k != "id" {
+                    flatten(&join(k), v, out);
+                }
+            }
+        }
+        Value::Array(items) if items.iter().any(|v| v.is_object() || v.is_array()) => {
+            for (i, v) in items.iter().enumerate() {
+                flatten(&format!("{path}[{i}]"), v, out);
+            }
+        }
+        Value::Null => {}
+        other => {
+            out.insert(path.to_string(), other.to_string());
+        }
+    }
+}
+
+/// Which entries to read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogQuery {
+    /// Only entries at or after this Unix time.
+    pub since: Option<i64>,
+    /// Only entries about this client or its networks.
+    pub client: Option<u64>,
+    /// Only entries about this network.
+    pub network: Option<u64>,
+    /// Only the newest this many.
+    pub limit: Option<u64>,
+}
+
+impl LogQuery {
+    pub fn of_network(id: NetworkId) -> LogQuery {
+        LogQuery {
+            network: Some(id.0),
+            ..LogQuery::default()
+        }
+    }
+
+    pub fn of_client(id: ClientId) -> LogQuery {
+        LogQuery {
+            client: Some(id.0),
+            ..LogQuery::default()
+        }
+    }
+
+    pub fn newest(mut self, limit: u64) -> LogQuery {
+        self.limit = Some(limit);
+        self
+    }
+
+    pub fn matches(&self, e: &LogEntry) -> bool {
+        self.since.is_none_or(|s| e.at >= s)
+            && self.client.is_none_or(|c| e.client == Some(ClientId(c)))
+            && self.network.is_none_or(|n| e.network == Some(NetworkId(n)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::Level;
+
+    fn network() -> Network {
+        Network {
+            id: NetworkId(7),
+            client: ClientId(1),
+            revision: 3,
+            name: "HR".into(),
+            notes: String::new(),
+            answers: Default::default(),
+            overrides: Default::default(),
+            filed_level: None,
+            milestones: Vec::new(),
+        }
+    }
+
+    fn entry(before: Option<&Network>, after: Option<&Network>) -> LogEntry {
+        LogEntry {
+            seq: 1,
+            at: 0,
+            uid: 1000,
+            user: "alice".into(),
+            action: Action::Updated,
+            client: Some(ClientId(1)),
+            client_name: "Acme".into(),
+            network: Some(NetworkId(7)),
+            network_name: "HR".into(),
+            before: before.map(codec::encode),
+            after: after.map(codec::encode),
+            note: String::new(),
+        }
+    }
+
+    #[test]
+    fn changes_name_each_altered_field_and_skip_the_revision() {
+        let before = network();
+        let mut after = before.clone();
+        after.revision = 4;
+        after.answers.pi_subjects = Some(200_000);
+        after.filed_level = Level::new(2);
+        let changes = entry(Some(&before), Some(&after)).changes();
+        assert_eq!(
+            changes,
+            vec![
+                FieldChange {
+                    field: "answers.pi_subjects".into(),
+                    before: None,
+                    after: Some("200000".into()),
+                },
+                FieldChange {
+                    field: "filed_level".into(),
+                    before: None,
+                    after: Some("2".into()),
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_deletion_lists_what_was_there() {
+        let before = network();
+        let changes = entry(Some(&before), None).changes();
+        assert!(
+            changes
+                .iter()
+                .any(|c| c.field == "name" && c.before.as_deref() == Some("\"HR\"")),
+            "{changes:?}"
+        );
+        assert!(changes.iter().all(|c| c.after.is_none()));
+    }
+
+    #[test]
+    fn the_current_user_has_a_name() {
+        let me = Actor::current();
+        assert!(!me.user.is_empty());
+    }
+
+    #[test]
+    fn queries_filter_by_time_client_and_network() {
+        let e = entry(None, Some(&network()));
+        assert!(LogQuery::default().matches(&e));
+        assert!(LogQuery::of_network(NetworkId(7)).matches(&e));
+        assert!(!LogQuery::of_network(NetworkId(8)).matches(&e));
+        assert!(LogQuery::of_client(ClientId(1)).matches(&e));
+        let later = LogQuery {
+            since: Some(1),
+            ..LogQuery::default()
+        };
+        assert!(!later.matches(&e));
+    }
+}
