@@ -2,12 +2,15 @@
 
 use chrono::NaiveDate;
 use mlps::config::Config;
+use mlps::domain::model::NetworkId;
 use mlps::domain::questionnaire::QuestionId;
 use mlps::interchange;
+use mlps::server::client::Change;
+use mlps::store::audit::{Actor, LogQuery};
 use mlps::store::{CaseStore, SledStore};
 use mlps::tui::Action;
 use mlps::tui::app::{App, Mode, Msg, Pane, StatusKind, update};
-use mlps::tui::edit::AnswerRow;
+use mlps::tui::edit::{self, AnswerRow};
 use mlps::tui::keymap::Keymap;
 
 fn today() -> NaiveDate {
@@ -480,4 +483,141 @@ fn undo_walks_back_network_adds_and_deletes() {
         hits.iter().all(|h| !h.label.contains("工资系统")),
         "{hits:?}"
     );
+}
+
+/// A case manager on a store another session (Bob) writes to as well.
+fn shared_app() -> (tempfile::TempDir, App, std::sync::Arc<SledStore>) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config::default();
+    let store = std::sync::Arc::new(SledStore::open(dir.path(), config.clone()).unwrap());
+    let doc = mlps::demo::generate(5, 1, today());
+    store
+        .import(interchange::to_records("demo", &doc).unwrap())
+        .unwrap();
+    let app = App::new(
+        Box::new(std::sync::Arc::clone(&store)),
+        config,
+        Keymap::defaults(),
+        today(),
+    )
+    .unwrap();
+    (dir, app, store)
+}
+
+fn bob() -> Actor {
+    Actor {
+        uid: 4242,
+        user: "bob".into(),
+    }
+}
+
+/// Bob sets the selected network's PI subjects behind the app's back.
+fn bob_sets_pi(store: &SledStore, id: NetworkId, value: u64) {
+    let mut n = store.network(id).unwrap().unwrap();
+    n.answers.pi_subjects = Some(value);
+    store.acting(&bob()).update_network(n).unwrap();
+}
+
+fn edit_pi(app: &mut App, value: &str) {
+    select_answer(app, QuestionId::PiSubjects);
+    act(app, Action::Edit);
+    assert!(matches!(app.mode, Mode::Form { .. }));
+    act(app, Action::ClearField);
+    typ(app, value);
+}
+
+#[test]
+fn a_colliding_edit_says_who_and_can_overwrite() {
+    let (_dir, mut app, store) = shared_app();
+    let id = app.selected_network().unwrap().id;
+    edit_pi(&mut app, "777");
+    // Bob saves while the form is open, and his change shows up live.
+    bob_sets_pi(&store, id, 123_456);
+    edit::apply_change(
+        &mut app,
+        Change::Records {
+            clients: vec![],
+            networks: vec![id],
+        },
+    );
+    assert!(matches!(app.mode, Mode::Form { .. }), "the edit stays open");
+    act(&mut app, Action::Submit);
+    let Mode::Conflict { message, .. } = &app.mode else {
+        panic!("{:?}", app.mode);
+    };
+    assert!(message.contains("changed by bob at "), "{message}");
+    assert!(message.contains("answers.pi_subjects"), "{message}");
+    assert!(message.contains("→ 123456"), "{message}");
+    assert_eq!(
+        store.network(id).unwrap().unwrap().answers.pi_subjects,
+        Some(123_456),
+        "nothing written yet"
+    );
+    // Esc goes back to the edit, untouched; saving again asks again.
+    act(&mut app, Action::Cancel);
+    assert!(matches!(app.mode, Mode::Form { .. }));
+    act(&mut app, Action::Submit);
+    assert!(matches!(app.mode, Mode::Conflict { .. }));
+    update(&mut app, Msg::Char('o'));
+    assert!(matches!(app.mode, Mode::Normal), "{:?}", app.mode);
+    let saved = store.network(id).unwrap().unwrap();
+    assert_eq!(saved.answers.pi_subjects, Some(777));
+    let last = store.log(&LogQuery::of_network(id).newest(1)).unwrap();
+    assert_eq!(last[0].user, Actor::current().user);
+    assert_eq!(last[0].changes()[0].before.as_deref(), Some("123456"));
+}
+
+#[test]
+fn a_refused_save_can_reload_theirs() {
+    let (_dir, mut app, store) = shared_app();
+    let id = app.selected_network().unwrap().id;
+    edit_pi(&mut app, "777");
+    // Bob's change has not reached this session yet: the store refuses.
+    bob_sets_pi(&store, id, 55);
+    act(&mut app, Action::Submit);
+    let Mode::Conflict { message, .. } = &app.mode else {
+        panic!("{:?}", app.mode);
+    };
+    assert!(message.contains("changed by bob"), "{message}");
+    update(&mut app, Msg::Char('r'));
+    assert!(matches!(app.mode, Mode::Normal));
+    assert_eq!(app.network(id).unwrap().answers.pi_subjects, Some(55));
+    assert_eq!(
+        store.network(id).unwrap().unwrap().answers.pi_subjects,
+        Some(55)
+    );
+    assert!(app.status.as_ref().unwrap().text.contains("reloaded"));
+}
+
+#[test]
+fn a_networks_history_says_who_changed_what_and_when() {
+    let (_dir, mut app, store) = shared_app();
+    let id = app.selected_network().unwrap().id;
+    bob_sets_pi(&store, id, 5);
+    edit::apply_change(
+        &mut app,
+        Change::Records {
+            clients: vec![],
+            networks: vec![id],
+        },
+    );
+    edit_pi(&mut app, "250000");
+    act(&mut app, Action::Submit);
+    assert!(matches!(app.mode, Mode::Normal), "{:?}", app.mode);
+    app.focus = Pane::Networks;
+    act(&mut app, Action::History);
+    let Mode::History { title, lines, .. } = &app.mode else {
+        panic!("{:?}", app.mode);
+    };
+    assert!(title.contains(&app.network(id).unwrap().name), "{title}");
+    let me = Actor::current().user;
+    // Newest first: this session's edit, then Bob's.
+    assert!(
+        lines[0].contains(&format!("{me}  updated network")),
+        "{lines:?}"
+    );
+    assert_eq!(lines[1].trim(), "answers.pi_subjects: 5 → 250000");
+    assert!(lines[2].contains("bob  updated network"), "{lines:?}");
+    act(&mut app, Action::Cancel);
+    assert!(matches!(app.mode, Mode::Normal));
 }

@@ -171,3 +171,47 @@ fn no_color_draws_without_colour() {
     app.color = false;
     assert_eq!(coloured(&app), 0);
 }
+
+#[test]
+fn conflict_dialog() {
+    let (_dir, mut app) = demo_app();
+    app.focus = Pane::Answers;
+    let i = app
+        .answer_rows()
+        .iter()
+        .position(|r| *r == AnswerRow::Question(QuestionId::PiSubjects))
+        .unwrap();
+    app.selected[Pane::Answers.index()] = i;
+    act(&mut app, Action::Edit);
+    let mlps::tui::app::Mode::Form { form, target } =
+        std::mem::replace(&mut app.mode, mlps::tui::app::Mode::Normal)
+    else {
+        panic!("the form opens");
+    };
+    // The dialog as the store's log would fill it; a hostile user name
+    // is shown escaped.
+    app.mode = mlps::tui::app::Mode::Conflict {
+        form,
+        target,
+        message: "Network \"CRM\" was changed by bob\u{1b}[31m at 2026-11-28 14:32:05 while you \
+                  were editing it.\n  answers.pi_subjects: 11500 → 250000"
+            .into(),
+    };
+    insta::assert_snapshot!(draw(&app, 100, 30));
+}
+
+#[test]
+fn history_overlay() {
+    let (_dir, mut app) = demo_app();
+    app.mode = mlps::tui::app::Mode::History {
+        title: "History of network \"CRM\"".into(),
+        lines: vec![
+            "2026-11-28 14:40:01  alice  updated network \"CRM\" of Acme".into(),
+            "    answers.pi_subjects: 11500 → 250000".into(),
+            "2026-11-28 14:32:05  bob  updated network \"CRM\" of Acme".into(),
+            "    notes: \"\" → \"客户 asked for 等保 level 3\"".into(),
+        ],
+        scroll: 0,
+    };
+    insta::assert_snapshot!(draw(&app, 100, 30));
+}

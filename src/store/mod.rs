@@ -101,6 +101,58 @@ pub trait CaseStore {
     }
 }
 
+/// A store shared between owners (a session and a test, say) is a store.
+impl<T: CaseStore + ?Sized> CaseStore for std::sync::Arc<T> {
+    fn clients(&self) -> Result<Vec<Client>> {
+        (**self).clients()
+    }
+    fn client(&self, id: ClientId) -> Result<Option<Client>> {
+        (**self).client(id)
+    }
+    fn networks_of(&self, client: ClientId) -> Result<Vec<Network>> {
+        (**self).networks_of(client)
+    }
+    fn networks(&self) -> Result<Vec<Network>> {
+        (**self).networks()
+    }
+    fn network(&self, id: NetworkId) -> Result<Option<Network>> {
+        (**self).network(id)
+    }
+    fn create_client(&self, client: Client) -> Result<Client> {
+        (**self).create_client(client)
+    }
+    fn update_client(&self, client: Client) -> Result<Client> {
+        (**self).update_client(client)
+    }
+    fn delete_client(&self, id: ClientId) -> Result<()> {
+        (**self).delete_client(id)
+    }
+    fn create_network(&self, network: Network) -> Result<Network> {
+        (**self).create_network(network)
+    }
+    fn update_network(&self, network: Network) -> Result<Network> {
+        (**self).update_network(network)
+    }
+    fn delete_network(&self, id: NetworkId) -> Result<()> {
+        (**self).delete_network(id)
+    }
+    fn restore_network(&self, network: Network) -> Result<Network> {
+        (**self).restore_network(network)
+    }
+    fn import(&self, clients: Vec<NewClient>) -> Result<ImportSummary> {
+        (**self).import(clients)
+    }
+    fn due_until(&self, until: NaiveDate) -> Result<Vec<DueItem>> {
+        (**self).due_until(until)
+    }
+    fn log(&self, query: &audit::LogQuery) -> Result<Vec<audit::LogEntry>> {
+        (**self).log(query)
+    }
+    fn due_named_until(&self, until: NaiveDate) -> Result<Vec<NamedDue>> {
+        (**self).due_named_until(until)
+    }
+}
+
 /// An open obligation with the names to show it by.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NamedDue {

@@ -22,6 +22,8 @@ id_enum!(
         Filter => "filter",
         FuzzyJump => "fuzzy_jump",
         Agenda => "agenda",
+        /// Who changed the selected network or client, when, and what.
+        History => "history",
         Undo => "undo",
         Help => "help",
         Command => "command",
@@ -62,6 +64,7 @@ impl Action {
             Action::Filter => "filter this list",
             Action::FuzzyJump => "jump to a client, network or contact",
             Action::Agenda => "renewals agenda",
+            Action::History => "change history (who, when, what)",
             Action::Undo => "undo the last edit",
             Action::Help => "help",
             Action::Command => "command line",

@@ -95,6 +95,19 @@ pub enum Mode {
     Command {
         input: String,
     },
+    /// A save refused because someone else changed the record: reload
+    /// theirs, overwrite with this edit, or go back to the form.
+    Conflict {
+        form: Box<Form>,
+        target: FormTarget,
+        message: String,
+    },
+    /// Who changed the selected network (or client), when, and what.
+    History {
+        title: String,
+        lines: Vec<String>,
+        scroll: u16,
+    },
 }
 
 /// What the app is told: an action from the keymap, or text typed into the
@@ -385,11 +398,12 @@ impl App {
         match &self.mode {
             Mode::Normal => self.focus.section(),
             Mode::Agenda { .. } => Section::Agenda,
-            Mode::Help { .. } => Section::Global,
+            Mode::Help { .. } | Mode::History { .. } => Section::Global,
             Mode::Fuzzy { .. }
             | Mode::Filter
             | Mode::Form { .. }
             | Mode::Confirm { .. }
+            | Mode::Conflict { .. }
             | Mode::Command { .. } => Section::Form,
         }
     }
@@ -514,6 +528,33 @@ pub fn update(app: &mut App, msg: Msg) {
             Msg::Action(Action::Top) => Mode::Help { scroll: 0 },
             _ => Mode::Help { scroll },
         },
+        Mode::History {
+            title,
+            lines,
+            scroll,
+        } => {
+            let scroll = match msg {
+                Msg::Action(Action::History | Action::Cancel | Action::Quit | Action::Submit) => {
+                    return app.mode = Mode::Normal;
+                }
+                Msg::Action(Action::Down) => scroll.saturating_add(1),
+                Msg::Action(Action::Up) => scroll.saturating_sub(1),
+                Msg::Action(Action::PageDown) => scroll.saturating_add(10),
+                Msg::Action(Action::PageUp) => scroll.saturating_sub(10),
+                Msg::Action(Action::Top) => 0,
+                _ => scroll,
+            };
+            Mode::History {
+                title,
+                lines,
+                scroll,
+            }
+        }
+        Mode::Conflict {
+            form,
+            target,
+            message,
+        } => edit::conflict_update(app, form, target, message, msg),
         Mode::Agenda { rows, selected } => agenda_update(app, rows, selected, msg),
         Mode::Fuzzy {
             query,
@@ -590,6 +631,7 @@ fn normal(app: &mut App, a: Action) {
             }
         }
         Action::Agenda => open_agenda(app),
+        Action::History => open_history(app),
         Action::Cancel => {
             if !app.filters[app.focus.index()].is_empty() {
                 app.filters[app.focus.index()].clear();
@@ -605,6 +647,47 @@ fn normal(app: &mut App, a: Action) {
         Action::Submit | Action::NextField | Action::PrevField | Action::Today | Action::Toggle => {
         }
     }
+}
+
+/// The change history of the selected network, or of the selected
+/// client when the focus is on clients or contacts.
+fn open_history(app: &mut App) {
+    use crate::store::audit::LogQuery;
+    let esc = crate::text::escape_for_terminal;
+    let on_client = matches!(app.focus, Pane::Clients | Pane::Contacts);
+    let (query, title) = match (app.selected_client(), app.selected_network()) {
+        (_, Some(n)) if !on_client => (
+            LogQuery::of_network(n.id),
+            format!("History of network \"{}\"", esc(&n.name)),
+        ),
+        (Some(c), _) => (
+            LogQuery::of_client(c.id),
+            format!(
+                "History of client \"{}\" and its networks",
+                esc(c.display_name())
+            ),
+        ),
+        (None, _) => return app.info("nothing selected here"),
+    };
+    let entries = match app.store.log(&query) {
+        Ok(entries) => entries,
+        Err(e) => return app.error(format!("could not read the history: {}", e.message())),
+    };
+    let mut lines = Vec::new();
+    for e in entries.iter().rev() {
+        lines.push(crate::cli::log::heading(e));
+        for c in e.changes() {
+            lines.push(format!("    {}", crate::cli::log::change_line(&c)));
+        }
+    }
+    if lines.is_empty() {
+        lines.push("No changes recorded since it was imported.".to_string());
+    }
+    app.mode = Mode::History {
+        title,
+        lines,
+        scroll: 0,
+    };
 }
 
 fn open_agenda(app: &mut App) {

@@ -154,7 +154,10 @@ pub fn start(app: &mut App, action: Action) {
         _ => None,
     };
     match opened {
-        Some((form, target)) => {
+        Some((mut form, target)) => {
+            // What the edit is based on: a save finds out whether someone
+            // else changed the record meanwhile.
+            form.base = revision_of(app, &target);
             app.mode = Mode::Form {
                 form: Box::new(form),
                 target,
@@ -428,9 +431,15 @@ pub fn form_update(app: &mut App, mut form: Box<Form>, target: FormTarget, msg: 
         Msg::Action(Action::Submit) => {
             if let Some(problem) = form.first_problem() {
                 form.error = Some(problem);
+            } else if let Some(record) = changed_meanwhile(app, &form, &target) {
+                return conflict(app, form, target, record, None);
             } else {
                 match submit(app, &form, &target) {
                     Ok(()) => return std::mem::replace(&mut app.mode, Mode::Normal),
+                    Err(problem) if problem.conflict.is_some() => {
+                        let record = record_of(&target).expect("only existing records conflict");
+                        return conflict(app, form, target, record, problem.conflict);
+                    }
                     Err(problem) => {
                         // Point at the field the problem is in, where there is one.
                         if let Some(i) = problem
@@ -457,6 +466,8 @@ pub fn form_update(app: &mut App, mut form: Box<Form>, target: FormTarget, msg: 
 struct Problem {
     field: Option<String>,
     message: String,
+    /// The store refused the write: the record changed since it was read.
+    conflict: Option<Box<crate::error::Conflict>>,
 }
 
 impl From<String> for Problem {
@@ -464,16 +475,186 @@ impl From<String> for Problem {
         Problem {
             field: None,
             message,
+            conflict: None,
         }
     }
 }
 
 impl From<&str> for Problem {
     fn from(message: &str) -> Problem {
-        Problem {
-            field: None,
-            message: message.to_string(),
+        Problem::from(message.to_string())
+    }
+}
+
+impl From<crate::error::Error> for Problem {
+    fn from(e: crate::error::Error) -> Problem {
+        match e {
+            crate::error::Error::Conflict(c) => Problem {
+                field: None,
+                message: c.message.clone(),
+                conflict: Some(c),
+            },
+            e => Problem::from(e.message().to_string()),
         }
+    }
+}
+
+/// The stored record a form edits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Record {
+    Client(ClientId),
+    Network(NetworkId),
+}
+
+/// The existing record a form changes; `None` for a new client or
+/// network.
+fn record_of(target: &FormTarget) -> Option<Record> {
+    match *target {
+        FormTarget::NewClient | FormTarget::NewNetwork(_) => None,
+        FormTarget::Client(id) | FormTarget::NewContact(id) | FormTarget::Contact(id, _) => {
+            Some(Record::Client(id))
+        }
+        FormTarget::Network(id)
+        | FormTarget::Answer(id, _)
+        | FormTarget::Override(id)
+        | FormTarget::NewMilestone(id)
+        | FormTarget::Milestone(id, _) => Some(Record::Network(id)),
+    }
+}
+
+/// The revision of the record the form edits, as this session has it.
+fn revision_of(app: &App, target: &FormTarget) -> Option<u64> {
+    match record_of(target)? {
+        Record::Client(id) => app.clients.iter().find(|c| c.id == id).map(|c| c.revision),
+        Record::Network(id) => app.network(id).map(|n| n.revision),
+    }
+}
+
+/// The record, when another session changed it after the form opened
+/// (its change has already arrived here).
+fn changed_meanwhile(app: &App, form: &Form, target: &FormTarget) -> Option<Record> {
+    let base = form.base?;
+    let now = revision_of(app, target)?;
+    (now != base).then(|| record_of(target)).flatten()
+}
+
+/// Opens the dialog that says who changed the record and when, and offers
+/// to reload theirs or to overwrite with this edit.
+fn conflict(
+    app: &mut App,
+    form: Box<Form>,
+    target: FormTarget,
+    record: Record,
+    refused: Option<Box<crate::error::Conflict>>,
+) -> Mode {
+    use crate::store::audit::LogQuery;
+    let esc = crate::text::escape_for_terminal;
+    let (query, what) = match record {
+        Record::Client(id) => (
+            LogQuery::of_client(id).newest(1),
+            app.clients
+                .iter()
+                .find(|c| c.id == id)
+                .map(|c| format!("Client \"{}\"", esc(c.display_name()))),
+        ),
+        Record::Network(id) => (
+            LogQuery::of_network(id).newest(1),
+            app.network(id)
+                .map(|n| format!("Network \"{}\"", esc(&n.name))),
+        ),
+    };
+    let what = what.unwrap_or_else(|| "The record".to_string());
+    // A client's log also holds its networks' changes: only its own count.
+    let last = app.store.log(&query).ok().and_then(|mut entries| {
+        entries.retain(|e| matches!(record, Record::Network(_)) || e.network.is_none());
+        entries.pop()
+    });
+    let last = match (last, record) {
+        (Some(e), _) => Some(e),
+        (None, Record::Client(id)) => {
+            app.store
+                .log(&LogQuery::of_client(id))
+                .ok()
+                .and_then(|mut all| {
+                    all.retain(|e| e.network.is_none());
+                    all.pop()
+                })
+        }
+        (None, Record::Network(_)) => None,
+    };
+    let mut lines = Vec::new();
+    match (&last, &refused) {
+        (Some(e), _) => {
+            lines.push(format!(
+                "{what} was changed by {} at {} while you were editing it.",
+                esc(&e.user),
+                e.when()
+            ));
+            for c in e.changes().iter().take(4) {
+                lines.push(format!("  {}", crate::cli::log::change_line(c)));
+            }
+        }
+        (None, Some(c)) => lines.push(c.message.clone()),
+        (None, None) => lines.push(format!(
+            "{what} was changed by someone else while you were editing it."
+        )),
+    }
+    app.error("not saved: someone else changed this record; reload, or overwrite with yours");
+    Mode::Conflict {
+        form,
+        target,
+        message: lines.join("\n"),
+    }
+}
+
+/// Handles the conflict dialog: reload theirs, overwrite with this edit,
+/// or go back to the form.
+pub fn conflict_update(
+    app: &mut App,
+    form: Box<Form>,
+    target: FormTarget,
+    message: String,
+    msg: Msg,
+) -> Mode {
+    let Some(record) = record_of(&target) else {
+        return Mode::Form { form, target };
+    };
+    let fetched = |app: &mut App| match record {
+        Record::Client(id) => refresh_client(app, id, false),
+        Record::Network(id) => refresh_network(app, id),
+    };
+    match msg {
+        Msg::Char('r') => {
+            match fetched(app) {
+                Ok(()) => app.info("reloaded their version; your edit was not saved"),
+                Err(e) => app.error(format!("could not reload: {}", e.message())),
+            }
+            Mode::Normal
+        }
+        Msg::Char('o') => {
+            if let Err(e) = fetched(app) {
+                app.error(format!("could not read their version: {}", e.message()));
+                return Mode::Conflict {
+                    form,
+                    target,
+                    message,
+                };
+            }
+            if revision_of(app, &target).is_none() {
+                app.error("not saved: the record was deleted meanwhile");
+                return Mode::Normal;
+            }
+            // Yours, over the version just read: its revision is the base.
+            let mut form = form;
+            form.base = revision_of(app, &target);
+            form_update(app, form, target, Msg::Action(Action::Submit))
+        }
+        Msg::Action(Action::Cancel) => Mode::Form { form, target },
+        _ => Mode::Conflict {
+            form,
+            target,
+            message,
+        },
     }
 }
 
@@ -484,6 +665,7 @@ fn at_field(e: crate::domain::model::FieldError) -> Problem {
     Problem {
         field: Some(key),
         message: e.to_string(),
+        conflict: None,
     }
 }
 
@@ -583,6 +765,7 @@ fn submit(app: &mut App, form: &Form, target: &FormTarget) -> Result<(), Problem
             n.answers.set_from_text(*q, &value).map_err(|e| Problem {
                 field: Some(q.as_str().to_string()),
                 message: format!("{q}: {e}"),
+                conflict: None,
             })?;
             Ok(save_network(app, Some(before), n, q.as_str())?)
         }
@@ -612,6 +795,7 @@ fn submit(app: &mut App, form: &Form, target: &FormTarget) -> Result<(), Problem
                 Problem {
                     field: Some(format!("{prefix}{key}")),
                     message: format!("override {e}"),
+                    conflict: None,
                 }
             })?;
             Ok(save_network(app, Some(before), n, "override")?)
@@ -641,6 +825,7 @@ fn submit(app: &mut App, form: &Form, target: &FormTarget) -> Result<(), Problem
                         u32::try_from(v).map_err(|_| Problem {
                             field: Some(k.to_string()),
                             message: format!("{k}: {v} is more than {} risks", u32::MAX),
+                            conflict: None,
                         })
                     })
                     .transpose()
@@ -683,7 +868,7 @@ pub(crate) fn save_client(
     before: Option<Client>,
     after: Client,
     what: &str,
-) -> Result<(), String> {
+) -> crate::error::Result<()> {
     if before.as_ref() == Some(&after) {
         app.info("no changes to save");
         return Ok(());
@@ -697,7 +882,7 @@ pub(crate) fn save_client(
         Ok(c) => c,
         Err(e) => {
             app.error(e.message().to_string());
-            return Err(e.message().to_string());
+            return Err(e);
         }
     };
     app.undo.push(Undo::Client {
@@ -715,7 +900,7 @@ pub(crate) fn save_network(
     before: Option<Network>,
     after: Network,
     what: &str,
-) -> Result<(), String> {
+) -> crate::error::Result<()> {
     if before.as_ref() == Some(&after) {
         app.info("no changes to save");
         return Ok(());
@@ -733,7 +918,7 @@ pub(crate) fn save_network(
         Ok(n) => n,
         Err(e) => {
             app.error(e.message().to_string());
-            return Err(e.message().to_string());
+            return Err(e);
         }
     };
     app.undo.push(Undo::Network {
@@ -833,7 +1018,8 @@ pub fn delete(app: &mut App, target: FormTarget) {
             if i < after.contacts.len() {
                 after.contacts.remove(i);
             }
-            save_client(app, Some(before), after, "contact deleted")?;
+            save_client(app, Some(before), after, "contact deleted")
+                .map_err(|e| e.message().to_string())?;
             Ok(String::new())
         }
         FormTarget::Network(id) => {
@@ -852,7 +1038,8 @@ pub fn delete(app: &mut App, target: FormTarget) {
             if i < after.milestones.len() {
                 after.milestones.remove(i);
             }
-            save_network(app, Some(before), after, "milestone deleted")?;
+            save_network(app, Some(before), after, "milestone deleted")
+                .map_err(|e| e.message().to_string())?;
             Ok(String::new())
         }
         _ => Err("nothing to delete".to_string()),

@@ -422,6 +422,8 @@ pub struct Form {
     pub focus: usize,
     /// A problem with the whole record, from the last submit.
     pub error: Option<String>,
+    /// The revision of the record being edited when the form opened.
+    pub base: Option<u64>,
 }
 
 impl Form {
@@ -431,6 +433,7 @@ impl Form {
             fields,
             focus: 0,
             error: None,
+            base: None,
         }
     }
 

@@ -66,6 +66,7 @@ impl Section {
             | Action::Filter
             | Action::FuzzyJump
             | Action::Agenda
+            | Action::History
             | Action::Undo
             | Action::Help
             | Action::Command
@@ -907,6 +908,7 @@ mod tests {
                 ("filter", &["/"]),
                 ("fuzzy_jump", &["Ctrl-p"]),
                 ("agenda", &["r"]),
+                ("history", &["H"]),
                 ("undo", &["u"]),
                 ("help", &["?"]),
                 ("command", &[":"]),

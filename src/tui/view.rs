@@ -40,6 +40,12 @@ pub fn view(app: &App, f: &mut Frame) {
         } => panes::overlays::fuzzy(query, hits, *selected, f, body, &theme),
         Mode::Form { form, .. } => panes::overlays::form(form, f, body, &theme),
         Mode::Confirm { message, .. } => panes::overlays::confirm(app, message, f, body, &theme),
+        Mode::Conflict { message, .. } => panes::overlays::conflict(app, message, f, body, &theme),
+        Mode::History {
+            title,
+            lines,
+            scroll,
+        } => panes::overlays::history(title, lines, *scroll, f, body, &theme),
         Mode::Normal | Mode::Filter | Mode::Command { .. } => {}
     }
 }
@@ -174,7 +180,7 @@ fn render_hints(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
             Action::Cancel,
             Action::Help,
         ],
-        Mode::Help { .. } => &[Action::Down, Action::Up, Action::Cancel],
+        Mode::Help { .. } | Mode::History { .. } => &[Action::Down, Action::Up, Action::Cancel],
         Mode::Form { .. } => &[
             Action::Submit,
             Action::Cancel,
@@ -192,6 +198,7 @@ fn render_hints(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
         ],
         Mode::Filter | Mode::Command { .. } => &[Action::Submit, Action::Cancel],
         Mode::Confirm { .. } => &[Action::Submit, Action::Cancel],
+        Mode::Conflict { .. } => &[Action::Cancel],
     };
     let mut spans = Vec::new();
     let mut used = 0;

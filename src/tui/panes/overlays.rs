@@ -263,3 +263,66 @@ pub fn confirm(app: &App, message: &str, f: &mut Frame, area: Rect, theme: &Them
         r,
     );
 }
+
+/// The conflict dialog: who changed the record, and the choices.
+pub fn conflict(app: &App, message: &str, f: &mut Frame, area: Rect, theme: &Theme) {
+    let mut message_lines = Vec::new();
+    for l in message.lines() {
+        message_lines.extend(wrap(&crate::text::escape_for_terminal(l), 74));
+    }
+    let r = centered(area, 76, message_lines.len() as u16 + 4);
+    f.render_widget(Clear, r);
+    let cancel = app
+        .keymap
+        .keys_for(Section::Form, Action::Cancel)
+        .first()
+        .map(|k| k.to_string())
+        .unwrap_or_default();
+    let mut lines: Vec<Line> = message_lines.into_iter().map(Line::from).collect();
+    lines.push(Line::from(""));
+    lines.push(Line::from(vec![
+        Span::styled("r", theme.key()),
+        Span::raw(" reload theirs, drop yours   "),
+        Span::styled("o", theme.key()),
+        Span::raw(" overwrite with yours   "),
+        Span::styled(cancel, theme.key()),
+        Span::raw(" keep editing"),
+    ]));
+    f.render_widget(
+        Paragraph::new(lines).block(block("Changed by someone else", "", true, theme)),
+        r,
+    );
+}
+
+/// A record's change history, newest first.
+pub fn history(
+    title: &str,
+    lines: &[String],
+    scroll: u16,
+    f: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+) {
+    let r = centered(area, 100, area.height.saturating_sub(2));
+    f.render_widget(Clear, r);
+    let width = inner_width(r);
+    let lines: Vec<Line> = lines
+        .iter()
+        .map(|l| {
+            let style = if l.starts_with(' ') {
+                theme.normal()
+            } else {
+                theme.title()
+            };
+            Line::from(Span::styled(crate::tui::panes::safe(l, width), style))
+        })
+        .collect();
+    let most = (lines.len() as u16).saturating_sub(r.height.saturating_sub(2));
+    let title = format!("{title} · newest first · j/k scroll · Esc closes");
+    f.render_widget(
+        Paragraph::new(lines)
+            .scroll((scroll.min(most), 0))
+            .block(block(&title, "", true, theme)),
+        r,
+    );
+}
