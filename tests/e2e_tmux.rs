@@ -432,3 +432,66 @@ fn a_killed_daemon_is_replaced_and_the_case_manager_says_so() {
     let out = mlps(&db).arg("export").output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("After The Restart"));
 }
+
+/// Five consultants on one database, one of them from a laptop over ssh
+/// (`--remote`; "ssh" here runs the remote command line on this machine
+/// with a shell, as sshd would). Each adds a client at the same time, and
+/// every window shows all five, live.
+#[test]
+fn five_case_managers_edit_one_database_one_over_ssh() {
+    if !Tmux::available() {
+        eprintln!("SKIPPED: tmux is not installed (.ci/run installs it)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path(), "3");
+    let ssh = dir.path().join("ssh");
+    std::fs::write(
+        &ssh,
+        "#!/bin/sh\n[ \"$1\" = -T ] && shift\nshift\nexec sh -c \"$*\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&ssh, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let mut windows: Vec<Tmux> = (0..4)
+        .map(|i| case_manager(&db, &format!("five{i}")))
+        .collect();
+    let remote = format!(
+        "env MLPS_CONFIG_DIR={} MLPS_TODAY=2026-11-28 TERM=xterm-256color MLPS_SSH={} \
+         MLPS_REMOTE_MLPS={} {} --remote ana@shared-box --db {}",
+        db.with_extension("config").display(),
+        ssh.display(),
+        env!("CARGO_BIN_EXE_mlps"),
+        env!("CARGO_BIN_EXE_mlps"),
+        db.display()
+    );
+    windows.push(Tmux::start(
+        &format!("mlps-five4-{}", std::process::id()),
+        &remote,
+        100,
+        30,
+    ));
+    for w in &windows {
+        w.wait_for("Clients 3");
+    }
+    let names: Vec<String> = (0..5).map(|i| format!("Aa Consultant {i} 顾问")).collect();
+    for (w, name) in windows.iter().zip(&names) {
+        w.keys(&["a"]);
+        w.wait_for("New client");
+        w.text(name);
+    }
+    // All five save at nearly the same moment.
+    for w in &windows {
+        w.keys(&["Enter"]);
+    }
+    for w in &windows {
+        let screen = w.wait_for("Clients 8");
+        for name in &names {
+            assert!(screen.contains(name.as_str()), "{name} missing:\n{screen}");
+        }
+    }
+    let log = mlps(&db).arg("log").output().unwrap();
+    let log = String::from_utf8_lossy(&log.stdout);
+    for name in &names {
+        assert!(log.contains(&format!("created client \"{name}\"")), "{log}");
+    }
+}

@@ -14,6 +14,7 @@ use crate::config::{self, Config};
 use crate::domain::grading::RuleSet;
 use crate::error::{Error, Result};
 use crate::interchange;
+use crate::server::remote::Endpoint;
 use crate::store::{self, CaseStore};
 
 /// mlps: the MLPS 2.0 (网络安全等级保护) case manager.
@@ -32,6 +33,11 @@ pub struct Cli {
     /// Open the case manager without any editing.
     #[arg(long)]
     pub readonly: bool,
+
+    /// Work on the database of another machine, over `ssh USER@HOST mlps
+    /// serve --stdio` (--db then names the directory there).
+    #[arg(long, global = true, value_name = "USER@HOST")]
+    pub remote: Option<String>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -91,6 +97,16 @@ pub enum Command {
             value_parser = clap::value_parser!(u64).range(1..)
         )]
         idle: u64,
+        /// Share the database with the members of this Unix group: the
+        /// directory becomes the group's (mode 2770) and its members may
+        /// connect. Only the directory's owner or root may share it.
+        #[arg(long, value_name = "GROUP")]
+        group: Option<String>,
+        /// Speak the protocol on stdin/stdout instead, relaying to this
+        /// database's daemon (started when none runs): what `mlps --remote`
+        /// runs over ssh.
+        #[arg(long, conflicts_with = "group")]
+        stdio: bool,
     },
     /// Who changed what, and when: the audit log, oldest first.
     Log {
@@ -202,6 +218,7 @@ fn install_panic_hook() {
 }
 
 fn run(cli: Cli) -> Result<()> {
+    let (remote, db) = (cli.remote.clone(), cli.db.clone());
     match cli.command {
         Some(Command::Assess { file, rules, json }) => {
             let rules = match rules {
@@ -229,7 +246,16 @@ fn run(cli: Cli) -> Result<()> {
                     "--demo opens the case manager; give it without a subcommand",
                 ));
             }
+            if cli.remote.is_some() {
+                return Err(Error::input(
+                    "--remote works with the case manager and the database commands; \
+                     run serve, status and stop on that machine (ssh HOST mlps status)",
+                ));
+            }
             let dir = config::db_dir(cli.db.as_deref())?;
+            if let Command::Serve { stdio: true, .. } = command {
+                return crate::server::remote::relay(&dir);
+            }
             daemon_command(command, &dir)
         }
         Some(command) => {
@@ -239,8 +265,11 @@ fn run(cli: Cli) -> Result<()> {
                 ));
             }
             let config = Config::load_default()?;
-            let dir = config::db_dir(cli.db.as_deref())?;
-            run_on_store(command, &dir, config)
+            run_on_store(
+                command,
+                &endpoint(remote.as_deref(), db.as_deref())?,
+                config,
+            )
         }
         None => {
             let config = Config::load_default()?;
@@ -258,11 +287,16 @@ fn run(cli: Cli) -> Result<()> {
             } else {
                 None
             };
-            let dir = match &demo_dir {
-                Some(d) => d.path().to_path_buf(),
-                None => config::db_dir(cli.db.as_deref())?,
+            if cli.demo && cli.remote.is_some() {
+                return Err(Error::input(
+                    "--demo works on a throwaway local database; leave out --remote",
+                ));
+            }
+            let place = match &demo_dir {
+                Some(d) => Endpoint::Local(d.path().to_path_buf()),
+                None => endpoint(remote.as_deref(), db.as_deref())?,
             };
-            let store = store::open(&dir)?;
+            let store = place.open()?;
             if cli.demo {
                 let doc = crate::demo::generate_with(30, 1, today, &config.settings);
                 store.import(interchange::to_records("demo", &doc)?)?;
@@ -274,25 +308,36 @@ fn run(cli: Cli) -> Result<()> {
             } else {
                 // Following changes starts before the first read, so none
                 // falls between the two.
-                let changes = crate::server::client::subscribe(&dir).ok();
+                let changes = place.subscribe().ok();
                 crate::tui::app::App::new(store, config, keymap, today).and_then(|mut app| {
                     app.changes = changes;
-                    app.db_dir = Some(dir.clone());
+                    app.endpoint = Some(place.clone());
                     app.readonly = cli.readonly;
                     app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
                     crate::tui::run(app, demo_dir.as_ref().map(|d| d.path().to_path_buf()))
                 })
             };
             // The throwaway database's daemon goes with it.
-            if demo_dir.is_some() {
-                let _ = crate::server::client::stop(&dir);
+            if let Some(d) = &demo_dir {
+                let _ = crate::server::client::stop(d.path());
             }
             result
         }
     }
 }
 
-fn run_on_store(command: Command, dir: &Path, config: Config) -> Result<()> {
+/// Where the database is: `--remote`, else `--db` / `MLPS_DB` / the
+/// default directory.
+fn endpoint(remote: Option<&str>, db: Option<&Path>) -> Result<Endpoint> {
+    match remote {
+        Some(target) => Ok(Endpoint::Remote(crate::server::remote::Remote::new(
+            target, db,
+        )?)),
+        None => Ok(Endpoint::Local(config::db_dir(db)?)),
+    }
+}
+
+fn run_on_store(command: Command, place: &Endpoint, config: Config) -> Result<()> {
     let settings = config.settings.clone();
     // Input is read and checked in full before the database is touched, so
     // bad input writes nothing at all.
@@ -323,13 +368,16 @@ fn run_on_store(command: Command, dir: &Path, config: Config) -> Result<()> {
         command,
         Command::Export { .. } | Command::Renewals(_) | Command::Due(_) | Command::Log { .. }
     );
-    if reads_only && !store::exists(dir) {
+    if let Endpoint::Local(dir) = place
+        && reads_only
+        && !store::exists(dir)
+    {
         return Err(Error::input(format!(
             "no database at {}: check --db or MLPS_DB, or create one with mlps import or mlps demo",
             dir.display()
         )));
     }
-    let store = store::open(dir)?;
+    let store = place.open()?;
     let mut out = std::io::stdout().lock();
     match command {
         Command::Assess { .. }
@@ -344,9 +392,7 @@ fn run_on_store(command: Command, dir: &Path, config: Config) -> Result<()> {
             writeln!(
                 out,
                 "Imported {} clients and {} networks into {}; saved.",
-                s.clients,
-                s.networks,
-                dir.display()
+                s.clients, s.networks, place
             )
             .map_err(io_error)
         }
@@ -380,9 +426,7 @@ fn run_on_store(command: Command, dir: &Path, config: Config) -> Result<()> {
             writeln!(
                 out,
                 "Added {} demo clients and {} networks to {}; saved.",
-                s.clients,
-                s.networks,
-                dir.display()
+                s.clients, s.networks, place
             )
             .map_err(io_error)
         }
@@ -394,26 +438,43 @@ fn daemon_command(command: Command, dir: &Path) -> Result<()> {
     use crate::server::{client, daemon};
     let mut out = std::io::stdout().lock();
     match command {
-        Command::Serve { idle } => {
+        Command::Serve { idle, group, .. } => {
             let options = daemon::ServeOptions {
                 idle: std::time::Duration::from_secs(idle),
+                group: group.clone(),
             };
             if let daemon::Served::AlreadyRunning { pid } =
                 daemon::serve(dir, Config::load_default()?, options)?
             {
                 let pid = pid.map(|p| format!(" (pid {p})")).unwrap_or_default();
-                eprintln!(
-                    "mlps: a daemon already serves {}{pid}; nothing to do.",
-                    dir.display()
-                );
+                // Sharing is set up by the daemon that starts: a running
+                // one that does not share with the group must go first.
+                let running_group = || client::connect(dir).ok()?.status().ok()?.group;
+                match group {
+                    Some(g) if running_group().as_ref() != Some(&g) => eprintln!(
+                        "mlps: a daemon already serves {}{pid} without sharing it with group {g}; \
+                         stop it with `mlps stop --db {}` and run this again.",
+                        dir.display(),
+                        dir.display()
+                    ),
+                    _ => eprintln!(
+                        "mlps: a daemon already serves {}{pid}; nothing to do.",
+                        dir.display()
+                    ),
+                }
             }
             Ok(())
         }
         Command::Status => {
             let s = client::connect(dir)?.status()?;
+            let shared = s
+                .group
+                .as_ref()
+                .map(|g| format!(", shared with group {g}"))
+                .unwrap_or_default();
             writeln!(
                 out,
-                "mlps daemon for {}: pid {}, mlps {} (protocol {}), up {} s, {} clients",
+                "mlps daemon for {}: pid {}, mlps {} (protocol {}), up {} s, {} clients{shared}",
                 s.database,
                 s.pid,
                 s.version,

@@ -35,9 +35,26 @@ const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The database of one directory, through its daemon.
 pub struct RemoteStore {
+    /// The database directory; for a database on another machine,
+    /// `user@host:DIR`, which messages show.
     dir: PathBuf,
     /// One request and its answer at a time.
-    stream: Mutex<UnixStream>,
+    stream: Mutex<Box<dyn Transport>>,
+}
+
+/// A two-way byte stream to a daemon: its Unix socket, or an SSH pipe to
+/// `mlps serve --stdio` on another machine.
+pub trait Transport: std::io::Read + std::io::Write + Send {
+    /// Bounds how long a read may wait; not every transport can.
+    fn set_read_timeout(&self, _timeout: Option<Duration>) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Transport for UnixStream {
+    fn set_read_timeout(&self, timeout: Option<Duration>) -> std::io::Result<()> {
+        UnixStream::set_read_timeout(self, timeout)
+    }
 }
 
 /// Why a connection was not made.
@@ -246,16 +263,39 @@ fn open_socket(dir: &Path) -> Result<UnixStream, NotConnected> {
         std::io::ErrorKind::NotFound | std::io::ErrorKind::ConnectionRefused => {
             NotConnected::NoDaemon(format!("{}: {e}", path.display()))
         }
-        std::io::ErrorKind::PermissionDenied => NotConnected::Failed(Error::runtime(format!(
-            "{}: {e}: the daemon there belongs to another user",
-            path.display()
-        ))),
+        std::io::ErrorKind::PermissionDenied => {
+            NotConnected::Failed(Error::runtime(not_yours(dir, &path, &e)))
+        }
         _ => NotConnected::Failed(Error::runtime(format!("{}: {e}", path.display()))),
     })
 }
 
+/// Why the socket of `dir` is closed to this user: a database shared with
+/// a group this user is not in, or another user's private one.
+fn not_yours(dir: &Path, socket: &Path, e: &std::io::Error) -> String {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(meta) = std::fs::metadata(dir) else {
+        return format!("{}: {e}", socket.display());
+    };
+    let owner =
+        crate::store::audit::user_name(meta.uid()).unwrap_or_else(|| format!("uid {}", meta.uid()));
+    if meta.mode() & 0o2070 == 0o2070 {
+        format!(
+            "{}: {e}: the database is shared with group {}, and you are not in it \
+             (ask {owner} or an administrator to add you)",
+            socket.display(),
+            super::peer::group_name(meta.gid())
+        )
+    } else {
+        format!(
+            "{}: {e}: the database belongs to user {owner}",
+            socket.display()
+        )
+    }
+}
+
 /// Sends our Hello and reads the daemon's: its protocol and version.
-fn greet(stream: &mut UnixStream, dir: &Path) -> Result<(u32, String), NotConnected> {
+fn greet(stream: &mut dyn Transport, dir: &Path) -> Result<(u32, String), NotConnected> {
     let failed = |e: String| {
         NotConnected::Failed(Error::runtime(format!(
             "the mlps daemon for {}: {e}",
@@ -265,8 +305,8 @@ fn greet(stream: &mut UnixStream, dir: &Path) -> Result<(u32, String), NotConnec
     stream
         .set_read_timeout(Some(HELLO_TIMEOUT))
         .map_err(|e| failed(e.to_string()))?;
-    let answer = protocol::send(stream, &protocol::hello_request())
-        .and_then(|()| protocol::receive::<Response>(stream));
+    let answer = protocol::send(&mut *stream, &protocol::hello_request())
+        .and_then(|()| protocol::receive::<Response>(&mut *stream));
     stream
         .set_read_timeout(None)
         .map_err(|e| failed(e.to_string()))?;
@@ -313,7 +353,30 @@ fn try_connect(dir: &Path) -> Result<RemoteStore, NotConnected> {
     }
     Ok(RemoteStore {
         dir: dir.to_path_buf(),
-        stream: Mutex::new(stream),
+        stream: Mutex::new(Box::new(stream)),
+    })
+}
+
+/// A store over any transport, once the daemon at its end has greeted in
+/// this build's protocol. `place` names it in messages.
+pub fn over(mut transport: Box<dyn Transport>, place: &str) -> Result<RemoteStore> {
+    let place = PathBuf::from(place);
+    let (protocol, version) = greet(&mut *transport, &place).map_err(|e| match e {
+        NotConnected::NoDaemon(why) => Error::runtime(format!(
+            "no mlps daemon answered at {} ({why})",
+            place.display()
+        )),
+        NotConnected::Failed(e) => e,
+    })?;
+    protocol::check_hello(
+        &format!("daemon for {}", place.display()),
+        protocol,
+        &version,
+    )
+    .map_err(Error::runtime)?;
+    Ok(RemoteStore {
+        dir: place,
+        stream: Mutex::new(transport),
     })
 }
 
@@ -753,7 +816,12 @@ pub enum Change {
 /// on a thread of its own. The daemon must be running (the caller holds a
 /// connection to it).
 pub fn subscribe(dir: &Path) -> Result<Receiver<Change>> {
-    let store = connect(dir)?;
+    follow(connect(dir)?)
+}
+
+/// Turns a connection into a feed of changes, read on a thread of its own.
+pub fn follow(store: RemoteStore) -> Result<Receiver<Change>> {
+    let dir = store.dir.clone();
     let answer = store.call(&Request::Subscribe)?;
     if answer != Response::Subscribed {
         return Err(Error::runtime(format!(

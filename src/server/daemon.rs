@@ -6,11 +6,16 @@
 //! so at most one daemon serves a directory: a second one, or several
 //! started at once by clients that found no daemon, take the lock or go
 //! away quietly. Only the lock holder may remove and bind the socket.
+//!
+//! A database is private to the user whose daemon serves it, or shared
+//! with a Unix group: then the directory is the group's and setgid, so
+//! whichever member's client starts the daemon can open the files the last
+//! one wrote, and the daemon admits the group's members and nobody else.
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::os::fd::AsRawFd;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -42,13 +47,64 @@ pub fn lock_path(dir: &Path) -> PathBuf {
 pub struct ServeOptions {
     /// Exit after this long with no client connected.
     pub idle: Duration,
+    /// Share the database with this Unix group. Without it, a directory
+    /// that is already group-owned and setgid is shared with its group.
+    pub group: Option<String>,
 }
 
 impl Default for ServeOptions {
     fn default() -> Self {
         ServeOptions {
             idle: Duration::from_secs(DEFAULT_IDLE_SECS),
+            group: None,
         }
+    }
+}
+
+/// The Unix group a database is shared with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Sharing {
+    gid: u32,
+    name: String,
+    /// Asked for with `--group`, rather than found on the directory.
+    asked: bool,
+}
+
+/// The mode of a shared database directory: the group's, and setgid so
+/// that everything created in it is the group's too.
+const SHARED_DIR_MODE: u32 = 0o2770;
+const SHARED_FILE_MODE: u32 = 0o660;
+
+/// A directory an administrator shared by hand (`chgrp team DIR; chmod
+/// 2770 DIR`): setgid, and the group may read, write and enter it.
+fn shared_by_mode(mode: u32) -> bool {
+    mode & 0o2000 != 0 && mode & 0o070 == 0o070
+}
+
+fn euid() -> u32 {
+    // SAFETY: geteuid cannot fail.
+    unsafe { libc::geteuid() }
+}
+
+/// A user's login name for messages, or `uid N`.
+fn user(uid: u32) -> String {
+    crate::store::audit::user_name(uid).unwrap_or_else(|| format!("uid {uid}"))
+}
+
+/// The process's file-creation mask, put back when dropped.
+struct Umask(libc::mode_t);
+
+impl Umask {
+    fn set(mask: libc::mode_t) -> Umask {
+        // SAFETY: umask cannot fail and touches no memory.
+        Umask(unsafe { libc::umask(mask) })
+    }
+}
+
+impl Drop for Umask {
+    fn drop(&mut self) {
+        // SAFETY: as above.
+        unsafe { libc::umask(self.0) };
     }
 }
 
@@ -66,14 +122,19 @@ pub enum Served {
 /// Serves the database in `dir` until stopped or idle. Returns once the
 /// store is flushed and the socket is gone.
 pub fn serve(dir: &Path, config: Config, options: ServeOptions) -> Result<Served> {
-    prepare_dir(dir)?;
-    let Some(lock) = take_lock(dir)? else {
+    let sharing = prepare_dir(dir, options.group.as_deref())?;
+    // Whatever sled creates while shared is the group's to read and write.
+    let _umask = sharing.as_ref().map(|_| Umask::set(0o007));
+    let Some(lock) = take_lock(dir, sharing.as_ref())? else {
         return Ok(Served::AlreadyRunning {
             pid: std::fs::read_to_string(lock_path(dir))
                 .ok()
                 .and_then(|s| s.trim().parse().ok()),
         });
     };
+    if let Some(sharing) = &sharing {
+        share(dir, sharing)?;
+    }
     let store = SledStore::open(dir, config)?;
     let (wake_rx, wake_tx) = UnixStream::pair()
         .and_then(|(rx, tx)| {
@@ -85,6 +146,8 @@ pub fn serve(dir: &Path, config: Config, options: ServeOptions) -> Result<Served
     let daemon = Arc::new(Daemon {
         store,
         dir: dir.to_path_buf(),
+        owner: euid(),
+        sharing,
         idle: options.idle,
         started: Instant::now(),
         state: Mutex::new(State {
@@ -100,7 +163,8 @@ pub fn serve(dir: &Path, config: Config, options: ServeOptions) -> Result<Served
         subscribers: Mutex::new(Vec::new()),
     });
     let signals = daemon.watch_signals()?;
-    let outcome = bind(dir).and_then(|listener| daemon.accept_loop(&listener, &wake_rx));
+    let outcome = bind(dir, daemon.sharing.as_ref())
+        .and_then(|listener| daemon.accept_loop(&listener, &wake_rx));
     for id in signals {
         signal_hook::low_level::unregister(id);
     }
@@ -114,35 +178,173 @@ pub fn serve(dir: &Path, config: Config, options: ServeOptions) -> Result<Served
 }
 
 /// Creates the directory private to the user; refuses one that anyone
-/// could put a socket of their own into.
-fn prepare_dir(dir: &Path) -> Result<()> {
-    match std::fs::metadata(dir) {
-        Ok(m) if !m.is_dir() => Err(Error::input(format!(
-            "{} is a file, not a database directory",
-            dir.display()
-        ))),
-        Ok(m) if m.permissions().mode() & 0o002 != 0 => Err(Error::input(format!(
-            "the database directory {} is writable by every user (mode {:o}), so anyone could \
-             replace the daemon's socket: run `chmod o-w {}` or choose another --db",
-            dir.display(),
-            m.permissions().mode() & 0o7777,
-            dir.display()
-        ))),
-        Ok(_) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-            .map_err(|e| Error::runtime(format!("database directory {}: {e}", dir.display()))),
-        Err(e) => Err(Error::runtime(format!(
-            "database directory {}: {e}",
-            dir.display()
-        ))),
+/// could put a socket of their own into. Says whether, and with which
+/// group, the database is shared; nothing is changed for that yet.
+fn prepare_dir(dir: &Path, group: Option<&str>) -> Result<Option<Sharing>> {
+    // A group that does not exist is bad input, found before anything is
+    // created.
+    let asked = group
+        .map(|name| match peer::group_id(name) {
+            Ok(Some(gid)) => Ok(Sharing {
+                gid,
+                name: name.to_string(),
+                asked: true,
+            }),
+            Ok(None) => Err(Error::input(format!(
+                "there is no group named {name:?} to share {} with",
+                dir.display()
+            ))),
+            Err(e) => Err(Error::runtime(format!("looking up group {name:?}: {e}"))),
+        })
+        .transpose()?;
+    let failed =
+        |e: std::io::Error| Error::runtime(format!("database directory {}: {e}", dir.display()));
+    let meta = match std::fs::metadata(dir) {
+        Ok(m) if !m.is_dir() => {
+            return Err(Error::input(format!(
+                "{} is a file, not a database directory",
+                dir.display()
+            )));
+        }
+        Ok(m) if m.permissions().mode() & 0o002 != 0 => {
+            return Err(Error::input(format!(
+                "the database directory {} is writable by every user (mode {:o}), so anyone \
+                 could replace the daemon's socket: run `chmod o-w {}` or choose another --db",
+                dir.display(),
+                m.permissions().mode() & 0o7777,
+                dir.display()
+            )));
+        }
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)
+                .map_err(failed)?;
+            std::fs::metadata(dir).map_err(failed)?
+        }
+        Err(e) => return Err(failed(e)),
+    };
+    match asked {
+        Some(sharing) => {
+            // Sharing hands the owner's data to others: the owner decides.
+            if meta.uid() != euid() && euid() != 0 {
+                return Err(Error::input(format!(
+                    "{} belongs to user {}: only its owner or root can share it with group {}",
+                    dir.display(),
+                    user(meta.uid()),
+                    sharing.name
+                )));
+            }
+            Ok(Some(sharing))
+        }
+        None if shared_by_mode(meta.mode()) => Ok(Some(Sharing {
+            gid: meta.gid(),
+            name: peer::group_name(meta.gid()),
+            asked: false,
+        })),
+        None => Ok(None),
     }
 }
 
+/// Gives a shared database to its group: the directory (when asked with
+/// `--group`), the daemon lock and everything sled keeps in `DIR/store`
+/// become the group's, readable and writable by it and by nobody else, so
+/// whichever member's daemon runs next can open them. What another user
+/// owns is left as it is when it already is the group's; otherwise this
+/// daemon could not open it, and says why.
+fn share(dir: &Path, sharing: &Sharing) -> Result<()> {
+    let failed = |p: &Path, e: std::io::Error| Error::runtime(format!("{}: {e}", p.display()));
+    if sharing.asked {
+        let meta = std::fs::metadata(dir).map_err(|e| failed(dir, e))?;
+        give(dir, &meta, SHARED_DIR_MODE, sharing.gid).map_err(|e| match e.kind() {
+            std::io::ErrorKind::PermissionDenied => Error::input(format!(
+                "cannot give {} to group {}: you are not in that group, and only root can \
+                 give a directory to a group its owner is not in",
+                dir.display(),
+                sharing.name
+            )),
+            _ => failed(dir, e),
+        })?;
+    }
+    let mut paths = vec![lock_path(dir)];
+    entries_under(&dir.join("store"), &mut paths).map_err(|e| failed(&dir.join("store"), e))?;
+    for path in paths {
+        let meta = match std::fs::symlink_metadata(&path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(failed(&path, e)),
+        };
+        let (mode, needed) = if meta.is_dir() {
+            (SHARED_DIR_MODE, 0o2070)
+        } else if meta.is_file() {
+            (SHARED_FILE_MODE, 0o060)
+        } else {
+            continue;
+        };
+        if meta.gid() == sharing.gid && meta.mode() & 0o7777 == mode {
+            continue;
+        }
+        if meta.uid() == euid() || euid() == 0 {
+            give(&path, &meta, mode, sharing.gid).map_err(|e| failed(&path, e))?;
+        } else if meta.gid() != sharing.gid || meta.mode() & needed != needed {
+            return Err(unshared(&path, meta.uid(), sharing, dir));
+        }
+    }
+    Ok(())
+}
+
+/// Why a file of a shared database cannot be used by this daemon.
+fn unshared(path: &Path, owner: u32, sharing: &Sharing, dir: &Path) -> Error {
+    Error::runtime(format!(
+        "{} belongs to user {} and is not shared with group {}, so user {} cannot open \
+         the database: root can share it again with `mlps serve --db {} --group {}`",
+        path.display(),
+        user(owner),
+        sharing.name,
+        user(euid()),
+        dir.display(),
+        sharing.name
+    ))
+}
+
+/// Sets a path's group and mode where they differ (the group first: a
+/// change of group may clear the setgid bit).
+fn give(path: &Path, meta: &std::fs::Metadata, mode: u32, gid: u32) -> std::io::Result<()> {
+    let regrouped = meta.gid() != gid;
+    if regrouped {
+        std::os::unix::fs::chown(path, None, Some(gid))?;
+    }
+    if regrouped || meta.mode() & 0o7777 != mode {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
+    }
+    Ok(())
+}
+
+/// `dir` and everything under it, symbolic links not followed; nothing
+/// when it does not exist.
+fn entries_under(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    match std::fs::symlink_metadata(dir) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => return Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    }
+    found.push(dir.to_path_buf());
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            entries_under(&entry.path(), found)?;
+        } else {
+            found.push(entry.path());
+        }
+    }
+    Ok(())
+}
+
 /// The daemon lock, or `None` when another daemon holds it.
-fn take_lock(dir: &Path) -> Result<Option<std::fs::File>> {
+fn take_lock(dir: &Path, sharing: Option<&Sharing>) -> Result<Option<std::fs::File>> {
     let path = lock_path(dir);
     let failed = |e: std::io::Error| Error::runtime(format!("{}: {e}", path.display()));
     let mut file = std::fs::OpenOptions::new()
@@ -150,9 +352,15 @@ fn take_lock(dir: &Path) -> Result<Option<std::fs::File>> {
         .write(true)
         .create(true)
         .truncate(false)
-        .mode(0o600)
+        .mode(if sharing.is_some() { 0o660 } else { 0o600 })
         .open(&path)
-        .map_err(failed)?;
+        .map_err(|e| match (e.kind(), sharing, std::fs::metadata(&path)) {
+            // Left private by a daemon from before the directory was shared.
+            (std::io::ErrorKind::PermissionDenied, Some(sharing), Ok(m)) => {
+                unshared(&path, m.uid(), sharing, dir)
+            }
+            _ => failed(e),
+        })?;
     match file.try_lock() {
         Ok(()) => {}
         Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
@@ -166,8 +374,9 @@ fn take_lock(dir: &Path) -> Result<Option<std::fs::File>> {
 }
 
 /// Binds the socket under a temporary name and renames it into place once
-/// it is 0600, so no client ever finds it with looser permissions.
-fn bind(dir: &Path) -> Result<UnixListener> {
+/// it is 0600 (0660 and the group's when shared), so no client ever finds
+/// it with looser permissions.
+fn bind(dir: &Path, sharing: Option<&Sharing>) -> Result<UnixListener> {
     let path = socket_path(dir);
     let temp = dir.join(format!("mlps.sock.{}", std::process::id()));
     let failed = |p: &Path, e: std::io::Error| Error::runtime(format!("{}: {e}", p.display()));
@@ -184,7 +393,12 @@ fn bind(dir: &Path) -> Result<UnixListener> {
         )),
         _ => failed(&temp, e),
     })?;
-    let placed = std::fs::set_permissions(&temp, std::fs::Permissions::from_mode(0o600))
+    let placed = match sharing {
+        Some(s) => std::os::unix::fs::chown(&temp, None, Some(s.gid))
+            .and_then(|()| std::fs::set_permissions(&temp, std::fs::Permissions::from_mode(0o660))),
+        None => std::fs::set_permissions(&temp, std::fs::Permissions::from_mode(0o600)),
+    };
+    let placed = placed
         .and_then(|()| std::fs::rename(&temp, &path))
         .and_then(|()| listener.set_nonblocking(true));
     if let Err(e) = placed {
@@ -197,6 +411,10 @@ fn bind(dir: &Path) -> Result<UnixListener> {
 struct Daemon {
     store: SledStore,
     dir: PathBuf,
+    /// The user this daemon runs as: always admitted.
+    owner: u32,
+    /// The group whose members are admitted too.
+    sharing: Option<Sharing>,
     idle: Duration,
     started: Instant,
     state: Mutex<State>,
@@ -398,6 +616,10 @@ impl Daemon {
         // Accepted sockets inherit non-blocking mode on some systems.
         stream.set_nonblocking(false)?;
         let peer = peer::peer_of(&stream)?;
+        if let Some(refusal) = self.refusal(&peer) {
+            log(&format!("turned away uid {}: {refusal}", peer.uid));
+            return refuse(stream, refusal);
+        }
         let id = {
             let mut state = self.lock_state();
             let id = state.next_id;
@@ -431,6 +653,27 @@ impl Daemon {
             return Err(e);
         }
         Ok(())
+    }
+
+    /// Why `peer` may not use this database, if it may not: only this
+    /// daemon's user and the sharing group's members may (root too is
+    /// just another user here).
+    fn refusal(&self, peer: &Peer) -> Option<String> {
+        if peer.uid == self.owner {
+            return None;
+        }
+        match &self.sharing {
+            Some(sharing) if peer::in_group(peer, sharing.gid) => None,
+            Some(sharing) => Some(format!(
+                "user {} is not in group {} that shares this database",
+                user(peer.uid),
+                sharing.name
+            )),
+            None => Some(format!(
+                "this database belongs to user {}",
+                user(self.owner)
+            )),
+        }
     }
 
     fn leave(&self, id: u64) {
@@ -580,6 +823,7 @@ impl Daemon {
             database: self.dir.display().to_string(),
             version: protocol::VERSION.to_string(),
             protocol: protocol::PROTOCOL,
+            group: self.sharing.as_ref().map(|s| s.name.clone()),
             clients: state
                 .clients
                 .values()
@@ -622,6 +866,23 @@ impl Drop for Leaving<'_> {
 /// it cannot panic when stderr has gone (a closed terminal).
 fn log(message: &str) {
     let _ = writeln!(std::io::stderr(), "mlps serve: {message}");
+}
+
+/// Answers a turned-away client's first message (its Hello) with why, on
+/// a thread of its own that is not counted as a client, then closes.
+fn refuse(mut stream: UnixStream, refusal: String) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    std::thread::Builder::new()
+        .name("mlps-refused".into())
+        .spawn(move || {
+            // Read first: closing on an unread Hello could reset the
+            // connection before the client reads why.
+            if let Ok(None) = protocol::receive::<Request>(&mut stream) {
+                return;
+            }
+            let _ = protocol::send(&mut stream, &Response::failed(&Error::runtime(refusal)));
+        })?;
+    Ok(())
 }
 
 /// Tells the client why its connection is being closed, where the stream

@@ -7,3 +7,4 @@ pub mod client;
 pub mod daemon;
 pub mod peer;
 pub mod protocol;
+pub mod remote;

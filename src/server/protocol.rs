@@ -168,6 +168,8 @@ pub struct DaemonStatus {
     pub protocol: u32,
     /// Every open connection, the asking one included.
     pub clients: Vec<PeerStatus>,
+    /// The Unix group the database is shared with, if it is.
+    pub group: Option<String>,
 }
 
 /// A connected client as the kernel reported it (never as it said).
@@ -308,7 +310,7 @@ impl std::fmt::Display for FrameError {
 impl std::error::Error for FrameError {}
 
 /// Writes one frame; a body over the limit is refused, not sent.
-pub fn write_frame(w: &mut impl Write, body: &[u8]) -> Result<(), FrameError> {
+pub fn write_frame(w: &mut (impl Write + ?Sized), body: &[u8]) -> Result<(), FrameError> {
     if body.len() > MAX_FRAME {
         return Err(FrameError::TooLarge { len: body.len() });
     }
@@ -322,7 +324,7 @@ pub fn write_frame(w: &mut impl Write, body: &[u8]) -> Result<(), FrameError> {
 
 /// Reads one frame body; `None` when the other side closed cleanly
 /// between frames.
-pub fn read_frame(r: &mut impl Read) -> Result<Option<Vec<u8>>, FrameError> {
+pub fn read_frame(r: &mut (impl Read + ?Sized)) -> Result<Option<Vec<u8>>, FrameError> {
     let mut head = [0u8; 4];
     let got = read_full(r, &mut head)?;
     if got == 0 {
@@ -351,7 +353,7 @@ pub fn read_frame(r: &mut impl Read) -> Result<Option<Vec<u8>>, FrameError> {
 }
 
 /// Fills `buf` as far as the stream allows; the count read.
-fn read_full(r: &mut impl Read, buf: &mut [u8]) -> Result<usize, FrameError> {
+fn read_full(r: &mut (impl Read + ?Sized), buf: &mut [u8]) -> Result<usize, FrameError> {
     let mut filled = 0;
     while filled < buf.len() {
         match r.read(&mut buf[filled..]) {
@@ -365,12 +367,12 @@ fn read_full(r: &mut impl Read, buf: &mut [u8]) -> Result<usize, FrameError> {
 }
 
 /// Sends one message as one frame.
-pub fn send<T: Serialize>(w: &mut impl Write, message: &T) -> Result<(), FrameError> {
+pub fn send<T: Serialize>(w: &mut (impl Write + ?Sized), message: &T) -> Result<(), FrameError> {
     write_frame(w, &codec::encode_message(message))
 }
 
 /// Receives one message; `None` when the other side closed cleanly.
-pub fn receive<T: DeserializeOwned>(r: &mut impl Read) -> Result<Option<T>, FrameError> {
+pub fn receive<T: DeserializeOwned>(r: &mut (impl Read + ?Sized)) -> Result<Option<T>, FrameError> {
     match read_frame(r)? {
         Some(body) => codec::decode_message(&body)
             .map(Some)
@@ -432,6 +434,7 @@ mod tests {
                 pid: Some(9),
                 connected_secs: 1,
             }],
+            group: Some("团队 team".into()),
         });
         for r in [
             status,

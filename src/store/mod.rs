@@ -161,9 +161,13 @@ pub struct NamedDue {
     pub network: String,
 }
 
-/// Whether `dir` holds a database.
+/// Whether `dir` holds a database. One this user may not look into
+/// counts as there: opening it then says whose it is.
 pub fn exists(dir: &std::path::Path) -> bool {
-    dir.join("store").is_dir()
+    match std::fs::metadata(dir.join("store")) {
+        Ok(m) => m.is_dir(),
+        Err(e) => e.kind() == std::io::ErrorKind::PermissionDenied,
+    }
 }
 
 /// Opens the database in `dir` through its daemon, starting one when none

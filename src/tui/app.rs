@@ -183,7 +183,7 @@ pub struct App {
     /// Other sessions' writes, from the database daemon.
     pub changes: Option<std::sync::mpsc::Receiver<crate::server::client::Change>>,
     /// The database directory, to reconnect when its daemon goes away.
-    pub db_dir: Option<std::path::PathBuf>,
+    pub endpoint: Option<crate::server::remote::Endpoint>,
 }
 
 pub(crate) fn client_order(c: &Client) -> (String, String) {
@@ -217,7 +217,7 @@ impl App {
             level_change: None,
             quit: false,
             changes: None,
-            db_dir: None,
+            endpoint: None,
         };
         app.reload()?;
         Ok(app)

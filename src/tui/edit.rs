@@ -1217,21 +1217,17 @@ pub fn apply_change(app: &mut App, change: crate::server::client::Change) {
 /// follow its changes and read everything again, saying so.
 fn reconnect(app: &mut App) {
     app.changes = None;
-    let Some(dir) = app.db_dir.clone() else {
+    let Some(endpoint) = app.endpoint.clone() else {
         app.error("lost the database daemon: other sessions' edits no longer show; restart mlps");
         return;
     };
     let client = app.selected_client().map(|c| c.id);
     let network = app.selected_network().map(|n| n.id);
-    let connected = crate::server::client::subscribe(&dir).and_then(|changes| {
-        let store = crate::server::client::connect(&dir)?;
+    // Reading everything happens after the feed is back, so no change
+    // falls between the two.
+    let connected = endpoint.connect_or_start().and_then(|store| {
+        let changes = endpoint.subscribe()?;
         Ok((changes, store))
-    });
-    // No daemon yet: start one (the subscription needs it running).
-    let connected = connected.or_else(|_| {
-        let store = crate::server::client::connect_or_start(&dir)?;
-        let changes = crate::server::client::subscribe(&dir)?;
-        Ok::<_, crate::error::Error>((changes, store))
     });
     match connected.and_then(|(changes, store)| {
         app.store = Box::new(store);
