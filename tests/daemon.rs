@@ -871,3 +871,43 @@ fn stop_if_idle_spares_a_daemon_in_use() {
     });
     assert!(daemon.wait_exit().success());
 }
+
+static NOTICES: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+fn kill_daemon(store: &RemoteStore) {
+    let pid = store.status().unwrap().pid;
+    // SAFETY: sends a signal; no memory is involved.
+    unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
+    wait_until("the daemon is dead", || !alive(pid));
+}
+
+/// A command whose daemon is killed under it starts a new one and goes on
+/// where that is safe, saying so; nothing it was told was saved is lost.
+#[test]
+fn a_command_outlives_a_killed_daemon() {
+    let place = place();
+    let store = client::connect_or_start_with(&place.db, &launcher(&place))
+        .unwrap()
+        .reconnecting(|m| NOTICES.lock().unwrap().push(m.to_string()));
+    let acme = store.create_client(client("Acme")).unwrap();
+
+    kill_daemon(&store);
+    // A read: answered by a new daemon, from the same database.
+    assert_eq!(store.clients().unwrap(), vec![acme.clone()]);
+    let _guard = Daemon::found(&place);
+    assert_eq!(NOTICES.lock().unwrap().len(), 1);
+    assert!(NOTICES.lock().unwrap()[0].contains("reconnected to a new one"));
+
+    // A write the dead daemon never read is sent to the new one.
+    kill_daemon(&store);
+    let beta = store.create_client(client("Beta")).unwrap();
+    let _guard = Daemon::found(&place);
+    assert_eq!(store.clients().unwrap(), vec![acme, beta]);
+    assert_eq!(NOTICES.lock().unwrap().len(), 2);
+
+    // Without `reconnecting`, a lost daemon is an error that says so.
+    let plain = client::connect(&place.db).unwrap();
+    kill_daemon(&plain);
+    let err = plain.clients().unwrap_err();
+    assert!(err.message().contains("daemon"), "{err}");
+}

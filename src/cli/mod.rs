@@ -377,7 +377,14 @@ fn run_on_store(command: Command, place: &Endpoint, config: Config) -> Result<()
             dir.display()
         )));
     }
-    let store = place.open()?;
+    // A command outlives a daemon that dies under it: it starts a new one
+    // and goes on where that is safe, and says so.
+    let store: Box<dyn CaseStore> = match place {
+        Endpoint::Local(dir) => Box::new(store::open_local(dir)?.reconnecting(|m| {
+            let _ = writeln!(std::io::stderr(), "mlps: {m}");
+        })),
+        Endpoint::Remote(_) => place.open()?,
+    };
     let mut out = std::io::stdout().lock();
     match command {
         Command::Assess { .. }

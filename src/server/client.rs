@@ -40,6 +40,11 @@ pub struct RemoteStore {
     dir: PathBuf,
     /// One request and its answer at a time.
     stream: Mutex<Box<dyn Transport>>,
+    /// Set by [`RemoteStore::reconnecting`]: how to tell the user that the
+    /// daemon went away and a new one took over.
+    notice: Option<fn(&str)>,
+    /// How this store's daemon was started, to start the next one alike.
+    launcher: Option<Launcher>,
 }
 
 /// A two-way byte stream to a daemon: its Unix socket, or an SSH pipe to
@@ -190,7 +195,10 @@ pub fn connect_or_start_with(dir: &Path, launcher: &Launcher) -> Result<RemoteSt
     let mut pause = Duration::from_millis(2);
     loop {
         let why = match try_connect(&dir) {
-            Ok(store) => return Ok(store),
+            Ok(mut store) => {
+                store.launcher = Some(launcher.clone());
+                return Ok(store);
+            }
             Err(NotConnected::Failed(e)) => return Err(e),
             Err(NotConnected::NoDaemon(why)) => why,
         };
@@ -354,6 +362,8 @@ fn try_connect(dir: &Path) -> Result<RemoteStore, NotConnected> {
     Ok(RemoteStore {
         dir: dir.to_path_buf(),
         stream: Mutex::new(Box::new(stream)),
+        notice: None,
+        launcher: None,
     })
 }
 
@@ -377,6 +387,8 @@ pub fn over(mut transport: Box<dyn Transport>, place: &str) -> Result<RemoteStor
     Ok(RemoteStore {
         dir: place,
         stream: Mutex::new(transport),
+        notice: None,
+        launcher: None,
     })
 }
 
@@ -509,10 +521,44 @@ impl RemoteStore {
         ))
     }
 
+    /// When the daemon of this (local) database goes away, connect to a
+    /// new one (starting it) and go on, telling the user through
+    /// `notice`: a request that never reached the old daemon is sent
+    /// again, and so is a read whose answer was lost. A write whose answer
+    /// was lost is not: it may have been saved, so the error says so.
+    pub fn reconnecting(mut self, notice: fn(&str)) -> RemoteStore {
+        self.notice = Some(notice);
+        self
+    }
+
+    /// Replaces a lost connection with one to a new daemon.
+    fn reconnect(&self, stream: &mut Box<dyn Transport>) -> Result<()> {
+        let fresh = match &self.launcher {
+            Some(launcher) => connect_or_start_with(&self.dir, launcher)?,
+            None => connect_or_start(&self.dir)?,
+        };
+        *stream = fresh.stream.into_inner().unwrap_or_else(|p| p.into_inner());
+        if let Some(say) = self.notice {
+            say(&format!(
+                "the database daemon for {} went away; reconnected to a new one",
+                self.dir.display()
+            ));
+        }
+        Ok(())
+    }
+
     /// One request and its answer; a refusal comes back as the error it
     /// was in the daemon, bad input or runtime failure alike.
     fn call(&self, request: &Request) -> Result<Response> {
         let mut stream = self.stream.lock().unwrap_or_else(|p| p.into_inner());
+        let gone = |e: &FrameError| {
+            matches!(e, FrameError::Io(io) if matches!(
+                io.kind(),
+                std::io::ErrorKind::BrokenPipe
+                    | std::io::ErrorKind::ConnectionReset
+                    | std::io::ErrorKind::NotConnected
+            )) || matches!(e, FrameError::Truncated { .. })
+        };
         match protocol::send(&mut *stream, request) {
             Ok(()) => {}
             Err(FrameError::TooLarge { len }) => {
@@ -522,9 +568,33 @@ impl RemoteStore {
                     protocol::MAX_FRAME
                 )));
             }
+            // Nobody read it: sending it to a new daemon is safe.
+            Err(e) if gone(&e) && self.notice.is_some() => {
+                self.reconnect(&mut stream)?;
+                protocol::send(&mut *stream, request).map_err(|e| self.lost(&e))?;
+            }
             Err(e) => return Err(self.lost(&e)),
         }
-        match protocol::receive::<Response>(&mut *stream) {
+        let mut answer = protocol::receive::<Response>(&mut *stream);
+        let unanswered = match &answer {
+            Ok(None) => true,
+            Err(e) => gone(e),
+            Ok(Some(_)) => false,
+        };
+        if unanswered && self.notice.is_some() {
+            if !request.reads_only() {
+                return Err(Error::runtime(format!(
+                    "the mlps daemon for {} went away before confirming the {}; it may or may \
+                     not have been saved: check with `mlps log` before doing it again",
+                    self.dir.display(),
+                    request.kind()
+                )));
+            }
+            self.reconnect(&mut stream)?;
+            protocol::send(&mut *stream, request).map_err(|e| self.lost(&e))?;
+            answer = protocol::receive::<Response>(&mut *stream);
+        }
+        match answer {
             Ok(Some(Response::Failed {
                 input: true,
                 message,

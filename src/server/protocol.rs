@@ -182,6 +182,22 @@ pub struct PeerStatus {
 }
 
 impl Request {
+    /// Whether the request only reads, so that asking again is harmless.
+    pub fn reads_only(&self) -> bool {
+        matches!(
+            self,
+            Request::Status
+                | Request::Clients
+                | Request::Client { .. }
+                | Request::NetworksOf { .. }
+                | Request::Networks
+                | Request::Network { .. }
+                | Request::DueUntil { .. }
+                | Request::DueNamedUntil { .. }
+                | Request::Log { .. }
+        )
+    }
+
     /// The variant's name, for messages (records are not worth printing).
     pub fn kind(&self) -> &'static str {
         match self {

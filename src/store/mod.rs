@@ -174,11 +174,16 @@ pub fn exists(dir: &std::path::Path) -> bool {
 /// runs: sled lets one process open a database, so the daemon owns it and
 /// every command and case manager is its client.
 pub fn open(dir: &std::path::Path) -> Result<Box<dyn CaseStore>> {
+    Ok(Box::new(open_local(dir)?))
+}
+
+/// [`open`], as the daemon's client itself.
+pub fn open_local(dir: &std::path::Path) -> Result<crate::server::client::RemoteStore> {
     if dir.exists() && !dir.is_dir() {
         return Err(crate::error::Error::input(format!(
             "{} is a file, not a database directory",
             dir.display()
         )));
     }
-    Ok(Box::new(crate::server::client::connect_or_start(dir)?))
+    crate::server::client::connect_or_start(dir)
 }
