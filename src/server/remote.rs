@@ -92,10 +92,15 @@ impl Remote {
 
     /// Opens an SSH pipe to the database's daemon and greets it.
     pub fn connect(&self) -> Result<RemoteStore> {
-        let pipe = SshPipe::open(self)?;
+        let mut pipe = SshPipe::open(self)?;
         let said = Arc::clone(&pipe.said);
+        let heard_all = pipe.heard_all.take();
         client::over(Box::new(pipe), &self.place()).map_err(|e| {
-            // What ssh or the remote mlps said is the useful part.
+            // What ssh or the remote mlps said is the useful part: wait
+            // (briefly) until all of it is in, now that ssh has gone.
+            if let Some(done) = heard_all {
+                let _ = done.recv_timeout(std::time::Duration::from_secs(2));
+            }
             let said = said.lock().unwrap_or_else(|p| p.into_inner());
             let last = said.lines().rev().find(|l| !l.trim().is_empty());
             match last {
@@ -118,6 +123,8 @@ struct SshPipe {
     stdout: ChildStdout,
     /// What ssh and the remote side wrote to stderr, for messages.
     said: Arc<Mutex<String>>,
+    /// Signalled once stderr has closed and `said` holds all of it.
+    heard_all: Option<Receiver<()>>,
 }
 
 impl SshPipe {
@@ -134,6 +141,7 @@ impl SshPipe {
             .spawn()
             .map_err(|e| Error::runtime(format!("could not run {program}: {e}")))?;
         let said = Arc::new(Mutex::new(String::new()));
+        let (heard, heard_all) = std::sync::mpsc::channel();
         if let Some(mut err) = child.stderr.take() {
             let said = Arc::clone(&said);
             // Kept short: only the last lines are ever shown.
@@ -153,6 +161,7 @@ impl SshPipe {
                             s.drain(..cut);
                         }
                     }
+                    let _ = heard.send(());
                 });
         }
         let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
@@ -167,6 +176,7 @@ impl SshPipe {
             stdin: Some(stdin),
             stdout,
             said,
+            heard_all: Some(heard_all),
         })
     }
 }
