@@ -64,6 +64,7 @@ pub struct Settings {
     /// An open obligation is `due` within this many days, else `upcoming`.
     pub due_soon_days: u32,
     pub intervals: Intervals,
+    pub daemon: DaemonSettings,
 }
 
 impl Default for Settings {
@@ -72,6 +73,24 @@ impl Default for Settings {
             rules: RuleSet::default(),
             due_soon_days: 30,
             intervals: Intervals::default(),
+            daemon: DaemonSettings::default(),
+        }
+    }
+}
+
+/// `[daemon]` in `config.toml`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DaemonSettings {
+    /// A daemon with no clients for this long exits (`mlps serve --idle`
+    /// overrides it); 1 or more.
+    pub idle_seconds: u64,
+}
+
+impl Default for DaemonSettings {
+    fn default() -> Self {
+        DaemonSettings {
+            idle_seconds: crate::server::daemon::DEFAULT_IDLE_SECS,
         }
     }
 }

@@ -218,7 +218,7 @@ fn a_remote_store_reads_and_writes_through_the_daemon() {
     assert!(due.iter().all(|d| d.network == n.id && d.client == c.id));
     assert!(!due.is_empty());
 
-    store.delete_network(n.id).unwrap();
+    store.delete_network(n.id, Some(n.revision)).unwrap();
     assert_eq!(store.network(n.id).unwrap(), None);
     let restored = store.restore_network(n.clone()).unwrap();
     assert_eq!(restored.id, n.id);
@@ -301,7 +301,7 @@ fn the_log_tells_who_did_what() {
     edit.answers.pi_subjects = Some(250_000);
     store.update_network(edit).unwrap();
     store.create_network(network(beta.id, "ERP")).unwrap();
-    store.delete_network(shop.id).unwrap();
+    store.delete_network(shop.id, None).unwrap();
 
     let me = Actor::current();
     let all = store.log(&LogQuery::default()).unwrap();
@@ -368,6 +368,25 @@ fn the_log_tells_who_did_what() {
     let list: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(list.as_array().unwrap().len(), 6);
     assert_eq!(list[3]["changes"][0]["after"], 250_000);
+
+    // An imported record's history starts with the import.
+    store
+        .import(vec![NewClient {
+            id: None,
+            client: client("Gamma"),
+            networks: vec![NewNetwork {
+                id: None,
+                network: network(ClientId(0), "Mail"),
+            }],
+        }])
+        .unwrap();
+    let mail = store.networks().unwrap().into_iter().last().unwrap();
+    let history = store.log(&LogQuery::of_network(mail.id)).unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].action, Action::Imported);
+    assert_eq!(history[0].note, "1 client and 1 network");
+    let of_client = store.log(&LogQuery::of_client(mail.client)).unwrap();
+    assert_eq!(of_client.len(), 1);
 
     let bad = mlps(&place)
         .args(["log", "--since", "2026-02-30"])
@@ -618,7 +637,7 @@ fn mlps_stop_status_and_a_second_serve() {
     assert!(status.status.success());
     let text = String::from_utf8(status.stdout).unwrap();
     assert!(text.contains(&format!("pid {pid}")), "{text}");
-    assert!(text.contains("clients"), "{text}");
+    assert!(text.contains("0 sessions"), "{text}");
 
     // A second daemon for the same directory leaves quietly.
     let second = mlps(&place).arg("serve").output().unwrap();
@@ -910,4 +929,33 @@ fn a_command_outlives_a_killed_daemon() {
     kill_daemon(&plain);
     let err = plain.clients().unwrap_err();
     assert!(err.message().contains("daemon"), "{err}");
+}
+
+/// A daemon of an older release that speaks this protocol is replaced
+/// too, once nobody uses it: an upgrade takes effect at the next start.
+#[test]
+fn an_idle_daemon_of_an_older_release_is_replaced() {
+    let place = place();
+    let old = foreign_daemon(&place, protocol::PROTOCOL, Response::Stopping);
+    let store = client::connect_or_start_with(&place.db, &launcher(&place)).unwrap();
+    let _guard = Daemon::found(&place);
+    assert_eq!(old.join().unwrap(), Some(Request::StopIfIdle));
+    assert_eq!(store.status().unwrap().version, protocol::VERSION);
+}
+
+/// The idle time of a daemon started on demand comes from `config.toml`.
+#[test]
+fn the_idle_time_is_a_setting() {
+    let place = place();
+    std::fs::write(
+        place.config.join("config.toml"),
+        "[daemon]\nidle_seconds = 1\n",
+    )
+    .unwrap();
+    let store = client::connect_or_start_with(&place.db, &launcher(&place)).unwrap();
+    let guard = Daemon::found(&place);
+    let pid = guard.pid.unwrap();
+    drop(store);
+    wait_until("the daemon exits after a second alone", || !alive(pid));
+    assert!(!socket_path(&place.db).exists());
 }

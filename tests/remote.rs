@@ -170,7 +170,7 @@ fn remote_commands_work_on_the_other_machines_database() {
     assert!(String::from_utf8_lossy(&here.stdout).contains("Online shop"));
 
     let log = remote(&place, &ssh).arg("log").output().unwrap();
-    assert!(String::from_utf8_lossy(&log.stdout).contains("imported 1 clients and 1 networks"));
+    assert!(String::from_utf8_lossy(&log.stdout).contains("imported 1 client and 1 network"));
 
     let targets = std::fs::read_to_string(place.tmp.path().join("ssh.log")).unwrap();
     assert!(targets.lines().all(|t| t == "ana@shared-box"), "{targets}");
@@ -208,4 +208,15 @@ fn remote_refuses_what_only_runs_on_that_machine() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a host"));
+}
+
+#[test]
+fn a_mistyped_remote_database_is_not_created_by_a_read() {
+    let place = place();
+    let ssh = working_ssh(&place);
+    let out = remote(&place, &ssh).arg("log").output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no database at"), "{err}");
+    assert!(!place.db.exists(), "nothing was created");
 }

@@ -137,7 +137,7 @@ fn deleting_a_client_removes_its_networks_and_due_entries() {
         .create_network(network(gone.id, "G2", vec![eval("2025-03-01")]))
         .unwrap();
     assert_eq!(store.due_until(d("2030-01-01")).unwrap().len(), 3);
-    store.delete_client(gone.id).unwrap();
+    store.delete_client(gone.id, None).unwrap();
     assert!(store.client(gone.id).unwrap().is_none());
     assert_eq!(store.networks().unwrap().len(), 1);
     let due = store.due_until(d("2030-01-01")).unwrap();
@@ -252,7 +252,7 @@ fn the_due_index_agrees_with_the_timeline_on_demo_data() {
         store.update_network(n).unwrap();
     }
     for n in store.networks().unwrap().into_iter().skip(15).take(5) {
-        store.delete_network(n.id).unwrap();
+        store.delete_network(n.id, None).unwrap();
     }
     assert_index_agrees(&store, &config, add_days(today, 5000));
 }

@@ -504,6 +504,14 @@ fn shared_app() -> (tempfile::TempDir, App, std::sync::Arc<SledStore>) {
     (dir, app, store)
 }
 
+/// A key as the terminal sends it, through the keymap's dispatch.
+fn press(app: &mut App, c: char) {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+    let msg = mlps::tui::key_to_msg(app, &key).expect("the key means something here");
+    update(app, msg);
+}
+
 fn bob() -> Actor {
     Actor {
         uid: 4242,
@@ -545,7 +553,11 @@ fn a_colliding_edit_says_who_and_can_overwrite() {
     let Mode::Conflict { message, .. } = &app.mode else {
         panic!("{:?}", app.mode);
     };
-    assert!(message.contains("changed by bob at "), "{message}");
+    assert!(
+        message.contains("changed while you were editing"),
+        "{message}"
+    );
+    assert!(message.contains("by bob at "), "{message}");
     assert!(message.contains("answers.pi_subjects"), "{message}");
     assert!(message.contains("→ 123456"), "{message}");
     assert_eq!(
@@ -558,7 +570,7 @@ fn a_colliding_edit_says_who_and_can_overwrite() {
     assert!(matches!(app.mode, Mode::Form { .. }));
     act(&mut app, Action::Submit);
     assert!(matches!(app.mode, Mode::Conflict { .. }));
-    update(&mut app, Msg::Char('o'));
+    press(&mut app, 'o');
     assert!(matches!(app.mode, Mode::Normal), "{:?}", app.mode);
     let saved = store.network(id).unwrap().unwrap();
     assert_eq!(saved.answers.pi_subjects, Some(777));
@@ -578,8 +590,8 @@ fn a_refused_save_can_reload_theirs() {
     let Mode::Conflict { message, .. } = &app.mode else {
         panic!("{:?}", app.mode);
     };
-    assert!(message.contains("changed by bob"), "{message}");
-    update(&mut app, Msg::Char('r'));
+    assert!(message.contains("by bob at "), "{message}");
+    press(&mut app, 'r');
     assert!(matches!(app.mode, Mode::Normal));
     assert_eq!(app.network(id).unwrap().answers.pi_subjects, Some(55));
     assert_eq!(
@@ -620,4 +632,64 @@ fn a_networks_history_says_who_changed_what_and_when() {
     assert!(lines[2].contains("bob  updated network"), "{lines:?}");
     act(&mut app, Action::Cancel);
     assert!(matches!(app.mode, Mode::Normal));
+}
+
+#[test]
+fn undo_never_reverts_someone_elses_later_change() {
+    let (_dir, mut app, store) = shared_app();
+    let id = app.selected_network().unwrap().id;
+    edit_pi(&mut app, "777");
+    act(&mut app, Action::Submit);
+    assert!(matches!(app.mode, Mode::Normal));
+    // Bob changes the network after this session's edit.
+    bob_sets_pi(&store, id, 42);
+    act(&mut app, Action::Undo);
+    let status = app.status.clone().unwrap();
+    assert_eq!(status.kind, StatusKind::Error);
+    assert!(status.text.contains("could not undo"), "{}", status.text);
+    assert!(status.text.contains("changed by bob"), "{}", status.text);
+    assert_eq!(
+        store.network(id).unwrap().unwrap().answers.pi_subjects,
+        Some(42)
+    );
+    assert_eq!(app.network(id).unwrap().answers.pi_subjects, Some(42));
+}
+
+#[test]
+fn undoing_an_added_client_spares_what_others_added_to_it() {
+    let (_dir, mut app, store) = shared_app();
+    act(&mut app, Action::Add);
+    typ(&mut app, "Undotest Ltd");
+    act(&mut app, Action::Submit);
+    let id = app.selected_client().unwrap().id;
+    assert_eq!(app.selected_client().unwrap().name, "Undotest Ltd");
+    // Bob adds a network to the new client.
+    let network = store.networks().unwrap()[0].clone();
+    let mut theirs = network.clone();
+    theirs.client = id;
+    theirs.name = "Bob's network".into();
+    store.acting(&bob()).create_network(theirs).unwrap();
+    act(&mut app, Action::Undo);
+    assert!(
+        app.status.as_ref().unwrap().text.contains("Bob's network"),
+        "{:?}",
+        app.status
+    );
+    assert!(store.client(id).unwrap().is_some());
+    assert_eq!(store.networks_of(id).unwrap().len(), 1);
+}
+
+#[test]
+fn a_delete_based_on_an_old_revision_is_refused() {
+    let (_dir, mut app, store) = shared_app();
+    app.focus = Pane::Networks;
+    let id = app.selected_network().unwrap().id;
+    bob_sets_pi(&store, id, 9);
+    act(&mut app, Action::Delete);
+    assert!(matches!(app.mode, Mode::Confirm { .. }));
+    act(&mut app, Action::Submit);
+    let status = app.status.clone().unwrap();
+    assert_eq!(status.kind, StatusKind::Error);
+    assert!(status.text.contains("changed by bob"), "{}", status.text);
+    assert!(store.network(id).unwrap().is_some());
 }

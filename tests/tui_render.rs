@@ -193,8 +193,8 @@ fn conflict_dialog() {
     app.mode = mlps::tui::app::Mode::Conflict {
         form,
         target,
-        message: "Network \"CRM\" was changed by bob\u{1b}[31m at 2026-11-28 14:32:05 while you \
-                  were editing it.\n  answers.pi_subjects: 11500 → 250000"
+        message: "Network \"CRM\" was changed while you were editing it:\n  by \
+                  bob\u{1b}[31m at 2026-11-28 14:32:05\n    answers.pi_subjects: 11500 → 250000"
             .into(),
     };
     insta::assert_snapshot!(draw(&app, 100, 30));

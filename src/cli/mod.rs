@@ -93,10 +93,9 @@ pub enum Command {
         #[arg(
             long,
             value_name = "SECONDS",
-            default_value_t = crate::server::daemon::DEFAULT_IDLE_SECS,
             value_parser = clap::value_parser!(u64).range(1..)
         )]
-        idle: u64,
+        idle: Option<u64>,
         /// Share the database with the members of this Unix group: the
         /// directory becomes the group's (mode 2770) and its members may
         /// connect. Only the directory's owner or root may share it.
@@ -107,6 +106,9 @@ pub enum Command {
         /// runs over ssh.
         #[arg(long, conflicts_with = "group")]
         stdio: bool,
+        /// With --stdio: refuse to create the database when it is missing.
+        #[arg(long, requires = "stdio")]
+        existing: bool,
     },
     /// Who changed what, and when: the audit log, oldest first.
     Log {
@@ -253,8 +255,13 @@ fn run(cli: Cli) -> Result<()> {
                 ));
             }
             let dir = config::db_dir(cli.db.as_deref())?;
-            if let Command::Serve { stdio: true, .. } = command {
-                return crate::server::remote::relay(&dir);
+            if let Command::Serve {
+                stdio: true,
+                existing,
+                ..
+            } = command
+            {
+                return crate::server::remote::relay(&dir, existing);
             }
             daemon_command(command, &dir)
         }
@@ -368,6 +375,11 @@ fn run_on_store(command: Command, place: &Endpoint, config: Config) -> Result<()
         command,
         Command::Export { .. } | Command::Renewals(_) | Command::Due(_) | Command::Log { .. }
     );
+    let mut place = place.clone();
+    if let Endpoint::Remote(remote) = &mut place {
+        remote.existing = reads_only;
+    }
+    let place = &place;
     if let Endpoint::Local(dir) = place
         && reads_only
         && !store::exists(dir)
@@ -398,8 +410,10 @@ fn run_on_store(command: Command, place: &Endpoint, config: Config) -> Result<()
             let s = store.import(records.unwrap_or_default())?;
             writeln!(
                 out,
-                "Imported {} clients and {} networks into {}; saved.",
-                s.clients, s.networks, place
+                "Imported {} and {} into {}; saved.",
+                counted(s.clients, "client", "clients"),
+                counted(s.networks, "network", "networks"),
+                place
             )
             .map_err(io_error)
         }
@@ -432,8 +446,10 @@ fn run_on_store(command: Command, place: &Endpoint, config: Config) -> Result<()
             let s = store.import(records.unwrap_or_default())?;
             writeln!(
                 out,
-                "Added {} demo clients and {} networks to {}; saved.",
-                s.clients, s.networks, place
+                "Added {} and {} to {}; saved.",
+                counted(s.clients, "demo client", "demo clients"),
+                counted(s.networks, "network", "networks"),
+                place
             )
             .map_err(io_error)
         }
@@ -446,13 +462,13 @@ fn daemon_command(command: Command, dir: &Path) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match command {
         Command::Serve { idle, group, .. } => {
+            let config = Config::load_default()?;
+            let idle = idle.unwrap_or(config.settings.daemon.idle_seconds).max(1);
             let options = daemon::ServeOptions {
                 idle: std::time::Duration::from_secs(idle),
                 group: group.clone(),
             };
-            if let daemon::Served::AlreadyRunning { pid } =
-                daemon::serve(dir, Config::load_default()?, options)?
-            {
+            if let daemon::Served::AlreadyRunning { pid } = daemon::serve(dir, config, options)? {
                 let pid = pid.map(|p| format!(" (pid {p})")).unwrap_or_default();
                 // Sharing is set up by the daemon that starts: a running
                 // one that does not share with the group must go first.
@@ -479,23 +495,41 @@ fn daemon_command(command: Command, dir: &Path) -> Result<()> {
                 .as_ref()
                 .map(|g| format!(", shared with group {g}"))
                 .unwrap_or_default();
+            // A case manager has a second connection for live changes:
+            // one session, shown once. This command is not one.
+            let me = i32::try_from(std::process::id()).ok();
+            let sessions: Vec<_> = s
+                .clients
+                .iter()
+                .filter(|c| !c.feed && (c.pid.is_none() || c.pid != me))
+                .collect();
             writeln!(
                 out,
-                "mlps daemon for {}: pid {}, mlps {} (protocol {}), up {} s, {} clients{shared}",
+                "mlps daemon for {}: pid {}, mlps {} (protocol {}), up {} s, {}{shared}",
                 s.database,
                 s.pid,
                 s.version,
                 s.protocol,
                 s.uptime_secs,
-                s.clients.len()
+                counted(sessions.len(), "session", "sessions")
             )
             .map_err(io_error)?;
-            for c in &s.clients {
-                let pid = c.pid.map(|p| format!(" pid {p}")).unwrap_or_default();
+            for c in sessions {
+                let pid = c.pid.map(|p| format!(", pid {p}")).unwrap_or_default();
+                let live = s
+                    .clients
+                    .iter()
+                    .any(|f| f.feed && f.pid.is_some() && f.pid == c.pid);
+                let user = crate::store::audit::user_name(c.uid)
+                    .unwrap_or_else(|| "(no name)".to_string());
                 writeln!(
                     out,
-                    "  uid {} gid {}{pid}, connected {} s",
-                    c.uid, c.gid, c.connected_secs
+                    "  {} (uid {}, gid {}){pid}, connected {} s{}",
+                    crate::text::escape_for_terminal(&user),
+                    c.uid,
+                    c.gid,
+                    c.connected_secs,
+                    if live { ", following changes" } else { "" }
                 )
                 .map_err(io_error)?;
             }
@@ -652,6 +686,11 @@ fn read_input(file: &str) -> Result<(String, String)> {
 
 pub(crate) fn read_file(path: &Path) -> Result<(String, String)> {
     read_input(&path.display().to_string())
+}
+
+/// `1 client`, `2 clients`.
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 pub(crate) fn io_error(e: std::io::Error) -> Error {

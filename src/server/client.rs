@@ -359,6 +359,34 @@ fn try_connect(dir: &Path) -> Result<RemoteStore, NotConnected> {
     {
         return Err(replace_older(stream, dir, protocol, &e));
     }
+    // Same protocol, older release: replaced when nobody uses it, so that
+    // an upgrade takes effect; otherwise it serves on until it goes idle.
+    if protocol::older_release(&version) {
+        protocol::send(&mut stream, &Request::StopIfIdle)
+            .map_err(|e| NotConnected::NoDaemon(e.to_string()))?;
+        let mut probe = stream
+            .try_clone()
+            .map_err(|e| NotConnected::Failed(Error::runtime(e.to_string())))?;
+        match protocol::receive::<Response>(&mut probe) {
+            Ok(Some(Response::Stopping)) => {
+                // Its Stopping is read; what is left is the wait.
+                drop(probe);
+                let deadline = Instant::now() + START_TIMEOUT;
+                while daemon_lock_held(dir) && Instant::now() < deadline {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                return Err(NotConnected::NoDaemon(format!(
+                    "the idle daemon of mlps {version} was stopped to be replaced"
+                )));
+            }
+            Ok(Some(Response::Failed { .. })) => {}
+            Ok(_) | Err(_) => {
+                return Err(NotConnected::NoDaemon(
+                    "the daemon closed the connection".into(),
+                ));
+            }
+        }
+    }
     Ok(RemoteStore {
         dir: dir.to_path_buf(),
         stream: Mutex::new(Box::new(stream)),
@@ -697,8 +725,8 @@ impl CaseStore for RemoteStore {
         self.write(Request::UpdateClient { record })
     }
 
-    fn delete_client(&self, id: ClientId) -> Result<()> {
-        self.done(Request::DeleteClient { id: id.0 })
+    fn delete_client(&self, id: ClientId, revision: Option<u64>) -> Result<()> {
+        self.done(Request::DeleteClient { id: id.0, revision })
     }
 
     fn create_network(&self, network: Network) -> Result<Network> {
@@ -711,8 +739,8 @@ impl CaseStore for RemoteStore {
         self.write(Request::UpdateNetwork { record })
     }
 
-    fn delete_network(&self, id: NetworkId) -> Result<()> {
-        self.done(Request::DeleteNetwork { id: id.0 })
+    fn delete_network(&self, id: NetworkId, revision: Option<u64>) -> Result<()> {
+        self.done(Request::DeleteNetwork { id: id.0, revision })
     }
 
     fn restore_network(&self, network: Network) -> Result<Network> {

@@ -32,6 +32,13 @@ use crate::store::audit::Actor;
 use crate::store::codec::{self, DueRecord, Record};
 use crate::store::{CaseStore, SledStore};
 
+/// How many changes a subscriber may fall behind before its feed is
+/// closed (it then reloads).
+const FEED_BACKLOG: usize = 1024;
+
+/// How long a new connection may take to greet.
+const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// How long a daemon with no clients waits before it exits, by default.
 pub const DEFAULT_IDLE_SECS: u64 = 300;
 
@@ -432,8 +439,9 @@ struct Daemon {
     /// When `config.toml` and `holidays.toml` were last changed, as last
     /// seen: a change is picked up by the next request.
     config_seen: Mutex<ConfigStamp>,
-    /// Connections that asked for a feed of changes.
-    subscribers: Mutex<Vec<UnixStream>>,
+    /// Connections that asked for a feed of changes, each written by a
+    /// thread of its own so that a slow reader never holds up a write.
+    subscribers: Mutex<Vec<std::sync::mpsc::SyncSender<Response>>>,
 }
 
 /// What a write request touches, known before it runs; the response fills
@@ -450,11 +458,11 @@ impl Touched {
             Request::CreateClient { .. } | Request::UpdateClient { .. } => {
                 Some(Touched::Client(None))
             }
-            Request::DeleteClient { id } => Some(Touched::Client(Some(*id))),
+            Request::DeleteClient { id, .. } => Some(Touched::Client(Some(*id))),
             Request::CreateNetwork { .. }
             | Request::UpdateNetwork { .. }
             | Request::RestoreNetwork { .. } => Some(Touched::Network(None)),
-            Request::DeleteNetwork { id } => Some(Touched::Network(Some(*id))),
+            Request::DeleteNetwork { id, .. } => Some(Touched::Network(Some(*id))),
             Request::Import { .. } => Some(Touched::Everything),
             _ => None,
         }
@@ -519,6 +527,9 @@ struct Connection {
     /// A second handle, so shutting down can close the connection under
     /// its thread.
     stream: UnixStream,
+    /// A feed of changes (a case manager's second connection), not a
+    /// session of its own.
+    feed: bool,
 }
 
 impl Daemon {
@@ -630,6 +641,7 @@ impl Daemon {
                     peer,
                     since: Instant::now(),
                     stream: stream.try_clone()?,
+                    feed: false,
                 },
             );
             state.idle_since = None;
@@ -646,7 +658,7 @@ impl Daemon {
                 // Changes on this connection are logged as the user the
                 // kernel says is at the other end.
                 let actor = Actor::of_uid(peer.uid);
-                daemon.converse(stream, &actor);
+                daemon.converse(stream, &actor, id);
             });
         if let Err(e) = spawned {
             self.leave(id);
@@ -688,8 +700,17 @@ impl Daemon {
 
     /// One connection: the handshake, then requests until it closes. A bad
     /// frame ends this connection only.
-    fn converse(&self, mut stream: UnixStream, actor: &Actor) {
-        let compatible = match protocol::receive::<Request>(&mut stream) {
+    fn converse(&self, mut stream: UnixStream, actor: &Actor, id: u64) {
+        // A connection that never greets must not hold a thread (and the
+        // daemon's idle exit) for ever.
+        if stream.set_read_timeout(Some(HELLO_TIMEOUT)).is_err() {
+            return;
+        }
+        let greeting = protocol::receive::<Request>(&mut stream);
+        if stream.set_read_timeout(None).is_err() {
+            return;
+        }
+        let compatible = match greeting {
             Ok(Some(Request::Hello { protocol, version })) => {
                 protocol::check_hello("client", protocol, &version).is_ok()
             }
@@ -724,7 +745,12 @@ impl Daemon {
                     continue;
                 }
                 Request::StopIfIdle => {
-                    let others = self.lock_state().clients.len().saturating_sub(1);
+                    let others = self
+                        .lock_state()
+                        .clients
+                        .iter()
+                        .filter(|(other, c)| **other != id && !c.feed)
+                        .count();
                     if others == 0 {
                         let _ = protocol::send(&mut stream, &Response::Stopping);
                         self.stop.store(true, Ordering::SeqCst);
@@ -743,16 +769,11 @@ impl Daemon {
                     if protocol::send(&mut stream, &Response::Subscribed).is_err() {
                         return;
                     }
-                    // A feed that cannot keep up is dropped, not waited for.
-                    if let Ok(feed) = stream.try_clone()
-                        && feed
-                            .set_write_timeout(Some(std::time::Duration::from_secs(1)))
-                            .is_ok()
-                    {
-                        self.subscribers
-                            .lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .push(feed);
+                    if let Some(c) = self.lock_state().clients.get_mut(&id) {
+                        c.feed = true;
+                    }
+                    if let Ok(feed) = stream.try_clone() {
+                        self.feed(feed);
                     }
                     continue;
                 }
@@ -797,10 +818,35 @@ impl Daemon {
         answered.unwrap_or_else(|e| Response::failed(&e))
     }
 
-    /// Tells every subscriber what a write changed; drops those gone.
+    /// Starts feeding changes to a subscribed connection. A feed that
+    /// falls too far behind, or whose reader is gone, is closed: its
+    /// client sees the end and reconnects, reading everything afresh.
+    fn feed(&self, mut stream: UnixStream) {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Response>(FEED_BACKLOG);
+        let spawned = std::thread::Builder::new()
+            .name("mlps-feed".into())
+            .spawn(move || {
+                let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
+                while let Ok(change) = rx.recv() {
+                    if protocol::send(&mut stream, &change).is_err() {
+                        break;
+                    }
+                }
+                let _ = stream.shutdown(std::net::Shutdown::Both);
+            });
+        if spawned.is_ok() {
+            self.subscribers
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(tx);
+        }
+    }
+
+    /// Tells every subscriber what a write changed, without waiting for
+    /// any of them; drops those gone or too far behind.
     fn broadcast(&self, change: Response) {
         let mut subscribers = self.subscribers.lock().unwrap_or_else(|p| p.into_inner());
-        subscribers.retain_mut(|feed| protocol::send(feed, &change).is_ok());
+        subscribers.retain(|feed| feed.try_send(change.clone()).is_ok());
     }
 
     /// Picks up changed settings or holidays, so that every client sees
@@ -832,6 +878,7 @@ impl Daemon {
                     gid: c.peer.gid,
                     pid: c.peer.pid,
                     connected_secs: c.since.elapsed().as_secs(),
+                    feed: c.feed,
                 })
                 .collect(),
         }
@@ -943,8 +990,8 @@ pub fn dispatch(store: &dyn CaseStore, request: Request) -> Result<Response> {
         Request::UpdateClient { record: r } => {
             Response::Record(codec::encode(&store.update_client(record::<Client>(&r)?)?))
         }
-        Request::DeleteClient { id } => {
-            store.delete_client(ClientId(id))?;
+        Request::DeleteClient { id, revision } => {
+            store.delete_client(ClientId(id), revision)?;
             Response::Done
         }
         Request::CreateNetwork { record: r } => Response::Record(codec::encode(
@@ -953,8 +1000,8 @@ pub fn dispatch(store: &dyn CaseStore, request: Request) -> Result<Response> {
         Request::UpdateNetwork { record: r } => Response::Record(codec::encode(
             &store.update_network(record::<Network>(&r)?)?,
         )),
-        Request::DeleteNetwork { id } => {
-            store.delete_network(NetworkId(id))?;
+        Request::DeleteNetwork { id, revision } => {
+            store.delete_network(NetworkId(id), revision)?;
             Response::Done
         }
         Request::RestoreNetwork { record: r } => Response::Record(codec::encode(

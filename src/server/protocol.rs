@@ -63,6 +63,7 @@ pub enum Request {
     },
     DeleteClient {
         id: u64,
+        revision: Option<u64>,
     },
     CreateNetwork {
         record: Vec<u8>,
@@ -72,6 +73,7 @@ pub enum Request {
     },
     DeleteNetwork {
         id: u64,
+        revision: Option<u64>,
     },
     RestoreNetwork {
         record: Vec<u8>,
@@ -179,6 +181,8 @@ pub struct PeerStatus {
     pub gid: u32,
     pub pid: Option<i32>,
     pub connected_secs: u64,
+    /// A case manager's feed of changes, beside its own connection.
+    pub feed: bool,
 }
 
 impl Request {
@@ -274,6 +278,21 @@ pub fn hello_response() -> Response {
     Response::Hello {
         protocol: PROTOCOL,
         version: VERSION.to_string(),
+    }
+}
+
+/// Whether `version` is an earlier release than this build (numerically,
+/// `0.9.0` < `0.10.0`); one that cannot be read is not.
+pub fn older_release(version: &str) -> bool {
+    let parse = |v: &str| -> Option<Vec<u64>> {
+        v.split(['.', '-', '+'])
+            .take(3)
+            .map(|part| part.parse().ok())
+            .collect()
+    };
+    match (parse(version), parse(VERSION)) {
+        (Some(theirs), Some(ours)) => theirs < ours,
+        _ => false,
     }
 }
 
@@ -449,6 +468,7 @@ mod tests {
                 gid: 1000,
                 pid: Some(9),
                 connected_secs: 1,
+                feed: false,
             }],
             group: Some("团队 team".into()),
         });
@@ -484,6 +504,16 @@ mod tests {
             }),
             [2, 1, 1, b'x']
         );
+    }
+
+    #[test]
+    fn releases_compare_by_number() {
+        assert!(older_release("0.0.1"));
+        assert!(!older_release(VERSION));
+        assert!(!older_release("99.0.0"));
+        assert!(!older_release("not a version"));
+        let newer_minor = format!("0.{}.0", u64::MAX);
+        assert!(!older_release(&newer_minor));
     }
 
     #[test]

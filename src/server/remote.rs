@@ -51,6 +51,9 @@ pub struct Remote {
     pub target: String,
     /// The database directory there; `None`: that machine's default.
     pub db: Option<PathBuf>,
+    /// Refuse to create a database there: a command that only reads asks
+    /// for one that exists (a mistyped `--db` is not a new database).
+    pub existing: bool,
 }
 
 impl Remote {
@@ -65,6 +68,7 @@ impl Remote {
         Ok(Remote {
             target: target.to_string(),
             db: db.map(Path::to_path_buf),
+            existing: false,
         })
     }
 
@@ -82,6 +86,9 @@ impl Remote {
         if let Some(db) = &self.db {
             words.push("--db".into());
             words.push(db.display().to_string());
+        }
+        if self.existing {
+            words.push("--existing".into());
         }
         words
             .iter()
@@ -268,8 +275,14 @@ impl Endpoint {
 
 /// `mlps serve --stdio`: relays between stdin/stdout and the daemon of
 /// `dir`, starting one when none runs, until either side closes.
-pub fn relay(dir: &Path) -> Result<()> {
+pub fn relay(dir: &Path, existing: bool) -> Result<()> {
     use std::os::unix::net::UnixStream;
+    if existing && !crate::store::exists(dir) {
+        return Err(Error::input(format!(
+            "no database at {}: check --db, or create one with mlps import or mlps demo",
+            dir.display()
+        )));
+    }
     // Make sure a daemon runs; the far end does its own greeting.
     drop(client::connect_or_start(dir)?);
     let socket = crate::server::daemon::socket_path(dir);

@@ -162,6 +162,17 @@ impl LogEntry {
         }
     }
 
+    /// The record's revision after the change (`None` for a deletion or
+    /// an import).
+    pub fn revision_after(&self) -> Option<u64> {
+        let bytes = self.after.as_deref()?;
+        if self.network.is_some() {
+            codec::decode::<Network>(bytes).ok().map(|n| n.revision)
+        } else {
+            codec::decode::<Client>(bytes).ok().map(|c| c.revision)
+        }
+    }
+
     /// What was changed, for a person: `network "HR" of Acme Ltd`.
     pub fn subject(&self) -> String {
         let esc = crate::text::escape_for_terminal;
@@ -224,7 +235,11 @@ fn flatten(path: &str, value: &serde_json::Value, out: &mut BTreeMap<String, Str
                 flatten(&format!("{path}[{i}]"), v, out);
             }
         }
+        // Nothing in it: absent, so a first contact reads as one added
+        // contact and a new record lists only what it holds.
         Value::Null => {}
+        Value::Array(items) if items.is_empty() => {}
+        Value::String(text) if text.is_empty() => {}
         other => {
             out.insert(path.to_string(), other.to_string());
         }
@@ -330,6 +345,31 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn a_new_record_lists_only_what_it_holds() {
+        let changes = entry(None, Some(&network())).changes();
+        let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
+        assert_eq!(fields, ["name"]);
+    }
+
+    #[test]
+    fn a_first_milestone_reads_as_one_added_milestone() {
+        let before = network();
+        let mut after = before.clone();
+        after.milestones.push(crate::domain::model::Milestone::new(
+            crate::domain::model::Stage::QuestionnaireSent,
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+        ));
+        let changes = entry(Some(&before), Some(&after)).changes();
+        assert!(
+            changes
+                .iter()
+                .all(|c| c.field.starts_with("milestones[0].")),
+            "{changes:?}"
+        );
+        assert!(changes.iter().all(|c| c.before.is_none()), "{changes:?}");
     }
 
     #[test]

@@ -49,14 +49,16 @@ pub trait CaseStore {
     /// Replaces a client. `client.revision` is the revision the edit was
     /// based on; a stale one is refused.
     fn update_client(&self, client: Client) -> Result<Client>;
-    /// Deletes a client and all its networks.
-    fn delete_client(&self, id: ClientId) -> Result<()>;
+    /// Deletes a client and all its networks. `revision`, when given, is
+    /// the revision the deletion was based on; a stale one is refused.
+    fn delete_client(&self, id: ClientId, revision: Option<u64>) -> Result<()>;
 
     /// Creates a network of an existing client.
     fn create_network(&self, network: Network) -> Result<Network>;
     /// Replaces a network, refusing a stale revision.
     fn update_network(&self, network: Network) -> Result<Network>;
-    fn delete_network(&self, id: NetworkId) -> Result<()>;
+    /// Deletes a network, refusing a stale `revision` when one is given.
+    fn delete_network(&self, id: NetworkId, revision: Option<u64>) -> Result<()>;
     /// Puts a deleted network back under its old id (undo of a delete).
     fn restore_network(&self, network: Network) -> Result<Network>;
 
@@ -124,8 +126,8 @@ impl<T: CaseStore + ?Sized> CaseStore for std::sync::Arc<T> {
     fn update_client(&self, client: Client) -> Result<Client> {
         (**self).update_client(client)
     }
-    fn delete_client(&self, id: ClientId) -> Result<()> {
-        (**self).delete_client(id)
+    fn delete_client(&self, id: ClientId, revision: Option<u64>) -> Result<()> {
+        (**self).delete_client(id, revision)
     }
     fn create_network(&self, network: Network) -> Result<Network> {
         (**self).create_network(network)
@@ -133,8 +135,8 @@ impl<T: CaseStore + ?Sized> CaseStore for std::sync::Arc<T> {
     fn update_network(&self, network: Network) -> Result<Network> {
         (**self).update_network(network)
     }
-    fn delete_network(&self, id: NetworkId) -> Result<()> {
-        (**self).delete_network(id)
+    fn delete_network(&self, id: NetworkId, revision: Option<u64>) -> Result<()> {
+        (**self).delete_network(id, revision)
     }
     fn restore_network(&self, network: Network) -> Result<Network> {
         (**self).restore_network(network)

@@ -167,8 +167,13 @@ impl SledStore {
 
     fn config_fingerprint(&self) -> Vec<u8> {
         let c = self.config();
+        // Only what due dates are derived from.
         let text = serde_json::json!({
-            "settings": c.settings,
+            "settings": {
+                "rules": c.settings.rules,
+                "due_soon_days": c.settings.due_soon_days,
+                "intervals": c.settings.intervals,
+            },
             "holidays": c.calendar.holidays.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
             "workdays": c.calendar.workdays.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
         });
@@ -419,14 +424,15 @@ impl SledStore {
     }
 
     /// Adds log entries to a batch, numbering them and stamping them with
-    /// one time.
-    fn stage_log(&self, batch: &mut sled::Batch, entries: Vec<LogEntry>) -> Result<()> {
+    /// one time; returns the first number used.
+    fn stage_log(&self, batch: &mut sled::Batch, entries: Vec<LogEntry>) -> Result<u64> {
         let key = keys::meta("log_seq");
         let mut seq = match self.get(&key)? {
             Some(v) => codec::decode_u64(&v).map_err(|e| damaged(&self.path, &key, e))?,
             None => 1,
         };
         let at = audit::now();
+        let first = seq;
         for mut e in entries {
             e.seq = seq;
             e.at = at;
@@ -440,7 +446,7 @@ impl SledStore {
             seq += 1;
         }
         batch.insert(key, &codec::encode_u64(seq));
-        Ok(())
+        Ok(first)
     }
 
     fn client_name(&self, id: ClientId) -> Result<String> {
@@ -458,8 +464,14 @@ impl SledStore {
         };
         let limit = query.limit.map_or(usize::MAX, |l| l as usize);
         let mut out = Vec::new();
+        // Through a record's index every entry is about the record (an
+        // import's too), so only the time is left to check.
         let mut keep = |e: LogEntry| {
-            if query.matches(&e) {
+            let wanted = match index {
+                Some(_) => query.since.is_none_or(|s| e.at >= s),
+                None => query.matches(&e),
+            };
+            if wanted {
                 out.push(e);
             }
             out.len() < limit
@@ -575,8 +587,8 @@ impl CaseStore for SledStore {
         self.acting(&self.owner).update_client(client)
     }
 
-    fn delete_client(&self, id: ClientId) -> Result<()> {
-        self.acting(&self.owner).delete_client(id)
+    fn delete_client(&self, id: ClientId, revision: Option<u64>) -> Result<()> {
+        self.acting(&self.owner).delete_client(id, revision)
     }
 
     fn create_network(&self, network: Network) -> Result<Network> {
@@ -587,8 +599,8 @@ impl CaseStore for SledStore {
         self.acting(&self.owner).update_network(network)
     }
 
-    fn delete_network(&self, id: NetworkId) -> Result<()> {
-        self.acting(&self.owner).delete_network(id)
+    fn delete_network(&self, id: NetworkId, revision: Option<u64>) -> Result<()> {
+        self.acting(&self.owner).delete_network(id, revision)
     }
 
     fn restore_network(&self, network: Network) -> Result<Network> {
@@ -691,12 +703,24 @@ impl CaseStore for Acting<'_> {
         Ok(c)
     }
 
-    fn delete_client(&self, id: ClientId) -> Result<()> {
+    fn delete_client(&self, id: ClientId, revision: Option<u64>) -> Result<()> {
         let store = self.store;
         let _guard = store.lock();
         let Some(client) = store.client(id)? else {
             return Ok(());
         };
+        if let Some(based_on) = revision
+            && based_on != client.revision
+        {
+            let last = store.last_entry(keys::LOG_OF_CLIENT, id.0)?;
+            return Err(store.stale(
+                "client",
+                client.display_name(),
+                based_on,
+                client.revision,
+                last,
+            ));
+        }
         let name = client.display_name().to_string();
         let mut batch = sled::Batch::default();
         let mut entries = Vec::new();
@@ -748,12 +772,18 @@ impl CaseStore for Acting<'_> {
         Ok(n)
     }
 
-    fn delete_network(&self, id: NetworkId) -> Result<()> {
+    fn delete_network(&self, id: NetworkId, revision: Option<u64>) -> Result<()> {
         let store = self.store;
         let _guard = store.lock();
         let Some(n) = store.network(id)? else {
             return Ok(());
         };
+        if let Some(based_on) = revision
+            && based_on != n.revision
+        {
+            let last = store.last_entry(keys::LOG_OF_NETWORK, id.0)?;
+            return Err(store.stale("network", &n.name, based_on, n.revision, last));
+        }
         let mut batch = sled::Batch::default();
         store.stage_network_removal(&mut batch, &n)?;
         let name = store.client_name(n.client)?;
@@ -805,6 +835,7 @@ impl CaseStore for Acting<'_> {
         let mut next = store.next_ids(&mut batch, missing, highest.saturating_add(1))?;
         let next_after = next + missing;
         let mut summary = ImportSummary::default();
+        let mut imported: Vec<(ClientId, Vec<NetworkId>)> = Vec::with_capacity(clients.len());
         let mut fresh = || {
             next += 1;
             next - 1
@@ -815,6 +846,7 @@ impl CaseStore for Acting<'_> {
             client.revision = 1;
             batch.insert(&keys::id(keys::CLIENT, client.id.0), codec::encode(&client));
             summary.clients += 1;
+            imported.push((client.id, Vec::with_capacity(c.networks.len())));
             for nn in c.networks {
                 let mut n = SledStore::validated_network(nn.network)?;
                 n.id = nn.id.unwrap_or_else(|| NetworkId(fresh()));
@@ -825,6 +857,9 @@ impl CaseStore for Acting<'_> {
                 batch.insert(&keys::client_network(n.client, n.id), &[]);
                 store.stage_due(&mut batch, &n, &[]);
                 summary.networks += 1;
+                if let Some((_, ids)) = imported.last_mut() {
+                    ids.push(n.id);
+                }
             }
         }
         debug_assert_eq!(next, next_after);
@@ -841,11 +876,19 @@ impl CaseStore for Acting<'_> {
             before: None,
             after: None,
             note: format!(
-                "{} clients and {} networks",
-                summary.clients, summary.networks
+                "{} and {}",
+                crate::cli::counted(summary.clients, "client", "clients"),
+                crate::cli::counted(summary.networks, "network", "networks")
             ),
         };
-        store.stage_log(&mut batch, vec![entry])?;
+        // Each imported record's history starts with the import.
+        let seq = store.stage_log(&mut batch, vec![entry])?;
+        for (client, networks) in &imported {
+            batch.insert(&keys::log_of(keys::LOG_OF_CLIENT, client.0, seq), &[]);
+            for n in networks {
+                batch.insert(&keys::log_of(keys::LOG_OF_NETWORK, n.0, seq), &[]);
+            }
+        }
         store.commit(batch)?;
         Ok(summary)
     }

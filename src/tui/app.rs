@@ -139,13 +139,17 @@ pub struct Status {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Undo {
     /// A client was created (undo deletes it) or changed (undo restores).
+    /// `saved` is the revision this session's write produced: undo is
+    /// refused once someone else has changed the record since.
     Client {
         id: ClientId,
         before: Option<Client>,
+        saved: u64,
     },
     Network {
         id: NetworkId,
         before: Option<Network>,
+        saved: u64,
     },
     DeletedClient {
         client: Client,
@@ -184,6 +188,8 @@ pub struct App {
     pub changes: Option<std::sync::mpsc::Receiver<crate::server::client::Change>>,
     /// The database directory, to reconnect when its daemon goes away.
     pub endpoint: Option<crate::server::remote::Endpoint>,
+    /// When to try again to reach a database that could not be reached.
+    pub reconnect_at: Option<std::time::Instant>,
 }
 
 pub(crate) fn client_order(c: &Client) -> (String, String) {
@@ -218,6 +224,7 @@ impl App {
             quit: false,
             changes: None,
             endpoint: None,
+            reconnect_at: None,
         };
         app.reload()?;
         Ok(app)
@@ -681,7 +688,7 @@ fn open_history(app: &mut App) {
         }
     }
     if lines.is_empty() {
-        lines.push("No changes recorded since it was imported.".to_string());
+        lines.push("No changes recorded.".to_string());
     }
     app.mode = Mode::History {
         title,

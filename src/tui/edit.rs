@@ -551,53 +551,55 @@ fn conflict(
     let esc = crate::text::escape_for_terminal;
     let (query, what) = match record {
         Record::Client(id) => (
-            LogQuery::of_client(id).newest(1),
+            LogQuery::of_client(id),
             app.clients
                 .iter()
                 .find(|c| c.id == id)
                 .map(|c| format!("Client \"{}\"", esc(c.display_name()))),
         ),
         Record::Network(id) => (
-            LogQuery::of_network(id).newest(1),
+            LogQuery::of_network(id),
             app.network(id)
                 .map(|n| format!("Network \"{}\"", esc(&n.name))),
         ),
     };
     let what = what.unwrap_or_else(|| "The record".to_string());
-    // A client's log also holds its networks' changes: only its own count.
-    let last = app.store.log(&query).ok().and_then(|mut entries| {
-        entries.retain(|e| matches!(record, Record::Network(_)) || e.network.is_none());
-        entries.pop()
-    });
-    let last = match (last, record) {
-        (Some(e), _) => Some(e),
-        (None, Record::Client(id)) => {
-            app.store
-                .log(&LogQuery::of_client(id))
-                .ok()
-                .and_then(|mut all| {
-                    all.retain(|e| e.network.is_none());
-                    all.pop()
-                })
+    // Every change made since the revision the form was opened on; a
+    // client's log also holds its networks' changes, which do not count.
+    let base = form.base.unwrap_or(0);
+    let mut since: Vec<_> = app
+        .store
+        .log(&query)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|e| matches!(record, Record::Network(_)) || e.network.is_none())
+        .filter(|e| e.action != crate::store::audit::Action::Imported)
+        .filter(|e| e.revision_after().is_none_or(|r| r > base))
+        .collect();
+    let mut lines = vec![format!("{what} was changed while you were editing it:")];
+    const SHOWN: usize = 4;
+    if since.len() > SHOWN {
+        lines.push(format!(
+            "  ({} earlier changes not shown)",
+            since.len() - SHOWN
+        ));
+        since.drain(..since.len() - SHOWN);
+    }
+    for e in &since {
+        lines.push(format!("  by {} at {}", esc(&e.user), e.when()));
+        let changes = e.changes();
+        for c in changes.iter().take(3) {
+            lines.push(format!("    {}", crate::cli::log::change_line(c)));
         }
-        (None, Record::Network(_)) => None,
-    };
-    let mut lines = Vec::new();
-    match (&last, &refused) {
-        (Some(e), _) => {
-            lines.push(format!(
-                "{what} was changed by {} at {} while you were editing it.",
-                esc(&e.user),
-                e.when()
-            ));
-            for c in e.changes().iter().take(4) {
-                lines.push(format!("  {}", crate::cli::log::change_line(c)));
-            }
+        if changes.len() > 3 {
+            lines.push(format!("    and {} more fields", changes.len() - 3));
         }
-        (None, Some(c)) => lines.push(c.message.clone()),
-        (None, None) => lines.push(format!(
-            "{what} was changed by someone else while you were editing it."
-        )),
+    }
+    if since.is_empty() {
+        lines.push(match &refused {
+            Some(c) => format!("  {}", c.message),
+            None => "  by someone else (the log has no entry for it)".to_string(),
+        });
     }
     app.error("not saved: someone else changed this record; reload, or overwrite with yours");
     Mode::Conflict {
@@ -888,6 +890,7 @@ pub(crate) fn save_client(
     app.undo.push(Undo::Client {
         id: saved.id,
         before,
+        saved: saved.revision,
     });
     put_client(app, saved.clone());
     reselect(app, saved.id, None);
@@ -924,6 +927,7 @@ pub(crate) fn save_network(
     app.undo.push(Undo::Network {
         id: saved.id,
         before,
+        saved: saved.revision,
     });
     let new_level = grading::level(&saved.answers, &saved.overrides, rules);
     let (id, client) = (saved.id, saved.client);
@@ -1004,8 +1008,26 @@ pub fn delete(app: &mut App, target: FormTarget) {
         FormTarget::Client(id) => {
             let client = find_client(app, id)?;
             let networks = app.networks.get(&id).cloned().unwrap_or_default();
+            // The confirmation named these networks: a network added or
+            // changed since by someone else is not deleted unseen.
+            let stored = app
+                .store
+                .networks_of(id)
+                .map_err(|e| e.message().to_string())?;
+            let seen = |n: &Network| {
+                networks
+                    .iter()
+                    .any(|m| m.id == n.id && m.revision == n.revision)
+            };
+            if let Some(n) = stored.iter().find(|n| !seen(n)) {
+                return Err(format!(
+                    "nothing deleted: network {:?} of this client was added or changed by someone \
+                     else meanwhile; look again and delete again",
+                    n.name
+                ));
+            }
             app.store
-                .delete_client(id)
+                .delete_client(id, Some(client.revision))
                 .map_err(|e| e.message().to_string())?;
             forget_client(app, id);
             let what = format!("saved · client {} deleted", client.display_name());
@@ -1025,7 +1047,7 @@ pub fn delete(app: &mut App, target: FormTarget) {
         FormTarget::Network(id) => {
             let network = find_network(app, id)?;
             app.store
-                .delete_network(id)
+                .delete_network(id, Some(network.revision))
                 .map_err(|e| e.message().to_string())?;
             forget_network(app, id);
             let what = format!("saved · network {} deleted", network.name);
@@ -1108,11 +1130,15 @@ pub fn undo(app: &mut App) {
     };
     let network_name = |id: NetworkId| app.network(id).map_or(String::new(), |n| n.name.clone());
     let what = match &step {
-        Undo::Client { id, before: None } => format!("adding client {}", name_of(*id)),
+        Undo::Client {
+            id, before: None, ..
+        } => format!("adding client {}", name_of(*id)),
         Undo::Client {
             before: Some(c), ..
         } => format!("the edit of client {}", c.display_name()),
-        Undo::Network { id, before: None } => format!("adding network {}", network_name(*id)),
+        Undo::Network {
+            id, before: None, ..
+        } => format!("adding network {}", network_name(*id)),
         Undo::Network {
             before: Some(n), ..
         } => format!("the edit of network {}", n.name),
@@ -1129,22 +1155,42 @@ pub fn undo(app: &mut App) {
     let whole_client = matches!(step, Undo::DeletedClient { .. });
     let store = app.store.as_ref();
     let result = match step {
-        Undo::Client { id, before: None } => store.delete_client(id),
+        // Each is based on the revision this session wrote, so a change
+        // someone else made since is never undone with it.
         Undo::Client {
             id,
+            before: None,
+            saved,
+        } => store
+            .networks_of(id)
+            .and_then(|networks| match networks.first() {
+                Some(n) => Err(crate::error::Error::runtime(format!(
+                    "someone else has added network {:?} to it since",
+                    n.name
+                ))),
+                None => store.delete_client(id, Some(saved)),
+            }),
+        Undo::Client {
             before: Some(mut c),
-        } => store.client(id).and_then(|current| {
-            c.revision = current.map_or(c.revision, |x| x.revision);
+            saved,
+            ..
+        } => {
+            c.revision = saved;
             store.update_client(c).map(|_| ())
-        }),
-        Undo::Network { id, before: None } => store.delete_network(id),
+        }
         Undo::Network {
             id,
+            before: None,
+            saved,
+        } => store.delete_network(id, Some(saved)),
+        Undo::Network {
             before: Some(mut n),
-        } => store.network(id).and_then(|current| {
-            n.revision = current.map_or(n.revision, |x| x.revision);
+            saved,
+            ..
+        } => {
+            n.revision = saved;
             store.update_network(n).map(|_| ())
-        }),
+        }
         Undo::DeletedClient { client, networks } => store
             .import(vec![NewClient {
                 id: Some(client.id),
@@ -1176,7 +1222,17 @@ pub fn undo(app: &mut App) {
             app.level_change = None;
             app.saved(format!("saved · undone: {what}"));
         }
-        Err(e) => app.error(format!("could not undo: {}", e.message())),
+        Err(e) => {
+            // Show the record as it is now, which the undo left alone.
+            if matches!(e, crate::error::Error::Conflict(_)) {
+                let _ = match touched {
+                    (_, Some(network)) => refresh_network(app, network),
+                    (Some(client), None) => refresh_client(app, client, false),
+                    (None, None) => Ok(()),
+                };
+            }
+            app.error(format!("could not undo {what}: {}", e.message()))
+        }
     }
 }
 
@@ -1213,10 +1269,15 @@ pub fn apply_change(app: &mut App, change: crate::server::client::Change) {
     }
 }
 
+/// How long a session cut off from its database waits between attempts
+/// to reach it again.
+const RECONNECT_PAUSE: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// The daemon went away (stopped, or killed): start or find a new one,
 /// follow its changes and read everything again, saying so.
 fn reconnect(app: &mut App) {
     app.changes = None;
+    use crate::server::remote::Endpoint;
     let Some(endpoint) = app.endpoint.clone() else {
         app.error("lost the database daemon: other sessions' edits no longer show; restart mlps");
         return;
@@ -1235,14 +1296,26 @@ fn reconnect(app: &mut App) {
         app.reload()
     }) {
         Ok(()) => {
+            app.reconnect_at = None;
             if let Some(client) = client {
                 reselect(app, client, network);
             }
-            app.info("the database daemon restarted; reconnected and reloaded");
+            app.info(match endpoint {
+                Endpoint::Local(_) => "the database daemon restarted; reconnected and reloaded",
+                Endpoint::Remote(_) => {
+                    "the connection to the database was lost; reconnected and reloaded"
+                }
+            });
         }
-        Err(e) => app.error(format!(
-            "lost the database daemon and could not reconnect: {}",
-            e.message()
-        )),
+        Err(e) => {
+            app.changes = None;
+            app.reconnect_at = Some(std::time::Instant::now() + RECONNECT_PAUSE);
+            app.error(format!(
+                "lost the database and could not reconnect (trying again every {} s; \
+                 nothing can be saved until then): {}",
+                RECONNECT_PAUSE.as_secs(),
+                e.message()
+            ))
+        }
     }
 }

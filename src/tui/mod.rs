@@ -64,6 +64,10 @@ pub fn key_to_msg(app: &App, key: &KeyEvent) -> Option<Msg> {
             Some(c @ ('y' | 'n')) => Some(Msg::Char(c)),
             _ => app.keymap.lookup(Section::Form, key).map(Msg::Action),
         },
+        Mode::Conflict { .. } => match plain {
+            Some(c @ ('r' | 'o')) => Some(Msg::Char(c)),
+            _ => app.keymap.lookup(Section::Form, key).map(Msg::Action),
+        },
         _ => app.keymap.lookup(app.section(), key).map(Msg::Action),
     }
 }
@@ -176,6 +180,14 @@ fn event_loop(
             }
             dirty = true;
             continue;
+        }
+        // Cut off from the database: keep trying, a few seconds apart.
+        if app
+            .reconnect_at
+            .is_some_and(|at| std::time::Instant::now() >= at)
+        {
+            edit::apply_change(app, crate::server::client::Change::Lost);
+            dirty = true;
         }
         if !event::poll(Duration::from_millis(250)).map_err(io)? {
             // A terminal that went away (a dropped SSH connection) gives no

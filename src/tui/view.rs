@@ -202,6 +202,14 @@ fn render_hints(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
     };
     let mut spans = Vec::new();
     let mut used = 0;
+    // The conflict dialog's own letters, which no keymap rebinds.
+    if matches!(app.mode, Mode::Conflict { .. }) {
+        for (key, label) in [("r", "reload theirs"), ("o", "overwrite with yours")] {
+            used += key.len() + label.len() + 3;
+            spans.push(Span::styled(key, theme.key()));
+            spans.push(Span::raw(format!(" {label}  ")));
+        }
+    }
     // `t` for today only means something in a date field.
     let date_field = match &app.mode {
         Mode::Form { form, .. } => matches!(

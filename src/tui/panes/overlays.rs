@@ -147,6 +147,28 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// `text` in lines of at most `width` columns, broken between words where
+/// it can be (a word longer than a line is broken anywhere). Leading
+/// spaces, which indent a line, are kept.
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let indent: String = text.chars().take_while(|c| *c == ' ').collect();
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = indent.clone();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let fits = crate::text::width(&line) + 1 + crate::text::width(word) <= width;
+        if line.trim().is_empty() || fits {
+            if !line.trim().is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        } else {
+            lines.push(std::mem::replace(&mut line, format!("{indent}{word}")));
+        }
+    }
+    lines.push(line);
+    lines.into_iter().flat_map(|l| wrap(&l, width)).collect()
+}
+
 /// The end of `text` that fits `cols` columns, so the cursor stays in view.
 fn tail(text: &str, cols: usize) -> String {
     if crate::text::width(text) <= cols {
@@ -268,7 +290,7 @@ pub fn confirm(app: &App, message: &str, f: &mut Frame, area: Rect, theme: &Them
 pub fn conflict(app: &App, message: &str, f: &mut Frame, area: Rect, theme: &Theme) {
     let mut message_lines = Vec::new();
     for l in message.lines() {
-        message_lines.extend(wrap(&crate::text::escape_for_terminal(l), 74));
+        message_lines.extend(wrap_words(&crate::text::escape_for_terminal(l), 74));
     }
     let r = centered(area, 76, message_lines.len() as u16 + 4);
     f.render_widget(Clear, r);

@@ -1,0 +1,111 @@
+//! In-process figures on the scale data (10 000 clients, about 50 000
+//! networks): grading, re-grading everything, one fuzzy-jump keystroke
+//! and the renewals range. `benches/report.sh` adds the end-to-end ones
+//! and prints a single table.
+
+use std::hint::black_box;
+
+use chrono::NaiveDate;
+use criterion::{Criterion, criterion_group, criterion_main};
+use mlps::config::Config;
+use mlps::domain::grading::{self, RuleSet};
+use mlps::domain::model::{Client, ClientId, Network, NetworkId};
+use mlps::search::SearchIndex;
+use mlps::store::{CaseStore, SledStore};
+
+const CLIENTS: usize = 10_000;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
+}
+
+/// The scale data as records, with ids as a store would give them.
+fn scale_records() -> (Vec<Client>, Vec<Network>) {
+    let doc = mlps::demo::generate(CLIENTS, 1, today());
+    let records = mlps::interchange::to_records("demo", &doc).unwrap();
+    let (mut clients, mut networks) = (Vec::new(), Vec::new());
+    let mut next = 1;
+    for new in records {
+        let mut c = new.client;
+        c.id = ClientId(next);
+        next += 1;
+        for nn in new.networks {
+            let mut n = nn.network;
+            n.id = NetworkId(next);
+            n.client = c.id;
+            next += 1;
+            networks.push(n);
+        }
+        clients.push(c);
+    }
+    (clients, networks)
+}
+
+fn grading_benches(c: &mut Criterion) {
+    let (_, networks) = scale_records();
+    let one = &networks[networks.len() / 2];
+    c.bench_function("grading one network", |b| {
+        b.iter(|| {
+            grading::grade(
+                black_box(&one.answers),
+                &one.overrides,
+                RuleSet::Conservative,
+            )
+        })
+    });
+    c.bench_function(
+        &format!("re-grading all {} networks", networks.len()),
+        |b| {
+            b.iter(|| {
+                networks
+                    .iter()
+                    .map(|n| {
+                        grading::level(&n.answers, &n.overrides, RuleSet::Conservative).get() as u64
+                    })
+                    .sum::<u64>()
+            })
+        },
+    );
+}
+
+fn fuzzy_benches(c: &mut Criterion) {
+    let (clients, networks) = scale_records();
+    let index = SearchIndex::build(&clients, &networks);
+    let mut group = c.benchmark_group("fuzzy jump keystroke");
+    // Each query as typed, one keystroke at a time: pinyin initials,
+    // English, Chinese, and a two-term query.
+    for query in ["shzx", "acme", "银行", "pem erp"] {
+        let prefixes: Vec<String> = query
+            .char_indices()
+            .map(|(i, ch)| query[..i + ch.len_utf8()].to_string())
+            .collect();
+        group.bench_function(query, |b| {
+            b.iter(|| {
+                for p in &prefixes {
+                    black_box(index.search(p, 50));
+                }
+            })
+        });
+    }
+    group.finish();
+}
+
+fn renewal_benches(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SledStore::open(dir.path(), Config::default()).unwrap();
+    let doc = mlps::demo::generate(CLIENTS, 1, today());
+    store
+        .import(mlps::interchange::to_records("demo", &doc).unwrap())
+        .unwrap();
+    let until = today() + chrono::Days::new(90);
+    c.bench_function("renewals due within 90 days, in process", |b| {
+        b.iter(|| black_box(store.due_until(until).unwrap()))
+    });
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20);
+    targets = grading_benches, fuzzy_benches, renewal_benches
+}
+criterion_main!(benches);
