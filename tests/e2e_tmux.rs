@@ -495,3 +495,42 @@ fn five_case_managers_edit_one_database_one_over_ssh() {
         assert!(log.contains(&format!("created client \"{name}\"")), "{log}");
     }
 }
+
+/// Two consultants edit the same network's name at once: the second to
+/// save sees who changed it and what, and overwrites with theirs; the
+/// first sees the result live, and the log has both.
+#[test]
+fn a_colliding_save_opens_the_dialog_and_overwrites() {
+    if !Tmux::available() {
+        eprintln!("SKIPPED: tmux is not installed (.ci/run installs it)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path(), "3");
+    let a = case_manager(&db, "clash-a");
+    let b = case_manager(&db, "clash-b");
+    for w in [&a, &b] {
+        w.wait_for("Clients 3");
+        w.keys(&["Tab", "Tab", "Enter"]);
+        w.wait_for("Edit network");
+    }
+    a.text(" Alpha");
+    a.keys(&["Enter"]);
+    a.wait_for("saved");
+    b.text(" Bravo");
+    b.keys(&["Enter"]);
+    let dialog = b.wait_for("Changed by someone else");
+    assert!(
+        dialog.contains("was changed while you were editing it"),
+        "{dialog}"
+    );
+    assert!(dialog.contains("Alpha"), "{dialog}");
+    b.keys(&["o"]);
+    b.wait_for("saved");
+    let screen = a.wait_for("Bravo");
+    assert!(!screen.contains("Alpha"), "{screen}");
+    let log = mlps(&db).arg("log").output().unwrap();
+    let log = String::from_utf8_lossy(&log.stdout);
+    assert!(log.contains("Alpha\" → "), "{log}");
+    assert!(log.contains("Bravo\""), "{log}");
+}
