@@ -70,6 +70,9 @@ const TIER_WEIGHT: i64 = 1 << 20;
 /// At most this many keys of an entry, the best by tier and reading cost,
 /// are scored by the fuzzy matcher for one term.
 pub const MAX_SCORED: usize = 4;
+/// At most this many entries, the best by tier, match span and label
+/// length, are scored by the fuzzy matcher in one search.
+const PRESCORED: usize = 256;
 
 /// Words whose characters have several readings, with the reading they
 /// have in the word (space separated, one per character).
@@ -210,6 +213,15 @@ pub struct Entry {
     label_chars: usize,
     /// Letters and digits present in any key, one bit each.
     mask: u64,
+    /// How the keys start ([`head_bits`] of each, and of its first byte):
+    /// a term whose head is not in here starts no key.
+    heads: u128,
+    /// Adjacent byte pairs of the keys, hashed to one of 512 bits: a term
+    /// with a pair not in here is no substring of any key.
+    pairs: Pairs,
+    /// Lengths of the keys in bytes, one bit each (63 for longer ones): a
+    /// term can match a key whole only if its length is here.
+    lengths: u64,
     /// Every key is a subsequence of this one (each Han character followed
     /// by all its readings): a term that is not cannot match any key.
     superkey: String,
@@ -230,6 +242,14 @@ impl Entry {
             label,
             owner,
             mask: letter_mask(&superkey),
+            heads: keys.iter().fold(0, |m, k| {
+                let b = k.text.as_bytes();
+                m | head_bits(&k.text) | b.first().map_or(0, |f| 1u128 << (usize::from(*f) % 128))
+            }),
+            pairs: keys
+                .iter()
+                .fold(Pairs::default(), |m, k| m.or(&Pairs::of(&k.text))),
+            lengths: keys.iter().fold(0, |m, k| m | length_bit(k.text.len())),
             superkey,
             keys,
         }
@@ -305,12 +325,19 @@ impl Entry {
     /// contiguous, scattered) and then reading cost, found with plain
     /// string tests; `None` when no key matches.
     fn rank(&self, term: &str) -> Option<Ranked> {
+        self.rank_with(&Term::new(term))
+    }
+
+    /// [`Entry::rank`] with the term's searcher built once per search.
+    fn rank_with(&self, t: &Term<'_>) -> Option<Ranked> {
+        let term = t.text;
         if !is_subsequence(term, &self.superkey) {
             return None;
         }
         let mut top: Option<(i64, u32)> = None;
         let mut keys = [0usize; MAX_SCORED];
         let mut count = 0;
+        let mut span = usize::MAX;
         for (i, key) in self.keys.iter().enumerate() {
             // The lowest tier that would make this key a candidate.
             let least = match top {
@@ -318,7 +345,7 @@ impl Entry {
                 Some((t, c)) if key.cost < c || (key.cost == c && count < MAX_SCORED) => t,
                 Some((t, _)) => t + 1,
             };
-            let Some(tier) = tier_of(&key.text, term, least) else {
+            let Some((tier, key_span)) = tier_of(&key.text, t, least) else {
                 continue;
             };
             let better = match top {
@@ -329,9 +356,11 @@ impl Entry {
                 top = Some((tier, key.cost));
                 keys[0] = i;
                 count = 1;
+                span = key_span;
             } else if top == Some((tier, key.cost)) && count < MAX_SCORED {
                 keys[count] = i;
                 count += 1;
+                span = span.min(key_span);
             }
         }
         let (tier, cost) = top?;
@@ -340,6 +369,7 @@ impl Entry {
             cost,
             keys,
             count,
+            span,
         })
     }
 
@@ -386,6 +416,9 @@ struct Ranked {
     cost: u32,
     keys: [usize; MAX_SCORED],
     count: usize,
+    /// Bytes from the first to the last matched character on the
+    /// tightest of those keys (greedy, from the left).
+    span: usize,
 }
 
 /// A search result.
@@ -530,29 +563,31 @@ impl SearchIndex {
         if terms.is_empty() || limit == 0 {
             return Vec::new();
         }
-        let masks: Vec<u64> = terms.iter().map(|t| letter_mask(t)).collect();
-        // First the cheap string tests: every term's tier on every entry.
-        // Tiers outweigh fuzzy scores, so only the entries whose tiers can
-        // still reach the first `limit` are scored by the fuzzy matcher.
-        let mut tiers: Vec<(i64, &Entry)> = Vec::new();
-        'entries: for entry in &self.entries {
-            let mut total = 0;
-            for (term, mask) in terms.iter().zip(&masks) {
-                if mask & !entry.mask != 0 {
-                    continue 'entries;
-                }
-                match entry.rank(term) {
-                    Some(ranked) => total += ranked.tier,
-                    None => continue 'entries,
-                }
-            }
-            tiers.push((total, entry));
-        }
+        // Every entry's best possible tier, from its bit sets alone; then
+        // the string tests on the most promising entries only, best
+        // first, until no entry left could beat what they found. Tiers
+        // outweigh fuzzy scores, so only the entries whose tiers can still
+        // reach the first `limit` are scored by the fuzzy matcher.
+        let estimates = estimate_pass(&self.entries, &terms);
+        let mut tiers = verify(estimates, &terms, limit);
         if tiers.len() > limit {
             tiers.select_nth_unstable_by(limit - 1, |a, b| b.0.cmp(&a.0));
             let cut = tiers[limit - 1].0;
-            tiers.retain(|(t, _)| *t >= cut);
+            tiers.retain(|(t, _, _)| *t >= cut);
         }
+        // Many entries tied at the cut (a one-letter query): only the
+        // tightest matches on the shortest labels go on to the fuzzy
+        // matcher, which costs far more than the tests above.
+        let prescored = PRESCORED.max(limit);
+        if tiers.len() > prescored {
+            tiers.select_nth_unstable_by(prescored - 1, |a, b| {
+                b.0.cmp(&a.0)
+                    .then(a.1.cmp(&b.1))
+                    .then(a.2.label_chars.cmp(&b.2.label_chars))
+            });
+            tiers.truncate(prescored);
+        }
+        let tiers: Vec<(i64, &Entry)> = tiers.into_iter().map(|(t, _, e)| (t, e)).collect();
         let mut found: Vec<(i64, &Entry)> = Vec::with_capacity(tiers.len());
         'scored: for (_, entry) in tiers {
             let mut total = 0;
@@ -610,30 +645,188 @@ fn fold_str(s: &str) -> String {
 
 /// The tier of `term` on `key`, `None` when it does not match at all or
 /// only below tier `least` (the tests that cannot reach it are skipped).
-fn tier_of(key: &str, term: &str, least: i64) -> Option<i64> {
+/// A search term with what is prepared for it once per search.
+struct Term<'t> {
+    text: &'t str,
+    /// Finds the term as a substring: built once, not per key.
+    finder: memchr::memmem::Finder<'t>,
+}
+
+impl<'t> Term<'t> {
+    fn new(text: &'t str) -> Self {
+        Term {
+            text,
+            finder: memchr::memmem::Finder::new(text.as_bytes()),
+        }
+    }
+}
+
+/// A set of adjacent byte pairs, each hashed to one of 512 bits.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Pairs([u64; 8]);
+
+impl Pairs {
+    fn of(s: &str) -> Pairs {
+        let mut bits = [0u64; 8];
+        for w in s.as_bytes().windows(2) {
+            let h = (u32::from(w[0]) << 8 | u32::from(w[1])).wrapping_mul(0x9E37_79B1) >> 23;
+            bits[(h >> 6) as usize] |= 1 << (h & 63);
+        }
+        Pairs(bits)
+    }
+
+    fn or(mut self, other: &Pairs) -> Pairs {
+        for (a, b) in self.0.iter_mut().zip(other.0) {
+            *a |= b;
+        }
+        self
+    }
+
+    /// Whether every pair of `self` may be in `of`.
+    fn within(&self, of: &Pairs) -> bool {
+        self.0.iter().zip(&of.0).all(|(a, b)| a & !b == 0)
+    }
+}
+
+fn length_bit(len: usize) -> u64 {
+    1 << len.min(63)
+}
+
+/// The highest tier each term could reach on each entry, summed, from
+/// the entry's bit sets: an upper bound, never below the true tier. An
+/// entry some term cannot match at all is left out.
+fn estimate_pass<'a>(entries: &'a [Entry], terms: &[&str]) -> Vec<(i64, &'a Entry)> {
+    let masks: Vec<u64> = terms.iter().map(|t| letter_mask(t)).collect();
+    let pairs: Vec<Pairs> = terms.iter().map(|t| Pairs::of(t)).collect();
+    let heads: Vec<u128> = terms.iter().map(|t| head_bits(t)).collect();
+    let lengths: Vec<u64> = terms.iter().map(|t| length_bit(t.len())).collect();
+    let mut out = Vec::new();
+    'entries: for entry in entries {
+        let mut total = 0;
+        for i in 0..terms.len() {
+            if masks[i] & !entry.mask != 0 {
+                continue 'entries;
+            }
+            total += if !pairs[i].within(&entry.pairs) {
+                // No key holds it as a run: scattered at best.
+                0
+            } else if heads[i] & !entry.heads != 0 {
+                TIER_CONTIGUOUS
+            } else if lengths[i] & entry.lengths == 0 {
+                TIER_PREFIX
+            } else {
+                TIER_EXACT
+            };
+        }
+        out.push((total, entry));
+    }
+    out
+}
+
+/// How many estimated entries get the string tests at a time.
+const BATCH: usize = 256;
+
+/// The true total tier and match span of the most promising estimated
+/// entries, tested a batch at a time, best estimate (then shortest label)
+/// first, until `limit` found entries reach the best estimate left.
+fn verify<'a>(
+    mut estimates: Vec<(i64, &'a Entry)>,
+    terms: &[&str],
+    limit: usize,
+) -> Vec<(i64, usize, &'a Entry)> {
+    let prepared: Vec<Term<'_>> = terms.iter().map(|t| Term::new(t)).collect();
+    let order = |a: &(i64, &Entry), b: &(i64, &Entry)| {
+        b.0.cmp(&a.0).then(a.1.label_chars.cmp(&b.1.label_chars))
+    };
+    let mut found: Vec<(i64, usize, &'a Entry)> = Vec::new();
+    while !estimates.is_empty() {
+        let take = BATCH.min(estimates.len());
+        if estimates.len() > take {
+            estimates.select_nth_unstable_by(take - 1, order);
+        }
+        let rest = estimates.split_off(take);
+        'entries: for (_, entry) in std::mem::replace(&mut estimates, rest) {
+            let (mut total, mut span) = (0, 0);
+            for term in &prepared {
+                match entry.rank_with(term) {
+                    Some(ranked) => {
+                        total += ranked.tier;
+                        span += ranked.span;
+                    }
+                    None => continue 'entries,
+                }
+            }
+            found.push((total, span, entry));
+        }
+        let best_left = estimates.iter().map(|(t, _)| *t).max();
+        let Some(best_left) = best_left else { break };
+        if found.iter().filter(|(t, _, _)| *t >= best_left).count() >= limit {
+            break;
+        }
+    }
+    found
+}
+
+/// The first two bytes of `s` (its start, as the keys begin), hashed to
+/// one of 128 bits; a one-byte term sets the bit its byte alone sets.
+fn head_bits(s: &str) -> u128 {
+    match s.as_bytes() {
+        [a, b, ..] => 1u128 << ((usize::from(*a) * 31 + usize::from(*b)) % 128),
+        [a] => 1u128 << (usize::from(*a) % 128),
+        [] => 0,
+    }
+}
+
+/// The tier of `term` on `key`, when it is at least `least`, with the
+/// span the match covers.
+fn tier_of(key: &str, t: &Term<'_>, least: i64) -> Option<(i64, usize)> {
+    let term = t.text;
     let tier = if least > TIER_EXACT {
         return None;
     } else if key.starts_with(term) {
         if key.len() == term.len() {
-            TIER_EXACT
+            (TIER_EXACT, term.len())
         } else {
-            TIER_PREFIX
+            (TIER_PREFIX, term.len())
         }
-    } else if least <= TIER_CONTIGUOUS && key.contains(term) {
-        TIER_CONTIGUOUS
-    } else if least <= 0 && is_subsequence(term, key) {
-        0
+    } else if least <= TIER_CONTIGUOUS && t.finder.find(key.as_bytes()).is_some() {
+        (TIER_CONTIGUOUS, term.len())
+    } else if least <= 0
+        && let Some(span) = subsequence_span(term, key)
+    {
+        (0, span)
     } else {
         return None;
     };
-    (tier >= least).then_some(tier)
+    (tier.0 >= least).then_some(tier)
+}
+
+/// Bytes of `hay` from the first to the last character of a greedy,
+/// leftmost match of `needle` as a subsequence; `None` when it is not one.
+fn subsequence_span(needle: &str, hay: &str) -> Option<usize> {
+    let mut start = None;
+    let mut rest = hay.char_indices();
+    let mut end = 0;
+    for n in needle.chars() {
+        let (at, h) = rest.by_ref().find(|(_, h)| *h == n)?;
+        start.get_or_insert(at);
+        end = at + h.len_utf8();
+    }
+    Some(end - start.unwrap_or(0))
 }
 
 /// Whether the characters of `needle` appear in `hay` in order.
 fn is_subsequence(needle: &str, hay: &str) -> bool {
     if needle.is_ascii() {
-        let mut hay = hay.bytes();
-        needle.bytes().all(|n| hay.any(|h| h == n))
+        let hay = hay.as_bytes();
+        let mut at = 0;
+        needle.bytes().all(|n| match memchr::memchr(n, &hay[at..]) {
+            Some(i) => {
+                at += i + 1;
+                true
+            }
+            None => false,
+        })
     } else {
         let mut hay = hay.chars();
         needle.chars().all(|n| hay.any(|h| h == n))
