@@ -42,11 +42,8 @@ pub fn rows(
 ) -> Result<Vec<AgendaRow>> {
     let until = crate::domain::calendar::add_days(today, within);
     let mut out = Vec::new();
-    for named in store.due_named_until(until)? {
+    for named in store.due_named_until(until, renewals_only)? {
         let (item, client, network) = (named.item, named.client, named.network);
-        if renewals_only && !item.kind.is_renewal() {
-            continue;
-        }
         let days_left = (item.due - today).num_days();
         out.push(AgendaRow {
             client,

@@ -773,8 +773,13 @@ impl CaseStore for RemoteStore {
         }
     }
 
-    fn due_named_until(&self, until: NaiveDate) -> Result<Vec<crate::store::NamedDue>> {
+    fn due_named_until(
+        &self,
+        until: NaiveDate,
+        renewals_only: bool,
+    ) -> Result<Vec<crate::store::NamedDue>> {
         let request = Request::DueNamedUntil {
+            renewals_only,
             until: codec::date_to_days(until),
         };
         match self.call(&request)? {

@@ -1047,10 +1047,13 @@ pub fn dispatch(store: &dyn CaseStore, request: Request) -> Result<Response> {
                     .collect(),
             )
         }
-        Request::DueNamedUntil { until } => {
+        Request::DueNamedUntil {
+            until,
+            renewals_only,
+        } => {
             let until = codec::days_to_date(until)
                 .map_err(|e| Error::runtime(format!("the request was refused: {e}")))?;
-            let named = store.due_named_until(until)?;
+            let named = store.due_named_until(until, renewals_only)?;
             Response::DueNamed(
                 named
                     .into_iter()

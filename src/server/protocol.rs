@@ -91,6 +91,7 @@ pub enum Request {
     /// `DueUntil` with client and network names joined in.
     DueNamedUntil {
         until: i32,
+        renewals_only: bool,
     },
     /// Audit log entries (`Response::Records`, oldest first).
     Log {

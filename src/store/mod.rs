@@ -74,11 +74,14 @@ pub trait CaseStore {
 
     /// [`due_until`](CaseStore::due_until) with each item's client and
     /// network names, in one call (one round trip through a daemon).
-    fn due_named_until(&self, until: NaiveDate) -> Result<Vec<NamedDue>> {
+    fn due_named_until(&self, until: NaiveDate, renewals_only: bool) -> Result<Vec<NamedDue>> {
         let mut clients: std::collections::HashMap<ClientId, String> = Default::default();
         let mut networks: std::collections::HashMap<NetworkId, String> = Default::default();
         let mut out = Vec::new();
         for item in self.due_until(until)? {
+            if renewals_only && !item.kind.is_renewal() {
+                continue;
+            }
             use std::collections::hash_map::Entry;
             if let Entry::Vacant(slot) = clients.entry(item.client) {
                 let name = self
@@ -150,8 +153,8 @@ impl<T: CaseStore + ?Sized> CaseStore for std::sync::Arc<T> {
     fn log(&self, query: &audit::LogQuery) -> Result<Vec<audit::LogEntry>> {
         (**self).log(query)
     }
-    fn due_named_until(&self, until: NaiveDate) -> Result<Vec<NamedDue>> {
-        (**self).due_named_until(until)
+    fn due_named_until(&self, until: NaiveDate, renewals_only: bool) -> Result<Vec<NamedDue>> {
+        (**self).due_named_until(until, renewals_only)
     }
 }
 

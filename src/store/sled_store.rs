@@ -20,6 +20,9 @@ use crate::interchange::NewClient;
 /// The largest record id: ids stay exact in JSON readers that use doubles.
 pub const MAX_ID: u64 = (1 << 53) - 1;
 
+/// sled's page cache.
+const CACHE_BYTES: u64 = 48 << 20;
+
 /// The database format this build writes.
 const SCHEMA: u64 = 1;
 
@@ -36,6 +39,43 @@ pub struct SledStore {
     /// as: the user running this process. A daemon logs each change as
     /// its client's user instead, through [`SledStore::acting`].
     owner: Actor,
+    /// What the agenda asks for, in memory: built on first use from the
+    /// index on disk, then kept in step by every write (under the writer
+    /// lock, after the write is on disk).
+    memory: std::sync::RwLock<Option<Memory>>,
+}
+
+/// The due-date index and the names the agenda shows, in memory.
+#[derive(Default)]
+struct Memory {
+    due: std::collections::BTreeMap<[u8; 14], DueItem>,
+    due_of: std::collections::HashMap<NetworkId, Vec<[u8; 14]>>,
+    clients: std::collections::HashMap<ClientId, String>,
+    networks: std::collections::HashMap<NetworkId, String>,
+}
+
+impl Memory {
+    fn forget_network(&mut self, id: NetworkId) {
+        for k in self.due_of.remove(&id).unwrap_or_default() {
+            self.due.remove(&k);
+        }
+        self.networks.remove(&id);
+    }
+
+    fn put_due(&mut self, r: &DueRecord) {
+        let k = keys::due(r.due, r.network, r.kind);
+        self.due.insert(
+            k,
+            DueItem {
+                client: r.client,
+                network: r.network,
+                kind: r.kind,
+                due: r.due,
+                level: r.level,
+            },
+        );
+        self.due_of.entry(r.network).or_default().push(k);
+    }
 }
 
 /// The store, changed on behalf of one user: every change it makes is
@@ -54,7 +94,13 @@ fn is_lock_error(e: &std::io::Error) -> bool {
 fn open_sled(path: &Path) -> sled::Result<sled::Db> {
     let deadline = std::time::Instant::now() + std::time::Duration::from_millis(1500);
     loop {
-        match sled::Config::new().path(path).open() {
+        // sled's page cache defaults to 1 GiB; the daemon keeps its own
+        // small indexes in memory and reads records seldom enough.
+        match sled::Config::new()
+            .path(path)
+            .cache_capacity(CACHE_BYTES)
+            .open()
+        {
             Err(sled::Error::Io(io))
                 if is_lock_error(&io) && std::time::Instant::now() < deadline =>
             {
@@ -114,6 +160,7 @@ impl SledStore {
             config: std::sync::RwLock::new(config),
             writer: Mutex::new(()),
             owner: Actor::current(),
+            memory: std::sync::RwLock::new(None),
         };
         store.check_schema()?;
         store.refresh_due_index_if_config_changed()?;
@@ -180,6 +227,63 @@ impl SledStore {
         text.to_string().into_bytes()
     }
 
+    /// Reads the in-memory index and names, building them first if need be.
+    fn with_memory<T>(&self, read: impl FnOnce(&Memory) -> T) -> Result<T> {
+        {
+            let memory = self.memory.read().unwrap_or_else(|p| p.into_inner());
+            if let Some(m) = memory.as_ref() {
+                return Ok(read(m));
+            }
+        }
+        // Built under the writer lock, so no write slips in between.
+        let _guard = self.lock();
+        let mut memory = self.memory.write().unwrap_or_else(|p| p.into_inner());
+        if memory.is_none() {
+            *memory = Some(self.load_memory()?);
+        }
+        Ok(read(memory.as_ref().expect("just built")))
+    }
+
+    fn load_memory(&self) -> Result<Memory> {
+        let mut m = Memory::default();
+        for kv in self.tree.scan_prefix([keys::DUE]) {
+            let (k, v) = kv.map_err(|e| db_error(&self.path, e))?;
+            let r: DueRecord = codec::decode(&v).map_err(|e| damaged(&self.path, &k, e))?;
+            m.put_due(&r);
+        }
+        for c in self.scan::<Client>(keys::CLIENT)? {
+            m.clients.insert(c.id, c.display_name().to_string());
+        }
+        for n in self.scan::<Network>(keys::NETWORK)? {
+            m.networks.insert(n.id, n.name);
+        }
+        Ok(m)
+    }
+
+    /// Brings the memory in step after a write; the caller holds the writer
+    /// lock and the write is on disk.
+    fn remember(&self, change: impl FnOnce(&Self, &mut Memory)) {
+        let mut memory = self.memory.write().unwrap_or_else(|p| p.into_inner());
+        if let Some(m) = memory.as_mut() {
+            change(self, m);
+        }
+    }
+
+    fn remember_network(&self, n: &Network) {
+        self.remember(|store, m| {
+            m.forget_network(n.id);
+            for r in store.due_records(n) {
+                m.put_due(&r);
+            }
+            m.networks.insert(n.id, n.name.clone());
+        });
+    }
+
+    /// Drops the memory: the next read builds it again from disk.
+    fn forget_memory(&self) {
+        *self.memory.write().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+
     /// Rewrites the whole due-date index from the networks.
     pub fn rebuild_due_index(&self) -> Result<()> {
         let _guard = self.lock();
@@ -194,7 +298,9 @@ impl SledStore {
             self.stage_due(&mut batch, &n, &[]);
         }
         batch.insert(keys::meta("due_config"), self.config_fingerprint());
-        self.commit(batch)
+        self.commit(batch)?;
+        self.forget_memory();
+        Ok(())
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, ()> {
@@ -362,6 +468,7 @@ impl SledStore {
             vec![network_entry(actor, action, name, None, Some(&n))],
         )?;
         self.commit(batch)?;
+        self.remember_network(&n);
         Ok(n)
     }
 
@@ -612,21 +719,27 @@ impl CaseStore for SledStore {
     }
 
     fn due_until(&self, until: NaiveDate) -> Result<Vec<DueItem>> {
-        let start = [keys::DUE];
         let end = keys::due_end(until);
-        let mut out = Vec::new();
-        for kv in self.tree.range(start.as_slice()..=end.as_slice()) {
-            let (k, v) = kv.map_err(|e| db_error(&self.path, e))?;
-            let r: DueRecord = codec::decode(&v).map_err(|e| damaged(&self.path, &k, e))?;
-            out.push(DueItem {
-                client: r.client,
-                network: r.network,
-                kind: r.kind,
-                due: r.due,
-                level: r.level,
-            });
-        }
-        Ok(out)
+        self.with_memory(|m| m.due.range(..=end).map(|(_, d)| d.clone()).collect())
+    }
+
+    fn due_named_until(
+        &self,
+        until: NaiveDate,
+        renewals_only: bool,
+    ) -> Result<Vec<super::NamedDue>> {
+        let end = keys::due_end(until);
+        self.with_memory(|m| {
+            m.due
+                .range(..=end)
+                .filter(|(_, d)| !renewals_only || d.kind.is_renewal())
+                .map(|(_, d)| super::NamedDue {
+                    client: m.clients.get(&d.client).cloned().unwrap_or_default(),
+                    network: m.networks.get(&d.network).cloned().unwrap_or_default(),
+                    item: d.clone(),
+                })
+                .collect()
+        })
     }
 
     fn log(&self, query: &LogQuery) -> Result<Vec<LogEntry>> {
@@ -659,6 +772,14 @@ impl CaseStore for Acting<'_> {
         self.store.due_until(until)
     }
 
+    fn due_named_until(
+        &self,
+        until: NaiveDate,
+        renewals_only: bool,
+    ) -> Result<Vec<super::NamedDue>> {
+        self.store.due_named_until(until, renewals_only)
+    }
+
     fn log(&self, query: &LogQuery) -> Result<Vec<LogEntry>> {
         self.store.read_log(query)
     }
@@ -674,6 +795,9 @@ impl CaseStore for Acting<'_> {
         let entry = client_entry(self.actor, Action::Created, None, Some(&c));
         store.stage_log(&mut batch, vec![entry])?;
         store.commit(batch)?;
+        store.remember(|_, m| {
+            m.clients.insert(c.id, c.display_name().to_string());
+        });
         Ok(c)
     }
 
@@ -700,6 +824,9 @@ impl CaseStore for Acting<'_> {
         let entry = client_entry(self.actor, Action::Updated, Some(&stored), Some(&c));
         store.stage_log(&mut batch, vec![entry])?;
         store.commit(batch)?;
+        store.remember(|_, m| {
+            m.clients.insert(c.id, c.display_name().to_string());
+        });
         Ok(c)
     }
 
@@ -724,7 +851,9 @@ impl CaseStore for Acting<'_> {
         let name = client.display_name().to_string();
         let mut batch = sled::Batch::default();
         let mut entries = Vec::new();
+        let mut gone = Vec::new();
         for n in store.networks_of(id)? {
+            gone.push(n.id);
             store.stage_network_removal(&mut batch, &n)?;
             entries.push(network_entry(
                 self.actor,
@@ -742,7 +871,14 @@ impl CaseStore for Acting<'_> {
             None,
         ));
         store.stage_log(&mut batch, entries)?;
-        store.commit(batch)
+        store.commit(batch)?;
+        store.remember(|_, m| {
+            for network in &gone {
+                m.forget_network(*network);
+            }
+            m.clients.remove(&id);
+        });
+        Ok(())
     }
 
     fn create_network(&self, network: Network) -> Result<Network> {
@@ -769,6 +905,7 @@ impl CaseStore for Acting<'_> {
         let entry = network_entry(self.actor, Action::Updated, name, Some(&stored), Some(&n));
         store.stage_log(&mut batch, vec![entry])?;
         store.commit(batch)?;
+        store.remember_network(&n);
         Ok(n)
     }
 
@@ -789,7 +926,9 @@ impl CaseStore for Acting<'_> {
         let name = store.client_name(n.client)?;
         let entry = network_entry(self.actor, Action::Deleted, name, Some(&n), None);
         store.stage_log(&mut batch, vec![entry])?;
-        store.commit(batch)
+        store.commit(batch)?;
+        store.remember(|_, m| m.forget_network(id));
+        Ok(())
     }
 
     fn restore_network(&self, network: Network) -> Result<Network> {
@@ -890,6 +1029,8 @@ impl CaseStore for Acting<'_> {
             }
         }
         store.commit(batch)?;
+        // Built again from disk when next asked for.
+        store.forget_memory();
         Ok(summary)
     }
 }
