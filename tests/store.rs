@@ -255,6 +255,24 @@ fn the_due_index_agrees_with_the_timeline_on_demo_data() {
         store.delete_network(n.id, None).unwrap();
     }
     assert_index_agrees(&store, &config, add_days(today, 5000));
+    // Renames reach the names the agenda shows.
+    let mut c = store.clients().unwrap().remove(0);
+    c.name = "Renamed Client Ltd".into();
+    store.update_client(c).unwrap();
+    let mut n = store.networks().unwrap().remove(0);
+    n.name = "Renamed network".into();
+    store.update_network(n).unwrap();
+    store.delete_client(store.clients().unwrap()[1].id, None).unwrap();
+
+    // What the store kept in memory is what a fresh one reads from disk.
+    let far = add_days(today, 5000);
+    let kept = store.due_named_until(far, false).unwrap();
+    assert!(kept.iter().any(|d| d.client == "Renamed Client Ltd"));
+    assert!(kept.iter().any(|d| d.network == "Renamed network"));
+    drop(store);
+    let reopened = SledStore::open(dir.path(), config.clone()).unwrap();
+    assert_eq!(reopened.due_named_until(far, false).unwrap(), kept);
+    assert_index_agrees(&reopened, &config, far);
 }
 
 #[test]
