@@ -262,7 +262,9 @@ fn the_due_index_agrees_with_the_timeline_on_demo_data() {
     let mut n = store.networks().unwrap().remove(0);
     n.name = "Renamed network".into();
     store.update_network(n).unwrap();
-    store.delete_client(store.clients().unwrap()[1].id, None).unwrap();
+    store
+        .delete_client(store.clients().unwrap()[1].id, None)
+        .unwrap();
 
     // What the store kept in memory is what a fresh one reads from disk.
     let far = add_days(today, 5000);

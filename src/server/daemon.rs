@@ -777,7 +777,34 @@ impl Daemon {
                     }
                     continue;
                 }
-                request => self.answer(request, actor),
+                request => {
+                    let bulky = matches!(
+                        request,
+                        Request::Networks
+                            | Request::Clients
+                            | Request::Import { .. }
+                            | Request::Log { .. }
+                    );
+                    let response = self.answer(request, actor);
+                    if bulky {
+                        // Sent, then its memory handed back to the system.
+                        let sent = protocol::send(&mut stream, &response);
+                        drop(response);
+                        crate::store::sled_store::release_memory();
+                        match sent {
+                            Ok(()) => continue,
+                            Err(FrameError::TooLarge { .. }) => {
+                                Response::failed(&Error::runtime(format!(
+                                    "the daemon's answer is over the protocol's limit of {} bytes",
+                                    protocol::MAX_FRAME
+                                )))
+                            }
+                            Err(_) => return,
+                        }
+                    } else {
+                        response
+                    }
+                }
             };
             match protocol::send(&mut stream, &response) {
                 Ok(()) => {}

@@ -85,6 +85,17 @@ pub struct Acting<'a> {
     actor: &'a Actor,
 }
 
+/// Hands freed memory back to the system: after reading a whole table or
+/// an import, the allocator would otherwise keep the peak for the life of
+/// the process.
+pub(crate) fn release_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free heap pages to the system.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 fn is_lock_error(e: &std::io::Error) -> bool {
     e.kind() == std::io::ErrorKind::WouldBlock || e.to_string().contains("lock")
 }
@@ -240,6 +251,7 @@ impl SledStore {
         let mut memory = self.memory.write().unwrap_or_else(|p| p.into_inner());
         if memory.is_none() {
             *memory = Some(self.load_memory()?);
+            release_memory();
         }
         Ok(read(memory.as_ref().expect("just built")))
     }

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Prints the performance table of the README, measured on this machine on
+# the scale data (mlps demo --clients 10000: about 50 000 networks).
+#
+#   benches/report.sh            # everything (about 10 minutes)
+#   MLPS_BENCH_DIR=/tmp/x benches/report.sh   # keep the scale data there
+#
+# Needs tmux-free tools only: python3 (a pty), and fzf for the side-by-side
+# figure (installed with apt-get when missing and possible).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+work=${MLPS_BENCH_DIR:-$(mktemp -d /tmp/mlps-bench.XXXXXX)}
+mkdir -p "$work/config"
+export MLPS_DB="$work/db" MLPS_CONFIG_DIR="$work/config" MLPS_TODAY=2026-11-28
+bin=target/release/mlps
+
+cargo build --release --quiet
+"$bin" stop >/dev/null 2>&1 || true
+
+# Wall-clock times from bash itself: no process is started to read the
+# clock, so none is counted in what is measured.
+now() { echo "$EPOCHREALTIME"; }
+ms() { local end=$EPOCHREALTIME; python3 -c 'import sys; print(round((float(sys.argv[2])-float(sys.argv[1]))*1000,1))' "$1" "$end"; }
+
+# 1. Scale data.
+demo_ms=n/a
+if [ ! -d "$MLPS_DB/store" ]; then
+  t=$(now); "$bin" demo --clients 10000 >/dev/null; demo_ms=$(ms "$t")
+fi
+networks=$("$bin" export | python3 -c 'import json,sys; d=json.load(sys.stdin); print(sum(len(c["networks"]) for c in d["clients"]))')
+db_size=$(du -sh "$MLPS_DB" | cut -f1)
+
+# 2. In-process figures (criterion), medians.
+cargo bench --bench perf 2>/dev/null > "$work/criterion.txt"
+crit() { # crit PATTERN [summary]: the median of the benchmarks named like PATTERN
+  python3 - "$work/criterion.txt" "$1" "${2:-}" <<'PY'
+import re, sys
+units = {"ns": 1e-6, "µs": 1e-3, "us": 1e-3, "ms": 1.0, "s": 1000.0}
+name, found = None, []
+for line in open(sys.argv[1], encoding="utf-8"):
+    m = re.search(r"time:\s+\[\S+ \S+ (\S+) (\S+)", line)
+    head = line.split("time:")[0].strip()
+    if head:
+        name = head
+    if m and name and re.search(sys.argv[2], name):
+        found.append(float(m.group(1)) * units[m.group(2)])
+if not found:
+    print("n/a")
+elif sys.argv[3]:
+    print(f"{sum(found)/len(found):.2f} ms mean, {max(found):.2f} ms worst, over {len(found)} keystrokes")
+else:
+    v = found[0]
+    print(f"{v*1000:.2f} µs" if v < 0.1 else f"{v:.2f} ms")
+PY
+}
+
+# 3. `mlps renewals --json`, daemon warm.
+"$bin" renewals --json >/dev/null
+renewals=$(for i in $(seq 1 20); do t=$(now); "$bin" renewals --json >/dev/null; ms "$t"; done \
+  | python3 -c 'import sys,statistics; v=[float(x) for x in sys.stdin]; print(f"{statistics.median(v):.0f} ms median, {max(v):.0f} ms worst")')
+
+# 4. The case manager in a pty: first frame (warm, then cold), keys, RSS.
+warm=$(python3 benches/pty_probe.py "$bin" "Clients 10000" 200 50)
+"$bin" stop >/dev/null
+cold=$(python3 benches/pty_probe.py "$bin" "Clients 10000" 200 50)
+field() { python3 -c 'import json,sys; v=json.loads(sys.argv[1]).get(sys.argv[2]); print("n/a" if v is None else (f"{v:.0f}" if isinstance(v,float) else v))' "$1" "$2"; }
+
+# 5. fzf on the same names, one query at a time.
+if ! command -v fzf >/dev/null && command -v apt-get >/dev/null; then
+  apt-get install -y fzf >/dev/null 2>&1 || true
+fi
+fzf_line=n/a
+if command -v fzf >/dev/null; then
+  "$bin" export | python3 -c '
+import json,sys
+d=json.load(sys.stdin)
+for c in d["clients"]:
+    name=" · ".join(x for x in (c.get("name",""),c.get("name_zh","")) if x)
+    print(name)
+    for k in c.get("contacts",[]): print(k["name"]+" — "+name)
+    for n in c["networks"]: print(n["name"]+" — "+name)' > "$work/names.txt"
+  count=$(wc -l < "$work/names.txt")
+  fzf_line=$(for q in s sh shz shzx a ac acm acme p pe pem "pem erp"; do
+      t=$(now); fzf --filter "$q" < "$work/names.txt" >/dev/null || true; ms "$t"; done \
+    | python3 -c 'import sys; v=[float(x) for x in sys.stdin]; print(f"{sum(v)/len(v):.1f} ms mean per query over {sys.argv[1]} names")' "$count")
+fi
+
+cat <<EOF
+| figure | target | measured |
+|---|---|---|
+| \`mlps demo --clients 10000\` ($networks networks) | < 30 s | ${demo_ms} ms |
+| grading one network | — | $(crit 'grading one network') |
+| re-grading all $networks networks | < 50 ms | $(crit 're-grading all') |
+| fuzzy jump, one keystroke, every name with its pinyin keys | < 8 ms | $(crit 'fuzzy jump keystroke' summary) |
+| fzf --filter on the same names (labels only, process start included) | — | $fzf_line |
+| renewals due within 90 days, in process | < 2 ms | $(crit 'renewals due within 90 days') |
+| \`mlps renewals --json\` end to end, daemon warm | < 50 ms | $renewals |
+| case manager start to first complete frame, daemon warm | < 150 ms | $(field "$warm" first_frame_ms) ms |
+| case manager start to first complete frame, daemon cold | < 400 ms | $(field "$cold" first_frame_ms) ms |
+| keypress to updated frame, moving the cursor | < 16 ms | $(field "$warm" move_ms_median) ms median, $(field "$warm" move_ms_max) ms worst |
+| keypress to updated frame, typing in fuzzy jump | < 16 ms | $(field "$warm" fuzzy_ms_median) ms median, $(field "$warm" fuzzy_ms_max) ms worst |
+| bytes written per cursor move, 200x50 | < 2 KB | $(field "$warm" move_bytes_median) B median |
+| resident memory of the case manager | < 150 MB | $(( $(field "$warm" tui_rss_kb) / 1024 )) MB |
+| resident memory of the daemon, serving that case manager | < 150 MB | $(( $(field "$cold" daemon_rss_kb) / 1024 )) MB (started by it), $(( $(field "$warm" daemon_rss_kb) / 1024 )) MB (the one that imported the scale data) |
+| database size on disk | — | $db_size |
+EOF
+"$bin" stop >/dev/null 2>&1 || true
