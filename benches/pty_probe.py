@@ -23,6 +23,7 @@ import termios
 import time
 
 QUIET = 0.15  # seconds without output that end a redraw
+SETTLE = 12.0  # seconds after the first frame before keys are measured
 
 
 def read_until_quiet(fd, deadline, quiet=QUIET):
@@ -107,7 +108,12 @@ def main():
         os.kill(pid, signal.SIGTERM)
         print(json.dumps(result))
         return
-    read_until_quiet(fd, time.monotonic() + 5, quiet=0.5)
+    # Steady state: the case manager builds its jump index on a thread
+    # after the first frame; keys and memory are measured once it is done.
+    settle = time.monotonic() + SETTLE
+    while time.monotonic() < settle:
+        read_until_quiet(fd, settle, quiet=0.5)
+    result["settled_after_s"] = SETTLE
     result["tui_rss_kb"] = rss_kb(pid)
     dpid = daemon_pid(binary, env)
     result["daemon_rss_kb"] = rss_kb(dpid) if dpid else None

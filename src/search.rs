@@ -269,17 +269,17 @@ impl Entry {
     /// A network: "Online shop — Acme Trading Ltd" (just the network's name
     /// when `client_name` is empty).
     pub fn network(network: &Network, client_name: &str) -> Self {
+        Self::network_named(network.id, network.client, &network.name, client_name)
+    }
+
+    /// [`Entry::network`] from the network's id, client and name.
+    pub fn network_named(id: NetworkId, client: ClientId, name: &str, client_name: &str) -> Self {
         let label = if client_name.is_empty() {
-            network.name.clone()
+            name.to_string()
         } else {
-            format!("{} — {}", network.name, client_name)
+            format!("{name} — {client_name}")
         };
-        Self::build(
-            Target::Network(network.id),
-            label,
-            Some(network.client),
-            false,
-        )
+        Self::build(Target::Network(id), label, Some(client), false)
     }
 
     /// The `index`-th contact of `client`: "王伟 · IT manager — Acme Trading
@@ -432,6 +432,14 @@ pub struct Hit {
     pub positions: Vec<usize>,
 }
 
+/// What the index needs of a network.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkName {
+    pub id: NetworkId,
+    pub client: ClientId,
+    pub name: String,
+}
+
 /// Every searchable item, updated one entry at a time.
 pub struct SearchIndex {
     entries: Vec<Entry>,
@@ -465,15 +473,28 @@ impl SearchIndex {
     /// Every client, its contacts, and every network (labelled with its
     /// client's display name).
     pub fn build(clients: &[Client], networks: &[Network]) -> Self {
+        let named: Vec<NetworkName> = networks
+            .iter()
+            .map(|n| NetworkName {
+                id: n.id,
+                client: n.client,
+                name: n.name.clone(),
+            })
+            .collect();
+        Self::build_named(clients, &named)
+    }
+
+    /// [`SearchIndex::build`] from the networks' names alone.
+    pub fn build_named(clients: &[Client], networks: &[NetworkName]) -> Self {
         let mut index = Self::new();
         for client in clients {
             index.add_client(client);
         }
         let names: HashMap<ClientId, &str> =
             clients.iter().map(|c| (c.id, c.display_name())).collect();
-        for network in networks {
-            let name = names.get(&network.client).copied().unwrap_or("");
-            index.insert(Entry::network(network, name));
+        for n in networks {
+            let client_name = names.get(&n.client).copied().unwrap_or("");
+            index.insert(Entry::network_named(n.id, n.client, &n.name, client_name));
         }
         index
     }

@@ -693,3 +693,45 @@ fn a_delete_based_on_an_old_revision_is_refused() {
     assert!(status.text.contains("changed by bob"), "{}", status.text);
     assert!(store.network(id).unwrap().is_some());
 }
+
+/// The case manager builds the jump index on a thread: the first frame
+/// does not wait for it, and an open jump fills in once it arrives, with
+/// the same hits as an index built at once.
+#[test]
+fn the_jump_index_is_built_in_the_background() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config::default();
+    let store = SledStore::open(dir.path(), config.clone()).unwrap();
+    let doc = mlps::demo::generate(30, 1, today());
+    store
+        .import(interchange::to_records("demo", &doc).unwrap())
+        .unwrap();
+    let store = std::sync::Arc::new(store);
+    let mut at_once = App::new(
+        Box::new(std::sync::Arc::clone(&store)),
+        config.clone(),
+        Keymap::defaults(),
+        today(),
+    )
+    .unwrap();
+    let mut app = App::open(Box::new(store), config, Keymap::defaults(), today(), true).unwrap();
+    for a in [&mut at_once, &mut app] {
+        act(a, Action::FuzzyJump);
+        typ(a, "shzx");
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !app.search.ready() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the index never arrived"
+        );
+        app.poll_search();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let (Mode::Fuzzy { hits: expected, .. }, Mode::Fuzzy { hits, .. }) = (&at_once.mode, &app.mode)
+    else {
+        panic!("both jumps are open");
+    };
+    assert!(!expected.is_empty());
+    assert_eq!(hits, expected);
+}

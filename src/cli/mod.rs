@@ -316,13 +316,15 @@ fn run(cli: Cli) -> Result<()> {
                 // Following changes starts before the first read, so none
                 // falls between the two.
                 let changes = place.subscribe().ok();
-                crate::tui::app::App::new(store, config, keymap, today).and_then(|mut app| {
-                    app.changes = changes;
-                    app.endpoint = Some(place.clone());
-                    app.readonly = cli.readonly;
-                    app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-                    crate::tui::run(app, demo_dir.as_ref().map(|d| d.path().to_path_buf()))
-                })
+                crate::tui::app::App::open(store, config, keymap, today, true).and_then(
+                    |mut app| {
+                        app.changes = changes;
+                        app.endpoint = Some(place.clone());
+                        app.readonly = cli.readonly;
+                        app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+                        crate::tui::run(app, demo_dir.as_ref().map(|d| d.path().to_path_buf()))
+                    },
+                )
             };
             // The throwaway database's daemon goes with it.
             if let Some(d) = &demo_dir {

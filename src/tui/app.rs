@@ -110,6 +110,71 @@ pub enum Mode {
     },
 }
 
+/// The fuzzy-jump index, or the thread still building it. Changes made
+/// while it builds mark it stale, and it is built again once it arrives.
+#[derive(Default)]
+pub struct Names {
+    index: SearchIndex,
+    building: Option<std::sync::mpsc::Receiver<SearchIndex>>,
+    stale: bool,
+    /// Build on a thread (the case manager) rather than at once (tests).
+    pub background: bool,
+}
+
+impl Names {
+    /// Whether searches see every name.
+    pub fn ready(&self) -> bool {
+        self.building.is_none()
+    }
+
+    fn build_later(&mut self, clients: Vec<Client>, networks: Vec<crate::search::NetworkName>) {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let spawned = std::thread::Builder::new()
+            .name("mlps-names".into())
+            .spawn(move || {
+                let _ = tx.send(SearchIndex::build_named(&clients, &networks));
+            });
+        match spawned {
+            Ok(_) => {
+                self.building = Some(rx);
+                self.stale = false;
+            }
+            Err(_) => self.background = false,
+        }
+    }
+
+    /// Takes the index once built; `true` when it just became ready.
+    fn arrived(&mut self) -> Option<SearchIndex> {
+        let index = self.building.as_ref()?.try_recv().ok()?;
+        self.building = None;
+        Some(index)
+    }
+
+    pub fn search(&self, query: &str, limit: usize) -> Vec<Hit> {
+        self.index.search(query, limit)
+    }
+
+    pub fn update_client(&mut self, client: &Client, networks: &[Network]) {
+        self.stale |= self.building.is_some();
+        self.index.update_client(client, networks);
+    }
+
+    pub fn insert(&mut self, entry: crate::search::Entry) {
+        self.stale |= self.building.is_some();
+        self.index.insert(entry);
+    }
+
+    pub fn remove_client(&mut self, id: ClientId) {
+        self.stale |= self.building.is_some();
+        self.index.remove_client(id);
+    }
+
+    pub fn remove(&mut self, target: Target) {
+        self.stale |= self.building.is_some();
+        self.index.remove(target);
+    }
+}
+
 /// What the app is told: an action from the keymap, or text typed into the
 /// field, query or filter being edited.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -173,7 +238,7 @@ pub struct App {
     /// Each client's networks, in name order.
     pub networks: HashMap<ClientId, Vec<Network>>,
     pub grades: HashMap<NetworkId, Grade>,
-    pub search: SearchIndex,
+    pub search: Names,
     pub focus: Pane,
     /// The selected row of each pane, in its visible (filtered) rows.
     pub selected: [usize; 5],
@@ -203,6 +268,18 @@ impl App {
         keymap: Keymap,
         today: NaiveDate,
     ) -> Result<App> {
+        Self::open(store, config, keymap, today, false)
+    }
+
+    /// [`App::new`], with the fuzzy-jump index built on a thread of its
+    /// own when `background` (the first frame then does not wait for it).
+    pub fn open(
+        store: Box<dyn CaseStore>,
+        config: Config,
+        keymap: Keymap,
+        today: NaiveDate,
+        background: bool,
+    ) -> Result<App> {
         let mut app = App {
             store,
             config,
@@ -213,7 +290,7 @@ impl App {
             clients: Vec::new(),
             networks: HashMap::new(),
             grades: HashMap::new(),
-            search: SearchIndex::new(),
+            search: Names::default(),
             focus: Pane::Clients,
             selected: [0; 5],
             filters: Default::default(),
@@ -226,6 +303,7 @@ impl App {
             endpoint: None,
             reconnect_at: None,
         };
+        app.search.background = background;
         app.reload()?;
         Ok(app)
     }
@@ -236,7 +314,21 @@ impl App {
         clients.sort_by_key(client_order);
         let mut networks: HashMap<ClientId, Vec<Network>> = HashMap::new();
         let all = self.store.networks()?;
-        self.search = SearchIndex::build(&clients, &all);
+        if self.search.background {
+            // Pinyin for every name takes seconds at scale: built on a
+            // thread of its own, so the first frame does not wait for it.
+            let named: Vec<crate::search::NetworkName> = all
+                .iter()
+                .map(|n| crate::search::NetworkName {
+                    id: n.id,
+                    client: n.client,
+                    name: n.name.clone(),
+                })
+                .collect();
+            self.search.build_later(clients.clone(), named);
+        } else {
+            self.search.index = SearchIndex::build(&clients, &all);
+        }
         self.grades.clear();
         for n in all {
             self.grades.insert(
@@ -252,6 +344,35 @@ impl App {
         self.networks = networks;
         self.clamp();
         Ok(())
+    }
+
+    /// Takes the fuzzy-jump index when its thread has built it (building
+    /// it again when changes came in meanwhile), and refreshes an open
+    /// jump's hits; `true` when something changed on screen.
+    pub fn poll_search(&mut self) -> bool {
+        let Some(index) = self.search.arrived() else {
+            return false;
+        };
+        if self.search.stale {
+            let clients = self.clients.clone();
+            let named = self
+                .networks
+                .values()
+                .flatten()
+                .map(|n| crate::search::NetworkName {
+                    id: n.id,
+                    client: n.client,
+                    name: n.name.clone(),
+                })
+                .collect();
+            self.search.build_later(clients, named);
+            return false;
+        }
+        self.search.index = index;
+        if let Mode::Fuzzy { query, hits, .. } = &mut self.mode {
+            *hits = self.search.index.search(query, 50);
+        }
+        true
     }
 
     // ----- what is visible and selected -----

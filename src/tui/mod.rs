@@ -181,6 +181,9 @@ fn event_loop(
             dirty = true;
             continue;
         }
+        if app.poll_search() {
+            dirty = true;
+        }
         // Cut off from the database: keep trying, a few seconds apart.
         if app
             .reconnect_at

@@ -102,7 +102,15 @@ fn highlighted<'a>(hit: &Hit, width: usize, theme: &Theme, selected: bool) -> Li
     }
 }
 
-pub fn fuzzy(query: &str, hits: &[Hit], selected: usize, f: &mut Frame, area: Rect, theme: &Theme) {
+pub fn fuzzy(
+    query: &str,
+    hits: &[Hit],
+    selected: usize,
+    ready: bool,
+    f: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+) {
     let r = centered(area, 72, area.height.saturating_sub(2).min(20));
     f.render_widget(Clear, r);
     let width = inner_width(r);
@@ -120,7 +128,12 @@ pub fn fuzzy(query: &str, hits: &[Hit], selected: usize, f: &mut Frame, area: Re
     {
         lines.push(highlighted(h, width, theme, i == selected));
     }
-    if hits.is_empty() && !query.is_empty() {
+    if !ready {
+        lines.push(Line::from(Span::styled(
+            "indexing every name and its pinyin; results follow in a moment",
+            theme.dim(),
+        )));
+    } else if hits.is_empty() && !query.is_empty() {
         lines.push(Line::from(Span::styled("no match", theme.dim())));
     }
     let title = "Jump · Chinese, pinyin, initials or English · Enter jumps · Esc closes";
