@@ -522,7 +522,7 @@ fn daemon_command(command: Command, dir: &Path) -> Result<()> {
                     .clients
                     .iter()
                     .any(|f| f.feed && f.pid.is_some() && f.pid == c.pid);
-                let user = crate::store::audit::user_name(c.uid)
+                let user = crate::server::peer::user_name(c.uid)
                     .unwrap_or_else(|| "(no name)".to_string());
                 writeln!(
                     out,

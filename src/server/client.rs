@@ -285,8 +285,7 @@ fn not_yours(dir: &Path, socket: &Path, e: &std::io::Error) -> String {
     let Ok(meta) = std::fs::metadata(dir) else {
         return format!("{}: {e}", socket.display());
     };
-    let owner =
-        crate::store::audit::user_name(meta.uid()).unwrap_or_else(|| format!("uid {}", meta.uid()));
+    let owner = super::peer::user_label(meta.uid());
     if meta.mode() & 0o2070 == 0o2070 {
         format!(
             "{}: {e}: the database is shared with group {}, and you are not in it \
@@ -364,13 +363,10 @@ fn try_connect(dir: &Path) -> Result<RemoteStore, NotConnected> {
     if protocol::older_release(&version) {
         protocol::send(&mut stream, &Request::StopIfIdle)
             .map_err(|e| NotConnected::NoDaemon(e.to_string()))?;
-        let mut probe = stream
-            .try_clone()
-            .map_err(|e| NotConnected::Failed(Error::runtime(e.to_string())))?;
-        match protocol::receive::<Response>(&mut probe) {
+        match protocol::receive::<Response>(&mut stream) {
             Ok(Some(Response::Stopping)) => {
                 // Its Stopping is read; what is left is the wait.
-                drop(probe);
+                drop(stream);
                 let deadline = Instant::now() + START_TIMEOUT;
                 while daemon_lock_held(dir) && Instant::now() < deadline {
                     std::thread::sleep(Duration::from_millis(5));

@@ -93,11 +93,6 @@ fn euid() -> u32 {
     unsafe { libc::geteuid() }
 }
 
-/// A user's login name for messages, or `uid N`.
-fn user(uid: u32) -> String {
-    crate::store::audit::user_name(uid).unwrap_or_else(|| format!("uid {uid}"))
-}
-
 /// The process's file-creation mask, put back when dropped.
 struct Umask(libc::mode_t);
 
@@ -240,7 +235,7 @@ fn prepare_dir(dir: &Path, group: Option<&str>) -> Result<Option<Sharing>> {
                 return Err(Error::input(format!(
                     "{} belongs to user {}: only its owner or root can share it with group {}",
                     dir.display(),
-                    user(meta.uid()),
+                    peer::user_label(meta.uid()),
                     sharing.name
                 )));
             }
@@ -308,9 +303,9 @@ fn unshared(path: &Path, owner: u32, sharing: &Sharing, dir: &Path) -> Error {
         "{} belongs to user {} and is not shared with group {}, so user {} cannot open \
          the database: root can share it again with `mlps serve --db {} --group {}`",
         path.display(),
-        user(owner),
+        peer::user_label(owner),
         sharing.name,
-        user(euid()),
+        peer::user_label(euid()),
         dir.display(),
         sharing.name
     ))
@@ -678,12 +673,12 @@ impl Daemon {
             Some(sharing) if peer::in_group(peer, sharing.gid) => None,
             Some(sharing) => Some(format!(
                 "user {} is not in group {} that shares this database",
-                user(peer.uid),
+                peer::user_label(peer.uid),
                 sharing.name
             )),
             None => Some(format!(
                 "this database belongs to user {}",
-                user(self.owner)
+                peer::user_label(self.owner)
             )),
         }
     }

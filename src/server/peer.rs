@@ -119,6 +119,18 @@ fn account(uid: u32) -> io::Result<Account> {
     })
 }
 
+/// The login name of `uid`, from the system's user database, cleaned for
+/// display; `None` when it has none.
+pub fn user_name(uid: u32) -> Option<String> {
+    let account = account(uid).ok()?;
+    Some(crate::text::clean_line(&account.name.to_string_lossy())).filter(|n| !n.is_empty())
+}
+
+/// The login name of `uid`, or `uid N` when the system has none.
+pub fn user_label(uid: u32) -> String {
+    user_name(uid).unwrap_or_else(|| format!("uid {uid}"))
+}
+
 /// The id of the group called `name`; `None` when there is none.
 pub fn group_id(name: &str) -> io::Result<Option<u32>> {
     let Ok(c_name) = CString::new(name) else {

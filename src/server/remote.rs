@@ -294,37 +294,29 @@ pub fn relay(dir: &Path, existing: bool) -> Result<()> {
     let upstream = std::thread::Builder::new()
         .name("mlps-relay-in".into())
         .spawn(move || {
-            let mut stdin = std::io::stdin().lock();
-            let mut buf = vec![0u8; 64 * 1024];
-            loop {
-                match stdin.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => {
-                        if to_daemon.write_all(&buf[..n]).is_err() {
-                            break;
-                        }
-                    }
-                }
-            }
+            pump(&mut std::io::stdin().lock(), &mut to_daemon);
             // The daemon sees the end of the requests and closes in turn.
             let _ = to_daemon.shutdown(std::net::Shutdown::Write);
         })
         .map_err(|e| Error::runtime(format!("relay: {e}")))?;
-    let mut from_daemon = stream;
-    let mut stdout = std::io::stdout().lock();
+    pump(&mut { stream }, &mut std::io::stdout().lock());
+    drop(upstream);
+    Ok(())
+}
+
+/// Copies until either side ends, each chunk passed on at once.
+fn pump(from: &mut impl Read, to: &mut impl Write) {
     let mut buf = vec![0u8; 64 * 1024];
     loop {
-        match from_daemon.read(&mut buf) {
-            Ok(0) | Err(_) => break,
+        match from.read(&mut buf) {
+            Ok(0) | Err(_) => return,
             Ok(n) => {
-                if stdout.write_all(&buf[..n]).is_err() || stdout.flush().is_err() {
-                    break;
+                if to.write_all(&buf[..n]).is_err() || to.flush().is_err() {
+                    return;
                 }
             }
         }
     }
-    drop(upstream);
-    Ok(())
 }
 
 #[cfg(test)]

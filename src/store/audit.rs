@@ -23,7 +23,7 @@ impl Actor {
     pub fn of_uid(uid: u32) -> Actor {
         Actor {
             uid,
-            user: user_name(uid).unwrap_or_else(|| format!("uid {uid}")),
+            user: crate::server::peer::user_label(uid),
         }
     }
 
@@ -31,38 +31,6 @@ impl Actor {
     pub fn current() -> Actor {
         // SAFETY: geteuid cannot fail.
         Actor::of_uid(unsafe { libc::geteuid() })
-    }
-}
-
-/// The login name of `uid`, from the system's user database.
-pub fn user_name(uid: u32) -> Option<String> {
-    let mut buf = vec![0u8; 1024];
-    loop {
-        // SAFETY: all-zero is a valid `passwd` (null pointers, zero ids).
-        let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
-        let mut found: *mut libc::passwd = std::ptr::null_mut();
-        // SAFETY: every pointer is valid for the call and `buf.len()` is
-        // the size of `buf`; the strings written into `pwd` point into
-        // `buf`, which outlives their use below.
-        let rc = unsafe {
-            libc::getpwuid_r(
-                uid,
-                &mut pwd,
-                buf.as_mut_ptr().cast(),
-                buf.len(),
-                &mut found,
-            )
-        };
-        if rc == libc::ERANGE && buf.len() < 1 << 20 {
-            buf.resize(buf.len() * 4, 0);
-            continue;
-        }
-        if rc != 0 || found.is_null() || pwd.pw_name.is_null() {
-            return None;
-        }
-        // SAFETY: on success `pw_name` is a NUL-terminated string in `buf`.
-        let name = unsafe { std::ffi::CStr::from_ptr(pwd.pw_name) };
-        return Some(crate::text::clean_line(&name.to_string_lossy())).filter(|n| !n.is_empty());
     }
 }
 
