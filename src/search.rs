@@ -192,6 +192,33 @@ pub enum Target {
     },
 }
 
+impl Target {
+    /// The target as numbers: kind (0 client, 1 network, 2 contact), id
+    /// (the client's, for a contact) and the contact's index.
+    pub fn parts(self) -> (u8, u64, u32) {
+        match self {
+            Target::Client(c) => (0, c.0, 0),
+            Target::Network(n) => (1, n.0, 0),
+            Target::Contact { client, index } => {
+                (2, client.0, u32::try_from(index).unwrap_or(u32::MAX))
+            }
+        }
+    }
+
+    /// The target of [`Target::parts`]; `None` for an unknown kind.
+    pub fn from_parts(kind: u8, id: u64, index: u32) -> Option<Target> {
+        Some(match kind {
+            0 => Target::Client(ClientId(id)),
+            1 => Target::Network(NetworkId(id)),
+            2 => Target::Contact {
+                client: ClientId(id),
+                index: index as usize,
+            },
+            _ => return None,
+        })
+    }
+}
+
 /// One search key: folded text and, per character of it, the index of the
 /// label character it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -201,6 +228,73 @@ struct Key {
     /// Sum of the ranks of the non-preferred readings used; 0 for the
     /// folded label and the preferred spelling.
     cost: u32,
+}
+
+/// An entry's keys, packed: one allocation for all their texts, and per
+/// key and label character how many key characters that label character
+/// became (the keys follow the label in order, so these runs say which
+/// label character each key character came from).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Keys {
+    text: Box<str>,
+    /// Per key: where its text ends in `text`, and its reading cost.
+    ends: Box<[(u32, u32)]>,
+    /// `label_chars` runs per key, one after the other.
+    runs: Box<[u8]>,
+}
+
+impl Keys {
+    fn pack(keys: &[Key], label_chars: usize) -> Keys {
+        let mut text = String::with_capacity(keys.iter().map(|k| k.text.len()).sum());
+        let mut ends = Vec::with_capacity(keys.len());
+        let mut runs = vec![0u8; keys.len() * label_chars];
+        for (i, key) in keys.iter().enumerate() {
+            text.push_str(&key.text);
+            ends.push((u32::try_from(text.len()).unwrap_or(u32::MAX), key.cost));
+            let row = &mut runs[i * label_chars..(i + 1) * label_chars];
+            for &l in key.map.iter() {
+                if let Some(r) = row.get_mut(l as usize) {
+                    *r = r.saturating_add(1);
+                }
+            }
+        }
+        Keys {
+            text: text.into_boxed_str(),
+            ends: ends.into_boxed_slice(),
+            runs: runs.into_boxed_slice(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn text(&self, i: usize) -> &str {
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends[i - 1].0 as usize
+        };
+        &self.text[start..self.ends[i].0 as usize]
+    }
+
+    fn cost(&self, i: usize) -> u32 {
+        self.ends[i].1
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
+        (0..self.len()).map(|i| (self.text(i), self.cost(i)))
+    }
+
+    /// For each character of key `i`, the label character it came from.
+    fn label_map(&self, i: usize, label_chars: usize) -> Vec<usize> {
+        let row = self.runs.get(i * label_chars..(i + 1) * label_chars);
+        row.unwrap_or_default()
+            .iter()
+            .enumerate()
+            .flat_map(|(l, &n)| std::iter::repeat_n(l, usize::from(n)))
+            .collect()
+    }
 }
 
 /// A searchable item with its precomputed keys.
@@ -224,8 +318,24 @@ pub struct Entry {
     lengths: u64,
     /// Every key is a subsequence of this one (each Han character followed
     /// by all its readings): a term that is not cannot match any key.
-    superkey: String,
-    keys: Vec<Key>,
+    superkey: Box<str>,
+    keys: Keys,
+}
+
+/// An entry as stored, without what is derived from it on loading: its
+/// keys are computed once, when its record is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEntry {
+    pub target: Target,
+    pub label: String,
+    pub owner: Option<ClientId>,
+    pub superkey: String,
+    /// The keys' texts, one after the other.
+    pub text: String,
+    /// Per key: where its text ends in `text`, and its reading cost.
+    pub ends: Vec<(u32, u32)>,
+    /// Per key, per label character, how many key characters it became.
+    pub runs: Vec<u8>,
 }
 
 impl Entry {
@@ -236,23 +346,85 @@ impl Entry {
 
     fn build(target: Target, label: String, owner: Option<ClientId>, person: bool) -> Self {
         let (keys, superkey) = compute_keys(&label, person);
+        let label_chars = label.chars().count();
+        Self::assemble(
+            target,
+            label,
+            owner,
+            superkey.into_boxed_str(),
+            Keys::pack(&keys, label_chars),
+        )
+    }
+
+    /// The entry with its bit sets derived from its keys.
+    fn assemble(
+        target: Target,
+        label: String,
+        owner: Option<ClientId>,
+        superkey: Box<str>,
+        keys: Keys,
+    ) -> Self {
+        let (mut heads, mut pairs, mut lengths) = (0u128, Pairs::default(), 0u64);
+        for (text, _) in keys.iter() {
+            let first = text.as_bytes().first();
+            heads |= head_bits(text) | first.map_or(0, |f| 1u128 << (usize::from(*f) % 128));
+            pairs = pairs.or(&Pairs::of(text));
+            lengths |= length_bit(text.len());
+        }
         Entry {
             target,
             label_chars: label.chars().count(),
             label,
             owner,
             mask: letter_mask(&superkey),
-            heads: keys.iter().fold(0, |m, k| {
-                let b = k.text.as_bytes();
-                m | head_bits(&k.text) | b.first().map_or(0, |f| 1u128 << (usize::from(*f) % 128))
-            }),
-            pairs: keys
-                .iter()
-                .fold(Pairs::default(), |m, k| m.or(&Pairs::of(&k.text))),
-            lengths: keys.iter().fold(0, |m, k| m | length_bit(k.text.len())),
+            heads,
+            pairs,
+            lengths,
             superkey,
             keys,
         }
+    }
+
+    /// What is stored of the entry.
+    pub fn stored(&self) -> StoredEntry {
+        StoredEntry {
+            target: self.target,
+            label: self.label.clone(),
+            owner: self.owner,
+            superkey: self.superkey.to_string(),
+            text: self.keys.text.to_string(),
+            ends: self.keys.ends.to_vec(),
+            runs: self.keys.runs.to_vec(),
+        }
+    }
+
+    /// The entry as it was stored; `None` when the stored parts do not fit
+    /// together (a damaged record).
+    pub fn from_stored(s: StoredEntry) -> Option<Self> {
+        let label_chars = s.label.chars().count();
+        let mut start = 0;
+        for &(end, _) in &s.ends {
+            let end = end as usize;
+            if end < start || !s.text.is_char_boundary(end) || end > s.text.len() {
+                return None;
+            }
+            start = end;
+        }
+        if start != s.text.len() || s.runs.len() != s.ends.len() * label_chars {
+            return None;
+        }
+        let keys = Keys {
+            text: s.text.into_boxed_str(),
+            ends: s.ends.into_boxed_slice(),
+            runs: s.runs.into_boxed_slice(),
+        };
+        Some(Self::assemble(
+            s.target,
+            s.label,
+            s.owner,
+            s.superkey.into_boxed_str(),
+            keys,
+        ))
     }
 
     /// A client: "Acme Trading Ltd · 阿克米贸易有限公司", or whichever name
@@ -318,7 +490,7 @@ impl Entry {
 
     /// The search keys, folded label first (for tests and debugging).
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.keys.iter().map(|k| k.text.as_str())
+        self.keys.iter().map(|(text, _)| text)
     }
 
     /// The keys `term` matches best, by tier (whole key, start,
@@ -338,26 +510,26 @@ impl Entry {
         let mut keys = [0usize; MAX_SCORED];
         let mut count = 0;
         let mut span = usize::MAX;
-        for (i, key) in self.keys.iter().enumerate() {
+        for (i, (text, cost)) in self.keys.iter().enumerate() {
             // The lowest tier that would make this key a candidate.
             let least = match top {
                 None => 0,
-                Some((t, c)) if key.cost < c || (key.cost == c && count < MAX_SCORED) => t,
+                Some((t, c)) if cost < c || (cost == c && count < MAX_SCORED) => t,
                 Some((t, _)) => t + 1,
             };
-            let Some((tier, key_span)) = tier_of(&key.text, t, least) else {
+            let Some((tier, key_span)) = tier_of(text, t, least) else {
                 continue;
             };
             let better = match top {
                 None => true,
-                Some((t, c)) => tier > t || (tier == t && key.cost < c),
+                Some((t, c)) => tier > t || (tier == t && cost < c),
             };
             if better {
-                top = Some((tier, key.cost));
+                top = Some((tier, cost));
                 keys[0] = i;
                 count = 1;
                 span = key_span;
-            } else if top == Some((tier, key.cost)) && count < MAX_SCORED {
+            } else if top == Some((tier, cost)) && count < MAX_SCORED {
                 keys[count] = i;
                 count += 1;
                 span = span.min(key_span);
@@ -378,7 +550,7 @@ impl Entry {
     fn score(&self, matcher: &SkimMatcherV2, term: &str, ranked: &Ranked) -> Option<(i64, usize)> {
         let mut best: Option<(i64, usize)> = None;
         for &i in &ranked.keys[..ranked.count] {
-            if let Some(fuzzy) = matcher.fuzzy_match(&self.keys[i].text, term) {
+            if let Some(fuzzy) = matcher.fuzzy_match(self.keys.text(i), term) {
                 let score =
                     ranked.tier * TIER_WEIGHT + fuzzy - i64::from(ranked.cost) * READING_PENALTY;
                 if best.is_none_or(|(b, _)| score > b) {
@@ -391,21 +563,22 @@ impl Entry {
 
     /// Label character indices matched by `term` on key `key`.
     fn positions(&self, matcher: &SkimMatcherV2, term: &str, key: usize, out: &mut Vec<usize>) {
-        let key = &self.keys[key];
-        let key_positions: Vec<usize> = match key.text.find(term) {
+        let text = self.keys.text(key);
+        let key_positions: Vec<usize> = match text.find(term) {
             Some(byte) => {
-                let start = key.text[..byte].chars().count();
+                let start = text[..byte].chars().count();
                 (start..start + term.chars().count()).collect()
             }
             None => matcher
-                .fuzzy_indices(&key.text, term)
+                .fuzzy_indices(text, term)
                 .map(|(_, p)| p)
                 .unwrap_or_default(),
         };
+        let map = self.keys.label_map(key, self.label_chars);
         out.extend(
             key_positions
                 .into_iter()
-                .filter_map(|p| key.map.get(p).map(|&l| l as usize)),
+                .filter_map(|p| map.get(p).copied()),
         );
     }
 }
@@ -425,6 +598,8 @@ struct Ranked {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
     pub target: Target,
+    /// The client the hit belongs to (itself, for a client).
+    pub client: Option<ClientId>,
     pub label: String,
     /// Higher is better; only meaningful within one search.
     pub score: i64,
@@ -561,6 +736,17 @@ impl SearchIndex {
         removed
     }
 
+    /// The targets of a client's entries: itself and its contacts, and
+    /// its networks too when `networks`.
+    pub fn targets_of(&self, id: ClientId, networks: bool) -> Vec<Target> {
+        self.entries
+            .iter()
+            .filter(|e| e.owner == Some(id) || e.target == Target::Client(id))
+            .filter(|e| networks || !matches!(e.target, Target::Network(_)))
+            .map(|e| e.target)
+            .collect()
+    }
+
     /// After a client edit: its entry, its contacts (whose indices may have
     /// shifted) and its networks (whose labels show its name) are indexed
     /// afresh. `networks` may hold other clients' networks; they are
@@ -650,6 +836,7 @@ impl SearchIndex {
                 positions.dedup();
                 Hit {
                     target: entry.target,
+                    client: entry.owner,
                     label: entry.label.clone(),
                     score,
                     positions,
@@ -1400,10 +1587,15 @@ mod tests {
         assert!(keys.contains(&"cqyhcsfhsjfwyxgs"));
         assert!(keys.contains(&"zhongqingyinhangchangshafenhangshujufuwuyouxiangongsi"));
         // Each character's key letters point back at it.
-        let k = &e.keys[1];
-        assert_eq!(k.map.len(), k.text.chars().count());
-        assert_eq!(k.map[..5], [0, 0, 0, 0, 0]);
-        assert_eq!(k.map[5..9], [1, 1, 1, 1]);
+        let map = e.keys.label_map(1, e.label_chars);
+        assert_eq!(map.len(), e.keys.text(1).chars().count());
+        assert_eq!(map[..5], [0, 0, 0, 0, 0]);
+        assert_eq!(map[5..9], [1, 1, 1, 1]);
+        // Stored and loaded again, it is the same entry.
+        assert_eq!(Entry::from_stored(e.stored()).as_ref(), Some(&e));
+        let mut damaged = e.stored();
+        damaged.runs.pop();
+        assert_eq!(Entry::from_stored(damaged), None);
 
         let english = Entry::new(Target::Client(ClientId(2)), "Acme Trading Ltd");
         assert_eq!(english.keys().count(), 1);

@@ -236,6 +236,22 @@ fn a_remote_store_reads_and_writes_through_the_daemon() {
     assert_eq!((imported.clients, imported.networks), (1, 1));
     assert_eq!(store.clients().unwrap().len(), 2);
 
+    // Fuzzy jump runs in the daemon; hits name the client they belong to.
+    let hits = store.search("erp", 10).unwrap();
+    let erp = hits
+        .iter()
+        .find(|h| matches!(h.target, mlps::search::Target::Network(_)))
+        .expect("the imported network is found");
+    assert_eq!(erp.label, "ERP — Beta");
+    assert_eq!(erp.positions, vec![0, 1, 2]);
+    let beta = store
+        .clients()
+        .unwrap()
+        .into_iter()
+        .find(|x| x.name == "Beta");
+    assert_eq!(erp.client, beta.map(|b| b.id));
+    assert!(store.search("", 10).unwrap().is_empty());
+
     // Bad input stays bad input across the socket (exit 2, not 1).
     match store.create_network(network(ClientId(424242), "Orphan")) {
         Err(Error::Input(m)) => assert!(m.contains("does not exist"), "{m}"),

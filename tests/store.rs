@@ -325,3 +325,114 @@ fn the_database_directory_is_private() {
     let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o700);
 }
+
+/// Hits of the store's jump index, as a comparable list.
+fn hits(store: &dyn CaseStore, query: &str) -> Vec<(mlps::search::Target, String, Vec<usize>)> {
+    store
+        .search(query, 50)
+        .unwrap()
+        .into_iter()
+        .map(|h| (h.target, h.label, h.positions))
+        .collect()
+}
+
+/// What an index built from scratch over the records finds.
+fn rebuilt(store: &dyn CaseStore, query: &str) -> Vec<(mlps::search::Target, String, Vec<usize>)> {
+    let index =
+        mlps::search::SearchIndex::build(&store.clients().unwrap(), &store.networks().unwrap());
+    index
+        .search(query, 50)
+        .into_iter()
+        .map(|h| (h.target, h.label, h.positions))
+        .collect()
+}
+
+#[test]
+fn the_jump_index_is_stored_with_the_records_and_kept_in_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config::default();
+    let store = SledStore::open(dir.path(), config.clone()).unwrap();
+    let doc = mlps::demo::generate(40, 3, d("2026-11-28"));
+    store
+        .import(interchange::to_records("demo", &doc).unwrap())
+        .unwrap();
+    let queries = [
+        "shzx",
+        "yinhang",
+        "acme",
+        "zhongqing",
+        "trading ltd",
+        "wang",
+        "s",
+    ];
+    for q in queries {
+        assert_eq!(hits(&store, q), rebuilt(&store, q), "query {q}");
+    }
+    // Every kind of write, with the index in memory.
+    let mut c = store.clients().unwrap().remove(0);
+    c.name = "Zephyr Quartz Holdings".into();
+    c.name_zh = "重庆银行".into();
+    let c = store.update_client(c).unwrap();
+    let mut n = store.networks_of(c.id).unwrap().remove(0);
+    n.name = "Xylophone portal".into();
+    store.update_network(n).unwrap();
+    let mut added = store.create_client(client("Quokka Logistics")).unwrap();
+    added.contacts.push(mlps::domain::model::Contact {
+        name: "王伟".into(),
+        ..Default::default()
+    });
+    let added = store.update_client(added).unwrap();
+    store
+        .create_network(network(added.id, "Quokka warehouse", vec![]))
+        .unwrap();
+    let gone = store.clients().unwrap()[3].id;
+    store.delete_client(gone, None).unwrap();
+    let dropped = store.networks().unwrap()[5].id;
+    store.delete_network(dropped, None).unwrap();
+
+    let fresh = [
+        "zephyr",
+        "cqyh",
+        "xylophone",
+        "quokka",
+        "wangwei",
+        "chongqing",
+    ];
+    assert_eq!(
+        hits(&store, "xylophone zephyr").len(),
+        1,
+        "renamed network under its renamed client"
+    );
+    assert_eq!(hits(&store, "wangwei")[0].1, "王伟 — Quokka Logistics");
+    for q in fresh.iter().chain(queries.iter()) {
+        assert_eq!(hits(&store, q), rebuilt(&store, q), "query {q}");
+    }
+    let kept: Vec<_> = fresh.iter().map(|q| hits(&store, q)).collect();
+    drop(store);
+
+    // A fresh open loads the stored keys and finds the same.
+    let reopened = SledStore::open(dir.path(), config.clone()).unwrap();
+    let again: Vec<_> = fresh.iter().map(|q| hits(&reopened, q)).collect();
+    assert_eq!(again, kept);
+    drop(reopened);
+
+    // A database written before the keys were stored gets them on its
+    // first search.
+    {
+        let db = sled::open(dir.path().join("store")).unwrap();
+        let tree = db.open_tree("cases").unwrap();
+        let mut removed = 0;
+        for prefix in [b'f', b'g'] {
+            for kv in tree.scan_prefix([prefix]) {
+                tree.remove(kv.unwrap().0).unwrap();
+                removed += 1;
+            }
+        }
+        assert!(removed > 40);
+        assert!(tree.remove(b"msearch_keys").unwrap().is_some());
+        db.flush().unwrap();
+    }
+    let old = SledStore::open(dir.path(), config).unwrap();
+    let migrated: Vec<_> = fresh.iter().map(|q| hits(&old, q)).collect();
+    assert_eq!(migrated, kept);
+}

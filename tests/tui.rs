@@ -694,11 +694,11 @@ fn a_delete_based_on_an_old_revision_is_refused() {
     assert!(store.network(id).unwrap().is_some());
 }
 
-/// The case manager builds the jump index on a thread: the first frame
-/// does not wait for it, and an open jump fills in once it arrives, with
-/// the same hits as an index built at once.
+/// The case manager reads networks and jump hits through a thread: the
+/// first frame does not wait for them, and what arrives is what reading
+/// at once gives.
 #[test]
-fn the_jump_index_is_built_in_the_background() {
+fn networks_and_jump_hits_arrive_from_the_reader() {
     let dir = tempfile::tempdir().unwrap();
     let config = Config::default();
     let store = SledStore::open(dir.path(), config.clone()).unwrap();
@@ -714,24 +714,51 @@ fn the_jump_index_is_built_in_the_background() {
         today(),
     )
     .unwrap();
-    let mut app = App::open(Box::new(store), config, Keymap::defaults(), today(), true).unwrap();
+    let reads = mlps::tui::reads::Reads::spawn(store.clone());
+    let mut app = App::open(Box::new(store), config, Keymap::defaults(), today(), reads).unwrap();
+    let settle = |app: &mut App| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while app.reading() {
+            assert!(std::time::Instant::now() < deadline, "the reads never came");
+            app.await_reads(std::time::Duration::from_millis(50));
+        }
+    };
+    settle(&mut app);
+    act(&mut at_once, Action::Down);
+    act(&mut app, Action::Down);
+    settle(&mut app);
+    assert!(app.selected_network().is_some());
+    assert_eq!(
+        app.selected_network().map(|n| n.id),
+        at_once.selected_network().map(|n| n.id)
+    );
     for a in [&mut at_once, &mut app] {
         act(a, Action::FuzzyJump);
         typ(a, "shzx");
     }
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while !app.search.ready() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the index never arrived"
-        );
-        app.poll_search();
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
+    assert!(!app.search_ready, "the hits are on their way");
+    settle(&mut app);
     let (Mode::Fuzzy { hits: expected, .. }, Mode::Fuzzy { hits, .. }) = (&at_once.mode, &app.mode)
     else {
         panic!("both jumps are open");
     };
     assert!(!expected.is_empty());
     assert_eq!(hits, expected);
+    // A jump to a network of a client not read yet selects it once read.
+    let far = expected
+        .iter()
+        .position(|h| matches!(h.target, mlps::search::Target::Network(_)));
+    let at = far.expect("a network among the hits");
+    {
+        let hit = expected[at].clone();
+        for _ in 0..at {
+            act(&mut app, Action::Down);
+        }
+        act(&mut app, Action::Submit);
+        settle(&mut app);
+        let mlps::search::Target::Network(id) = hit.target else {
+            unreachable!()
+        };
+        assert_eq!(app.selected_network().map(|n| n.id), Some(id));
+    }
 }

@@ -303,7 +303,7 @@ fn run(cli: Cli) -> Result<()> {
                 Some(d) => Endpoint::Local(d.path().to_path_buf()),
                 None => endpoint(remote.as_deref(), db.as_deref())?,
             };
-            let store = place.open()?;
+            let store = place.open_shared()?;
             if cli.demo {
                 let doc = crate::demo::generate_with(30, 1, today, &config.settings);
                 store.import(interchange::to_records("demo", &doc)?)?;
@@ -316,7 +316,10 @@ fn run(cli: Cli) -> Result<()> {
                 // Following changes starts before the first read, so none
                 // falls between the two.
                 let changes = place.subscribe().ok();
-                crate::tui::app::App::open(store, config, keymap, today, true).and_then(
+                // Reads that may wait (networks as clients are selected, jump
+                // hits) go through a thread sharing the connection.
+                let reads = crate::tui::reads::Reads::spawn(store.clone());
+                crate::tui::app::App::open(Box::new(store), config, keymap, today, reads).and_then(
                     |mut app| {
                         app.changes = changes;
                         app.endpoint = Some(place.clone());

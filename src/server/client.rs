@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 
 use super::daemon::{lock_path, socket_path};
 use super::protocol::{
-    self, DaemonStatus, FrameError, ImportClient, ImportNetwork, Request, Response,
+    self, DaemonStatus, FrameError, ImportClient, ImportNetwork, Request, Response, WireHit,
 };
 use crate::domain::model::{Client, ClientId, Network, NetworkId};
 use crate::error::{Error, Result};
@@ -805,6 +805,17 @@ impl CaseStore for RemoteStore {
         self.records(Request::Log {
             query: query.clone(),
         })
+    }
+
+    fn search(&self, query: &str, limit: usize) -> Result<Vec<crate::search::Hit>> {
+        let request = Request::Search {
+            query: query.to_string(),
+            limit: u32::try_from(limit).unwrap_or(u32::MAX),
+        };
+        match self.call(&request)? {
+            Response::Hits(hits) => Ok(hits.into_iter().filter_map(WireHit::hit).collect()),
+            other => Err(self.unexpected(request.kind(), &other)),
+        }
     }
 
     fn due_until(&self, until: NaiveDate) -> Result<Vec<DueItem>> {

@@ -1094,6 +1094,13 @@ pub fn dispatch(store: &dyn CaseStore, request: Request) -> Result<Response> {
             )
         }
         Request::Log { query } => Response::Records(records(&store.log(&query)?)),
+        Request::Search { query, limit } => Response::Hits(
+            store
+                .search(&query, limit as usize)?
+                .iter()
+                .map(protocol::WireHit::of)
+                .collect(),
+        ),
         Request::Hello { .. }
         | Request::Stop
         | Request::StopIfIdle

@@ -23,7 +23,7 @@ use crate::store::codec;
 
 /// The protocol this build speaks. Bump it whenever a variant or field
 /// below changes (apart from the frozen ones, which never change).
-pub const PROTOCOL: u32 = 2;
+pub const PROTOCOL: u32 = 3;
 
 /// This build's version, for messages.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -97,6 +97,11 @@ pub enum Request {
     Log {
         query: LogQuery,
     },
+    /// Fuzzy jump over every client, contact and network (`Hits`).
+    Search {
+        query: String,
+        limit: u32,
+    },
 }
 
 /// One client of an import: ids kept where the document gave them.
@@ -160,6 +165,50 @@ pub enum Response {
         by: Option<String>,
         at: Option<i64>,
     },
+    /// Fuzzy-jump hits, best first.
+    Hits(Vec<WireHit>),
+}
+
+/// A fuzzy-jump hit: its target as [`crate::search::Target::parts`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireHit {
+    pub kind: u8,
+    pub id: u64,
+    pub index: u32,
+    pub client: Option<u64>,
+    pub label: String,
+    pub score: i64,
+    pub positions: Vec<u32>,
+}
+
+impl WireHit {
+    pub fn of(hit: &crate::search::Hit) -> WireHit {
+        let (kind, id, index) = hit.target.parts();
+        WireHit {
+            kind,
+            id,
+            index,
+            client: hit.client.map(|c| c.0),
+            label: hit.label.clone(),
+            score: hit.score,
+            positions: hit
+                .positions
+                .iter()
+                .map(|&p| u32::try_from(p).unwrap_or(u32::MAX))
+                .collect(),
+        }
+    }
+
+    /// The hit; `None` for a target kind this build does not know.
+    pub fn hit(self) -> Option<crate::search::Hit> {
+        Some(crate::search::Hit {
+            target: crate::search::Target::from_parts(self.kind, self.id, self.index)?,
+            client: self.client.map(crate::domain::model::ClientId),
+            label: self.label,
+            score: self.score,
+            positions: self.positions.into_iter().map(|p| p as usize).collect(),
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -200,6 +249,7 @@ impl Request {
                 | Request::DueUntil { .. }
                 | Request::DueNamedUntil { .. }
                 | Request::Log { .. }
+                | Request::Search { .. }
         )
     }
 
@@ -227,6 +277,7 @@ impl Request {
             Request::Subscribe => "Subscribe",
             Request::DueNamedUntil { .. } => "DueNamedUntil",
             Request::Log { .. } => "Log",
+            Request::Search { .. } => "Search",
         }
     }
 }
@@ -248,6 +299,7 @@ impl Response {
             Response::Changed { .. } => "Changed",
             Response::DueNamed(_) => "DueNamed",
             Response::Conflict { .. } => "Conflict",
+            Response::Hits(_) => "Hits",
         }
     }
 

@@ -255,6 +255,14 @@ impl Endpoint {
         }
     }
 
+    /// [`Endpoint::open`], as a store several threads may share.
+    pub fn open_shared(&self) -> Result<std::sync::Arc<RemoteStore>> {
+        Ok(std::sync::Arc::new(match self {
+            Endpoint::Local(dir) => crate::store::open_local(dir)?,
+            Endpoint::Remote(remote) => remote.connect()?,
+        }))
+    }
+
     /// Connects, starting the daemon when none runs (on the other machine,
     /// `serve --stdio` starts it).
     pub fn connect_or_start(&self) -> Result<RemoteStore> {

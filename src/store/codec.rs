@@ -212,6 +212,25 @@ pub mod wire {
     }
 
     #[derive(Serialize, serde::Deserialize)]
+    pub struct SearchV1 {
+        pub entries: Vec<SearchEntryV1>,
+    }
+
+    #[derive(Serialize, serde::Deserialize)]
+    pub struct SearchEntryV1 {
+        /// 0 client, 1 network, 2 contact (`id` is the client's).
+        pub kind: u8,
+        pub id: u64,
+        pub index: u32,
+        pub label: String,
+        pub owner: Option<u64>,
+        pub superkey: String,
+        pub text: String,
+        pub ends: Vec<(u32, u32)>,
+        pub runs: Vec<u8>,
+    }
+
+    #[derive(Serialize, serde::Deserialize)]
     pub struct DueV1 {
         pub network: u64,
         pub client: u64,
@@ -402,6 +421,60 @@ impl Record for DueRecord {
     }
 }
 
+/// The fuzzy-jump entries of one record (a client with its contacts, or a
+/// network), their pinyin keys computed when the record was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchRecord(pub Vec<crate::search::StoredEntry>);
+
+impl Record for SearchRecord {
+    const NAME: &'static str = "search keys";
+    const VERSION: u16 = 1;
+    type Wire = wire::SearchV1;
+
+    fn to_wire(&self) -> wire::SearchV1 {
+        wire::SearchV1 {
+            entries: self
+                .0
+                .iter()
+                .map(|e| {
+                    let (kind, id, index) = e.target.parts();
+                    wire::SearchEntryV1 {
+                        kind,
+                        id,
+                        index,
+                        label: e.label.clone(),
+                        owner: e.owner.map(|c| c.0),
+                        superkey: e.superkey.clone(),
+                        text: e.text.clone(),
+                        ends: e.ends.clone(),
+                        runs: e.runs.clone(),
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    fn from_wire(w: wire::SearchV1) -> Result<SearchRecord, CodecError> {
+        w.entries
+            .into_iter()
+            .map(|e| {
+                let target = crate::search::Target::from_parts(e.kind, e.id, e.index)
+                    .ok_or_else(|| CodecError(format!("search keys: unknown kind {}", e.kind)))?;
+                Ok(crate::search::StoredEntry {
+                    target,
+                    label: e.label,
+                    owner: e.owner.map(ClientId),
+                    superkey: e.superkey,
+                    text: e.text,
+                    ends: e.ends,
+                    runs: e.runs,
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(SearchRecord)
+    }
+}
+
 impl Record for LogEntry {
     const NAME: &'static str = "log entry";
     const VERSION: u16 = 1;
@@ -463,6 +536,10 @@ pub mod keys {
     pub const LOG_OF_CLIENT: u8 = b'k';
     /// network id, log sequence number: the entries about a network.
     pub const LOG_OF_NETWORK: u8 = b'h';
+    /// client id: the fuzzy-jump keys of the client and its contacts.
+    pub const SEARCH_CLIENT: u8 = b'f';
+    /// network id: the fuzzy-jump keys of the network.
+    pub const SEARCH_NETWORK: u8 = b'g';
 
     pub fn meta(name: &str) -> Vec<u8> {
         let mut k = vec![META];

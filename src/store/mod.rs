@@ -72,6 +72,11 @@ pub trait CaseStore {
     /// Audit log entries, oldest first: who changed what, and when.
     fn log(&self, query: &audit::LogQuery) -> Result<Vec<audit::LogEntry>>;
 
+    /// Fuzzy jump: the best `limit` clients, contacts and networks for
+    /// `query` (see [`crate::search`]). An empty query finds nothing, and
+    /// makes the store ready for the next one.
+    fn search(&self, query: &str, limit: usize) -> Result<Vec<crate::search::Hit>>;
+
     /// [`due_until`](CaseStore::due_until) with each item's client and
     /// network names, in one call (one round trip through a daemon).
     fn due_named_until(&self, until: NaiveDate, renewals_only: bool) -> Result<Vec<NamedDue>> {
@@ -155,6 +160,9 @@ impl<T: CaseStore + ?Sized> CaseStore for std::sync::Arc<T> {
     }
     fn due_named_until(&self, until: NaiveDate, renewals_only: bool) -> Result<Vec<NamedDue>> {
         (**self).due_named_until(until, renewals_only)
+    }
+    fn search(&self, query: &str, limit: usize) -> Result<Vec<crate::search::Hit>> {
+        (**self).search(query, limit)
     }
 }
 

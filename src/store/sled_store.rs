@@ -1,6 +1,8 @@
 //! The case store on sled 0.34: one tree, keys by record kind (see
 //! [`codec::keys`]), every write one atomic batch followed by a flush.
 
+mod search;
+
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -43,6 +45,9 @@ pub struct SledStore {
     /// index on disk, then kept in step by every write (under the writer
     /// lock, after the write is on disk).
     memory: std::sync::RwLock<Option<Memory>>,
+    /// The fuzzy-jump index: loaded on the first search from the keys
+    /// stored with the records, then kept in step by every write.
+    search: std::sync::RwLock<Option<crate::search::SearchIndex>>,
 }
 
 /// The due-date index and the names the agenda shows, in memory.
@@ -172,6 +177,7 @@ impl SledStore {
             writer: Mutex::new(()),
             owner: Actor::current(),
             memory: std::sync::RwLock::new(None),
+            search: std::sync::RwLock::new(None),
         };
         store.check_schema()?;
         store.refresh_due_index_if_config_changed()?;
@@ -182,8 +188,13 @@ impl SledStore {
         let key = keys::meta("schema");
         match self.get(&key)? {
             None => {
+                // A new database: every record it gets stores its search
+                // keys with it.
                 self.tree
                     .insert(key, &codec::encode_u64(SCHEMA))
+                    .map_err(|e| db_error(&self.path, e))?;
+                self.tree
+                    .insert(keys::meta(search::MARK), &codec::encode_u64(1))
                     .map_err(|e| db_error(&self.path, e))?;
                 self.flush()
             }
@@ -475,12 +486,16 @@ impl SledStore {
             Action::Created
         };
         let name = client.display_name().to_string();
+        let entry = self.stage_network_search(&mut batch, &n, &name);
         self.stage_log(
             &mut batch,
             vec![network_entry(actor, action, name, None, Some(&n))],
         )?;
         self.commit(batch)?;
         self.remember_network(&n);
+        self.remember_search(|index| {
+            index.insert(entry);
+        });
         Ok(n)
     }
 
@@ -754,6 +769,10 @@ impl CaseStore for SledStore {
         })
     }
 
+    fn search(&self, query: &str, limit: usize) -> Result<Vec<crate::search::Hit>> {
+        self.search_index(query, limit)
+    }
+
     fn log(&self, query: &LogQuery) -> Result<Vec<LogEntry>> {
         self.read_log(query)
     }
@@ -792,6 +811,10 @@ impl CaseStore for Acting<'_> {
         self.store.due_named_until(until, renewals_only)
     }
 
+    fn search(&self, query: &str, limit: usize) -> Result<Vec<crate::search::Hit>> {
+        self.store.search_index(query, limit)
+    }
+
     fn log(&self, query: &LogQuery) -> Result<Vec<LogEntry>> {
         self.store.read_log(query)
     }
@@ -804,12 +827,14 @@ impl CaseStore for Acting<'_> {
         c.id = ClientId(store.next_ids(&mut batch, 1, 1)?);
         c.revision = 1;
         batch.insert(&keys::id(keys::CLIENT, c.id.0), codec::encode(&c));
+        let entries = store.stage_client_search(&mut batch, &c);
         let entry = client_entry(self.actor, Action::Created, None, Some(&c));
         store.stage_log(&mut batch, vec![entry])?;
         store.commit(batch)?;
         store.remember(|_, m| {
             m.clients.insert(c.id, c.display_name().to_string());
         });
+        store.remember_client_search(c.id, entries, None);
         Ok(c)
     }
 
@@ -833,12 +858,24 @@ impl CaseStore for Acting<'_> {
         c.revision += 1;
         let mut batch = sled::Batch::default();
         batch.insert(&keys::id(keys::CLIENT, c.id.0), codec::encode(&c));
+        let entries = store.stage_client_search(&mut batch, &c);
+        // Its networks are found by its name too.
+        let networks = if stored.display_name() != c.display_name() {
+            let mut list = Vec::new();
+            for n in store.networks_of(c.id)? {
+                list.push(store.stage_network_search(&mut batch, &n, c.display_name()));
+            }
+            Some(list)
+        } else {
+            None
+        };
         let entry = client_entry(self.actor, Action::Updated, Some(&stored), Some(&c));
         store.stage_log(&mut batch, vec![entry])?;
         store.commit(batch)?;
         store.remember(|_, m| {
             m.clients.insert(c.id, c.display_name().to_string());
         });
+        store.remember_client_search(c.id, entries, networks);
         Ok(c)
     }
 
@@ -867,6 +904,7 @@ impl CaseStore for Acting<'_> {
         for n in store.networks_of(id)? {
             gone.push(n.id);
             store.stage_network_removal(&mut batch, &n)?;
+            store.stage_search_removal(&mut batch, crate::search::Target::Network(n.id));
             entries.push(network_entry(
                 self.actor,
                 Action::Deleted,
@@ -876,6 +914,7 @@ impl CaseStore for Acting<'_> {
             ));
         }
         batch.remove(&keys::id(keys::CLIENT, id.0));
+        store.stage_search_removal(&mut batch, crate::search::Target::Client(id));
         entries.push(client_entry(
             self.actor,
             Action::Deleted,
@@ -889,6 +928,9 @@ impl CaseStore for Acting<'_> {
                 m.forget_network(*network);
             }
             m.clients.remove(&id);
+        });
+        store.remember_search(|index| {
+            index.remove_client(id);
         });
         Ok(())
     }
@@ -914,10 +956,14 @@ impl CaseStore for Acting<'_> {
         let mut batch = sled::Batch::default();
         store.stage_network(&mut batch, &n)?;
         let name = store.client_name(n.client)?;
+        let found = store.stage_network_search(&mut batch, &n, &name);
         let entry = network_entry(self.actor, Action::Updated, name, Some(&stored), Some(&n));
         store.stage_log(&mut batch, vec![entry])?;
         store.commit(batch)?;
         store.remember_network(&n);
+        store.remember_search(|index| {
+            index.insert(found);
+        });
         Ok(n)
     }
 
@@ -935,11 +981,15 @@ impl CaseStore for Acting<'_> {
         }
         let mut batch = sled::Batch::default();
         store.stage_network_removal(&mut batch, &n)?;
+        store.stage_search_removal(&mut batch, crate::search::Target::Network(id));
         let name = store.client_name(n.client)?;
         let entry = network_entry(self.actor, Action::Deleted, name, Some(&n), None);
         store.stage_log(&mut batch, vec![entry])?;
         store.commit(batch)?;
         store.remember(|_, m| m.forget_network(id));
+        store.remember_search(|index| {
+            index.remove(crate::search::Target::Network(id));
+        });
         Ok(())
     }
 
@@ -987,6 +1037,9 @@ impl CaseStore for Acting<'_> {
         let next_after = next + missing;
         let mut summary = ImportSummary::default();
         let mut imported: Vec<(ClientId, Vec<NetworkId>)> = Vec::with_capacity(clients.len());
+        // What the search keys are computed from, once the records are in.
+        let mut named_clients: Vec<Client> = Vec::with_capacity(clients.len());
+        let mut named_networks: Vec<(NetworkId, ClientId, String)> = Vec::new();
         let mut fresh = || {
             next += 1;
             next - 1
@@ -998,6 +1051,7 @@ impl CaseStore for Acting<'_> {
             batch.insert(&keys::id(keys::CLIENT, client.id.0), codec::encode(&client));
             summary.clients += 1;
             imported.push((client.id, Vec::with_capacity(c.networks.len())));
+            named_clients.push(client.clone());
             for nn in c.networks {
                 let mut n = SledStore::validated_network(nn.network)?;
                 n.id = nn.id.unwrap_or_else(|| NetworkId(fresh()));
@@ -1007,6 +1061,7 @@ impl CaseStore for Acting<'_> {
                 batch.insert(&keys::id(keys::NETWORK, n.id.0), codec::encode(&n));
                 batch.insert(&keys::client_network(n.client, n.id), &[]);
                 store.stage_due(&mut batch, &n, &[]);
+                named_networks.push((n.id, n.client, n.name.clone()));
                 summary.networks += 1;
                 if let Some((_, ids)) = imported.last_mut() {
                     ids.push(n.id);
@@ -1014,6 +1069,7 @@ impl CaseStore for Acting<'_> {
             }
         }
         debug_assert_eq!(next, next_after);
+        let found = store.stage_imported_search(&mut batch, &named_clients, &named_networks);
         let entry = LogEntry {
             seq: 0,
             at: 0,
@@ -1043,6 +1099,7 @@ impl CaseStore for Acting<'_> {
         store.commit(batch)?;
         // Built again from disk when next asked for.
         store.forget_memory();
+        store.remember_search(|index| found.into_iter().for_each(|e| drop(index.insert(e))));
         Ok(summary)
     }
 }

@@ -10,12 +10,13 @@ use crate::domain::grading::{self, Grade};
 use crate::domain::model::{Client, ClientId, Level, Network, NetworkId};
 use crate::domain::timeline::{self, Timeline};
 use crate::error::Result;
-use crate::search::{Hit, SearchIndex, Target};
+use crate::search::{Hit, Target};
 use crate::store::CaseStore;
 use crate::tui::Action;
 use crate::tui::edit::{self, FormTarget};
 use crate::tui::form::Form;
 use crate::tui::keymap::{Keymap, Section};
+use crate::tui::reads::{Answer, Ask, Reads};
 
 /// The panes of the main view, in focus order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -110,71 +111,6 @@ pub enum Mode {
     },
 }
 
-/// The fuzzy-jump index, or the thread still building it. Changes made
-/// while it builds mark it stale, and it is built again once it arrives.
-#[derive(Default)]
-pub struct Names {
-    index: SearchIndex,
-    building: Option<std::sync::mpsc::Receiver<SearchIndex>>,
-    stale: bool,
-    /// Build on a thread (the case manager) rather than at once (tests).
-    pub background: bool,
-}
-
-impl Names {
-    /// Whether searches see every name.
-    pub fn ready(&self) -> bool {
-        self.building.is_none()
-    }
-
-    fn build_later(&mut self, clients: Vec<Client>, networks: Vec<crate::search::NetworkName>) {
-        let (tx, rx) = std::sync::mpsc::channel();
-        let spawned = std::thread::Builder::new()
-            .name("mlps-names".into())
-            .spawn(move || {
-                let _ = tx.send(SearchIndex::build_named(&clients, &networks));
-            });
-        match spawned {
-            Ok(_) => {
-                self.building = Some(rx);
-                self.stale = false;
-            }
-            Err(_) => self.background = false,
-        }
-    }
-
-    /// Takes the index once built; `true` when it just became ready.
-    fn arrived(&mut self) -> Option<SearchIndex> {
-        let index = self.building.as_ref()?.try_recv().ok()?;
-        self.building = None;
-        Some(index)
-    }
-
-    pub fn search(&self, query: &str, limit: usize) -> Vec<Hit> {
-        self.index.search(query, limit)
-    }
-
-    pub fn update_client(&mut self, client: &Client, networks: &[Network]) {
-        self.stale |= self.building.is_some();
-        self.index.update_client(client, networks);
-    }
-
-    pub fn insert(&mut self, entry: crate::search::Entry) {
-        self.stale |= self.building.is_some();
-        self.index.insert(entry);
-    }
-
-    pub fn remove_client(&mut self, id: ClientId) {
-        self.stale |= self.building.is_some();
-        self.index.remove_client(id);
-    }
-
-    pub fn remove(&mut self, target: Target) {
-        self.stale |= self.building.is_some();
-        self.index.remove(target);
-    }
-}
-
 /// What the app is told: an action from the keymap, or text typed into the
 /// field, query or filter being edited.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -235,10 +171,21 @@ pub struct App {
     pub color: bool,
     /// In display-name order.
     pub clients: Vec<Client>,
-    /// Each client's networks, in name order.
+    /// The networks of the clients read so far, each list in name order.
+    /// A client missing here has not been read yet: its networks are read
+    /// when it is selected (or next to the selection).
     pub networks: HashMap<ClientId, Vec<Network>>,
     pub grades: HashMap<NetworkId, Grade>,
-    pub search: Names,
+    /// Where reads that could wait on the database go.
+    pub reads: Reads,
+    /// Clients whose networks are being read.
+    loading: std::collections::HashSet<ClientId>,
+    /// A jump's network: selected once its client's networks are in.
+    want_network: Option<NetworkId>,
+    /// The query the last search was asked for.
+    asked: Option<String>,
+    /// Whether the open jump's hits are those of its query.
+    pub search_ready: bool,
     pub focus: Pane,
     /// The selected row of each pane, in its visible (filtered) rows.
     pub selected: [usize; 5],
@@ -268,17 +215,17 @@ impl App {
         keymap: Keymap,
         today: NaiveDate,
     ) -> Result<App> {
-        Self::open(store, config, keymap, today, false)
+        Self::open(store, config, keymap, today, Reads::Inline)
     }
 
-    /// [`App::new`], with the fuzzy-jump index built on a thread of its
-    /// own when `background` (the first frame then does not wait for it).
+    /// [`App::new`], with the reads that may wait on the database (a
+    /// client's networks, jump hits) going to `reads`.
     pub fn open(
         store: Box<dyn CaseStore>,
         config: Config,
         keymap: Keymap,
         today: NaiveDate,
-        background: bool,
+        reads: Reads,
     ) -> Result<App> {
         let mut app = App {
             store,
@@ -290,7 +237,11 @@ impl App {
             clients: Vec::new(),
             networks: HashMap::new(),
             grades: HashMap::new(),
-            search: Names::default(),
+            reads,
+            loading: Default::default(),
+            want_network: None,
+            asked: None,
+            search_ready: true,
             focus: Pane::Clients,
             selected: [0; 5],
             filters: Default::default(),
@@ -303,76 +254,187 @@ impl App {
             endpoint: None,
             reconnect_at: None,
         };
-        app.search.background = background;
         app.reload()?;
+        // The store gets its jump index ready while the first frame shows.
+        if matches!(app.reads, Reads::Thread { .. }) {
+            app.ask(Ask::Search(String::new()));
+        }
         Ok(app)
     }
 
-    /// Reads everything from the store again.
+    /// Reads the clients again; networks are read again as they are
+    /// needed.
     pub fn reload(&mut self) -> Result<()> {
         let mut clients = self.store.clients()?;
         clients.sort_by_key(client_order);
-        let mut networks: HashMap<ClientId, Vec<Network>> = HashMap::new();
-        let all = self.store.networks()?;
-        if self.search.background {
-            // Pinyin for every name takes seconds at scale: built on a
-            // thread of its own, so the first frame does not wait for it.
-            let named: Vec<crate::search::NetworkName> = all
-                .iter()
-                .map(|n| crate::search::NetworkName {
-                    id: n.id,
-                    client: n.client,
-                    name: n.name.clone(),
-                })
-                .collect();
-            self.search.build_later(clients.clone(), named);
-        } else {
-            self.search.index = SearchIndex::build(&clients, &all);
-        }
+        self.clients = clients;
+        self.networks.clear();
         self.grades.clear();
-        for n in all {
+        self.loading.clear();
+        self.clamp();
+        self.fetch();
+        Ok(())
+    }
+
+    /// Sends an ask to the reader, or answers it at once.
+    fn ask(&mut self, ask: Ask) {
+        if let Reads::Thread { asks, .. } = &self.reads {
+            match asks.send(ask) {
+                Ok(()) => return,
+                // The reader is gone: read here from now on.
+                Err(std::sync::mpsc::SendError(ask)) => {
+                    self.reads = Reads::Inline;
+                    let answer = crate::tui::reads::answer_now(self.store.as_ref(), ask);
+                    return self.receive(answer);
+                }
+            }
+        }
+        let answer = crate::tui::reads::answer_now(self.store.as_ref(), ask);
+        self.receive(answer);
+    }
+
+    /// Whether reads are on their way.
+    pub fn reading(&self) -> bool {
+        !self.loading.is_empty() || !self.search_ready
+    }
+
+    /// Takes the answers that came in; `true` when there were any.
+    pub fn poll_reads(&mut self) -> bool {
+        let answers: Vec<Answer> = match &self.reads {
+            Reads::Thread { answers, .. } => answers.try_iter().collect(),
+            Reads::Inline => return false,
+        };
+        let any = !answers.is_empty();
+        for a in answers {
+            self.receive(a);
+        }
+        if any {
+            self.clamp();
+            self.fetch();
+        }
+        any
+    }
+
+    /// Waits up to `wait` for the reads on their way, so that a key and
+    /// what it brings in show in one frame; `true` when any came in.
+    pub fn await_reads(&mut self, wait: std::time::Duration) -> bool {
+        let until = std::time::Instant::now() + wait;
+        let mut any = false;
+        while self.reading() {
+            let answer = match &self.reads {
+                Reads::Thread { answers, .. } => {
+                    let left = until.saturating_duration_since(std::time::Instant::now());
+                    match answers.recv_timeout(left) {
+                        Ok(a) => a,
+                        Err(_) => break,
+                    }
+                }
+                Reads::Inline => break,
+            };
+            self.receive(answer);
+            any = true;
+        }
+        any | self.poll_reads()
+    }
+
+    fn receive(&mut self, answer: Answer) {
+        match answer {
+            Answer::Networks(id, result) => {
+                self.loading.remove(&id);
+                match result {
+                    Ok(list) => self.put_networks(id, list),
+                    Err(e) => self.error(format!("could not read the networks: {}", e.message())),
+                }
+            }
+            Answer::Search(query, result) => {
+                if self.asked.as_deref() != Some(query.as_str()) {
+                    return;
+                }
+                self.search_ready = true;
+                let hits = match result {
+                    Ok(hits) => hits,
+                    Err(e) => {
+                        self.error(format!("could not search: {}", e.message()));
+                        Vec::new()
+                    }
+                };
+                if let Mode::Fuzzy {
+                    query: q,
+                    hits: shown,
+                    selected,
+                } = &mut self.mode
+                    && *q == query
+                {
+                    *shown = hits;
+                    *selected = 0;
+                }
+            }
+        }
+    }
+
+    /// A client's networks as read: graded, in name order, and the jump's
+    /// network selected if it is one of them.
+    pub(crate) fn put_networks(&mut self, id: ClientId, mut list: Vec<Network>) {
+        list.sort_by_key(|a| a.name.to_lowercase());
+        for n in &list {
             self.grades.insert(
                 n.id,
                 grading::grade(&n.answers, &n.overrides, self.config.settings.rules),
             );
-            networks.entry(n.client).or_default().push(n);
         }
-        for list in networks.values_mut() {
-            list.sort_by_key(|a| a.name.to_lowercase());
+        self.networks.insert(id, list);
+        if let Some(nid) = self.want_network
+            && self.selected_client().is_some_and(|c| c.id == id)
+        {
+            self.want_network = None;
+            if let Some(i) = self.visible_networks().iter().position(|n| n.id == nid) {
+                self.selected[Pane::Networks.index()] = i;
+                self.focus = Pane::Networks;
+            }
         }
-        self.clients = clients;
-        self.networks = networks;
-        self.clamp();
-        Ok(())
     }
 
-    /// Takes the fuzzy-jump index when its thread has built it (building
-    /// it again when changes came in meanwhile), and refreshes an open
-    /// jump's hits; `true` when something changed on screen.
-    pub fn poll_search(&mut self) -> bool {
-        let Some(index) = self.search.arrived() else {
-            return false;
-        };
-        if self.search.stale {
-            let clients = self.clients.clone();
-            let named = self
-                .networks
-                .values()
-                .flatten()
-                .map(|n| crate::search::NetworkName {
-                    id: n.id,
-                    client: n.client,
-                    name: n.name.clone(),
-                })
-                .collect();
-            self.search.build_later(clients, named);
-            return false;
+    /// A client's networks, read now if they have not been (for the rare
+    /// paths that need them at once: deleting the client, say).
+    pub fn networks_now(&mut self, id: ClientId) -> Result<&[Network]> {
+        if !self.networks.contains_key(&id) {
+            let list = self.store.networks_of(id)?;
+            self.loading.remove(&id);
+            self.put_networks(id, list);
         }
-        self.search.index = index;
-        if let Mode::Fuzzy { query, hits, .. } = &mut self.mode {
-            *hits = self.search.index.search(query, 50);
+        Ok(self.networks.get(&id).map_or(&[][..], Vec::as_slice))
+    }
+
+    /// Clients whose networks are read ahead: the selected one first,
+    /// then its neighbours, so a move finds them in.
+    const AHEAD: usize = 3;
+
+    /// Asks for what the screen needs and has not got: the networks of
+    /// the selected client and its neighbours, and the open jump's hits.
+    pub fn fetch(&mut self) {
+        let visible = self.visible_clients();
+        let at = self.selected[Pane::Clients.index()];
+        let mut wanted: Vec<ClientId> = Vec::new();
+        for d in 0..=Self::AHEAD {
+            for i in [at.checked_add(d), at.checked_sub(d)].into_iter().flatten() {
+                if let Some(&c) = visible.get(i) {
+                    wanted.push(self.clients[c].id);
+                }
+            }
         }
-        true
+        for id in wanted {
+            if !self.networks.contains_key(&id) && self.loading.insert(id) {
+                self.ask(Ask::Networks(id));
+            }
+        }
+        if let Mode::Fuzzy { query, .. } = &self.mode
+            && self.asked.as_deref() != Some(query.as_str())
+        {
+            let query = query.clone();
+            self.asked = Some(query.clone());
+            self.search_ready = false;
+            self.ask(Ask::Search(query));
+        }
     }
 
     // ----- what is visible and selected -----
@@ -546,14 +608,21 @@ impl App {
             self.selected[Pane::Networks.index()] = 0;
             self.focus = Pane::Clients;
         }
-        if let Some(nid) = network
-            && let Some(i) = self.visible_networks().iter().position(|n| n.id == nid)
-        {
-            self.selected[Pane::Networks.index()] = i;
-            self.focus = Pane::Networks;
+        self.want_network = None;
+        if let Some(nid) = network {
+            match self.visible_networks().iter().position(|n| n.id == nid) {
+                Some(i) => {
+                    self.selected[Pane::Networks.index()] = i;
+                    self.focus = Pane::Networks;
+                }
+                // Selected once the client's networks are in.
+                None if !self.networks.contains_key(&client) => self.want_network = Some(nid),
+                None => {}
+            }
         }
         self.selected[Pane::Timeline.index()] = 0;
         self.clamp();
+        self.fetch();
     }
 }
 
@@ -596,7 +665,9 @@ fn paste(app: &mut App, text: &str) {
             selected,
         } => {
             query.push_str(&text);
-            *hits = app.search.search(query, 50);
+            if query.trim().is_empty() {
+                hits.clear();
+            }
             *selected = 0;
         }
         Mode::Filter => {
@@ -705,6 +776,7 @@ pub fn update(app: &mut App, msg: Msg) {
         },
     };
     app.clamp();
+    app.fetch();
 }
 
 fn move_selection(app: &mut App, delta: isize) {
@@ -875,14 +947,16 @@ fn fuzzy_update(
 ) -> Mode {
     let mut selected = selected;
     match msg {
+        // The hits follow from the reader (see `App::fetch`).
         Msg::Char(c) => {
             query.push(c);
-            hits = app.search.search(&query, 50);
             selected = 0;
         }
         Msg::Backspace => {
             query.pop();
-            hits = app.search.search(&query, 50);
+            if query.trim().is_empty() {
+                hits.clear();
+            }
             selected = 0;
         }
         Msg::Action(Action::NextField | Action::Down) => {
@@ -895,8 +969,7 @@ fn fuzzy_update(
                 match hit.target {
                     Target::Client(c) => app.jump_to(c, None),
                     Target::Network(n) => {
-                        let client = app.network(n).map(|x| x.client);
-                        if let Some(c) = client {
+                        if let Some(c) = hit.client {
                             app.jump_to(c, Some(n));
                         }
                     }
@@ -968,10 +1041,9 @@ fn run_command(app: &mut App, line: &str) {
             app.selected[app.focus.index()] = 0;
         }
         "jump" | "j" => {
-            let hits = app.search.search(arg, 50);
             app.mode = Mode::Fuzzy {
                 query: arg.to_string(),
-                hits,
+                hits: Vec::new(),
                 selected: 0,
             };
         }

@@ -8,7 +8,6 @@ use crate::domain::model::{
 };
 use crate::domain::questionnaire::{Answers, QuestionId, QuestionKind};
 use crate::interchange::{NewClient, NewNetwork};
-use crate::search::Entry;
 use crate::tui::Action;
 use crate::tui::app::{App, Mode, Msg, Pane, TimelineRow, Undo};
 use crate::tui::form::{Field, Form};
@@ -171,9 +170,16 @@ pub fn start(app: &mut App, action: Action) {
 fn confirm_delete(app: &mut App, pane: Pane) {
     let esc = crate::text::escape_for_terminal;
     let (message, target) = match pane {
-        Pane::Clients => match app.selected_client() {
-            Some(c) => {
-                let count = app.networks.get(&c.id).map_or(0, Vec::len);
+        Pane::Clients => match app.selected_client().map(|c| c.id) {
+            Some(id) => {
+                // The count the user confirms is of the networks read now.
+                let count = match app.networks_now(id) {
+                    Ok(list) => list.len(),
+                    Err(e) => return app.error(e.message().to_string()),
+                };
+                let Some(c) = app.selected_client() else {
+                    return;
+                };
                 (
                     format!(
                         "Delete client {} and its {count} network(s)?",
@@ -944,8 +950,6 @@ pub(crate) fn save_network(
 }
 
 fn put_client(app: &mut App, c: Client) {
-    app.search
-        .update_client(&c, app.networks.get(&c.id).map_or(&[][..], Vec::as_slice));
     match app.clients.iter_mut().find(|x| x.id == c.id) {
         Some(slot) => *slot = c,
         None => app.clients.push(c),
@@ -953,19 +957,16 @@ fn put_client(app: &mut App, c: Client) {
     app.clients.sort_by_key(crate::tui::app::client_order);
 }
 
+/// Puts a network in the view, when its client's networks are in it
+/// (those of a client not read yet are read with the rest when needed).
 fn put_network(app: &mut App, n: Network) {
-    let client_name = app
-        .clients
-        .iter()
-        .find(|c| c.id == n.client)
-        .map(|c| c.display_name().to_string())
-        .unwrap_or_default();
-    app.search.insert(Entry::network(&n, &client_name));
+    let Some(list) = app.networks.get_mut(&n.client) else {
+        return;
+    };
     app.grades.insert(
         n.id,
         grading::grade(&n.answers, &n.overrides, app.config.settings.rules),
     );
-    let list = app.networks.entry(n.client).or_default();
     match list.iter_mut().find(|x| x.id == n.id) {
         Some(slot) => *slot = n,
         None => list.push(n),
@@ -1075,7 +1076,6 @@ pub fn delete(app: &mut App, target: FormTarget) {
 
 /// Drops a deleted client and its networks from the in-memory view.
 fn forget_client(app: &mut App, id: ClientId) {
-    app.search.remove_client(id);
     for n in app.networks.remove(&id).unwrap_or_default() {
         app.grades.remove(&n.id);
     }
@@ -1084,7 +1084,6 @@ fn forget_client(app: &mut App, id: ClientId) {
 
 /// Drops a deleted network from the in-memory view.
 fn forget_network(app: &mut App, id: NetworkId) {
-    app.search.remove(crate::search::Target::Network(id));
     app.grades.remove(&id);
     for list in app.networks.values_mut() {
         list.retain(|n| n.id != id);
@@ -1098,9 +1097,8 @@ fn refresh_client(app: &mut App, id: ClientId, with_networks: bool) -> crate::er
         Some(c) => {
             put_client(app, c);
             if with_networks {
-                for n in app.store.networks_of(id)? {
-                    put_network(app, n);
-                }
+                let list = app.store.networks_of(id)?;
+                app.put_networks(id, list);
             }
         }
         None => forget_client(app, id),
@@ -1291,7 +1289,12 @@ fn reconnect(app: &mut App) {
         Ok((changes, store))
     });
     match connected.and_then(|(changes, store)| {
-        app.store = Box::new(store);
+        let store = std::sync::Arc::new(store);
+        app.store = Box::new(std::sync::Arc::clone(&store));
+        if matches!(app.reads, crate::tui::reads::Reads::Thread { .. }) {
+            // The old reader's connection went with the daemon.
+            app.reads = crate::tui::reads::Reads::spawn(store);
+        }
         app.changes = Some(changes);
         app.reload()
     }) {

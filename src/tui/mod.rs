@@ -8,6 +8,7 @@ pub mod edit;
 pub mod form;
 pub mod keymap;
 pub mod panes;
+pub mod reads;
 pub mod theme;
 pub mod view;
 
@@ -153,6 +154,10 @@ fn terminal_hung_up() -> bool {
     n > 0 && fd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
 }
 
+/// How long a key's frame waits for the reads it asked for; a slower
+/// database (over SSH) gets a frame first and its answer after.
+const READ_WAIT: Duration = Duration::from_millis(12);
+
 fn event_loop(
     app: &mut App,
     terminal: &mut ratatui::DefaultTerminal,
@@ -181,7 +186,7 @@ fn event_loop(
             dirty = true;
             continue;
         }
-        if app.poll_search() {
+        if app.poll_reads() {
             dirty = true;
         }
         // Cut off from the database: keep trying, a few seconds apart.
@@ -211,5 +216,8 @@ fn event_loop(
             // A resize is drawn at the new size on the next pass.
             _ => {}
         }
+        // What the key asked for is usually in within a millisecond: wait
+        // that long, so the key and its data show in one frame.
+        app.await_reads(READ_WAIT);
     }
 }

@@ -37,7 +37,7 @@ pub fn view(app: &App, f: &mut Frame) {
             query,
             hits,
             selected,
-        } => panes::overlays::fuzzy(query, hits, *selected, app.search.ready(), f, body, &theme),
+        } => panes::overlays::fuzzy(query, hits, *selected, app.search_ready, f, body, &theme),
         Mode::Form { form, .. } => panes::overlays::form(form, f, body, &theme),
         Mode::Confirm { message, .. } => panes::overlays::confirm(app, message, f, body, &theme),
         Mode::Conflict { message, .. } => panes::overlays::conflict(app, message, f, body, &theme),

@@ -128,12 +128,9 @@ pub fn fuzzy(
     {
         lines.push(highlighted(h, width, theme, i == selected));
     }
-    if !ready {
-        lines.push(Line::from(Span::styled(
-            "indexing every name and its pinyin; results follow in a moment",
-            theme.dim(),
-        )));
-    } else if hits.is_empty() && !query.is_empty() {
+    if !ready && hits.is_empty() && !query.trim().is_empty() {
+        lines.push(Line::from(Span::styled("searching…", theme.dim())));
+    } else if ready && hits.is_empty() && !query.is_empty() {
         lines.push(Line::from(Span::styled("no match", theme.dim())));
     }
     let title = "Jump · Chinese, pinyin, initials or English · Enter jumps · Esc closes";

@@ -1,0 +1,221 @@
+//! Fuzzy jump in the store: every client, contact and network has its
+//! search keys (pinyin included) computed once, when its record is
+//! written, and stored beside it in the same batch. The index in memory
+//! is loaded from them on the first search and kept in step by every
+//! write, so a search never computes pinyin and never scans the records.
+
+use super::{SledStore, damaged, db_error, release_memory};
+use crate::domain::model::{Client, ClientId, Network, NetworkId};
+use crate::error::Result;
+use crate::search::{Entry, Hit, SearchIndex, Target};
+use crate::store::codec::{self, SearchRecord, keys};
+
+/// Set once every record has its stored keys (a database written before
+/// they were stored gets them on its first search).
+pub(super) const MARK: &str = "search_keys";
+
+/// A client's entry and its contacts' entries.
+pub(super) fn client_entries(client: &Client) -> Vec<Entry> {
+    std::iter::once(Entry::client(client))
+        .chain((0..client.contacts.len()).filter_map(|i| Entry::contact(client, i)))
+        .collect()
+}
+
+fn record(entries: &[Entry]) -> Vec<u8> {
+    codec::encode(&SearchRecord(entries.iter().map(Entry::stored).collect()))
+}
+
+/// `f` over every item, on every core: pinyin for a whole import takes
+/// seconds on one.
+pub(super) fn on_all_cores<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cores < 2 || items.len() < 256 {
+        return items.iter().map(f).collect();
+    }
+    let chunk = items.len().div_ceil(cores);
+    std::thread::scope(|scope| {
+        let f = &f;
+        let parts: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+impl SledStore {
+    /// Stores the keys of a client and its contacts; returns its entries.
+    pub(super) fn stage_client_search(&self, batch: &mut sled::Batch, c: &Client) -> Vec<Entry> {
+        let entries = client_entries(c);
+        batch.insert(&keys::id(keys::SEARCH_CLIENT, c.id.0), record(&entries));
+        entries
+    }
+
+    /// Stores the keys of a network labelled with its client's name.
+    pub(super) fn stage_network_search(
+        &self,
+        batch: &mut sled::Batch,
+        n: &Network,
+        client_name: &str,
+    ) -> Entry {
+        let entry = Entry::network(n, client_name);
+        batch.insert(
+            &keys::id(keys::SEARCH_NETWORK, n.id.0),
+            record(std::slice::from_ref(&entry)),
+        );
+        entry
+    }
+
+    /// Stores already computed entries (an import).
+    pub(super) fn stage_entries(&self, batch: &mut sled::Batch, prefix: u8, id: u64, e: &[Entry]) {
+        batch.insert(&keys::id(prefix, id), record(e));
+    }
+
+    pub(super) fn stage_search_removal(&self, batch: &mut sled::Batch, target: Target) {
+        match target {
+            Target::Client(c) => batch.remove(&keys::id(keys::SEARCH_CLIENT, c.0)),
+            Target::Network(n) => batch.remove(&keys::id(keys::SEARCH_NETWORK, n.0)),
+            Target::Contact { .. } => {}
+        }
+    }
+
+    /// Brings the index in memory in step after a write; the caller holds
+    /// the writer lock and the write is on disk.
+    pub(super) fn remember_search(&self, change: impl FnOnce(&mut SearchIndex)) {
+        let mut index = self.search.write().unwrap_or_else(|p| p.into_inner());
+        if let Some(index) = index.as_mut() {
+            change(index);
+        }
+    }
+
+    /// Puts a client's entries in the index in place of its old ones; its
+    /// networks' entries are replaced by `networks` when given.
+    pub(super) fn remember_client_search(
+        &self,
+        id: ClientId,
+        entries: Vec<Entry>,
+        networks: Option<Vec<Entry>>,
+    ) {
+        self.remember_search(|index| {
+            match networks {
+                Some(_) => {
+                    index.remove_client(id);
+                }
+                None => {
+                    // Only the client and its contacts: keep its networks.
+                    let stale: Vec<Target> = index.targets_of(id, false);
+                    for t in stale {
+                        index.remove(t);
+                    }
+                }
+            }
+            for e in entries.into_iter().chain(networks.into_iter().flatten()) {
+                index.insert(e);
+            }
+        });
+    }
+
+    /// The best `limit` entries for `query`.
+    pub(super) fn search_index(&self, query: &str, limit: usize) -> Result<Vec<Hit>> {
+        {
+            let index = self.search.read().unwrap_or_else(|p| p.into_inner());
+            if let Some(index) = index.as_ref() {
+                return Ok(index.search(query, limit));
+            }
+        }
+        // Loaded under the writer lock, so no write slips in between.
+        let _guard = self.lock();
+        let mut index = self.search.write().unwrap_or_else(|p| p.into_inner());
+        if index.is_none() {
+            *index = Some(self.load_search()?);
+            release_memory();
+        }
+        Ok(index
+            .as_ref()
+            .map_or_else(Vec::new, |i| i.search(query, limit)))
+    }
+
+    /// Reads every stored entry; a database without them (written by an
+    /// older release, or repaired) gets them first.
+    fn load_search(&self) -> Result<SearchIndex> {
+        if self.get(&keys::meta(MARK))?.is_none() {
+            self.write_all_search_keys()?;
+        }
+        let mut index = SearchIndex::new();
+        for prefix in [keys::SEARCH_CLIENT, keys::SEARCH_NETWORK] {
+            for kv in self.tree.scan_prefix([prefix]) {
+                let (k, v) = kv.map_err(|e| db_error(&self.path, e))?;
+                let SearchRecord(entries) =
+                    codec::decode(&v).map_err(|e| damaged(&self.path, &k, e))?;
+                for stored in entries {
+                    let entry = Entry::from_stored(stored).ok_or_else(|| {
+                        damaged(
+                            &self.path,
+                            &k,
+                            codec::CodecError("search keys do not fit their label".into()),
+                        )
+                    })?;
+                    index.insert(entry);
+                }
+            }
+        }
+        Ok(index)
+    }
+
+    /// Stores the keys of imported records, computed on every core;
+    /// returns the entries.
+    pub(super) fn stage_imported_search(
+        &self,
+        batch: &mut sled::Batch,
+        clients: &[Client],
+        networks: &[(NetworkId, ClientId, String)],
+    ) -> Vec<Entry> {
+        let names: std::collections::HashMap<ClientId, &str> =
+            clients.iter().map(|c| (c.id, c.display_name())).collect();
+        let mut out = Vec::new();
+        for (c, entries) in clients.iter().zip(on_all_cores(clients, client_entries)) {
+            self.stage_entries(batch, keys::SEARCH_CLIENT, c.id.0, &entries);
+            out.extend(entries);
+        }
+        let entries = on_all_cores(networks, |(id, client, name)| {
+            Entry::network_named(*id, *client, name, names.get(client).copied().unwrap_or(""))
+        });
+        for ((id, _, _), entry) in networks.iter().zip(entries) {
+            self.stage_entries(
+                batch,
+                keys::SEARCH_NETWORK,
+                id.0,
+                std::slice::from_ref(&entry),
+            );
+            out.push(entry);
+        }
+        out
+    }
+
+    /// Computes and stores the keys of every record, replacing any there.
+    /// The caller holds the writer lock.
+    pub(super) fn write_all_search_keys(&self) -> Result<()> {
+        let mut batch = sled::Batch::default();
+        for prefix in [keys::SEARCH_CLIENT, keys::SEARCH_NETWORK] {
+            for kv in self.tree.scan_prefix([prefix]) {
+                let (k, _) = kv.map_err(|e| db_error(&self.path, e))?;
+                batch.remove(k);
+            }
+        }
+        let clients: Vec<Client> = self.scan(keys::CLIENT)?;
+        // Names only: the networks' answers and milestones are not needed.
+        let networks: Vec<(NetworkId, ClientId, String)> = self
+            .scan::<Network>(keys::NETWORK)?
+            .into_iter()
+            .map(|n| (n.id, n.client, n.name))
+            .collect();
+        drop(self.stage_imported_search(&mut batch, &clients, &networks));
+        batch.insert(keys::meta(MARK), &codec::encode_u64(1));
+        self.commit(batch)?;
+        release_memory();
+        Ok(())
+    }
+}
