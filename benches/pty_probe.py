@@ -108,15 +108,12 @@ def main():
         os.kill(pid, signal.SIGTERM)
         print(json.dumps(result))
         return
-    # Steady state: the case manager builds its jump index on a thread
-    # after the first frame; keys and memory are measured once it is done.
+    # Steady state: the daemon loads its jump index after the first frame;
+    # keys are measured once it is done, memory after the keys.
     settle = time.monotonic() + SETTLE
     while time.monotonic() < settle:
         read_until_quiet(fd, settle, quiet=0.5)
     result["settled_after_s"] = SETTLE
-    result["tui_rss_kb"] = rss_kb(pid)
-    dpid = daemon_pid(binary, env)
-    result["daemon_rss_kb"] = rss_kb(dpid) if dpid else None
 
     def keystrokes(keys, label):
         times, sizes = [], []
@@ -137,6 +134,9 @@ def main():
     os.write(fd, b"\x10")
     read_until_quiet(fd, time.monotonic() + 5)
     keystrokes([c.encode() for c in "shzx"] + [b"\x7f"] * 4 + [c.encode() for c in "acme"], "fuzzy")
+    result["tui_rss_kb"] = rss_kb(pid)
+    dpid = daemon_pid(binary, env)
+    result["daemon_rss_kb"] = rss_kb(dpid) if dpid else None
     os.write(fd, b"\x1b")
     read_until_quiet(fd, time.monotonic() + 5)
     os.write(fd, b"q")

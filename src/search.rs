@@ -11,6 +11,12 @@
 //!   and `yinxing`);
 //! - the same with only the first letter of each reading (`shzx`).
 //!
+//! The pinyin keys spell the run from the first Han character to the last
+//! (`Acme · 阿克米` gives `akemi`, not `acme · akemi`): the text around it
+//! is in the folded label already, and repeating it in every spelling
+//! would multiply the index's memory. A query that runs from pinyin into
+//! that text takes a space (`akm acme`).
+//!
 //! Each key keeps, for every one of its characters, the index of the label
 //! character it came from, so a match on any key highlights the label.
 //!
@@ -231,55 +237,74 @@ struct Key {
 }
 
 /// An entry's keys, packed: one allocation for all their texts, and per
-/// key and label character how many key characters that label character
-/// became (the keys follow the label in order, so these runs say which
-/// label character each key character came from).
+/// key the run of label characters it spells with, for each of them, how
+/// many key characters it became (the keys follow the label in order, so
+/// these counts say which label character each key character came from).
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Keys {
     text: Box<str>,
-    /// Per key: where its text ends in `text`, and its reading cost.
-    ends: Box<[(u32, u32)]>,
-    /// `label_chars` runs per key, one after the other.
+    /// Per key: [where its text ends in `text`, its reading cost, the
+    /// first label character it spells, where its counts end in `runs`].
+    refs: Box<[[u32; 4]]>,
     runs: Box<[u8]>,
 }
 
 impl Keys {
-    fn pack(keys: &[Key], label_chars: usize) -> Keys {
+    fn pack(keys: &[Key]) -> Keys {
         let mut text = String::with_capacity(keys.iter().map(|k| k.text.len()).sum());
-        let mut ends = Vec::with_capacity(keys.len());
-        let mut runs = vec![0u8; keys.len() * label_chars];
-        for (i, key) in keys.iter().enumerate() {
+        let mut refs = Vec::with_capacity(keys.len());
+        let mut runs = Vec::new();
+        let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        for key in keys {
             text.push_str(&key.text);
-            ends.push((u32::try_from(text.len()).unwrap_or(u32::MAX), key.cost));
-            let row = &mut runs[i * label_chars..(i + 1) * label_chars];
+            let first = key.map.first().copied().unwrap_or(0);
+            let last = key.map.last().copied().unwrap_or(0);
+            let start = runs.len();
+            let len = last.saturating_sub(first) as usize + usize::from(!key.map.is_empty());
+            runs.resize(start + len, 0u8);
             for &l in key.map.iter() {
-                if let Some(r) = row.get_mut(l as usize) {
+                let at = l.checked_sub(first).map(|d| start + d as usize);
+                if let Some(r) = at.and_then(|at| runs.get_mut(at)) {
                     *r = r.saturating_add(1);
                 }
             }
+            refs.push([clamp(text.len()), key.cost, first, clamp(runs.len())]);
         }
         Keys {
             text: text.into_boxed_str(),
-            ends: ends.into_boxed_slice(),
+            refs: refs.into_boxed_slice(),
             runs: runs.into_boxed_slice(),
         }
     }
 
+    /// Whether the parts fit together (a stored entry may be damaged).
+    fn fits(&self) -> bool {
+        let (mut text, mut runs) = (0usize, 0usize);
+        for r in self.refs.iter() {
+            let (end, run_end) = (r[0] as usize, r[3] as usize);
+            if end < text || !self.text.is_char_boundary(end) || run_end < runs {
+                return false;
+            }
+            (text, runs) = (end, run_end);
+        }
+        text == self.text.len() && runs == self.runs.len()
+    }
+
     fn len(&self) -> usize {
-        self.ends.len()
+        self.refs.len()
     }
 
     fn text(&self, i: usize) -> &str {
         let start = if i == 0 {
             0
         } else {
-            self.ends[i - 1].0 as usize
+            self.refs[i - 1][0] as usize
         };
-        &self.text[start..self.ends[i].0 as usize]
+        &self.text[start..self.refs[i][0] as usize]
     }
 
     fn cost(&self, i: usize) -> u32 {
-        self.ends[i].1
+        self.refs[i][1]
     }
 
     fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
@@ -287,12 +312,19 @@ impl Keys {
     }
 
     /// For each character of key `i`, the label character it came from.
-    fn label_map(&self, i: usize, label_chars: usize) -> Vec<usize> {
-        let row = self.runs.get(i * label_chars..(i + 1) * label_chars);
-        row.unwrap_or_default()
+    fn label_map(&self, i: usize) -> Vec<usize> {
+        let start = if i == 0 {
+            0
+        } else {
+            self.refs[i - 1][3] as usize
+        };
+        let first = self.refs[i][2] as usize;
+        self.runs
+            .get(start..self.refs[i][3] as usize)
+            .unwrap_or_default()
             .iter()
             .enumerate()
-            .flat_map(|(l, &n)| std::iter::repeat_n(l, usize::from(n)))
+            .flat_map(|(l, &n)| std::iter::repeat_n(first + l, usize::from(n)))
             .collect()
     }
 }
@@ -332,9 +364,11 @@ pub struct StoredEntry {
     pub superkey: String,
     /// The keys' texts, one after the other.
     pub text: String,
-    /// Per key: where its text ends in `text`, and its reading cost.
-    pub ends: Vec<(u32, u32)>,
-    /// Per key, per label character, how many key characters it became.
+    /// Per key: where its text ends in `text`, its reading cost, the
+    /// first label character it spells, where its counts end in `runs`.
+    pub refs: Vec<[u32; 4]>,
+    /// Per key, per label character it spells, how many key characters
+    /// that character became.
     pub runs: Vec<u8>,
 }
 
@@ -346,13 +380,12 @@ impl Entry {
 
     fn build(target: Target, label: String, owner: Option<ClientId>, person: bool) -> Self {
         let (keys, superkey) = compute_keys(&label, person);
-        let label_chars = label.chars().count();
         Self::assemble(
             target,
             label,
             owner,
             superkey.into_boxed_str(),
-            Keys::pack(&keys, label_chars),
+            Keys::pack(&keys),
         )
     }
 
@@ -393,7 +426,7 @@ impl Entry {
             owner: self.owner,
             superkey: self.superkey.to_string(),
             text: self.keys.text.to_string(),
-            ends: self.keys.ends.to_vec(),
+            refs: self.keys.refs.to_vec(),
             runs: self.keys.runs.to_vec(),
         }
     }
@@ -401,23 +434,14 @@ impl Entry {
     /// The entry as it was stored; `None` when the stored parts do not fit
     /// together (a damaged record).
     pub fn from_stored(s: StoredEntry) -> Option<Self> {
-        let label_chars = s.label.chars().count();
-        let mut start = 0;
-        for &(end, _) in &s.ends {
-            let end = end as usize;
-            if end < start || !s.text.is_char_boundary(end) || end > s.text.len() {
-                return None;
-            }
-            start = end;
-        }
-        if start != s.text.len() || s.runs.len() != s.ends.len() * label_chars {
-            return None;
-        }
         let keys = Keys {
             text: s.text.into_boxed_str(),
-            ends: s.ends.into_boxed_slice(),
+            refs: s.refs.into_boxed_slice(),
             runs: s.runs.into_boxed_slice(),
         };
+        if !keys.fits() {
+            return None;
+        }
         Some(Self::assemble(
             s.target,
             s.label,
@@ -574,7 +598,7 @@ impl Entry {
                 .map(|(_, p)| p)
                 .unwrap_or_default(),
         };
-        let map = self.keys.label_map(key, self.label_chars);
+        let map = self.keys.label_map(key);
         out.extend(
             key_positions
                 .into_iter()
@@ -1168,7 +1192,20 @@ fn compute_keys(label: &str, person: bool) -> (Vec<Key>, String) {
             Piece::Text => Vec::new(),
         })
         .collect();
-    add_variants(&mut keys, &chars, &map, &choices);
+    // Pinyin keys spell the run from the first Han character to the
+    // last: the text around it is in the folded label already, and
+    // repeating it in every spelling would only cost memory.
+    let lo = pieces
+        .iter()
+        .position(|p| matches!(p, Piece::Han(_)))
+        .unwrap_or(0);
+    let hi = pieces
+        .iter()
+        .rposition(|p| matches!(p, Piece::Han(_)))
+        .map_or(pieces.len(), |i| i + 1);
+    let span = lo..hi;
+    let (run, run_map) = (&chars[span.clone()], &map[span.clone()]);
+    add_variants(&mut keys, run, run_map, &choices[span.clone()]);
 
     // Initials: the distinct first letters of the readings.
     let initials: Vec<Vec<String>> = pieces
@@ -1188,7 +1225,7 @@ fn compute_keys(label: &str, person: bool) -> (Vec<Key>, String) {
         .iter()
         .map(|v| v.iter().map(String::as_str).collect())
         .collect();
-    add_variants(&mut keys, &chars, &map, &initials);
+    add_variants(&mut keys, run, run_map, &initials[span]);
 
     let mut superkey = String::new();
     for (c, piece) in chars.iter().zip(&pieces) {
@@ -1411,7 +1448,11 @@ mod tests {
         // Letters of one syllable all point at its character.
         assert_eq!(highlighted(&index, "beij"), "北京");
         // A fuzzy (scattered) match maps each letter back.
-        assert_eq!(highlighted(&index, "bjtd"), "北京Td");
+        assert_eq!(highlighted(&index, "bjsh"), "北京上海");
+        // Pinyin spells the Chinese run only: text around it is matched
+        // by a term of its own.
+        assert_eq!(highlighted(&index, "bj td"), "北京Td");
+        assert!(index.search("bjtd", 1).is_empty());
     }
 
     #[test]
@@ -1587,7 +1628,7 @@ mod tests {
         assert!(keys.contains(&"cqyhcsfhsjfwyxgs"));
         assert!(keys.contains(&"zhongqingyinhangchangshafenhangshujufuwuyouxiangongsi"));
         // Each character's key letters point back at it.
-        let map = e.keys.label_map(1, e.label_chars);
+        let map = e.keys.label_map(1);
         assert_eq!(map.len(), e.keys.text(1).chars().count());
         assert_eq!(map[..5], [0, 0, 0, 0, 0]);
         assert_eq!(map[5..9], [1, 1, 1, 1]);

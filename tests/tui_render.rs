@@ -215,3 +215,218 @@ fn history_overlay() {
     };
     insta::assert_snapshot!(draw(&app, 100, 30));
 }
+
+/// Bytes written to a terminal, shared with the test.
+#[derive(Clone, Default)]
+struct Wire(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+impl std::io::Write for Wire {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// One cell as a terminal shows it: its text, and its style as SGR
+/// parameters (foreground, background, attributes 1-9 on).
+#[derive(Clone, Debug, PartialEq)]
+struct Shown {
+    text: String,
+    fg: String,
+    bg: String,
+    attrs: [bool; 10],
+}
+
+impl Shown {
+    fn blank() -> Shown {
+        Shown {
+            text: " ".into(),
+            fg: "39".into(),
+            bg: "49".into(),
+            attrs: [false; 10],
+        }
+    }
+}
+
+/// What a terminal shows after `bytes`: cursor moves, text (double-width
+/// characters take two columns), SGR styles and full clears.
+fn replay(bytes: &[u8], w: usize, h: usize) -> Vec<Vec<Shown>> {
+    use unicode_width::UnicodeWidthChar;
+    let text = std::str::from_utf8(bytes).expect("the terminal gets UTF-8");
+    let blank = || vec![vec![Shown::blank(); w]; h];
+    let mut screen = blank();
+    let mut pen = Shown::blank();
+    let (mut x, mut y) = (0usize, 0usize);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            assert_eq!(chars.next(), Some('['), "only CSI sequences are sent");
+            let mut params = String::new();
+            let end = loop {
+                let p = chars.next().expect("a complete sequence");
+                if p.is_ascii_alphabetic() {
+                    break p;
+                }
+                params.push(p);
+            };
+            let numbers: Vec<usize> = params
+                .split(';')
+                .map(|n| n.parse::<usize>().unwrap_or(0))
+                .collect();
+            match end {
+                'H' => {
+                    y = numbers.first().copied().unwrap_or(1).max(1) - 1;
+                    x = numbers.get(1).copied().unwrap_or(1).max(1) - 1;
+                }
+                'C' => x += numbers[0].max(1),
+                'J' if params == "2" => screen = blank(),
+                'm' => {
+                    let mut it = numbers.into_iter();
+                    while let Some(n) = it.next() {
+                        match n {
+                            0 => pen = Shown::blank(),
+                            1..=9 => pen.attrs[n] = true,
+                            22 => (pen.attrs[1], pen.attrs[2]) = (false, false),
+                            25 => (pen.attrs[5], pen.attrs[6]) = (false, false),
+                            23 | 24 | 27 | 28 | 29 => pen.attrs[n - 20] = false,
+                            30..=37 | 39 | 90..=97 => pen.fg = n.to_string(),
+                            40..=47 | 49 | 100..=107 => pen.bg = n.to_string(),
+                            38 | 48 => {
+                                let rest: Vec<String> = match it.next() {
+                                    Some(5) => vec!["5".into(), it.next().unwrap().to_string()],
+                                    Some(2) => {
+                                        let rgb: Vec<String> = (0..3)
+                                            .map(|_| it.next().unwrap().to_string())
+                                            .collect();
+                                        [vec!["2".to_string()], rgb].concat()
+                                    }
+                                    other => panic!("colour form {other:?}"),
+                                };
+                                let value = format!("{n};{}", rest.join(";"));
+                                if n == 38 {
+                                    pen.fg = value;
+                                } else {
+                                    pen.bg = value;
+                                }
+                            }
+                            other => panic!("unexpected SGR {other}"),
+                        }
+                    }
+                }
+                'l' | 'h' | 'J' => {}
+                other => panic!("unexpected sequence {params}{other}"),
+            }
+            continue;
+        }
+        let width = c.width().unwrap_or(0);
+        if width == 0 {
+            continue;
+        }
+        // Writing over half of a double-width character blanks the other
+        // half, as terminals do (in the default style, as ratatui's
+        // buffer holds it).
+        if screen[y][x].text.is_empty() && x > 0 {
+            screen[y][x - 1] = Shown::blank();
+        }
+        let end = (x + width).min(w);
+        if end < w && screen[y][end].text.is_empty() {
+            screen[y][end] = Shown::blank();
+        }
+        screen[y][x] = Shown {
+            text: c.to_string(),
+            ..pen.clone()
+        };
+        if width == 2 && x + 1 < w {
+            screen[y][x + 1] = Shown {
+                text: String::new(),
+                ..pen.clone()
+            };
+        }
+        x += width;
+    }
+    screen
+}
+
+/// A frame's cell as [`replay`] shows it.
+fn expected(cell: &ratatui::buffer::Cell) -> Shown {
+    use mlps::tui::backend::sgr_color;
+    use ratatui::style::Modifier;
+    let mut attrs = [false; 10];
+    for (i, m) in [
+        (1, Modifier::BOLD),
+        (2, Modifier::DIM),
+        (3, Modifier::ITALIC),
+        (4, Modifier::UNDERLINED),
+        (5, Modifier::SLOW_BLINK),
+        (6, Modifier::RAPID_BLINK),
+        (7, Modifier::REVERSED),
+        (8, Modifier::HIDDEN),
+        (9, Modifier::CROSSED_OUT),
+    ] {
+        attrs[i] = cell.modifier.contains(m);
+    }
+    Shown {
+        text: cell.symbol().to_string(),
+        fg: sgr_color(cell.fg, false),
+        bg: sgr_color(cell.bg, true),
+        attrs,
+    }
+}
+
+/// Moving about the case manager through the compact backend shows what
+/// the frames hold, in fewer bytes than plain crossterm would write.
+#[test]
+fn the_compact_backend_shows_the_frame_in_fewer_bytes() {
+    use mlps::tui::backend::CompactBackend;
+    use ratatui::layout::Size;
+    let (w, h) = (200u16, 50u16);
+    let (_dir, mut app) = demo_app();
+    let size = Size::new(w, h);
+    let (compact, plain) = (Wire::default(), Wire::default());
+    let mut terminal = Terminal::new(CompactBackend::with_size(compact.clone(), size)).unwrap();
+    let mut reference = Terminal::new(CompactBackend::plain(plain.clone(), size)).unwrap();
+    let mut moves = 0;
+    let (mut compact_bytes, mut plain_bytes) = (0, 0);
+    for step in 0..24 {
+        let (before_c, before_p) = (compact.0.borrow().len(), plain.0.borrow().len());
+        let frame = terminal
+            .draw(|f| mlps::tui::view::view(&app, f))
+            .unwrap()
+            .buffer
+            .clone();
+        reference.draw(|f| mlps::tui::view::view(&app, f)).unwrap();
+        let shown = replay(&compact.0.borrow(), w as usize, h as usize);
+
+        for (y, row) in shown.iter().enumerate() {
+            let mut skip = false;
+            for (x, cell) in row.iter().enumerate() {
+                if std::mem::take(&mut skip) {
+                    continue;
+                }
+                let want = expected(&frame[(x as u16, y as u16)]);
+                assert_eq!(cell, &want, "step {step}, row {y}, column {x}");
+                skip = unicode_width::UnicodeWidthStr::width(want.text.as_str()) == 2;
+            }
+        }
+        if step > 0 {
+            moves += 1;
+            compact_bytes += compact.0.borrow().len() - before_c;
+            plain_bytes += plain.0.borrow().len() - before_p;
+        }
+        // Down the clients, then into a Chinese client's networks.
+        match step {
+            0..=9 => act(&mut app, Action::Down),
+            10 => chinese_client(&mut app),
+            _ => act(&mut app, Action::Down),
+        }
+    }
+    assert!(moves > 0);
+    eprintln!("{compact_bytes} bytes against {plain_bytes} over {moves} moves");
+    assert!(
+        compact_bytes * 10 < plain_bytes * 9,
+        "{compact_bytes} bytes against {plain_bytes}"
+    );
+}

@@ -226,7 +226,7 @@ pub mod wire {
         pub owner: Option<u64>,
         pub superkey: String,
         pub text: String,
-        pub ends: Vec<(u32, u32)>,
+        pub refs: Vec<[u32; 4]>,
         pub runs: Vec<u8>,
     }
 
@@ -446,7 +446,7 @@ impl Record for SearchRecord {
                         owner: e.owner.map(|c| c.0),
                         superkey: e.superkey.clone(),
                         text: e.text.clone(),
-                        ends: e.ends.clone(),
+                        refs: e.refs.clone(),
                         runs: e.runs.clone(),
                     }
                 })
@@ -466,7 +466,7 @@ impl Record for SearchRecord {
                     owner: e.owner.map(ClientId),
                     superkey: e.superkey,
                     text: e.text,
-                    ends: e.ends,
+                    refs: e.refs,
                     runs: e.runs,
                 })
             })

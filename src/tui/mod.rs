@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod app;
+pub mod backend;
 pub mod edit;
 pub mod form;
 pub mod keymap;
@@ -84,13 +85,14 @@ pub fn run(mut app: App, scratch: Option<std::path::PathBuf>) -> Result<()> {
         signal_hook::flag::register(signal, Arc::clone(&stop))
             .map_err(|e| Error::runtime(format!("cannot watch signals: {e}")))?;
     }
-    let mut terminal = ratatui::try_init()
-        .map_err(|e| Error::runtime(format!("cannot start the terminal: {e}")))?;
-    // Pasted text arrives as one event instead of keys; ratatui's panic
-    // hook restores the rest of the terminal.
+    let mut terminal =
+        start_terminal().map_err(|e| Error::runtime(format!("cannot start the terminal: {e}")))?;
+    // Pasted text arrives as one event instead of keys. A panic restores
+    // the terminal before its message shows.
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
+        ratatui::restore();
         previous(info);
     }));
     let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
@@ -101,6 +103,19 @@ pub fn run(mut app: App, scratch: Option<std::path::PathBuf>) -> Result<()> {
     let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
     result
+}
+
+type Screen = ratatui::Terminal<backend::CompactBackend<std::io::Stdout>>;
+
+/// Raw mode and the alternate screen, drawn through [`backend::CompactBackend`].
+fn start_terminal() -> std::io::Result<Screen> {
+    crossterm::terminal::enable_raw_mode()?;
+    let entered = crossterm::execute!(std::io::stdout(), crossterm::terminal::EnterAlternateScreen)
+        .and_then(|()| ratatui::Terminal::new(backend::CompactBackend::new(std::io::stdout())));
+    if entered.is_err() {
+        ratatui::restore();
+    }
+    entered
 }
 
 /// When the terminal goes away (a dropped SSH connection) the event reader
@@ -158,11 +173,7 @@ fn terminal_hung_up() -> bool {
 /// database (over SSH) gets a frame first and its answer after.
 const READ_WAIT: Duration = Duration::from_millis(12);
 
-fn event_loop(
-    app: &mut App,
-    terminal: &mut ratatui::DefaultTerminal,
-    stop: &AtomicBool,
-) -> Result<()> {
+fn event_loop(app: &mut App, terminal: &mut Screen, stop: &AtomicBool) -> Result<()> {
     let io = |e: std::io::Error| Error::runtime(format!("terminal: {e}"));
     let mut dirty = true;
     loop {
