@@ -169,8 +169,15 @@ pub struct App {
     pub today: NaiveDate,
     /// False under `NO_COLOR`.
     pub color: bool,
-    /// In display-name order.
+    /// In display-name order. Whoever changes it calls
+    /// [`App::clients_changed`].
     pub clients: Vec<Client>,
+    /// Bumped on every change of `clients`.
+    clients_generation: u64,
+    /// The clients the filter lets through, for the generation and filter
+    /// they were worked out for: frames and keys do not filter 10 000
+    /// names again.
+    visible_cache: std::cell::RefCell<Option<(u64, String, std::rc::Rc<[usize]>)>>,
     /// The networks of the clients read so far, each list in name order.
     /// A client missing here has not been read yet: its networks are read
     /// when it is selected (or next to the selection).
@@ -235,6 +242,8 @@ impl App {
             today,
             color: true,
             clients: Vec::new(),
+            clients_generation: 0,
+            visible_cache: Default::default(),
             networks: HashMap::new(),
             grades: HashMap::new(),
             reads,
@@ -268,6 +277,7 @@ impl App {
         let mut clients = self.store.clients()?;
         clients.sort_by_key(client_order);
         self.clients = clients;
+        self.clients_changed();
         self.networks.clear();
         self.grades.clear();
         self.loading.clear();
@@ -443,17 +453,34 @@ impl App {
         filter.is_empty() || text.to_lowercase().contains(&filter.to_lowercase())
     }
 
+    /// Says `clients` changed, so the filtered list is worked out again.
+    pub fn clients_changed(&mut self) {
+        self.clients_generation += 1;
+    }
+
     /// Indices into `clients` that pass the clients filter.
-    pub fn visible_clients(&self) -> Vec<usize> {
+    pub fn visible_clients(&self) -> std::rc::Rc<[usize]> {
         let f = &self.filters[Pane::Clients.index()];
-        (0..self.clients.len())
+        if let Some((generation, filter, list)) = self.visible_cache.borrow().as_ref()
+            && *generation == self.clients_generation
+            && filter == f
+        {
+            return std::rc::Rc::clone(list);
+        }
+        let list: std::rc::Rc<[usize]> = (0..self.clients.len())
             .filter(|i| {
                 let c = &self.clients[*i];
                 Self::matches(f, &c.name)
                     || Self::matches(f, &c.name_zh)
                     || Self::matches(f, &c.region)
             })
-            .collect()
+            .collect();
+        *self.visible_cache.borrow_mut() = Some((
+            self.clients_generation,
+            f.clone(),
+            std::rc::Rc::clone(&list),
+        ));
+        list
     }
 
     pub fn selected_client(&self) -> Option<&Client> {

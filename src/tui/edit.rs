@@ -955,6 +955,7 @@ fn put_client(app: &mut App, c: Client) {
         None => app.clients.push(c),
     }
     app.clients.sort_by_key(crate::tui::app::client_order);
+    app.clients_changed();
 }
 
 /// Puts a network in the view, when its client's networks are in it
@@ -1080,6 +1081,7 @@ fn forget_client(app: &mut App, id: ClientId) {
         app.grades.remove(&n.id);
     }
     app.clients.retain(|c| c.id != id);
+    app.clients_changed();
 }
 
 /// Drops a deleted network from the in-memory view.
