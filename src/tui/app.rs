@@ -177,7 +177,7 @@ pub struct App {
     /// The clients the filter lets through, for the generation and filter
     /// they were worked out for: frames and keys do not filter 10 000
     /// names again.
-    visible_cache: std::cell::RefCell<Option<(u64, String, std::rc::Rc<[usize]>)>>,
+    visible_cache: std::cell::RefCell<Option<Visible>>,
     /// The networks of the clients read so far, each list in name order.
     /// A client missing here has not been read yet: its networks are read
     /// when it is selected (or next to the selection).
@@ -210,6 +210,9 @@ pub struct App {
     /// When to try again to reach a database that could not be reached.
     pub reconnect_at: Option<std::time::Instant>,
 }
+
+/// Clients that pass a filter: (clients generation, filter, indices).
+type Visible = (u64, String, std::rc::Rc<[usize]>);
 
 pub(crate) fn client_order(c: &Client) -> (String, String) {
     (c.display_name().to_lowercase(), c.name_zh.clone())
