@@ -164,6 +164,20 @@ fn export_import_export_gives_the_same_document() {
         .assert()
         .success();
     let exported = export(&first);
+    mlps(&first)
+        .arg("doctor")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "13 clients, 36 networks, 2 log entries and",
+        ))
+        .stdout(predicate::str::contains("no problems"));
+    // A database that is not there is not made by checking it.
+    mlps(&dir.path().join("none"))
+        .arg("doctor")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no database"));
 
     let second = dir.path().join("second");
     mlps(&second)

@@ -436,3 +436,84 @@ fn the_jump_index_is_stored_with_the_records_and_kept_in_step() {
     let migrated: Vec<_> = fresh.iter().map(|q| hits(&old, q)).collect();
     assert_eq!(migrated, kept);
 }
+
+#[test]
+fn doctor_finds_each_broken_index_and_repair_rebuilds_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config::default();
+    let renamed = {
+        let store = SledStore::open(dir.path(), config.clone()).unwrap();
+        let doc = mlps::demo::generate(12, 5, d("2026-11-28"));
+        store
+            .import(interchange::to_records("demo", &doc).unwrap())
+            .unwrap();
+        let mut n = store.networks().unwrap().remove(0);
+        n.name = "Renamed".into();
+        let n = store.update_network(n).unwrap();
+        let sound = store.doctor(false).unwrap();
+        assert_eq!(sound.problems, Vec::<String>::new());
+        assert_eq!(sound.clients, 12);
+        assert!(sound.networks > 12 && sound.log_entries == 2 && sound.index_entries > 0);
+        n.id
+    };
+    // Break every index, and damage one record, behind the store's back.
+    let (network, client) = {
+        let db = sled::open(dir.path().join("store")).unwrap();
+        let tree = db.open_tree("cases").unwrap();
+        let first = |p: u8| tree.scan_prefix([p]).next().unwrap().unwrap().0;
+        let x = first(b'x');
+        tree.remove(&x).unwrap();
+        let due = first(b'd');
+        let mut stray = due.to_vec();
+        stray[8] ^= 0x55;
+        tree.insert(stray, tree.get(&due).unwrap().unwrap())
+            .unwrap();
+        tree.remove(first(b'g')).unwrap();
+        // The update's entry in the network's history.
+        let mut h = vec![b'h'];
+        h.extend_from_slice(&renamed.0.to_be_bytes());
+        h.extend_from_slice(&2u64.to_be_bytes());
+        assert!(tree.remove(h).unwrap().is_some());
+        tree.insert(b"mnext_id", &2u64.to_be_bytes()).unwrap();
+        let c = first(b'c');
+        tree.insert(&c, &[0, 1, 0xff, 0xff][..]).unwrap();
+        db.flush().unwrap();
+        (x, c)
+    };
+    let store = SledStore::open(dir.path(), config).unwrap();
+    let found = store.doctor(false).unwrap();
+    let all = found.problems.join("\n");
+    for expected in [
+        "cannot be read",
+        "missing from the index of client",
+        "due-date index",
+        "fuzzy-jump keys",
+        "audit log's per-record indexes",
+        "id counter",
+    ] {
+        assert!(all.contains(expected), "{expected:?} not in:\n{all}");
+    }
+    // Checking changed nothing.
+    assert_eq!(store.doctor(false).unwrap(), found);
+
+    let repaired = store.doctor(true).unwrap();
+    assert_eq!(repaired.repaired.len(), 5, "{:?}", repaired.repaired);
+    // What is left is the damaged client record, named by its key (and its
+    // networks, now without a readable client).
+    assert!(!repaired.problems.is_empty());
+    let id = u64::from_be_bytes(client[1..9].try_into().unwrap());
+    assert!(
+        repaired.problems[0].contains(&format!("c:{id}")),
+        "{:?}",
+        repaired.problems
+    );
+    assert!(
+        repaired
+            .problems
+            .iter()
+            .all(|p| p.contains("cannot be read") || p.contains("does not exist")),
+        "{:?}",
+        repaired.problems
+    );
+    let _ = network;
+}

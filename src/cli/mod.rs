@@ -123,6 +123,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Check that every record reads and every index agrees with the
+    /// records; changes nothing. Exit 1 when something is wrong.
+    Doctor {
+        /// Rebuild the indexes found wrong, then check again.
+        #[arg(long)]
+        repair: bool,
+    },
     /// Show the database daemon's pid, uptime and clients.
     Status,
     /// Stop the database daemon (the next mlps starts it again).
@@ -378,7 +385,11 @@ fn run_on_store(command: Command, place: &Endpoint, config: Config) -> Result<()
     };
     let reads_only = matches!(
         command,
-        Command::Export { .. } | Command::Renewals(_) | Command::Due(_) | Command::Log { .. }
+        Command::Export { .. }
+            | Command::Renewals(_)
+            | Command::Due(_)
+            | Command::Log { .. }
+            | Command::Doctor { .. }
     );
     let mut place = place.clone();
     if let Endpoint::Remote(remote) = &mut place {
@@ -446,6 +457,36 @@ fn run_on_store(command: Command, place: &Endpoint, config: Config) -> Result<()
         } => {
             let entries = log::entries(store.as_ref(), since, client.as_deref())?;
             log::print(&entries, json, &mut out)
+        }
+        Command::Doctor { repair } => {
+            let c = store.doctor(repair)?;
+            for r in &c.repaired {
+                writeln!(out, "repaired: {r}").map_err(io_error)?;
+            }
+            for p in &c.problems {
+                writeln!(out, "problem: {p}").map_err(io_error)?;
+            }
+            let read = format!(
+                "{}, {}, {} and {} index entries in {place}",
+                counted(c.clients as usize, "client", "clients"),
+                counted(c.networks as usize, "network", "networks"),
+                counted(c.log_entries as usize, "log entry", "log entries"),
+                c.index_entries
+            );
+            if c.problems.is_empty() {
+                writeln!(out, "Checked {read}: no problems.").map_err(io_error)
+            } else {
+                out.flush().map_err(io_error)?;
+                let hint = if repair {
+                    "what is left are damaged records: restore them from a backup"
+                } else {
+                    "mlps doctor --repair rebuilds the indexes"
+                };
+                Err(Error::runtime(format!(
+                    "checked {read}: {}; {hint}",
+                    counted(c.problems.len(), "problem", "problems")
+                )))
+            }
         }
         Command::Demo { .. } => {
             let s = store.import(records.unwrap_or_default())?;

@@ -807,6 +807,28 @@ impl CaseStore for RemoteStore {
         })
     }
 
+    fn doctor(&self, repair: bool) -> Result<crate::store::Checkup> {
+        let request = Request::Doctor { repair };
+        match self.call(&request)? {
+            Response::Checkup {
+                clients,
+                networks,
+                log_entries,
+                index_entries,
+                problems,
+                repaired,
+            } => Ok(crate::store::Checkup {
+                clients,
+                networks,
+                log_entries,
+                index_entries,
+                problems,
+                repaired,
+            }),
+            other => Err(self.unexpected(request.kind(), &other)),
+        }
+    }
+
     fn search(&self, query: &str, limit: usize) -> Result<Vec<crate::search::Hit>> {
         let request = Request::Search {
             query: query.to_string(),

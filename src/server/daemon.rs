@@ -779,6 +779,7 @@ impl Daemon {
                             | Request::Clients
                             | Request::Import { .. }
                             | Request::Log { .. }
+                            | Request::Doctor { .. }
                     );
                     let response = self.answer(request, actor);
                     if bulky {
@@ -1094,6 +1095,17 @@ pub fn dispatch(store: &dyn CaseStore, request: Request) -> Result<Response> {
             )
         }
         Request::Log { query } => Response::Records(records(&store.log(&query)?)),
+        Request::Doctor { repair } => {
+            let c = store.doctor(repair)?;
+            Response::Checkup {
+                clients: c.clients,
+                networks: c.networks,
+                log_entries: c.log_entries,
+                index_entries: c.index_entries,
+                problems: c.problems,
+                repaired: c.repaired,
+            }
+        }
         Request::Search { query, limit } => Response::Hits(
             store
                 .search(&query, limit as usize)?

@@ -102,6 +102,10 @@ pub enum Request {
         query: String,
         limit: u32,
     },
+    /// `mlps doctor` (`Checkup`).
+    Doctor {
+        repair: bool,
+    },
 }
 
 /// One client of an import: ids kept where the document gave them.
@@ -167,6 +171,15 @@ pub enum Response {
     },
     /// Fuzzy-jump hits, best first.
     Hits(Vec<WireHit>),
+    /// What `Doctor` found.
+    Checkup {
+        clients: u64,
+        networks: u64,
+        log_entries: u64,
+        index_entries: u64,
+        problems: Vec<String>,
+        repaired: Vec<String>,
+    },
 }
 
 /// A fuzzy-jump hit: its target as [`crate::search::Target::parts`].
@@ -250,6 +263,7 @@ impl Request {
                 | Request::DueNamedUntil { .. }
                 | Request::Log { .. }
                 | Request::Search { .. }
+                | Request::Doctor { repair: false }
         )
     }
 
@@ -278,6 +292,7 @@ impl Request {
             Request::DueNamedUntil { .. } => "DueNamedUntil",
             Request::Log { .. } => "Log",
             Request::Search { .. } => "Search",
+            Request::Doctor { .. } => "Doctor",
         }
     }
 }
@@ -300,6 +315,7 @@ impl Response {
             Response::DueNamed(_) => "DueNamed",
             Response::Conflict { .. } => "Conflict",
             Response::Hits(_) => "Hits",
+            Response::Checkup { .. } => "Checkup",
         }
     }
 

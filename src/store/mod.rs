@@ -25,6 +25,20 @@ pub struct DueItem {
     pub level: Level,
 }
 
+/// What `mlps doctor` found: how much it read, what is wrong, and what a
+/// repair rebuilt.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Checkup {
+    pub clients: u64,
+    pub networks: u64,
+    pub log_entries: u64,
+    pub index_entries: u64,
+    /// One line per problem; empty when the database is sound.
+    pub problems: Vec<String>,
+    /// What a repair rebuilt (the problems are those left after it).
+    pub repaired: Vec<String>,
+}
+
 /// What an import created.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ImportSummary {
@@ -76,6 +90,11 @@ pub trait CaseStore {
     /// `query` (see [`crate::search`]). An empty query finds nothing, and
     /// makes the store ready for the next one.
     fn search(&self, query: &str, limit: usize) -> Result<Vec<crate::search::Hit>>;
+
+    /// Checks that every record decodes and every index agrees with the
+    /// records, changing nothing; with `repair`, rebuilds the indexes found
+    /// wrong first.
+    fn doctor(&self, repair: bool) -> Result<Checkup>;
 
     /// [`due_until`](CaseStore::due_until) with each item's client and
     /// network names, in one call (one round trip through a daemon).
@@ -163,6 +182,9 @@ impl<T: CaseStore + ?Sized> CaseStore for std::sync::Arc<T> {
     }
     fn search(&self, query: &str, limit: usize) -> Result<Vec<crate::search::Hit>> {
         (**self).search(query, limit)
+    }
+    fn doctor(&self, repair: bool) -> Result<Checkup> {
+        (**self).doctor(repair)
     }
 }
 

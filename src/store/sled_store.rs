@@ -1,6 +1,7 @@
 //! The case store on sled 0.34: one tree, keys by record kind (see
 //! [`codec::keys`]), every write one atomic batch followed by a flush.
 
+mod doctor;
 mod search;
 
 use std::os::unix::fs::DirBuilderExt;
@@ -773,6 +774,10 @@ impl CaseStore for SledStore {
         self.search_index(query, limit)
     }
 
+    fn doctor(&self, repair: bool) -> Result<super::Checkup> {
+        SledStore::doctor(self, repair)
+    }
+
     fn log(&self, query: &LogQuery) -> Result<Vec<LogEntry>> {
         self.read_log(query)
     }
@@ -813,6 +818,10 @@ impl CaseStore for Acting<'_> {
 
     fn search(&self, query: &str, limit: usize) -> Result<Vec<crate::search::Hit>> {
         self.store.search_index(query, limit)
+    }
+
+    fn doctor(&self, repair: bool) -> Result<super::Checkup> {
+        self.store.doctor(repair)
     }
 
     fn log(&self, query: &LogQuery) -> Result<Vec<LogEntry>> {

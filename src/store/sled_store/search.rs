@@ -205,10 +205,11 @@ impl SledStore {
                 batch.remove(k);
             }
         }
-        let clients: Vec<Client> = self.scan(keys::CLIENT)?;
+        // A damaged record is left out (`mlps doctor` names it).
+        let clients: Vec<Client> = self.scan_readable(keys::CLIENT)?;
         // Names only: the networks' answers and milestones are not needed.
         let networks: Vec<(NetworkId, ClientId, String)> = self
-            .scan::<Network>(keys::NETWORK)?
+            .scan_readable::<Network>(keys::NETWORK)?
             .into_iter()
             .map(|n| (n.id, n.client, n.name))
             .collect();

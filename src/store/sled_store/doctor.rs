@@ -1,0 +1,456 @@
+//! `mlps doctor`: every record decodes, and every index agrees with the
+//! records it is derived from. Checking changes nothing; repairing
+//! rebuilds the indexes from the records (a damaged record itself cannot
+//! be rebuilt: it is named, for a restore from a backup).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use super::search::{MARK, client_entries};
+use super::{SledStore, db_error};
+use crate::domain::model::{Client, ClientId, Network, NetworkId};
+use crate::error::Result;
+use crate::search::Entry;
+use crate::store::Checkup;
+use crate::store::audit::LogEntry;
+use crate::store::codec::{self, DueRecord, Record, SearchRecord, keys};
+
+/// The prefixes a database holds.
+const KNOWN: [u8; 11] = [
+    keys::META,
+    keys::CLIENT,
+    keys::NETWORK,
+    keys::CLIENT_NETWORK,
+    keys::DUE,
+    keys::DUE_OF_NETWORK,
+    keys::LOG,
+    keys::LOG_OF_CLIENT,
+    keys::LOG_OF_NETWORK,
+    keys::SEARCH_CLIENT,
+    keys::SEARCH_NETWORK,
+];
+
+/// A key as a message shows it: its prefix letter and numbers.
+fn show(key: &[u8]) -> String {
+    match key.split_first() {
+        Some((p, rest)) if rest.len() % 8 == 0 && !rest.is_empty() => {
+            let numbers: Vec<String> = rest
+                .chunks(8)
+                .map(|c| u64::from_be_bytes(c.try_into().unwrap_or([0; 8])).to_string())
+                .collect();
+            format!("{}:{}", char::from(*p), numbers.join(":"))
+        }
+        Some((p, rest)) if *p == keys::META => {
+            format!("m:{}", String::from_utf8_lossy(rest))
+        }
+        _ => format!("{key:02x?}"),
+    }
+}
+
+/// Which indexes a check found wrong, so a repair rebuilds only those.
+#[derive(Default)]
+struct Wrong {
+    client_networks: bool,
+    due: bool,
+    log_index: bool,
+    search: bool,
+    counters: bool,
+}
+
+impl SledStore {
+    /// Checks the database; with `repair`, rebuilds the indexes found
+    /// wrong and checks again.
+    pub(super) fn doctor(&self, repair: bool) -> Result<Checkup> {
+        let (mut checkup, wrong) = {
+            let _guard = self.lock();
+            self.examine()?
+        };
+        if !repair || checkup.problems.is_empty() {
+            return Ok(checkup);
+        }
+        let mut repaired = Vec::new();
+        {
+            let _guard = self.lock();
+            let mut batch = sled::Batch::default();
+            if wrong.client_networks {
+                self.stage_client_networks(&mut batch)?;
+                repaired.push("rebuilt the index of each client's networks".to_string());
+            }
+            if wrong.log_index {
+                self.stage_log_index(&mut batch)?;
+                repaired.push("rebuilt the audit log's per-record indexes".to_string());
+            }
+            if wrong.counters {
+                self.stage_counters(&mut batch)?;
+                repaired.push("set the id and log counters past every record".to_string());
+            }
+            self.commit(batch)?;
+            if wrong.search {
+                self.write_all_search_keys()?;
+                *self.search.write().unwrap_or_else(|p| p.into_inner()) = None;
+                repaired.push("recomputed every record's fuzzy-jump keys".to_string());
+            }
+        }
+        if wrong.due {
+            self.rebuild_due_index()?;
+            repaired.push("rebuilt the due-date index".to_string());
+        }
+        self.forget_memory();
+        let (again, _) = {
+            let _guard = self.lock();
+            self.examine()?
+        };
+        checkup = Checkup { repaired, ..again };
+        Ok(checkup)
+    }
+
+    /// Reads everything once: what is there, and what is wrong.
+    fn examine(&self) -> Result<(Checkup, Wrong)> {
+        let mut c = Checkup::default();
+        let mut wrong = Wrong::default();
+        let mut clients: BTreeMap<ClientId, Client> = BTreeMap::new();
+        let mut networks: BTreeMap<NetworkId, Network> = BTreeMap::new();
+        let mut client_networks: BTreeSet<(u64, u64)> = BTreeSet::new();
+        let mut due: BTreeMap<Vec<u8>, DueRecord> = BTreeMap::new();
+        let mut due_of: HashMap<u64, Vec<Vec<u8>>> = HashMap::new();
+        let mut log: BTreeMap<u64, LogEntry> = BTreeMap::new();
+        let mut log_of: BTreeSet<(u8, u64, u64)> = BTreeSet::new();
+        let mut search: HashMap<(u8, u64), SearchRecord> = HashMap::new();
+        let mut meta: HashMap<Vec<u8>, sled::IVec> = HashMap::new();
+
+        fn record<R: Record>(c: &mut Checkup, k: &[u8], v: &[u8]) -> Option<R> {
+            match codec::decode::<R>(v) {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    c.problems
+                        .push(format!("record {} cannot be read: {e}", show(k)));
+                    None
+                }
+            }
+        }
+        for kv in self.tree.iter() {
+            let (k, v) = kv.map_err(|e| db_error(&self.path, e))?;
+            let Some(&prefix) = k.first() else {
+                c.problems.push("an empty key".into());
+                continue;
+            };
+            if !KNOWN.contains(&prefix) {
+                c.problems
+                    .push(format!("key {} is of no kind this mlps knows", show(&k)));
+                continue;
+            }
+            let id = keys::tail_id(&k).unwrap_or(0);
+            match prefix {
+                keys::META => {
+                    meta.insert(k.to_vec(), v);
+                }
+                keys::CLIENT => {
+                    if let Some(r) = record::<Client>(&mut c, &k, &v) {
+                        if r.id.0 != id {
+                            c.problems
+                                .push(format!("record {} holds client {}", show(&k), r.id.0));
+                        }
+                        clients.insert(ClientId(id), r);
+                    }
+                }
+                keys::NETWORK => {
+                    if let Some(r) = record::<Network>(&mut c, &k, &v) {
+                        if r.id.0 != id {
+                            c.problems.push(format!(
+                                "record {} holds network {}",
+                                show(&k),
+                                r.id.0
+                            ));
+                        }
+                        networks.insert(NetworkId(id), r);
+                    }
+                }
+                keys::CLIENT_NETWORK if k.len() == 17 => {
+                    let client = u64::from_be_bytes(k[1..9].try_into().unwrap_or([0; 8]));
+                    client_networks.insert((client, id));
+                }
+                keys::DUE => {
+                    if let Some(r) = record::<DueRecord>(&mut c, &k, &v) {
+                        due.insert(k.to_vec(), r);
+                    }
+                }
+                keys::DUE_OF_NETWORK => match codec::decode_key_list(&v) {
+                    Ok(list) => {
+                        due_of.insert(id, list);
+                    }
+                    Err(e) => {
+                        c.problems
+                            .push(format!("record {} cannot be read: {e}", show(&k)));
+                        wrong.due = true;
+                    }
+                },
+                keys::LOG => {
+                    if let Some(r) = record::<LogEntry>(&mut c, &k, &v) {
+                        log.insert(id, r);
+                    }
+                }
+                keys::LOG_OF_CLIENT | keys::LOG_OF_NETWORK if k.len() == 17 => {
+                    let of = u64::from_be_bytes(k[1..9].try_into().unwrap_or([0; 8]));
+                    log_of.insert((prefix, of, id));
+                }
+                keys::SEARCH_CLIENT | keys::SEARCH_NETWORK => {
+                    match record::<SearchRecord>(&mut c, &k, &v) {
+                        Some(r) => {
+                            search.insert((prefix, id), r);
+                        }
+                        None => wrong.search = true,
+                    }
+                }
+                _ => c.problems.push(format!("key {} is malformed", show(&k))),
+            }
+        }
+        c.clients = clients.len() as u64;
+        c.networks = networks.len() as u64;
+        c.log_entries = log.len() as u64;
+
+        // Each network under its client, and the client index of them.
+        for n in networks.values() {
+            if !clients.contains_key(&n.client) {
+                c.problems.push(format!(
+                    "network {} ({:?}) belongs to client {}, which does not exist",
+                    n.id.0, n.name, n.client.0
+                ));
+            }
+            if !client_networks.contains(&(n.client.0, n.id.0)) {
+                c.problems.push(format!(
+                    "network {} is missing from the index of client {}'s networks",
+                    n.id.0, n.client.0
+                ));
+                wrong.client_networks = true;
+            }
+        }
+        for (client, network) in &client_networks {
+            if networks
+                .get(&NetworkId(*network))
+                .is_none_or(|n| n.client.0 != *client)
+            {
+                c.problems.push(format!(
+                    "the index of client {client}'s networks names network {network}, which is not theirs"
+                ));
+                wrong.client_networks = true;
+            }
+        }
+
+        // The due-date index against the timeline of each network.
+        let mut expected_due: BTreeMap<Vec<u8>, DueRecord> = BTreeMap::new();
+        for n in networks.values() {
+            let records = self.due_records(n);
+            let mut mine: Vec<Vec<u8>> = records
+                .iter()
+                .map(|r| keys::due(r.due, r.network, r.kind).to_vec())
+                .collect();
+            for (k, r) in mine.iter().zip(records) {
+                expected_due.insert(k.clone(), r);
+            }
+            let mut listed = due_of.remove(&n.id.0).unwrap_or_default();
+            mine.sort();
+            listed.sort();
+            if mine != listed {
+                c.problems.push(format!(
+                    "the due-date index lists other dates for network {} than its timeline gives",
+                    n.id.0
+                ));
+                wrong.due = true;
+            }
+        }
+        if !due_of.is_empty() {
+            c.problems.push(format!(
+                "the due-date index lists dates for {} networks that do not exist",
+                due_of.len()
+            ));
+            wrong.due = true;
+        }
+        if expected_due != due {
+            let missing = expected_due
+                .keys()
+                .filter(|k| !due.contains_key(*k))
+                .count();
+            let stray = due
+                .keys()
+                .filter(|k| !expected_due.contains_key(*k))
+                .count();
+            c.problems.push(format!(
+                "the due-date index disagrees with the timelines: {missing} dates missing, \
+                 {stray} stray, {} different",
+                expected_due
+                    .iter()
+                    .filter(|(k, r)| due.get(*k).is_some_and(|d| d != *r))
+                    .count()
+            ));
+            wrong.due = true;
+        }
+        c.index_entries += (client_networks.len() + due.len() + log_of.len()) as u64;
+
+        // The audit log's per-record indexes.
+        let mut expected_log: BTreeSet<(u8, u64, u64)> = BTreeSet::new();
+        for e in log.values() {
+            if let Some(client) = e.client {
+                expected_log.insert((keys::LOG_OF_CLIENT, client.0, e.seq));
+            }
+            if let Some(network) = e.network {
+                expected_log.insert((keys::LOG_OF_NETWORK, network.0, e.seq));
+            }
+        }
+        // An import is one entry indexed under every record it created.
+        let dangling = log_of
+            .iter()
+            .filter(|(_, _, seq)| !log.contains_key(seq))
+            .count();
+        let unindexed = expected_log.difference(&log_of).count();
+        if dangling > 0 || unindexed > 0 {
+            c.problems.push(format!(
+                "the audit log's per-record indexes have {dangling} entries pointing nowhere \
+                 and miss {unindexed}"
+            ));
+            wrong.log_index = true;
+        }
+
+        // Stored search keys: one record per client and network, labelled
+        // as the records read now.
+        if meta.contains_key(&keys::meta(MARK)) {
+            let mut bad = 0;
+            for cl in clients.values() {
+                let want: Vec<String> = client_entries(cl)
+                    .iter()
+                    .map(|e| e.label().to_string())
+                    .collect();
+                let have = search.remove(&(keys::SEARCH_CLIENT, cl.id.0));
+                let labels: Option<Vec<String>> =
+                    have.map(|r| r.0.iter().map(|e| e.label.clone()).collect());
+                if labels.as_ref() != Some(&want) {
+                    bad += 1;
+                }
+            }
+            for n in networks.values() {
+                let owner = clients.get(&n.client).map_or("", |c| c.display_name());
+                let want = Entry::network(n, owner).label().to_string();
+                let have = search.remove(&(keys::SEARCH_NETWORK, n.id.0));
+                if have.and_then(|r| r.0.first().map(|e| e.label.clone())) != Some(want) {
+                    bad += 1;
+                }
+            }
+            if bad > 0 || !search.is_empty() {
+                c.problems.push(format!(
+                    "fuzzy-jump keys: {bad} records have none or stale ones, {} belong to no record",
+                    search.len()
+                ));
+                wrong.search = true;
+            }
+        }
+
+        // Counters past every id.
+        let counter = |name: &str| {
+            meta.get(&keys::meta(name))
+                .map(|v| codec::decode_u64(v).unwrap_or(0))
+                .unwrap_or(1)
+        };
+        let highest_id = clients
+            .keys()
+            .map(|c| c.0)
+            .chain(networks.keys().map(|n| n.0))
+            .max()
+            .unwrap_or(0);
+        if counter("next_id") <= highest_id {
+            c.problems.push(format!(
+                "the id counter ({}) is not past the highest id ({highest_id})",
+                counter("next_id")
+            ));
+            wrong.counters = true;
+        }
+        let highest_seq = log.keys().max().copied().unwrap_or(0);
+        if counter("log_seq") <= highest_seq {
+            c.problems.push(format!(
+                "the log counter ({}) is not past the newest entry ({highest_seq})",
+                counter("log_seq")
+            ));
+            wrong.counters = true;
+        }
+        Ok((c, wrong))
+    }
+
+    fn stage_client_networks(&self, batch: &mut sled::Batch) -> Result<()> {
+        for kv in self.tree.scan_prefix([keys::CLIENT_NETWORK]) {
+            let (k, _) = kv.map_err(|e| db_error(&self.path, e))?;
+            batch.remove(k);
+        }
+        for n in self.scan_readable::<Network>(keys::NETWORK)? {
+            batch.insert(&keys::client_network(n.client, n.id), &[]);
+        }
+        Ok(())
+    }
+
+    fn stage_log_index(&self, batch: &mut sled::Batch) -> Result<()> {
+        let entries = self.scan_readable::<LogEntry>(keys::LOG)?;
+        let seqs: BTreeSet<u64> = entries.iter().map(|e| e.seq).collect();
+        for prefix in [keys::LOG_OF_CLIENT, keys::LOG_OF_NETWORK] {
+            for kv in self.tree.scan_prefix([prefix]) {
+                let (k, _) = kv.map_err(|e| db_error(&self.path, e))?;
+                // Import entries are indexed under every imported record:
+                // those that point at an entry stay.
+                if keys::tail_id(&k).is_none_or(|seq| !seqs.contains(&seq)) {
+                    batch.remove(k);
+                }
+            }
+        }
+        for e in &entries {
+            if let Some(client) = e.client {
+                batch.insert(&keys::log_of(keys::LOG_OF_CLIENT, client.0, e.seq), &[]);
+            }
+            if let Some(network) = e.network {
+                batch.insert(&keys::log_of(keys::LOG_OF_NETWORK, network.0, e.seq), &[]);
+            }
+        }
+        Ok(())
+    }
+
+    fn stage_counters(&self, batch: &mut sled::Batch) -> Result<()> {
+        let highest_id = self
+            .scan_readable::<Client>(keys::CLIENT)?
+            .iter()
+            .map(|c| c.id.0)
+            .chain(
+                self.scan_readable::<Network>(keys::NETWORK)?
+                    .iter()
+                    .map(|n| n.id.0),
+            )
+            .max()
+            .unwrap_or(0);
+        let next = self
+            .get(&keys::meta("next_id"))?
+            .and_then(|v| codec::decode_u64(&v).ok())
+            .unwrap_or(1)
+            .max(highest_id + 1);
+        batch.insert(keys::meta("next_id"), &codec::encode_u64(next));
+        let highest_seq = self
+            .tree
+            .scan_prefix([keys::LOG])
+            .next_back()
+            .and_then(|kv| kv.ok())
+            .and_then(|(k, _)| keys::tail_id(&k))
+            .unwrap_or(0);
+        let seq = self
+            .get(&keys::meta("log_seq"))?
+            .and_then(|v| codec::decode_u64(&v).ok())
+            .unwrap_or(1)
+            .max(highest_seq + 1);
+        batch.insert(keys::meta("log_seq"), &codec::encode_u64(seq));
+        Ok(())
+    }
+
+    /// The records of a kind that decode (a repair works around the
+    /// damaged ones, which the check names).
+    pub(super) fn scan_readable<R: Record>(&self, prefix: u8) -> Result<Vec<R>> {
+        let mut out = Vec::new();
+        for kv in self.tree.scan_prefix([prefix]) {
+            let (_, v) = kv.map_err(|e| db_error(&self.path, e))?;
+            if let Ok(r) = codec::decode(&v) {
+                out.push(r);
+            }
+        }
+        Ok(out)
+    }
+}
