@@ -88,7 +88,9 @@ pub fn decode<R: Record>(bytes: &[u8]) -> Result<R, CodecError> {
 
 /// Decodes a whole body, refusing trailing bytes.
 pub fn decode_body<W: DeserializeOwned>(name: &str, body: &[u8]) -> Result<W, CodecError> {
-    let (wire, used) = bincode::serde::decode_from_slice::<W, _>(body, config())
+    // The limit bounds what a length inside a damaged record can make the
+    // decoder reserve; anything written travelled in a message, so fits.
+    let (wire, used) = bincode::serde::decode_from_slice::<W, _>(body, message_config())
         .map_err(|e| CodecError(format!("{name} record is damaged: {e}")))?;
     if used != body.len() {
         return Err(CodecError(format!(

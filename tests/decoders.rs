@@ -1,0 +1,84 @@
+//! Random bytes fed to every decoder that reads what another process or
+//! the disk wrote: the record codec, the protocol's frames and messages,
+//! and stored search keys. Each must refuse garbage with an error, never
+//! panic, and never allocate what a length inside the garbage claims.
+
+use std::io::Cursor;
+
+use mlps::domain::model::{Client, Network};
+use mlps::search::{Entry, SearchIndex, StoredEntry, Target};
+use mlps::server::protocol::{self, Request, Response};
+use mlps::store::audit::LogEntry;
+use mlps::store::codec::{self, DueRecord, SearchRecord};
+use proptest::prelude::*;
+
+fn every_record(bytes: &[u8]) {
+    let _ = codec::decode::<Client>(bytes);
+    let _ = codec::decode::<Network>(bytes);
+    let _ = codec::decode::<LogEntry>(bytes);
+    let _ = codec::decode::<DueRecord>(bytes);
+    let _ = codec::decode::<SearchRecord>(bytes);
+    let _ = codec::decode_key_list(bytes);
+    let _ = codec::decode_u64(bytes);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    #[test]
+    fn records_refuse_garbage(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
+        every_record(&bytes);
+    }
+
+    /// With a valid version in front, the garbage reaches the body decoder.
+    #[test]
+    fn record_bodies_refuse_garbage(body in prop::collection::vec(any::<u8>(), 0..600)) {
+        let mut bytes = 1u16.to_be_bytes().to_vec();
+        bytes.extend_from_slice(&body);
+        every_record(&bytes);
+    }
+
+    #[test]
+    fn frames_refuse_garbage(bytes in prop::collection::vec(any::<u8>(), 0..1200)) {
+        let _ = protocol::receive::<Request>(&mut Cursor::new(&bytes));
+        let _ = protocol::receive::<Response>(&mut Cursor::new(&bytes));
+        let _ = codec::decode_message::<Request>(&bytes);
+        let _ = codec::decode_message::<Response>(&bytes);
+    }
+
+    /// A frame whose length is right and whose body is garbage.
+    #[test]
+    fn message_bodies_refuse_garbage(body in prop::collection::vec(any::<u8>(), 0..1200)) {
+        let mut bytes = (body.len() as u32).to_be_bytes().to_vec();
+        bytes.extend_from_slice(&body);
+        let request = protocol::receive::<Request>(&mut Cursor::new(&bytes));
+        prop_assert!(request.is_err() || request.as_ref().is_ok_and(|r| r.is_some()));
+        let _ = protocol::receive::<Response>(&mut Cursor::new(&bytes));
+    }
+
+    /// Stored search keys that do not fit their label are refused; those
+    /// that do are searched without panicking.
+    #[test]
+    fn stored_search_keys_never_break_a_search(
+        label in "\\PC{0,20}",
+        text in "[a-z\u{4e00}-\u{4e10}]{0,30}",
+        refs in prop::collection::vec(prop::array::uniform4(0u32..40), 0..5),
+        runs in prop::collection::vec(any::<u8>(), 0..60),
+        query in "[a-z]{1,4}",
+    ) {
+        let stored = StoredEntry {
+            target: Target::Client(mlps::domain::model::ClientId(1)),
+            label,
+            owner: None,
+            superkey: text.clone(),
+            text,
+            refs,
+            runs,
+        };
+        if let Some(entry) = Entry::from_stored(stored) {
+            let mut index = SearchIndex::new();
+            index.insert(entry);
+            let _ = index.search(&query, 10);
+        }
+    }
+}
