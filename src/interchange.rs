@@ -249,7 +249,9 @@ pub fn network_doc(n: Network) -> NetworkDoc {
 
 /// The document as pretty JSON with a final newline.
 pub fn to_json(doc: &Document) -> String {
-    let mut s = serde_json::to_string_pretty(doc).expect("the document serialises");
+    let mut s = crate::text::inert_json(
+        &serde_json::to_string_pretty(doc).expect("the document serialises"),
+    );
     s.push('\n');
     s
 }

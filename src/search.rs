@@ -58,6 +58,9 @@ use crate::domain::model::{Client, ClientId, Network, NetworkId};
 /// At most this many full-pinyin keys, and as many initials keys, per entry.
 pub const MAX_VARIANTS: usize = 32;
 
+/// Pinyin keys spell at most this many characters of a label.
+pub const MAX_PINYIN_CHARS: usize = 128;
+
 /// At most this many distinct toneless readings per character (the
 /// preferred one first).
 pub const MAX_READINGS: usize = 3;
@@ -1203,7 +1206,9 @@ fn compute_keys(label: &str, person: bool) -> (Vec<Key>, String) {
         .iter()
         .rposition(|p| matches!(p, Piece::Han(_)))
         .map_or(pieces.len(), |i| i + 1);
-    let span = lo..hi;
+    // A very long name (pasted text, or hostile input) gets pinyin keys
+    // for its first characters only: enough to find it, and bounded work.
+    let span = lo..hi.min(lo + MAX_PINYIN_CHARS);
     let (run, run_map) = (&chars[span.clone()], &map[span.clone()]);
     add_variants(&mut keys, run, run_map, &choices[span.clone()]);
 
@@ -1640,6 +1645,20 @@ mod tests {
 
         let english = Entry::new(Target::Client(ClientId(2)), "Acme Trading Ltd");
         assert_eq!(english.keys().count(), 1);
+    }
+
+    #[test]
+    fn a_very_long_chinese_label_gets_bounded_keys() {
+        let label = "银行".repeat(5_000);
+        let e = Entry::new(Target::Client(ClientId(1)), label.as_str());
+        assert_eq!(e.keys().next(), Some(label.as_str()));
+        assert!(e.keys().skip(1).all(|k| k.len() <= MAX_PINYIN_CHARS * 6));
+        let index = {
+            let mut i = SearchIndex::new();
+            i.insert(e);
+            i
+        };
+        assert_eq!(index.search("yinhangyinhang", 1).len(), 1);
     }
 
     #[test]

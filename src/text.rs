@@ -117,9 +117,40 @@ pub fn escape_for_terminal(s: &str) -> String {
     out
 }
 
+/// Makes JSON text safe to print on a terminal without changing what it
+/// says: every character for which [`is_hidden`] holds (inside strings,
+/// where serde_json leaves bidi and zero-width characters raw) becomes a
+/// `\uXXXX` escape, which any JSON reader turns back into it. Line breaks
+/// outside strings stay.
+pub fn inert_json(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if c != '\n' && is_hidden(c) {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inert_json_escapes_what_a_terminal_would_interpret_and_reads_back() {
+        let value = serde_json::json!({"name": "a\u{202e}b\u{200d}c\u{e0041}", "n": [1, 2]});
+        let text = serde_json::to_string_pretty(&value).unwrap();
+        let inert = inert_json(&text);
+        assert!(!inert.chars().any(|c| c != '\n' && is_hidden(c)), "{inert}");
+        assert!(inert.contains("\\u202e") && inert.contains("\\udb40\\udc41"));
+        let back: serde_json::Value = serde_json::from_str(&inert).unwrap();
+        assert_eq!(back, value);
+    }
 
     #[test]
     fn clean_line_strips_escapes_and_normalises() {

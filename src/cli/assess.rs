@@ -13,7 +13,9 @@ pub fn run(file: &Path, rules: RuleSet, json: bool) -> Result<()> {
     let parsed = answers_file::parse(&name, &text)?;
     let g = grade(&parsed.answers, &parsed.overrides, rules);
     let out = if json {
-        let mut s = serde_json::to_string_pretty(&g).map_err(|e| Error::runtime(e.to_string()))?;
+        let mut s = crate::text::inert_json(
+            &serde_json::to_string_pretty(&g).map_err(|e| Error::runtime(e.to_string()))?,
+        );
         s.push('\n');
         s
     } else {

@@ -95,7 +95,9 @@ pub fn heading(e: &LogEntry) -> String {
 pub fn print(entries: &[LogEntry], json: bool, out: &mut impl Write) -> Result<()> {
     if json {
         let list: Vec<serde_json::Value> = entries.iter().map(to_json).collect();
-        let mut text = serde_json::to_string_pretty(&list).expect("JSON values serialise");
+        let mut text = crate::text::inert_json(
+            &serde_json::to_string_pretty(&list).expect("JSON values serialise"),
+        );
         text.push('\n');
         return out.write_all(text.as_bytes()).map_err(io_error);
     }

@@ -620,16 +620,11 @@ fn print_agenda(
     let due_soon = settings.due_soon_days;
     let rows = agenda::rows(store, today, args.within, renewals_only, due_soon)?;
     if args.json {
-        // Straight to the output: thousands of rows need no copy in memory.
-        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut *out);
-        serde_json::to_writer_pretty(&mut buffered, &rows).map_err(|e| {
-            match e.io_error_kind() {
-                Some(kind) => io_error(std::io::Error::new(kind, e.to_string())),
-                None => Error::runtime(e.to_string()),
-            }
-        })?;
-        buffered.write_all(b"\n").map_err(io_error)?;
-        return buffered.flush().map_err(io_error);
+        let text =
+            serde_json::to_string_pretty(&rows).map_err(|e| Error::runtime(e.to_string()))?;
+        let mut text = crate::text::inert_json(&text);
+        text.push('\n');
+        return out.write_all(text.as_bytes()).map_err(io_error);
     }
     let what = if renewals_only {
         "Renewals"

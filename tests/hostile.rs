@@ -1,0 +1,244 @@
+//! Hostile text: names and notes with terminal escapes, control
+//! characters, bidi overrides, zero-width joiners, 10 000 characters,
+//! emoji and CJK. Stored, they hold no control characters; shown in any
+//! pane or overlay, and printed by any command, nothing in them is
+//! interpreted: escapes are inert text, invisible characters are shown
+//! as `\u{..}`.
+
+use assert_cmd::Command;
+use chrono::NaiveDate;
+use mlps::config::Config;
+use mlps::domain::model::{Client, ClientId, Contact, Milestone, Network, NetworkId, Stage};
+use mlps::domain::questionnaire::Answers;
+use mlps::store::{CaseStore, SledStore};
+use mlps::text::is_hidden;
+use mlps::tui::Action;
+use mlps::tui::app::{App, Msg, Pane, update};
+use mlps::tui::keymap::Keymap;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+/// Each with a distinct word, so fuzzy jump can find it.
+fn hostile() -> Vec<String> {
+    vec![
+        "Red \x1b[31mALERT\x1b[0m Ltd".into(),
+        "Title \x1b]0;pwned\x07 Co".into(),
+        "Title2 \x1b]2;owned\x1b\\ Co".into(),
+        "Bell \x07\x08\x0b\x0c\x7f C0 Ltd".into(),
+        "Csi \u{9b}31m \u{85}\u{90}\u{9d}\u{9c} C1 Ltd".into(),
+        "Bidi \u{202e}dlrow olleh\u{202c} Ltd".into(),
+        "Isolate \u{2066}x\u{2069} \u{200f}\u{200e} Ltd".into(),
+        "Joiner 👨\u{200d}👩\u{200d}👧 \u{200b}\u{feff} Ltd".into(),
+        format!("Long {}", "长".repeat(5_000) + &"x".repeat(5_000)),
+        "Emoji 🚀🔥 上海数据中心 Ltd".into(),
+        "Newline\nand\ttab\r Ltd".into(),
+    ]
+}
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
+}
+
+fn fill(store: &SledStore) -> usize {
+    let texts = hostile();
+    for (i, text) in texts.iter().enumerate() {
+        let c = store
+            .create_client(Client {
+                id: ClientId(0),
+                revision: 0,
+                name: text.clone(),
+                name_zh: text.clone(),
+                region: text.clone(),
+                contacts: vec![Contact {
+                    name: text.clone(),
+                    role: text.clone(),
+                    email: format!("person{i}@example.com"),
+                    phone: "+86 21 5555 0100".into(),
+                }],
+                notes: text.clone(),
+            })
+            .unwrap();
+        let mut evaluated = Milestone::new(Stage::EvaluationPassed, today());
+        evaluated.score = Some(80.0);
+        evaluated.note = text.clone();
+        store
+            .create_network(Network {
+                id: NetworkId(0),
+                client: c.id,
+                revision: 0,
+                name: text.clone(),
+                notes: format!("{text}\nsecond line {text}"),
+                answers: Answers {
+                    pi_subjects: Some(2_000_000),
+                    architecture_notes: Some(text.clone()),
+                    cloud_provider: Some(text.clone()),
+                    ..Answers::default()
+                },
+                overrides: Default::default(),
+                filed_level: None,
+                milestones: vec![evaluated],
+            })
+            .unwrap();
+    }
+    texts.len()
+}
+
+/// Every character the terminal would not show as itself.
+fn interpreted(text: &str) -> Vec<char> {
+    text.chars()
+        .filter(|c| *c != '\n' && (is_hidden(*c) || *c == '\x1b'))
+        .collect()
+}
+
+#[test]
+fn stored_text_holds_no_control_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SledStore::open(dir.path(), Config::default()).unwrap();
+    fill(&store);
+    for c in store.clients().unwrap() {
+        for text in [&c.name, &c.name_zh, &c.region, &c.contacts[0].name] {
+            assert!(!text.chars().any(char::is_control), "{text:?}");
+        }
+        // Notes keep their line breaks and tabs.
+        assert!(
+            !c.notes
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\t'),
+            "{:?}",
+            c.notes
+        );
+    }
+    for n in store.networks().unwrap() {
+        assert!(!n.name.chars().any(char::is_control), "{:?}", n.name);
+        assert!(
+            !n.notes
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\t'),
+            "{:?}",
+            n.notes
+        );
+    }
+}
+
+fn screen(app: &App, w: u16, h: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| mlps::tui::view::view(app, f)).unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    buffer.content().iter().map(|c| c.symbol()).collect()
+}
+
+fn act(app: &mut App, a: Action) {
+    update(app, Msg::Action(a));
+}
+
+#[test]
+fn every_pane_and_overlay_shows_hostile_text_inert() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SledStore::open(dir.path(), Config::default()).unwrap();
+    let count = fill(&store);
+    let mut app = App::new(
+        Box::new(store),
+        Config::default(),
+        Keymap::defaults(),
+        today(),
+    )
+    .unwrap();
+    let mut screens = 0;
+    let mut check = |app: &App, what: &str| {
+        for (w, h) in [(80, 24), (200, 50)] {
+            let shown = screen(app, w, h);
+            assert_eq!(interpreted(&shown), Vec::<char>::new(), "{what} at {w}x{h}");
+            screens += 1;
+        }
+    };
+    for i in 0..count {
+        for pane in Pane::ALL {
+            app.focus = pane;
+            check(&app, &format!("client {i}, {pane:?} focused"));
+        }
+        app.focus = Pane::Networks;
+        act(&mut app, Action::History);
+        check(&app, &format!("client {i}, history"));
+        act(&mut app, Action::Cancel);
+        app.focus = Pane::Clients;
+        act(&mut app, Action::Down);
+    }
+    for query in ["red", "title", "bidi", "joiner", "long", "emoji", "csi"] {
+        act(&mut app, Action::FuzzyJump);
+        for ch in query.chars() {
+            update(&mut app, Msg::Char(ch));
+        }
+        let Mode::Fuzzy { hits, .. } = &app.mode else {
+            panic!("the jump is open")
+        };
+        assert!(!hits.is_empty(), "{query} finds its client");
+        check(&app, &format!("jump {query}"));
+        act(&mut app, Action::Submit);
+        check(&app, &format!("after jumping to {query}"));
+    }
+    act(&mut app, Action::Agenda);
+    check(&app, "agenda");
+    act(&mut app, Action::Cancel);
+    // An edit form over a hostile record.
+    app.focus = Pane::Networks;
+    act(&mut app, Action::Edit);
+    check(&app, "network form");
+    assert!(screens > 100);
+}
+
+use mlps::tui::app::Mode;
+
+/// Every command that prints user text prints it inert.
+#[test]
+fn commands_print_hostile_text_inert() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    {
+        let store = SledStore::open(&db, Config::default()).unwrap();
+        fill(&store);
+    }
+    let run = |args: &[&str]| {
+        let out = Command::cargo_bin("mlps")
+            .unwrap()
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .env("MLPS_CONFIG_DIR", dir.path().join("config"))
+            .env("MLPS_TODAY", "2026-11-28")
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    for args in [
+        &["renewals", "--within", "800"][..],
+        &["renewals", "--within", "800", "--json"],
+        &["due", "--within", "800"],
+        &["due", "--within", "800", "--json"],
+        &["log"],
+        &["log", "--json"],
+        &["export"],
+    ] {
+        let printed = run(args);
+        assert!(printed.len() > 100, "{args:?} printed {printed:?}");
+        assert_eq!(interpreted(&printed), Vec::<char>::new(), "{args:?}");
+    }
+    // The JSON still reads back to the stored text, invisible characters
+    // included.
+    let exported: serde_json::Value = serde_json::from_str(&run(&["export"])).unwrap();
+    let names: Vec<&str> = exported["clients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert!(names.iter().any(|n| n.contains('\u{202e}')), "{names:?}");
+    let _ = Command::cargo_bin("mlps")
+        .unwrap()
+        .arg("--db")
+        .arg(&db)
+        .arg("stop")
+        .output();
+}
