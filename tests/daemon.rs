@@ -625,6 +625,45 @@ fn a_bad_frame_closes_only_its_own_connection() {
     });
 }
 
+/// Clients that die mid-request (gone before the answer, killed while a
+/// large answer is being written) leave the daemon serving the others.
+#[test]
+fn the_daemon_survives_clients_that_die_mid_request() {
+    let place = place();
+    let _daemon = Daemon::serve(&place, &[]);
+    let good = client::connect(&place.db).unwrap();
+    mlps(&place)
+        .args(["demo", "--clients", "300"])
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    let clients = good.clients().unwrap().len();
+    for _ in 0..50 {
+        let mut raw = greeted(&place.db);
+        protocol::send(&mut raw, &Request::Networks).unwrap();
+        drop(raw);
+    }
+    for delay in [0, 2, 5, 10, 20] {
+        let mut export = mlps(&place)
+            .arg("export")
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay));
+        export.kill().unwrap();
+        export.wait().unwrap();
+    }
+    assert_eq!(good.clients().unwrap().len(), clients);
+    let later = client::connect(&place.db).unwrap();
+    assert_eq!(
+        later.networks().unwrap().len(),
+        good.networks().unwrap().len()
+    );
+    wait_until("only the two good connections are left", || {
+        good.status().unwrap().clients.len() == 2
+    });
+}
+
 #[test]
 fn an_idle_daemon_exits_once_its_last_client_leaves() {
     let place = place();
