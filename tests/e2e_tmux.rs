@@ -534,3 +534,92 @@ fn a_colliding_save_opens_the_dialog_and_overwrites() {
     assert!(log.contains("Alpha\" → "), "{log}");
     assert!(log.contains("Bravo\""), "{log}");
 }
+
+/// Hostile names in a real terminal: escape sequences in them neither
+/// retitle the window nor colour the screen; they show as inert text.
+#[test]
+fn hostile_names_neither_retitle_nor_recolour_the_terminal() {
+    if !Tmux::available() {
+        eprintln!("SKIPPED: tmux is not installed (.ci/run installs it)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let example: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/interchange-example.json")).unwrap();
+    let names = [
+        "Red \u{1b}[41;37mALERT\u{1b}[0m Ltd",
+        "Title \u{1b}]0;pwned\u{7} Co",
+        "Title2 \u{1b}]2;owned\u{1b}\\ Co",
+        "Csi \u{9b}45m C1 Ltd",
+        "Bidi \u{202e}dlrow olleh\u{202c} Ltd",
+    ];
+    let mut doc = example.clone();
+    let template = example["clients"][0].clone();
+    doc["clients"] = serde_json::Value::Array(
+        names
+            .iter()
+            .map(|n| {
+                let mut c = template.clone();
+                c["name"] = serde_json::json!(n);
+                c["networks"][0]["name"] = serde_json::json!(n);
+                c
+            })
+            .collect(),
+    );
+    let mut import = mlps(&db)
+        .args(["import", "-"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    import
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(doc.to_string().as_bytes())
+        .unwrap();
+    assert!(import.wait().unwrap().success());
+
+    let tmux = case_manager(&db, "hostile");
+    let title = || {
+        String::from_utf8_lossy(
+            &tmux
+                .cmd(&["display-message", "-p", "-t", "e2e", "#{pane_title}"])
+                .stdout,
+        )
+        .trim()
+        .to_string()
+    };
+    let before = title();
+    tmux.wait_for("Clients 5");
+    // Every client selected in turn, its network too, then the jump.
+    for _ in 0..5 {
+        tmux.keys(&["j"]);
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    tmux.keys(&["C-p"]);
+    tmux.text("title");
+    let shown = tmux.wait_for("pwned");
+    assert!(
+        shown.contains("]0;pwned"),
+        "the escape shows as text:\n{shown}"
+    );
+    tmux.keys(&["Escape"]);
+    let plain = tmux.wait_for("ALERT");
+    assert!(plain.contains("[41;37mALERT[0m"), "{plain}");
+    assert!(plain.contains("\\u{202e}"), "{plain}");
+    let title_now = title();
+    assert_eq!(title_now, before, "the window title did not change");
+    assert!(!title_now.contains("pwned") && !title_now.contains("owned"));
+    // No cell is drawn with the red background or magenta background the
+    // names ask for (the case manager itself uses neither).
+    let styled =
+        String::from_utf8_lossy(&tmux.cmd(&["capture-pane", "-p", "-e", "-t", "e2e"]).stdout)
+            .into_owned();
+    for forbidden in ["\u{1b}[41", "\u{1b}[45", ";41m", ";45m"] {
+        assert!(!styled.contains(forbidden), "{forbidden:?} in:\n{styled}");
+    }
+    tmux.keys(&["q"]);
+    let _ = mlps(&db).arg("stop").output();
+}
