@@ -189,23 +189,32 @@ fn umount(at: &Path) {
         .status();
 }
 
-/// A database on a full filesystem: the write that does not fit is
-/// refused, and everything saved before is still there.
-#[test]
-fn a_full_disk_refuses_the_write_and_keeps_what_was_saved() {
+/// The example imported into a database on a tmpfs mounted with
+/// `options`: the temporary directory, the mount, the database and config
+/// paths, and the export of what was saved. `None` (said why) where the
+/// machine cannot mount one.
+fn on_tmpfs(
+    options: &str,
+) -> Option<(
+    tempfile::TempDir,
+    Mounted,
+    std::path::PathBuf,
+    std::path::PathBuf,
+    Vec<u8>,
+)> {
     if !root() {
-        eprintln!("skipped: mounting a small tmpfs needs root");
-        return;
+        eprintln!("skipped: mounting a tmpfs needs root");
+        return None;
     }
     let dir = tempfile::tempdir().unwrap();
-    let small = dir.path().join("small");
-    std::fs::create_dir(&small).unwrap();
-    if !mount_tmpfs(&small, "size=2m") {
+    let place = dir.path().join("mounted");
+    std::fs::create_dir(&place).unwrap();
+    if !mount_tmpfs(&place, options) {
         eprintln!("skipped: this machine cannot mount a tmpfs here");
-        return;
+        return None;
     }
-    let _mounted = Mounted(small.clone());
-    let (db, config) = (small.join("db"), dir.path().join("config"));
+    let mounted = Mounted(place.clone());
+    let (db, config) = (place.join("db"), dir.path().join("config"));
     std::fs::create_dir(&config).unwrap();
     mlps(&db, &config)
         .args(["import", "-"])
@@ -213,6 +222,16 @@ fn a_full_disk_refuses_the_write_and_keeps_what_was_saved() {
         .assert()
         .success();
     let saved = mlps(&db, &config).arg("export").output().unwrap().stdout;
+    Some((dir, mounted, db, config, saved))
+}
+
+/// A database on a full filesystem: the write that does not fit is
+/// refused, and everything saved before is still there.
+#[test]
+fn a_full_disk_refuses_the_write_and_keeps_what_was_saved() {
+    let Some((_dir, mounted, db, config, saved)) = on_tmpfs("size=2m") else {
+        return;
+    };
     // Far more than 2 MB of demo data.
     let out = mlps(&db, &config)
         .args(["demo", "--clients", "400"])
@@ -229,7 +248,7 @@ fn a_full_disk_refuses_the_write_and_keeps_what_was_saved() {
     // Room again: what was saved before is all there.
     let grown = std::process::Command::new("mount")
         .args(["-o", "remount,size=64m"])
-        .arg(&small)
+        .arg(&mounted.0)
         .status()
         .is_ok_and(|s| s.success());
     assert!(grown, "the tmpfs grows");
@@ -247,30 +266,13 @@ fn a_full_disk_refuses_the_write_and_keeps_what_was_saved() {
 /// it; nothing in it changes.
 #[test]
 fn a_read_only_database_is_refused_with_a_message() {
-    if !root() {
-        eprintln!("skipped: mounting a read-only tmpfs needs root");
+    let Some((_dir, mounted, db, config, saved)) = on_tmpfs("size=16m") else {
         return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let place = dir.path().join("ro");
-    std::fs::create_dir(&place).unwrap();
-    if !mount_tmpfs(&place, "size=16m") {
-        eprintln!("skipped: this machine cannot mount a tmpfs here");
-        return;
-    }
-    let _mounted = Mounted(place.clone());
-    let (db, config) = (place.join("db"), dir.path().join("config"));
-    std::fs::create_dir(&config).unwrap();
-    mlps(&db, &config)
-        .args(["import", "-"])
-        .write_stdin(EXAMPLE)
-        .assert()
-        .success();
-    let saved = mlps(&db, &config).arg("export").output().unwrap().stdout;
+    };
     let _ = mlps(&db, &config).arg("stop").output();
     let remounted = std::process::Command::new("mount")
         .args(["-o", "remount,ro"])
-        .arg(&place)
+        .arg(&mounted.0)
         .status()
         .is_ok_and(|s| s.success());
     if !remounted {

@@ -810,21 +810,7 @@ impl CaseStore for RemoteStore {
     fn doctor(&self, repair: bool) -> Result<crate::store::Checkup> {
         let request = Request::Doctor { repair };
         match self.call(&request)? {
-            Response::Checkup {
-                clients,
-                networks,
-                log_entries,
-                index_entries,
-                problems,
-                repaired,
-            } => Ok(crate::store::Checkup {
-                clients,
-                networks,
-                log_entries,
-                index_entries,
-                problems,
-                repaired,
-            }),
+            Response::Checkup(checkup) => Ok(checkup),
             other => Err(self.unexpected(request.kind(), &other)),
         }
     }

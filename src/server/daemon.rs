@@ -1095,17 +1095,7 @@ pub fn dispatch(store: &dyn CaseStore, request: Request) -> Result<Response> {
             )
         }
         Request::Log { query } => Response::Records(records(&store.log(&query)?)),
-        Request::Doctor { repair } => {
-            let c = store.doctor(repair)?;
-            Response::Checkup {
-                clients: c.clients,
-                networks: c.networks,
-                log_entries: c.log_entries,
-                index_entries: c.index_entries,
-                problems: c.problems,
-                repaired: c.repaired,
-            }
-        }
+        Request::Doctor { repair } => Response::Checkup(store.doctor(repair)?),
         Request::Search { query, limit } => Response::Hits(
             store
                 .search(&query, limit as usize)?

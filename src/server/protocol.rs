@@ -172,14 +172,7 @@ pub enum Response {
     /// Fuzzy-jump hits, best first.
     Hits(Vec<WireHit>),
     /// What `Doctor` found.
-    Checkup {
-        clients: u64,
-        networks: u64,
-        log_entries: u64,
-        index_entries: u64,
-        problems: Vec<String>,
-        repaired: Vec<String>,
-    },
+    Checkup(crate::store::Checkup),
 }
 
 /// A fuzzy-jump hit: its target as [`crate::search::Target::parts`].
@@ -315,7 +308,7 @@ impl Response {
             Response::DueNamed(_) => "DueNamed",
             Response::Conflict { .. } => "Conflict",
             Response::Hits(_) => "Hits",
-            Response::Checkup { .. } => "Checkup",
+            Response::Checkup(_) => "Checkup",
         }
     }
 

@@ -27,7 +27,7 @@ pub struct DueItem {
 
 /// What `mlps doctor` found: how much it read, what is wrong, and what a
 /// repair rebuilt.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Checkup {
     pub clients: u64,
     pub networks: u64,
