@@ -623,3 +623,42 @@ fn hostile_names_neither_retitle_nor_recolour_the_terminal() {
     tmux.keys(&["q"]);
     let _ = mlps(&db).arg("stop").output();
 }
+
+/// SIGTERM, or the terminal hanging up (a dropped SSH connection), while
+/// a form is half filled in: the case manager ends, and nothing of the
+/// unsaved edit reaches the database.
+#[test]
+fn a_signal_during_an_edit_leaves_nothing_half_written() {
+    if !Tmux::available() {
+        eprintln!("SKIPPED: tmux is not installed (.ci/run installs it)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path(), "3");
+    let export = || mlps(&db).arg("export").output().unwrap().stdout;
+    let before = export();
+    let needle = db.display().to_string();
+    for hang_up in [false, true] {
+        let tmux = case_manager(&db, if hang_up { "edit-hup" } else { "edit-term" });
+        tmux.wait_for("Clients 3");
+        tmux.keys(&["Enter"]);
+        tmux.text("UNSAVED");
+        tmux.wait_for("UNSAVED");
+        if hang_up {
+            drop(tmux);
+        } else {
+            for pid in pids_with(&needle) {
+                let _ = Command::new("kill").args(["-TERM", &pid]).status();
+            }
+        }
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !pids_with(&needle).is_empty() {
+            assert!(Instant::now() < deadline, "mlps is still running");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let after = export();
+        assert!(!String::from_utf8_lossy(&after).contains("UNSAVED"));
+        assert_eq!(after, before, "hang up: {hang_up}");
+    }
+    let _ = mlps(&db).arg("stop").output();
+}
