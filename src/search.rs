@@ -481,6 +481,13 @@ impl Entry {
         Self::build(Target::Network(id), label, Some(client), false)
     }
 
+    /// A client's entry and its contacts' entries.
+    pub fn of_client(client: &Client) -> Vec<Entry> {
+        std::iter::once(Entry::client(client))
+            .chain((0..client.contacts.len()).filter_map(|i| Entry::contact(client, i)))
+            .collect()
+    }
+
     /// The `index`-th contact of `client`: "王伟 · IT manager — Acme Trading
     /// Ltd"; `None` when there is no such contact.
     pub fn contact(client: &Client, index: usize) -> Option<Self> {
@@ -634,14 +641,6 @@ pub struct Hit {
     pub positions: Vec<usize>,
 }
 
-/// What the index needs of a network.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NetworkName {
-    pub id: NetworkId,
-    pub client: ClientId,
-    pub name: String,
-}
-
 /// Every searchable item, updated one entry at a time.
 pub struct SearchIndex {
     entries: Vec<Entry>,
@@ -675,39 +674,17 @@ impl SearchIndex {
     /// Every client, its contacts, and every network (labelled with its
     /// client's display name).
     pub fn build(clients: &[Client], networks: &[Network]) -> Self {
-        let named: Vec<NetworkName> = networks
-            .iter()
-            .map(|n| NetworkName {
-                id: n.id,
-                client: n.client,
-                name: n.name.clone(),
-            })
-            .collect();
-        Self::build_named(clients, &named)
-    }
-
-    /// [`SearchIndex::build`] from the networks' names alone.
-    pub fn build_named(clients: &[Client], networks: &[NetworkName]) -> Self {
         let mut index = Self::new();
-        for client in clients {
-            index.add_client(client);
+        for e in clients.iter().flat_map(Entry::of_client) {
+            index.insert(e);
         }
         let names: HashMap<ClientId, &str> =
             clients.iter().map(|c| (c.id, c.display_name())).collect();
         for n in networks {
             let client_name = names.get(&n.client).copied().unwrap_or("");
-            index.insert(Entry::network_named(n.id, n.client, &n.name, client_name));
+            index.insert(Entry::network(n, client_name));
         }
         index
-    }
-
-    fn add_client(&mut self, client: &Client) {
-        self.insert(Entry::client(client));
-        for i in 0..client.contacts.len() {
-            if let Some(e) = Entry::contact(client, i) {
-                self.insert(e);
-            }
-        }
     }
 
     pub fn len(&self) -> usize {
@@ -763,26 +740,32 @@ impl SearchIndex {
         removed
     }
 
-    /// The targets of a client's entries: itself and its contacts, and
-    /// its networks too when `networks`.
-    pub fn targets_of(&self, id: ClientId, networks: bool) -> Vec<Target> {
-        self.entries
-            .iter()
-            .filter(|e| e.owner == Some(id) || e.target == Target::Client(id))
-            .filter(|e| networks || !matches!(e.target, Target::Network(_)))
-            .map(|e| e.target)
-            .collect()
-    }
-
-    /// After a client edit: its entry, its contacts (whose indices may have
-    /// shifted) and its networks (whose labels show its name) are indexed
-    /// afresh. `networks` may hold other clients' networks; they are
-    /// skipped.
-    pub fn update_client(&mut self, client: &Client, networks: &[Network]) {
-        self.remove_client(client.id);
-        self.add_client(client);
-        for n in networks.iter().filter(|n| n.client == client.id) {
-            self.insert(Entry::network(n, client.display_name()));
+    /// After a client edit: `entries` (its own and its contacts', see
+    /// [`Entry::of_client`]) replace the old ones, whose contact indices
+    /// may have shifted. Its networks' entries are replaced by `networks`
+    /// when given (their labels show its name), and kept otherwise.
+    pub fn replace_client(
+        &mut self,
+        id: ClientId,
+        entries: Vec<Entry>,
+        networks: Option<Vec<Entry>>,
+    ) {
+        if networks.is_some() {
+            self.remove_client(id);
+        } else {
+            let stale: Vec<Target> = self
+                .entries
+                .iter()
+                .filter(|e| e.owner == Some(id) || e.target == Target::Client(id))
+                .filter(|e| !matches!(e.target, Target::Network(_)))
+                .map(|e| e.target)
+                .collect();
+            for t in stale {
+                self.remove(t);
+            }
+        }
+        for e in entries.into_iter().chain(networks.into_iter().flatten()) {
+            self.insert(e);
         }
     }
 
@@ -1604,7 +1587,12 @@ mod tests {
         // Renaming a client relabels its networks and contacts.
         acme.name = "Acme Group".into();
         acme.contacts.remove(0);
-        index.update_client(&acme, &networks);
+        let relabelled = networks
+            .iter()
+            .filter(|n| n.client == acme.id)
+            .map(|n| Entry::network(n, acme.display_name()))
+            .collect();
+        index.replace_client(acme.id, Entry::of_client(&acme), Some(relabelled));
         assert_eq!(index.len(), 5);
         assert_eq!(labels(&index, "shop"), vec!["Online shop — Acme Group"]);
         assert_eq!(labels(&index, "li na")[0], "Li Na — Acme Group");

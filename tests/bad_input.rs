@@ -35,6 +35,16 @@ fn refused(cmd: &mut Command, code: i32, says: &[&str]) -> String {
     stderr
 }
 
+/// Imports the example into `db`; returns its export, to compare with.
+fn imported(db: &Path, config: &Path) -> Vec<u8> {
+    mlps(db, config)
+        .args(["import", "-"])
+        .write_stdin(EXAMPLE)
+        .assert()
+        .success();
+    mlps(db, config).arg("export").output().unwrap().stdout
+}
+
 const BINARY: &[u8] = &[
     0x00, 0xff, 0xfe, 0x1b, 0x5b, 0x00, 0x80, 0xc3, 0x28, 0x0a, 0x07,
 ];
@@ -44,12 +54,7 @@ fn empty_binary_and_oversized_inputs_are_refused_with_their_place() {
     let dir = tempfile::tempdir().unwrap();
     let (db, config) = (dir.path().join("db"), dir.path().join("config"));
     std::fs::create_dir(&config).unwrap();
-    mlps(&db, &config)
-        .args(["import", "-"])
-        .write_stdin(EXAMPLE)
-        .assert()
-        .success();
-    let before = mlps(&db, &config).arg("export").output().unwrap().stdout;
+    let before = imported(&db, &config);
     let file = |name: &str, bytes: &[u8]| {
         let p = dir.path().join(name);
         std::fs::write(&p, bytes).unwrap();
@@ -216,12 +221,7 @@ fn on_tmpfs(
     let mounted = Mounted(place.clone());
     let (db, config) = (place.join("db"), dir.path().join("config"));
     std::fs::create_dir(&config).unwrap();
-    mlps(&db, &config)
-        .args(["import", "-"])
-        .write_stdin(EXAMPLE)
-        .assert()
-        .success();
-    let saved = mlps(&db, &config).arg("export").output().unwrap().stdout;
+    let saved = imported(&db, &config);
     Some((dir, mounted, db, config, saved))
 }
 

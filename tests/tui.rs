@@ -17,15 +17,26 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
 }
 
-fn demo_app() -> (tempfile::TempDir, App) {
+/// A store holding the 30-client demo data.
+fn demo_store() -> (tempfile::TempDir, SledStore) {
     let dir = tempfile::tempdir().unwrap();
-    let config = Config::default();
-    let store = SledStore::open(dir.path(), config.clone()).unwrap();
+    let store = SledStore::open(dir.path(), Config::default()).unwrap();
     let doc = mlps::demo::generate(30, 1, today());
     store
         .import(interchange::to_records("demo", &doc).unwrap())
         .unwrap();
-    let app = App::new(Box::new(store), config, Keymap::defaults(), today()).unwrap();
+    (dir, store)
+}
+
+fn demo_app() -> (tempfile::TempDir, App) {
+    let (dir, store) = demo_store();
+    let app = App::new(
+        Box::new(store),
+        Config::default(),
+        Keymap::defaults(),
+        today(),
+    )
+    .unwrap();
     (dir, app)
 }
 
@@ -699,13 +710,8 @@ fn a_delete_based_on_an_old_revision_is_refused() {
 /// at once gives.
 #[test]
 fn networks_and_jump_hits_arrive_from_the_reader() {
-    let dir = tempfile::tempdir().unwrap();
+    let (_dir, store) = demo_store();
     let config = Config::default();
-    let store = SledStore::open(dir.path(), config.clone()).unwrap();
-    let doc = mlps::demo::generate(30, 1, today());
-    store
-        .import(interchange::to_records("demo", &doc).unwrap())
-        .unwrap();
     let store = std::sync::Arc::new(store);
     let mut at_once = App::new(
         Box::new(std::sync::Arc::clone(&store)),

@@ -71,17 +71,12 @@ fn serve(store: &dyn CaseStore, asked: &Receiver<Ask>, answer: &Sender<Answer>) 
                 read.push(*id);
             }
         }
-        for id in read {
-            if answer
-                .send(Answer::Networks(id, store.networks_of(id)))
-                .is_err()
-            {
-                return;
-            }
-        }
-        if let Some(query) = search {
-            let hits = store.search(&query, HITS);
-            if answer.send(Answer::Search(query, hits)).is_err() {
+        let asks = read
+            .into_iter()
+            .map(Ask::Networks)
+            .chain(search.map(Ask::Search));
+        for ask in asks {
+            if answer.send(answer_now(store, ask)).is_err() {
                 return;
             }
         }

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::search::{MARK, client_entries};
+use super::search::MARK;
 use super::{SledStore, db_error};
 use crate::domain::model::{Client, ClientId, Network, NetworkId};
 use crate::error::Result;
@@ -314,7 +314,7 @@ impl SledStore {
         if meta.contains_key(&keys::meta(MARK)) {
             let mut bad = 0;
             for cl in clients.values() {
-                let want: Vec<String> = client_entries(cl)
+                let want: Vec<String> = Entry::of_client(cl)
                     .iter()
                     .map(|e| e.label().to_string())
                     .collect();

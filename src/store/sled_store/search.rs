@@ -14,13 +14,6 @@ use crate::store::codec::{self, SearchRecord, keys};
 /// they were stored gets them on its first search).
 pub(super) const MARK: &str = "search_keys";
 
-/// A client's entry and its contacts' entries.
-pub(super) fn client_entries(client: &Client) -> Vec<Entry> {
-    std::iter::once(Entry::client(client))
-        .chain((0..client.contacts.len()).filter_map(|i| Entry::contact(client, i)))
-        .collect()
-}
-
 fn record(entries: &[Entry]) -> Vec<u8> {
     codec::encode(&SearchRecord(entries.iter().map(Entry::stored).collect()))
 }
@@ -49,7 +42,7 @@ pub(super) fn on_all_cores<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + 
 impl SledStore {
     /// Stores the keys of a client and its contacts; returns its entries.
     pub(super) fn stage_client_search(&self, batch: &mut sled::Batch, c: &Client) -> Vec<Entry> {
-        let entries = client_entries(c);
+        let entries = Entry::of_client(c);
         batch.insert(&keys::id(keys::SEARCH_CLIENT, c.id.0), record(&entries));
         entries
     }
@@ -99,23 +92,7 @@ impl SledStore {
         entries: Vec<Entry>,
         networks: Option<Vec<Entry>>,
     ) {
-        self.remember_search(|index| {
-            match networks {
-                Some(_) => {
-                    index.remove_client(id);
-                }
-                None => {
-                    // Only the client and its contacts: keep its networks.
-                    let stale: Vec<Target> = index.targets_of(id, false);
-                    for t in stale {
-                        index.remove(t);
-                    }
-                }
-            }
-            for e in entries.into_iter().chain(networks.into_iter().flatten()) {
-                index.insert(e);
-            }
-        });
+        self.remember_search(|index| index.replace_client(id, entries, networks));
     }
 
     /// The best `limit` entries for `query`.
@@ -176,7 +153,7 @@ impl SledStore {
         let names: std::collections::HashMap<ClientId, &str> =
             clients.iter().map(|c| (c.id, c.display_name())).collect();
         let mut out = Vec::new();
-        for (c, entries) in clients.iter().zip(on_all_cores(clients, client_entries)) {
+        for (c, entries) in clients.iter().zip(on_all_cores(clients, Entry::of_client)) {
             self.stage_entries(batch, keys::SEARCH_CLIENT, c.id.0, &entries);
             out.extend(entries);
         }
