@@ -899,6 +899,50 @@ const FEATURED: &[Featured] = &[
 // ---------------------------------------------------------------------------
 // The generator.
 
+/// FNV-1a: unit fields derived from a company's names, so that they take
+/// nothing from the random sequence the rest of the demo data comes from.
+fn name_hash(company: &Company) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in company.name.bytes().chain(company.name_zh.bytes()) {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// A well-formed unified social credit code: an enterprise (91)
+/// registered in the company's district, with its check character.
+fn credit_code(company: &Company) -> String {
+    const CHARS: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+    let mut h = name_hash(company);
+    let mut code = format!("91{}", CITIES[company.city].code);
+    for _ in 0..9 {
+        code.push(CHARS[(h % 31) as usize] as char);
+        h /= 31;
+    }
+    let check = crate::domain::model::credit_code_check(&code).expect("17 code characters");
+    code.push(check);
+    code
+}
+
+fn address(company: &Company) -> String {
+    const ROADS: &[&str] = &[
+        "世纪大道",
+        "人民路",
+        "中山路",
+        "建国路",
+        "科技园路",
+        "长江路",
+    ];
+    let h = name_hash(company) >> 20;
+    let city = CITIES[company.city].zh;
+    format!(
+        "{city}{}{}{}号",
+        if city.ends_with('市') { "" } else { "市" },
+        ROADS[(h % ROADS.len() as u64) as usize],
+        1 + (h / 8) % 999
+    )
+}
+
 struct Company {
     name: String,
     name_zh: String,
@@ -936,11 +980,14 @@ impl Gen {
             .enumerate()
             .map(|(i, n)| self.network(&company, i, n.kind, n.tier, n.phase, n.extra))
             .collect();
+        let (credit_code, address) = (credit_code(&company), address(&company));
         ClientDoc {
             id: None,
             name: company.name,
             name_zh: company.name_zh,
             region: CITIES[company.city].en.to_string(),
+            credit_code,
+            address,
             contacts,
             notes: f.notes.to_string(),
             networks,
@@ -971,11 +1018,14 @@ impl Gen {
                 self.network(&company, i, kind, tier, phase, extra)
             })
             .collect();
+        let (credit_code, address) = (credit_code(&company), address(&company));
         ClientDoc {
             id: None,
             name: company.name,
             name_zh: company.name_zh,
             region: CITIES[company.city].en.to_string(),
+            credit_code,
+            address,
             contacts,
             notes,
             networks,

@@ -33,6 +33,12 @@ pub struct ClientDoc {
     pub name_zh: String,
     #[serde(default)]
     pub region: String,
+    /// 统一社会信用代码; left out when unknown.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub credit_code: String,
+    /// 单位地址; left out when unknown.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub address: String,
     #[serde(default)]
     pub contacts: Vec<Contact>,
     #[serde(default)]
@@ -166,6 +172,8 @@ pub fn to_records(file: &str, doc: &Document) -> Result<Vec<NewClient>> {
             name: c.name.clone(),
             name_zh: c.name_zh.clone(),
             region: c.region.clone(),
+            credit_code: c.credit_code.clone(),
+            address: c.address.clone(),
             contacts: c.contacts.clone(),
             notes: c.notes.clone(),
         };
@@ -228,6 +236,8 @@ pub fn client_doc(c: Client, mut networks: Vec<Network>) -> ClientDoc {
         name: c.name,
         name_zh: c.name_zh,
         region: c.region,
+        credit_code: c.credit_code,
+        address: c.address,
         contacts: c.contacts,
         notes: c.notes,
         networks: networks.into_iter().map(network_doc).collect(),

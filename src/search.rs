@@ -1311,9 +1311,7 @@ mod tests {
             revision: 0,
             name: name.to_string(),
             name_zh: name_zh.to_string(),
-            region: String::new(),
-            contacts: Vec::new(),
-            notes: String::new(),
+            ..Client::default()
         }
     }
 

@@ -607,3 +607,31 @@ fn toml_errors_name_the_key() {
             "a.toml:2:1: sensitive_pi_subjects (20) is larger than pi_subjects (10)",
         ));
 }
+
+#[test]
+fn a_mistyped_credit_code_is_refused_by_its_path_and_a_good_one_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let mut v: Value = serde_json::from_str(EXAMPLE).unwrap();
+    v["clients"][0]["credit_code"] = json!("91350100M000100Y44");
+    mlps(&db)
+        .arg("import")
+        .arg("-")
+        .write_stdin(v.to_string())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("clients[0].credit_code"))
+        .stderr(predicate::str::contains("check character is '3'"));
+    assert!(!db.exists());
+    v["clients"][0]["credit_code"] = json!("91350100m000100y43");
+    v["clients"][0]["address"] = json!("上海市浦东新区世纪大道100号");
+    mlps(&db)
+        .arg("import")
+        .arg("-")
+        .write_stdin(v.to_string())
+        .assert()
+        .success();
+    let out: Value = serde_json::from_str(&export(&db)).unwrap();
+    assert_eq!(out["clients"][0]["credit_code"], "91350100M000100Y43");
+    assert_eq!(out["clients"][0]["address"], "上海市浦东新区世纪大道100号");
+}

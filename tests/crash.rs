@@ -119,8 +119,7 @@ fn acknowledged_writes_survive_the_daemon_being_killed_twenty_times() {
                         name: format!("Writer {i} Ltd"),
                         name_zh: String::new(),
                         region: "Shanghai".into(),
-                        contacts: vec![],
-                        notes: String::new(),
+                        ..Client::default()
                     })
                     .unwrap()
                     .id

@@ -164,8 +164,7 @@ fn client(name: &str) -> Client {
         name: name.into(),
         name_zh: "阿克米".into(),
         region: "Shanghai".into(),
-        contacts: vec![],
-        notes: String::new(),
+        ..Client::default()
     }
 }
 

@@ -49,6 +49,8 @@ fn fill(store: &SledStore) -> usize {
                 name: text.clone(),
                 name_zh: text.clone(),
                 region: text.clone(),
+                credit_code: String::new(),
+                address: text.clone(),
                 contacts: vec![Contact {
                     name: text.clone(),
                     role: text.clone(),

@@ -97,9 +97,7 @@ fn serve_stdio_speaks_the_protocol_through_a_pipe() {
         revision: 0,
         name: "Acme".into(),
         name_zh: "阿克米".into(),
-        region: String::new(),
-        contacts: vec![],
-        notes: String::new(),
+        ..Client::default()
     };
     let record = codec::encode(&client);
     protocol::send(&mut to, &Request::CreateClient { record }).unwrap();

@@ -22,8 +22,7 @@ fn client(name: &str) -> Client {
         name: name.into(),
         name_zh: String::new(),
         region: "Shanghai".into(),
-        contacts: vec![],
-        notes: String::new(),
+        ..Client::default()
     }
 }
 

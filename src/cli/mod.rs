@@ -311,6 +311,7 @@ fn run(cli: Cli) -> Result<()> {
                 None => endpoint(remote.as_deref(), db.as_deref())?,
             };
             let store = place.open_shared()?;
+            let notices = say_notices(&store);
             if cli.demo {
                 let doc = crate::demo::generate_with(30, 1, today, &config.settings);
                 store.import(interchange::to_records("demo", &doc)?)?;
@@ -332,6 +333,9 @@ fn run(cli: Cli) -> Result<()> {
                         app.endpoint = Some(place.clone());
                         app.readonly = cli.readonly;
                         app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+                        if !notices.is_empty() {
+                            app.info(notices.join("; "));
+                        }
                         crate::tui::run(app, demo_dir.as_ref().map(|d| d.path().to_path_buf()))
                     },
                 )
@@ -408,9 +412,13 @@ fn run_on_store(command: Command, place: &Endpoint, config: Config) -> Result<()
     // A command outlives a daemon that dies under it: it starts a new one
     // and goes on where that is safe, and says so.
     let store: Box<dyn CaseStore> = match place {
-        Endpoint::Local(dir) => Box::new(store::open_local(dir)?.reconnecting(|m| {
-            let _ = writeln!(std::io::stderr(), "mlps: {m}");
-        })),
+        Endpoint::Local(dir) => {
+            let store = store::open_local(dir)?;
+            say_notices(&store);
+            Box::new(store.reconnecting(|m| {
+                let _ = writeln!(std::io::stderr(), "mlps: {m}");
+            }))
+        }
         Endpoint::Remote(_) => place.open()?,
     };
     let mut out = std::io::stdout().lock();
@@ -747,4 +755,14 @@ pub(crate) fn io_error(e: std::io::Error) -> Error {
         return Error::OutputClosed;
     }
     Error::runtime(format!("writing output: {e}"))
+}
+
+/// Prints what the daemon has to say once (to stderr, beside the
+/// command's own output), and returns it for a case manager to show too.
+fn say_notices(store: &crate::server::client::RemoteStore) -> Vec<String> {
+    let notices = store.take_notices();
+    for n in &notices {
+        let _ = writeln!(std::io::stderr(), "mlps: {}", crate::text::clean_line(n));
+    }
+    notices
 }

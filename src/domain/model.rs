@@ -461,7 +461,9 @@ impl Contact {
 }
 
 /// Stable id of a client.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct ClientId(pub u64);
 
 /// Stable id of a network.
@@ -469,7 +471,7 @@ pub struct ClientId(pub u64);
 pub struct NetworkId(pub u64);
 
 /// A company the consultancy files cases for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Client {
     pub id: ClientId,
     /// Bumped by the store on every write.
@@ -477,6 +479,11 @@ pub struct Client {
     pub name: String,
     pub name_zh: String,
     pub region: String,
+    /// 统一社会信用代码, the unified social credit code the filing form
+    /// identifies the unit by; empty until known.
+    pub credit_code: String,
+    /// 单位地址, the unit's registered address, for the filing form.
+    pub address: String,
     pub contacts: Vec<Contact>,
     pub notes: String,
 }
@@ -488,12 +495,18 @@ impl Client {
         self.name = crate::text::clean_line(&self.name);
         self.name_zh = crate::text::clean_line(&self.name_zh);
         self.region = crate::text::clean_line(&self.region);
+        self.address = crate::text::clean_line(&self.address);
+        self.credit_code = crate::text::clean_line(&self.credit_code).to_ascii_uppercase();
         self.notes = crate::text::clean_multiline(&self.notes);
         if self.name.is_empty() && self.name_zh.is_empty() {
             return Err(FieldError::new(
                 "name",
                 "a client needs a name (English or Chinese)",
             ));
+        }
+        if !self.credit_code.is_empty() {
+            check_credit_code(&self.credit_code)
+                .map_err(|why| FieldError::new("credit_code", why))?;
         }
         for (i, c) in self.contacts.iter_mut().enumerate() {
             c.validate()
@@ -510,6 +523,52 @@ impl Client {
             &self.name
         }
     }
+}
+
+/// The characters of a unified social credit code (GB 32100-2015): digits
+/// and capitals without I, O, S, V and Z, each worth its position.
+const CREDIT_CODE_CHARS: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+
+/// The check character (the 18th) of the first 17 of a unified social
+/// credit code, or `None` when one of them is not a code character.
+pub fn credit_code_check(first17: &str) -> Option<char> {
+    let mut sum = 0u32;
+    let mut weight = 1u32;
+    for b in first17.bytes() {
+        let value = CREDIT_CODE_CHARS.iter().position(|&c| c == b)? as u32;
+        sum += value * weight;
+        weight = weight * 3 % 31;
+    }
+    (first17.len() == 17).then(|| CREDIT_CODE_CHARS[((31 - sum % 31) % 31) as usize] as char)
+}
+
+/// Checks a unified social credit code: 18 code characters whose last is
+/// the check character of the others (GB 32100-2015).
+pub fn check_credit_code(code: &str) -> Result<(), String> {
+    let expected = "expected 18 digits and capital letters (no I, O, S, V or Z) \
+                    like 91350100M000100Y43, ending in their check character";
+    let chars = code.chars().count();
+    if chars != 18 {
+        return Err(format!(
+            "{code:?} is {chars} characters, not a unified social credit code: {expected}"
+        ));
+    }
+    if let Some(bad) = code
+        .chars()
+        .find(|c| !c.is_ascii() || !CREDIT_CODE_CHARS.contains(&(*c as u8)))
+    {
+        return Err(format!(
+            "{code:?} holds {bad:?}, which no unified social credit code has: {expected}"
+        ));
+    }
+    let (body, last) = code.split_at(17);
+    let check = credit_code_check(body).expect("every character checked above");
+    if last != check.to_string() {
+        return Err(format!(
+            "{code:?} ends in {last:?} but its check character is {check:?}: a character is mistyped"
+        ));
+    }
+    Ok(())
 }
 
 /// A grading object (定级对象): graded, filed and renewed on its own.
@@ -600,3 +659,51 @@ impl fmt::Display for FieldError {
 }
 
 impl std::error::Error for FieldError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credit_codes_are_checked_by_their_check_character() {
+        // The example of GB 32100-2015, and two the demo data makes.
+        for good in [
+            "91350100M000100Y43",
+            "91110000100000000R",
+            "91310115MA1K4DEN2C",
+        ] {
+            assert_eq!(check_credit_code(good), Ok(()), "{good}");
+        }
+        let cases = [
+            ("91350100M000100Y4", "17 characters"),
+            ("91350100M000100Y433", "19 characters"),
+            ("91350100M000100Y44", "its check character is '3'"),
+            ("91350100I000100Y43", "holds 'I'"),
+            ("91350100m000100Y43", "holds 'm'"),
+            ("９1350100M000100Y43", "holds '９'"),
+        ];
+        for (bad, says) in cases {
+            let e = check_credit_code(bad).unwrap_err();
+            assert!(e.contains(says), "{bad}: {e}");
+            assert!(
+                e.contains("18 digits and capital letters") || e.contains("mistyped"),
+                "{bad}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_client_keeps_its_credit_code_upper_case_and_names_the_field() {
+        let mut c = Client {
+            name: "Acme".into(),
+            credit_code: " 91350100m000100y43 ".into(),
+            ..Client::default()
+        };
+        c.validate().unwrap();
+        assert_eq!(c.credit_code, "91350100M000100Y43");
+        c.credit_code = "91350100M000100Y44".into();
+        assert_eq!(c.validate().unwrap_err().field, "credit_code");
+        c.credit_code = String::new();
+        assert!(c.validate().is_ok(), "unknown is allowed");
+    }
+}

@@ -681,6 +681,16 @@ impl RemoteStore {
         }
     }
 
+    /// What the daemon has to say once (an upgrade of the database's
+    /// format, say): the first caller gets it, later ones nothing. A
+    /// failure to ask is not worth failing a command for, so it is none.
+    pub fn take_notices(&self) -> Vec<String> {
+        match self.call(&Request::Notices) {
+            Ok(Response::Notices(lines)) => lines,
+            _ => Vec::new(),
+        }
+    }
+
     /// The daemon's pid, uptime, clients and database.
     pub fn status(&self) -> Result<DaemonStatus> {
         match self.call(&Request::Status)? {

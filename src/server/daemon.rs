@@ -832,6 +832,7 @@ impl Daemon {
         let touched = Touched::of(&request);
         let answered = match request {
             Request::Status => Ok(Response::Status(self.status())),
+            Request::Notices => Ok(Response::Notices(self.store.take_notices())),
             Request::Hello { .. } => Err(Error::runtime("Hello was already exchanged")),
             request => dispatch(&self.store.acting(actor), request),
         };
@@ -1107,6 +1108,7 @@ pub fn dispatch(store: &dyn CaseStore, request: Request) -> Result<Response> {
         | Request::Stop
         | Request::StopIfIdle
         | Request::Status
+        | Request::Notices
         | Request::Subscribe => {
             return Err(Error::runtime("not a store request"));
         }

@@ -23,7 +23,7 @@ use crate::store::codec;
 
 /// The protocol this build speaks. Bump it whenever a variant or field
 /// below changes (apart from the frozen ones, which never change).
-pub const PROTOCOL: u32 = 3;
+pub const PROTOCOL: u32 = 4;
 
 /// This build's version, for messages.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -106,6 +106,10 @@ pub enum Request {
     Doctor {
         repair: bool,
     },
+    /// What the daemon found worth saying once, such as an upgrade of the
+    /// database's format when it opened it (`Notices`). Whoever asks first
+    /// is told; later askers get nothing.
+    Notices,
 }
 
 /// One client of an import: ids kept where the document gave them.
@@ -173,6 +177,8 @@ pub enum Response {
     Hits(Vec<WireHit>),
     /// What `Doctor` found.
     Checkup(crate::store::Checkup),
+    /// Sentences to show the user once.
+    Notices(Vec<String>),
 }
 
 /// A fuzzy-jump hit: its target as [`crate::search::Target::parts`].
@@ -286,6 +292,7 @@ impl Request {
             Request::Log { .. } => "Log",
             Request::Search { .. } => "Search",
             Request::Doctor { .. } => "Doctor",
+            Request::Notices => "Notices",
         }
     }
 }
@@ -309,6 +316,7 @@ impl Response {
             Response::Conflict { .. } => "Conflict",
             Response::Hits(_) => "Hits",
             Response::Checkup(_) => "Checkup",
+            Response::Notices(_) => "Notices",
         }
     }
 

@@ -292,7 +292,12 @@ pub fn relay(dir: &Path, existing: bool) -> Result<()> {
         )));
     }
     // Make sure a daemon runs; the far end does its own greeting.
-    drop(client::connect_or_start(dir)?);
+    let first = client::connect_or_start(dir)?;
+    // The far end's stderr reaches the user's terminal.
+    for n in first.take_notices() {
+        eprintln!("mlps: {}", crate::text::clean_line(&n));
+    }
+    drop(first);
     let socket = crate::server::daemon::socket_path(dir);
     let stream = UnixStream::connect(&socket)
         .map_err(|e| Error::runtime(format!("{}: {e}", socket.display())))?;

@@ -64,6 +64,12 @@ pub fn encode<R: Record>(record: &R) -> Vec<u8> {
     out
 }
 
+/// The format version a record was stored in, `None` if it is too short
+/// to have one.
+pub fn format_of(bytes: &[u8]) -> Option<u16> {
+    bytes.first_chunk::<2>().map(|v| u16::from_be_bytes(*v))
+}
+
 pub fn decode<R: Record>(bytes: &[u8]) -> Result<R, CodecError> {
     let (head, body) = bytes.split_first_chunk::<2>().ok_or_else(|| {
         CodecError(format!(
@@ -146,6 +152,20 @@ pub mod wire {
         pub name: String,
         pub name_zh: String,
         pub region: String,
+        pub contacts: Vec<Contact>,
+        pub notes: String,
+    }
+
+    /// Format 2 added the filing form's unit fields.
+    #[derive(Serialize, serde::Deserialize)]
+    pub struct ClientV2 {
+        pub id: u64,
+        pub revision: u64,
+        pub name: String,
+        pub name_zh: String,
+        pub region: String,
+        pub credit_code: String,
+        pub address: String,
         pub contacts: Vec<Contact>,
         pub notes: String,
     }
@@ -258,31 +278,59 @@ fn level(n: u8) -> Result<Level, CodecError> {
 
 impl Record for Client {
     const NAME: &'static str = "client";
-    const VERSION: u16 = 1;
-    type Wire = wire::ClientV1;
+    const VERSION: u16 = 2;
+    type Wire = wire::ClientV2;
 
-    fn to_wire(&self) -> wire::ClientV1 {
-        wire::ClientV1 {
+    fn to_wire(&self) -> wire::ClientV2 {
+        wire::ClientV2 {
             id: self.id.0,
             revision: self.revision,
             name: self.name.clone(),
             name_zh: self.name_zh.clone(),
             region: self.region.clone(),
+            credit_code: self.credit_code.clone(),
+            address: self.address.clone(),
             contacts: self.contacts.clone(),
             notes: self.notes.clone(),
         }
     }
 
-    fn from_wire(w: wire::ClientV1) -> Result<Client, CodecError> {
+    fn from_wire(w: wire::ClientV2) -> Result<Client, CodecError> {
         Ok(Client {
             id: ClientId(w.id),
             revision: w.revision,
             name: w.name,
             name_zh: w.name_zh,
             region: w.region,
+            credit_code: w.credit_code,
+            address: w.address,
             contacts: w.contacts,
             notes: w.notes,
         })
+    }
+
+    /// Format 1 had no unit fields: they are unknown, so empty.
+    fn upgrade(version: u16, body: &[u8]) -> Result<Client, CodecError> {
+        match version {
+            1 => {
+                let w: wire::ClientV1 = decode_body(Self::NAME, body)?;
+                Ok(Client {
+                    id: ClientId(w.id),
+                    revision: w.revision,
+                    name: w.name,
+                    name_zh: w.name_zh,
+                    region: w.region,
+                    credit_code: String::new(),
+                    address: String::new(),
+                    contacts: w.contacts,
+                    notes: w.notes,
+                })
+            }
+            _ => Err(CodecError(format!(
+                "{} record format {version} is unknown",
+                Self::NAME
+            ))),
+        }
     }
 }
 
@@ -678,6 +726,8 @@ mod tests {
             name: "Acme Trading Ltd".into(),
             name_zh: "阿克米贸易有限公司".into(),
             region: "Shanghai".into(),
+            credit_code: "91350100M000100Y43".into(),
+            address: "上海市浦东新区世纪大道100号".into(),
             contacts: vec![Contact {
                 name: "Li Wei".into(),
                 role: "CTO".into(),

@@ -2,7 +2,10 @@
 //! [`codec::keys`]), every write one atomic batch followed by a flush.
 
 mod doctor;
+mod migrate;
 mod search;
+
+pub use migrate::BACKUPS;
 
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
@@ -26,8 +29,9 @@ pub const MAX_ID: u64 = (1 << 53) - 1;
 /// sled's page cache.
 const CACHE_BYTES: u64 = 48 << 20;
 
-/// The database format this build writes.
-const SCHEMA: u64 = 1;
+/// The database format this build writes: 2 added the clients' unit
+/// fields (credit code, address). Older databases are upgraded on open.
+const SCHEMA: u64 = 2;
 
 pub struct SledStore {
     db: sled::Db,
@@ -49,6 +53,8 @@ pub struct SledStore {
     /// The fuzzy-jump index: loaded on the first search from the keys
     /// stored with the records, then kept in step by every write.
     search: std::sync::RwLock<Option<crate::search::SearchIndex>>,
+    /// What opening found worth telling the user once (an upgrade).
+    notices: Mutex<Vec<String>>,
 }
 
 /// The due-date index and the names the agenda shows, in memory.
@@ -128,6 +134,19 @@ fn open_sled(path: &Path) -> sled::Result<sled::Db> {
     }
 }
 
+/// Opens the sled database in `dir/store` and its one tree.
+fn open_tree(dir: &Path) -> Result<(sled::Db, sled::Tree)> {
+    let db = open_sled(&dir.join("store")).map_err(|e| match e {
+        sled::Error::Io(io) if is_lock_error(&io) => Error::runtime(format!(
+            "database {} is open in another mlps process; close it and try again",
+            dir.display()
+        )),
+        e => db_error(dir, e),
+    })?;
+    let tree = db.open_tree("cases").map_err(|e| db_error(dir, e))?;
+    Ok((db, tree))
+}
+
 fn db_error(path: &Path, e: sled::Error) -> Error {
     Error::runtime(format!("database {}: {e}", path.display()))
 }
@@ -162,14 +181,7 @@ impl SledStore {
                 }
                 _ => Error::runtime(format!("database directory {}: {e}", dir.display())),
             })?;
-        let db = open_sled(&dir.join("store")).map_err(|e| match e {
-            sled::Error::Io(io) if is_lock_error(&io) => Error::runtime(format!(
-                "database {} is open in another mlps process; close it and try again",
-                dir.display()
-            )),
-            e => db_error(dir, e),
-        })?;
-        let tree = db.open_tree("cases").map_err(|e| db_error(dir, e))?;
+        let (db, tree) = open_tree(dir)?;
         let store = SledStore {
             db,
             tree,
@@ -179,13 +191,30 @@ impl SledStore {
             owner: Actor::current(),
             memory: std::sync::RwLock::new(None),
             search: std::sync::RwLock::new(None),
+            notices: Mutex::new(Vec::new()),
         };
-        store.check_schema()?;
+        if let Some(from) = store.check_schema()? {
+            let copy = store.copy_before_upgrade(from)?;
+            let records = store.upgrade_records()?;
+            store
+                .notices
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(migrate::upgraded(dir, from, records, &copy));
+        }
         store.refresh_due_index_if_config_changed()?;
         Ok(store)
     }
 
-    fn check_schema(&self) -> Result<()> {
+    /// What opening the database found worth saying, said once: the
+    /// second call returns nothing.
+    pub fn take_notices(&self) -> Vec<String> {
+        std::mem::take(&mut *self.notices.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// Marks a new database with the current format; returns the format of
+    /// an older one, which needs upgrading.
+    fn check_schema(&self) -> Result<Option<u64>> {
         let key = keys::meta("schema");
         match self.get(&key)? {
             None => {
@@ -197,7 +226,8 @@ impl SledStore {
                 self.tree
                     .insert(keys::meta(search::MARK), &codec::encode_u64(1))
                     .map_err(|e| db_error(&self.path, e))?;
-                self.flush()
+                self.flush()?;
+                Ok(None)
             }
             Some(v) => {
                 let found = codec::decode_u64(&v).map_err(|e| damaged(&self.path, b"schema", e))?;
@@ -206,8 +236,10 @@ impl SledStore {
                         "database {} has format {found}, written by a newer mlps (this one reads up to {SCHEMA})",
                         self.path.display()
                     )))
+                } else if found < SCHEMA {
+                    Ok(Some(found))
                 } else {
-                    Ok(())
+                    Ok(None)
                 }
             }
         }

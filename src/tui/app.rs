@@ -476,6 +476,7 @@ impl App {
                 Self::matches(f, &c.name)
                     || Self::matches(f, &c.name_zh)
                     || Self::matches(f, &c.region)
+                    || Self::matches(f, &c.credit_code)
             })
             .collect();
         *self.visible_cache.borrow_mut() = Some((

@@ -251,6 +251,13 @@ fn client_form(title: &str, c: Option<&Client>) -> Form {
             Field::text("name", "Name", get(|c| &c.name), false),
             Field::text("name_zh", "中文名", get(|c| &c.name_zh), false),
             Field::text("region", "Region", get(|c| &c.region), false),
+            Field::text(
+                "credit_code",
+                "Credit code 统一社会信用代码",
+                get(|c| &c.credit_code),
+                false,
+            ),
+            Field::text("address", "Address 单位地址", get(|c| &c.address), false),
             Field::notes("notes", "Notes", get(|c| &c.notes)),
         ],
     )
@@ -685,18 +692,12 @@ fn submit(app: &mut App, form: &Form, target: &FormTarget) -> Result<(), Problem
                 FormTarget::Client(id) => Some(find_client(app, *id)?),
                 _ => None,
             };
-            let mut c = before.clone().unwrap_or(Client {
-                id: ClientId(0),
-                revision: 0,
-                name: String::new(),
-                name_zh: String::new(),
-                region: String::new(),
-                contacts: Vec::new(),
-                notes: String::new(),
-            });
+            let mut c = before.clone().unwrap_or_default();
             c.name = text("name");
             c.name_zh = text("name_zh");
             c.region = text("region");
+            c.credit_code = text("credit_code");
+            c.address = text("address");
             c.notes = form.field("notes").as_notes();
             c.validate().map_err(at_field)?;
             Ok(save_client(app, before, c, "client")?)
