@@ -2,6 +2,7 @@
 //! filings. The binary is a thin shell over this library.
 
 pub mod answers_file;
+pub mod calendar_feed;
 pub mod cli;
 pub mod config;
 pub mod demo;

@@ -130,6 +130,18 @@ pub enum Command {
         #[arg(long)]
         repair: bool,
     },
+    /// Write a consistent copy of the whole database (records, audit log,
+    /// indexes) into DIR, a new or empty folder, while it is in use.
+    Backup { dir: PathBuf },
+    /// Replace the database with a backup made by mlps backup (or a copy
+    /// the database kept in DIR/backups). The database as it was is copied
+    /// under its backups folder first.
+    Restore {
+        dir: PathBuf,
+        /// Replace a database that holds clients.
+        #[arg(long)]
+        replace: bool,
+    },
     /// Show the database daemon's pid, uptime and clients.
     Status,
     /// Stop the database daemon (the next mlps starts it again).
@@ -174,7 +186,10 @@ impl From<RulesArg> for RuleSet {
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ExportFormat {
+    /// The interchange JSON document.
     Json,
+    /// Every open deadline and renewal as an iCalendar feed.
+    Ics,
 }
 
 /// Runs the command line; returns the process exit code.
@@ -377,6 +392,11 @@ fn run_on_store(command: Command, place: &Endpoint, config: Config) -> Result<()
         }
         _ => None,
     };
+    // A backup is read and checked whole before anything is replaced.
+    let restoring = match &command {
+        Command::Restore { dir, .. } => Some(store::backup::read(dir)?),
+        _ => None,
+    };
     let today = match &command {
         Command::Renewals(args) | Command::Due(args) => Some(config::today(args.today.as_deref())?),
         _ => None,
@@ -394,6 +414,7 @@ fn run_on_store(command: Command, place: &Endpoint, config: Config) -> Result<()
             | Command::Due(_)
             | Command::Log { .. }
             | Command::Doctor { .. }
+            | Command::Backup { .. }
     );
     let mut place = place.clone();
     if let Endpoint::Remote(remote) = &mut place {
@@ -447,6 +468,48 @@ fn run_on_store(command: Command, place: &Endpoint, config: Config) -> Result<()
             let doc = export_document(store.as_ref())?;
             out.write_all(interchange::to_json(&doc).as_bytes())
                 .map_err(io_error)
+        }
+        Command::Export {
+            format: ExportFormat::Ics,
+        } => {
+            let today = config::today(None)?;
+            let rows = agenda::rows(
+                store.as_ref(),
+                today,
+                CALENDAR_DAYS,
+                false,
+                settings.due_soon_days,
+            )?;
+            let feed =
+                crate::calendar_feed::write(&store.database_id()?, &rows, chrono::Utc::now());
+            out.write_all(feed.as_bytes()).map_err(io_error)
+        }
+        Command::Backup { ref dir } => write_backup(store.as_ref(), dir, place, &mut out),
+        Command::Restore { ref dir, replace } => {
+            let (manifest, pairs) = restoring.expect("read above for restore");
+            let note = format!(
+                "the backup in {} (taken {} of {})",
+                dir.display(),
+                manifest.created,
+                manifest.source
+            );
+            let s = store.restore(pairs, replace, &note)?;
+            write!(
+                out,
+                "Restored {} and {} ({} records) from {note} into {place}; saved.",
+                counted(s.clients as usize, "client", "clients"),
+                counted(s.networks as usize, "network", "networks"),
+                s.keys
+            )
+            .map_err(io_error)?;
+            if let Some(from) = s.upgraded_from {
+                write!(out, " The backup was in format {from}; it was upgraded.")
+                    .map_err(io_error)?;
+            }
+            if let Some(copy) = &s.copy {
+                write!(out, " The database as it was is copied in {copy}.").map_err(io_error)?;
+            }
+            writeln!(out).map_err(io_error)
         }
         Command::Renewals(ref args) | Command::Due(ref args) => {
             let renewals_only = matches!(command, Command::Renewals(_));
@@ -765,4 +828,48 @@ fn say_notices(store: &crate::server::client::RemoteStore) -> Vec<String> {
         let _ = writeln!(std::io::stderr(), "mlps: {}", crate::text::clean_line(n));
     }
     notices
+}
+
+/// How far ahead the calendar feed lists obligations: all of them.
+const CALENDAR_DAYS: u32 = 100 * 366;
+
+/// `mlps backup DIR`: the daemon's snapshot, written into a new backup
+/// folder; a backup cut off half-way is removed (it would not restore
+/// anyway: its manifest is written last).
+fn write_backup(
+    store: &dyn CaseStore,
+    dir: &Path,
+    place: &Endpoint,
+    out: &mut impl Write,
+) -> Result<()> {
+    let existed = dir.exists();
+    let mut writer = store::backup::Writer::create(dir)?;
+    let written = store
+        .backup(&mut |pairs| {
+            for (k, v) in pairs {
+                writer.add(&k, &v)?;
+            }
+            Ok(())
+        })
+        .and_then(|()| writer.finish(&place.to_string()));
+    let manifest = match written {
+        Ok(m) => m,
+        Err(e) => {
+            if existed {
+                let _ = std::fs::remove_dir_all(dir.join("store"));
+            } else {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            return Err(e);
+        }
+    };
+    writeln!(
+        out,
+        "Backed up {} and {} ({} records) of {place} into {}; saved.",
+        counted(manifest.clients as usize, "client", "clients"),
+        counted(manifest.networks as usize, "network", "networks"),
+        manifest.keys,
+        dir.display()
+    )
+    .map_err(io_error)
 }

@@ -817,6 +817,74 @@ impl CaseStore for RemoteStore {
         })
     }
 
+    fn backup(
+        &self,
+        page: &mut dyn FnMut(crate::store::backup::Pairs) -> Result<()>,
+    ) -> Result<()> {
+        match self.call(&Request::Backup)? {
+            Response::Snapshot { .. } => {}
+            other => return Err(self.unexpected("Backup", &other)),
+        }
+        loop {
+            match self.call(&Request::SnapshotPage)? {
+                Response::Pairs(pairs) if pairs.is_empty() => return Ok(()),
+                Response::Pairs(pairs) => page(pairs)?,
+                other => return Err(self.unexpected("SnapshotPage", &other)),
+            }
+        }
+    }
+
+    fn restore(
+        &self,
+        pairs: crate::store::backup::Pairs,
+        replace: bool,
+        note: &str,
+    ) -> Result<crate::store::backup::RestoreSummary> {
+        let mut tally = crate::store::backup::Tally::default();
+        let mut sorted = pairs;
+        sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (k, v) in &sorted {
+            tally.add(k, v)?;
+        }
+        let pairs = sorted;
+        let mut chunk = Vec::new();
+        let mut bytes = 0;
+        let send = |chunk: Vec<(Vec<u8>, Vec<u8>)>| match self
+            .call(&Request::RestorePairs { pairs: chunk })?
+        {
+            Response::Done => Ok(()),
+            other => Err(self.unexpected("RestorePairs", &other)),
+        };
+        for (k, v) in pairs {
+            bytes += k.len() + v.len();
+            chunk.push((k, v));
+            if bytes >= crate::store::backup::PAGE_BYTES {
+                send(std::mem::take(&mut chunk))?;
+                bytes = 0;
+            }
+        }
+        if !chunk.is_empty() {
+            send(chunk)?;
+        }
+        let request = Request::RestoreCommit {
+            replace,
+            note: note.to_string(),
+            keys: tally.keys,
+            digest: tally.digest(),
+        };
+        match self.call(&request)? {
+            Response::Restored(summary) => Ok(summary),
+            other => Err(self.unexpected(request.kind(), &other)),
+        }
+    }
+
+    fn database_id(&self) -> Result<String> {
+        match self.call(&Request::DatabaseId)? {
+            Response::DatabaseId(id) => Ok(id),
+            other => Err(self.unexpected("DatabaseId", &other)),
+        }
+    }
+
     fn doctor(&self, repair: bool) -> Result<crate::store::Checkup> {
         let request = Request::Doctor { repair };
         match self.call(&request)? {

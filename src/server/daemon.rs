@@ -722,6 +722,9 @@ impl Daemon {
         if protocol::send(&mut stream, &protocol::hello_response()).is_err() {
             return;
         }
+        // A backup being read and a restore being sent, this connection's.
+        let mut snapshot: Option<std::vec::IntoIter<(sled::IVec, sled::IVec)>> = None;
+        let mut staged: crate::store::backup::Pairs = Vec::new();
         loop {
             let request = match protocol::receive::<Request>(&mut stream) {
                 Ok(Some(r)) => r,
@@ -772,6 +775,65 @@ impl Daemon {
                     }
                     continue;
                 }
+                Request::Backup => match self.guarded(|| self.store.snapshot()) {
+                    Ok(pairs) => {
+                        let keys = pairs.len() as u64;
+                        snapshot = Some(pairs.into_iter());
+                        Response::Snapshot { keys }
+                    }
+                    Err(e) => Response::failed(&e),
+                },
+                Request::SnapshotPage => {
+                    let mut page = Vec::new();
+                    let mut bytes = 0;
+                    if let Some(pairs) = snapshot.as_mut() {
+                        for (k, v) in pairs.by_ref() {
+                            bytes += k.len() + v.len();
+                            page.push((k.to_vec(), v.to_vec()));
+                            if bytes >= crate::store::backup::PAGE_BYTES {
+                                break;
+                            }
+                        }
+                    }
+                    if page.is_empty() {
+                        snapshot = None;
+                        crate::store::sled_store::release_memory();
+                    }
+                    Response::Pairs(page)
+                }
+                Request::RestorePairs { pairs } => {
+                    staged.extend(pairs);
+                    Response::Done
+                }
+                Request::RestoreCommit {
+                    replace,
+                    note,
+                    keys,
+                    digest,
+                } => {
+                    let pairs = std::mem::take(&mut staged);
+                    let restored = self.guarded(|| {
+                        self.store.restore_pairs(
+                            pairs,
+                            replace,
+                            actor,
+                            &note,
+                            Some((keys, digest.as_str())),
+                        )
+                    });
+                    crate::store::sled_store::release_memory();
+                    match restored {
+                        Ok(summary) => {
+                            self.broadcast(Response::Changed {
+                                clients: vec![],
+                                networks: vec![],
+                                everything: true,
+                            });
+                            Response::Restored(summary)
+                        }
+                        Err(e) => Response::failed(&e),
+                    }
+                }
                 request => {
                     let bulky = matches!(
                         request,
@@ -819,6 +881,18 @@ impl Daemon {
         }
     }
 
+    /// Runs `work` as a request in flight: refused once the daemon is
+    /// stopping, and waited for by the shutdown.
+    fn guarded<T>(&self, work: impl FnOnce() -> Result<T>) -> Result<T> {
+        let _in_flight = self.in_flight.read().unwrap_or_else(|p| p.into_inner());
+        if self.closing.load(Ordering::SeqCst) {
+            return Err(Error::runtime(
+                "the mlps daemon is stopping; nothing was done, try again",
+            ));
+        }
+        work()
+    }
+
     fn answer(&self, request: Request, actor: &Actor) -> Response {
         let _in_flight = self.in_flight.read().unwrap_or_else(|p| p.into_inner());
         if self.closing.load(Ordering::SeqCst) {
@@ -833,6 +907,7 @@ impl Daemon {
         let answered = match request {
             Request::Status => Ok(Response::Status(self.status())),
             Request::Notices => Ok(Response::Notices(self.store.take_notices())),
+            Request::DatabaseId => self.store.database_id().map(Response::DatabaseId),
             Request::Hello { .. } => Err(Error::runtime("Hello was already exchanged")),
             request => dispatch(&self.store.acting(actor), request),
         };
@@ -1109,6 +1184,11 @@ pub fn dispatch(store: &dyn CaseStore, request: Request) -> Result<Response> {
         | Request::StopIfIdle
         | Request::Status
         | Request::Notices
+        | Request::DatabaseId
+        | Request::Backup
+        | Request::SnapshotPage
+        | Request::RestorePairs { .. }
+        | Request::RestoreCommit { .. }
         | Request::Subscribe => {
             return Err(Error::runtime("not a store request"));
         }

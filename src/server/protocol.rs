@@ -110,6 +110,27 @@ pub enum Request {
     /// database's format when it opened it (`Notices`). Whoever asks first
     /// is told; later askers get nothing.
     Notices,
+    /// Takes a snapshot of every key and value for this connection
+    /// (`Snapshot`); `SnapshotPage` then reads it a page at a time.
+    Backup,
+    /// The next page of this connection's snapshot (`Pairs`; empty at the
+    /// end, which lets the snapshot go).
+    SnapshotPage,
+    /// Pairs of a backup to restore, staged on this connection (`Done`).
+    RestorePairs {
+        pairs: Vec<(Vec<u8>, Vec<u8>)>,
+    },
+    /// Replaces the database with the staged pairs (`Restored`), once
+    /// they are checked to be `keys` pairs with `digest` (see
+    /// `store::backup::Tally`): pairs lost on the way restore nothing.
+    RestoreCommit {
+        replace: bool,
+        note: String,
+        keys: u64,
+        digest: String,
+    },
+    /// The database's own id (`DatabaseId`).
+    DatabaseId,
 }
 
 /// One client of an import: ids kept where the document gave them.
@@ -179,6 +200,13 @@ pub enum Response {
     Checkup(crate::store::Checkup),
     /// Sentences to show the user once.
     Notices(Vec<String>),
+    /// A snapshot was taken: how many pairs it holds.
+    Snapshot {
+        keys: u64,
+    },
+    Pairs(Vec<(Vec<u8>, Vec<u8>)>),
+    Restored(crate::store::backup::RestoreSummary),
+    DatabaseId(String),
 }
 
 /// A fuzzy-jump hit: its target as [`crate::search::Target::parts`].
@@ -263,6 +291,7 @@ impl Request {
                 | Request::Log { .. }
                 | Request::Search { .. }
                 | Request::Doctor { repair: false }
+                | Request::DatabaseId
         )
     }
 
@@ -293,6 +322,11 @@ impl Request {
             Request::Search { .. } => "Search",
             Request::Doctor { .. } => "Doctor",
             Request::Notices => "Notices",
+            Request::Backup => "Backup",
+            Request::SnapshotPage => "SnapshotPage",
+            Request::RestorePairs { .. } => "RestorePairs",
+            Request::RestoreCommit { .. } => "RestoreCommit",
+            Request::DatabaseId => "DatabaseId",
         }
     }
 }
@@ -317,6 +351,10 @@ impl Response {
             Response::Hits(_) => "Hits",
             Response::Checkup(_) => "Checkup",
             Response::Notices(_) => "Notices",
+            Response::Snapshot { .. } => "Snapshot",
+            Response::Pairs(_) => "Pairs",
+            Response::Restored(_) => "Restored",
+            Response::DatabaseId(_) => "DatabaseId",
         }
     }
 

@@ -44,6 +44,8 @@ pub enum Action {
     Restored,
     /// A whole import; `note` says how much.
     Imported,
+    /// The whole database replaced by a backup; `note` says which.
+    BackupRestored,
 }
 
 impl Action {
@@ -54,6 +56,7 @@ impl Action {
             Action::Deleted => "deleted",
             Action::Restored => "restored",
             Action::Imported => "imported",
+            Action::BackupRestored => "restored",
         }
     }
 }

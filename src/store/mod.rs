@@ -3,6 +3,7 @@
 //! callers changing.
 
 pub mod audit;
+pub mod backup;
 pub mod codec;
 pub mod sled_store;
 
@@ -96,6 +97,23 @@ pub trait CaseStore {
     /// wrong first.
     fn doctor(&self, repair: bool) -> Result<Checkup>;
 
+    /// Every stored key and value at one moment, in key order, handed to
+    /// `page` a few megabytes at a time (`mlps backup`).
+    fn backup(&self, page: &mut dyn FnMut(backup::Pairs) -> Result<()>) -> Result<()>;
+
+    /// Replaces the whole database with a backup's pairs, in one atomic
+    /// write, copying what was there first (`mlps restore`); refused while
+    /// the database holds clients unless `replace`.
+    fn restore(
+        &self,
+        pairs: backup::Pairs,
+        replace: bool,
+        note: &str,
+    ) -> Result<backup::RestoreSummary>;
+
+    /// The database's own id, kept with its records.
+    fn database_id(&self) -> Result<String>;
+
     /// [`due_until`](CaseStore::due_until) with each item's client and
     /// network names, in one call (one round trip through a daemon).
     fn due_named_until(&self, until: NaiveDate, renewals_only: bool) -> Result<Vec<NamedDue>> {
@@ -185,6 +203,20 @@ impl<T: CaseStore + ?Sized> CaseStore for std::sync::Arc<T> {
     }
     fn doctor(&self, repair: bool) -> Result<Checkup> {
         (**self).doctor(repair)
+    }
+    fn backup(&self, page: &mut dyn FnMut(backup::Pairs) -> Result<()>) -> Result<()> {
+        (**self).backup(page)
+    }
+    fn restore(
+        &self,
+        pairs: backup::Pairs,
+        replace: bool,
+        note: &str,
+    ) -> Result<backup::RestoreSummary> {
+        (**self).restore(pairs, replace, note)
+    }
+    fn database_id(&self) -> Result<String> {
+        (**self).database_id()
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod doctor;
 mod migrate;
+mod restore;
 mod search;
 
 pub use migrate::BACKUPS;
@@ -333,6 +334,11 @@ impl SledStore {
             }
             m.networks.insert(n.id, n.name.clone());
         });
+    }
+
+    /// Drops the jump index: the next search loads it again from disk.
+    fn forget_search(&self) {
+        *self.search.write().unwrap_or_else(|p| p.into_inner()) = None;
     }
 
     /// Drops the memory: the next read builds it again from disk.
@@ -810,6 +816,23 @@ impl CaseStore for SledStore {
         SledStore::doctor(self, repair)
     }
 
+    fn backup(&self, page: &mut dyn FnMut(super::backup::Pairs) -> Result<()>) -> Result<()> {
+        self.acting(&self.owner).backup(page)
+    }
+
+    fn restore(
+        &self,
+        pairs: super::backup::Pairs,
+        replace: bool,
+        note: &str,
+    ) -> Result<super::backup::RestoreSummary> {
+        self.restore_pairs(pairs, replace, &self.owner, note, None)
+    }
+
+    fn database_id(&self) -> Result<String> {
+        SledStore::database_id(self)
+    }
+
     fn log(&self, query: &LogQuery) -> Result<Vec<LogEntry>> {
         self.read_log(query)
     }
@@ -854,6 +877,37 @@ impl CaseStore for Acting<'_> {
 
     fn doctor(&self, repair: bool) -> Result<super::Checkup> {
         self.store.doctor(repair)
+    }
+
+    fn backup(&self, page: &mut dyn FnMut(super::backup::Pairs) -> Result<()>) -> Result<()> {
+        let mut out = Vec::new();
+        let mut bytes = 0;
+        for (k, v) in self.store.snapshot()? {
+            bytes += k.len() + v.len();
+            out.push((k.to_vec(), v.to_vec()));
+            if bytes >= super::backup::PAGE_BYTES {
+                page(std::mem::take(&mut out))?;
+                bytes = 0;
+            }
+        }
+        if !out.is_empty() {
+            page(out)?;
+        }
+        Ok(())
+    }
+
+    fn restore(
+        &self,
+        pairs: super::backup::Pairs,
+        replace: bool,
+        note: &str,
+    ) -> Result<super::backup::RestoreSummary> {
+        self.store
+            .restore_pairs(pairs, replace, self.actor, note, None)
+    }
+
+    fn database_id(&self) -> Result<String> {
+        self.store.database_id()
     }
 
     fn log(&self, query: &LogQuery) -> Result<Vec<LogEntry>> {

@@ -23,18 +23,25 @@ fn what_changed(from: u64) -> &'static str {
 pub const BACKUPS: &str = "backups";
 
 impl SledStore {
+    /// A new folder under `DIR/backups` for a copy the database keeps of
+    /// itself, named after why and when.
+    pub(super) fn new_copy_place(&self, why: &str) -> PathBuf {
+        let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+        let parent = self.path.join(BACKUPS);
+        let mut target = parent.join(format!("{why}-{stamp}"));
+        let mut n = 1;
+        while target.exists() {
+            n += 1;
+            target = parent.join(format!("{why}-{stamp}-{n}"));
+        }
+        target
+    }
+
     /// Copies the database into a new folder under `dir/backups`, named
     /// after the format and the time, and returns that folder.
     pub(super) fn copy_before_upgrade(&self, from: u64) -> Result<PathBuf> {
         let dir = &self.path;
-        let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
-        let parent = dir.join(BACKUPS);
-        let mut target = parent.join(format!("format-{from}-{stamp}"));
-        let mut n = 1;
-        while target.exists() {
-            n += 1;
-            target = parent.join(format!("format-{from}-{stamp}-{n}"));
-        }
+        let target = self.new_copy_place(&format!("format-{from}"));
         self.copy_to(&target).map_err(|e| {
             Error::runtime(format!(
                 "database {} is in format {from} and needs upgrading to format {SCHEMA}, \
@@ -46,52 +53,34 @@ impl SledStore {
         Ok(target)
     }
 
-    /// Writes a copy of every record, as stored, into a new database in
-    /// `target` (which must not exist yet), and returns once it is on
-    /// disk. Writers wait meanwhile, so the copy is one moment's state.
-    /// Returns how many keys were copied.
-    pub fn copy_to(&self, target: &Path) -> Result<u64> {
+    /// Writes a backup of the database (see [`crate::store::backup`])
+    /// into `target`, which must not exist yet. Writers wait meanwhile, so
+    /// the copy is one moment's state.
+    pub fn copy_to(&self, target: &Path) -> Result<crate::store::backup::Manifest> {
         if target.exists() {
             return Err(Error::input(format!(
                 "{} already exists; a copy goes into a new folder",
                 target.display()
             )));
         }
-        let copied = self.copy_into(target);
+        let _guard = self.lock();
+        self.copy_to_locked(target)
+    }
+
+    /// [`copy_to`](Self::copy_to), the writer lock held.
+    pub(super) fn copy_to_locked(&self, target: &Path) -> Result<crate::store::backup::Manifest> {
+        let copied = (|| {
+            let mut writer = crate::store::backup::Writer::create(target)?;
+            for kv in self.tree.iter() {
+                let (k, v) = kv.map_err(|e| db_error(&self.path, e))?;
+                writer.add(&k, &v)?;
+            }
+            writer.finish(&self.path.display().to_string())
+        })();
         if copied.is_err() {
             let _ = std::fs::remove_dir_all(target);
         }
         copied
-    }
-
-    fn copy_into(&self, target: &Path) -> Result<u64> {
-        let _guard = self.lock();
-        let failed = |e: sled::Error| db_error(target, e);
-        std::fs::create_dir_all(target)
-            .map_err(|e| Error::runtime(format!("{}: {e}", target.display())))?;
-        let copy = sled::Config::new()
-            .path(target.join("store"))
-            .cache_capacity(8 << 20)
-            .open()
-            .map_err(failed)?;
-        let tree = copy.open_tree("cases").map_err(failed)?;
-        let mut batch = sled::Batch::default();
-        let mut pending = 0usize;
-        let mut count = 0;
-        for kv in self.tree.iter() {
-            let (k, v) = kv.map_err(|e| db_error(&self.path, e))?;
-            pending += k.len() + v.len();
-            batch.insert(k, v);
-            count += 1;
-            if pending > 8 << 20 {
-                tree.apply_batch(std::mem::take(&mut batch))
-                    .map_err(failed)?;
-                pending = 0;
-            }
-        }
-        tree.apply_batch(batch).map_err(failed)?;
-        copy.flush().map_err(failed)?;
-        Ok(count)
     }
 
     /// Rewrites every record in an older shape, and the format number, in
@@ -99,6 +88,11 @@ impl SledStore {
     /// changed. Returns how many records were rewritten.
     pub(super) fn upgrade_records(&self) -> Result<u64> {
         let _guard = self.lock();
+        self.upgrade_records_locked()
+    }
+
+    /// [`upgrade_records`](Self::upgrade_records), the writer lock held.
+    pub(super) fn upgrade_records_locked(&self) -> Result<u64> {
         let mut batch = sled::Batch::default();
         let mut count = 0;
         count += self.restage::<Client>(&mut batch, keys::CLIENT)?;

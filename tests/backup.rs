@@ -1,0 +1,348 @@
+//! Backups: `mlps backup DIR` while writers stream changes through the
+//! daemon gives a copy that restores to one consistent moment; `mlps
+//! restore` checks the copy first, refuses to replace a database with
+//! clients unless told to, and keeps a copy of what it replaces.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use mlps::domain::model::{ClientId, Network, NetworkId};
+use mlps::domain::questionnaire::Answers;
+use mlps::server::client;
+use mlps::store::CaseStore;
+use mlps::store::audit::{Action, LogQuery};
+
+const MLPS: &str = env!("CARGO_BIN_EXE_mlps");
+
+fn mlps(db: &Path, config: &Path, args: &[&str]) -> Output {
+    Command::new(MLPS)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("MLPS_CONFIG_DIR", config)
+        .env("MLPS_TODAY", "2026-12-01")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn ok(out: Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn network(client: ClientId, name: String) -> Network {
+    Network {
+        id: NetworkId(0),
+        client,
+        revision: 0,
+        name,
+        notes: String::new(),
+        answers: Answers {
+            pi_subjects: Some(1000),
+            ..Answers::default()
+        },
+        overrides: Default::default(),
+        filed_level: None,
+        milestones: vec![],
+    }
+}
+
+struct Place {
+    _tmp: tempfile::TempDir,
+    db: PathBuf,
+    config: PathBuf,
+    root: PathBuf,
+}
+
+fn place() -> Place {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().to_path_buf();
+    let config = root.join("config");
+    std::fs::create_dir(&config).unwrap();
+    Place {
+        db: root.join("db"),
+        config,
+        root,
+        _tmp: tmp,
+    }
+}
+
+fn connect(p: &Place) -> client::RemoteStore {
+    let launcher = client::Launcher::new(MLPS).env("MLPS_CONFIG_DIR", &p.config);
+    client::connect_or_start_with(&p.db, &launcher).unwrap()
+}
+
+#[test]
+fn a_backup_taken_during_writes_restores_to_one_consistent_moment() {
+    let p = place();
+    ok(mlps(&p.db, &p.config, &["demo", "--clients", "20"]));
+    let store = Arc::new(connect(&p));
+    let clients: Vec<ClientId> = store.clients().unwrap().iter().map(|c| c.id).collect();
+
+    // Two writers: one creates networks, one edits them, as fast as the
+    // daemon acknowledges.
+    let stop = Arc::new(AtomicBool::new(false));
+    let writers: Vec<_> = (0..2)
+        .map(|who| {
+            let (store, stop, clients) = (Arc::clone(&store), Arc::clone(&stop), clients.clone());
+            std::thread::spawn(move || {
+                let mut acked = 0u64;
+                let mut step = 0usize;
+                while !stop.load(Ordering::SeqCst) {
+                    let client = clients[step % clients.len()];
+                    if who == 0 {
+                        store
+                            .create_network(network(client, format!("stream {step}")))
+                            .unwrap();
+                    } else if let Some(mut n) = store.networks_of(client).unwrap().pop() {
+                        n.notes = format!("edit {step}");
+                        match store.update_network(n) {
+                            Ok(_) | Err(mlps::error::Error::Conflict(_)) => {}
+                            Err(e) => panic!("{e:?}"),
+                        }
+                    }
+                    acked += 1;
+                    step += 1;
+                }
+                acked
+            })
+        })
+        .collect();
+
+    let mut backups = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    for i in 0..4 {
+        std::thread::sleep(Duration::from_millis(150));
+        let before = store.networks().unwrap().len();
+        let dir = p.root.join(format!("backup-{i}"));
+        let said = ok(mlps(&p.db, &p.config, &["backup", dir.to_str().unwrap()]));
+        assert!(said.contains("saved"), "{said}");
+        backups.push((dir, before));
+        assert!(Instant::now() < deadline);
+    }
+    stop.store(true, Ordering::SeqCst);
+    let acked: u64 = writers.into_iter().map(|w| w.join().unwrap()).sum();
+    assert!(acked > 50, "the writers wrote only {acked} times");
+
+    let mut sizes = Vec::new();
+    for (i, (dir, before)) in backups.iter().enumerate() {
+        let fresh = p.root.join(format!("restored-{i}"));
+        let said = ok(mlps(&fresh, &p.config, &["restore", dir.to_str().unwrap()]));
+        assert!(said.contains("Restored"), "{said}");
+        // Every index agrees with the records...
+        let checked = ok(mlps(&fresh, &p.config, &["doctor"]));
+        assert!(checked.contains("no problems"), "{checked}");
+        // ...and the log with the data: each network created has its
+        // entry, and no entry names a network the copy does not hold, so
+        // no write was half in the copy.
+        let restored = client::connect_or_start_with(
+            &fresh,
+            &client::Launcher::new(MLPS).env("MLPS_CONFIG_DIR", &p.config),
+        )
+        .unwrap();
+        let networks = restored.networks().unwrap();
+        assert!(
+            networks.len() >= *before,
+            "writes acknowledged before it are in it"
+        );
+        let log = restored.log(&LogQuery::default()).unwrap();
+        let created: std::collections::BTreeSet<u64> = log
+            .iter()
+            .filter(|e| e.action == Action::Created && e.network.is_some())
+            .filter_map(|e| e.network.map(|n| n.0))
+            .collect();
+        let held: std::collections::BTreeSet<u64> = networks
+            .iter()
+            .filter(|n| n.name.starts_with("stream "))
+            .map(|n| n.id.0)
+            .collect();
+        assert_eq!(created, held, "backup {i}: log and records disagree");
+        for n in &networks {
+            let revisions = log
+                .iter()
+                .filter(|e| e.network == Some(n.id) && e.action != Action::Deleted)
+                .count() as u64;
+            if n.name.starts_with("stream ") {
+                assert_eq!(revisions, n.revision, "network {} of backup {i}", n.id.0);
+            }
+        }
+        assert_eq!(log.last().unwrap().action, Action::BackupRestored);
+        sizes.push(networks.len());
+        let _ = client::stop(&fresh);
+    }
+    assert!(
+        sizes.windows(2).all(|w| w[0] <= w[1]) && sizes.first() < sizes.last(),
+        "later backups hold more: {sizes:?}"
+    );
+    let _ = client::stop(&p.db);
+}
+
+#[test]
+fn restore_replaces_only_when_told_and_keeps_a_copy_of_what_was_there() {
+    let p = place();
+    ok(mlps(&p.db, &p.config, &["demo", "--clients", "3"]));
+    let first = ok(mlps(&p.db, &p.config, &["export"]));
+    let backup = p.root.join("nightly");
+    ok(mlps(
+        &p.db,
+        &p.config,
+        &["backup", backup.to_str().unwrap()],
+    ));
+
+    // A backup goes into a new or empty folder only.
+    let again = mlps(&p.db, &p.config, &["backup", backup.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
+
+    // Changes after the backup.
+    ok(mlps(
+        &p.db,
+        &p.config,
+        &["demo", "--clients", "2", "--seed", "9"],
+    ));
+    let changed = ok(mlps(&p.db, &p.config, &["export"]));
+    assert_ne!(changed, first);
+
+    let refused = mlps(&p.db, &p.config, &["restore", backup.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2));
+    let why = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        why.contains("holds 5 clients") && why.contains("--replace"),
+        "{why}"
+    );
+    assert_eq!(ok(mlps(&p.db, &p.config, &["export"])), changed);
+
+    let said = ok(mlps(
+        &p.db,
+        &p.config,
+        &["restore", backup.to_str().unwrap(), "--replace"],
+    ));
+    assert!(said.contains("Restored 3 clients"), "{said}");
+    assert_eq!(ok(mlps(&p.db, &p.config, &["export"])), first);
+    let log = ok(mlps(&p.db, &p.config, &["log"]));
+    assert!(
+        log.lines()
+            .last()
+            .unwrap()
+            .contains("restored the backup in"),
+        "{log}"
+    );
+
+    // What was replaced is itself a backup, and restores.
+    let copy = std::fs::read_dir(p.db.join("backups"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|d| {
+            d.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("before-restore-")
+        })
+        .expect("a copy of the replaced database");
+    assert!(said.contains(&copy.display().to_string()), "{said}");
+    ok(mlps(
+        &p.db,
+        &p.config,
+        &["restore", copy.to_str().unwrap(), "--replace"],
+    ));
+    assert_eq!(ok(mlps(&p.db, &p.config, &["export"])), changed);
+    let _ = client::stop(&p.db);
+}
+
+#[test]
+fn a_damaged_or_unfinished_backup_is_refused_and_nothing_changes() {
+    let p = place();
+    ok(mlps(&p.db, &p.config, &["demo", "--clients", "2"]));
+    let backup = p.root.join("b");
+    ok(mlps(
+        &p.db,
+        &p.config,
+        &["backup", backup.to_str().unwrap()],
+    ));
+    let target = p.root.join("target");
+    let manifest = backup.join("mlps-backup.json");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+
+    // The digest no longer matches what the copy holds.
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let bad = text.replace(v["digest"].as_str().unwrap(), "0000000000000000");
+    std::fs::write(&manifest, bad).unwrap();
+    let out = mlps(&target, &p.config, &["restore", backup.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let why = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        why.contains("is damaged") && why.contains("nothing was restored"),
+        "{why}"
+    );
+    assert!(!target.exists(), "nothing was created");
+
+    // A manifest that is not JSON names its place.
+    std::fs::write(&manifest, "{\"format\": ").unwrap();
+    let out = mlps(&target, &p.config, &["restore", backup.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("mlps-backup.json:1:"));
+
+    // No manifest: cut off before it was complete.
+    std::fs::remove_file(&manifest).unwrap();
+    let out = mlps(&target, &p.config, &["restore", backup.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cut off"));
+
+    // Not a backup at all.
+    let out = mlps(&target, &p.config, &["restore", p.config.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not an mlps backup"));
+    assert!(!target.exists());
+
+    // A backup into a file is refused.
+    let file = p.root.join("file");
+    std::fs::write(&file, "x").unwrap();
+    let out = mlps(&p.db, &p.config, &["backup", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let _ = client::stop(&p.db);
+}
+
+#[test]
+fn a_database_keeps_its_id_through_a_backup_and_the_calendar_its_uids() {
+    let p = place();
+    ok(mlps(&p.db, &p.config, &["demo", "--clients", "4"]));
+    let feed = ok(mlps(&p.db, &p.config, &["export", "--format", "ics"]));
+    let backup = p.root.join("b");
+    ok(mlps(
+        &p.db,
+        &p.config,
+        &["backup", backup.to_str().unwrap()],
+    ));
+    let elsewhere = p.root.join("elsewhere");
+    ok(mlps(
+        &elsewhere,
+        &p.config,
+        &["restore", backup.to_str().unwrap()],
+    ));
+    let there = ok(mlps(&elsewhere, &p.config, &["export", "--format", "ics"]));
+    let uids = |s: &str| -> Vec<String> {
+        s.lines()
+            .filter(|l| l.starts_with("UID:"))
+            .map(str::to_string)
+            .collect()
+    };
+    assert!(!uids(&feed).is_empty());
+    assert_eq!(uids(&feed), uids(&there));
+    // A database of its own has other UIDs.
+    let other = p.root.join("other");
+    ok(mlps(&other, &p.config, &["demo", "--clients", "4"]));
+    let theirs = ok(mlps(&other, &p.config, &["export", "--format", "ics"]));
+    assert!(uids(&theirs).iter().all(|u| !uids(&feed).contains(u)));
+    for db in [&p.db, &elsewhere, &other] {
+        let _ = client::stop(db);
+    }
+}
