@@ -4,6 +4,7 @@
 pub mod agenda;
 pub mod assess;
 pub mod log;
+pub mod report;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -129,6 +130,21 @@ pub enum Command {
         /// Rebuild the indexes found wrong, then check again.
         #[arg(long)]
         repair: bool,
+    },
+    /// One network's grading report: details, answers, the level with its
+    /// reasoning, the timeline, and the filing form's fields.
+    Report {
+        /// The network: its id, its name, or CLIENT/NETWORK.
+        network: String,
+        #[arg(long, default_value = "md", value_parser = ["md", "html"])]
+        format: String,
+        /// Write it to this file instead of stdout.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Date of the report and of the statuses (default: $MLPS_TODAY,
+        /// else today), YYYY-MM-DD.
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
     },
     /// Write a consistent copy of the whole database (records, audit log,
     /// indexes) into DIR, a new or empty folder, while it is in use.
@@ -377,6 +393,7 @@ fn endpoint(remote: Option<&str>, db: Option<&Path>) -> Result<Endpoint> {
 
 fn run_on_store(command: Command, place: &Endpoint, config: Config) -> Result<()> {
     let settings = config.settings.clone();
+    let full_config = config.clone();
     // Input is read and checked in full before the database is touched, so
     // bad input writes nothing at all.
     let records = match &command {
@@ -415,6 +432,7 @@ fn run_on_store(command: Command, place: &Endpoint, config: Config) -> Result<()
             | Command::Log { .. }
             | Command::Doctor { .. }
             | Command::Backup { .. }
+            | Command::Report { .. }
     );
     let mut place = place.clone();
     if let Endpoint::Remote(remote) = &mut place {
@@ -483,6 +501,30 @@ fn run_on_store(command: Command, place: &Endpoint, config: Config) -> Result<()
             let feed =
                 crate::calendar_feed::write(&store.database_id()?, &rows, chrono::Utc::now());
             out.write_all(feed.as_bytes()).map_err(io_error)
+        }
+        Command::Report {
+            ref network,
+            ref format,
+            ref output,
+            ref today,
+        } => {
+            let format: crate::report::ReportFormat = format.parse().map_err(Error::input)?;
+            let today = config::today(today.as_deref())?;
+            let (client, network) = report::find(store.as_ref(), network)?;
+            let text = crate::report::render(&client, &network, &full_config, today, format);
+            match output {
+                Some(path) => {
+                    report::write_atomically(path, text.as_bytes())?;
+                    writeln!(
+                        out,
+                        "Wrote the report of {:?} to {}.",
+                        network.name,
+                        path.display()
+                    )
+                    .map_err(io_error)
+                }
+                None => out.write_all(text.as_bytes()).map_err(io_error),
+            }
         }
         Command::Backup { ref dir } => write_backup(store.as_ref(), dir, place, &mut out),
         Command::Restore { ref dir, replace } => {

@@ -24,6 +24,8 @@ id_enum!(
         Agenda => "agenda",
         /// Who changed the selected network or client, when, and what.
         History => "history",
+        /// Write the selected network's grading report to a file.
+        Report => "report",
         Undo => "undo",
         Help => "help",
         Command => "command",
@@ -77,6 +79,7 @@ impl Action {
             Action::ClearField => "make unknown",
             Action::Toggle => "toggle",
             Action::Override => "override the harm",
+            Action::Report => "write the network's report (Markdown)",
         }
     }
 

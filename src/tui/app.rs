@@ -863,6 +863,7 @@ fn normal(app: &mut App, a: Action) {
         }
         Action::Agenda => open_agenda(app),
         Action::History => open_history(app),
+        Action::Report => write_report(app, crate::report::ReportFormat::Markdown, None),
         Action::Cancel => {
             if !app.filters[app.focus.index()].is_empty() {
                 app.filters[app.focus.index()].clear();
@@ -877,6 +878,31 @@ fn normal(app: &mut App, a: Action) {
         }
         Action::Submit | Action::NextField | Action::PrevField | Action::Today | Action::Toggle => {
         }
+    }
+}
+
+/// Writes the selected network's report into `dir`, else the directory
+/// the case manager was started in, and says where.
+fn write_report(
+    app: &mut App,
+    format: crate::report::ReportFormat,
+    dir: Option<std::path::PathBuf>,
+) {
+    let (Some(client), Some(network)) = (app.selected_client(), app.selected_network()) else {
+        return app.info("select a network first: the report is of one network");
+    };
+    let (client, network) = (client.clone(), network.clone());
+    let dir = match dir.map_or_else(std::env::current_dir, Ok) {
+        Ok(d) => d,
+        Err(e) => return app.error(format!("no directory to write the report in: {e}")),
+    };
+    match crate::cli::report::write_file(&dir, &client, &network, &app.config, app.today, format) {
+        Ok(path) => app.saved(format!(
+            "report of {} written to {}",
+            crate::text::escape_for_terminal(&network.name),
+            crate::text::escape_for_terminal(&path.display().to_string())
+        )),
+        Err(e) => app.error(format!("could not write the report: {}", e.message())),
     }
 }
 
@@ -1078,13 +1104,25 @@ fn run_command(app: &mut App, line: &str) {
                 selected: 0,
             };
         }
+        "report" => {
+            let mut format = crate::report::ReportFormat::Markdown;
+            let mut dir = None;
+            for word in arg.split_whitespace() {
+                match word.parse() {
+                    Ok(f) => format = f,
+                    Err(_) => dir = Some(std::path::PathBuf::from(word)),
+                }
+            }
+            write_report(app, format, dir)
+        }
         "reload" => match app.reload() {
             Ok(()) => app.set_status(StatusKind::Info, "reloaded from the database"),
             Err(e) => app.error(e.message().to_string()),
         },
         "" => {}
         other => app.error(format!(
-            "unknown command {:?}: try quit, agenda, help, undo, filter TEXT, jump TEXT, reload",
+            "unknown command {:?}: try quit, agenda, help, undo, filter TEXT, jump TEXT, \
+             report [md|html] [DIR], reload",
             crate::text::escape_for_terminal(other)
         )),
     }

@@ -67,6 +67,7 @@ impl Section {
             | Action::FuzzyJump
             | Action::Agenda
             | Action::History
+            | Action::Report
             | Action::Undo
             | Action::Help
             | Action::Command
@@ -909,6 +910,7 @@ mod tests {
                 ("fuzzy_jump", &["Ctrl-p"]),
                 ("agenda", &["r"]),
                 ("history", &["H"]),
+                ("report", &["R"]),
                 ("undo", &["u"]),
                 ("help", &["?"]),
                 ("command", &[":"]),
