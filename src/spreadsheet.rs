@@ -155,7 +155,12 @@ pub struct Problem {
 impl Problems {
     /// The problems as one input error (exit 2), one line each.
     pub fn into_error(self) -> Error {
-        Error::input(self.to_string())
+        let count = self.problems.len();
+        Error::input(format!(
+            "{self}\n{count} problem{} in {}; nothing was imported",
+            if count == 1 { "" } else { "s" },
+            self.file
+        ))
     }
 }
 

@@ -162,7 +162,10 @@ fn every_bad_row_is_named_with_its_column_and_reason() {
     );
     let error = problems.into_error();
     assert_eq!(error.exit_code(), 2);
-    assert_eq!(error.message(), shown);
+    assert_eq!(
+        error.message(),
+        format!("{shown}\n8 problems in sheet.csv; nothing was imported")
+    );
 }
 
 #[test]

@@ -58,9 +58,20 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Import an interchange JSON document (a file, or - for stdin): all of
-    /// it, or nothing.
-    Import { file: String },
+    /// Import an interchange JSON document or a spreadsheet tracker (CSV,
+    /// one row per network), from a file or - for stdin: all of it, or
+    /// nothing.
+    Import {
+        file: String,
+        /// The file's format (default: csv for a name ending in .csv, else
+        /// json).
+        #[arg(long, value_enum)]
+        format: Option<ImportFormat>,
+        /// Check only: list every problem (row, column and reason for a
+        /// CSV) and import nothing.
+        #[arg(long)]
+        check: bool,
+    },
     /// Write the whole database to stdout.
     Export {
         #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
@@ -200,10 +211,20 @@ impl From<RulesArg> for RuleSet {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    /// The interchange JSON document.
+    Json,
+    /// The spreadsheet tracker: one row per network.
+    Csv,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ExportFormat {
     /// The interchange JSON document.
     Json,
+    /// The spreadsheet tracker, in the columns import reads.
+    Csv,
     /// Every open deadline and renewal as an iCalendar feed.
     Ics,
 }
@@ -397,10 +418,22 @@ fn run_on_store(command: Command, place: &Endpoint, config: Config) -> Result<()
     // Input is read and checked in full before the database is touched, so
     // bad input writes nothing at all.
     let records = match &command {
-        Command::Import { file } => {
-            let (name, text) = read_input(file)?;
-            let doc = interchange::parse(&name, &text)?;
-            Some(interchange::to_records(&name, &doc)?)
+        Command::Import {
+            file,
+            format,
+            check,
+        } => {
+            let records = read_import(file, *format)?;
+            if *check {
+                let networks: usize = records.iter().map(|c| c.networks.len()).sum();
+                println!(
+                    "{file}: no problems; it would import {} and {} (nothing was imported).",
+                    counted(records.len(), "client", "clients"),
+                    counted(networks, "network", "networks")
+                );
+                return Ok(());
+            }
+            Some(records)
         }
         Command::Demo { clients, seed } => {
             let doc =
@@ -485,6 +518,13 @@ fn run_on_store(command: Command, place: &Endpoint, config: Config) -> Result<()
         } => {
             let doc = export_document(store.as_ref())?;
             out.write_all(interchange::to_json(&doc).as_bytes())
+                .map_err(io_error)
+        }
+        Command::Export {
+            format: ExportFormat::Csv,
+        } => {
+            let clients = all_records(store.as_ref())?;
+            out.write_all(crate::spreadsheet::write(&clients).as_bytes())
                 .map_err(io_error)
         }
         Command::Export {
@@ -707,19 +747,30 @@ fn daemon_command(command: Command, dir: &Path) -> Result<()> {
 
 /// The whole database as an interchange document.
 pub fn export_document(store: &dyn CaseStore) -> Result<interchange::Document> {
+    Ok(interchange::from_records(all_records(store)?))
+}
+
+/// Every client with its networks, in id order.
+fn all_records(
+    store: &dyn CaseStore,
+) -> Result<
+    Vec<(
+        crate::domain::model::Client,
+        Vec<crate::domain::model::Network>,
+    )>,
+> {
     let mut by_client: std::collections::BTreeMap<_, Vec<_>> = std::collections::BTreeMap::new();
     for n in store.networks()? {
         by_client.entry(n.client).or_default().push(n);
     }
-    let clients = store
+    Ok(store
         .clients()?
         .into_iter()
         .map(|c| {
             let networks = by_client.remove(&c.id).unwrap_or_default();
             (c, networks)
         })
-        .collect();
-    Ok(interchange::from_records(clients))
+        .collect())
 }
 
 fn print_agenda(
@@ -811,25 +862,53 @@ fn overview(store: &dyn CaseStore, config: &Config) -> Result<()> {
     .map_err(io_error)
 }
 
-fn read_input(file: &str) -> Result<(String, String)> {
-    let (name, bytes) = if file == "-" {
+/// The records of an import file, checked in full: a CSV lists every bad
+/// row, with its column and reason.
+fn read_import(file: &str, format: Option<ImportFormat>) -> Result<Vec<interchange::NewClient>> {
+    let format = format.unwrap_or(if file.to_ascii_lowercase().ends_with(".csv") {
+        ImportFormat::Csv
+    } else {
+        ImportFormat::Json
+    });
+    match format {
+        ImportFormat::Json => {
+            let (name, text) = read_input(file)?;
+            let doc = interchange::parse(&name, &text)?;
+            interchange::to_records(&name, &doc)
+        }
+        ImportFormat::Csv => {
+            let (name, bytes) = read_bytes(file)?;
+            let decoded = crate::spreadsheet::decode(&name, &bytes)?;
+            if let Some(note) = &decoded.note {
+                eprintln!("mlps: {note}");
+            }
+            crate::spreadsheet::parse(&name, &decoded.text).map_err(|p| p.into_error())
+        }
+    }
+}
+
+fn read_bytes(file: &str) -> Result<(String, Vec<u8>)> {
+    if file == "-" {
         let mut buf = Vec::new();
         std::io::stdin()
             .read_to_end(&mut buf)
             .map_err(|e| Error::runtime(format!("stdin: {e}")))?;
-        ("<stdin>".to_string(), buf)
-    } else {
-        if Path::new(file).is_dir() {
-            return Err(Error::input(format!(
-                "{file} is a directory: expected a file"
-            )));
-        }
-        let bytes = std::fs::read(file).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Error::input(format!("{file}: no such file")),
-            _ => Error::runtime(format!("{file}: {e}")),
-        })?;
-        (file.to_string(), bytes)
-    };
+        return Ok(("<stdin>".to_string(), buf));
+    }
+    if Path::new(file).is_dir() {
+        return Err(Error::input(format!(
+            "{file} is a directory: expected a file"
+        )));
+    }
+    let bytes = std::fs::read(file).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::input(format!("{file}: no such file")),
+        _ => Error::runtime(format!("{file}: {e}")),
+    })?;
+    Ok((file.to_string(), bytes))
+}
+
+fn read_input(file: &str) -> Result<(String, String)> {
+    let (name, bytes) = read_bytes(file)?;
     let text = String::from_utf8(bytes).map_err(|e| {
         Error::input(format!(
             "{name}: not UTF-8 text (invalid byte at offset {})",

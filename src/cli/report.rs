@@ -45,8 +45,13 @@ pub fn find(store: &dyn CaseStore, spec: &str) -> Result<(Client, Network)> {
     match found.len() {
         1 => Ok(found.remove(0)),
         0 => Err(Error::input(format!(
-            "no network is named {spec:?}: give its id (mlps export shows them), its name, \
-             or CLIENT/NETWORK"
+            "no network {} {spec:?}: give its id (mlps export shows them), its name, \
+             or CLIENT/NETWORK",
+            if spec.parse::<u64>().is_ok() {
+                "has the id or name"
+            } else {
+                "is named"
+            }
         ))),
         _ => Err(Error::input(format!(
             "{} networks are named {spec:?}; give one of their ids: {}",

@@ -1,0 +1,299 @@
+//! Data in and out through the real binary: a spreadsheet tracker imported
+//! (checked first, all or nothing, GBK converted) and exported in the same
+//! columns; the calendar feed read back by an iCalendar parser, its UIDs
+//! stable across exports and edits; the report command.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use icalendar::{Calendar, CalendarComponent, Component, EventLike};
+use predicates::prelude::*;
+
+/// `mlps` with its own database and config directory, today fixed.
+fn mlps(db: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("mlps").unwrap();
+    cmd.env("MLPS_DB", db)
+        .env("MLPS_CONFIG_DIR", db.with_extension("config"))
+        .env("MLPS_TODAY", "2026-12-01");
+    cmd
+}
+
+fn stdout(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+const TRACKER: &str = "\
+client_name,client_name_zh,region,contact_name,contact_email,network,object_type,pi_subjects,public_facing,expert_review,filing_submitted,evaluation_passed,evaluation_score
+Acme Trading Ltd,阿克米贸易有限公司,Shanghai,Li Wei,li@example.com,Online shop,website,\"250,000\",yes,2025/3/1,2025-03-10,2025-12-01,82.5
+Acme Trading Ltd,阿克米贸易有限公司,Shanghai,Li Wei,li@example.com,Staff portal,information_system,800,no,,,,
+重庆银行,重庆银行股份有限公司,Chongqing,,,核心系统,,,,,,,
+";
+
+#[test]
+fn a_tracker_is_checked_imported_and_exported_in_the_same_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let file = dir.path().join("tracker.csv");
+    std::fs::write(&file, TRACKER).unwrap();
+
+    // --check reads it all and imports nothing.
+    mlps(&db)
+        .arg("import")
+        .arg(&file)
+        .arg("--check")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("2 clients and 3 networks"))
+        .stdout(predicate::str::contains("nothing was imported"));
+    assert!(!db.exists());
+
+    mlps(&db).arg("import").arg(&file).assert().success();
+    let due: serde_json::Value = serde_json::from_str(&stdout(
+        mlps(&db).args(["due", "--within", "800", "--json"]),
+    ))
+    .unwrap();
+    // 250 000 PI subjects: level 3 (conservative), renewed a year after the
+    // evaluation.
+    assert!(
+        due.as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["network"] == "Online shop"
+                && d["level"] == 3
+                && d["kind"] == "evaluation"
+                && d["due"] == "2026-12-01"),
+        "{due}"
+    );
+
+    // The export reads back to the same export: the spreadsheet round-trips.
+    let exported = stdout(mlps(&db).args(["export", "--format", "csv"]));
+    let header = exported
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .unwrap();
+    assert_eq!(
+        header.split(',').collect::<Vec<_>>(),
+        mlps::spreadsheet::COLUMNS
+    );
+    let again = dir.path().join("again.csv");
+    std::fs::write(&again, &exported).unwrap();
+    let second = dir.path().join("second");
+    mlps(&second).arg("import").arg(&again).assert().success();
+    assert_eq!(
+        stdout(mlps(&second).args(["export", "--format", "csv"])),
+        exported
+    );
+    assert_eq!(
+        stdout(mlps(&second).args(["export"])),
+        stdout(mlps(&db).args(["export"]))
+    );
+}
+
+#[test]
+fn bad_rows_are_all_listed_and_nothing_is_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let file = dir.path().join("mixed.csv");
+    let mixed = "\
+client_name,network,pi_subjects,expert_review,contact_name,contact_email
+Good Ltd,Shop,100,2025-01-02,Ann,a@example.com
+Bad Ltd,Site,-5,2026-02-30,Bo,someone@
+Worse Ltd,App,99999999999999999999,2025/13/01,,
+";
+    std::fs::write(&file, mixed).unwrap();
+    for check in [true, false] {
+        let mut cmd = mlps(&db);
+        cmd.arg("import").arg(&file);
+        if check {
+            cmd.arg("--check");
+        }
+        cmd.assert()
+            .code(2)
+            .stderr(predicate::str::contains("row 3, column pi_subjects"))
+            .stderr(predicate::str::contains("row 3, column expert_review"))
+            .stderr(predicate::str::contains("row 3, column contact_email"))
+            .stderr(predicate::str::contains("row 4, column pi_subjects"))
+            .stderr(predicate::str::contains("row 4, column expert_review"))
+            .stderr(predicate::str::contains("5 problems"))
+            .stderr(predicate::str::contains("row 2").not());
+        assert!(!db.exists(), "all or nothing");
+    }
+}
+
+#[test]
+fn a_gbk_tracker_is_converted_and_said_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let file = dir.path().join("gbk.csv");
+    let (bytes, _, bad) = encoding_rs::GBK.encode(TRACKER);
+    assert!(!bad);
+    std::fs::write(&file, &bytes).unwrap();
+    mlps(&db)
+        .arg("import")
+        .arg(&file)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("GBK"));
+    let doc = stdout(mlps(&db).arg("export"));
+    assert!(
+        doc.contains("阿克米贸易有限公司") && doc.contains("核心系统"),
+        "{doc}"
+    );
+}
+
+fn parse_feed(text: &str) -> Vec<(String, String, String, usize)> {
+    let calendar: Calendar = text.parse().expect("an iCalendar parser reads the feed");
+    calendar
+        .components
+        .iter()
+        .filter_map(|c| match c {
+            CalendarComponent::Event(e) => Some(e),
+            _ => None,
+        })
+        .map(|e| {
+            let start = e.property_value("DTSTART").unwrap_or_default().to_string();
+            (
+                e.get_uid().unwrap_or_default().to_string(),
+                e.get_summary().unwrap_or_default().to_string(),
+                start,
+                e.components().len(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_calendar_feed_parses_and_keeps_its_uids() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let file = dir.path().join("tracker.csv");
+    std::fs::write(&file, TRACKER).unwrap();
+    mlps(&db).arg("import").arg(&file).assert().success();
+    mlps(&db)
+        .args(["demo", "--clients", "5"])
+        .assert()
+        .success();
+
+    let feed = stdout(mlps(&db).args(["export", "--format", "ics"]));
+    let events = parse_feed(&feed);
+    let due: serde_json::Value = serde_json::from_str(&stdout(
+        mlps(&db).args(["due", "--within", "36600", "--json"]),
+    ))
+    .unwrap();
+    assert_eq!(
+        events.len(),
+        due.as_array().unwrap().len(),
+        "one event per open obligation"
+    );
+    let uids: std::collections::BTreeSet<_> = events.iter().map(|e| e.0.clone()).collect();
+    assert_eq!(uids.len(), events.len(), "UIDs are unique");
+    // All-day events, each with its two alarms.
+    assert!(
+        events.iter().all(|e| e.2.len() == 8 && e.3 == 2),
+        "{events:?}"
+    );
+    assert!(feed.contains("DTSTART;VALUE=DATE:"));
+    assert!(feed.contains("TRIGGER:-PT2592000S") && feed.contains("TRIGGER:-PT604800S"));
+    // The summary names client, network, level and kind.
+    let shop = events
+        .iter()
+        .find(|e| e.1.contains("Online shop") && e.1.contains("renewal"))
+        .expect("the shop's renewal");
+    assert!(
+        shop.1.contains("Acme Trading Ltd")
+            && shop.1.contains("level 3")
+            && shop.1.contains("evaluation"),
+        "{}",
+        shop.1
+    );
+    assert_eq!(shop.2, "20261201");
+
+    // After renaming the client and recording the next evaluation, on
+    // another day, the same obligations keep their UIDs: the renewal
+    // moves a year on.
+    {
+        use mlps::store::CaseStore;
+        let launcher = mlps::server::client::Launcher::new(env!("CARGO_BIN_EXE_mlps"))
+            .env("MLPS_CONFIG_DIR", db.with_extension("config"));
+        let store = mlps::server::client::connect_or_start_with(&db, &launcher).unwrap();
+        let mut acme = store
+            .clients()
+            .unwrap()
+            .into_iter()
+            .find(|c| c.name == "Acme Trading Ltd")
+            .unwrap();
+        acme.name = "Acme Trading (China) Ltd".into();
+        let acme = store.update_client(acme).unwrap();
+        let mut shop = store
+            .networks_of(acme.id)
+            .unwrap()
+            .into_iter()
+            .find(|n| n.name == "Online shop")
+            .unwrap();
+        let mut eval = mlps::domain::model::Milestone::new(
+            mlps::domain::model::Stage::EvaluationPassed,
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+        );
+        eval.score = Some(85.0);
+        shop.milestones.push(eval);
+        store.update_network(shop).unwrap();
+    }
+    let later = stdout(
+        mlps(&db)
+            .env("MLPS_TODAY", "2026-12-02")
+            .args(["export", "--format", "ics"]),
+    );
+    let later = parse_feed(&later);
+    let later_uids: std::collections::BTreeSet<_> = later.iter().map(|e| e.0.clone()).collect();
+    assert_eq!(later_uids, uids);
+    let shop_later = later.iter().find(|e| e.0 == shop.0).unwrap();
+    assert!(
+        shop_later.1.contains("Acme Trading (China) Ltd"),
+        "{}",
+        shop_later.1
+    );
+    assert_eq!(shop_later.2, "20271120");
+    let _ = mlps::server::client::stop(&db);
+}
+
+#[test]
+fn the_report_command_finds_the_network_and_writes_either_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let file = dir.path().join("tracker.csv");
+    std::fs::write(&file, TRACKER).unwrap();
+    mlps(&db).arg("import").arg(&file).assert().success();
+
+    let md = stdout(mlps(&db).args(["report", "online shop"]));
+    assert!(md.starts_with("# 等级保护定级报告"), "{md}");
+    assert!(md.contains("阿克米贸易有限公司") && md.contains("S4"));
+    let by_path = stdout(mlps(&db).args(["report", "阿克米贸易有限公司/Online shop"]));
+    assert_eq!(by_path, md);
+
+    let html = dir.path().join("shop.html");
+    mlps(&db)
+        .args(["report", "核心系统", "--format", "html", "--output"])
+        .arg(&html)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Wrote the report"));
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>") && page.contains("重庆银行股份有限公司"));
+
+    mlps(&db)
+        .args(["report", "nothing like it"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no network is named"));
+    mlps(&db)
+        .args(["report", "shop", "--format", "pdf"])
+        .assert()
+        .code(2);
+}
