@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use assert_cmd::Command;
-use icalendar::{Calendar, CalendarComponent, Component, EventLike};
+use icalendar::{Calendar, CalendarComponent, Component};
 use predicates::prelude::*;
 
 /// `mlps` with its own database and config directory, today fixed.
