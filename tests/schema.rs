@@ -448,4 +448,31 @@ fn the_first_command_says_the_database_was_upgraded_and_the_next_does_not() {
     assert!(!second_err.contains("upgraded"), "{second_err}");
     assert_eq!(second_out, first_out);
     let _ = mlps::server::client::stop(&dir);
+
+    // The copy the upgrade kept is a backup: restored elsewhere, it is
+    // upgraded in turn and holds the same cases.
+    let fresh = tmp.path().join("fresh");
+    let restored = Command::cargo_bin("mlps")
+        .unwrap()
+        .arg("--db")
+        .arg(&fresh)
+        .arg("restore")
+        .arg(the_copy(&dir))
+        .env("MLPS_CONFIG_DIR", tmp.path().join("config"))
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&restored.stdout);
+    assert!(restored.status.success(), "{restored:?}");
+    assert!(said.contains("Restored 2 clients and 1 network"), "{said}");
+    assert!(said.contains("in format 1; it was upgraded"), "{said}");
+    let renewals = Command::cargo_bin("mlps")
+        .unwrap()
+        .arg("--db")
+        .arg(&fresh)
+        .args(["renewals", "--today", "2027-11-01", "--json"])
+        .env("MLPS_CONFIG_DIR", tmp.path().join("config"))
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(renewals.stdout).unwrap(), first_out);
+    let _ = mlps::server::client::stop(&fresh);
 }
