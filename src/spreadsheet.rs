@@ -1330,7 +1330,8 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<NewClient>, Problems> {
         let mut cells = vec![String::new(); COLUMNS.len()];
         let mut stray = 0;
         for (i, cell) in record.iter().enumerate() {
-            let cell = cell.strip_prefix('\'').unwrap_or(cell);
+            let cell = crate::text::unescape_hidden(cell.strip_prefix('\'').unwrap_or(cell));
+            let cell = cell.as_ref();
             let why = match columns.get(i).copied() {
                 Some(Slot::Known(col)) => {
                     cell.clone_into(&mut cells[col.idx()]);
@@ -1487,8 +1488,11 @@ fn read_header(
 /// full-width.
 const FORMULA_STARTS: &[char] = &['=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠'];
 
-/// A text cell safe to open in a spreadsheet (see the module comment).
+/// A text cell safe to open in a spreadsheet (see the module comment):
+/// hidden characters (bidi overrides, zero-width joiners) are written as
+/// visible `\u{..}` escapes, which import reads back.
 fn inert(text: &str) -> String {
+    let text = &crate::text::escape_for_terminal(text);
     let risky = text.starts_with('\'')
         || text.starts_with(['\t', '\r'])
         || text.trim_start().starts_with(FORMULA_STARTS);

@@ -117,6 +117,43 @@ pub fn escape_for_terminal(s: &str) -> String {
     out
 }
 
+/// Undoes [`escape_for_terminal`] for files that carry its escapes (the
+/// CSV export): each `\u{..}` naming a hidden character becomes that
+/// character again; any other text, escapes of visible characters
+/// included, stays as it is.
+pub fn unescape_hidden(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains("\\u{") {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find("\\u{") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 3..];
+        let decoded = after.find('}').and_then(|end| {
+            let hex = &after[..end];
+            let c = (hex.len() <= 6)
+                .then(|| u32::from_str_radix(hex, 16).ok())
+                .flatten()
+                .and_then(char::from_u32)
+                .filter(|c| is_hidden(*c))?;
+            Some((c, end))
+        });
+        match decoded {
+            Some((c, end)) => {
+                out.push(c);
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push_str("\\u{");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
 /// Makes JSON text safe to print on a terminal without changing what it
 /// says: every character for which [`is_hidden`] holds (inside strings,
 /// where serde_json leaves bidi and zero-width characters raw) becomes a
@@ -140,6 +177,18 @@ pub fn inert_json(json: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hidden_escapes_read_back_and_nothing_else_changes() {
+        let text = "a\u{202e}b\u{200d}c \\u{41} \\u{zz} \\u{ end";
+        let shown = escape_for_terminal(text);
+        assert!(!shown.chars().any(is_hidden), "{shown}");
+        assert_eq!(unescape_hidden(&shown), text);
+        assert_eq!(unescape_hidden("plain 上海"), "plain 上海");
+        // Escapes of visible characters are text, not escapes.
+        assert_eq!(unescape_hidden(r"\u{41}"), r"\u{41}");
+        assert_eq!(unescape_hidden(r"x\u{202e}y"), "x\u{202e}y");
+    }
 
     #[test]
     fn inert_json_escapes_what_a_terminal_would_interpret_and_reads_back() {

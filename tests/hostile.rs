@@ -222,10 +222,31 @@ fn commands_print_hostile_text_inert() {
         &["log"],
         &["log", "--json"],
         &["export"],
+        &["export", "--format", "csv"],
+        &["export", "--format", "ics"],
     ] {
-        let printed = run(args);
+        let mut printed = run(args);
         assert!(printed.len() > 100, "{args:?} printed {printed:?}");
+        if args.contains(&"csv") || args.contains(&"ics") {
+            // The sheet's own byte order mark and the CRLF line ends both
+            // formats prescribe are not user text.
+            printed = printed.trim_start_matches('\u{feff}').replace("\r\n", "\n");
+        }
         assert_eq!(interpreted(&printed), Vec::<char>::new(), "{args:?}");
+    }
+    // Every network's report, in both formats (clients and networks take
+    // ids in turn: networks are 2, 4, 6, ...).
+    for i in 0..hostile().len() {
+        let id = (2 * i + 2).to_string();
+        for format in ["md", "html"] {
+            let printed = run(&["report", &id, "--format", format]);
+            assert!(printed.len() > 1000, "report {id} {format}");
+            assert_eq!(
+                interpreted(&printed),
+                Vec::<char>::new(),
+                "report {id} {format}"
+            );
+        }
     }
     // The JSON still reads back to the stored text, invisible characters
     // included.
@@ -237,6 +258,19 @@ fn commands_print_hostile_text_inert() {
         .map(|c| c["name"].as_str().unwrap())
         .collect();
     assert!(names.iter().any(|n| n.contains('\u{202e}')), "{names:?}");
+    // So does the spreadsheet: its escapes are read back as the characters.
+    let sheet = run(&["export", "--format", "csv"]);
+    let parsed = mlps::spreadsheet::parse("export.csv", &sheet).unwrap();
+    let stored = SledStore::open(&dir.path().join("copy"), Config::default()).unwrap();
+    stored.import(parsed).expect("the exported sheet imports");
+    let again: Vec<String> = stored
+        .clients()
+        .unwrap()
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    let original: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    assert_eq!(again, original);
     let _ = Command::cargo_bin("mlps")
         .unwrap()
         .arg("--db")

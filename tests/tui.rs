@@ -768,3 +768,43 @@ fn networks_and_jump_hits_arrive_from_the_reader() {
         assert_eq!(app.selected_network().map(|n| n.id), Some(id));
     }
 }
+
+#[test]
+fn the_report_command_writes_the_selected_networks_report_and_says_where() {
+    let (dir, mut app) = demo_app();
+    app.focus = Pane::Networks;
+    let network = app.selected_network().unwrap().clone();
+    let out = dir.path().join("reports");
+    std::fs::create_dir(&out).unwrap();
+    act(&mut app, Action::Command);
+    typ(&mut app, &format!("report html {}", out.display()));
+    act(&mut app, Action::Submit);
+    let status = app.status.as_ref().unwrap();
+    assert_eq!(status.kind, StatusKind::Saved, "{}", status.text);
+    let path = out.join(mlps::report::file_name(
+        &network,
+        mlps::report::ReportFormat::Html,
+    ));
+    assert!(
+        status.text.contains(&path.display().to_string()),
+        "{}",
+        status.text
+    );
+    let page = std::fs::read_to_string(&path).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(page.contains(&network.name));
+    // Nowhere to write: said, nothing else happens.
+    act(&mut app, Action::Command);
+    typ(
+        &mut app,
+        &format!("report {}", dir.path().join("missing").display()),
+    );
+    act(&mut app, Action::Submit);
+    let status = app.status.as_ref().unwrap();
+    assert_eq!(status.kind, StatusKind::Error, "{}", status.text);
+    assert!(
+        status.text.contains("could not write the report"),
+        "{}",
+        status.text
+    );
+}
