@@ -826,7 +826,7 @@ impl CaseStore for SledStore {
         replace: bool,
         note: &str,
     ) -> Result<super::backup::RestoreSummary> {
-        self.restore_pairs(pairs, replace, &self.owner, note, None)
+        self.acting(&self.owner).restore(pairs, replace, note)
     }
 
     fn database_id(&self) -> Result<String> {
