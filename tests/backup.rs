@@ -272,6 +272,32 @@ fn a_damaged_or_unfinished_backup_is_refused_and_nothing_changes() {
     let manifest = backup.join("mlps-backup.json");
     let text = std::fs::read_to_string(&manifest).unwrap();
 
+    // The records cut short, or one byte changed: refused by what they hold.
+    let records = backup.join("records.bin");
+    let whole = std::fs::read(&records).unwrap();
+    for damaged in [
+        whole[..whole.len() - 3].to_vec(),
+        whole[..whole.len() / 2].to_vec(),
+        {
+            let mut flipped = whole.clone();
+            let at = flipped.len() * 2 / 3;
+            flipped[at] ^= 0x01;
+            flipped
+        },
+        b"MLPSBAK0".to_vec(),
+    ] {
+        std::fs::write(&records, &damaged).unwrap();
+        let out = mlps(&target, &p.config, &["restore", backup.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2));
+        let why = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            why.contains("damaged") && why.contains("nothing was restored"),
+            "{why}"
+        );
+        assert!(!target.exists(), "nothing was created");
+    }
+    std::fs::write(&records, &whole).unwrap();
+
     // The digest no longer matches what the copy holds.
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     let bad = text.replace(v["digest"].as_str().unwrap(), "0000000000000000");

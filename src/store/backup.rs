@@ -1,12 +1,16 @@
 //! Backups: every stored key and value of a database at one moment, in a
-//! folder of their own. The folder holds `store/`, a sled database with the
-//! pairs exactly as they were stored (so a backup needs no format of its
-//! own and any later mlps reads it as it reads an old database), and
-//! `mlps-backup.json`, which says what the copy holds and carries a digest
-//! of it. The manifest is written last: a folder without one is not a
-//! backup, so a copy cut off half-way is never restored.
+//! folder of their own. The folder holds `records.bin`, the pairs exactly
+//! as they were stored, in key order (so a backup needs no record format
+//! of its own, and any later mlps reads it as it reads an old database),
+//! and `mlps-backup.json`, which says what the copy holds and carries a
+//! digest of it. The manifest is written last: a folder without one is not
+//! a backup, so a copy cut off half-way is never restored.
+//!
+//! `records.bin` is `MLPSBAK1`, then for each pair its key and value, each
+//! a u32 big-endian length and the bytes. It is written as it arrives, so
+//! taking a backup needs memory for one page, not for the database.
 
-use std::io::Write;
+use std::io::{BufReader, BufWriter, Read, Write};
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 
@@ -114,13 +118,14 @@ impl Tally {
     }
 }
 
+/// The file of pairs in a backup folder.
+pub const RECORDS: &str = "records.bin";
+const MAGIC: &[u8; 8] = b"MLPSBAK1";
+
 /// Writes a new backup folder.
 pub struct Writer {
     dir: PathBuf,
-    db: sled::Db,
-    tree: sled::Tree,
-    batch: sled::Batch,
-    pending: usize,
+    out: BufWriter<std::fs::File>,
     tally: Tally,
 }
 
@@ -157,31 +162,31 @@ impl Writer {
             }
             Err(e) => return Err(io(dir, e)),
         }
-        let db = sled::Config::new()
-            .path(dir.join("store"))
-            .cache_capacity(8 << 20)
-            .open()
-            .map_err(|e| io(dir, e))?;
-        let tree = db.open_tree("cases").map_err(|e| io(dir, e))?;
+        let path = dir.join(RECORDS);
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(|e| io(&path, e))?;
+        let mut out = BufWriter::with_capacity(1 << 20, file);
+        out.write_all(MAGIC).map_err(|e| io(&path, e))?;
         Ok(Writer {
             dir: dir.to_path_buf(),
-            db,
-            tree,
-            batch: sled::Batch::default(),
-            pending: 0,
+            out,
             tally: Tally::default(),
         })
     }
 
     pub fn add(&mut self, key: &[u8], value: &[u8]) -> Result<()> {
         self.tally.add(key, value)?;
-        self.batch.insert(key, value);
-        self.pending += key.len() + value.len();
-        if self.pending > PAGE_BYTES * 2 {
-            self.tree
-                .apply_batch(std::mem::take(&mut self.batch))
-                .map_err(|e| io(&self.dir, e))?;
-            self.pending = 0;
+        let path = || self.dir.join(RECORDS);
+        for part in [key, value] {
+            let len = u32::try_from(part.len())
+                .map_err(|_| Error::runtime("a record is over 4 GiB and cannot be backed up"))?;
+            self.out
+                .write_all(&len.to_be_bytes())
+                .and_then(|()| self.out.write_all(part))
+                .map_err(|e| io(&path(), e))?;
         }
         Ok(())
     }
@@ -189,16 +194,10 @@ impl Writer {
     /// Puts everything on disk, then the manifest (written aside and
     /// renamed, so it is whole or absent). Returns it.
     pub fn finish(self, source: &str) -> Result<Manifest> {
-        let Writer {
-            dir,
-            db,
-            tree,
-            batch,
-            tally,
-            ..
-        } = self;
-        tree.apply_batch(batch).map_err(|e| io(&dir, e))?;
-        db.flush().map_err(|e| io(&dir, e))?;
+        let Writer { dir, out, tally } = self;
+        let path = dir.join(RECORDS);
+        let file = out.into_inner().map_err(|e| io(&path, e.error()))?;
+        file.sync_all().map_err(|e| io(&path, e))?;
         let manifest = Manifest {
             format: FORMAT.into(),
             version: VERSION,
@@ -232,7 +231,7 @@ pub fn read(dir: &Path) -> Result<(Manifest, Pairs)> {
     let text = match std::fs::read_to_string(&manifest_path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(Error::input(if dir.join("store").is_dir() {
+            return Err(Error::input(if dir.join(RECORDS).is_file() {
                 format!(
                     "{} has no {MANIFEST}: the backup was cut off before it was complete, \
                      so it is not restored",
@@ -263,25 +262,62 @@ pub fn read(dir: &Path) -> Result<(Manifest, Pairs)> {
             manifest.version
         )));
     }
-    let store = dir.join("store");
-    if !store.join("conf").is_file() {
-        return Err(Error::input(format!(
-            "{} is missing: the backup is incomplete",
-            store.display()
-        )));
-    }
-    let db = sled::Config::new()
-        .path(&store)
-        .cache_capacity(8 << 20)
-        .open()
-        .map_err(|e| io(&store, e))?;
-    let tree = db.open_tree("cases").map_err(|e| io(&store, e))?;
+    let path = dir.join(RECORDS);
+    let file = match std::fs::File::open(&path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::input(format!(
+                "{} is missing: the backup is incomplete",
+                path.display()
+            )));
+        }
+        Err(e) => return Err(io(&path, e)),
+    };
+    let damaged = |why: &str| {
+        Error::input(format!(
+            "backup {} is damaged: {why}; nothing was restored",
+            dir.display()
+        ))
+    };
+    let mut input = BufReader::with_capacity(1 << 20, file);
+    let mut magic = [0u8; 8];
+    input
+        .read_exact(&mut magic)
+        .ok()
+        .filter(|()| &magic == MAGIC)
+        .ok_or_else(|| {
+            damaged(&format!(
+                "{RECORDS} does not start as a backup's records do"
+            ))
+        })?;
     let mut tally = Tally::default();
     let mut pairs = Vec::new();
-    for kv in tree.iter() {
-        let (k, v) = kv.map_err(|e| io(&store, e))?;
-        tally.add(&k, &v)?;
-        pairs.push((k.to_vec(), v.to_vec()));
+    // A length is trusted only as far as the manifest's count allows
+    // reading on; a damaged one meets the end of the file.
+    let size = std::fs::metadata(&path).map_err(|e| io(&path, e))?.len();
+    let part = |input: &mut BufReader<std::fs::File>| -> Result<Option<Vec<u8>>> {
+        let mut len = [0u8; 4];
+        match input.read_exact(&mut len) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
+            Err(e) => return Err(io(&path, e)),
+        }
+        let len = u64::from(u32::from_be_bytes(len));
+        if len > size {
+            return Err(damaged("a length runs past the end of the file"));
+        }
+        let mut bytes = vec![0u8; len as usize];
+        input
+            .read_exact(&mut bytes)
+            .map_err(|_| damaged("it ends inside a record"))?;
+        Ok(Some(bytes))
+    };
+    while let Some(key) = part(&mut input)? {
+        let value = part(&mut input)?.ok_or_else(|| damaged("it ends after a key"))?;
+        tally
+            .add(&key, &value)
+            .map_err(|_| damaged("its records are out of order"))?;
+        pairs.push((key, value));
     }
     if tally.keys != manifest.keys || tally.digest() != manifest.digest {
         return Err(Error::input(format!(
