@@ -669,3 +669,50 @@ fn files_left_private_are_named_with_the_way_to_share_them() {
     assert!(exported.contains("Early Client"), "{exported}");
     assert!(exported.contains("Late Client"), "{exported}");
 }
+
+#[test]
+fn the_copies_a_shared_database_keeps_are_the_groups() {
+    let Some(team) = Team::new() else { return };
+    let db = team.db("shared-copies");
+    let backup = team.db("nightly");
+    {
+        let _daemon = team.serve(Who::Root, &db, &["--group", &team.group]);
+        let doc = team.file("team.json", &document("Copied Client Ltd"));
+        team.ok(Who::Root, &db, &["import", doc.to_str().unwrap()]);
+        team.ok(Who::Root, &db, &["backup", backup.to_str().unwrap()]);
+        // The member restores it: their command reads the backup.
+        let chown = Command::new("chown")
+            .arg("-R")
+            .arg(&team.member.name)
+            .arg(&backup)
+            .output()
+            .unwrap();
+        assert!(chown.status.success(), "{}", text(&chown.stderr));
+        // Root's daemon keeps a copy of what the restore replaces...
+        let said = team.ok(
+            Who::Member,
+            &db,
+            &["restore", backup.to_str().unwrap(), "--replace"],
+        );
+        assert!(said.contains("is copied in"), "{said}");
+    }
+    // ...and the member's daemon, next, can keep one beside it.
+    let _daemon = team.started_by(Who::Member, &db);
+    let said = team.ok(
+        Who::Member,
+        &db,
+        &["restore", backup.to_str().unwrap(), "--replace"],
+    );
+    assert!(said.contains("is copied in"), "{said}");
+    let copies: Vec<PathBuf> = std::fs::read_dir(db.join("backups"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(copies.len(), 2, "{copies:?}");
+    for dir in copies.iter().chain([&db.join("backups")]) {
+        assert_eq!(group_of(dir), team.gid, "{}", dir.display());
+        assert_eq!(mode(dir) & 0o007, 0, "{} is {:o}", dir.display(), mode(dir));
+    }
+    let exported = team.ok(Who::Member, &db, &["export"]);
+    assert!(exported.contains("Copied Client Ltd"), "{exported}");
+}

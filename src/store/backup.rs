@@ -137,6 +137,14 @@ impl Writer {
     /// Starts a backup in `dir`, which must not exist or be empty; it is
     /// made private to the user (a backup holds every record).
     pub fn create(dir: &Path) -> Result<Writer> {
+        Writer::create_with_mode(dir, 0o700)
+    }
+
+    /// [`create`](Writer::create), the folders it makes given `mode`
+    /// (less the umask): a copy the database keeps inside its own
+    /// directory is the group's when the database is shared, as the
+    /// directory around it decides who may enter.
+    pub fn create_with_mode(dir: &Path, mode: u32) -> Result<Writer> {
         match std::fs::read_dir(dir) {
             Ok(mut entries) => {
                 if entries.next().is_some() {
@@ -150,7 +158,7 @@ impl Writer {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 std::fs::DirBuilder::new()
                     .recursive(true)
-                    .mode(0o700)
+                    .mode(mode)
                     .create(dir)
                     .map_err(|e| io(dir, e))?;
             }

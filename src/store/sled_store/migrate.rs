@@ -70,7 +70,7 @@ impl SledStore {
     /// [`copy_to`](Self::copy_to), the writer lock held.
     pub(super) fn copy_to_locked(&self, target: &Path) -> Result<crate::store::backup::Manifest> {
         let copied = (|| {
-            let mut writer = crate::store::backup::Writer::create(target)?;
+            let mut writer = crate::store::backup::Writer::create_with_mode(target, 0o770)?;
             for kv in self.tree.iter() {
                 let (k, v) = kv.map_err(|e| db_error(&self.path, e))?;
                 writer.add(&k, &v)?;
