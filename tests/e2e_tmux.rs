@@ -2,6 +2,8 @@
 //! Start on demo data, jump to a client by pinyin, change `pi_subjects`,
 //! see the level change, quit, and find the change in `mlps export`.
 
+mod format1;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -660,5 +662,81 @@ fn a_signal_during_an_edit_leaves_nothing_half_written() {
         assert!(!String::from_utf8_lossy(&after).contains("UNSAVED"));
         assert_eq!(after, before, "hang up: {hang_up}");
     }
+    let _ = mlps(&db).arg("stop").output();
+}
+
+/// One key writes the selected network's report into the directory the
+/// case manager was started in, and the status line says where.
+#[test]
+fn one_key_writes_the_selected_networks_report() {
+    if !Tmux::available() {
+        eprintln!("SKIPPED: tmux is not installed (.ci/run installs it)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path(), "3");
+    let reports = dir.path().join("reports");
+    std::fs::create_dir(&reports).unwrap();
+    let command = format!(
+        "cd {} && env MLPS_CONFIG_DIR={} MLPS_TODAY=2026-11-28 TERM=xterm-256color {} --db {}",
+        reports.display(),
+        db.with_extension("config").display(),
+        env!("CARGO_BIN_EXE_mlps"),
+        db.display()
+    );
+    let t = Tmux::start(
+        &format!("mlps-report-{}", std::process::id()),
+        &command,
+        160,
+        30,
+    );
+    t.wait_for("Clients 3");
+    t.keys(&["Tab", "R"]);
+    let screen = t.wait_for("written to");
+    let written: Vec<_> = std::fs::read_dir(&reports)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(written.len(), 1, "{written:?}\n{screen}");
+    let name = written[0]
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    assert!(
+        name.starts_with("mlps-report-") && name.ends_with(".md"),
+        "{name}"
+    );
+    assert!(screen.contains(&name), "{screen}");
+    let report = std::fs::read_to_string(&written[0]).unwrap();
+    assert!(
+        report.contains("等级保护定级报告") && report.contains("备案"),
+        "{report}"
+    );
+    t.keys(&["q"]);
+}
+
+/// A case manager that opens a database of the previous format says, on
+/// its status line, that it was upgraded and where the copy is.
+#[test]
+fn the_case_manager_says_the_database_was_upgraded() {
+    if !Tmux::available() {
+        eprintln!("SKIPPED: tmux is not installed (.ci/run installs it)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    format1::write_format_1(&db, false);
+    let t = case_manager(&db, "upgrade");
+    // On the status line, once the case manager has drawn.
+    t.wait_until("the upgrade on the status line", |s| {
+        s.contains("Clients 2") && s.contains("upgraded from format 1")
+    });
+    t.keys(&["q"]);
+    // Said once: the next case manager does not say it again.
+    let again = case_manager(&db, "upgraded");
+    let screen = again.wait_for("Clients 2");
+    assert!(!screen.contains("upgraded"), "{screen}");
+    again.keys(&["q"]);
     let _ = mlps(&db).arg("stop").output();
 }
