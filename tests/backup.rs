@@ -372,3 +372,162 @@ fn a_database_keeps_its_id_through_a_backup_and_the_calendar_its_uids() {
         let _ = client::stop(db);
     }
 }
+
+/// The daemon going away between two pages of a backup (stopped here; a
+/// crash is alike) fails the backup: a new daemon has no snapshot to go
+/// on from, and what arrived is not taken for the whole.
+#[test]
+fn a_backup_cut_off_by_the_daemon_going_away_fails_and_keeps_nothing() {
+    let p = place();
+    let store = connect(&p);
+    let client = store
+        .create_client(mlps::domain::model::Client {
+            name: "Big Notes Ltd".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    // Over two pages of records.
+    for i in 0..12 {
+        let mut n = network(client.id, format!("n{i}"));
+        n.notes = "x".repeat(800_000);
+        store.create_network(n).unwrap();
+    }
+    let store = store.reconnecting(|_| {});
+    let dir = p.root.join("cut");
+    let mut writer = mlps::store::backup::Writer::create(&dir).unwrap();
+    let mut pages = 0;
+    let result = store.backup(&mut |pairs| {
+        pages += 1;
+        if pages == 1 {
+            client::stop(&p.db).unwrap();
+        }
+        for (k, v) in pairs {
+            writer.add(&k, &v)?;
+        }
+        Ok(())
+    });
+    let e = result.expect_err("a backup cut off is an error");
+    assert!(
+        e.message().contains("went away") || e.message().contains("not complete"),
+        "{}",
+        e.message()
+    );
+    assert_eq!(pages, 1);
+    drop(writer);
+    // Through the command, the folder is left without a manifest, so it
+    // could never be restored; a complete backup then works.
+    let out = mlps(&p.db, &p.config, &["restore", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let whole = p.root.join("whole");
+    ok(mlps(&p.db, &p.config, &["backup", whole.to_str().unwrap()]));
+    let (manifest, _) = mlps::store::backup::read(&whole).unwrap();
+    assert_eq!(manifest.networks, 12);
+    let _ = client::stop(&p.db);
+}
+
+/// A backup in an older format is upgraded as it is restored, in the same
+/// one write; index entries that do not read are rebuilt; a record that
+/// does not read stops the restore with nothing changed; and a backup
+/// without the database's id leaves the id as it was.
+#[test]
+fn restoring_an_older_backup_upgrades_it_in_one_write() {
+    use mlps::config::Config;
+    use mlps::store::SledStore;
+    let tmp = tempfile::tempdir().unwrap();
+    let source = SledStore::open(&tmp.path().join("source"), Config::default()).unwrap();
+    let c = source
+        .create_client(mlps::domain::model::Client {
+            name: "From Backup".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    source.create_network(network(c.id, "Shop".into())).unwrap();
+    let mut pairs = Vec::new();
+    source
+        .backup(&mut |page| {
+            pairs.extend(page);
+            Ok(())
+        })
+        .unwrap();
+    drop(source);
+    let meta = |name: &str| [b"m".as_slice(), name.as_bytes()].concat();
+    pairs.retain(|(k, _)| *k != meta("database_id"));
+    // Written by format 1: its format mark and an index entry of a format
+    // this build never wrote.
+    for (k, v) in pairs.iter_mut() {
+        if *k == meta("schema") {
+            *v = 1u64.to_be_bytes().to_vec();
+        }
+    }
+    let mut due = vec![b'd'];
+    due.extend_from_slice(&[0u8; 13]);
+    pairs.push((due.clone(), vec![0, 0, 1]));
+
+    let target = SledStore::open(&tmp.path().join("target"), Config::default()).unwrap();
+    target
+        .create_client(mlps::domain::model::Client {
+            name: "Original".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let id = target.database_id().unwrap();
+
+    // A client record that does not read: refused, nothing changed.
+    let mut broken = pairs.clone();
+    broken.push((
+        [&[b'c'][..], &99u64.to_be_bytes()].concat(),
+        vec![0, 1, 0xff],
+    ));
+    let e = target.restore(broken, true, "test").unwrap_err();
+    assert!(e.message().contains("does not read"), "{}", e.message());
+    let names = |s: &SledStore| -> Vec<String> {
+        s.clients().unwrap().into_iter().map(|c| c.name).collect()
+    };
+    assert_eq!(names(&target), ["Original"]);
+
+    let summary = target.restore(pairs, true, "test").unwrap();
+    assert_eq!(summary.upgraded_from, Some(1));
+    assert_eq!(names(&target), ["From Backup"]);
+    assert_eq!(target.database_id().unwrap(), id);
+    assert!(target.due_until(chrono::NaiveDate::MAX).is_ok());
+    let checkup = target.doctor(false).unwrap();
+    assert!(checkup.problems.is_empty(), "{:?}", checkup.problems);
+    drop(target);
+    let reopened = SledStore::open(&tmp.path().join("target"), Config::default()).unwrap();
+    assert!(reopened.take_notices().is_empty(), "already current");
+    assert_eq!(names(&reopened), ["From Backup"]);
+}
+
+/// The database keeps its copies only in a real `backups` folder: a link
+/// put there (by a member of a shared database, say) is refused, and
+/// nothing is written where it points.
+#[test]
+fn a_linked_backups_folder_is_refused() {
+    let p = place();
+    ok(mlps(&p.db, &p.config, &["demo", "--clients", "2"]));
+    let backup = p.root.join("b");
+    ok(mlps(
+        &p.db,
+        &p.config,
+        &["backup", backup.to_str().unwrap()],
+    ));
+    let elsewhere = p.root.join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    let _ = std::fs::remove_dir_all(p.db.join("backups"));
+    std::os::unix::fs::symlink(&elsewhere, p.db.join("backups")).unwrap();
+    let before = ok(mlps(&p.db, &p.config, &["export"]));
+    let out = mlps(
+        &p.db,
+        &p.config,
+        &["restore", backup.to_str().unwrap(), "--replace"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not a folder"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+    assert_eq!(ok(mlps(&p.db, &p.config, &["export"])), before);
+    let _ = client::stop(&p.db);
+}

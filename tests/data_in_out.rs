@@ -297,3 +297,38 @@ fn the_report_command_finds_the_network_and_writes_either_format() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn ids_the_database_holds_are_refused_by_the_check_and_the_import_naming_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let file = dir.path().join("tracker.csv");
+    std::fs::write(&file, TRACKER).unwrap();
+    mlps(&db).arg("import").arg(&file).assert().success();
+    let exported = stdout(mlps(&db).args(["export", "--format", "csv"]));
+    let again = dir.path().join("again.csv");
+    std::fs::write(&again, &exported).unwrap();
+    let before = stdout(mlps(&db).arg("export"));
+    for check in [true, false] {
+        let mut cmd = mlps(&db);
+        cmd.arg("import").arg(&again);
+        if check {
+            cmd.arg("--check");
+        }
+        cmd.assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "client id 1 (Acme Trading Ltd) is already in the database",
+            ))
+            .stderr(predicate::str::contains(
+                "(Online shop) is already in the database",
+            ))
+            .stderr(predicate::str::contains("5 ids are already taken"))
+            .stderr(predicate::str::contains("clients[").not());
+    }
+    assert_eq!(
+        stdout(mlps(&db).arg("export")),
+        before,
+        "nothing was imported"
+    );
+}

@@ -793,6 +793,21 @@ fn the_report_command_writes_the_selected_networks_report_and_says_where() {
     let page = std::fs::read_to_string(&path).unwrap();
     assert!(page.starts_with("<!DOCTYPE html>"));
     assert!(page.contains(&network.name));
+    // A folder with a space in its name, Markdown by default.
+    let spaced = dir.path().join("my reports");
+    std::fs::create_dir(&spaced).unwrap();
+    act(&mut app, Action::Command);
+    typ(&mut app, &format!("report {}", spaced.display()));
+    act(&mut app, Action::Submit);
+    assert_eq!(app.status.as_ref().unwrap().kind, StatusKind::Saved);
+    assert!(
+        spaced
+            .join(mlps::report::file_name(
+                &network,
+                mlps::report::ReportFormat::Markdown
+            ))
+            .is_file()
+    );
     // Nowhere to write: said, nothing else happens.
     act(&mut app, Action::Command);
     typ(

@@ -424,14 +424,13 @@ fn run_on_store(command: Command, place: &Endpoint, config: Config) -> Result<()
             check,
         } => {
             let records = read_import(file, *format)?;
-            if *check {
-                let networks: usize = records.iter().map(|c| c.networks.len()).sum();
-                println!(
-                    "{file}: no problems; it would import {} and {} (nothing was imported).",
-                    counted(records.len(), "client", "clients"),
-                    counted(networks, "network", "networks")
-                );
-                return Ok(());
+            // A check of a file for a database that is not there yet has
+            // nothing more to look at (and must not create it).
+            if *check
+                && let Endpoint::Local(dir) = place
+                && !store::exists(dir)
+            {
+                return say_checked(file, &records);
             }
             Some(records)
         }
@@ -502,8 +501,24 @@ fn run_on_store(command: Command, place: &Endpoint, config: Config) -> Result<()
         | Command::Stop => {
             unreachable!("assess, keymap and the daemon commands are run elsewhere")
         }
-        Command::Import { .. } => {
-            let s = store.import(records.unwrap_or_default())?;
+        Command::Import {
+            ref file, check, ..
+        } => {
+            let records = records.unwrap_or_default();
+            let ids = GivenIds::of(&records);
+            if check {
+                ids.check_free(store.as_ref(), file)?;
+                return say_checked(file, &records);
+            }
+            // The store refuses an id it holds; the file's own words for
+            // which ones are looked up only then.
+            let s = store.import(records).map_err(|e| {
+                if e.message().contains("already exists in the database") {
+                    ids.check_free(store.as_ref(), file).err().unwrap_or(e)
+                } else {
+                    e
+                }
+            })?;
             writeln!(
                 out,
                 "Imported {} and {} into {}; saved.",
@@ -977,7 +992,10 @@ fn write_backup(
         Ok(m) => m,
         Err(e) => {
             if existed {
-                let _ = std::fs::remove_dir_all(dir.join("store"));
+                // The folder was empty: it is left so again.
+                let _ = std::fs::remove_file(dir.join(store::backup::RECORDS));
+                let _ =
+                    std::fs::remove_file(dir.join(format!(".{}.partial", store::backup::MANIFEST)));
             } else {
                 let _ = std::fs::remove_dir_all(dir);
             }
@@ -993,4 +1011,74 @@ fn write_backup(
         dir.display()
     )
     .map_err(io_error)
+}
+
+/// `import --check`: what the file would bring in.
+fn say_checked(file: &str, records: &[interchange::NewClient]) -> Result<()> {
+    let networks: usize = records.iter().map(|c| c.networks.len()).sum();
+    println!(
+        "{file}: no problems; it would import {} and {} (nothing was imported).",
+        counted(records.len(), "client", "clients"),
+        counted(networks, "network", "networks")
+    );
+    Ok(())
+}
+
+/// The ids an import file gives its clients and networks, with names.
+struct GivenIds {
+    clients: Vec<(u64, String)>,
+    networks: Vec<(u64, String)>,
+}
+
+impl GivenIds {
+    fn of(records: &[interchange::NewClient]) -> GivenIds {
+        let mut ids = GivenIds {
+            clients: Vec::new(),
+            networks: Vec::new(),
+        };
+        for c in records {
+            if let Some(id) = c.id {
+                ids.clients
+                    .push((id.0, c.client.display_name().to_string()));
+            }
+            for n in &c.networks {
+                if let Some(id) = n.id {
+                    ids.networks.push((id.0, n.network.name.clone()));
+                }
+            }
+        }
+        ids
+    }
+
+    /// Refuses, naming them all, the ids that the database already holds:
+    /// an import adds cases and never overwrites one.
+    fn check_free(&self, store: &dyn CaseStore, file: &str) -> Result<()> {
+        use crate::domain::model::{ClientId, NetworkId};
+        let mut taken = Vec::new();
+        for (id, name) in &self.clients {
+            if store.client(ClientId(*id))?.is_some() {
+                taken.push(format!(
+                    "{file}: client id {id} ({name}) is already in the database"
+                ));
+            }
+        }
+        for (id, name) in &self.networks {
+            if store.network(NetworkId(*id))?.is_some() {
+                taken.push(format!(
+                    "{file}: network id {id} ({name}) is already in the database"
+                ));
+            }
+        }
+        if taken.is_empty() {
+            return Ok(());
+        }
+        let count = taken.len();
+        Err(Error::input(format!(
+            "{}\n{count} id{} already taken; an import adds cases and never overwrites one: \
+             import into a new database (--db), or empty the id fields to add them as new \
+             cases; nothing was imported",
+            taken.join("\n"),
+            if count == 1 { " is" } else { "s are" }
+        )))
+    }
 }

@@ -821,17 +821,29 @@ impl CaseStore for RemoteStore {
         &self,
         page: &mut dyn FnMut(crate::store::backup::Pairs) -> Result<()>,
     ) -> Result<()> {
-        match self.call(&Request::Backup)? {
-            Response::Snapshot { .. } => {}
+        let keys = match self.call(&Request::Backup)? {
+            Response::Snapshot { keys } => keys,
             other => return Err(self.unexpected("Backup", &other)),
-        }
+        };
+        let mut received = 0u64;
         loop {
             match self.call(&Request::SnapshotPage)? {
-                Response::Pairs(pairs) if pairs.is_empty() => return Ok(()),
-                Response::Pairs(pairs) => page(pairs)?,
+                Response::Pairs(pairs) if pairs.is_empty() => break,
+                Response::Pairs(pairs) => {
+                    received += pairs.len() as u64;
+                    page(pairs)?;
+                }
                 other => return Err(self.unexpected("SnapshotPage", &other)),
             }
         }
+        // Every pair of the snapshot, or the backup is not one.
+        if received != keys {
+            return Err(Error::runtime(format!(
+                "the backup received {received} of the snapshot's {keys} records; \
+                 it is not complete, so it was not kept"
+            )));
+        }
+        Ok(())
     }
 
     fn restore(

@@ -163,6 +163,7 @@ pub fn serve(dir: &Path, config: Config, options: ServeOptions) -> Result<Served
         wake: wake_tx,
         config_seen: Mutex::new(config_stamp()),
         subscribers: Mutex::new(Vec::new()),
+        snapshots: std::sync::atomic::AtomicUsize::new(0),
     });
     let signals = daemon.watch_signals()?;
     let outcome = bind(dir, daemon.sharing.as_ref())
@@ -437,6 +438,28 @@ struct Daemon {
     /// Connections that asked for a feed of changes, each written by a
     /// thread of its own so that a slow reader never holds up a write.
     subscribers: Mutex<Vec<std::sync::mpsc::SyncSender<Response>>>,
+    /// 1 while a backup's snapshot is held.
+    snapshots: std::sync::atomic::AtomicUsize,
+}
+
+/// The most a connection may stage for a restore: far above any real
+/// book, low enough that a runaway client cannot exhaust the machine.
+const MAX_STAGED: usize = 4 << 30;
+
+/// A backup's snapshot being read a page at a time by one connection.
+struct Snapshot<'a> {
+    pairs: std::vec::IntoIter<(sled::IVec, sled::IVec)>,
+    _held: SnapshotHeld<'a>,
+}
+
+/// Marks the daemon's one snapshot as taken until dropped (read to the
+/// end, or its connection gone).
+struct SnapshotHeld<'a>(&'a std::sync::atomic::AtomicUsize);
+
+impl Drop for SnapshotHeld<'_> {
+    fn drop(&mut self) {
+        self.0.store(0, Ordering::SeqCst);
+    }
 }
 
 /// What a write request touches, known before it runs; the response fills
@@ -723,8 +746,9 @@ impl Daemon {
             return;
         }
         // A backup being read and a restore being sent, this connection's.
-        let mut snapshot: Option<std::vec::IntoIter<(sled::IVec, sled::IVec)>> = None;
+        let mut snapshot: Option<Snapshot<'_>> = None;
         let mut staged: crate::store::backup::Pairs = Vec::new();
+        let mut staged_bytes = 0usize;
         loop {
             let request = match protocol::receive::<Request>(&mut stream) {
                 Ok(Some(r)) => r,
@@ -775,35 +799,70 @@ impl Daemon {
                     }
                     continue;
                 }
-                Request::Backup => match self.guarded(|| self.store.snapshot()) {
-                    Ok(pairs) => {
-                        let keys = pairs.len() as u64;
-                        snapshot = Some(pairs.into_iter());
-                        Response::Snapshot { keys }
+                Request::Backup => {
+                    // One snapshot at a time: each holds the database.
+                    let taken =
+                        self.snapshots
+                            .compare_exchange(0, 1, Ordering::SeqCst, Ordering::SeqCst);
+                    if snapshot.is_some() || taken.is_err() {
+                        Response::failed(&Error::runtime(
+                            "another backup is being taken; try again once it is done",
+                        ))
+                    } else {
+                        match self.guarded(|| self.store.snapshot()) {
+                            Ok(pairs) => {
+                                let keys = pairs.len() as u64;
+                                snapshot = Some(Snapshot {
+                                    pairs: pairs.into_iter(),
+                                    _held: SnapshotHeld(&self.snapshots),
+                                });
+                                Response::Snapshot { keys }
+                            }
+                            Err(e) => {
+                                self.snapshots.store(0, Ordering::SeqCst);
+                                Response::failed(&e)
+                            }
+                        }
                     }
-                    Err(e) => Response::failed(&e),
-                },
-                Request::SnapshotPage => {
-                    let mut page = Vec::new();
-                    let mut bytes = 0;
-                    if let Some(pairs) = snapshot.as_mut() {
-                        for (k, v) in pairs.by_ref() {
+                }
+                Request::SnapshotPage => match snapshot.as_mut() {
+                    // A page asked of a daemon that took no snapshot for
+                    // this connection (a new one, after the old went away)
+                    // must not read as the end of the backup.
+                    None => Response::failed(&Error::runtime(
+                        "no backup is being taken on this connection: the daemon that took the \
+                         snapshot went away; run mlps backup again",
+                    )),
+                    Some(s) => {
+                        let mut page = Vec::new();
+                        let mut bytes = 0;
+                        for (k, v) in s.pairs.by_ref() {
                             bytes += k.len() + v.len();
                             page.push((k.to_vec(), v.to_vec()));
                             if bytes >= crate::store::backup::PAGE_BYTES {
                                 break;
                             }
                         }
+                        if page.is_empty() {
+                            snapshot = None;
+                            crate::store::sled_store::release_memory();
+                        }
+                        Response::Pairs(page)
                     }
-                    if page.is_empty() {
-                        snapshot = None;
-                        crate::store::sled_store::release_memory();
-                    }
-                    Response::Pairs(page)
-                }
+                },
                 Request::RestorePairs { pairs } => {
-                    staged.extend(pairs);
-                    Response::Done
+                    staged_bytes += pairs.iter().map(|(k, v)| k.len() + v.len()).sum::<usize>();
+                    if staged_bytes > MAX_STAGED {
+                        staged = Vec::new();
+                        staged_bytes = 0;
+                        Response::failed(&Error::input(format!(
+                            "a restore is limited to {} GiB of records; nothing was restored",
+                            MAX_STAGED >> 30
+                        )))
+                    } else {
+                        staged.extend(pairs);
+                        Response::Done
+                    }
                 }
                 Request::RestoreCommit {
                     replace,
@@ -812,6 +871,7 @@ impl Daemon {
                     digest,
                 } => {
                     let pairs = std::mem::take(&mut staged);
+                    staged_bytes = 0;
                     let restored = self.guarded(|| {
                         self.store.restore_pairs(
                             pairs,

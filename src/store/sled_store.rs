@@ -196,7 +196,11 @@ impl SledStore {
         };
         if let Some(from) = store.check_schema()? {
             let copy = store.copy_before_upgrade(from)?;
-            let records = store.upgrade_records()?;
+            let records = store.upgrade_records().inspect_err(|_| {
+                // Nothing changed, so the copy is the database itself;
+                // keeping one per attempt would only fill the disk.
+                let _ = std::fs::remove_dir_all(&copy);
+            })?;
             store
                 .notices
                 .lock()
@@ -204,6 +208,10 @@ impl SledStore {
                 .push(migrate::upgraded(dir, from, records, &copy));
         }
         store.refresh_due_index_if_config_changed()?;
+        // Made now rather than at the first calendar export, so every
+        // backup carries it. A database that cannot be written to makes
+        // it later.
+        let _ = store.database_id();
         Ok(store)
     }
 

@@ -881,6 +881,10 @@ fn normal(app: &mut App, a: Action) {
     }
 }
 
+fn home() -> Option<std::path::PathBuf> {
+    directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf())
+}
+
 /// Writes the selected network's report into `dir`, else the directory
 /// the case manager was started in, and says where.
 fn write_report(
@@ -1105,14 +1109,22 @@ fn run_command(app: &mut App, line: &str) {
             };
         }
         "report" => {
-            let mut format = crate::report::ReportFormat::Markdown;
-            let mut dir = None;
-            for word in arg.split_whitespace() {
-                match word.parse() {
-                    Ok(f) => format = f,
-                    Err(_) => dir = Some(std::path::PathBuf::from(word)),
+            // `report [md|html] [DIR]`: the folder is the rest of the line,
+            // spaces and all; `~/` is the home folder.
+            let (first, after) = arg.split_once(' ').unwrap_or((arg, ""));
+            let (format, rest) = match first.parse() {
+                Ok(f) => (f, after.trim()),
+                Err(_) => (crate::report::ReportFormat::Markdown, arg),
+            };
+            let dir = (!rest.is_empty()).then(|| {
+                match (
+                    rest.strip_prefix("~/").or((rest == "~").then_some("")),
+                    home(),
+                ) {
+                    (Some(tail), Some(home)) => home.join(tail),
+                    _ => std::path::PathBuf::from(rest),
                 }
-            }
+            });
             write_report(app, format, dir)
         }
         "reload" => match app.reload() {

@@ -25,23 +25,34 @@ pub const BACKUPS: &str = "backups";
 impl SledStore {
     /// A new folder under `DIR/backups` for a copy the database keeps of
     /// itself, named after why and when.
-    pub(super) fn new_copy_place(&self, why: &str) -> PathBuf {
+    pub(super) fn new_copy_place(&self, why: &str) -> Result<PathBuf> {
         let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
         let parent = self.path.join(BACKUPS);
+        // Only a real folder: on a shared database a member could point a
+        // link elsewhere, and the daemon would write the copy there.
+        if let Ok(meta) = std::fs::symlink_metadata(&parent)
+            && !meta.is_dir()
+        {
+            return Err(Error::runtime(format!(
+                "{} is not a folder (a link, or a file): the database keeps its copies only in \
+                 a real folder there; remove it and try again",
+                parent.display()
+            )));
+        }
         let mut target = parent.join(format!("{why}-{stamp}"));
         let mut n = 1;
         while target.exists() {
             n += 1;
             target = parent.join(format!("{why}-{stamp}-{n}"));
         }
-        target
+        Ok(target)
     }
 
     /// Copies the database into a new folder under `dir/backups`, named
     /// after the format and the time, and returns that folder.
     pub(super) fn copy_before_upgrade(&self, from: u64) -> Result<PathBuf> {
         let dir = &self.path;
-        let target = self.new_copy_place(&format!("format-{from}"));
+        let target = self.new_copy_place(&format!("format-{from}"))?;
         self.copy_to(&target).map_err(|e| {
             Error::runtime(format!(
                 "database {} is in format {from} and needs upgrading to format {SCHEMA}, \
@@ -88,43 +99,106 @@ impl SledStore {
     /// changed. Returns how many records were rewritten.
     pub(super) fn upgrade_records(&self) -> Result<u64> {
         let _guard = self.lock();
-        self.upgrade_records_locked()
-    }
-
-    /// [`upgrade_records`](Self::upgrade_records), the writer lock held.
-    pub(super) fn upgrade_records_locked(&self) -> Result<u64> {
         let mut batch = sled::Batch::default();
-        let mut count = 0;
-        count += self.restage::<Client>(&mut batch, keys::CLIENT)?;
-        count += self.restage::<Network>(&mut batch, keys::NETWORK)?;
-        count += self.restage::<DueRecord>(&mut batch, keys::DUE)?;
-        count += self.restage::<SearchRecord>(&mut batch, keys::SEARCH_CLIENT)?;
-        count += self.restage::<SearchRecord>(&mut batch, keys::SEARCH_NETWORK)?;
-        count += self.restage::<LogEntry>(&mut batch, keys::LOG)?;
-        batch.insert(keys::meta("schema"), &codec::encode_u64(SCHEMA));
-        self.commit(batch)?;
-        Ok(count)
-    }
-
-    /// Stages the records under `prefix` that are stored in an older shape
-    /// of `R`, in its current shape. (A log entry's before and after copies
-    /// stay as they were written: they are read through the same upgrade.)
-    fn restage<R: Record>(&self, batch: &mut sled::Batch, prefix: u8) -> Result<u64> {
-        let mut count = 0;
-        for kv in self.tree.scan_prefix([prefix]) {
+        let mut upgrade = Upgrade::default();
+        for kv in self.tree.iter() {
             let (k, v) = kv.map_err(|e| db_error(&self.path, e))?;
-            if codec::format_of(&v).is_some_and(|f| f < R::VERSION) {
-                let record: R = codec::decode(&v).map_err(|e| {
-                    Error::runtime(format!(
+            match upgrade.pair(&k, &v) {
+                Ok(Upgraded::Same) => {}
+                Ok(Upgraded::Rewritten(bytes)) => batch.insert(k, bytes),
+                Ok(Upgraded::Dropped) => batch.remove(k),
+                Err(e) => {
+                    return Err(Error::runtime(format!(
                         "{}; the database was left in its old format, unchanged",
                         damaged(&self.path, &k, e).message()
-                    ))
-                })?;
-                batch.insert(k, codec::encode(&record));
-                count += 1;
+                    )));
+                }
             }
         }
-        Ok(count)
+        for k in upgrade.finish() {
+            batch.remove(k);
+        }
+        batch.insert(keys::meta("schema"), &codec::encode_u64(SCHEMA));
+        self.commit(batch)?;
+        Ok(upgrade.rewritten)
+    }
+}
+
+/// One stored pair brought to the current shapes.
+pub(super) enum Upgraded {
+    /// Already current, or not a record.
+    Same,
+    Rewritten(Vec<u8>),
+    /// A derived index entry that does not read: it is left out, and its
+    /// index rebuilt from the records.
+    Dropped,
+}
+
+/// An upgrade of a database's pairs, one at a time.
+#[derive(Default)]
+pub(super) struct Upgrade {
+    pub rewritten: u64,
+    rebuild_due: bool,
+    rebuild_search: bool,
+}
+
+impl Upgrade {
+    /// Brings one pair to its current shape. A client, network or log
+    /// record that does not read is an error: nothing can stand in for it.
+    pub fn pair(&mut self, key: &[u8], value: &[u8]) -> Result<Upgraded, codec::CodecError> {
+        fn current<R: Record>(value: &[u8]) -> Result<Option<Vec<u8>>, codec::CodecError> {
+            if codec::format_of(value).is_some_and(|f| f < R::VERSION) {
+                let record: R = codec::decode(value)?;
+                Ok(Some(codec::encode(&record)))
+            } else {
+                Ok(None)
+            }
+        }
+        let upgraded = match key.first() {
+            Some(&keys::CLIENT) => current::<Client>(value)?,
+            Some(&keys::NETWORK) => current::<Network>(value)?,
+            // The before and after copies inside a log entry stay as they
+            // were written: they are read through the same upgrade.
+            Some(&keys::LOG) => current::<LogEntry>(value)?,
+            Some(&keys::DUE) => match current::<DueRecord>(value) {
+                Ok(u) => u,
+                Err(_) => {
+                    self.rebuild_due = true;
+                    return Ok(Upgraded::Dropped);
+                }
+            },
+            Some(&keys::SEARCH_CLIENT) | Some(&keys::SEARCH_NETWORK) => {
+                match current::<SearchRecord>(value) {
+                    Ok(u) => u,
+                    Err(_) => {
+                        self.rebuild_search = true;
+                        return Ok(Upgraded::Dropped);
+                    }
+                }
+            }
+            _ => None,
+        };
+        Ok(match upgraded {
+            Some(bytes) => {
+                self.rewritten += 1;
+                Upgraded::Rewritten(bytes)
+            }
+            None => Upgraded::Same,
+        })
+    }
+
+    /// The meta keys to remove so that the indexes found unreadable are
+    /// rebuilt: the due-date index when the database next opens or is
+    /// restored, the search keys on the next search.
+    pub fn finish(&self) -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        if self.rebuild_due {
+            out.push(keys::meta("due_config"));
+        }
+        if self.rebuild_search {
+            out.push(keys::meta(super::search::MARK));
+        }
+        out
     }
 }
 

@@ -1,7 +1,6 @@
 //! Backups of a running database, and putting one back.
 
 use super::{SCHEMA, SledStore, db_error};
-use crate::domain::model::{Client, Network};
 use crate::error::{Error, Result};
 use crate::store::audit::{Action, Actor, LogEntry};
 use crate::store::backup::{Pairs, RestoreSummary};
@@ -85,24 +84,45 @@ impl SledStore {
             keys: pairs.len() as u64,
             ..RestoreSummary::default()
         };
-        for (k, v) in &pairs {
-            let read = match k.first() {
-                Some(&keys::CLIENT) => {
-                    summary.clients += 1;
-                    codec::decode::<Client>(v).map(drop)
+        // Every record is read, and brought to the current shapes, before
+        // anything is replaced: the restore is then one batch.
+        let mut upgrade = super::migrate::Upgrade::default();
+        let mut current = Vec::with_capacity(pairs.len());
+        for (k, v) in pairs {
+            match k.first() {
+                Some(&keys::CLIENT) => summary.clients += 1,
+                Some(&keys::NETWORK) => summary.networks += 1,
+                _ => {}
+            }
+            match upgrade.pair(&k, &v) {
+                Ok(super::migrate::Upgraded::Same) => current.push((k, v)),
+                Ok(super::migrate::Upgraded::Rewritten(bytes)) => current.push((k, bytes)),
+                Ok(super::migrate::Upgraded::Dropped) => {}
+                Err(e) => {
+                    return Err(Error::input(format!(
+                        "the backup's record {k:02x?} does not read ({e}): nothing was restored"
+                    )));
                 }
-                Some(&keys::NETWORK) => {
-                    summary.networks += 1;
-                    codec::decode::<Network>(v).map(drop)
+            }
+        }
+        let rebuild = upgrade.finish();
+        current.retain(|(k, _)| !rebuild.contains(k));
+        if schema < SCHEMA {
+            summary.upgraded_from = Some(schema);
+            for (k, v) in current.iter_mut() {
+                if *k == schema_key {
+                    *v = codec::encode_u64(SCHEMA).to_vec();
                 }
-                Some(&keys::LOG) => codec::decode::<LogEntry>(v).map(drop),
-                _ => Ok(()),
-            };
-            read.map_err(|e| {
-                Error::input(format!(
-                    "the backup's record {k:02x?} does not read ({e}): nothing was restored"
-                ))
-            })?;
+            }
+        }
+        let mut pairs = current;
+        // A backup older than the database's id keeps the id it has, so
+        // calendars keep their UIDs.
+        let id_key = keys::meta("database_id");
+        if !pairs.iter().any(|(k, _)| *k == id_key)
+            && let Some(id) = self.get(&id_key)?
+        {
+            pairs.push((id_key, id.to_vec()));
         }
         let guard = self.lock();
         let held = self
@@ -123,7 +143,7 @@ impl SledStore {
             )));
         }
         if held {
-            let place = self.new_copy_place("before-restore");
+            let place = self.new_copy_place("before-restore")?;
             self.copy_to_locked(&place)?;
             summary.copy = Some(place.display().to_string());
         }
@@ -164,10 +184,6 @@ impl SledStore {
         self.commit(batch)?;
         self.forget_memory();
         self.forget_search();
-        if schema < SCHEMA {
-            self.upgrade_records_locked()?;
-            summary.upgraded_from = Some(schema);
-        }
         drop(guard);
         self.refresh_due_index_if_config_changed()?;
         Ok(summary)
