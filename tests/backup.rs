@@ -76,6 +76,23 @@ fn place() -> Place {
     }
 }
 
+/// A place with `clients` demo clients, and a backup of them in `b`.
+fn backed_up(clients: usize) -> (Place, PathBuf) {
+    let p = place();
+    ok(mlps(
+        &p.db,
+        &p.config,
+        &["demo", "--clients", &clients.to_string()],
+    ));
+    let backup = p.root.join("b");
+    ok(mlps(
+        &p.db,
+        &p.config,
+        &["backup", backup.to_str().unwrap()],
+    ));
+    (p, backup)
+}
+
 fn connect(p: &Place) -> client::RemoteStore {
     let launcher = client::Launcher::new(MLPS).env("MLPS_CONFIG_DIR", &p.config);
     client::connect_or_start_with(&p.db, &launcher).unwrap()
@@ -260,14 +277,7 @@ fn restore_replaces_only_when_told_and_keeps_a_copy_of_what_was_there() {
 
 #[test]
 fn a_damaged_or_unfinished_backup_is_refused_and_nothing_changes() {
-    let p = place();
-    ok(mlps(&p.db, &p.config, &["demo", "--clients", "2"]));
-    let backup = p.root.join("b");
-    ok(mlps(
-        &p.db,
-        &p.config,
-        &["backup", backup.to_str().unwrap()],
-    ));
+    let (p, backup) = backed_up(2);
     let target = p.root.join("target");
     let manifest = backup.join("mlps-backup.json");
     let text = std::fs::read_to_string(&manifest).unwrap();
@@ -503,14 +513,7 @@ fn restoring_an_older_backup_upgrades_it_in_one_write() {
 /// nothing is written where it points.
 #[test]
 fn a_linked_backups_folder_is_refused() {
-    let p = place();
-    ok(mlps(&p.db, &p.config, &["demo", "--clients", "2"]));
-    let backup = p.root.join("b");
-    ok(mlps(
-        &p.db,
-        &p.config,
-        &["backup", backup.to_str().unwrap()],
-    ));
+    let (p, backup) = backed_up(2);
     let elsewhere = p.root.join("elsewhere");
     std::fs::create_dir(&elsewhere).unwrap();
     let _ = std::fs::remove_dir_all(p.db.join("backups"));
