@@ -314,8 +314,8 @@ impl Record for Client {
         match version {
             1 => {
                 let w: wire::ClientV1 = decode_body(Self::NAME, body)?;
-                Ok(Client {
-                    id: ClientId(w.id),
+                Self::from_wire(wire::ClientV2 {
+                    id: w.id,
                     revision: w.revision,
                     name: w.name,
                     name_zh: w.name_zh,
