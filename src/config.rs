@@ -63,6 +63,8 @@ pub struct Settings {
     pub rules: RuleSet,
     /// An open obligation is `due` within this many days, else `upcoming`.
     pub due_soon_days: u32,
+    /// `[intervals]`, also read as `[dates]`.
+    #[serde(alias = "dates")]
     pub intervals: Intervals,
     pub daemon: DaemonSettings,
 }
@@ -112,7 +114,21 @@ impl Config {
         };
         let settings = match read_optional(&dir.join("config.toml"))? {
             Some((name, text)) => {
-                toml::from_str(&text).map_err(|e| toml_error(&name, &text, &e))?
+                let settings: Settings =
+                    toml::from_str(&text).map_err(|e| toml_error(&name, &text, &e))?;
+                if settings.intervals.certificate_extension_months.is_some() {
+                    let at = text
+                        .lines()
+                        .position(|l| l.trim_start().starts_with("certificate_extension_months"))
+                        .map_or(String::new(), |i| format!("{}:1:", i + 1));
+                    return Err(Error::input(format!(
+                        "{name}:{at} intervals.certificate_extension_months is no longer used: a \
+                         certificate now stays valid at least until the level's next renewal; \
+                         remove it (intervals.certificate_validity_months sets the validity \
+                         from issue, 0 turns the expiry off)"
+                    )));
+                }
+                settings
             }
             None => Settings::default(),
         };
@@ -231,6 +247,32 @@ mod tests {
         let err = Config::load(Some(dir.path())).unwrap_err();
         assert!(err.message().contains("config.toml:3:1"), "{err}");
         assert!(err.message().contains("renewal_months_level9"), "{err}");
+    }
+
+    #[test]
+    fn dates_is_another_name_for_intervals_and_the_old_extension_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("config.toml");
+        std::fs::write(&config, "[dates]\ncertificate_validity_months = 0\n").unwrap();
+        let c = Config::load(Some(dir.path())).unwrap();
+        assert_eq!(c.settings.intervals.certificate_validity_months, 0);
+        // The name earlier releases documented still reads.
+        std::fs::write(&config, "[intervals]\ncertificate_valid_months = 24\n").unwrap();
+        let c = Config::load(Some(dir.path())).unwrap();
+        assert_eq!(c.settings.intervals.certificate_validity_months, 24);
+        std::fs::write(
+            &config,
+            "[intervals]\nrenewal_months_level2 = 24\ncertificate_extension_months = 12\n",
+        )
+        .unwrap();
+        let err = Config::load(Some(dir.path())).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.message().contains("config.toml:3:1: "), "{err}");
+        assert!(
+            err.message()
+                .contains("certificate_extension_months is no longer used"),
+            "{err}"
+        );
     }
 
     #[test]

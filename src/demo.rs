@@ -1806,6 +1806,17 @@ impl Gen {
                     };
                     out.push(self.milestone(stage, anchor, city, index));
                 }
+                // Now and then an evaluation fails and passes on a second
+                // attempt weeks later. Decided by position, not by the random
+                // sequence, so the rest of the data stays as it was.
+                if level >= Level::L2 {
+                    for (i, &anchor) in anchors.iter().enumerate() {
+                        if (index + i) % 5 == 2 {
+                            let before = 21 + (index % 15) as i64;
+                            out.push(failed_evaluation(offset(anchor, -before), index));
+                        }
+                    }
+                }
             }
             _ => {
                 let (last, recent) = match phase {
@@ -1938,6 +1949,19 @@ fn architecture(kind: Kind, deployment: Deployment, provider: Option<&str>) -> S
         }
         _ => "Internet → firewall → load balancer → app servers → database; admin access via bastion host.".into(),
     }
+}
+
+/// A failed evaluation: a score below 70 or high risks left, concluded
+/// poor, its figures taken from the network's position.
+fn failed_evaluation(date: NaiveDate, index: usize) -> Milestone {
+    let mut m = Milestone::new(Stage::EvaluationFailed, date);
+    m.score = Some(58.0 + (index % 17) as f64);
+    m.high_risks = Some(1 + (index % 3) as u32);
+    m.medium_risks = Some(3 + (index % 6) as u32);
+    m.conclusion = Some(Conclusion::Poor);
+    m.note = "高风险未整改：日志审计与备份恢复。High risks open: audit logging and backup recovery."
+        .to_string();
+    m
 }
 
 fn offset(date: NaiveDate, days: i64) -> NaiveDate {
@@ -2110,6 +2134,10 @@ mod tests {
                 assert!(n.id.is_none());
                 assert!(n.network.milestones.iter().all(|m| m.date <= today()));
                 for m in &n.network.milestones {
+                    if m.stage == Stage::EvaluationFailed {
+                        assert_eq!(m.effective_conclusion(), Some(Conclusion::Poor));
+                        continue;
+                    }
                     if let Some(score) = m.score {
                         assert!(score >= 70.0);
                         assert_eq!(m.high_risks, Some(0));

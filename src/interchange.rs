@@ -200,7 +200,10 @@ pub fn to_records(file: &str, doc: &Document) -> Result<Vec<NewClient>> {
                 filed_level: n.filed_level,
                 milestones: n.milestones.clone(),
             };
-            network.validate().map_err(|e| bad(e.within(&at_network)))?;
+            network
+                .validate()
+                .and_then(|()| network.check_filed_level())
+                .map_err(|e| bad(e.within(&at_network)))?;
             networks.push(NewNetwork {
                 id: n.id.map(NetworkId),
                 network,

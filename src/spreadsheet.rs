@@ -59,6 +59,7 @@ use std::str::FromStr;
 
 use chrono::NaiveDate;
 
+use crate::domain::grading::RuleSet;
 use crate::domain::model::{
     Aspect, Client, ClientId, Conclusion, Contact, Degree, FieldError, HarmOverride, HarmedObject,
     Level, Milestone, Network, NetworkId, Overrides, Stage,
@@ -114,6 +115,7 @@ pub const COLUMNS: &[&str] = &[
     "audit_firm_selected",
     "expert_review",
     "filing_submitted",
+    "filing_level",
     "gap_analysis",
     "rectification_done",
     "evaluation_passed",
@@ -121,8 +123,11 @@ pub const COLUMNS: &[&str] = &[
     "evaluation_conclusion",
     "high_risks",
     "medium_risks",
+    "evaluation_failed",
     "certificate_issued",
     "certificate_number",
+    "computed_level",
+    "max_level",
 ];
 
 /// A CSV file's text, and what was done to read it.
@@ -312,6 +317,12 @@ enum Col {
     HighRisks,
     MediumRisks,
     CertificateNumber,
+    /// The level the latest `filing_submitted` filed.
+    FilingLevel,
+    /// Derived, written for reading and not read back: the computed level
+    /// and, while open answers could raise it, the highest it could be.
+    ComputedLevel,
+    MaxLevel,
 }
 
 /// The client's columns, which every row of a client repeats.
@@ -365,14 +376,20 @@ impl Col {
                 };
                 31 + a + part as usize
             }
-            // The evaluation and certificate details sit beside their stage.
-            Col::Stage(Stage::CertificateIssued) => 51,
-            Col::Stage(s) => 37 + s as usize,
-            Col::EvaluationScore => 47,
-            Col::EvaluationConclusion => 48,
-            Col::HighRisks => 49,
-            Col::MediumRisks => 50,
-            Col::CertificateNumber => 52,
+            // The filing, evaluation and certificate details sit beside
+            // their stage.
+            Col::Stage(Stage::EvaluationFailed) => 52,
+            Col::Stage(Stage::CertificateIssued) => 53,
+            Col::Stage(s) if s <= Stage::FilingSubmitted => 37 + s as usize,
+            Col::Stage(s) => 38 + s as usize,
+            Col::FilingLevel => 44,
+            Col::EvaluationScore => 48,
+            Col::EvaluationConclusion => 49,
+            Col::HighRisks => 50,
+            Col::MediumRisks => 51,
+            Col::CertificateNumber => 54,
+            Col::ComputedLevel => 55,
+            Col::MaxLevel => 56,
         }
     }
 
@@ -408,6 +425,9 @@ impl Col {
             "high_risks" => Col::HighRisks,
             "medium_risks" => Col::MediumRisks,
             "certificate_number" => Col::CertificateNumber,
+            "filing_level" => Col::FilingLevel,
+            "computed_level" => Col::ComputedLevel,
+            "max_level" => Col::MaxLevel,
             other => {
                 if let Ok(q) = other.parse::<QuestionId>() {
                     Col::Question(q)
@@ -979,7 +999,10 @@ impl Sheet {
         if self.problems.len() > before {
             return None;
         }
-        match network.validate() {
+        match network
+            .validate()
+            .and_then(|()| network.check_filed_level())
+        {
             Ok(()) => Some(NewNetwork {
                 id: id.map(NetworkId),
                 network,
@@ -1120,6 +1143,21 @@ impl Sheet {
                 None => {}
             }
         }
+        let filing_level = row.get(Col::FilingLevel).trim();
+        if !filing_level.is_empty() {
+            match parse_level(filing_level) {
+                Ok(level) => match latest(&mut out, Stage::FilingSubmitted) {
+                    Some(m) => m.level = level,
+                    None if !stage_problems => self.problem(
+                        row.n,
+                        Some(Col::FilingLevel),
+                        "a filing level belongs to a filing, but filing_submitted has no date",
+                    ),
+                    None => {}
+                },
+                Err(e) => self.problem(row.n, Some(Col::FilingLevel), e),
+            }
+        }
         if !number.is_empty() {
             match latest(&mut out, Stage::CertificateIssued) {
                 Some(m) => m.number = Some(number),
@@ -1139,6 +1177,7 @@ impl Sheet {
                     "high_risks" => Col::HighRisks,
                     "medium_risks" => Col::MediumRisks,
                     "number" => Col::CertificateNumber,
+                    "level" => Col::FilingLevel,
                     _ => Col::Stage(m.stage),
                 };
                 self.problem(row.n, Some(col), e.message);
@@ -1201,6 +1240,7 @@ fn network_field_col(e: &FieldError) -> Option<Col> {
     let col = match field {
         "name" => Col::Network,
         "notes" => Col::NetworkNotes,
+        "filed_level" => Col::FiledLevel,
         "answers" => Col::Question(QuestionId::SensitivePiSubjects),
         f if f.starts_with("override.business_information") => {
             Col::Override(Aspect::BusinessInformation, Part::Justification)
@@ -1562,7 +1602,7 @@ fn client_cells(c: &Client, cells: &mut [String]) {
     }
 }
 
-fn network_cells(n: &Network, cells: &mut [String]) {
+fn network_cells(n: &Network, rules: RuleSet, cells: &mut [String]) {
     let mut set = |col: Col, value: String| cells[col.idx()] = value;
     if n.id.0 != 0 {
         set(Col::NetworkId, n.id.0.to_string());
@@ -1616,12 +1656,21 @@ fn network_cells(n: &Network, cells: &mut [String]) {
     {
         set(Col::CertificateNumber, number);
     }
+    if let Some(level) = n.last(Stage::FilingSubmitted).and_then(|m| m.level) {
+        set(Col::FilingLevel, level.get().to_string());
+    }
+    let (computed, most) = crate::domain::grading::level_range(&n.answers, &n.overrides, rules);
+    set(Col::ComputedLevel, computed.get().to_string());
+    if most > computed {
+        set(Col::MaxLevel, most.get().to_string());
+    }
 }
 
 /// The database as CSV in [`COLUMNS`]: a byte order mark, the header, then
 /// one row per network, clients and their networks in id order; a client
 /// without networks gets one row with the network columns empty.
-pub fn write(clients: &[(Client, Vec<Network>)]) -> String {
+/// `computed_level` and `max_level` are graded under `rules`.
+pub fn write(clients: &[(Client, Vec<Network>)], rules: RuleSet) -> String {
     let mut sorted: Vec<&(Client, Vec<Network>)> = clients.iter().collect();
     sorted.sort_by_key(|(c, _)| c.id);
     let mut rows: Vec<Vec<String>> = Vec::new();
@@ -1636,7 +1685,7 @@ pub fn write(clients: &[(Client, Vec<Network>)]) -> String {
         }
         for n in networks {
             let mut cells = base.clone();
-            network_cells(n, &mut cells);
+            network_cells(n, rules, &mut cells);
             rows.push(cells);
         }
     }

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use mlps::config::Settings;
+use mlps::domain::grading::RuleSet;
 use mlps::domain::model::{
     Client, ClientId, Conclusion, Level, Milestone, Network, NetworkId, Stage,
 };
@@ -670,7 +671,7 @@ fn export_reads_back_to_the_same_records() {
         },
         Vec::new(),
     ));
-    let csv = spreadsheet::write(&db);
+    let csv = spreadsheet::write(&db, RuleSet::Conservative);
     let back = parse_ok(&csv);
 
     let mut expected = db.clone();
@@ -705,16 +706,19 @@ fn export_reads_back_to_the_same_records() {
         "the demo exercises the columns"
     );
     // The same text again from what was read.
-    assert_eq!(spreadsheet::write(&as_database(&back)), csv);
+    assert_eq!(
+        spreadsheet::write(&as_database(&back), RuleSet::Conservative),
+        csv
+    );
 }
 
 #[test]
 fn a_sheet_written_by_export_writes_back_unchanged() {
-    let csv = spreadsheet::write(&demo_database());
+    let csv = spreadsheet::write(&demo_database(), RuleSet::Conservative);
     assert!(csv.starts_with('\u{feff}'), "a byte order mark for Excel");
     let header = csv.trim_start_matches('\u{feff}').lines().next().unwrap();
     assert_eq!(header, COLUMNS.join(","));
-    let once = spreadsheet::write(&as_database(&parse_ok(&csv)));
+    let once = spreadsheet::write(&as_database(&parse_ok(&csv)), RuleSet::Conservative);
     assert_eq!(once, csv);
     // Also after the sheet went through GBK, as Chinese Excel saves it.
     let (gbk, _, unmappable) = encoding_rs::GBK.encode(csv.trim_start_matches('\u{feff}'));
@@ -722,7 +726,10 @@ fn a_sheet_written_by_export_writes_back_unchanged() {
     let decoded = spreadsheet::decode("gbk.csv", &gbk).unwrap();
     assert!(decoded.note.is_some());
     assert_eq!(
-        spreadsheet::write(&as_database(&parse_ok(&decoded.text))),
+        spreadsheet::write(
+            &as_database(&parse_ok(&decoded.text)),
+            RuleSet::Conservative
+        ),
         csv
     );
 }
@@ -748,7 +755,10 @@ fn formula_text_is_exported_inert_and_reads_back_as_written() {
         milestones: vec![],
     };
     network.answers.cloud_provider = Some("=1+1".into());
-    let csv = spreadsheet::write(&[(client.clone(), vec![network.clone()])]);
+    let csv = spreadsheet::write(
+        &[(client.clone(), vec![network.clone()])],
+        RuleSet::Conservative,
+    );
     let row = csv.lines().nth(1).unwrap();
     assert!(
         row.starts_with("1,\"'=HYPERLINK(\"\"x\"\")\",'@SUM(1),Acme,"),

@@ -96,8 +96,8 @@ fn cal(text: &str) -> WorkCalendar {
 }
 
 use Stage::{
-    CertificateIssued, EvaluationPassed, ExpertReview, FilingSubmitted, QuestionnaireReceived,
-    SelfAssessment,
+    CertificateIssued, EvaluationFailed, EvaluationPassed, ExpertReview, FilingSubmitted,
+    QuestionnaireReceived, SelfAssessment,
 };
 
 // ---------------------------------------------------------------------------
@@ -655,36 +655,80 @@ fn renewal_cycles_older_ones_completed_by_the_next_anchor() {
 // ---------------------------------------------------------------------------
 
 #[test]
-fn certificate_expires_36_months_after_issue_or_12_after_a_later_evaluation() {
+fn certificate_expiry_falls_at_the_later_of_36_months_and_the_next_renewal() {
+    // Level 3 renews yearly, level 2 every two years, level 1 by a yearly
+    // self-assessment. Each case: level, milestones, and the expiry shown
+    // (`None`: not shown, because the renewal comes first).
     #[rustfmt::skip]
-    let cases: [(Steps, &str, &str); 8] = [
-        (&[(CertificateIssued, "2025-12-20")], "2028-12-20", "certificate_issued + 36 months"),
-        (&[(CertificateIssued, "2024-02-29")], "2027-02-28", "certificate_issued + 36 months"),
-        // An evaluation before the certificate does not extend it.
-        (&[(EvaluationPassed, "2025-12-01"), (CertificateIssued, "2025-12-20")], "2028-12-20", "certificate_issued"),
-        // A later evaluation whose +12 falls before the 36 months: no change.
-        (&[(CertificateIssued, "2025-12-20"), (EvaluationPassed, "2027-12-19")], "2028-12-20", "certificate_issued"),
-        // One day later: it extends.
-        (&[(CertificateIssued, "2025-12-20"), (EvaluationPassed, "2027-12-21")], "2028-12-21", "evaluation_passed + 12 months"),
-        (&[(CertificateIssued, "2025-12-20"), (EvaluationPassed, "2028-06-01")], "2029-06-01", "evaluation_passed + 12 months"),
-        (&[(CertificateIssued, "2025-12-20"), (EvaluationPassed, "2027-06-01"), (EvaluationPassed, "2028-09-01")], "2029-09-01", "evaluation_passed"),
+    let cases: [(u8, Steps, Option<(&str, &str)>); 9] = [
+        // No evaluation yet: 36 months from issue.
+        (3, &[(CertificateIssued, "2025-12-20")], Some(("2028-12-20", "certificate_issued + 36 months"))),
+        (3, &[(CertificateIssued, "2024-02-29")], Some(("2027-02-28", "certificate_issued + 36 months"))),
+        // A failed evaluation renews nothing.
+        (2, &[(CertificateIssued, "2023-01-10"), (EvaluationFailed, "2025-06-01")], Some(("2026-01-10", "certificate_issued + 36 months"))),
+        // Level 2 evaluated on time: valid until the renewal, so no row
+        // (the false alarm this rule removes).
+        (2, &[(CertificateIssued, "2023-01-10"), (EvaluationPassed, "2025-06-01")], None),
+        (3, &[(EvaluationPassed, "2025-12-01"), (CertificateIssued, "2025-12-20")], None),
+        (3, &[(CertificateIssued, "2025-12-20"), (EvaluationPassed, "2027-06-01"), (EvaluationPassed, "2028-09-01")], None),
+        // Level 1 renews by self-assessment: an old certificate expires
+        // before the next one is due.
+        (1, &[(CertificateIssued, "2022-01-10"), (SelfAssessment, "2025-06-01")], Some(("2025-01-10", "certificate_issued + 36 months"))),
         // The newest certificate counts.
-        (&[(CertificateIssued, "2021-03-01"), (CertificateIssued, "2025-12-20")], "2028-12-20", "certificate_issued"),
+        (3, &[(CertificateIssued, "2021-03-01"), (CertificateIssued, "2025-12-20")], Some(("2028-12-20", "certificate_issued"))),
+        (2, &[(CertificateIssued, "2021-03-01"), (EvaluationPassed, "2022-01-05")], None),
     ];
-    for (list, due, basis) in cases {
-        let t = tl(3, list);
-        let x = one(&t, DueKind::CertificateExpiry);
-        assert_eq!(x.due, d(due), "{list:?}");
-        assert_eq!(x.anchor, CertificateIssued);
-        assert!(x.basis.contains(basis), "{list:?}: {}", x.basis);
-        assert!(x.other.is_some(), "the 2025 notice caveat");
-        assert!(x.is_open(), "a certificate expiry is never completed");
+    for (level, list, expected) in cases {
+        let t = tl(level, list);
+        let shown = of_kind(&t, DueKind::CertificateExpiry);
+        match expected {
+            None => assert!(shown.is_empty(), "level {level} {list:?}: {shown:?}"),
+            Some((due, basis)) => {
+                assert_eq!(shown.len(), 1, "level {level} {list:?}");
+                let x = shown[0];
+                assert_eq!(x.due, d(due), "level {level} {list:?}");
+                assert_eq!(x.anchor, CertificateIssued);
+                assert!(x.basis.contains(basis), "{list:?}: {}", x.basis);
+                let other = x.other.as_ref().expect("the reading not taken");
+                assert!(other.basis.contains("no expiry"), "{}", other.basis);
+                assert!(x.is_open(), "a certificate expiry is never completed");
+                if let Some(renewal) = t.open().find(|d| d.kind.is_renewal()) {
+                    assert!(x.due < renewal.due, "shown only before the renewal");
+                }
+            }
+        }
     }
     // Once past, it is overdue.
     let t = tl(3, &[(CertificateIssued, "2022-01-10")]);
     let x = one(&t, DueKind::CertificateExpiry);
     assert_eq!(x.due, d("2025-01-10"));
     assert_eq!(x.status(d("2026-11-28"), 30), DueStatus::Overdue);
+}
+
+#[test]
+fn certificate_expiry_is_a_setting_and_zero_turns_it_off() {
+    let steps: Steps = &[(CertificateIssued, "2025-12-20")];
+    let mut intervals = Intervals {
+        certificate_validity_months: 0,
+        ..Intervals::default()
+    };
+    let t = tl_with(3, steps, &intervals, &WorkCalendar::default());
+    assert!(of_kind(&t, DueKind::CertificateExpiry).is_empty());
+    intervals.certificate_validity_months = 60;
+    let t = tl_with(3, steps, &intervals, &WorkCalendar::default());
+    assert_eq!(one(&t, DueKind::CertificateExpiry).due, d("2030-12-20"));
+    // A longer renewal interval keeps the certificate valid longer.
+    let steps: Steps = &[
+        (CertificateIssued, "2023-01-10"),
+        (EvaluationPassed, "2023-06-01"),
+    ];
+    intervals.certificate_validity_months = 36;
+    intervals.renewal_months_level3 = 48;
+    let t = tl_with(3, steps, &intervals, &WorkCalendar::default());
+    assert!(
+        of_kind(&t, DueKind::CertificateExpiry).is_empty(),
+        "valid until the renewal of 2027-06-01"
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -728,12 +772,9 @@ fn interchange_example_evaluation_due_2027_12_01() {
     assert_eq!(r.status(today, 30), DueStatus::Upcoming);
     assert_eq!(r.status(today, 30).as_str(), "upcoming");
 
-    // The certificate was issued after that evaluation: 36 months.
-    assert_eq!(one(&t, DueKind::CertificateExpiry).due, d("2028-12-20"));
-    assert_eq!(
-        open_kinds(&t),
-        [DueKind::Evaluation, DueKind::CertificateExpiry]
-    );
+    // The certificate (valid until 2028-12-20) outlives the renewal: the
+    // renewal is the one thing to do.
+    assert_eq!(open_kinds(&t), [DueKind::Evaluation]);
 }
 
 // ---------------------------------------------------------------------------
@@ -858,18 +899,13 @@ fn deadlines_come_in_date_order_and_open_filters_the_completed() {
             DueKind::Certificate,
             DueKind::CaseDone,
             DueKind::Evaluation,
-            DueKind::CertificateExpiry
         ]
     );
-    assert_eq!(
-        open_kinds(&t),
-        [DueKind::Evaluation, DueKind::CertificateExpiry]
-    );
+    assert_eq!(open_kinds(&t), [DueKind::Evaluation]);
     assert_eq!(one(&t, DueKind::Filing).due, d("2025-03-17"));
     assert_eq!(one(&t, DueKind::Certificate).due, d("2025-03-24"));
     assert_eq!(one(&t, DueKind::CaseDone).due, d("2025-07-10"));
     assert_eq!(one(&t, DueKind::Evaluation).due, d("2026-06-30"));
-    assert_eq!(one(&t, DueKind::CertificateExpiry).due, d("2028-03-20"));
 }
 
 // ---------------------------------------------------------------------------
@@ -968,8 +1004,7 @@ fn every_interval_is_a_setting() {
         Case { name: "renewal_months_level3", set: |i| i.renewal_months_level3 = 6, level: 3, milestones: &[(EvaluationPassed, "2026-01-31")], kind: DueKind::Evaluation, default_due: "2027-01-31", due: "2026-07-31" },
         Case { name: "renewal_months_level4", set: |i| i.renewal_months_level4 = 12, level: 4, milestones: &[(EvaluationPassed, "2026-01-31")], kind: DueKind::Evaluation, default_due: "2026-07-31", due: "2027-01-31" },
         Case { name: "renewal_months_level5", set: |i| i.renewal_months_level5 = 3, level: 5, milestones: &[(EvaluationPassed, "2026-01-31")], kind: DueKind::Evaluation, default_due: "2026-07-31", due: "2026-04-30" },
-        Case { name: "certificate_valid_months", set: |i| i.certificate_valid_months = 24, level: 3, milestones: &[(CertificateIssued, "2025-12-20")], kind: DueKind::CertificateExpiry, default_due: "2028-12-20", due: "2027-12-20" },
-        Case { name: "certificate_extension_months", set: |i| i.certificate_extension_months = 48, level: 3, milestones: &[(CertificateIssued, "2025-12-20"), (EvaluationPassed, "2026-06-01")], kind: DueKind::CertificateExpiry, default_due: "2028-12-20", due: "2030-06-01" },
+        Case { name: "certificate_validity_months", set: |i| i.certificate_validity_months = 24, level: 3, milestones: &[(CertificateIssued, "2025-12-20")], kind: DueKind::CertificateExpiry, default_due: "2028-12-20", due: "2027-12-20" },
     ];
     for c in cases {
         let default = tl(c.level, c.milestones);
@@ -1006,10 +1041,7 @@ fn interval_defaults_match_the_spec_and_read_from_toml() {
     assert_eq!((i.case_done_months_level1, i.case_done_months), (2, 6));
     let renewals: Vec<u32> = (1..=5).map(|n| i.renewal_months(lv(n))).collect();
     assert_eq!(renewals, [12, 24, 12, 6, 6]);
-    assert_eq!(
-        (i.certificate_valid_months, i.certificate_extension_months),
-        (36, 12)
-    );
+    assert_eq!(i.certificate_validity_months, 36);
 
     let partial: Intervals =
         toml::from_str("renewal_months_level2 = 12\nfiling_calendar_days = 15\n").unwrap();

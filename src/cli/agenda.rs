@@ -20,6 +20,10 @@ pub struct AgendaRow {
     pub client: String,
     pub network: String,
     pub level: u8,
+    /// While open answers could raise the level: the highest level they
+    /// could lead to (the level is provisional). Absent when it is firm.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_level: Option<u8>,
     pub kind: DueKind,
     #[serde(with = "crate::domain::calendar::date_serde")]
     pub due: NaiveDate,
@@ -49,6 +53,7 @@ pub fn rows(
             client,
             network,
             level: item.level.get(),
+            max_level: (item.max_level > item.level).then(|| item.max_level.get()),
             kind: item.kind,
             due: item.due,
             days_left,
@@ -61,6 +66,56 @@ pub fn rows(
         (a.due, &a.client, &a.network, a.kind).cmp(&(b.due, &b.client, &b.network, b.kind))
     });
     Ok(out)
+}
+
+impl AgendaRow {
+    /// The level as tables show it: `3`, or `1–4?` while provisional.
+    pub fn level_mark(&self) -> String {
+        match self.max_level {
+            Some(most) => format!("{}–{most}?", self.level),
+            None => self.level.to_string(),
+        }
+    }
+
+    /// The kind as tables show it; a certificate expiry listed under its
+    /// network's renewal is marked as belonging to it.
+    pub fn kind_label(&self, under_renewal: bool) -> String {
+        if under_renewal {
+            format!("└ {}", self.kind.label())
+        } else {
+            self.kind.label().to_string()
+        }
+    }
+}
+
+/// The rows in the order tables show them: by date, except that a
+/// certificate expiry follows its network's renewal when that is listed
+/// too. Each row comes with whether it is such an expiry.
+pub fn grouped(rows: &[AgendaRow]) -> Vec<(&AgendaRow, bool)> {
+    let renewed: std::collections::HashSet<NetworkId> = rows
+        .iter()
+        .filter(|r| r.kind.is_renewal())
+        .map(|r| r.network_id)
+        .collect();
+    let mut expiries: HashMap<NetworkId, Vec<&AgendaRow>> = HashMap::new();
+    for r in rows {
+        if r.kind == DueKind::CertificateExpiry && renewed.contains(&r.network_id) {
+            expiries.entry(r.network_id).or_default().push(r);
+        }
+    }
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        if r.kind == DueKind::CertificateExpiry && renewed.contains(&r.network_id) {
+            continue;
+        }
+        out.push((r, false));
+        if r.kind.is_renewal()
+            && let Some(list) = expiries.remove(&r.network_id)
+        {
+            out.extend(list.into_iter().map(|x| (x, true)));
+        }
+    }
+    out
 }
 
 /// The rows as an aligned table, widths in display columns.
@@ -78,7 +133,7 @@ pub fn table(rows: &[AgendaRow]) -> String {
         .unwrap_or(0)
         .clamp(7, 30);
     let mut out = format!(
-        "{:<8}  {:<10}  {:>5}  {:>3}  {:<20}  {}  {}\n",
+        "{:<8}  {:<10}  {:>5}  {:>4}  {:<22}  {}  {}\n",
         "STATUS",
         "DUE",
         "DAYS",
@@ -87,14 +142,14 @@ pub fn table(rows: &[AgendaRow]) -> String {
         text::pad("CLIENT", client_w),
         "NETWORK"
     );
-    for r in rows {
+    for (r, under) in grouped(rows) {
         out.push_str(&format!(
-            "{:<8}  {}  {:>5}  {:>3}  {:<20}  {}  {}\n",
+            "{:<8}  {}  {:>5}  {:>4}  {:<22}  {}  {}\n",
             r.status.as_str(),
             r.due.format("%Y-%m-%d"),
             r.days_left,
-            r.level,
-            r.kind.label(),
+            r.level_mark(),
+            r.kind_label(under),
             text::pad(&text::escape_for_terminal(&r.client), client_w),
             text::truncate(&text::escape_for_terminal(&r.network), network_w),
         ));

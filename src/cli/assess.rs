@@ -45,6 +45,16 @@ pub fn render(g: &Grade) -> String {
         s.push_str(&format!("; {} agrees", g.rules.other().title()));
     }
     s.push('\n');
+    if g.is_provisional() {
+        let names: Vec<&str> = g.could_raise.iter().map(|q| q.as_str()).collect();
+        s.push_str(&format!(
+            "  provisional: until {} {} answered, this could be up to level {} ({})\n",
+            names.join(", "),
+            if names.len() == 1 { "is" } else { "are" },
+            g.max_level,
+            g.max_level.name()
+        ));
+    }
     let aspect = |label: &str, a: &AspectGrade| {
         format!(
             "  {label}: {} / {} -> level {}  [{}: {}]\n",
@@ -81,7 +91,7 @@ pub fn render(g: &Grade) -> String {
     }
     if !g.open_questions.is_empty() {
         s.push_str(&format!(
-            "  open questions (unknown, treated as the safe value): {}\n",
+            "  open questions (not answered yet; the level above takes each at the answer that raises nothing): {}\n",
             g.open_questions
                 .iter()
                 .map(|q| q.as_str())

@@ -539,7 +539,7 @@ fn run_on_store(command: Command, place: &Endpoint, config: Config) -> Result<()
             format: ExportFormat::Csv,
         } => {
             let clients = all_records(store.as_ref())?;
-            out.write_all(crate::spreadsheet::write(&clients).as_bytes())
+            out.write_all(crate::spreadsheet::write(&clients, settings.rules).as_bytes())
                 .map_err(io_error)
         }
         Command::Export {

@@ -131,9 +131,54 @@ pub struct Grade {
     pub open_questions: Vec<QuestionId>,
     /// The open questions whose answer could raise the level.
     pub could_raise: Vec<QuestionId>,
+    /// The highest level the open questions could lead to, each unknown at
+    /// its worst value, floors included: the level itself when none could
+    /// raise it.
+    pub max_level: Level,
+    /// `max_level` is above `level`: the level could still go up.
+    pub provisional: bool,
 }
 
 impl Grade {
+    /// Whether the level is provisional: until the open questions are
+    /// answered, it could be higher.
+    pub fn is_provisional(&self) -> bool {
+        self.provisional
+    }
+
+    /// The level as lists show it: `3`, or `1–4?` while open answers could
+    /// raise it to 4.
+    pub fn level_mark(&self) -> String {
+        level_mark(self.level, self.max_level)
+    }
+
+    /// What the provisional level means, in words, e.g. `provisional: up
+    /// to 4 until cii, pi_subjects, … are answered`, naming at most
+    /// `names` questions; `None` when the level is firm.
+    pub fn provisional_words(&self, names: usize) -> Option<String> {
+        self.is_provisional().then(|| {
+            let mut list: Vec<&str> = self
+                .could_raise
+                .iter()
+                .take(names.max(1))
+                .map(|q| q.as_str())
+                .collect();
+            if self.could_raise.len() > list.len() {
+                list.push("…");
+            }
+            format!(
+                "provisional: up to {} until {} {} answered",
+                self.max_level,
+                list.join(", "),
+                if self.could_raise.len() == 1 {
+                    "is"
+                } else {
+                    "are"
+                }
+            )
+        })
+    }
+
     pub fn aspect(&self, aspect: Aspect) -> &AspectGrade {
         match aspect {
             Aspect::BusinessInformation => &self.business_information,
@@ -154,8 +199,12 @@ impl Grade {
                 g.reason
             )
         };
+        let head = match self.provisional_words(usize::MAX) {
+            Some(words) => format!("Level {}, {words}", self.level),
+            None => format!("Level {}", self.level),
+        };
         let mut parts = vec![
-            format!("Level {}", self.level),
+            head,
             aspect("S", &self.business_information),
             aspect("A", &self.system_service),
         ];
@@ -173,7 +222,16 @@ impl Grade {
     }
 }
 
-/// The answers with every unknown replaced by its safe value.
+/// A level as lists show it: `3`, or `1–4?` while it could be up to 4.
+pub fn level_mark(level: Level, max_level: Level) -> String {
+    if max_level > level {
+        format!("{level}–{max_level}?")
+    } else {
+        level.to_string()
+    }
+}
+
+/// The answers with every unknown at the value that raises nothing.
 struct Facts<'a> {
     object_type: ObjectType,
     cii: bool,
@@ -424,6 +482,17 @@ pub fn level(answers: &Answers, overrides: &Overrides, rules: RuleSet) -> Level 
     core(answers, overrides, rules).level
 }
 
+/// The level and the highest level the open answers could lead to,
+/// without the explanation.
+pub fn level_range(answers: &Answers, overrides: &Overrides, rules: RuleSet) -> (Level, Level) {
+    let level = level(answers, overrides, rules);
+    let open = answers.unanswered();
+    (
+        level,
+        worst_level(answers, overrides, rules, &open).max(level),
+    )
+}
+
 /// Grades one network.
 pub fn grade(answers: &Answers, overrides: &Overrides, rules: RuleSet) -> Grade {
     let Core {
@@ -436,7 +505,7 @@ pub fn grade(answers: &Answers, overrides: &Overrides, rules: RuleSet) -> Grade 
     let f = Facts::of(answers);
 
     let open_questions = answers.unanswered();
-    let could_raise: Vec<QuestionId> = open_questions
+    let mut could_raise: Vec<QuestionId> = open_questions
         .iter()
         .copied()
         .filter(|q| {
@@ -445,6 +514,15 @@ pub fn grade(answers: &Answers, overrides: &Overrides, rules: RuleSet) -> Grade 
                 .any(|w| core(w, overrides, rules).level > level)
         })
         .collect();
+    let max_level = worst_level(answers, overrides, rules, &open_questions).max(level);
+    if max_level > level && could_raise.is_empty() {
+        // Only together could they raise it: name every one a rule reads.
+        could_raise = open_questions
+            .iter()
+            .copied()
+            .filter(|q| !worst_cases(answers, *q).is_empty())
+            .collect();
+    }
 
     let mut warnings = Vec::new();
     if matches!(f.deployment, Deployment::Cloud | Deployment::Hybrid)
@@ -469,7 +547,39 @@ pub fn grade(answers: &Answers, overrides: &Overrides, rules: RuleSet) -> Grade 
         warnings,
         open_questions,
         could_raise,
+        max_level,
+        provisional: max_level > level,
     }
+}
+
+/// The level with every open question at its worst value at once: the
+/// highest level the open answers could lead to.
+fn worst_level(
+    answers: &Answers,
+    overrides: &Overrides,
+    rules: RuleSet,
+    open: &[QuestionId],
+) -> Level {
+    // Each open question's worst values, applied one question after another;
+    // a question with several candidates (the object type) branches.
+    let mut worlds = vec![answers.clone()];
+    for q in open {
+        let mut next = Vec::new();
+        for world in &worlds {
+            let cases = worst_cases(world, *q);
+            if cases.is_empty() {
+                next.push(world.clone());
+            } else {
+                next.extend(cases);
+            }
+        }
+        worlds = next;
+    }
+    worlds
+        .iter()
+        .map(|w| core(w, overrides, rules).level)
+        .max()
+        .unwrap_or(Level::L1)
 }
 
 /// The answers an unknown question could turn out to have that would raise

@@ -169,6 +169,8 @@ id_enum!(
         GapAnalysis => "gap_analysis",
         RectificationDone => "rectification_done",
         EvaluationPassed => "evaluation_passed",
+        /// An evaluation done and not passed: the renewal stays open.
+        EvaluationFailed => "evaluation_failed",
         CertificateIssued => "certificate_issued",
     }
 );
@@ -187,8 +189,21 @@ impl Stage {
             Stage::GapAnalysis => "gap against the level's requirements reported",
             Stage::RectificationDone => "required changes made",
             Stage::EvaluationPassed => "evaluation (测评) passed",
+            Stage::EvaluationFailed => "evaluation (测评) done and not passed",
             Stage::CertificateIssued => "filing certificate (备案证明) received",
         }
+    }
+
+    /// An evaluation's result: it carries a score, a conclusion and the
+    /// risks found.
+    pub fn is_evaluation(self) -> bool {
+        matches!(self, Stage::EvaluationPassed | Stage::EvaluationFailed)
+    }
+
+    /// A step of the filing: it records the level filed
+    /// (`filing_submitted`) or confirmed (`certificate_issued`).
+    pub fn is_filing(self) -> bool {
+        matches!(self, Stage::FilingSubmitted | Stage::CertificateIssued)
     }
 }
 
@@ -242,21 +257,27 @@ pub struct Milestone {
     pub date: NaiveDate,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
-    /// Evaluation score, 0-100 (`evaluation_passed` only).
+    /// Evaluation score, 0-100 (`evaluation_passed`, `evaluation_failed`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
-    /// Evaluation conclusion (`evaluation_passed` only).
+    /// Evaluation conclusion (`evaluation_passed`, `evaluation_failed`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conclusion: Option<Conclusion>,
-    /// High risks left open by the evaluation (`evaluation_passed` only).
+    /// High risks left open by the evaluation (`evaluation_passed`,
+    /// `evaluation_failed`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub high_risks: Option<u32>,
-    /// Medium risks left open by the evaluation (`evaluation_passed` only).
+    /// Medium risks left open by the evaluation (`evaluation_passed`,
+    /// `evaluation_failed`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub medium_risks: Option<u32>,
     /// Filing certificate number (`certificate_issued` only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
+    /// The level filed (`filing_submitted`) or confirmed by the
+    /// certificate (`certificate_issued`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<Level>,
 }
 
 impl Milestone {
@@ -270,11 +291,16 @@ impl Milestone {
             high_risks: None,
             medium_risks: None,
             number: None,
+            level: None,
         }
     }
 
-    /// The conclusion recorded, else the one the score and risks give.
+    /// The conclusion recorded, else the one the score and risks give; a
+    /// failed evaluation without one concluded poor.
     pub fn effective_conclusion(&self) -> Option<Conclusion> {
+        if self.stage == Stage::EvaluationFailed {
+            return Some(self.conclusion.unwrap_or(Conclusion::Poor));
+        }
         self.conclusion.or_else(|| {
             self.score.map(|s| {
                 Conclusion::from_score(
@@ -290,7 +316,7 @@ impl Milestone {
     /// certificate details sit on the right stage and agree with each other.
     pub fn validate(&mut self) -> Result<(), FieldError> {
         self.note = crate::text::clean_multiline(&self.note);
-        let is_eval = self.stage == Stage::EvaluationPassed;
+        let is_eval = self.stage.is_evaluation();
         for (field, present) in [
             ("score", self.score.is_some()),
             ("conclusion", self.conclusion.is_some()),
@@ -301,7 +327,7 @@ impl Milestone {
                 return Err(FieldError::new(
                     field,
                     format!(
-                        "only an evaluation_passed milestone has a {field}, not {}",
+                        "only an evaluation_passed or evaluation_failed milestone has a {field}, not {}",
                         self.stage
                     ),
                 ));
@@ -312,6 +338,15 @@ impl Milestone {
                 "number",
                 format!(
                     "only a certificate_issued milestone has a certificate number, not {}",
+                    self.stage
+                ),
+            ));
+        }
+        if self.level.is_some() && !self.stage.is_filing() {
+            return Err(FieldError::new(
+                "level",
+                format!(
+                    "only a filing_submitted or certificate_issued milestone records a level, not {}",
                     self.stage
                 ),
             ));
@@ -333,12 +368,31 @@ impl Milestone {
                 format!("{score} is not a score from 0 to 100"),
             ));
         }
+        match self.stage {
+            Stage::EvaluationPassed => self.validate_pass(),
+            Stage::EvaluationFailed => match self.conclusion {
+                Some(c) if c.passes() => Err(FieldError::new(
+                    "conclusion",
+                    format!(
+                        "an evaluation_failed milestone concludes poor, not {c}: \
+                         record a pass as evaluation_passed"
+                    ),
+                )),
+                _ => Ok(()),
+            },
+            _ => Ok(()),
+        }
+    }
+
+    /// An `evaluation_passed` milestone's details must give a pass.
+    fn validate_pass(&self) -> Result<(), FieldError> {
         if let Some(conclusion) = self.conclusion
             && !conclusion.passes()
         {
             return Err(FieldError::new(
                 "conclusion",
-                "an evaluation_passed milestone can't conclude poor: pass means fair or better",
+                "an evaluation_passed milestone can't conclude poor: pass means fair or better; \
+                 record it as evaluation_failed",
             ));
         }
         if let Some(score) = self.score {
@@ -355,7 +409,9 @@ impl Milestone {
                 };
                 return Err(FieldError::new(
                     "score",
-                    format!("{why}, so the evaluation did not pass"),
+                    format!(
+                        "{why}, so the evaluation did not pass: record it as evaluation_failed"
+                    ),
                 ));
             }
             if let Some(stated) = self.conclusion {
@@ -376,7 +432,9 @@ impl Milestone {
             if high > 0 {
                 return Err(FieldError::new(
                     "high_risks",
-                    format!("{high} high risks remain, so the evaluation did not pass"),
+                    format!(
+                        "{high} high risks remain, so the evaluation did not pass: record it as evaluation_failed"
+                    ),
                 ));
             }
             let best = Conclusion::from_score(100.0, 0, self.medium_risks.unwrap_or(0));
@@ -612,6 +670,55 @@ impl Network {
         // Stable, so same-day milestones keep the order they were given in.
         self.milestones.sort_by_key(|m| m.date);
         Ok(())
+    }
+
+    /// The latest filing milestone that records a level: the filing the
+    /// network's filed level follows.
+    pub fn latest_filing(&self) -> Option<&Milestone> {
+        // Milestones are kept in date order; on one day, the later entry.
+        self.milestones
+            .iter()
+            .rev()
+            .find(|m| m.stage.is_filing() && m.level.is_some())
+    }
+
+    /// Gives each filing milestone without a level the level it filed,
+    /// then makes the filed level follow the latest filing. A
+    /// `certificate_issued` confirms the filing before it; otherwise the
+    /// level is the network's filed level as it stood, else `computed`.
+    pub fn settle_filing(&mut self, computed: Level) {
+        let stood = self.filed_level;
+        let mut last: Option<Level> = None;
+        for m in self.milestones.iter_mut().filter(|m| m.stage.is_filing()) {
+            if m.level.is_none() {
+                let confirmed = (m.stage == Stage::CertificateIssued)
+                    .then_some(last)
+                    .flatten();
+                m.level = Some(confirmed.or(stood).unwrap_or(computed));
+            }
+            last = m.level;
+        }
+        if let Some(level) = self.latest_filing().and_then(|m| m.level) {
+            self.filed_level = Some(level);
+        }
+    }
+
+    /// Whether `filed_level` agrees with the latest filing that records a
+    /// level; the error says which filing, for a document being imported.
+    pub fn check_filed_level(&self) -> Result<(), FieldError> {
+        match (self.filed_level, self.latest_filing()) {
+            (Some(filed), Some(m)) if m.level != Some(filed) => Err(FieldError::new(
+                "filed_level",
+                format!(
+                    "{filed} disagrees with the latest filing ({} on {}, level {}): \
+                     the filed level follows the latest filing",
+                    m.stage,
+                    m.date,
+                    m.level.map_or(0, Level::get)
+                ),
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// The latest date a stage was recorded.

@@ -136,7 +136,9 @@ pub struct Question {
     pub id: QuestionId,
     pub kind: QuestionKind,
     pub meaning: &'static str,
-    /// The safe value an unknown answer is treated as.
+    /// The value an unknown answer is taken at for the level from the
+    /// answers given: the one that raises nothing. The highest level the
+    /// open answers could lead to takes the worst value instead.
     pub unknown_means: &'static str,
 }
 
@@ -262,8 +264,9 @@ impl QuestionId {
     }
 }
 
-/// The answers of one network. `None` is "unknown": the grading treats it as
-/// the safe value of the catalogue and lists it as an open question.
+/// The answers of one network. `None` is "unknown": the level from the
+/// answers given takes it at the catalogue's value that raises nothing, the
+/// provisional level at its worst, and it is listed as an open question.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Answers {
     #[serde(skip_serializing_if = "Option::is_none")]

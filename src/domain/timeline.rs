@@ -31,10 +31,15 @@ pub struct Intervals {
     pub renewal_months_level3: u32,
     pub renewal_months_level4: u32,
     pub renewal_months_level5: u32,
-    /// A filing certificate's validity from issue.
-    pub certificate_valid_months: u32,
-    /// Validity after each evaluation passed after the certificate.
-    pub certificate_extension_months: u32,
+    /// A filing certificate's validity from issue; it stays valid at
+    /// least until the level's next renewal. 0: no expiry is tracked.
+    #[serde(alias = "certificate_valid_months")]
+    pub certificate_validity_months: u32,
+    /// No longer used (a certificate now stays valid until the next
+    /// renewal); kept so that a config that sets it is told so, not
+    /// silently ignored.
+    #[serde(default, skip_serializing)]
+    pub certificate_extension_months: Option<u32>,
 }
 
 impl Default for Intervals {
@@ -50,8 +55,8 @@ impl Default for Intervals {
             renewal_months_level3: 12,
             renewal_months_level4: 6,
             renewal_months_level5: 6,
-            certificate_valid_months: 36,
-            certificate_extension_months: 12,
+            certificate_validity_months: 36,
+            certificate_extension_months: None,
         }
     }
 }
@@ -323,41 +328,46 @@ pub fn timeline(
         });
     }
 
-    // Certificate expiry: three years from issue, and at least a year after
-    // any later evaluation passed. (The reading that expires soonest of those
-    // the 2025 notice allows.)
-    if let Some(&issued) = dates(Stage::CertificateIssued).last() {
-        let mut due = add_months(issued, intervals.certificate_valid_months);
-        let mut basis = format!(
-            "certificate_issued + {} months",
-            intervals.certificate_valid_months
-        );
-        if let Some(&eval) = dates(Stage::EvaluationPassed)
-            .iter()
-            .rev()
-            .find(|d| **d > issued)
-        {
-            let extended = add_months(eval, intervals.certificate_extension_months);
-            if extended > due {
-                due = extended;
+    // Certificate expiry: the later of its validity from issue and the
+    // last evaluation passed plus the level's renewal interval (it stays
+    // valid until the renewal is due). Shown only while it falls before the
+    // next renewal; otherwise the renewal is the one thing to do.
+    if intervals.certificate_validity_months > 0
+        && let Some(&issued) = dates(Stage::CertificateIssued).last()
+    {
+        let validity = intervals.certificate_validity_months;
+        let mut due = add_months(issued, validity);
+        let mut basis = format!("certificate_issued + {validity} months");
+        if let Some(&eval) = dates(Stage::EvaluationPassed).last() {
+            let months = intervals.renewal_months(level);
+            let renewed = add_months(eval, months);
+            if renewed > due {
+                due = renewed;
                 basis = format!(
-                    "evaluation_passed + {} months",
-                    intervals.certificate_extension_months
+                    "evaluation_passed + {months} months (the level {level} renewal interval)"
                 );
             }
         }
-        out.push(Deadline {
-            kind: DueKind::CertificateExpiry,
-            due,
-            anchor: Stage::CertificateIssued,
-            anchor_date: issued,
-            basis,
-            other: Some(OtherReading {
-                due: None,
-                basis: "2025 MPS notice, not checked against the official text".into(),
-            }),
-            completed: None,
-        });
+        let next_renewal = out
+            .iter()
+            .filter(|d| d.kind.is_renewal() && d.is_open())
+            .map(|d| d.due)
+            .max();
+        if next_renewal.is_none_or(|renewal| due < renewal) {
+            out.push(Deadline {
+                kind: DueKind::CertificateExpiry,
+                due,
+                anchor: Stage::CertificateIssued,
+                anchor_date: issued,
+                basis,
+                other: Some(OtherReading {
+                    due: None,
+                    basis: "unverified practice: the 2007 Measures give the certificate no expiry"
+                        .into(),
+                }),
+                completed: None,
+            });
+        }
     }
 
     out.sort_by_key(|d| (d.due, d.kind));

@@ -793,13 +793,7 @@ impl CaseStore for RemoteStore {
                 .into_iter()
                 .map(|(bytes, client, network)| {
                     let d: DueRecord = decode(&bytes)?;
-                    let item = DueItem {
-                        client: d.client,
-                        network: d.network,
-                        kind: d.kind,
-                        due: d.due,
-                        level: d.level,
-                    };
+                    let item = DueItem::from(&d);
                     Ok(crate::store::NamedDue {
                         item,
                         client,
@@ -921,16 +915,7 @@ impl CaseStore for RemoteStore {
             until: codec::date_to_days(until),
         };
         let due: Vec<DueRecord> = self.records(request)?;
-        Ok(due
-            .into_iter()
-            .map(|d| DueItem {
-                client: d.client,
-                network: d.network,
-                kind: d.kind,
-                due: d.due,
-                level: d.level,
-            })
-            .collect())
+        Ok(due.iter().map(DueItem::from).collect())
     }
 }
 

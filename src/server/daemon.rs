@@ -1194,15 +1194,7 @@ pub fn dispatch(store: &dyn CaseStore, request: Request) -> Result<Response> {
             let due = store.due_until(until)?;
             Response::Records(
                 due.iter()
-                    .map(|d| {
-                        codec::encode(&DueRecord {
-                            network: d.network,
-                            client: d.client,
-                            kind: d.kind,
-                            due: d.due,
-                            level: d.level,
-                        })
-                    })
+                    .map(|d| codec::encode(&DueRecord::from(d)))
                     .collect(),
             )
         }
@@ -1217,14 +1209,7 @@ pub fn dispatch(store: &dyn CaseStore, request: Request) -> Result<Response> {
                 named
                     .into_iter()
                     .map(|n| {
-                        let d = n.item;
-                        let record = DueRecord {
-                            network: d.network,
-                            client: d.client,
-                            kind: d.kind,
-                            due: d.due,
-                            level: d.level,
-                        };
+                        let record = DueRecord::from(&n.item);
                         (codec::encode(&record), n.client, n.network)
                     })
                     .collect(),

@@ -23,7 +23,7 @@ use crate::store::codec;
 
 /// The protocol this build speaks. Bump it whenever a variant or field
 /// below changes (apart from the frozen ones, which never change).
-pub const PROTOCOL: u32 = 4;
+pub const PROTOCOL: u32 = 5;
 
 /// This build's version, for messages.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

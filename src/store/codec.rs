@@ -204,9 +204,99 @@ pub mod wire {
         pub architecture_notes: Option<String>,
     }
 
+    /// The stages as format 1 stored them, by position.
+    #[derive(Clone, Copy, Serialize, serde::Deserialize)]
+    pub enum StageV1 {
+        QuestionnaireSent,
+        QuestionnaireReceived,
+        InitialAssessment,
+        SelfAssessment,
+        AuditFirmSelected,
+        ExpertReview,
+        FilingSubmitted,
+        GapAnalysis,
+        RectificationDone,
+        EvaluationPassed,
+        CertificateIssued,
+    }
+
+    /// Format 2 added `evaluation_failed` (at the end: positions are
+    /// stored, so new stages only ever go last here).
+    #[derive(Clone, Copy, Serialize, serde::Deserialize)]
+    pub enum StageV2 {
+        QuestionnaireSent,
+        QuestionnaireReceived,
+        InitialAssessment,
+        SelfAssessment,
+        AuditFirmSelected,
+        ExpertReview,
+        FilingSubmitted,
+        GapAnalysis,
+        RectificationDone,
+        EvaluationPassed,
+        CertificateIssued,
+        EvaluationFailed,
+    }
+
+    impl From<StageV1> for StageV2 {
+        fn from(s: StageV1) -> StageV2 {
+            match s {
+                StageV1::QuestionnaireSent => StageV2::QuestionnaireSent,
+                StageV1::QuestionnaireReceived => StageV2::QuestionnaireReceived,
+                StageV1::InitialAssessment => StageV2::InitialAssessment,
+                StageV1::SelfAssessment => StageV2::SelfAssessment,
+                StageV1::AuditFirmSelected => StageV2::AuditFirmSelected,
+                StageV1::ExpertReview => StageV2::ExpertReview,
+                StageV1::FilingSubmitted => StageV2::FilingSubmitted,
+                StageV1::GapAnalysis => StageV2::GapAnalysis,
+                StageV1::RectificationDone => StageV2::RectificationDone,
+                StageV1::EvaluationPassed => StageV2::EvaluationPassed,
+                StageV1::CertificateIssued => StageV2::CertificateIssued,
+            }
+        }
+    }
+
+    impl From<StageV2> for Stage {
+        fn from(s: StageV2) -> Stage {
+            match s {
+                StageV2::QuestionnaireSent => Stage::QuestionnaireSent,
+                StageV2::QuestionnaireReceived => Stage::QuestionnaireReceived,
+                StageV2::InitialAssessment => Stage::InitialAssessment,
+                StageV2::SelfAssessment => Stage::SelfAssessment,
+                StageV2::AuditFirmSelected => Stage::AuditFirmSelected,
+                StageV2::ExpertReview => Stage::ExpertReview,
+                StageV2::FilingSubmitted => Stage::FilingSubmitted,
+                StageV2::GapAnalysis => Stage::GapAnalysis,
+                StageV2::RectificationDone => Stage::RectificationDone,
+                StageV2::EvaluationPassed => Stage::EvaluationPassed,
+                StageV2::CertificateIssued => Stage::CertificateIssued,
+                StageV2::EvaluationFailed => Stage::EvaluationFailed,
+            }
+        }
+    }
+
+    impl From<Stage> for StageV2 {
+        fn from(s: Stage) -> StageV2 {
+            match s {
+                Stage::QuestionnaireSent => StageV2::QuestionnaireSent,
+                Stage::QuestionnaireReceived => StageV2::QuestionnaireReceived,
+                Stage::InitialAssessment => StageV2::InitialAssessment,
+                Stage::SelfAssessment => StageV2::SelfAssessment,
+                Stage::AuditFirmSelected => StageV2::AuditFirmSelected,
+                Stage::ExpertReview => StageV2::ExpertReview,
+                Stage::FilingSubmitted => StageV2::FilingSubmitted,
+                Stage::GapAnalysis => StageV2::GapAnalysis,
+                Stage::RectificationDone => StageV2::RectificationDone,
+                Stage::EvaluationPassed => StageV2::EvaluationPassed,
+                Stage::CertificateIssued => StageV2::CertificateIssued,
+                Stage::EvaluationFailed => StageV2::EvaluationFailed,
+            }
+        }
+    }
+
     #[derive(Serialize, serde::Deserialize)]
     pub struct MilestoneV1 {
-        pub stage: Stage,
+        pub stage: StageV1,
         /// Days since 0001-01-01 (day 1).
         pub date: i32,
         pub note: String,
@@ -215,6 +305,52 @@ pub mod wire {
         pub high_risks: Option<u32>,
         pub medium_risks: Option<u32>,
         pub number: Option<String>,
+    }
+
+    /// Format 2: milestones record the level filed, and a failed
+    /// evaluation is a stage.
+    #[derive(Serialize, serde::Deserialize)]
+    pub struct NetworkV2 {
+        pub id: u64,
+        pub client: u64,
+        pub revision: u64,
+        pub name: String,
+        pub notes: String,
+        pub answers: AnswersV1,
+        pub business_information: Option<HarmOverride>,
+        pub system_service: Option<HarmOverride>,
+        pub filed_level: Option<u8>,
+        pub milestones: Vec<MilestoneV2>,
+    }
+
+    #[derive(Serialize, serde::Deserialize)]
+    pub struct MilestoneV2 {
+        pub stage: StageV2,
+        /// Days since 0001-01-01 (day 1).
+        pub date: i32,
+        pub note: String,
+        pub score: Option<f64>,
+        pub conclusion: Option<Conclusion>,
+        pub high_risks: Option<u32>,
+        pub medium_risks: Option<u32>,
+        pub number: Option<String>,
+        pub level: Option<u8>,
+    }
+
+    impl From<MilestoneV1> for MilestoneV2 {
+        fn from(m: MilestoneV1) -> MilestoneV2 {
+            MilestoneV2 {
+                stage: m.stage.into(),
+                date: m.date,
+                note: m.note,
+                score: m.score,
+                conclusion: m.conclusion,
+                high_risks: m.high_risks,
+                medium_risks: m.medium_risks,
+                number: m.number,
+                level: None,
+            }
+        }
     }
 
     #[derive(Serialize, serde::Deserialize)]
@@ -259,6 +395,17 @@ pub mod wire {
         pub kind: DueKind,
         pub due: i32,
         pub level: u8,
+    }
+
+    /// Format 2 added the highest level the open answers could lead to.
+    #[derive(Serialize, serde::Deserialize)]
+    pub struct DueV2 {
+        pub network: u64,
+        pub client: u64,
+        pub kind: DueKind,
+        pub due: i32,
+        pub level: u8,
+        pub max_level: u8,
     }
 }
 
@@ -336,12 +483,12 @@ impl Record for Client {
 
 impl Record for Network {
     const NAME: &'static str = "network";
-    const VERSION: u16 = 1;
-    type Wire = wire::NetworkV1;
+    const VERSION: u16 = 2;
+    type Wire = wire::NetworkV2;
 
-    fn to_wire(&self) -> wire::NetworkV1 {
+    fn to_wire(&self) -> wire::NetworkV2 {
         let a = &self.answers;
-        wire::NetworkV1 {
+        wire::NetworkV2 {
             id: self.id.0,
             client: self.client.0,
             revision: self.revision,
@@ -371,8 +518,8 @@ impl Record for Network {
             milestones: self
                 .milestones
                 .iter()
-                .map(|m| wire::MilestoneV1 {
-                    stage: m.stage,
+                .map(|m| wire::MilestoneV2 {
+                    stage: m.stage.into(),
                     date: date_to_days(m.date),
                     note: m.note.clone(),
                     score: m.score,
@@ -380,17 +527,18 @@ impl Record for Network {
                     high_risks: m.high_risks,
                     medium_risks: m.medium_risks,
                     number: m.number.clone(),
+                    level: m.level.map(Level::get),
                 })
                 .collect(),
         }
     }
 
-    fn from_wire(w: wire::NetworkV1) -> Result<Network, CodecError> {
+    fn from_wire(w: wire::NetworkV2) -> Result<Network, CodecError> {
         let a = w.answers;
         let mut milestones = Vec::with_capacity(w.milestones.len());
         for m in w.milestones {
             milestones.push(Milestone {
-                stage: m.stage,
+                stage: m.stage.into(),
                 date: days_to_date(m.date)?,
                 note: m.note,
                 score: m.score,
@@ -398,6 +546,7 @@ impl Record for Network {
                 high_risks: m.high_risks,
                 medium_risks: m.medium_risks,
                 number: m.number,
+                level: m.level.map(level).transpose()?,
             });
         }
         Ok(Network {
@@ -432,6 +581,32 @@ impl Record for Network {
             milestones,
         })
     }
+
+    /// Format 1 had no levels on milestones (unknown, so none) and no
+    /// failed evaluations.
+    fn upgrade(version: u16, body: &[u8]) -> Result<Network, CodecError> {
+        match version {
+            1 => {
+                let w: wire::NetworkV1 = decode_body(Self::NAME, body)?;
+                Self::from_wire(wire::NetworkV2 {
+                    id: w.id,
+                    client: w.client,
+                    revision: w.revision,
+                    name: w.name,
+                    notes: w.notes,
+                    answers: w.answers,
+                    business_information: w.business_information,
+                    system_service: w.system_service,
+                    filed_level: w.filed_level,
+                    milestones: w.milestones.into_iter().map(Into::into).collect(),
+                })
+            }
+            _ => Err(CodecError(format!(
+                "{} record format {version} is unknown",
+                Self::NAME
+            ))),
+        }
+    }
 }
 
 /// One open obligation in the due-date index.
@@ -443,32 +618,39 @@ pub struct DueRecord {
     pub due: NaiveDate,
     /// The network's current level when the entry was written.
     pub level: Level,
+    /// The highest level its open answers could lead to (the level itself
+    /// when none could raise it).
+    pub max_level: Level,
 }
 
 impl Record for DueRecord {
     const NAME: &'static str = "due-date index";
-    const VERSION: u16 = 1;
-    type Wire = wire::DueV1;
+    const VERSION: u16 = 2;
+    type Wire = wire::DueV2;
 
-    fn to_wire(&self) -> wire::DueV1 {
-        wire::DueV1 {
+    fn to_wire(&self) -> wire::DueV2 {
+        wire::DueV2 {
             network: self.network.0,
             client: self.client.0,
             kind: self.kind,
             due: date_to_days(self.due),
             level: self.level.get(),
+            max_level: self.max_level.get(),
         }
     }
 
-    fn from_wire(w: wire::DueV1) -> Result<DueRecord, CodecError> {
+    fn from_wire(w: wire::DueV2) -> Result<DueRecord, CodecError> {
         Ok(DueRecord {
             network: NetworkId(w.network),
             client: ClientId(w.client),
             kind: w.kind,
             due: days_to_date(w.due)?,
             level: level(w.level)?,
+            max_level: level(w.max_level)?,
         })
     }
+    // Format 1 entries are not read: an upgrade drops them and rebuilds
+    // the index from the networks.
 }
 
 /// The fuzzy-jump entries of one record (a client with its contacts, or a
@@ -744,12 +926,36 @@ mod tests {
     /// struct and teach `upgrade` to read it; then update the bytes here.
     #[test]
     fn network_bytes_are_pinned() {
-        let bytes = encode(&sample_network());
+        let mut n = sample_network();
+        let mut filed = Milestone::new(
+            Stage::CertificateIssued,
+            NaiveDate::from_ymd_opt(2025, 12, 20).unwrap(),
+        );
+        filed.level = Some(Level::L2);
+        n.milestones.push(filed);
+        n.milestones.push(Milestone::new(
+            Stage::EvaluationFailed,
+            NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(),
+        ));
+        let bytes = encode(&n);
         let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
         assert_eq!(
             hex,
-            "00010703020b4f6e6c696e652073686f7000010100000102010301fc90d00300000000000000000109e998bfe9878ce4ba910000000001010118726567696f6e616c207061796d656e74207365727669636501020109fc0492160000010000000000a054400101000000"
+            "00020703020b4f6e6c696e652073686f7000010100000102010301fc90d00300000000000000000109e998bfe9878ce4ba910000000001010118726567696f6e616c207061796d656e74207365727669636501020309fc0492160000010000000000a054400101000000000afc2a92160000000000000001020bfc4a92160000000000000000"
         );
+    }
+
+    /// A network as format 1 stored it (the bytes that test pinned then)
+    /// still reads, its milestones without a level.
+    #[test]
+    fn format_1_network_bytes_still_read() {
+        let hex = "00010703020b4f6e6c696e652073686f7000010100000102010301fc90d00300000000000000000109e998bfe9878ce4ba910000000001010118726567696f6e616c207061796d656e74207365727669636501020109fc0492160000010000000000a054400101000000";
+        let bytes: Vec<u8> = (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+            .collect();
+        assert_eq!(format_of(&bytes), Some(1));
+        assert_eq!(decode::<Network>(&bytes).unwrap(), sample_network());
     }
 
     #[test]

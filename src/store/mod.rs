@@ -24,6 +24,35 @@ pub struct DueItem {
     pub kind: DueKind,
     pub due: NaiveDate,
     pub level: Level,
+    /// The highest level the open answers could lead to; `level` when
+    /// none could raise it.
+    pub max_level: Level,
+}
+
+impl From<&codec::DueRecord> for DueItem {
+    fn from(r: &codec::DueRecord) -> DueItem {
+        DueItem {
+            client: r.client,
+            network: r.network,
+            kind: r.kind,
+            due: r.due,
+            level: r.level,
+            max_level: r.max_level,
+        }
+    }
+}
+
+impl From<&DueItem> for codec::DueRecord {
+    fn from(d: &DueItem) -> codec::DueRecord {
+        codec::DueRecord {
+            network: d.network,
+            client: d.client,
+            kind: d.kind,
+            due: d.due,
+            level: d.level,
+            max_level: d.max_level,
+        }
+    }
 }
 
 /// What `mlps doctor` found: how much it read, what is wrong, and what a

@@ -31,8 +31,10 @@ pub const MAX_ID: u64 = (1 << 53) - 1;
 const CACHE_BYTES: u64 = 48 << 20;
 
 /// The database format this build writes: 2 added the clients' unit
-/// fields (credit code, address). Older databases are upgraded on open.
-const SCHEMA: u64 = 2;
+/// fields (credit code, address); 3 the level each filing records, failed
+/// evaluations, and the provisional level in the due-date index. Older
+/// databases are upgraded on open.
+const SCHEMA: u64 = 3;
 
 pub struct SledStore {
     db: sled::Db,
@@ -77,16 +79,7 @@ impl Memory {
 
     fn put_due(&mut self, r: &DueRecord) {
         let k = keys::due(r.due, r.network, r.kind);
-        self.due.insert(
-            k,
-            DueItem {
-                client: r.client,
-                network: r.network,
-                kind: r.kind,
-                due: r.due,
-                level: r.level,
-            },
-        );
+        self.due.insert(k, DueItem::from(r));
         self.due_of.entry(r.network).or_default().push(k);
     }
 }
@@ -435,8 +428,15 @@ impl SledStore {
     /// The open obligations of a network, as the index stores them.
     fn due_records(&self, n: &Network) -> Vec<DueRecord> {
         let c = self.config();
-        let computed = grading::level(&n.answers, &n.overrides, c.settings.rules);
+        let (computed, most) = grading::level_range(&n.answers, &n.overrides, c.settings.rules);
         let t = timeline::timeline(n, computed, &c.settings.intervals, &c.calendar);
+        // Provisional while open answers could raise the computed level
+        // above the current one.
+        let max_level = if most > computed {
+            most.max(t.level)
+        } else {
+            t.level
+        };
         t.open()
             .map(|d| DueRecord {
                 network: n.id,
@@ -444,6 +444,7 @@ impl SledStore {
                 kind: d.kind,
                 due: d.due,
                 level: t.level,
+                max_level,
             })
             .collect()
     }
@@ -505,7 +506,7 @@ impl SledStore {
     /// Writes a network of an existing client: under a new id, or under its
     /// own id when restoring one that was deleted (refused if taken).
     fn add_network(&self, actor: &Actor, network: Network, keep_id: bool) -> Result<Network> {
-        let mut n = Self::validated_network(network)?;
+        let mut n = self.validated_network(network)?;
         let _guard = self.lock();
         let Some(client) = self.client(n.client)? else {
             return Err(Error::input(format!(
@@ -552,9 +553,13 @@ impl SledStore {
         Ok(c)
     }
 
-    fn validated_network(mut n: Network) -> Result<Network> {
+    /// Checks a network to be written, giving each filing without a level
+    /// the level it filed (see [`Network::settle_filing`]).
+    fn validated_network(&self, mut n: Network) -> Result<Network> {
         n.validate()
             .map_err(|e| Error::input(format!("network {}", e)))?;
+        let computed = grading::level(&n.answers, &n.overrides, self.config().settings.rules);
+        n.settle_filing(computed);
         Ok(n)
     }
 
@@ -1044,7 +1049,7 @@ impl CaseStore for Acting<'_> {
 
     fn update_network(&self, network: Network) -> Result<Network> {
         let store = self.store;
-        let mut n = SledStore::validated_network(network)?;
+        let mut n = self.store.validated_network(network)?;
         let _guard = store.lock();
         let stored = store
             .network(n.id)?
@@ -1156,7 +1161,7 @@ impl CaseStore for Acting<'_> {
             imported.push((client.id, Vec::with_capacity(c.networks.len())));
             named_clients.push(client.clone());
             for nn in c.networks {
-                let mut n = SledStore::validated_network(nn.network)?;
+                let mut n = self.store.validated_network(nn.network)?;
                 n.id = nn.id.unwrap_or_else(|| NetworkId(fresh()));
                 n.client = client.id;
                 n.revision = 1;

@@ -959,7 +959,14 @@ fn open_agenda(app: &mut App) {
         false,
         app.config.settings.due_soon_days,
     ) {
-        Ok(rows) => app.mode = Mode::Agenda { rows, selected: 0 },
+        Ok(rows) => {
+            // A certificate expiry is listed under its network's renewal.
+            let rows = agenda::grouped(&rows)
+                .into_iter()
+                .map(|(r, _)| r.clone())
+                .collect();
+            app.mode = Mode::Agenda { rows, selected: 0 }
+        }
         Err(e) => app.error(e.message().to_string()),
     }
 }

@@ -388,26 +388,26 @@ fn milestone_form(title: &str, m: Option<&Milestone>) -> Form {
             Field::notes("note", "Note", m.map_or("", |m| &m.note)),
             Field::decimal(
                 "score",
-                "Score (evaluation_passed)",
+                "Score (evaluation_passed or _failed)",
                 m.and_then(|m| m.score),
                 0.0,
                 100.0,
             ),
             Field::one_of(
                 "conclusion",
-                "Conclusion (evaluation_passed)",
+                "Conclusion (evaluation_passed or _failed)",
                 Conclusion::IDS,
                 m.and_then(|m| m.conclusion).map(|c| c.as_str()),
                 true,
             ),
             Field::count(
                 "high_risks",
-                "High risks (evaluation_passed)",
+                "High risks (evaluation_passed or _failed)",
                 m.and_then(|m| counts(m.high_risks)),
             ),
             Field::count(
                 "medium_risks",
-                "Medium risks (evaluation_passed)",
+                "Medium risks (evaluation_passed or _failed)",
                 m.and_then(|m| counts(m.medium_risks)),
             ),
             Field::text(
@@ -416,8 +416,30 @@ fn milestone_form(title: &str, m: Option<&Milestone>) -> Form {
                 m.and_then(|m| m.number.as_deref()).unwrap_or(""),
                 false,
             ),
+            Field::one_of(
+                "level",
+                "Level filed (filing_submitted, certificate_issued; empty: computed)",
+                LEVELS,
+                m.and_then(|m| m.level).map(|l| l.to_string()).as_deref(),
+                true,
+            ),
         ],
     )
+}
+
+/// The level a filing milestone records when the form leaves it empty: a
+/// filing files the computed level, a certificate confirms the latest
+/// filing (else the filed level, else the computed one).
+fn default_filing_level(app: &App, n: &Network, stage: Stage) -> Level {
+    let computed = grading::level(&n.answers, &n.overrides, app.config.settings.rules);
+    match stage {
+        Stage::CertificateIssued => n
+            .latest_filing()
+            .and_then(|m| m.level)
+            .or(n.filed_level)
+            .unwrap_or(computed),
+        _ => computed,
+    }
 }
 
 /// Handles a message while a form is open.
@@ -750,6 +772,21 @@ fn submit(app: &mut App, form: &Form, target: &FormTarget) -> Result<(), Problem
                 .as_choice()
                 .and_then(|l| l.parse().ok())
                 .and_then(Level::new);
+            if n.filed_level != before.filed_level
+                && let Some(m) = before.latest_filing()
+            {
+                return Err(Problem {
+                    field: Some("filed_level".into()),
+                    message: format!(
+                        "filed_level follows the latest filing ({} on {}, level {}): record a \
+                         filing_submitted milestone to change it",
+                        m.stage,
+                        m.date,
+                        m.level.map_or(0, Level::get)
+                    ),
+                    conflict: None,
+                });
+            }
             Ok(save_network(app, Some(before), n, "network")?)
         }
         FormTarget::Answer(id, q) => {
@@ -843,6 +880,15 @@ fn submit(app: &mut App, form: &Form, target: &FormTarget) -> Result<(), Problem
             m.medium_risks = small("medium_risks")?;
             let number = text("number");
             m.number = (!number.is_empty()).then_some(number);
+            if stage.is_filing() {
+                m.level = Some(
+                    form.field("level")
+                        .as_choice()
+                        .and_then(|l| l.parse().ok())
+                        .and_then(Level::new)
+                        .unwrap_or_else(|| default_filing_level(app, &before, stage)),
+                );
+            }
             m.validate().map_err(at_field)?;
             let mut n = before.clone();
             match target {

@@ -83,12 +83,18 @@ fn render_header(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
                     _ => format!("Level {}", g.level),
                 };
                 first.push(Span::styled(change.clone(), theme.level()));
+                let mut used = crate::text::width(&change);
+                if let Some(words) = g.provisional_words(3) {
+                    let words = safe(&format!(", {words}"), width.saturating_sub(used));
+                    used += crate::text::width(&words);
+                    first.push(Span::styled(words, theme.warning()));
+                }
                 // A justification may span lines; the header has one.
                 let rest = g.explain().replace('\n', " / ");
                 let rest = rest.split_once(" · ").map_or("", |(_, r)| r);
                 first.push(Span::raw(format!(
                     " · {}",
-                    safe(rest, width.saturating_sub(change.len() + 3))
+                    safe(rest, width.saturating_sub(used + 3))
                 )));
                 let client = app
                     .selected_client()

@@ -13,7 +13,10 @@ use crate::store::codec::{self, DueRecord, Record, SearchRecord, keys};
 /// What each format added, for the sentence that says a database moved on.
 fn what_changed(from: u64) -> &'static str {
     match from {
-        1 => "clients gained a unified social credit code and an address",
+        1 => {
+            "clients gained a unified social credit code and an address; filings record their level"
+        }
+        2 => "filings record their level, and failed evaluations can be recorded",
         _ => "records moved to the current shapes",
     }
 }
@@ -100,7 +103,7 @@ impl SledStore {
     pub(super) fn upgrade_records(&self) -> Result<u64> {
         let _guard = self.lock();
         let mut batch = sled::Batch::default();
-        let mut upgrade = Upgrade::default();
+        let mut upgrade = Upgrade::with_rules(self.config().settings.rules);
         for kv in self.tree.iter() {
             let (k, v) = kv.map_err(|e| db_error(&self.path, e))?;
             match upgrade.pair(&k, &v) {
@@ -137,12 +140,22 @@ pub(super) enum Upgraded {
 /// An upgrade of a database's pairs, one at a time.
 #[derive(Default)]
 pub(super) struct Upgrade {
+    /// The rule set that gives a filing of an older network its level when
+    /// the network had none filed.
+    rules: crate::domain::grading::RuleSet,
     pub rewritten: u64,
     rebuild_due: bool,
     rebuild_search: bool,
 }
 
 impl Upgrade {
+    pub fn with_rules(rules: crate::domain::grading::RuleSet) -> Upgrade {
+        Upgrade {
+            rules,
+            ..Upgrade::default()
+        }
+    }
+
     /// Brings one pair to its current shape. A client, network or log
     /// record that does not read is an error: nothing can stand in for it.
     pub fn pair(&mut self, key: &[u8], value: &[u8]) -> Result<Upgraded, codec::CodecError> {
@@ -156,7 +169,19 @@ impl Upgrade {
         }
         let upgraded = match key.first() {
             Some(&keys::CLIENT) => current::<Client>(value)?,
-            Some(&keys::NETWORK) => current::<Network>(value)?,
+            Some(&keys::NETWORK) => {
+                if codec::format_of(value).is_some_and(|f| f < Network::VERSION) {
+                    // Older filings recorded no level: they filed the
+                    // network's filed level, else its computed one.
+                    let mut n: Network = codec::decode(value)?;
+                    let computed =
+                        crate::domain::grading::level(&n.answers, &n.overrides, self.rules);
+                    n.settle_filing(computed);
+                    Some(codec::encode(&n))
+                } else {
+                    None
+                }
+            }
             // The before and after copies inside a log entry stay as they
             // were written: they are read through the same upgrade.
             Some(&keys::LOG) => current::<LogEntry>(value)?,

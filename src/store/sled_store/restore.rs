@@ -86,7 +86,7 @@ impl SledStore {
         };
         // Every record is read, and brought to the current shapes, before
         // anything is replaced: the restore is then one batch.
-        let mut upgrade = super::migrate::Upgrade::default();
+        let mut upgrade = super::migrate::Upgrade::with_rules(self.config().settings.rules);
         let mut current = Vec::with_capacity(pairs.len());
         for (k, v) in pairs {
             match k.first() {

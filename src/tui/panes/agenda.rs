@@ -8,7 +8,7 @@ use ratatui::widgets::{Clear, Paragraph};
 
 use super::{block, cell, inner_width, row, scroll_offset};
 use crate::cli::agenda::AgendaRow;
-use crate::domain::timeline::DueStatus;
+use crate::domain::timeline::{DueKind, DueStatus};
 use crate::tui::theme::Theme;
 
 pub fn render(
@@ -29,14 +29,14 @@ pub fn render(
     );
     let b = block(&title, "", true, theme);
     let width = inner_width(area);
-    let fixed = 8 + 1 + 10 + 1 + 5 + 1 + 3 + 1 + 20 + 1;
+    let fixed = 8 + 1 + 10 + 1 + 5 + 1 + 4 + 1 + 22 + 1;
     let rest = width.saturating_sub(fixed);
     let client_w = rest / 2;
     let network_w = rest.saturating_sub(client_w + 1);
     let height = area.height.saturating_sub(3) as usize;
     let mut lines = vec![Line::from(Span::styled(
         format!(
-            "{:<8} {:<10} {:>5} {:>3} {:<20} {} {}",
+            "{:<8} {:<10} {:>5} {:>4} {:<22} {} {}",
             "STATUS",
             "DUE",
             "DAYS",
@@ -53,15 +53,21 @@ pub fn render(
         .skip(scroll_offset(selected, height))
         .take(height)
     {
+        // Rows come grouped: an expiry right after its network's renewal
+        // belongs to it.
+        let under = r.kind == DueKind::CertificateExpiry
+            && i > 0
+            && rows[i - 1].network_id == r.network_id
+            && (rows[i - 1].kind.is_renewal() || rows[i - 1].kind == r.kind);
         lines.push(row(
             vec![
                 Span::styled(format!("{:<8} ", r.status.as_str()), theme.status(r.status)),
                 Span::raw(format!(
-                    "{} {:>5} {:>3} {:<20} {} {}",
+                    "{} {:>5} {:>4} {:<22} {} {}",
                     r.due.format("%Y-%m-%d"),
                     r.days_left,
-                    r.level,
-                    r.kind.label(),
+                    r.level_mark(),
+                    r.kind_label(under),
                     cell(&r.client, client_w),
                     cell(&r.network, network_w)
                 )),

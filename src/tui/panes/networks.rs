@@ -21,12 +21,12 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
     );
     let height = area.height.saturating_sub(3) as usize;
     let width = inner_width(area);
-    // LVL CALC NEXT-DUE STATUS take 3+1+4+1+10+1+8+1 columns.
-    let name_w = width.saturating_sub(30).max(8);
+    // LVL CALC NEXT-DUE STATUS take 4+1+4+1+10+1+8+1 columns.
+    let name_w = width.saturating_sub(31).max(8);
     let mut lines = vec![row(
         vec![Span::styled(
             format!(
-                "{} {:>3} {:>4} {:<10} {:<8}",
+                "{} {:>4} {:>4} {:<10} {:<8}",
                 cell("NETWORK", name_w),
                 "LVL",
                 "CALC",
@@ -47,10 +47,17 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
         .take(height)
     {
         let t = app.timeline_of(n);
-        let computed = app.grade_of(n.id).map(|g| g.level);
-        let calc = match computed {
-            Some(c) if c != t.level => format!("{c}!"),
-            _ => String::new(),
+        let grade = app.grade_of(n.id);
+        // Unfiled: the computed level, `1–4?` while open answers could raise
+        // it. Filed: the filed level, and beside it the computed one where it
+        // differs (`3!`) or could still rise (`1–4?`).
+        let (level, calc) = match (n.filed_level, grade) {
+            (None, Some(g)) => (g.level_mark(), String::new()),
+            (Some(_), Some(g)) if g.is_provisional() => (t.level.to_string(), g.level_mark()),
+            (Some(_), Some(g)) if g.level != t.level => {
+                (t.level.to_string(), format!("{}!", g.level))
+            }
+            _ => (t.level.to_string(), String::new()),
         };
         let next = t.open().min_by_key(|d| d.due);
         let (due, status) = match next {
@@ -61,7 +68,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
             None => ("—".to_string(), None),
         };
         let mut spans = vec![
-            Span::raw(format!("{} {:>3} ", cell(&n.name, name_w), t.level.get())),
+            Span::raw(format!("{} {level:>4} ", cell(&n.name, name_w))),
             Span::styled(format!("{calc:>4}"), theme.warning()),
             Span::raw(format!(" {due:<10} ")),
         ];

@@ -51,16 +51,22 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
                 if let Some(c) = m.effective_conclusion() {
                     detail.push_str(&format!(" {c} {}", c.chinese()));
                 }
+                if let Some(level) = m.level {
+                    detail.push_str(&format!(" level {level}"));
+                }
                 if let Some(num) = &m.number {
                     detail.push_str(&format!(" {num}"));
                 }
                 let head = format!("{} {}", m.date.format("%Y-%m-%d"), m.stage.as_str());
                 let head = safe(&head, width);
                 let room = width.saturating_sub(crate::text::width(&head));
-                vec![
-                    Span::raw(head),
-                    Span::styled(safe(&detail, room), theme.dim()),
-                ]
+                // A failed evaluation keeps the case open: it stands out.
+                let head = if m.stage == Stage::EvaluationFailed {
+                    Span::styled(head, theme.error())
+                } else {
+                    Span::raw(head)
+                };
+                vec![head, Span::styled(safe(&detail, room), theme.dim())]
             }
             TimelineRow::Deadline(k) => {
                 let d = &t.deadlines[k];
