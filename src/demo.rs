@@ -1959,8 +1959,9 @@ fn failed_evaluation(date: NaiveDate, index: usize) -> Milestone {
     m.high_risks = Some(1 + (index % 3) as u32);
     m.medium_risks = Some(3 + (index % 6) as u32);
     m.conclusion = Some(Conclusion::Poor);
-    m.note = "高风险未整改：日志审计与备份恢复。High risks open: audit logging and backup recovery."
-        .to_string();
+    m.note =
+        "高风险未整改：日志审计与备份恢复。High risks open: audit logging and backup recovery."
+            .to_string();
     m
 }
 
@@ -2148,7 +2149,8 @@ mod tests {
                     }
                 }
                 // The first time each stage happens follows the usual order,
-                // except the certificate, which follows the filing.
+                // except the certificate, which follows the filing, and a
+                // failed evaluation, which comes before the pass.
                 let first = |stage| {
                     n.network
                         .milestones
@@ -2161,7 +2163,7 @@ mod tests {
                 }
                 let mut firsts: Vec<(Stage, NaiveDate)> = Vec::new();
                 for m in &n.network.milestones {
-                    if m.stage != Stage::CertificateIssued
+                    if !matches!(m.stage, Stage::CertificateIssued | Stage::EvaluationFailed)
                         && !firsts.iter().any(|(s, _)| *s == m.stage)
                     {
                         firsts.push((m.stage, m.date));

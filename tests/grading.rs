@@ -857,6 +857,176 @@ fn answering_a_could_raise_question_the_worst_way_does_raise_the_level() {
 }
 
 // ---------------------------------------------------------------------------
+// Provisional level: the highest level the open questions could lead to
+// ---------------------------------------------------------------------------
+
+#[test]
+fn max_level_is_the_worst_the_open_answers_could_give() {
+    #[rustfmt::skip]
+    let cases: &[(&str, Answers, Overrides, u8, u8)] = &[
+        // A new network: a platform hosting level 5 networks is possible.
+        ("nothing answered", all_unknown(), none(), 1, 5),
+        ("fully answered", answered(), none(), 1, 1),
+        ("cii unknown at level 2", with(|a| { a.cii = None; a.pi_subjects = Some(5); }), none(), 2, 3),
+        ("data categories unknown at level 3", with(|a| { a.data_categories = None; a.public_opinion = Some(true); }), none(), 3, 4),
+        ("object type unknown with PI", with(|a| { a.object_type = None; a.pi_subjects = Some(5); }), none(), 2, 3),
+        ("hosted unknown on a website", with(|a| { a.object_type = Some(ObjectType::Website); a.hosted_max_level = None; }), none(), 1, 1),
+        ("hosted unknown on a cloud platform", with(|a| { a.object_type = Some(ObjectType::CloudPlatform); a.hosted_max_level = None; }), none(), 1, 5),
+        ("pi and sensitive unknown at level 4", with(|a| { a.pi_subjects = None; a.sensitive_pi_subjects = None; a.data_categories = cats(&[DataCategory::Core]); }), none(), 4, 4),
+        ("an override caps its aspect", with(|a| { a.pi_subjects = None; a.data_categories = None; }), override_on(Aspect::BusinessInformation, Citizens, General), 1, 1),
+        ("everything open, level 5 by override", all_unknown(), override_on(Aspect::BusinessInformation, NationalSecurity, ParticularlySerious), 5, 5),
+        // Each alone would give 3 (S3 or A3): together still 3, not more.
+        ("pi and outage unknown", with(|a| { a.pi_subjects = None; a.sensitive_pi_subjects = None; a.outage_affected_people = None; }), none(), 1, 3),
+    ];
+    for (name, answers, overrides, level, most) in cases {
+        let gr = g(answers, overrides, CONS);
+        assert_eq!(gr.level, lv(*level), "{name}: level");
+        assert_eq!(gr.max_level, lv(*most), "{name}: max_level");
+        assert_eq!(gr.provisional, most > level, "{name}: provisional");
+        assert_eq!(
+            gr.is_provisional(),
+            !gr.could_raise.is_empty(),
+            "{name}: names"
+        );
+        assert_eq!(
+            mlps::domain::grading::level_range(answers, overrides, CONS),
+            (lv(*level), lv(*most)),
+            "{name}: level_range"
+        );
+    }
+}
+
+/// A small deterministic generator, so that the sampled answers are the
+/// same on every run.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((self.0 >> 33) as usize) % n
+    }
+}
+
+/// Fills every open question of `answers` with a value drawn from `rng`.
+fn complete(answers: &Answers, rng: &mut Lcg) -> Answers {
+    let mut a = answers.clone();
+    let counts = [
+        0,
+        5,
+        9_999,
+        10_000,
+        99_999,
+        100_000,
+        999_999,
+        1_000_000,
+        u64::MAX,
+    ];
+    let pick = |rng: &mut Lcg, list: &[u64]| list[rng.next(list.len())];
+    if a.object_type.is_none() {
+        a.object_type = Some(ObjectType::ALL[rng.next(ObjectType::ALL.len())]);
+    }
+    if a.cii.is_none() {
+        a.cii = Some(rng.next(2) == 1);
+    }
+    if a.data_categories.is_none() {
+        a.data_categories = Some(
+            DataCategory::ALL
+                .iter()
+                .copied()
+                .filter(|_| rng.next(3) == 0)
+                .collect(),
+        );
+    }
+    if a.pi_subjects.is_none() {
+        let floor = a.sensitive_pi_subjects.unwrap_or(0);
+        a.pi_subjects = Some(pick(rng, &counts).max(floor));
+    }
+    if a.sensitive_pi_subjects.is_none() {
+        let most = a.pi_subjects.unwrap_or(u64::MAX);
+        a.sensitive_pi_subjects = Some(pick(rng, &counts).min(most));
+    }
+    if a.public_facing.is_none() {
+        a.public_facing = Some(rng.next(2) == 1);
+    }
+    if a.public_opinion.is_none() {
+        a.public_opinion = Some(rng.next(2) == 1);
+    }
+    if a.outage_affected_people.is_none() {
+        a.outage_affected_people = Some(pick(rng, &counts));
+    }
+    // Only a platform hosts other networks: anything else answers 0 (the
+    // grading reads the question that way too).
+    if a.hosted_max_level.is_none() {
+        let platform = a.object_type.is_some_and(|t| t.is_platform());
+        a.hosted_max_level = Some(if platform { rng.next(6) as u8 } else { 0 });
+    }
+    a
+}
+
+#[test]
+fn no_way_of_answering_the_open_questions_goes_above_max_level() {
+    let mut rng = Lcg(7);
+    for c in OPEN_CASES {
+        let answers = (c.answers)();
+        let overrides = (c.overrides)();
+        for rules in [CONS, GBT] {
+            let gr = g(&answers, &overrides, rules);
+            let mut highest = gr.level;
+            for _ in 0..400 {
+                let filled = complete(&answers, &mut rng);
+                let reached = level(&filled, &overrides, rules);
+                assert!(
+                    reached <= gr.max_level,
+                    "{}: {filled:?} gives {reached}, above max_level {}",
+                    c.name,
+                    gr.max_level
+                );
+                highest = highest.max(reached);
+            }
+            // And the bound is reached by some answers, not just claimed.
+            assert_eq!(highest, gr.max_level, "{}: max_level never reached", c.name);
+        }
+    }
+}
+
+#[test]
+fn a_provisional_level_is_said_in_words() {
+    let gr = g(
+        &with(|a| {
+            a.cii = None;
+            a.pi_subjects = Some(5);
+        }),
+        &none(),
+        CONS,
+    );
+    assert_eq!(gr.level_mark(), "2–3?");
+    assert_eq!(
+        gr.provisional_words(3).as_deref(),
+        Some("provisional: up to 3 until cii is answered")
+    );
+    assert!(
+        gr.explain()
+            .starts_with("Level 2, provisional: up to 3 until cii is answered · ")
+    );
+    let all = g(&all_unknown(), &none(), CONS);
+    assert_eq!(all.level_mark(), "1–5?");
+    assert_eq!(
+        all.provisional_words(2).as_deref(),
+        Some("provisional: up to 5 until cii, data_categories, … are answered")
+    );
+    let firm = g(&answered(), &none(), CONS);
+    assert_eq!(firm.level_mark(), "1");
+    assert_eq!(firm.provisional_words(3), None);
+    assert!(firm.explain().starts_with("Level 1 · "));
+    let v = serde_json::to_value(&all).unwrap();
+    assert_eq!(v["max_level"], 5);
+    assert_eq!(v["provisional"], true);
+}
+
+// ---------------------------------------------------------------------------
 // Worked examples
 // ---------------------------------------------------------------------------
 

@@ -48,7 +48,7 @@ fn a_format_1_database_is_upgraded_on_open_after_a_copy_and_said_once() {
     let store = SledStore::open(&dir, Config::default()).unwrap();
     let said = store.take_notices();
     assert_eq!(said.len(), 1, "{said:?}");
-    assert!(said[0].contains("from format 1 to format 2"), "{}", said[0]);
+    assert!(said[0].contains("from format 1 to format 3"), "{}", said[0]);
     assert!(said[0].contains("credit code"), "{}", said[0]);
     let copy = the_copy(&dir);
     assert!(said[0].contains(&copy.display().to_string()), "{}", said[0]);
@@ -81,6 +81,8 @@ fn a_format_1_database_is_upgraded_on_open_after_a_copy_and_said_once() {
         Some("31010499999-00001")
     );
     assert_eq!(shop.filed_level.map(|l| l.get()), Some(2));
+    // Its filings stay as written: it had a filed level.
+    assert_eq!(shop.last(Stage::CertificateIssued).unwrap().level, None);
 
     // Derived data is rebuilt: the level-2 renewal, two years after the
     // evaluation.
@@ -105,19 +107,27 @@ fn a_format_1_database_is_upgraded_on_open_after_a_copy_and_said_once() {
     store.update_client(edited).unwrap();
     drop(store);
 
-    // On disk: every client in format 2, the database marked format 2.
+    // On disk: every record in the current format, the database marked
+    // format 3.
     {
         let db = open_raw(&dir.join("store"));
         let tree = db.open_tree("cases").unwrap();
         assert_eq!(
             tree.get(meta("schema")).unwrap().unwrap().as_ref(),
-            &2u64.to_be_bytes()
+            &3u64.to_be_bytes()
         );
         for kv in tree.scan_prefix([b'c']) {
             let (_, v) = kv.unwrap();
             assert_eq!(
                 codec::format_of(&v),
                 Some(mlps::domain::model::Client::VERSION)
+            );
+        }
+        for kv in tree.scan_prefix([b'n']) {
+            let (_, v) = kv.unwrap();
+            assert_eq!(
+                codec::format_of(&v),
+                Some(mlps::domain::model::Network::VERSION)
             );
         }
     }
@@ -249,7 +259,7 @@ fn the_first_command_says_the_database_was_upgraded_and_the_next_does_not() {
     };
     let (first_out, first_err) = run();
     assert!(
-        first_err.contains("upgraded from format 1 to format 2"),
+        first_err.contains("upgraded from format 1 to format 3"),
         "{first_err}"
     );
     assert_eq!(first_err.matches("upgraded").count(), 1, "{first_err}");
@@ -287,4 +297,67 @@ fn the_first_command_says_the_database_was_upgraded_and_the_next_does_not() {
         .unwrap();
     assert_eq!(String::from_utf8(renewals.stdout).unwrap(), first_out);
     let _ = mlps::server::client::stop(&fresh);
+}
+
+/// Format 1 recorded no level on a filing: a network with a certificate
+/// and no filed level is filed at its computed level by the upgrade, the
+/// certificate confirming the filing before it; the due-date index of
+/// format 1 is rebuilt in the new shape.
+#[test]
+fn an_unfiled_network_with_a_certificate_is_filed_by_the_upgrade() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("db");
+    write_format_1(&dir, false);
+    let milestone = |stage, date| format1::v1::Milestone {
+        stage,
+        date: codec::date_to_days(date),
+        note: String::new(),
+        score: None,
+        conclusion: None,
+        high_risks: None,
+        medium_risks: None,
+        number: None,
+    };
+    let portal = format1::v1::Network {
+        id: 9,
+        client: 1,
+        revision: 1,
+        name: "Portal".into(),
+        notes: String::new(),
+        answers: format1::v1::Answers {
+            // S4: level 3 under the conservative rules.
+            pi_subjects: Some(150_000),
+            ..format1::v1::Answers::default()
+        },
+        business_information: None,
+        system_service: None,
+        filed_level: None,
+        milestones: vec![
+            milestone(format1::v1::Stage::FilingSubmitted, day(2025, 3, 1)),
+            milestone(format1::v1::Stage::CertificateIssued, day(2025, 3, 14)),
+        ],
+    };
+    {
+        let db = open_raw(&dir.join("store"));
+        let tree = db.open_tree("cases").unwrap();
+        tree.insert(id_key(b'n', 9), format1::v1_record(&portal))
+            .unwrap();
+        tree.insert(format1::pair_key(b'x', 1, 9), &[]).unwrap();
+        tree.insert(meta("next_id"), &10u64.to_be_bytes()).unwrap();
+        db.flush().unwrap();
+    }
+    let store = SledStore::open(&dir, Config::default()).unwrap();
+    let portal = store
+        .network(mlps::domain::model::NetworkId(9))
+        .unwrap()
+        .unwrap();
+    assert_eq!(portal.filed_level.map(|l| l.get()), Some(3));
+    let levels: Vec<Option<u8>> = portal
+        .milestones
+        .iter()
+        .map(|m| m.level.map(|l| l.get()))
+        .collect();
+    assert_eq!(levels, [Some(3), Some(3)]);
+    let checkup = store.doctor(false).unwrap();
+    assert!(checkup.problems.is_empty(), "{:?}", checkup.problems);
 }

@@ -682,21 +682,23 @@ impl Network {
             .find(|m| m.stage.is_filing() && m.level.is_some())
     }
 
-    /// Gives each filing milestone without a level the level it filed,
-    /// then makes the filed level follow the latest filing. A
-    /// `certificate_issued` confirms the filing before it; otherwise the
-    /// level is the network's filed level as it stood, else `computed`.
+    /// Makes the filed level follow the latest filing that records a
+    /// level. A network with filings but no filed level (a certificate
+    /// recorded without one) is filed: its filings without a level take the
+    /// computed level, a `certificate_issued` confirming the filing before
+    /// it. A network with a filed level keeps its older filings as written.
     pub fn settle_filing(&mut self, computed: Level) {
-        let stood = self.filed_level;
-        let mut last: Option<Level> = None;
-        for m in self.milestones.iter_mut().filter(|m| m.stage.is_filing()) {
-            if m.level.is_none() {
-                let confirmed = (m.stage == Stage::CertificateIssued)
-                    .then_some(last)
-                    .flatten();
-                m.level = Some(confirmed.or(stood).unwrap_or(computed));
+        if self.filed_level.is_none() {
+            let mut last: Option<Level> = None;
+            for m in self.milestones.iter_mut().filter(|m| m.stage.is_filing()) {
+                if m.level.is_none() {
+                    let confirmed = (m.stage == Stage::CertificateIssued)
+                        .then_some(last)
+                        .flatten();
+                    m.level = Some(confirmed.unwrap_or(computed));
+                }
+                last = m.level;
             }
-            last = m.level;
         }
         if let Some(level) = self.latest_filing().and_then(|m| m.level) {
             self.filed_level = Some(level);

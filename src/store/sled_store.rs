@@ -430,10 +430,10 @@ impl SledStore {
         let c = self.config();
         let (computed, most) = grading::level_range(&n.answers, &n.overrides, c.settings.rules);
         let t = timeline::timeline(n, computed, &c.settings.intervals, &c.calendar);
-        // Provisional while open answers could raise the computed level
-        // above the current one.
-        let max_level = if most > computed {
-            most.max(t.level)
+        // An unfiled network's level is the computed one: provisional
+        // while open answers could raise it. A filed level is firm.
+        let max_level = if n.filed_level.is_none() {
+            most
         } else {
             t.level
         };

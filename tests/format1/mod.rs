@@ -7,7 +7,6 @@
 use std::path::Path;
 
 use chrono::NaiveDate;
-use mlps::domain::model::Stage;
 use mlps::domain::questionnaire::ObjectType;
 use mlps::store::codec;
 use serde::Serialize;
@@ -49,9 +48,26 @@ pub mod v1 {
         Poor,
     }
 
+    /// Format 1's stages, by position (it had no failed evaluation).
+    #[derive(Serialize, Clone, Copy)]
+    #[allow(dead_code)]
+    pub enum Stage {
+        QuestionnaireSent,
+        QuestionnaireReceived,
+        InitialAssessment,
+        SelfAssessment,
+        AuditFirmSelected,
+        ExpertReview,
+        FilingSubmitted,
+        GapAnalysis,
+        RectificationDone,
+        EvaluationPassed,
+        CertificateIssued,
+    }
+
     #[derive(Serialize)]
     pub struct Milestone {
-        pub stage: mlps::domain::model::Stage,
+        pub stage: Stage,
         pub date: i32,
         pub note: String,
         pub score: Option<f64>,
@@ -200,7 +216,7 @@ pub fn write_format_1(dir: &Path, damaged_second_client: bool) -> Written {
         filed_level: Some(2),
         milestones: vec![
             v1::Milestone {
-                stage: Stage::EvaluationPassed,
+                stage: v1::Stage::EvaluationPassed,
                 date: codec::date_to_days(day(2025, 12, 1)),
                 note: String::new(),
                 score: Some(76.5),
@@ -210,7 +226,7 @@ pub fn write_format_1(dir: &Path, damaged_second_client: bool) -> Written {
                 number: None,
             },
             v1::Milestone {
-                stage: Stage::CertificateIssued,
+                stage: v1::Stage::CertificateIssued,
                 date: codec::date_to_days(day(2025, 12, 20)),
                 note: "备案证明".into(),
                 score: None,

@@ -171,8 +171,9 @@ impl Upgrade {
             Some(&keys::CLIENT) => current::<Client>(value)?,
             Some(&keys::NETWORK) => {
                 if codec::format_of(value).is_some_and(|f| f < Network::VERSION) {
-                    // Older filings recorded no level: they filed the
-                    // network's filed level, else its computed one.
+                    // Older filings recorded no level: a network with
+                    // filings and no filed level is filed at its computed
+                    // level (see `Network::settle_filing`).
                     let mut n: Network = codec::decode(value)?;
                     let computed =
                         crate::domain::grading::level(&n.answers, &n.overrides, self.rules);
