@@ -636,3 +636,216 @@ fn a_mistyped_credit_code_is_refused_by_its_path_and_a_good_one_kept() {
     assert_eq!(out["clients"][0]["credit_code"], "91350100M000100Y43");
     assert_eq!(out["clients"][0]["address"], "上海市浦东新区世纪大道100号");
 }
+
+/// One client with the networks given as interchange JSON.
+fn import_networks(db: &Path, networks: Value) {
+    let doc = json!({
+        "format": "mlps-cases",
+        "version": 1,
+        "clients": [{"name": "Provisional Co", "networks": networks}],
+    });
+    mlps(db)
+        .arg("import")
+        .arg("-")
+        .write_stdin(doc.to_string())
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_level_that_open_answers_could_raise_is_shown_as_provisional() {
+    let dir = tempfile::tempdir().unwrap();
+    // Nothing about cii, the data or the users is known yet.
+    let file = dir.path().join("answers.toml");
+    std::fs::write(
+        &file,
+        "object_type = \"website\"\nhosted_max_level = 0\npublic_facing = true\n",
+    )
+    .unwrap();
+    let db = dir.path().join("db");
+    let out = mlps(&db).arg("assess").arg(&file).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("Level 2 "), "{text}");
+    assert!(
+        text.contains("provisional: until cii, data_categories, pi_subjects, sensitive_pi_subjects, public_opinion, outage_affected_people are answered, this could be up to level 4"),
+        "{text}"
+    );
+    assert!(!text.contains("safe value"), "{text}");
+    let out = mlps(&db)
+        .arg("assess")
+        .arg(&file)
+        .arg("--json")
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (v["level"].clone(), v["max_level"].clone()),
+        (json!(2), json!(4))
+    );
+    assert_eq!(v["provisional"], true);
+
+    // In the agenda: an unfiled network's level is provisional, a filed
+    // one's is firm.
+    import_networks(
+        &db,
+        json!([
+            {"name": "Open shop", "answers": {"object_type": "website", "hosted_max_level": 0, "public_facing": true},
+             "milestones": [{"stage": "questionnaire_received", "date": "2026-10-01"}]},
+            {"name": "Filed shop", "answers": {"object_type": "website", "hosted_max_level": 0, "public_facing": true},
+             "filed_level": 2,
+             "milestones": [{"stage": "evaluation_passed", "date": "2025-12-01"}]},
+        ]),
+    );
+    let out = mlps(&db)
+        .args(["due", "--within", "400", "--json"])
+        .output()
+        .unwrap();
+    let rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let row = |network: &str| {
+        rows.iter()
+            .find(|r| r["network"] == network)
+            .unwrap_or_else(|| panic!("{network}: {rows:?}"))
+            .clone()
+    };
+    assert_eq!(row("Open shop")["kind"], "case_done");
+    assert_eq!(row("Open shop")["max_level"], 4);
+    assert!(row("Filed shop").get("max_level").is_none());
+    let out = mlps(&db).args(["due", "--within", "400"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line = text.lines().find(|l| l.contains("Open shop")).unwrap();
+    assert!(line.contains(" 2–4? "), "{text}");
+    // The tracker shows both.
+    let out = mlps(&db)
+        .args(["export", "--format", "csv"])
+        .output()
+        .unwrap();
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let header: Vec<&str> = csv
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .unwrap()
+        .split(',')
+        .collect();
+    let at = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let open = csv.lines().find(|l| l.contains("Open shop")).unwrap();
+    let cells: Vec<&str> = open.split(',').collect();
+    assert_eq!(
+        (cells[at("computed_level")], cells[at("max_level")]),
+        ("2", "4")
+    );
+}
+
+#[test]
+fn a_filing_records_its_level_and_a_failed_evaluation_keeps_the_renewal_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    import_networks(
+        &db,
+        json!([
+            {"name": "Portal", "answers": {"pi_subjects": 150000},
+             "milestones": [
+                {"stage": "filing_submitted", "date": "2024-03-01", "level": 3},
+                {"stage": "certificate_issued", "date": "2024-03-14", "number": "11010000001-00001"},
+                {"stage": "evaluation_passed", "date": "2025-01-10", "score": 81, "conclusion": "good"},
+                {"stage": "evaluation_failed", "date": "2026-01-05", "score": 64, "high_risks": 2, "conclusion": "poor"}
+             ]},
+        ]),
+    );
+    let doc: Value = serde_json::from_str(&export(&db)).unwrap();
+    let n = &doc["clients"][0]["networks"][0];
+    // Filed at the level of the filing; the certificate confirms it.
+    assert_eq!(n["filed_level"], 3);
+    assert_eq!(n["milestones"][1]["level"], 3);
+    assert_eq!(n["milestones"][3]["stage"], "evaluation_failed");
+    // The renewal of 2026-01-10 stays open: the failed evaluation did not
+    // satisfy it.
+    let out = mlps(&db).args(["renewals", "--json"]).output().unwrap();
+    let rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows[0]["due"], "2026-01-10");
+    assert_eq!(rows[0]["status"], "overdue");
+
+    // A filed level that contradicts the latest filing is refused by path.
+    let bad = json!({
+        "format": "mlps-cases", "version": 1,
+        "clients": [{"name": "Bad Co", "networks": [{"name": "X", "filed_level": 2,
+            "milestones": [{"stage": "filing_submitted", "date": "2024-03-01", "level": 3}]}]}],
+    });
+    mlps(&db)
+        .arg("import")
+        .arg("-")
+        .write_stdin(bad.to_string())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "clients[0].networks[0].filed_level",
+        ))
+        .stderr(predicate::str::contains(
+            "the filed level follows the latest filing",
+        ));
+    // A level on a stage that files nothing is refused too.
+    let bad = json!({
+        "format": "mlps-cases", "version": 1,
+        "clients": [{"name": "Bad Co", "networks": [{"name": "X",
+            "milestones": [{"stage": "gap_analysis", "date": "2024-03-01", "level": 3}]}]}],
+    });
+    mlps(&db)
+        .arg("import")
+        .arg("-")
+        .write_stdin(bad.to_string())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("milestones[0].level"));
+}
+
+#[test]
+fn a_certificate_expiry_is_listed_under_the_renewal_it_belongs_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    // Level 1 renews by self-assessment; its old certificate (from an
+    // earlier filing) expires before the next one is due.
+    import_networks(
+        &db,
+        json!([
+            {"name": "Intranet", "answers": {"object_type": "information_system", "cii": false, "data_categories": [], "pi_subjects": 0, "sensitive_pi_subjects": 0, "public_facing": false, "public_opinion": false, "outage_affected_people": 0, "hosted_max_level": 0},
+             "milestones": [
+                {"stage": "certificate_issued", "date": "2023-12-10", "level": 1},
+                {"stage": "self_assessment", "date": "2026-06-01"}
+             ]},
+        ]),
+    );
+    let out = mlps(&db).args(["due", "--within", "400"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let renewal = lines
+        .iter()
+        .position(|l| l.contains("self-assessment"))
+        .unwrap();
+    assert!(
+        lines[renewal + 1].contains("└ certificate expiry"),
+        "{text}"
+    );
+    // JSON stays sorted by date.
+    let out = mlps(&db)
+        .args(["due", "--within", "400", "--json"])
+        .output()
+        .unwrap();
+    let rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let kinds: Vec<&str> = rows.iter().map(|r| r["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["certificate_expiry", "self_assessment"]);
+    // 0 turns the expiry off.
+    let config = db.with_extension("config");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("config.toml"),
+        "[dates]\ncertificate_validity_months = 0\n",
+    )
+    .unwrap();
+    let out = mlps(&db)
+        .args(["due", "--within", "400", "--json"])
+        .output()
+        .unwrap();
+    let rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let kinds: Vec<&str> = rows.iter().map(|r| r["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["self_assessment"]);
+}

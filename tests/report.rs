@@ -322,12 +322,12 @@ fn every_filing_form_field_and_the_reasoning_appear() {
         "{a_row}"
     );
     assert!(out.contains("**需要重新定级 Re-grading needed**"));
-    // Every derived date, with the other reading where there is one.
+    // Every derived date, with the other reading where there is one. (The
+    // certificate outlives the next renewal, so it has no expiry row.)
     for kind in [
         "备案期限 filing deadline",
         "预计取得备案证明 certificate expected",
         "续期：等级测评 renewal: evaluation",
-        "备案证明到期 certificate expiry",
     ] {
         assert!(out.contains(kind), "missing {kind}");
     }
@@ -451,7 +451,25 @@ fn floors_and_warnings_appear_when_they_fire() {
     );
     assert!(out.contains("- **W-XBORDER** 数据出境达到出境评估规模"));
     assert!(out.contains("- **W-OPEN** 未回答的问题可能提高等级 open questions could raise the level: data\\_categories, hosted\\_max\\_level"));
-    assert!(out.contains("- `cii` 关键信息基础设施: 未知，按 false, listed as open 处理"));
+    assert!(out.contains(
+        "- `cii` 关键信息基础设施: 未回答，定级结果按 false, listed as open 计 not answered"
+    ));
+    // The level is provisional: said at the top, in the level section and
+    // beside the dates it drives.
+    let g = grading::grade(&clouded.answers, &clouded.overrides, RuleSet::Conservative);
+    assert!(g.is_provisional());
+    assert_eq!(
+        g.max_level.get(),
+        5,
+        "a platform hosting level 5 is possible"
+    );
+    let words =
+        "Until data\\_categories, hosted\\_max\\_level are answered, this could be up to 第五级";
+    assert!(out.contains("**暂定等级 Provisional**"), "{out}");
+    assert!(out.contains(words), "{words}\n{out}");
+    assert!(out.contains("暂定，最高可能为 provisional, could be up to"));
+    assert!(out.contains("the renewal interval and these dates would then change"));
+    let quiet_words = "暂定等级";
 
     let quiet = network_with(Answers {
         pi_subjects: Some(500),
@@ -462,6 +480,25 @@ fn floors_and_warnings_appear_when_they_fire() {
     let out = md(&plain_client(), &quiet);
     assert!(out.contains("无底线要求提高等级 No floor raised the level."));
     assert!(!out.contains("W-CLOUD") && !out.contains("W-XBORDER"));
+    let firm = network_with(Answers {
+        object_type: Some(ObjectType::Website),
+        sector: Some(mlps::domain::questionnaire::Sector::Other),
+        cii: Some(false),
+        data_categories: Some(Default::default()),
+        pi_subjects: Some(0),
+        sensitive_pi_subjects: Some(0),
+        registered_users: Some(0),
+        public_facing: Some(false),
+        public_opinion: Some(false),
+        outage_affected_people: Some(0),
+        hosted_max_level: Some(0),
+        deployment: Some(Deployment::OnPremises),
+        cloud_provider: Some(String::new()),
+        cloud_provider_level: Some(0),
+        cross_border_transfer: Some(false),
+        architecture_notes: Some(String::new()),
+    });
+    assert!(!md(&plain_client(), &firm).contains(quiet_words));
 }
 
 /// The level, S level and A level a report states, read back from its

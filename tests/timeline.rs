@@ -1208,3 +1208,44 @@ fn effective_conclusion_is_the_stated_one_else_the_score_s() {
         assert_eq!(m.effective_conclusion(), expected, "{m:?}");
     }
 }
+
+#[test]
+fn a_failed_evaluation_neither_renews_nor_closes_the_case() {
+    let today = d("2026-12-04");
+    // The level 3 renewal fell due on 2026-06-30; the evaluation of
+    // 2026-06-20 failed: the renewal stays open, and overdue.
+    let t = tl(
+        3,
+        &[
+            (EvaluationPassed, "2025-06-30"),
+            (EvaluationFailed, "2026-06-20"),
+        ],
+    );
+    let r = one(&t, DueKind::Evaluation);
+    assert!(r.is_open());
+    assert_eq!(r.due, d("2026-06-30"));
+    assert_eq!(r.status(today, 30), DueStatus::Overdue);
+    // A later pass closes it and starts the next cycle.
+    let t = tl(
+        3,
+        &[
+            (EvaluationPassed, "2025-06-30"),
+            (EvaluationFailed, "2026-06-20"),
+            (EvaluationPassed, "2026-08-01"),
+        ],
+    );
+    let cycles = of_kind(&t, DueKind::Evaluation);
+    assert_eq!(cycles[0].status(today, 30), DueStatus::Late);
+    assert_eq!(cycles[1].due, d("2027-08-01"));
+    // A first case whose evaluation failed is not done.
+    let t = tl(
+        2,
+        &[
+            (QuestionnaireReceived, "2026-01-10"),
+            (EvaluationFailed, "2026-05-01"),
+        ],
+    );
+    let done = one(&t, DueKind::CaseDone);
+    assert!(done.is_open());
+    assert_eq!(done.status(today, 30), DueStatus::Overdue);
+}

@@ -815,4 +815,122 @@ mod tests {
         c.credit_code = String::new();
         assert!(c.validate().is_ok(), "unknown is allowed");
     }
+
+    fn on(stage: Stage, date: &str) -> Milestone {
+        Milestone::new(stage, date.parse().unwrap())
+    }
+
+    fn network(filed: Option<u8>, milestones: Vec<Milestone>) -> Network {
+        Network {
+            id: NetworkId(1),
+            client: ClientId(1),
+            revision: 1,
+            name: "Portal".into(),
+            notes: String::new(),
+            answers: Answers::default(),
+            overrides: Overrides::default(),
+            filed_level: filed.and_then(Level::new),
+            milestones,
+        }
+    }
+
+    fn levels(n: &Network) -> Vec<Option<u8>> {
+        n.milestones
+            .iter()
+            .map(|m| m.level.map(Level::get))
+            .collect()
+    }
+
+    #[test]
+    fn the_filed_level_follows_the_latest_filing() {
+        let mut filing = on(Stage::FilingSubmitted, "2025-03-01");
+        filing.level = Level::new(3);
+        // A certificate recorded with no filed level: filed, at the level
+        // of the filing it confirms.
+        let mut n = network(
+            None,
+            vec![filing.clone(), on(Stage::CertificateIssued, "2025-03-14")],
+        );
+        n.settle_filing(Level::L2);
+        assert_eq!(n.filed_level, Level::new(3));
+        assert_eq!(levels(&n), [Some(3), Some(3)]);
+
+        // A certificate alone, nothing filed: the computed level.
+        let mut n = network(None, vec![on(Stage::CertificateIssued, "2025-03-14")]);
+        n.settle_filing(Level::L2);
+        assert_eq!((n.filed_level, levels(&n)), (Level::new(2), vec![Some(2)]));
+
+        // A filed network keeps its older filings as written, and follows a
+        // newer filing that records a level.
+        let mut refiled = on(Stage::FilingSubmitted, "2026-05-01");
+        refiled.level = Level::new(3);
+        let mut n = network(
+            Some(2),
+            vec![on(Stage::CertificateIssued, "2024-01-10"), refiled],
+        );
+        n.settle_filing(Level::L3);
+        assert_eq!(n.filed_level, Level::new(3));
+        assert_eq!(levels(&n), [None, Some(3)]);
+        // The certificate that follows confirms it, and a later one that
+        // says otherwise wins.
+        let mut cert = on(Stage::CertificateIssued, "2026-05-20");
+        cert.level = Level::new(2);
+        n.milestones.push(cert);
+        n.settle_filing(Level::L3);
+        assert_eq!(n.filed_level, Level::new(2));
+
+        // Nothing filed: nothing changes.
+        let mut n = network(None, vec![on(Stage::ExpertReview, "2025-03-01")]);
+        n.settle_filing(Level::L2);
+        assert_eq!(n.filed_level, None);
+    }
+
+    #[test]
+    fn a_filed_level_that_disagrees_with_the_latest_filing_is_named() {
+        let mut filing = on(Stage::FilingSubmitted, "2025-03-01");
+        filing.level = Level::new(3);
+        let n = network(Some(2), vec![filing]);
+        let e = n.check_filed_level().unwrap_err();
+        assert_eq!(e.field, "filed_level");
+        assert!(
+            e.message
+                .contains("filing_submitted on 2025-03-01, level 3"),
+            "{e}"
+        );
+        assert!(
+            network(Some(3), n.milestones.clone())
+                .check_filed_level()
+                .is_ok()
+        );
+        assert!(
+            network(None, n.milestones.clone())
+                .check_filed_level()
+                .is_ok()
+        );
+        assert!(network(Some(2), vec![]).check_filed_level().is_ok());
+    }
+
+    #[test]
+    fn only_filings_record_a_level_and_a_failed_evaluation_concludes_poor() {
+        let mut m = on(Stage::GapAnalysis, "2025-03-01");
+        m.level = Some(Level::L2);
+        assert_eq!(m.validate().unwrap_err().field, "level");
+
+        let mut failed = on(Stage::EvaluationFailed, "2025-06-01");
+        failed.score = Some(62.0);
+        failed.high_risks = Some(2);
+        failed.medium_risks = Some(5);
+        assert_eq!(failed.validate(), Ok(()));
+        assert_eq!(failed.effective_conclusion(), Some(Conclusion::Poor));
+        failed.conclusion = Some(Conclusion::Good);
+        let e = failed.validate().unwrap_err();
+        assert_eq!(e.field, "conclusion");
+        assert!(e.message.contains("evaluation_passed"), "{e}");
+
+        // A pass that did not pass points to evaluation_failed.
+        let mut passed = on(Stage::EvaluationPassed, "2025-06-01");
+        passed.score = Some(62.0);
+        let e = passed.validate().unwrap_err();
+        assert!(e.message.contains("record it as evaluation_failed"), "{e}");
+    }
 }
