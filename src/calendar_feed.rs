@@ -1,5 +1,7 @@
-//! `mlps export --format ics`: every open deadline and renewal as an
-//! all-day event, for a calendar to import or subscribe to.
+//! `mlps export --format ics`: every open deadline and renewal as a
+//! one-day, all-day event, for a calendar to import or subscribe to. The
+//! feed keeps to RFC 5545: an event on day D ends on D + 1, and every
+//! line is folded to at most 75 octets between characters.
 //!
 //! Each event's UID is made of the obligation's kind, its network's id and
 //! the database's own id, nothing that an edit changes, so the same
@@ -71,7 +73,43 @@ pub fn write(database_id: &str, rows: &[AgendaRow], now: DateTime<Utc>) -> Strin
     for row in rows {
         calendar.push(event(database_id, row, now));
     }
-    calendar.done().to_string()
+    refold(&calendar.done().to_string())
+}
+
+/// The longest content line RFC 5545 (3.1) allows, in octets, its CRLF not
+/// counted.
+const LINE_OCTETS: usize = 75;
+
+/// `text` with every content line folded to at most [`LINE_OCTETS`]
+/// octets, never inside a character.
+///
+/// The iCalendar library folds as it writes, but a line's last piece of
+/// exactly 75 octets comes out as a 76-octet line (75 and the folding
+/// space), so its folds are undone and the lines folded again here. Undoing
+/// them is safe: the library writes a line break in a value only as the
+/// escape `\n`, and names come through [`shown`], without control
+/// characters, so `CRLF SPACE` in its text is always a fold.
+fn refold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 20);
+    for line in text.replace("\r\n ", "").split_terminator("\r\n") {
+        let mut rest = line;
+        // The first piece has the whole line; the others start with the
+        // folding space.
+        let mut room = LINE_OCTETS;
+        while rest.len() > room {
+            let mut cut = room;
+            while !rest.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            out.push_str(&rest[..cut]);
+            out.push_str("\r\n ");
+            rest = &rest[cut..];
+            room = LINE_OCTETS - 1;
+        }
+        out.push_str(rest);
+        out.push_str("\r\n");
+    }
+    out
 }
 
 fn event(database_id: &str, row: &AgendaRow, now: DateTime<Utc>) -> Event {
@@ -96,9 +134,16 @@ fn event(database_id: &str, row: &AgendaRow, now: DateTime<Utc>) -> Event {
     e.uid(&uid(database_id, row))
         .summary(&summary)
         .description(&description)
-        .all_day(row.due)
+        .starts(row.due)
         .timestamp(now)
         .add_property("CATEGORIES", "MLPS");
+    // A one-day event ends the next day (RFC 5545 3.6.1: DTEND is not
+    // inclusive; the library's `all_day` sets it to the start day itself).
+    // A date with no next day gets no DTEND, which RFC 5545 reads as one
+    // day too.
+    if let Some(next) = row.due.succ_opt() {
+        e.ends(next);
+    }
     if row.status == DueStatus::Overdue {
         e.add_property("PRIORITY", "1");
     }
@@ -113,4 +158,80 @@ fn event(database_id: &str, row: &AgendaRow, now: DateTime<Utc>) -> Event {
         e.alarm(alarm);
     }
     e.done()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::{ClientId, NetworkId};
+    use chrono::NaiveDate;
+
+    fn row(client: String, due: NaiveDate) -> AgendaRow {
+        AgendaRow {
+            client,
+            network: "Online shop 网上商城".into(),
+            level: 3,
+            kind: DueKind::Evaluation,
+            due,
+            days_left: 30,
+            status: DueStatus::Due,
+            client_id: ClientId(1),
+            network_id: NetworkId(2),
+        }
+    }
+
+    #[test]
+    fn every_event_ends_the_next_day_on_lines_of_75_octets_at_most() {
+        let due = NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
+        // Names of every length, so that folds fall at every place.
+        let rows: Vec<AgendaRow> = (1..160)
+            .flat_map(|n| {
+                [
+                    row("x".repeat(n), due),
+                    row(format!("{} 重庆", "长".repeat(n % 60)), due),
+                ]
+            })
+            .collect();
+        let feed = write("db", &rows, Utc::now());
+        for line in feed.split_terminator("\r\n") {
+            assert!(line.len() <= LINE_OCTETS, "{} octets: {line}", line.len());
+        }
+        let unfolded = feed.replace("\r\n ", "");
+        assert_eq!(
+            unfolded.matches("DTSTART;VALUE=DATE:20261231\r\n").count(),
+            rows.len()
+        );
+        assert_eq!(
+            unfolded.matches("DTEND;VALUE=DATE:20270101\r\n").count(),
+            rows.len()
+        );
+        assert!(unfolded.contains(&format!(
+            "SUMMARY:MLPS renewal: evaluation 测评: {} / ",
+            "x".repeat(159)
+        )));
+    }
+
+    #[test]
+    fn lines_are_folded_to_75_octets_between_characters() {
+        for line in [
+            "SUMMARY:".to_string() + &"x".repeat(67),
+            "SUMMARY:".to_string() + &"x".repeat(68),
+            // A last piece of exactly 74 and of 75 octets.
+            "SUMMARY:".to_string() + &"x".repeat(67 + 74),
+            "SUMMARY:".to_string() + &"x".repeat(67 + 75),
+            "DESCRIPTION:".to_string() + &"测评".repeat(100),
+            "DESCRIPTION:a".to_string() + &"🚀".repeat(50) + " end",
+        ] {
+            let folded = refold(&format!("BEGIN:VEVENT\r\n{line}\r\nEND:VEVENT\r\n"));
+            let physical: Vec<&str> = folded.split_terminator("\r\n").collect();
+            assert!(physical.iter().all(|l| l.len() <= LINE_OCTETS), "{folded}");
+            assert_eq!(
+                folded.replace("\r\n ", ""),
+                format!("BEGIN:VEVENT\r\n{line}\r\nEND:VEVENT\r\n")
+            );
+        }
+        // What the library folded is folded the same way again.
+        let once = refold(&format!("X:{}\r\n", "长".repeat(60)));
+        assert_eq!(refold(&once), once);
+    }
 }

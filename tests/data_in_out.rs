@@ -1,7 +1,10 @@
 //! Data in and out through the real binary: a spreadsheet tracker imported
 //! (checked first, all or nothing, GBK converted) and exported in the same
-//! columns; the calendar feed read back by an iCalendar parser, its UIDs
-//! stable across exports and edits; the report command.
+//! columns; the calendar feed read back by an iCalendar parser and checked
+//! against RFC 5545 by a checker of its own, its UIDs stable across exports
+//! and edits; the report command.
+
+mod rfc5545;
 
 use std::path::Path;
 
@@ -148,7 +151,8 @@ fn a_gbk_tracker_is_converted_and_said_so() {
     );
 }
 
-fn parse_feed(text: &str) -> Vec<(String, String, String, usize)> {
+/// Each event's UID, summary, DTSTART, number of alarms and DTEND.
+fn parse_feed(text: &str) -> Vec<(String, String, String, usize, String)> {
     let calendar: Calendar = text.parse().expect("an iCalendar parser reads the feed");
     calendar
         .components
@@ -164,6 +168,7 @@ fn parse_feed(text: &str) -> Vec<(String, String, String, usize)> {
                 e.get_summary().unwrap_or_default().to_string(),
                 start,
                 e.components().len(),
+                e.property_value("DTEND").unwrap_or_default().to_string(),
             )
         })
         .collect()
@@ -182,6 +187,7 @@ fn the_calendar_feed_parses_and_keeps_its_uids() {
         .success();
 
     let feed = stdout(mlps(&db).args(["export", "--format", "ics"]));
+    rfc5545::assert_valid(&feed);
     let events = parse_feed(&feed);
     let due: serde_json::Value = serde_json::from_str(&stdout(
         mlps(&db).args(["due", "--within", "36600", "--json"]),
@@ -200,6 +206,11 @@ fn the_calendar_feed_parses_and_keeps_its_uids() {
         "{events:?}"
     );
     assert!(feed.contains("DTSTART;VALUE=DATE:"));
+    // One-day events: each ends the day after it starts.
+    for e in &events {
+        let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y%m%d").unwrap();
+        assert_eq!(day(&e.4), day(&e.2).succ_opt().unwrap(), "{e:?}");
+    }
     assert!(feed.contains("TRIGGER:-PT2592000S") && feed.contains("TRIGGER:-PT604800S"));
     // The summary names client, network, level and kind.
     let shop = events
@@ -250,6 +261,7 @@ fn the_calendar_feed_parses_and_keeps_its_uids() {
             .env("MLPS_TODAY", "2026-12-02")
             .args(["export", "--format", "ics"]),
     );
+    rfc5545::assert_valid(&later);
     let later = parse_feed(&later);
     let later_uids: std::collections::BTreeSet<_> = later.iter().map(|e| e.0.clone()).collect();
     assert_eq!(later_uids, uids);
@@ -261,6 +273,172 @@ fn the_calendar_feed_parses_and_keeps_its_uids() {
     );
     assert_eq!(shop_later.2, "20271120");
     let _ = mlps::server::client::stop(&db);
+}
+
+/// A small calendar that keeps every rule: two events, one all day with
+/// an alarm and a folded line, one timed.
+const GOOD: &str = "\
+BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//example//test//EN\r
+BEGIN:VEVENT\r
+UID:a@example\r
+DTSTAMP:20261201T080000Z\r
+DTSTART;VALUE=DATE:20261201\r
+DTEND;VALUE=DATE:20261202\r
+SUMMARY:Renewal\\, 测评\\; level 3\r
+BEGIN:VALARM\r
+ACTION:DISPLAY\r
+TRIGGER:-P7D\r
+DESCRIPTION:Due in 7 days\\nAcme 阿克米贸易 / Online shop 阿克\r
+ 米贸易\r
+END:VALARM\r
+END:VEVENT\r
+BEGIN:VEVENT\r
+UID:b@example\r
+DTSTAMP:20261201T080000Z\r
+DTSTART;TZID=Asia/Shanghai:20261201T090000\r
+DTEND;TZID=Asia/Shanghai:20261201T100000\r
+SUMMARY:Second\r
+CATEGORIES:MLPS,Renewal\r
+END:VEVENT\r
+END:VCALENDAR\r
+";
+
+/// The line of `calendar` that holds `needle` (from 1).
+fn line_of(calendar: &[u8], needle: &str) -> usize {
+    let text = String::from_utf8_lossy(calendar);
+    1 + text
+        .split('\n')
+        .position(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("{needle:?} in the calendar"))
+}
+
+fn broken(calendar: &[u8]) -> Vec<(usize, rfc5545::Rule)> {
+    rfc5545::validate(calendar)
+        .into_iter()
+        .map(|v| (v.line, v.rule))
+        .collect()
+}
+
+#[test]
+fn the_rfc_5545_checker_finds_each_broken_rule() {
+    use rfc5545::Rule::*;
+    assert_eq!(broken(GOOD.as_bytes()), vec![], "the good calendar");
+    let with = |from: &str, to: &str| {
+        assert!(GOOD.contains(from), "{from:?}");
+        GOOD.replacen(from, to, 1).into_bytes()
+    };
+
+    let same_day = with("DTEND;VALUE=DATE:20261202", "DTEND;VALUE=DATE:20261201");
+    let line = line_of(&same_day, "DTEND;VALUE=DATE");
+    assert_eq!(broken(&same_day), vec![(line, DtendNotLater)]);
+
+    let earlier = with("T100000\r", "T080000\r");
+    assert_eq!(
+        broken(&earlier),
+        vec![(line_of(&earlier, "T080000\r"), DtendNotLater)]
+    );
+
+    let long = format!("SUMMARY:{}", "x".repeat(72));
+    assert_eq!(long.len(), 80);
+    let long_line = with("SUMMARY:Second", &long);
+    assert_eq!(
+        broken(&long_line),
+        vec![(line_of(&long_line, "xxxx"), LineLength)]
+    );
+
+    // The fold moved one octet into 米 (three octets).
+    let mut split = GOOD.as_bytes().to_vec();
+    let fold = GOOD.find("\r\n 米").unwrap();
+    split.splice(
+        fold..fold + 4,
+        [GOOD.as_bytes()[fold + 3], b'\r', b'\n', b' '],
+    );
+    let first = line_of(&split, "DESCRIPTION:");
+    assert_eq!(broken(&split), vec![(first, Utf8), (first + 1, Utf8)]);
+    assert!(String::from_utf8(split).is_err());
+
+    let no_uid = with("UID:b@example\r\n", "");
+    assert_eq!(
+        broken(&no_uid),
+        vec![(line_of(&no_uid, "SUMMARY:Second") - 4, Uid)]
+    );
+
+    let two_uids = with("UID:b@example\r\n", "UID:b@example\r\nUID:c@example\r\n");
+    assert_eq!(broken(&two_uids), vec![(line_of(&two_uids, "UID:c@"), Uid)]);
+
+    let duplicate = with("UID:b@example", "UID:a@example");
+    assert_eq!(
+        broken(&duplicate),
+        vec![(line_of(&duplicate, "SUMMARY:Second") - 4, DuplicateUid)]
+    );
+
+    let comma = with("Renewal\\,", "Renewal,");
+    assert_eq!(
+        broken(&comma),
+        vec![(line_of(&comma, "SUMMARY:Renewal"), TextEscape)]
+    );
+    let semicolon = with("\\; level", "; level");
+    assert_eq!(
+        broken(&semicolon),
+        vec![(line_of(&semicolon, "SUMMARY:Renewal"), TextEscape)]
+    );
+    let backslash = with("\\nAcme", "\\xAcme");
+    assert_eq!(
+        broken(&backslash),
+        vec![(line_of(&backslash, "DESCRIPTION:"), TextEscape)]
+    );
+
+    let local = with("DTSTAMP:20261201T080000Z", "DTSTAMP:20261201T080000");
+    assert_eq!(broken(&local), vec![(6, Dtstamp)]);
+    let zoned = with(
+        "DTSTAMP:20261201T080000Z",
+        "DTSTAMP;TZID=Asia/Shanghai:20261201T160000",
+    );
+    assert_eq!(broken(&zoned), vec![(6, Dtstamp)]);
+    let dated = with("DTSTAMP:20261201T080000Z", "DTSTAMP;VALUE=DATE:20261201");
+    assert_eq!(broken(&dated), vec![(6, Dtstamp)]);
+
+    let lf = GOOD.replace("\r\n", "\n");
+    let lines = GOOD.matches("\r\n").count();
+    assert_eq!(
+        broken(lf.as_bytes()),
+        (1..=lines).map(|l| (l, LineEnding)).collect::<Vec<_>>()
+    );
+
+    let mixed = with("DTEND;VALUE=DATE:20261202", "DTEND:20261202T000000Z");
+    assert_eq!(
+        broken(&mixed),
+        vec![(line_of(&mixed, "DTEND:2026"), DtendType)]
+    );
+    let both = with("SUMMARY:Second", "DURATION:PT1H\r\nSUMMARY:Second");
+    assert_eq!(
+        broken(&both),
+        vec![(line_of(&both, "DURATION"), DtendAndDuration)]
+    );
+    let silent = with("DESCRIPTION:Due", "COMMENT:Due");
+    assert_eq!(broken(&silent), vec![(10, Alarm)]);
+    let no_version = with("VERSION:2.0\r\n", "VERSION:1.0\r\n");
+    assert_eq!(broken(&no_version), vec![(2, CalendarProperties)]);
+    let bell = with("Second", "Sec\x07ond");
+    assert_eq!(
+        broken(&bell),
+        vec![(line_of(&bell, "SUMMARY:Sec"), ControlCharacter)]
+    );
+    let unclosed = with("END:VALARM\r\n", "");
+    assert_eq!(broken(&unclosed), vec![(10, Nesting)]);
+    let outside = with("END:VCALENDAR\r\n", "END:VCALENDAR\r\nSUMMARY:After\r\n");
+    assert_eq!(
+        broken(&outside),
+        vec![(line_of(&outside, "SUMMARY:After"), Nesting)]
+    );
+    let alarm_in_calendar = with("BEGIN:VEVENT\r\nUID:b", "BEGIN:VALARM\r\nUID:b");
+    assert!(
+        broken(&alarm_in_calendar).contains(&(17, Nesting)),
+        "{:?}",
+        broken(&alarm_in_calendar)
+    );
 }
 
 #[test]

@@ -3,7 +3,9 @@
 //! emoji and CJK. Stored, they hold no control characters; shown in any
 //! pane or overlay, and printed by any command, nothing in them is
 //! interpreted: escapes are inert text, invisible characters are shown
-//! as `\u{..}`.
+//! as `\u{..}`. The calendar feed of it all still keeps to RFC 5545.
+
+mod rfc5545;
 
 use assert_cmd::Command;
 use chrono::NaiveDate;
@@ -227,6 +229,9 @@ fn commands_print_hostile_text_inert() {
     ] {
         let mut printed = run(args);
         assert!(printed.len() > 100, "{args:?} printed {printed:?}");
+        if args.contains(&"ics") {
+            rfc5545::assert_valid(&printed);
+        }
         if args.contains(&"csv") || args.contains(&"ics") {
             // The sheet's own byte order mark and the CRLF line ends both
             // formats prescribe are not user text.
