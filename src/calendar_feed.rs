@@ -114,7 +114,12 @@ fn refold(text: &str) -> String {
 
 fn event(database_id: &str, row: &AgendaRow, now: DateTime<Utc>) -> Event {
     let summary = summary(row);
-    let level = Level::new(row.level).map_or(String::new(), |l| format!(" ({})", l.name()));
+    let mut level = Level::new(row.level).map_or(String::new(), |l| format!(" ({})", l.name()));
+    if let Some(most) = row.max_level {
+        level.push_str(&format!(
+            "; provisional: open answers could raise it to {most}"
+        ));
+    }
     let state = if row.days_left < 0 {
         format!("overdue by {} days", -row.days_left)
     } else {
@@ -171,6 +176,7 @@ mod tests {
             client,
             network: "Online shop 网上商城".into(),
             level: 3,
+            max_level: None,
             kind: DueKind::Evaluation,
             due,
             days_left: 30,
