@@ -770,3 +770,72 @@ fn formula_text_is_exported_inert_and_reads_back_as_written() {
     assert_eq!(back[0].client, client);
     assert_eq!(back[0].networks[0].network, network);
 }
+
+#[test]
+fn filing_levels_failed_evaluations_and_the_provisional_level_have_columns() {
+    let client = Client {
+        id: ClientId(1),
+        name: "Acme".into(),
+        ..Client::default()
+    };
+    let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+    let mut filing = Milestone::new(Stage::FilingSubmitted, day("2025-03-01"));
+    filing.level = Some(Level::L3);
+    let mut failed = Milestone::new(Stage::EvaluationFailed, day("2025-09-01"));
+    failed.high_risks = Some(2);
+    let network = Network {
+        id: NetworkId(2),
+        client: ClientId(1),
+        revision: 0,
+        name: "Portal".into(),
+        notes: String::new(),
+        answers: Default::default(),
+        overrides: Default::default(),
+        filed_level: Some(Level::L3),
+        milestones: vec![filing, failed],
+    };
+    let csv = spreadsheet::write(&[(client, vec![network])], RuleSet::Conservative);
+    let header: Vec<&str> = csv
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .unwrap()
+        .split(',')
+        .collect();
+    let row: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
+    let cell = |name: &str| row[header.iter().position(|h| *h == name).unwrap()];
+    assert_eq!(cell("filing_submitted"), "2025-03-01");
+    assert_eq!(cell("filing_level"), "3");
+    assert_eq!(cell("evaluation_failed"), "2025-09-01");
+    // Nothing answered: level 1 from the answers given, up to 5.
+    assert_eq!((cell("computed_level"), cell("max_level")), ("1", "5"));
+    let back = parse_ok(&csv);
+    let n = &back[0].networks[0].network;
+    assert_eq!(
+        n.last(Stage::FilingSubmitted).unwrap().level,
+        Some(Level::L3)
+    );
+    assert_eq!(
+        n.last(Stage::EvaluationFailed).unwrap().date,
+        day("2025-09-01")
+    );
+
+    // A filing level with no filing, and a filed level the filing
+    // contradicts, are named by column.
+    let at = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let mut cells: Vec<String> = row.iter().map(|c| c.to_string()).collect();
+    cells[at("filing_submitted")] = String::new();
+    let text = format!("{}\n{}\n", header.join(","), cells.join(","));
+    let problems = parse_err(&text).to_string();
+    assert!(problems.contains("filing_level"), "{problems}");
+    assert!(
+        problems.contains("filing_submitted has no date"),
+        "{problems}"
+    );
+    let mut cells: Vec<String> = row.iter().map(|c| c.to_string()).collect();
+    cells[at("filed_level")] = "2".into();
+    let text = format!("{}\n{}\n", header.join(","), cells.join(","));
+    let problems = parse_err(&text).to_string();
+    assert!(problems.contains("filed_level"), "{problems}");
+    assert!(problems.contains("follows the latest filing"), "{problems}");
+}

@@ -654,13 +654,16 @@ fn renewal_cycles_older_ones_completed_by_the_next_anchor() {
 // Certificate expiry
 // ---------------------------------------------------------------------------
 
+/// The expiry shown (date, basis), or `None` when the renewal comes first.
+type Expiry = Option<(&'static str, &'static str)>;
+
 #[test]
 fn certificate_expiry_falls_at_the_later_of_36_months_and_the_next_renewal() {
     // Level 3 renews yearly, level 2 every two years, level 1 by a yearly
     // self-assessment. Each case: level, milestones, and the expiry shown
     // (`None`: not shown, because the renewal comes first).
     #[rustfmt::skip]
-    let cases: [(u8, Steps, Option<(&str, &str)>); 9] = [
+    let cases: [(u8, Steps, Expiry); 9] = [
         // No evaluation yet: 36 months from issue.
         (3, &[(CertificateIssued, "2025-12-20")], Some(("2028-12-20", "certificate_issued + 36 months"))),
         (3, &[(CertificateIssued, "2024-02-29")], Some(("2027-02-28", "certificate_issued + 36 months"))),

@@ -823,3 +823,82 @@ fn the_report_command_writes_the_selected_networks_report_and_says_where() {
         status.text
     );
 }
+
+/// Opens the new-milestone form on the selected network and records
+/// `stage` (by its place in the list) today, with the level field as
+/// `level_steps` steps from empty.
+fn record_milestone(app: &mut App, stage: mlps::domain::model::Stage, level_steps: usize) {
+    app.focus = Pane::Timeline;
+    act(app, Action::Add);
+    let place = mlps::domain::model::Stage::ALL
+        .iter()
+        .position(|s| *s == stage)
+        .unwrap();
+    for _ in 0..place {
+        act(app, Action::Right);
+    }
+    act(app, Action::NextField);
+    act(app, Action::Today);
+    let Mode::Form { form, .. } = &app.mode else {
+        panic!("{:?}", app.mode)
+    };
+    let level_at = form.fields.iter().position(|f| f.key == "level").unwrap();
+    for _ in 1..level_at {
+        act(app, Action::NextField);
+    }
+    for _ in 0..level_steps {
+        act(app, Action::Right);
+    }
+    act(app, Action::Submit);
+    assert_eq!(app.mode, Mode::Normal, "{:?}", app.status);
+}
+
+#[test]
+fn a_filing_records_the_level_and_the_filed_level_follows_it() {
+    use mlps::domain::model::{Level, Stage};
+    let (_dir, mut app) = demo_app();
+    // A network not filed yet.
+    let (client, id) = app
+        .networks
+        .values()
+        .flatten()
+        .find(|n| n.filed_level.is_none() && n.milestones.iter().all(|m| !m.stage.is_filing()))
+        .map(|n| (n.client, n.id))
+        .unwrap();
+    app.jump_to(client, Some(id));
+    let computed = app.grade_of(id).unwrap().level;
+    // Left empty, the filing takes the computed level, and files it.
+    record_milestone(&mut app, Stage::FilingSubmitted, 0);
+    let n = app.store.network(id).unwrap().unwrap();
+    assert_eq!(n.filed_level, Some(computed));
+    assert_eq!(
+        n.last(Stage::FilingSubmitted).unwrap().level,
+        Some(computed)
+    );
+    // The certificate confirms a level chosen in the form (level 4 is
+    // four steps from empty); the filed level follows the latest filing.
+    record_milestone(&mut app, Stage::CertificateIssued, 4);
+    let n = app.store.network(id).unwrap().unwrap();
+    assert_eq!(n.filed_level, Some(Level::L4));
+    assert_eq!(
+        n.last(Stage::CertificateIssued).unwrap().level,
+        Some(Level::L4)
+    );
+    // The network form refuses a filed level that contradicts the filing.
+    app.focus = Pane::Networks;
+    act(&mut app, Action::Edit);
+    act(&mut app, Action::NextField);
+    act(&mut app, Action::NextField);
+    act(&mut app, Action::Left);
+    act(&mut app, Action::Submit);
+    let Mode::Form { form, .. } = &app.mode else {
+        panic!("the form stays open: {:?}", app.mode)
+    };
+    let error = form.error.as_deref().unwrap();
+    assert!(error.contains("follows the latest filing"), "{error}");
+    act(&mut app, Action::Cancel);
+    assert_eq!(
+        app.store.network(id).unwrap().unwrap().filed_level,
+        Some(Level::L4)
+    );
+}
