@@ -1352,7 +1352,7 @@ impl Gen {
             p => p,
         };
         let city = &CITIES[company.city];
-        let milestones = self.milestones(current, phase, city, index);
+        let mut milestones = self.milestones(current, phase, city, index);
         let has_certificate = milestones
             .iter()
             .any(|m| m.stage == Stage::CertificateIssued);
@@ -1361,6 +1361,11 @@ impl Gen {
             None if has_certificate && current >= Level::L2 => Some(current),
             None => None,
         };
+        // Each filing records the level it filed, which the certificate
+        // confirms.
+        for m in milestones.iter_mut().filter(|m| m.stage.is_filing()) {
+            m.level = filed_level;
+        }
 
         let mut notes = String::new();
         if filed.is_some() {
