@@ -1897,7 +1897,8 @@ fn replaced_note(
         }
     }
     let who = || esc(&last_changed_by(app, record).unwrap_or_else(|| "someone else".to_string()));
-    let name = record_name(app, record, Some(was));
+    // Named as it is now (as it was, when deleted).
+    let name = record_name(app, record, now.or(Some(was)));
     match now {
         None if saved_here => Some(format!("{} deleted {name}, which you had changed", who())),
         Some(_) if !fields.is_empty() => {
