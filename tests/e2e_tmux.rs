@@ -740,3 +740,116 @@ fn the_case_manager_says_the_database_was_upgraded() {
     again.keys(&["q"]);
     let _ = mlps(&db).arg("stop").output();
 }
+
+/// The filed level and notes of network `id` as `mlps export` has them.
+fn filed_level_and_notes(db: &Path, id: u64) -> (Option<u64>, String) {
+    let out = mlps(db).arg("export").output().unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let network = doc["clients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["networks"].as_array().unwrap())
+        .find(|n| n["id"].as_u64() == Some(id))
+        .unwrap();
+    (
+        network["filed_level"].as_u64(),
+        network["notes"].as_str().unwrap_or("").to_string(),
+    )
+}
+
+/// Consultant A adds a sentence to a network's notes; B, whose form was
+/// opened before, changes only the filed level and overwrites: both
+/// changes are stored, the log shows no revert, and A is not told of a
+/// replacement. Then B overwrites a change of A's to the notes, and A is
+/// told who replaced which field.
+#[test]
+fn overwrite_saves_only_the_fields_changed_and_tells_whose_change_it_replaced() {
+    if !Tmux::available() {
+        eprintln!("SKIPPED: tmux is not installed (.ci/run installs it)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path(), "3");
+    let a = case_manager(&db, "merge-a");
+    let b = case_manager(&db, "merge-b");
+    for w in [&a, &b] {
+        w.wait_for("Clients 3");
+        w.keys(&["Tab", "Tab", "Enter"]);
+        w.wait_for("Edit network");
+    }
+    // The network both edit: the one whose notes A's sentence ends up in.
+    a.keys(&["Tab"]);
+    a.text(" Alpha sentence.");
+    a.keys(&["Enter"]);
+    a.wait_for("saved · network");
+    let out = mlps(&db).arg("export").output().unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let id = doc["clients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["networks"].as_array().unwrap())
+        .find(|n| {
+            n["notes"]
+                .as_str()
+                .is_some_and(|t| t.contains("Alpha sentence."))
+        })
+        .and_then(|n| n["id"].as_u64())
+        .expect("A's sentence is saved");
+    let (level_before, _) = filed_level_and_notes(&db, id);
+    // B changes only the filed level.
+    b.keys(&["Tab", "Tab", "Right"]);
+    b.keys(&["Enter"]);
+    let dialog = b.wait_for("Changed by someone else");
+    assert!(dialog.contains("Alpha sentence."), "{dialog}");
+    assert!(dialog.contains("notes are kept"), "{dialog}");
+    b.keys(&["o"]);
+    b.wait_for("saved · network");
+    let (level, notes) = filed_level_and_notes(&db, id);
+    assert!(
+        notes.ends_with("Alpha sentence."),
+        "A's sentence kept: {notes:?}"
+    );
+    assert_ne!(level, level_before, "B's level saved");
+    let log = mlps(&db).arg("log").output().unwrap();
+    let log = String::from_utf8_lossy(&log.stdout).into_owned();
+    let reverts = log
+        .lines()
+        .filter(|l| l.trim_start().starts_with("notes: "))
+        .filter(|l| {
+            l.split(" → ")
+                .nth(1)
+                .is_some_and(|after| !after.contains("Alpha"))
+        })
+        .count();
+    assert_eq!(reverts, 0, "no revert of the notes:\n{log}");
+    // A hears of B's write and has nothing to be told.
+    std::thread::sleep(Duration::from_secs(2));
+    let screen = a.screen();
+    assert!(!screen.contains("replaced"), "{screen}");
+    assert!(screen.contains("saved · network"), "{screen}");
+
+    // Now both edit the notes: B's overwrite replaces A's change.
+    for w in [&a, &b] {
+        w.keys(&["Enter"]);
+        w.wait_for("Edit network");
+        w.keys(&["Tab"]);
+    }
+    a.text(" Alpha two.");
+    a.keys(&["Enter"]);
+    a.wait_until("A's second save", |s| {
+        s.contains("saved · network") && !s.contains("Edit network")
+    });
+    b.text(" Bravo two.");
+    b.keys(&["Enter"]);
+    let dialog = b.wait_for("Changed by someone else");
+    assert!(dialog.contains("You both changed"), "{dialog}");
+    assert!(dialog.contains("theirs: "), "{dialog}");
+    b.keys(&["o"]);
+    b.wait_for("saved · network");
+    let (_, notes) = filed_level_and_notes(&db, id);
+    assert!(notes.ends_with("Alpha sentence. Bravo two."), "{notes:?}");
+    let me = mlps::store::audit::Actor::current().user;
+    a.wait_for(&format!("{me} replaced your change to notes"));
+}

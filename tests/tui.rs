@@ -2,14 +2,14 @@
 
 use chrono::NaiveDate;
 use mlps::config::Config;
-use mlps::domain::model::NetworkId;
+use mlps::domain::model::{Level, Milestone, Network, NetworkId, Stage};
 use mlps::domain::questionnaire::QuestionId;
 use mlps::interchange;
 use mlps::server::client::Change;
 use mlps::store::audit::{Actor, LogQuery};
 use mlps::store::{CaseStore, SledStore};
 use mlps::tui::Action;
-use mlps::tui::app::{App, Mode, Msg, Pane, StatusKind, update};
+use mlps::tui::app::{App, Mode, Msg, Pane, StatusKind, TimelineRow, update};
 use mlps::tui::edit::{self, AnswerRow};
 use mlps::tui::keymap::Keymap;
 
@@ -655,10 +655,17 @@ fn undo_never_reverts_someone_elses_later_change() {
     // Bob changes the network after this session's edit.
     bob_sets_pi(&store, id, 42);
     act(&mut app, Action::Undo);
+    // Bob changed the one field the edit changed: nothing is left to undo.
     let status = app.status.clone().unwrap();
-    assert_eq!(status.kind, StatusKind::Error);
-    assert!(status.text.contains("could not undo"), "{}", status.text);
-    assert!(status.text.contains("changed by bob"), "{}", status.text);
+    assert_eq!(status.kind, StatusKind::Info, "{status:?}");
+    assert!(status.text.contains("nothing undone"), "{}", status.text);
+    assert!(
+        status
+            .text
+            .contains("kept bob's later change to answers.pi_subjects"),
+        "{}",
+        status.text
+    );
     assert_eq!(
         store.network(id).unwrap().unwrap().answers.pi_subjects,
         Some(42)
@@ -703,6 +710,315 @@ fn a_delete_based_on_an_old_revision_is_refused() {
     assert_eq!(status.kind, StatusKind::Error);
     assert!(status.text.contains("changed by bob"), "{}", status.text);
     assert!(store.network(id).unwrap().is_some());
+}
+
+/// Bob changes a network behind the app's back.
+fn bob_edits(store: &SledStore, id: NetworkId, change: impl FnOnce(&mut Network)) {
+    let mut n = store.network(id).unwrap().unwrap();
+    change(&mut n);
+    store.acting(&bob()).update_network(n).unwrap();
+}
+
+/// Tells the app that the network changed, as the daemon would.
+fn arrives(app: &mut App, id: NetworkId) {
+    edit::apply_change(
+        app,
+        Change::Records {
+            clients: vec![],
+            networks: vec![id],
+        },
+    );
+}
+
+/// Opens the selected network's edit form, focused on `key`.
+fn edit_network_field(app: &mut App, key: &str) {
+    app.focus = Pane::Networks;
+    act(app, Action::Edit);
+    for _ in 0..3 {
+        let Mode::Form { form, .. } = &app.mode else {
+            panic!("{:?}", app.mode);
+        };
+        if form.fields[form.focus].key == key {
+            return;
+        }
+        act(app, Action::NextField);
+    }
+    panic!("no field {key}");
+}
+
+/// Chooses another filed level in the open form; returns it.
+fn choose_another_level(app: &mut App, was: Option<Level>) -> Level {
+    loop {
+        act(app, Action::Right);
+        let Mode::Form { form, .. } = &app.mode else {
+            panic!("{:?}", app.mode);
+        };
+        let chosen = form
+            .field("filed_level")
+            .as_choice()
+            .and_then(|l| l.parse().ok())
+            .and_then(Level::new);
+        if let Some(level) = chosen.filter(|l| Some(*l) != was) {
+            return level;
+        }
+    }
+}
+
+/// A level other than `was` (and other than `also`).
+fn other_level(was: Option<Level>, also: Option<Level>) -> Level {
+    (1..=5)
+        .filter_map(Level::new)
+        .find(|l| Some(*l) != was && Some(*l) != also)
+        .unwrap()
+}
+
+#[test]
+fn overwrite_keeps_their_change_to_a_field_this_edit_left_alone() {
+    let (_dir, mut app, store) = shared_app();
+    let id = app.selected_network().unwrap().id;
+    let before = app.network(id).unwrap().clone();
+    edit_network_field(&mut app, "filed_level");
+    let level = choose_another_level(&mut app, before.filed_level);
+    // Bob adds a sentence to the notes; his change has not arrived here.
+    let notes = format!("{} Bob's sentence.", before.notes)
+        .trim()
+        .to_string();
+    bob_edits(&store, id, |n| n.notes = notes.clone());
+    act(&mut app, Action::Submit);
+    let Mode::Conflict { message, .. } = app.mode.clone() else {
+        panic!("{:?}", app.mode);
+    };
+    press(&mut app, 'o');
+    assert!(matches!(app.mode, Mode::Normal), "{:?}", app.mode);
+    let saved = store.network(id).unwrap().unwrap();
+    assert_eq!(saved.notes, notes, "Bob's sentence is kept");
+    assert_eq!(saved.filed_level, Some(level), "and this edit is saved");
+    // The write changed the level alone: the log shows no revert.
+    let last = store.log(&LogQuery::of_network(id).newest(1)).unwrap();
+    let fields: Vec<String> = last[0].changes().into_iter().map(|c| c.field).collect();
+    assert_eq!(fields, ["filed_level"]);
+    // The dialog said who changed what, and that it would be kept.
+    assert!(message.contains("by bob at "), "{message}");
+    assert!(message.contains("Bob's sentence."), "{message}");
+    assert!(message.contains("notes are kept"), "{message}");
+    assert!(
+        !message.contains("theirs:"),
+        "nothing both changed: {message}"
+    );
+    let status = app.status.clone().unwrap();
+    assert_eq!(status.kind, StatusKind::Saved, "{status:?}");
+    assert!(status.text.contains("notes"), "{status:?}");
+}
+
+#[test]
+fn overwrite_of_a_field_both_changed_lists_it_and_takes_yours_alone() {
+    let (_dir, mut app, store) = shared_app();
+    let id = app.selected_network().unwrap().id;
+    let before = app.network(id).unwrap().clone();
+    edit_network_field(&mut app, "notes");
+    typ(&mut app, " My sentence.");
+    // Bob rewrites the notes and files another level; his change arrives
+    // while the form is open.
+    let bobs_level = other_level(before.filed_level, None);
+    bob_edits(&store, id, |n| {
+        n.notes = "Bob's notes".into();
+        n.filed_level = Some(bobs_level);
+    });
+    arrives(&mut app, id);
+    act(&mut app, Action::Submit);
+    let Mode::Conflict { message, .. } = app.mode.clone() else {
+        panic!("{:?}", app.mode);
+    };
+    assert!(message.contains("You both changed"), "{message}");
+    assert!(message.contains("theirs: \"Bob's notes\""), "{message}");
+    assert!(message.contains("yours: \""), "{message}");
+    assert!(message.contains("My sentence.\""), "{message}");
+    assert!(message.contains("filed_level are kept"), "{message}");
+    press(&mut app, 'o');
+    assert!(matches!(app.mode, Mode::Normal), "{:?}", app.mode);
+    let saved = store.network(id).unwrap().unwrap();
+    let mine = format!("{} My sentence.", before.notes).trim().to_string();
+    assert_eq!(saved.notes, mine, "yours for the field both changed");
+    assert_eq!(
+        saved.filed_level,
+        Some(bobs_level),
+        "their other change kept"
+    );
+    assert_eq!(app.network(id).unwrap().notes, mine);
+}
+
+#[test]
+fn overwrite_of_a_deleted_record_says_so_and_writes_nothing() {
+    let (_dir, mut app, store) = shared_app();
+    let client = app.selected_client().unwrap().id;
+    let id = app.selected_network().unwrap().id;
+    let count = store.networks_of(client).unwrap().len();
+    edit_network_field(&mut app, "notes");
+    typ(&mut app, " My sentence.");
+    store.acting(&bob()).delete_network(id, None).unwrap();
+    act(&mut app, Action::Submit);
+    let Mode::Conflict { message, .. } = app.mode.clone() else {
+        panic!("{:?}", app.mode);
+    };
+    assert!(message.contains("was deleted"), "{message}");
+    assert!(message.contains("by bob at "), "{message}");
+    press(&mut app, 'o');
+    assert!(matches!(app.mode, Mode::Normal), "{:?}", app.mode);
+    let status = app.status.clone().unwrap();
+    assert_eq!(status.kind, StatusKind::Error, "{status:?}");
+    assert!(status.text.contains("nothing saved"), "{status:?}");
+    assert!(status.text.contains("bob deleted"), "{status:?}");
+    assert!(store.network(id).unwrap().is_none());
+    assert_eq!(store.networks_of(client).unwrap().len(), count - 1);
+    assert!(app.network(id).is_none());
+}
+
+#[test]
+fn an_edited_milestone_is_saved_over_the_same_milestone_after_one_is_added() {
+    let (_dir, mut app, store) = shared_app();
+    // A network with a milestone.
+    let (client, id) = app
+        .networks
+        .values()
+        .flatten()
+        .find(|n| !n.milestones.is_empty())
+        .map(|n| (n.client, n.id))
+        .unwrap();
+    app.jump_to(client, Some(id));
+    let before = app.network(id).unwrap().clone();
+    app.focus = Pane::Timeline;
+    app.selected[Pane::Timeline.index()] = 0;
+    let first = match app.timeline_rows()[0] {
+        TimelineRow::Milestone(i) => i,
+        other => panic!("{other:?}"),
+    };
+    act(&mut app, Action::Edit);
+    act(&mut app, Action::NextField);
+    act(&mut app, Action::NextField); // stage → date → note
+    typ(&mut app, " (mine)");
+    // Bob records an earlier milestone: every index moves on by one.
+    let earliest = before.milestones.iter().map(|m| m.date).min().unwrap();
+    let bobs = Milestone::new(Stage::QuestionnaireSent, earliest.pred_opt().unwrap());
+    bob_edits(&store, id, |n| n.milestones.push(bobs.clone()));
+    arrives(&mut app, id);
+    act(&mut app, Action::Submit);
+    assert!(matches!(app.mode, Mode::Conflict { .. }), "{:?}", app.mode);
+    press(&mut app, 'o');
+    assert!(matches!(app.mode, Mode::Normal), "{:?}", app.mode);
+    let saved = store.network(id).unwrap().unwrap();
+    assert_eq!(saved.milestones.len(), before.milestones.len() + 1);
+    assert!(saved.milestones.contains(&bobs), "{:?}", saved.milestones);
+    let mut edited = before.milestones[first].clone();
+    edited.note = format!("{} (mine)", edited.note).trim().to_string();
+    assert!(saved.milestones.contains(&edited), "{:?}", saved.milestones);
+    assert!(!saved.milestones.contains(&before.milestones[first]));
+}
+
+#[test]
+fn undo_reverts_only_the_fields_nobody_changed_since() {
+    let (_dir, mut app, store) = shared_app();
+    let id = app.selected_network().unwrap().id;
+    let before = app.network(id).unwrap().clone();
+    edit_pi(&mut app, "777");
+    act(&mut app, Action::Submit);
+    assert!(matches!(app.mode, Mode::Normal));
+    // Bob changes the notes after this session's edit.
+    bob_edits(&store, id, |n| n.notes = "Bob's notes".into());
+    act(&mut app, Action::Undo);
+    let status = app.status.clone().unwrap();
+    assert_eq!(status.kind, StatusKind::Saved, "{status:?}");
+    let now = store.network(id).unwrap().unwrap();
+    assert_eq!(now.answers.pi_subjects, before.answers.pi_subjects);
+    assert_eq!(now.notes, "Bob's notes");
+    assert_eq!(app.network(id).unwrap().notes, "Bob's notes");
+}
+
+#[test]
+fn a_saved_change_replaced_by_someone_else_is_told_with_who_and_which_field() {
+    let (_dir, mut app, store) = shared_app();
+    let id = app.selected_network().unwrap().id;
+    let name = app.network(id).unwrap().name.clone();
+    edit_network_field(&mut app, "notes");
+    typ(&mut app, " My sentence.");
+    act(&mut app, Action::Submit);
+    assert!(matches!(app.mode, Mode::Normal), "{:?}", app.mode);
+    // Bob changes another field: nothing of this session's was replaced.
+    let level = other_level(app.network(id).unwrap().filed_level, None);
+    bob_edits(&store, id, |n| n.filed_level = Some(level));
+    arrives(&mut app, id);
+    let status = app.status.clone().unwrap();
+    assert!(!status.text.contains("replaced"), "{status:?}");
+    // Bob rewrites the notes: told who and which field.
+    bob_edits(&store, id, |n| n.notes = "Bob's notes".into());
+    arrives(&mut app, id);
+    let status = app.status.clone().unwrap();
+    assert!(
+        status.text.contains(&format!(
+            "bob replaced your change to notes of network \"{name}\""
+        )),
+        "{status:?}"
+    );
+    // Nothing more to tell when he changes something else again.
+    let level = other_level(Some(level), app.network(id).unwrap().filed_level);
+    bob_edits(&store, id, |n| n.filed_level = Some(level));
+    app.status = None;
+    arrives(&mut app, id);
+    assert!(app.status.is_none(), "{:?}", app.status);
+}
+
+#[test]
+fn a_contact_edit_over_their_client_changes_keeps_them() {
+    let (_dir, mut app, store) = shared_app();
+    let client = app
+        .clients
+        .iter()
+        .find(|c| c.contacts.len() >= 2)
+        .unwrap()
+        .clone();
+    app.jump_to(client.id, None);
+    app.focus = Pane::Contacts;
+    app.selected[Pane::Contacts.index()] = 0;
+    act(&mut app, Action::Edit);
+    act(&mut app, Action::NextField); // name → role
+    act(&mut app, Action::ClearField);
+    typ(&mut app, "Chief Information Officer");
+    // Bob edits the client's notes and its second contact.
+    let mut theirs = store.client(client.id).unwrap().unwrap();
+    theirs.notes = "Bob's client notes".into();
+    theirs.contacts[1].phone = "+86 21 5555 0199".into();
+    store.acting(&bob()).update_client(theirs.clone()).unwrap();
+    act(&mut app, Action::Submit);
+    let Mode::Conflict { message, .. } = app.mode.clone() else {
+        panic!("{:?}", app.mode);
+    };
+    assert!(message.contains("notes, contacts are kept"), "{message}");
+    press(&mut app, 'o');
+    assert!(matches!(app.mode, Mode::Normal), "{:?}", app.mode);
+    let saved = store.client(client.id).unwrap().unwrap();
+    assert_eq!(saved.notes, "Bob's client notes");
+    assert_eq!(saved.contacts[1], theirs.contacts[1]);
+    assert_eq!(saved.contacts[0].role, "Chief Information Officer");
+    assert_eq!(saved.contacts[0].name, client.contacts[0].name);
+}
+
+#[test]
+fn a_field_the_form_left_alone_is_saved_as_stored() {
+    let (_dir, mut app, store) = shared_app();
+    let id = app.selected_network().unwrap().id;
+    // Notes the form shows with ` / ` for line breaks, holding a ` / ` of
+    // their own.
+    bob_edits(&store, id, |n| {
+        n.notes = "Uses TCP / IP.\nTwo sites.".into()
+    });
+    arrives(&mut app, id);
+    let was = app.network(id).unwrap().filed_level;
+    edit_network_field(&mut app, "filed_level");
+    let level = choose_another_level(&mut app, was);
+    act(&mut app, Action::Submit);
+    assert!(matches!(app.mode, Mode::Normal), "{:?}", app.mode);
+    let saved = store.network(id).unwrap().unwrap();
+    assert_eq!(saved.filed_level, Some(level));
+    assert_eq!(saved.notes, "Uses TCP / IP.\nTwo sites.");
 }
 
 /// The case manager reads networks and jump hits through a thread: the

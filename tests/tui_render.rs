@@ -194,7 +194,10 @@ fn conflict_dialog() {
         form,
         target,
         message: "Network \"CRM\" was changed while you were editing it:\n  by \
-                  bob\u{1b}[31m at 2026-11-28 14:32:05\n    answers.pi_subjects: 11500 → 250000"
+                  bob\u{1b}[31m at 2026-11-28 14:32:05\n    answers.pi_subjects: 11500 → 250000\n\
+                  \n\
+                  You both changed (o saves yours for these):\n  answers.pi_subjects\n    \
+                  theirs: 250 000\n    yours: 777"
             .into(),
     };
     insta::assert_snapshot!(draw(&app, 100, 30));

@@ -4,6 +4,7 @@
 pub mod calendar;
 pub mod grading;
 pub mod ids;
+pub mod merge;
 pub mod model;
 pub mod questionnaire;
 pub mod timeline;

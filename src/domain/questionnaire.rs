@@ -359,6 +359,29 @@ impl Answers {
         }
     }
 
+    /// Takes the answer to `q` from `from`, leaving the others.
+    pub fn copy_answer(&mut self, q: QuestionId, from: &Answers) {
+        use QuestionId as Q;
+        match q {
+            Q::ObjectType => self.object_type = from.object_type,
+            Q::Sector => self.sector = from.sector,
+            Q::Cii => self.cii = from.cii,
+            Q::DataCategories => self.data_categories = from.data_categories.clone(),
+            Q::PiSubjects => self.pi_subjects = from.pi_subjects,
+            Q::SensitivePiSubjects => self.sensitive_pi_subjects = from.sensitive_pi_subjects,
+            Q::RegisteredUsers => self.registered_users = from.registered_users,
+            Q::PublicFacing => self.public_facing = from.public_facing,
+            Q::PublicOpinion => self.public_opinion = from.public_opinion,
+            Q::OutageAffectedPeople => self.outage_affected_people = from.outage_affected_people,
+            Q::HostedMaxLevel => self.hosted_max_level = from.hosted_max_level,
+            Q::Deployment => self.deployment = from.deployment,
+            Q::CloudProvider => self.cloud_provider = from.cloud_provider.clone(),
+            Q::CloudProviderLevel => self.cloud_provider_level = from.cloud_provider_level,
+            Q::CrossBorderTransfer => self.cross_border_transfer = from.cross_border_transfer,
+            Q::ArchitectureNotes => self.architecture_notes = from.architecture_notes.clone(),
+        }
+    }
+
     /// The answer as text, as a table shows it; `None` when unknown.
     pub fn display(&self, q: QuestionId) -> Option<String> {
         use QuestionId as Q;

@@ -96,8 +96,9 @@ pub enum Mode {
     Command {
         input: String,
     },
-    /// A save refused because someone else changed the record: reload
-    /// theirs, overwrite with this edit, or go back to the form.
+    /// A save held back because someone else changed (or deleted) the
+    /// record meanwhile: reload theirs, save this edit's changes over
+    /// theirs, or go back to the form.
     Conflict {
         form: Box<Form>,
         target: FormTarget,
@@ -139,18 +140,19 @@ pub struct Status {
 /// An edit of this session, with what it replaced.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Undo {
-    /// A client was created (undo deletes it) or changed (undo restores).
-    /// `saved` is the revision this session's write produced: undo is
-    /// refused once someone else has changed the record since.
+    /// A client was created (undo deletes it) or changed (undo puts back
+    /// the fields whose stored value is still what this session saved).
+    /// `saved` is the version this session's write produced: a field
+    /// someone else has changed since is left as they made it.
     Client {
         id: ClientId,
         before: Option<Client>,
-        saved: u64,
+        saved: Box<Client>,
     },
     Network {
         id: NetworkId,
         before: Option<Network>,
-        saved: u64,
+        saved: Box<Network>,
     },
     DeletedClient {
         client: Client,

@@ -1,16 +1,18 @@
 //! Editing: the form for each kind of record, saving through the store,
 //! deleting after confirmation, and undo of the session's edits.
 
-use crate::domain::grading;
+use chrono::NaiveDate;
+
 use crate::domain::model::{
     Aspect, Client, ClientId, Conclusion, Contact, Degree, HarmOverride, HarmedObject, Level,
     Milestone, Network, NetworkId, Overrides, Stage,
 };
 use crate::domain::questionnaire::{Answers, QuestionId, QuestionKind};
+use crate::domain::{grading, merge};
 use crate::interchange::{NewClient, NewNetwork};
 use crate::tui::Action;
 use crate::tui::app::{App, Mode, Msg, Pane, TimelineRow, Undo};
-use crate::tui::form::{Field, Form};
+use crate::tui::form::{Field, Form, Version};
 
 /// What a form or a delete confirmation acts on.
 #[derive(Debug, Clone, PartialEq)]
@@ -156,7 +158,7 @@ pub fn start(app: &mut App, action: Action) {
         Some((mut form, target)) => {
             // What the edit is based on: a save finds out whether someone
             // else changed the record meanwhile.
-            form.base = revision_of(app, &target);
+            form.base = record_of(&target).and_then(|r| version_in_view(app, r));
             app.mode = Mode::Form {
                 form: Box::new(form),
                 target,
@@ -430,8 +432,8 @@ fn milestone_form(title: &str, m: Option<&Milestone>) -> Form {
 /// The level a filing milestone records when the form leaves it empty: a
 /// filing files the computed level, a certificate confirms the latest
 /// filing (else the filed level, else the computed one).
-fn default_filing_level(app: &App, n: &Network, stage: Stage) -> Level {
-    let computed = grading::level(&n.answers, &n.overrides, app.config.settings.rules);
+fn default_filing_level(rules: grading::RuleSet, n: &Network, stage: Stage) -> Level {
+    let computed = grading::level(&n.answers, &n.overrides, rules);
     match stage {
         Stage::CertificateIssued => n
             .latest_filing()
@@ -466,27 +468,11 @@ pub fn form_update(app: &mut App, mut form: Box<Form>, target: FormTarget, msg: 
         Msg::Action(Action::Submit) => {
             if let Some(problem) = form.first_problem() {
                 form.error = Some(problem);
-            } else if let Some(record) = changed_meanwhile(app, &form, &target) {
-                return conflict(app, form, target, record, None);
             } else {
                 match submit(app, &form, &target) {
                     Ok(()) => return std::mem::replace(&mut app.mode, Mode::Normal),
-                    Err(problem) if problem.conflict.is_some() => {
-                        let record = record_of(&target).expect("only existing records conflict");
-                        return conflict(app, form, target, record, problem.conflict);
-                    }
-                    Err(problem) => {
-                        // Point at the field the problem is in, where there is one.
-                        if let Some(i) = problem
-                            .field
-                            .as_deref()
-                            .and_then(|k| form.fields.iter().position(|f| f.key == k))
-                        {
-                            form.focus = i;
-                            form.fields[i].error = Some(problem.message.clone());
-                        }
-                        form.error = Some(problem.message);
-                    }
+                    Err(problem) if problem.changed => return conflict(app, form, target),
+                    Err(problem) => show_problem(&mut form, problem),
                 }
             }
         }
@@ -495,14 +481,36 @@ pub fn form_update(app: &mut App, mut form: Box<Form>, target: FormTarget, msg: 
     Mode::Form { form, target }
 }
 
-/// Builds the record from the form and saves it. `Err` keeps the form
-/// open with the reason.
+/// Keeps the form open with the reason, pointing at the field the problem
+/// is in where there is one.
+fn show_problem(form: &mut Form, problem: Problem) {
+    if let Some(i) = problem
+        .field
+        .as_deref()
+        .and_then(|k| form.fields.iter().position(|f| f.key == k))
+    {
+        form.focus = i;
+        form.fields[i].error = Some(problem.message.clone());
+    }
+    form.error = Some(problem.message);
+}
+
 /// Why a form could not be saved, and the field it is about.
 struct Problem {
     field: Option<String>,
     message: String,
-    /// The store refused the write: the record changed since it was read.
-    conflict: Option<Box<crate::error::Conflict>>,
+    /// Someone else changed or deleted the record since the form opened.
+    changed: bool,
+}
+
+impl Problem {
+    fn changed() -> Problem {
+        Problem {
+            field: None,
+            message: "someone else changed the record".to_string(),
+            changed: true,
+        }
+    }
 }
 
 impl From<String> for Problem {
@@ -510,7 +518,7 @@ impl From<String> for Problem {
         Problem {
             field: None,
             message,
-            conflict: None,
+            changed: false,
         }
     }
 }
@@ -524,11 +532,7 @@ impl From<&str> for Problem {
 impl From<crate::error::Error> for Problem {
     fn from(e: crate::error::Error) -> Problem {
         match e {
-            crate::error::Error::Conflict(c) => Problem {
-                field: None,
-                message: c.message.clone(),
-                conflict: Some(c),
-            },
+            crate::error::Error::Conflict(_) => Problem::changed(),
             e => Problem::from(e.message().to_string()),
         }
     }
@@ -557,61 +561,228 @@ fn record_of(target: &FormTarget) -> Option<Record> {
     }
 }
 
-/// The revision of the record the form edits, as this session has it.
-fn revision_of(app: &App, target: &FormTarget) -> Option<u64> {
-    match record_of(target)? {
-        Record::Client(id) => app.clients.iter().find(|c| c.id == id).map(|c| c.revision),
-        Record::Network(id) => app.network(id).map(|n| n.revision),
+/// The record as this session has it.
+fn version_in_view(app: &App, record: Record) -> Option<Version> {
+    match record {
+        Record::Client(id) => app
+            .clients
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| Version::Client(Box::new(c.clone()))),
+        Record::Network(id) => app
+            .network(id)
+            .map(|n| Version::Network(Box::new(n.clone()))),
     }
 }
 
-/// The record, when another session changed it after the form opened
-/// (its change has already arrived here).
-fn changed_meanwhile(app: &App, form: &Form, target: &FormTarget) -> Option<Record> {
-    let base = form.base?;
-    let now = revision_of(app, target)?;
-    (now != base).then(|| record_of(target)).flatten()
+/// The record as the store has it now (`None`: deleted), brought into the
+/// view as well.
+fn read_stored(app: &mut App, record: Record) -> crate::error::Result<Option<Version>> {
+    Ok(match record {
+        Record::Client(id) => match app.store.client(id)? {
+            Some(c) => {
+                put_client(app, c.clone());
+                Some(Version::Client(Box::new(c)))
+            }
+            None => {
+                forget_client(app, id);
+                None
+            }
+        },
+        Record::Network(id) => match app.store.network(id)? {
+            Some(n) => {
+                put_network(app, n.clone());
+                Some(Version::Network(Box::new(n)))
+            }
+            None => {
+                forget_network(app, id);
+                None
+            }
+        },
+    })
 }
 
-/// Opens the dialog that says who changed the record and when, and offers
-/// to reload theirs or to overwrite with this edit.
-fn conflict(
-    app: &mut App,
-    form: Box<Form>,
-    target: FormTarget,
-    record: Record,
-    refused: Option<Box<crate::error::Conflict>>,
-) -> Mode {
-    use crate::store::audit::LogQuery;
+/// How the record is named in sentences: `network "CRM"`.
+fn record_name(app: &App, record: Record, version: Option<&Version>) -> String {
     let esc = crate::text::escape_for_terminal;
-    let (query, what) = match record {
-        Record::Client(id) => (
-            LogQuery::of_client(id),
-            app.clients
-                .iter()
-                .find(|c| c.id == id)
-                .map(|c| format!("Client \"{}\"", esc(c.display_name()))),
-        ),
-        Record::Network(id) => (
-            LogQuery::of_network(id),
-            app.network(id)
-                .map(|n| format!("Network \"{}\"", esc(&n.name))),
-        ),
+    let version = version.cloned().or_else(|| version_in_view(app, record));
+    match (record, version) {
+        (_, Some(Version::Client(c))) => format!("client \"{}\"", esc(c.display_name())),
+        (_, Some(Version::Network(n))) => format!("network \"{}\"", esc(&n.name)),
+        (Record::Client(_), None) => "the client".to_string(),
+        (Record::Network(_), None) => "the network".to_string(),
+    }
+}
+
+/// What a form makes of its record: the version it was opened on (`None`
+/// for a new record) and that version with the form's fields.
+enum Built {
+    Client {
+        base: Option<Client>,
+        mine: Box<Client>,
+    },
+    Network {
+        base: Option<Network>,
+        mine: Box<Network>,
+    },
+}
+
+/// This edit's changes merged over `theirs`, the stored version.
+struct Outcome {
+    record: Version,
+    conflicts: Vec<merge::FieldConflict>,
+    theirs_kept: Vec<String>,
+}
+
+impl Built {
+    fn merged(&self, theirs: &Version, winner: merge::Winner) -> Option<Outcome> {
+        match (self, theirs) {
+            (
+                Built::Client {
+                    base: Some(base),
+                    mine,
+                },
+                Version::Client(theirs),
+            ) => {
+                let m = merge::merge_client(base, mine, theirs, winner);
+                Some(Outcome {
+                    record: Version::Client(Box::new(m.record)),
+                    conflicts: m.conflicts,
+                    theirs_kept: m.theirs_kept,
+                })
+            }
+            (
+                Built::Network {
+                    base: Some(base),
+                    mine,
+                },
+                Version::Network(theirs),
+            ) => {
+                let m = merge::merge_network(base, mine, theirs, winner);
+                Some(Outcome {
+                    record: Version::Network(Box::new(m.record)),
+                    conflicts: m.conflicts,
+                    theirs_kept: m.theirs_kept,
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Saves the form. A record someone else changed or deleted since the
+/// form opened is not written: the problem says so (`changed`), and the
+/// conflict dialog takes over.
+fn submit(app: &mut App, form: &Form, target: &FormTarget) -> Result<(), Problem> {
+    let (built, what) = build(form, target, app.config.settings.rules)?;
+    let record = record_of(target);
+    if let (Some(record), Some(base)) = (record, &form.base) {
+        // Their change has arrived here already.
+        let now = version_in_view(app, record).map(|v| v.revision());
+        if now != Some(base.revision()) {
+            return Err(Problem::changed());
+        }
+    }
+    let result = match built {
+        Built::Client { base, mine } => save_client(app, base, *mine, what),
+        Built::Network { base, mine } => save_network(app, base, *mine, what),
     };
-    let what = what.unwrap_or_else(|| "The record".to_string());
+    result.map_err(|e| refused(app, record, e))
+}
+
+/// Why the store refused a write: a record changed since it was read (or
+/// deleted since) is a conflict; anything else is the store's reason.
+fn refused(app: &App, record: Option<Record>, e: crate::error::Error) -> Problem {
+    if matches!(e, crate::error::Error::Conflict(_)) {
+        return Problem::changed();
+    }
+    let gone = match record {
+        Some(Record::Client(id)) => matches!(app.store.client(id), Ok(None)),
+        Some(Record::Network(id)) => matches!(app.store.network(id), Ok(None)),
+        None => false,
+    };
+    if gone {
+        Problem::changed()
+    } else {
+        Problem::from(e)
+    }
+}
+
+/// Opens the dialog that says who changed the record, when and what,
+/// which of their changes a save keeps and which fields both changed
+/// (theirs and yours), and offers to reload theirs or to save this edit's
+/// changes over theirs.
+fn conflict(app: &mut App, mut form: Box<Form>, target: FormTarget) -> Mode {
+    let Some(record) = record_of(&target) else {
+        return Mode::Form { form, target };
+    };
+    let theirs = match read_stored(app, record) {
+        Ok(v) => v,
+        Err(e) => {
+            form.error = Some(format!(
+                "could not read the stored version: {}",
+                e.message()
+            ));
+            return Mode::Form { form, target };
+        }
+    };
+    let outcome = match (&theirs, build(&form, &target, app.config.settings.rules)) {
+        (Some(theirs), Ok((built, _))) => built.merged(theirs, merge::Winner::Mine),
+        (_, Err(problem)) => {
+            show_problem(&mut form, problem);
+            return Mode::Form { form, target };
+        }
+        (None, Ok(_)) => None,
+    };
+    form.theirs = theirs.as_ref().map(Version::revision);
+    let name = record_name(app, record, theirs.as_ref().or(form.base.as_ref()));
+    let message = conflict_text(app, record, &name, &form, theirs.as_ref(), outcome.as_ref());
+    app.error(match theirs {
+        Some(_) => "not saved: someone else changed this record meanwhile",
+        None => "not saved: someone else deleted this record",
+    });
+    Mode::Conflict {
+        form,
+        target,
+        message,
+    }
+}
+
+/// The conflict dialog's text.
+fn conflict_text(
+    app: &App,
+    record: Record,
+    name: &str,
+    form: &Form,
+    theirs: Option<&Version>,
+    outcome: Option<&Outcome>,
+) -> String {
+    use crate::store::audit::{Action as Did, LogQuery};
+    let esc = crate::text::escape_for_terminal;
+    let query = match record {
+        Record::Client(id) => LogQuery::of_client(id),
+        Record::Network(id) => LogQuery::of_network(id),
+    };
     // Every change made since the revision the form was opened on; a
     // client's log also holds its networks' changes, which do not count.
-    let base = form.base.unwrap_or(0);
+    let base = form.base.as_ref().map_or(0, Version::revision);
     let mut since: Vec<_> = app
         .store
         .log(&query)
         .unwrap_or_default()
         .into_iter()
         .filter(|e| matches!(record, Record::Network(_)) || e.network.is_none())
-        .filter(|e| e.action != crate::store::audit::Action::Imported)
+        .filter(|e| e.action != Did::Imported)
         .filter(|e| e.revision_after().is_none_or(|r| r > base))
         .collect();
-    let mut lines = vec![format!("{what} was changed while you were editing it:")];
+    let mut name = name.to_string();
+    if let Some(first) = name.get(..1) {
+        name.replace_range(..1, &first.to_uppercase());
+    }
+    let mut lines = vec![match theirs {
+        Some(_) => format!("{name} was changed while you were editing it:"),
+        None => format!("{name} was deleted while you were editing it:"),
+    }];
     const SHOWN: usize = 4;
     if since.len() > SHOWN {
         lines.push(format!(
@@ -621,6 +792,10 @@ fn conflict(
         since.drain(..since.len() - SHOWN);
     }
     for e in &since {
+        if e.action == Did::Deleted {
+            lines.push(format!("  deleted by {} at {}", esc(&e.user), e.when()));
+            continue;
+        }
         lines.push(format!("  by {} at {}", esc(&e.user), e.when()));
         let changes = e.changes();
         for c in changes.iter().take(3) {
@@ -631,21 +806,42 @@ fn conflict(
         }
     }
     if since.is_empty() {
-        lines.push(match &refused {
-            Some(c) => format!("  {}", c.message),
-            None => "  by someone else (the log has no entry for it)".to_string(),
+        lines.push("  by someone else (the log has no entry for it)".to_string());
+    }
+    lines.push(String::new());
+    let Some(outcome) = outcome else {
+        lines.push("There is no record left to save your edit to: o saves nothing.".to_string());
+        return lines.join("\n");
+    };
+    // What a value is shown as: one line, cut to fit the dialog.
+    let value = |v: &str| crate::text::truncate(&esc(v), 60);
+    let kept = match outcome.theirs_kept.as_slice() {
+        [] => None,
+        fields => Some(format!("Their changes to {} are kept", fields.join(", "))),
+    };
+    if outcome.conflicts.is_empty() {
+        let same = theirs.is_some_and(|t| outcome.record == *t);
+        lines.push(match kept {
+            _ if same => "Their version already has your changes: o has nothing to save.".into(),
+            Some(kept) => format!("{kept}; o saves yours alongside them."),
+            None => "o saves your changes.".to_string(),
         });
+    } else {
+        lines.push("You both changed (o saves yours for these):".to_string());
+        for c in &outcome.conflicts {
+            lines.push(format!("  {}", esc(&c.field)));
+            lines.push(format!("    theirs: {}", value(&c.theirs)));
+            lines.push(format!("    yours: {}", value(&c.yours)));
+        }
+        if let Some(kept) = kept {
+            lines.push(format!("{kept}."));
+        }
     }
-    app.error("not saved: someone else changed this record; reload, or overwrite with yours");
-    Mode::Conflict {
-        form,
-        target,
-        message: lines.join("\n"),
-    }
+    lines.join("\n")
 }
 
-/// Handles the conflict dialog: reload theirs, overwrite with this edit,
-/// or go back to the form.
+/// Handles the conflict dialog: reload theirs, save this edit's changes
+/// over theirs, or go back to the form.
 pub fn conflict_update(
     app: &mut App,
     form: Box<Form>,
@@ -656,36 +852,15 @@ pub fn conflict_update(
     let Some(record) = record_of(&target) else {
         return Mode::Form { form, target };
     };
-    let fetched = |app: &mut App| match record {
-        Record::Client(id) => refresh_client(app, id, false),
-        Record::Network(id) => refresh_network(app, id),
-    };
     match msg {
         Msg::Char('r') => {
-            match fetched(app) {
-                Ok(()) => app.info("reloaded their version; your edit was not saved"),
+            match read_stored(app, record) {
+                Ok(_) => app.info("reloaded their version; your edit was not saved"),
                 Err(e) => app.error(format!("could not reload: {}", e.message())),
             }
             Mode::Normal
         }
-        Msg::Char('o') => {
-            if let Err(e) = fetched(app) {
-                app.error(format!("could not read their version: {}", e.message()));
-                return Mode::Conflict {
-                    form,
-                    target,
-                    message,
-                };
-            }
-            if revision_of(app, &target).is_none() {
-                app.error("not saved: the record was deleted meanwhile");
-                return Mode::Normal;
-            }
-            // Yours, over the version just read: its revision is the base.
-            let mut form = form;
-            form.base = revision_of(app, &target);
-            form_update(app, form, target, Msg::Action(Action::Submit))
-        }
+        Msg::Char('o') => overwrite(app, form, target, message, record),
         Msg::Action(Action::Cancel) => Mode::Form { form, target },
         _ => Mode::Conflict {
             form,
@@ -695,6 +870,155 @@ pub fn conflict_update(
     }
 }
 
+/// Saves this edit's changes over the stored version the dialog showed:
+/// the fields the form changed, with its value for those both changed;
+/// every other field as they left it.
+fn overwrite(
+    app: &mut App,
+    mut form: Box<Form>,
+    target: FormTarget,
+    message: String,
+    record: Record,
+) -> Mode {
+    let theirs = match read_stored(app, record) {
+        Ok(v) => v,
+        Err(e) => {
+            app.error(format!("could not read their version: {}", e.message()));
+            return Mode::Conflict {
+                form,
+                target,
+                message,
+            };
+        }
+    };
+    let Some(theirs) = theirs else {
+        let name = record_name(app, record, form.base.as_ref());
+        let who = last_changed_by(app, record).unwrap_or_else(|| "someone else".to_string());
+        app.error(format!(
+            "nothing saved: {} deleted {name} meanwhile",
+            crate::text::escape_for_terminal(&who)
+        ));
+        return Mode::Normal;
+    };
+    if form.theirs != Some(theirs.revision()) {
+        // Changed again since the dialog was drawn: show what is there now.
+        return conflict(app, form, target);
+    }
+    let outcome = match build(&form, &target, app.config.settings.rules) {
+        Ok((built, what)) => built
+            .merged(&theirs, merge::Winner::Mine)
+            .map(|outcome| (outcome, what)),
+        Err(problem) => {
+            show_problem(&mut form, problem);
+            return Mode::Form { form, target };
+        }
+    };
+    let Some((outcome, what)) = outcome else {
+        return Mode::Form { form, target };
+    };
+    let what = match outcome.theirs_kept.as_slice() {
+        [] => what.to_string(),
+        kept => format!("{what} · their changes to {} kept", kept.join(", ")),
+    };
+    let result = match (theirs, outcome.record) {
+        (Version::Client(before), Version::Client(after)) => {
+            save_client(app, Some(*before), *after, &what)
+        }
+        (Version::Network(before), Version::Network(after)) => {
+            save_network(app, Some(*before), *after, &what)
+        }
+        _ => Ok(()),
+    };
+    match result.map_err(|e| refused(app, Some(record), e)) {
+        Ok(()) => Mode::Normal,
+        Err(problem) if problem.changed => conflict(app, form, target),
+        Err(problem) => {
+            show_problem(&mut form, problem);
+            Mode::Form { form, target }
+        }
+    }
+}
+
+/// Who made the newest change to the record, as the log has it.
+fn last_changed_by(app: &App, record: Record) -> Option<String> {
+    use crate::store::audit::LogQuery;
+    let entries = match record {
+        Record::Client(id) => app.store.log(&LogQuery::of_client(id).newest(32)),
+        Record::Network(id) => app.store.log(&LogQuery::of_network(id).newest(1)),
+    };
+    entries
+        .ok()?
+        .into_iter()
+        .rev()
+        .find(|e| matches!(record, Record::Network(_)) || e.network.is_none())
+        .map(|e| e.user)
+}
+
+/// Whether a field of the log (`milestones[2].score`) is within a field
+/// as the merge names it (`milestones: evaluation_passed 2025-12-01`).
+fn within(log_field: &str, field: &str) -> bool {
+    let key = field.split(": ").next().unwrap_or(field);
+    log_field
+        .strip_prefix(key)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+}
+
+/// Who made the newest change to each of `fields` after revision `after`,
+/// as the log has it: each user with the fields, in the order named.
+fn changed_by(
+    app: &App,
+    record: Record,
+    after: u64,
+    fields: &[String],
+) -> Vec<(String, Vec<String>)> {
+    use crate::store::audit::LogQuery;
+    let query = match record {
+        Record::Client(id) => LogQuery::of_client(id),
+        Record::Network(id) => LogQuery::of_network(id),
+    };
+    let entries: Vec<_> = app
+        .store
+        .log(&query)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|e| matches!(record, Record::Network(_)) || e.network.is_none())
+        .filter(|e| e.revision_after().is_some_and(|r| r > after))
+        .map(|e| {
+            let changed: Vec<String> = e.changes().into_iter().map(|c| c.field).collect();
+            (e.user, changed)
+        })
+        .collect();
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for field in fields {
+        let user = entries
+            .iter()
+            .rev()
+            .find(|(_, changed)| changed.iter().any(|c| within(c, field)))
+            .map_or("someone else", |(user, _)| user.as_str());
+        match out.iter_mut().find(|(u, _)| u == user) {
+            Some((_, list)) => list.push(field.clone()),
+            None => out.push((user.to_string(), vec![field.clone()])),
+        }
+    }
+    out
+}
+
+/// `bob's later change to notes; carol's later changes to name, region`.
+fn later_changes(by: &[(String, Vec<String>)]) -> String {
+    let esc = crate::text::escape_for_terminal;
+    by.iter()
+        .map(|(user, fields)| {
+            let s = if fields.len() == 1 { "" } else { "s" };
+            format!(
+                "{}'s later change{s} to {}",
+                esc(user),
+                esc(&fields.join(", "))
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// A record's validation error, pointed at the form field of the same name
 /// (`contacts[0].email` is the `email` field).
 fn at_field(e: crate::domain::model::FieldError) -> Problem {
@@ -702,45 +1026,104 @@ fn at_field(e: crate::domain::model::FieldError) -> Problem {
     Problem {
         field: Some(key),
         message: e.to_string(),
-        conflict: None,
+        changed: false,
     }
 }
 
-fn submit(app: &mut App, form: &Form, target: &FormTarget) -> Result<(), Problem> {
+fn base_client(form: &Form) -> Result<Client, Problem> {
+    match &form.base {
+        Some(Version::Client(c)) => Ok((**c).clone()),
+        _ => Err("the client no longer exists".into()),
+    }
+}
+
+fn base_network(form: &Form) -> Result<Network, Problem> {
+    match &form.base {
+        Some(Version::Network(n)) => Ok((**n).clone()),
+        _ => Err("the network no longer exists".into()),
+    }
+}
+
+/// The record as the form makes it: the version the form was opened on
+/// with the fields the form changed (a field left as it was keeps the
+/// stored value exactly); and what to call the change.
+/// `rules` grade the level a filing files when the form leaves it empty.
+fn build(
+    form: &Form,
+    target: &FormTarget,
+    rules: grading::RuleSet,
+) -> Result<(Built, &'static str), Problem> {
     let text = |k: &str| form.field(k).as_text();
+    let notes = |k: &str| form.field(k).as_notes();
+    let level = || {
+        form.field("filed_level")
+            .as_choice()
+            .and_then(|l| l.parse().ok())
+            .and_then(Level::new)
+    };
     match target {
         FormTarget::NewClient | FormTarget::Client(_) => {
-            let before = match target {
-                FormTarget::Client(id) => Some(find_client(app, *id)?),
+            let base = match target {
+                FormTarget::Client(_) => Some(base_client(form)?),
                 _ => None,
             };
-            let mut c = before.clone().unwrap_or_default();
-            c.name = text("name");
-            c.name_zh = text("name_zh");
-            c.region = text("region");
-            c.credit_code = text("credit_code");
-            c.address = text("address");
-            c.notes = form.field("notes").as_notes();
-            c.validate().map_err(at_field)?;
-            Ok(save_client(app, before, c, "client")?)
-        }
-        FormTarget::NewContact(id) | FormTarget::Contact(id, _) => {
-            let before = find_client(app, *id)?;
-            let mut contact = Contact {
-                name: text("name"),
-                role: text("role"),
-                email: text("email"),
-                phone: text("phone"),
-            };
-            contact.validate().map_err(at_field)?;
-            let mut after = before.clone();
-            match target {
-                FormTarget::Contact(_, i) if *i < after.contacts.len() => {
-                    after.contacts[*i] = contact
+            let take = |k: &str| base.is_none() || form.changed(k);
+            let mut c = base.clone().unwrap_or_default();
+            for (key, value) in [
+                ("name", &mut c.name),
+                ("name_zh", &mut c.name_zh),
+                ("region", &mut c.region),
+                ("credit_code", &mut c.credit_code),
+                ("address", &mut c.address),
+            ] {
+                if take(key) {
+                    *value = text(key);
                 }
-                _ => after.contacts.push(contact),
             }
-            Ok(save_client(app, Some(before), after, "contact")?)
+            if take("notes") {
+                c.notes = notes("notes");
+            }
+            c.validate().map_err(at_field)?;
+            Ok((
+                Built::Client {
+                    base,
+                    mine: Box::new(c),
+                },
+                "client",
+            ))
+        }
+        FormTarget::NewContact(_) | FormTarget::Contact(_, _) => {
+            let base = base_client(form)?;
+            let index = match target {
+                FormTarget::Contact(_, i) if *i < base.contacts.len() => Some(*i),
+                _ => None,
+            };
+            let take = |k: &str| index.is_none() || form.changed(k);
+            let mut contact = index.map_or_else(Contact::default, |i| base.contacts[i].clone());
+            for (key, value) in [
+                ("name", &mut contact.name),
+                ("role", &mut contact.role),
+                ("email", &mut contact.email),
+                ("phone", &mut contact.phone),
+            ] {
+                if take(key) {
+                    *value = text(key);
+                }
+            }
+            contact.validate().map_err(at_field)?;
+            let mut mine = base.clone();
+            match index {
+                Some(i) => mine.contacts[i] = contact,
+                None => mine.contacts.push(contact),
+            }
+            let base = Some(base);
+            Ok((
+                Built::Client {
+                    base,
+                    mine: Box::new(mine),
+                },
+                "contact",
+            ))
         }
         FormTarget::NewNetwork(client) => {
             let mut n = Network {
@@ -748,50 +1131,60 @@ fn submit(app: &mut App, form: &Form, target: &FormTarget) -> Result<(), Problem
                 client: *client,
                 revision: 0,
                 name: text("name"),
-                notes: form.field("notes").as_notes(),
+                notes: notes("notes"),
                 answers: Answers::default(),
                 overrides: Overrides::default(),
-                filed_level: None,
+                filed_level: level(),
                 milestones: Vec::new(),
             };
-            n.filed_level = form
-                .field("filed_level")
-                .as_choice()
-                .and_then(|l| l.parse().ok())
-                .and_then(Level::new);
             n.validate().map_err(at_field)?;
-            Ok(save_network(app, None, n, "network")?)
+            Ok((
+                Built::Network {
+                    base: None,
+                    mine: Box::new(n),
+                },
+                "network",
+            ))
         }
-        FormTarget::Network(id) => {
-            let before = find_network(app, *id)?;
-            let mut n = before.clone();
-            n.name = text("name");
-            n.notes = form.field("notes").as_notes();
-            n.filed_level = form
-                .field("filed_level")
-                .as_choice()
-                .and_then(|l| l.parse().ok())
-                .and_then(Level::new);
-            if n.filed_level != before.filed_level
-                && let Some(m) = before.latest_filing()
-            {
-                return Err(Problem {
-                    field: Some("filed_level".into()),
-                    message: format!(
-                        "filed_level follows the latest filing ({} on {}, level {}): record a \
-                         filing_submitted milestone to change it",
-                        m.stage,
-                        m.date,
-                        m.level.map_or(0, Level::get)
-                    ),
-                    conflict: None,
-                });
+        FormTarget::Network(_) => {
+            let base = base_network(form)?;
+            let mut n = base.clone();
+            if form.changed("name") {
+                n.name = text("name");
             }
-            Ok(save_network(app, Some(before), n, "network")?)
+            if form.changed("notes") {
+                n.notes = notes("notes");
+            }
+            if form.changed("filed_level") {
+                n.filed_level = level();
+                if n.filed_level != base.filed_level
+                    && let Some(m) = base.latest_filing()
+                {
+                    return Err(Problem {
+                        field: Some("filed_level".into()),
+                        message: format!(
+                            "filed_level follows the latest filing ({} on {}, level {}): record a \
+                             filing_submitted milestone to change it",
+                            m.stage,
+                            m.date,
+                            m.level.map_or(0, Level::get)
+                        ),
+                        changed: false,
+                    });
+                }
+            }
+            let base = Some(base);
+            Ok((
+                Built::Network {
+                    base,
+                    mine: Box::new(n),
+                },
+                "network",
+            ))
         }
-        FormTarget::Answer(id, q) => {
-            let before = find_network(app, *id)?;
-            let mut n = before.clone();
+        FormTarget::Answer(_, q) => {
+            let base = base_network(form)?;
+            let mut n = base.clone();
             let field = &form.fields[0];
             let value = match q.question().kind {
                 QuestionKind::Bool => field
@@ -808,17 +1201,34 @@ fn submit(app: &mut App, form: &Form, target: &FormTarget) -> Result<(), Problem
                 },
                 QuestionKind::Count | QuestionKind::Text => field.as_text(),
             };
-            n.answers.set_from_text(*q, &value).map_err(|e| Problem {
-                field: Some(q.as_str().to_string()),
-                message: format!("{q}: {e}"),
-                conflict: None,
-            })?;
-            Ok(save_network(app, Some(before), n, q.as_str())?)
+            if field.changed() {
+                n.answers.set_from_text(*q, &value).map_err(|e| Problem {
+                    field: Some(q.as_str().to_string()),
+                    message: format!("{q}: {e}"),
+                    changed: false,
+                })?;
+            }
+            let base = Some(base);
+            Ok((
+                Built::Network {
+                    base,
+                    mine: Box::new(n),
+                },
+                q.as_str(),
+            ))
         }
-        FormTarget::Override(id) => {
-            let before = find_network(app, *id)?;
-            let mut n = before.clone();
-            let read = |object: &str, degree: &str, justification: &str| -> Option<HarmOverride> {
+        FormTarget::Override(_) => {
+            let base = base_network(form)?;
+            let mut n = base.clone();
+            // An aspect whose fields were all left as they were keeps its
+            // stored override.
+            let read = |aspect: Aspect, [object, degree, justification]: [&str; 3]| {
+                if ![object, degree, justification]
+                    .iter()
+                    .any(|k| form.changed(k))
+                {
+                    return base.overrides.get(aspect).cloned();
+                }
                 let object = form.field(object).as_choice()?.parse().ok()?;
                 Some(HarmOverride {
                     object,
@@ -827,8 +1237,14 @@ fn submit(app: &mut App, form: &Form, target: &FormTarget) -> Result<(), Problem
                 })
             };
             n.overrides = Overrides {
-                business_information: read("s_object", "s_degree", "s_justification"),
-                system_service: read("a_object", "a_degree", "a_justification"),
+                business_information: read(
+                    Aspect::BusinessInformation,
+                    ["s_object", "s_degree", "s_justification"],
+                ),
+                system_service: read(
+                    Aspect::SystemService,
+                    ["a_object", "a_degree", "a_justification"],
+                ),
             };
             n.overrides.validate().map_err(|e| {
                 // `system_service.justification` is the `a_justification` field.
@@ -841,29 +1257,55 @@ fn submit(app: &mut App, form: &Form, target: &FormTarget) -> Result<(), Problem
                 Problem {
                     field: Some(format!("{prefix}{key}")),
                     message: format!("override {e}"),
-                    conflict: None,
+                    changed: false,
                 }
             })?;
-            Ok(save_network(app, Some(before), n, "override")?)
+            let base = Some(base);
+            Ok((
+                Built::Network {
+                    base,
+                    mine: Box::new(n),
+                },
+                "override",
+            ))
         }
-        FormTarget::NewMilestone(id) | FormTarget::Milestone(id, _) => {
-            let before = find_network(app, *id)?;
-            let stage: Stage = form
-                .field("stage")
-                .as_choice()
-                .unwrap_or("questionnaire_sent")
-                .parse()?;
-            let date = form
-                .field("date")
-                .as_date()
-                .ok_or("date: expected YYYY-MM-DD")?;
-            let mut m = Milestone::new(stage, date);
-            m.note = form.field("note").as_notes();
-            m.score = form.field("score").as_decimal();
-            m.conclusion = form
-                .field("conclusion")
-                .as_choice()
-                .and_then(|c| c.parse().ok());
+        FormTarget::NewMilestone(_) | FormTarget::Milestone(_, _) => {
+            let base = base_network(form)?;
+            // The index is of the milestones the form was opened on.
+            let index = match target {
+                FormTarget::Milestone(_, i) if *i < base.milestones.len() => Some(*i),
+                _ => None,
+            };
+            let take = |k: &str| index.is_none() || form.changed(k);
+            let mut m = match index {
+                Some(i) => base.milestones[i].clone(),
+                None => Milestone::new(Stage::QuestionnaireSent, NaiveDate::default()),
+            };
+            if take("stage") {
+                m.stage = form
+                    .field("stage")
+                    .as_choice()
+                    .unwrap_or("questionnaire_sent")
+                    .parse()?;
+            }
+            if take("date") {
+                m.date = form
+                    .field("date")
+                    .as_date()
+                    .ok_or("date: expected YYYY-MM-DD")?;
+            }
+            if take("note") {
+                m.note = notes("note");
+            }
+            if take("score") {
+                m.score = form.field("score").as_decimal();
+            }
+            if take("conclusion") {
+                m.conclusion = form
+                    .field("conclusion")
+                    .as_choice()
+                    .and_then(|c| c.parse().ok());
+            }
             let small = |k: &'static str| -> Result<Option<u32>, Problem> {
                 form.field(k)
                     .as_count()
@@ -871,31 +1313,46 @@ fn submit(app: &mut App, form: &Form, target: &FormTarget) -> Result<(), Problem
                         u32::try_from(v).map_err(|_| Problem {
                             field: Some(k.to_string()),
                             message: format!("{k}: {v} is more than {} risks", u32::MAX),
-                            conflict: None,
+                            changed: false,
                         })
                     })
                     .transpose()
             };
-            m.high_risks = small("high_risks")?;
-            m.medium_risks = small("medium_risks")?;
-            let number = text("number");
-            m.number = (!number.is_empty()).then_some(number);
-            if stage.is_filing() {
+            if take("high_risks") {
+                m.high_risks = small("high_risks")?;
+            }
+            if take("medium_risks") {
+                m.medium_risks = small("medium_risks")?;
+            }
+            if take("number") {
+                let number = text("number");
+                m.number = (!number.is_empty()).then_some(number);
+            }
+            if !m.stage.is_filing() {
+                m.level = None;
+            } else if take("level") || m.level.is_none() {
                 m.level = Some(
                     form.field("level")
                         .as_choice()
                         .and_then(|l| l.parse().ok())
                         .and_then(Level::new)
-                        .unwrap_or_else(|| default_filing_level(app, &before, stage)),
+                        .unwrap_or_else(|| default_filing_level(rules, &base, m.stage)),
                 );
             }
             m.validate().map_err(at_field)?;
-            let mut n = before.clone();
-            match target {
-                FormTarget::Milestone(_, i) if *i < n.milestones.len() => n.milestones[*i] = m,
-                _ => n.milestones.push(m),
+            let mut n = base.clone();
+            match index {
+                Some(i) => n.milestones[i] = m,
+                None => n.milestones.push(m),
             }
-            Ok(save_network(app, Some(before), n, "milestone")?)
+            let base = Some(base);
+            Ok((
+                Built::Network {
+                    base,
+                    mine: Box::new(n),
+                },
+                "milestone",
+            ))
         }
     }
 }
@@ -943,7 +1400,7 @@ pub(crate) fn save_client(
     app.undo.push(Undo::Client {
         id: saved.id,
         before,
-        saved: saved.revision,
+        saved: Box::new(saved.clone()),
     });
     put_client(app, saved.clone());
     reselect(app, saved.id, None);
@@ -980,7 +1437,7 @@ pub(crate) fn save_network(
     app.undo.push(Undo::Network {
         id: saved.id,
         before,
-        saved: saved.revision,
+        saved: Box::new(saved.clone()),
     });
     let new_level = grading::level(&saved.answers, &saved.overrides, rules);
     let (id, client) = (saved.id, saved.client);
@@ -1163,12 +1620,20 @@ fn refresh_network(app: &mut App, id: NetworkId) -> crate::error::Result<()> {
     Ok(())
 }
 
+/// What undoing one step did: whether it wrote anything, and the later
+/// changes of others it kept (`bob's later change to notes`).
+struct Undone {
+    wrote: bool,
+    kept: String,
+}
+
 /// Undoes the session's last edit.
 pub fn undo(app: &mut App) {
     let Some(step) = app.undo.pop() else {
         app.info("nothing to undo");
         return;
     };
+    let again = step.clone();
     let name_of = |id: ClientId| {
         app.clients
             .iter()
@@ -1192,6 +1657,7 @@ pub fn undo(app: &mut App) {
         Undo::DeletedClient { client, .. } => format!("deleting client {}", client.display_name()),
         Undo::DeletedNetwork { network } => format!("deleting network {}", network.name),
     };
+    let what = crate::text::escape_for_terminal(&what);
     // What to read back once the store has it: (client, network).
     let touched = match &step {
         Undo::Client { id, .. } => (Some(*id), None),
@@ -1200,66 +1666,98 @@ pub fn undo(app: &mut App) {
         Undo::DeletedNetwork { network } => (Some(network.client), Some(network.id)),
     };
     let whole_client = matches!(step, Undo::DeletedClient { .. });
+    let is_edit = matches!(
+        step,
+        Undo::Client {
+            before: Some(_),
+            ..
+        } | Undo::Network {
+            before: Some(_),
+            ..
+        }
+    );
+    let wrote = |r: crate::error::Result<()>| {
+        r.map(|()| Undone {
+            wrote: true,
+            kept: String::new(),
+        })
+    };
     let store = app.store.as_ref();
     let result = match step {
-        // Each is based on the revision this session wrote, so a change
-        // someone else made since is never undone with it.
+        // An added record is deleted only as this session wrote it.
         Undo::Client {
             id,
             before: None,
             saved,
-        } => store
-            .networks_of(id)
-            .and_then(|networks| match networks.first() {
-                Some(n) => Err(crate::error::Error::runtime(format!(
-                    "someone else has added network {:?} to it since",
-                    n.name
-                ))),
-                None => store.delete_client(id, Some(saved)),
-            }),
+        } => wrote(
+            store
+                .networks_of(id)
+                .and_then(|networks| match networks.first() {
+                    Some(n) => Err(crate::error::Error::runtime(format!(
+                        "someone else has added network {:?} to it since",
+                        n.name
+                    ))),
+                    None => store.delete_client(id, Some(saved.revision)),
+                }),
+        ),
+        // An edit puts back only the fields still as this session saved
+        // them: a change someone else made since is never undone with it.
         Undo::Client {
-            before: Some(mut c),
+            id,
+            before: Some(c),
             saved,
-            ..
-        } => {
-            c.revision = saved;
-            store.update_client(c).map(|_| ())
-        }
+        } => undo_edit(
+            app,
+            Record::Client(id),
+            Built::Client {
+                base: Some(*saved),
+                mine: Box::new(c),
+            },
+        ),
         Undo::Network {
             id,
             before: None,
             saved,
-        } => store.delete_network(id, Some(saved)),
+        } => wrote(store.delete_network(id, Some(saved.revision))),
         Undo::Network {
-            before: Some(mut n),
+            id,
+            before: Some(n),
             saved,
-            ..
-        } => {
-            n.revision = saved;
-            store.update_network(n).map(|_| ())
-        }
-        Undo::DeletedClient { client, networks } => store
-            .import(vec![NewClient {
-                id: Some(client.id),
-                client,
-                networks: networks
-                    .into_iter()
-                    .map(|n| NewNetwork {
-                        id: Some(n.id),
-                        network: n,
-                    })
-                    .collect(),
-            }])
-            .map(|_| ()),
-        Undo::DeletedNetwork { network } => store.restore_network(network).map(|_| ()),
+        } => undo_edit(
+            app,
+            Record::Network(id),
+            Built::Network {
+                base: Some(*saved),
+                mine: Box::new(n),
+            },
+        ),
+        Undo::DeletedClient { client, networks } => wrote(
+            store
+                .import(vec![NewClient {
+                    id: Some(client.id),
+                    client,
+                    networks: networks
+                        .into_iter()
+                        .map(|n| NewNetwork {
+                            id: Some(n.id),
+                            network: n,
+                        })
+                        .collect(),
+                }])
+                .map(|_| ()),
+        ),
+        Undo::DeletedNetwork { network } => wrote(store.restore_network(network).map(|_| ())),
     };
-    let refreshed = result.and_then(|()| match touched {
-        (_, Some(network)) => refresh_network(app, network),
-        (Some(client), None) => refresh_client(app, client, whole_client),
-        (None, None) => Ok(()),
+    let refreshed = result.and_then(|undone| {
+        match touched {
+            (_, Some(network)) => refresh_network(app, network),
+            (Some(client), None) => refresh_client(app, client, whole_client),
+            (None, None) => Ok(()),
+        }
+        .map(|()| undone)
     });
     match refreshed {
-        Ok(()) => {
+        Ok(undone) => {
             let client = touched
                 .0
                 .or_else(|| touched.1.and_then(|n| app.network(n)).map(|n| n.client));
@@ -1267,20 +1765,102 @@ pub fn undo(app: &mut App) {
                 reselect(app, client, touched.1);
             }
             app.level_change = None;
-            app.saved(format!("saved · undone: {what}"));
+            match undone {
+                Undone { wrote: true, kept } if kept.is_empty() => {
+                    app.saved(format!("saved · undone: {what}"))
+                }
+                Undone { wrote: true, kept } => {
+                    app.saved(format!("saved · undone: {what} · kept {kept}"))
+                }
+                Undone { wrote: false, kept } if kept.is_empty() => {
+                    app.info(format!("nothing undone: {what} is undone already"))
+                }
+                Undone { wrote: false, kept } => {
+                    app.info(format!("nothing undone: kept {kept} ({what})"))
+                }
+            }
         }
         Err(e) => {
             // Show the record as it is now, which the undo left alone.
-            if matches!(e, crate::error::Error::Conflict(_)) {
+            let conflict = matches!(e, crate::error::Error::Conflict(_));
+            if conflict {
                 let _ = match touched {
                     (_, Some(network)) => refresh_network(app, network),
                     (Some(client), None) => refresh_client(app, client, false),
                     (None, None) => Ok(()),
                 };
             }
-            app.error(format!("could not undo {what}: {}", e.message()))
+            if conflict && is_edit {
+                // Someone wrote between the read and the write: the step
+                // can be tried again on their version.
+                app.undo.push(again);
+                app.error(format!(
+                    "could not undo {what}: {}; press undo again to try on their version",
+                    e.message()
+                ))
+            } else {
+                app.error(format!("could not undo {what}: {}", e.message()))
+            }
         }
     }
+}
+
+/// Undoes an edit: `built` holds the version this session saved (as the
+/// base) and the one before it (as mine). Every field whose stored value is
+/// still what was saved goes back; a field someone else changed since is
+/// kept as they made it, and named.
+fn undo_edit(app: &App, record: Record, built: Built) -> crate::error::Result<Undone> {
+    let current = match record {
+        Record::Client(id) => app.store.client(id)?.map(|c| Version::Client(Box::new(c))),
+        Record::Network(id) => app
+            .store
+            .network(id)?
+            .map(|n| Version::Network(Box::new(n))),
+    };
+    let Some(current) = current else {
+        return Err(crate::error::Error::runtime(format!(
+            "{} deleted it since",
+            last_changed_by(app, record).unwrap_or_else(|| "someone else".to_string())
+        )));
+    };
+    let saved = match &built {
+        Built::Client { base: Some(c), .. } => c.revision,
+        Built::Network { base: Some(n), .. } => n.revision,
+        _ => 0,
+    };
+    let (after, kept) = if current.revision() == saved {
+        // Nobody has written since: the version before, as it was.
+        let after = match built {
+            Built::Client { mut mine, .. } => {
+                mine.revision = saved;
+                Version::Client(mine)
+            }
+            Built::Network { mut mine, .. } => {
+                mine.revision = saved;
+                Version::Network(mine)
+            }
+        };
+        (after, String::new())
+    } else {
+        let Some(outcome) = built.merged(&current, merge::Winner::Theirs) else {
+            return Err(crate::error::Error::runtime("the record changed kind"));
+        };
+        let fields: Vec<String> = outcome.conflicts.into_iter().map(|c| c.field).collect();
+        let kept = if fields.is_empty() {
+            String::new()
+        } else {
+            later_changes(&changed_by(app, record, saved, &fields))
+        };
+        (outcome.record, kept)
+    };
+    if after == current {
+        return Ok(Undone { wrote: false, kept });
+    }
+    match after {
+        Version::Client(c) => app.store.update_client(*c).map(|_| ()),
+        Version::Network(n) => app.store.update_network(*n).map(|_| ()),
+    }?;
+    Ok(Undone { wrote: true, kept })
 }
 
 /// Brings in what other sessions wrote, keeping the selection on the same
@@ -1293,11 +1873,19 @@ pub fn apply_change(app: &mut App, change: crate::server::client::Change) {
     let result = match change {
         Change::Records { clients, networks } => clients
             .into_iter()
-            .try_for_each(|id| refresh_client(app, id, false))
-            .and_then(|()| {
-                networks
-                    .into_iter()
-                    .try_for_each(|id| refresh_network(app, id))
+            .map(Record::Client)
+            .chain(networks.into_iter().map(Record::Network))
+            .try_for_each(|record| {
+                let was = version_in_view(app, record);
+                match record {
+                    Record::Client(id) => refresh_client(app, id, false)?,
+                    Record::Network(id) => refresh_network(app, id)?,
+                }
+                let now = version_in_view(app, record);
+                if let Some(note) = replaced_note(app, record, was.as_ref(), now.as_ref()) {
+                    app.info(note);
+                }
+                Ok(())
             }),
         Change::Everything => app.reload(),
         Change::Lost => {
@@ -1313,6 +1901,68 @@ pub fn apply_change(app: &mut App, change: crate::server::client::Change) {
     }
     if let Some(client) = client {
         reselect(app, client, network);
+    }
+}
+
+/// When another session's change, from `was` to `now`, replaced a field
+/// this session saved (or deleted a record it changed): who, which
+/// fields, and of what.
+fn replaced_note(
+    app: &App,
+    record: Record,
+    was: Option<&Version>,
+    now: Option<&Version>,
+) -> Option<String> {
+    let esc = crate::text::escape_for_terminal;
+    let was = was?;
+    let mut fields: Vec<String> = Vec::new();
+    let mut saved_here = false;
+    for step in &app.undo {
+        let found = match (step, was, now) {
+            (Undo::Client { id, before, saved }, Version::Client(w), now)
+                if record == Record::Client(*id) =>
+            {
+                saved_here = true;
+                match (before, now) {
+                    (Some(before), Some(Version::Client(n))) => {
+                        merge::replaced_in_client(before, saved, w, n)
+                    }
+                    _ => Vec::new(),
+                }
+            }
+            (Undo::Network { id, before, saved }, Version::Network(w), now)
+                if record == Record::Network(*id) =>
+            {
+                saved_here = true;
+                match (before, now) {
+                    (Some(before), Some(Version::Network(n))) => {
+                        merge::replaced_in_network(before, saved, w, n)
+                    }
+                    _ => Vec::new(),
+                }
+            }
+            _ => Vec::new(),
+        };
+        for f in found {
+            if !fields.contains(&f) {
+                fields.push(f);
+            }
+        }
+    }
+    let who = || esc(&last_changed_by(app, record).unwrap_or_else(|| "someone else".to_string()));
+    // Named as it is now (as it was, when deleted).
+    let name = record_name(app, record, now.or(Some(was)));
+    match now {
+        None if saved_here => Some(format!("{} deleted {name}, which you had changed", who())),
+        Some(_) if !fields.is_empty() => {
+            let s = if fields.len() == 1 { "" } else { "s" };
+            Some(format!(
+                "{} replaced your change{s} to {} of {name}",
+                who(),
+                esc(&fields.join(", "))
+            ))
+        }
+        _ => None,
     }
 }
 

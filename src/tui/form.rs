@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 
 use crate::domain::calendar::parse_date;
+use crate::domain::model::{Client, Network};
 
 /// The editor a field uses.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,6 +52,8 @@ pub struct Field {
     /// For flag sets: the flag under the cursor.
     pub cursor: usize,
     pub error: Option<String>,
+    /// The value the field was made with.
+    initial: Value,
 }
 
 impl Field {
@@ -160,12 +163,18 @@ impl Field {
             key,
             label: label.into(),
             kind,
+            initial: value.clone(),
             value,
             cursor: 0,
             error: None,
         };
         f.check();
         f
+    }
+
+    /// Whether the value is other than the one the field was made with.
+    pub fn changed(&self) -> bool {
+        self.value != self.initial
     }
 
     /// Whether a typed character goes into this field.
@@ -422,8 +431,28 @@ pub struct Form {
     pub focus: usize,
     /// A problem with the whole record, from the last submit.
     pub error: Option<String>,
-    /// The revision of the record being edited when the form opened.
-    pub base: Option<u64>,
+    /// The record being edited, as it was when the form opened: a save
+    /// applies what the form changed from it, over the stored version.
+    pub base: Option<Version>,
+    /// The revision of the stored version the open conflict dialog
+    /// describes: overwriting saves over that version only.
+    pub theirs: Option<u64>,
+}
+
+/// One version of a stored record.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Version {
+    Client(Box<Client>),
+    Network(Box<Network>),
+}
+
+impl Version {
+    pub fn revision(&self) -> u64 {
+        match self {
+            Version::Client(c) => c.revision,
+            Version::Network(n) => n.revision,
+        }
+    }
 }
 
 impl Form {
@@ -434,6 +463,7 @@ impl Form {
             focus: 0,
             error: None,
             base: None,
+            theirs: None,
         }
     }
 
@@ -442,6 +472,12 @@ impl Form {
             .iter()
             .find(|f| f.key == key)
             .expect("form has the field it was built with")
+    }
+
+    /// Whether the field `key` holds another value than the form opened
+    /// with.
+    pub fn changed(&self, key: &str) -> bool {
+        self.field(key).changed()
     }
 
     pub fn focused(&mut self) -> &mut Field {

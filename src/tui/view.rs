@@ -210,7 +210,7 @@ fn render_hints(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
     let mut used = 0;
     // The conflict dialog's own letters, which no keymap rebinds.
     if matches!(app.mode, Mode::Conflict { .. }) {
-        for (key, label) in [("r", "reload theirs"), ("o", "overwrite with yours")] {
+        for (key, label) in [("r", "reload theirs"), ("o", "save your changes")] {
             used += key.len() + label.len() + 3;
             spans.push(Span::styled(key, theme.key()));
             spans.push(Span::raw(format!(" {label}  ")));

@@ -316,7 +316,7 @@ pub fn conflict(app: &App, message: &str, f: &mut Frame, area: Rect, theme: &The
         Span::styled("r", theme.key()),
         Span::raw(" reload theirs, drop yours   "),
         Span::styled("o", theme.key()),
-        Span::raw(" overwrite with yours   "),
+        Span::raw(" save your changes   "),
         Span::styled(cancel, theme.key()),
         Span::raw(" keep editing"),
     ]));
