@@ -126,6 +126,7 @@ pub const COLUMNS: &[&str] = &[
     "evaluation_failed",
     "certificate_issued",
     "certificate_number",
+    "certificate_level",
     "computed_level",
     "max_level",
 ];
@@ -319,6 +320,8 @@ enum Col {
     CertificateNumber,
     /// The level the latest `filing_submitted` filed.
     FilingLevel,
+    /// The level the latest `certificate_issued` confirmed.
+    CertificateLevel,
     /// Derived, written for reading and not read back: the computed level
     /// and, while open answers could raise it, the highest it could be.
     ComputedLevel,
@@ -388,8 +391,9 @@ impl Col {
             Col::HighRisks => 50,
             Col::MediumRisks => 51,
             Col::CertificateNumber => 54,
-            Col::ComputedLevel => 55,
-            Col::MaxLevel => 56,
+            Col::CertificateLevel => 55,
+            Col::ComputedLevel => 56,
+            Col::MaxLevel => 57,
         }
     }
 
@@ -426,6 +430,7 @@ impl Col {
             "medium_risks" => Col::MediumRisks,
             "certificate_number" => Col::CertificateNumber,
             "filing_level" => Col::FilingLevel,
+            "certificate_level" => Col::CertificateLevel,
             "computed_level" => Col::ComputedLevel,
             "max_level" => Col::MaxLevel,
             other => {
@@ -1143,19 +1148,28 @@ impl Sheet {
                 None => {}
             }
         }
-        let filing_level = row.get(Col::FilingLevel).trim();
-        if !filing_level.is_empty() {
-            match parse_level(filing_level) {
-                Ok(level) => match latest(&mut out, Stage::FilingSubmitted) {
+        for (col, stage) in [
+            (Col::FilingLevel, Stage::FilingSubmitted),
+            (Col::CertificateLevel, Stage::CertificateIssued),
+        ] {
+            let cell = row.get(col).trim();
+            if cell.is_empty() {
+                continue;
+            }
+            match parse_level(cell) {
+                Ok(level) => match latest(&mut out, stage) {
                     Some(m) => m.level = level,
                     None if !stage_problems => self.problem(
                         row.n,
-                        Some(Col::FilingLevel),
-                        "a filing level belongs to a filing, but filing_submitted has no date",
+                        Some(col),
+                        format!(
+                            "{} belongs to a {stage}, but {stage} has no date",
+                            col.name()
+                        ),
                     ),
                     None => {}
                 },
-                Err(e) => self.problem(row.n, Some(Col::FilingLevel), e),
+                Err(e) => self.problem(row.n, Some(col), e),
             }
         }
         if !number.is_empty() {
@@ -1177,6 +1191,7 @@ impl Sheet {
                     "high_risks" => Col::HighRisks,
                     "medium_risks" => Col::MediumRisks,
                     "number" => Col::CertificateNumber,
+                    "level" if m.stage == Stage::CertificateIssued => Col::CertificateLevel,
                     "level" => Col::FilingLevel,
                     _ => Col::Stage(m.stage),
                 };
@@ -1656,8 +1671,13 @@ fn network_cells(n: &Network, rules: RuleSet, cells: &mut [String]) {
     {
         set(Col::CertificateNumber, number);
     }
-    if let Some(level) = n.last(Stage::FilingSubmitted).and_then(|m| m.level) {
-        set(Col::FilingLevel, level.get().to_string());
+    for (col, stage) in [
+        (Col::FilingLevel, Stage::FilingSubmitted),
+        (Col::CertificateLevel, Stage::CertificateIssued),
+    ] {
+        if let Some(level) = n.last(stage).and_then(|m| m.level) {
+            set(col, level.get().to_string());
+        }
     }
     let (computed, most) = crate::domain::grading::level_range(&n.answers, &n.overrides, rules);
     set(Col::ComputedLevel, computed.get().to_string());

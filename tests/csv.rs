@@ -610,8 +610,15 @@ fn expressible(n: &Network) -> Network {
         last_index(Stage::EvaluationPassed),
         last_index(Stage::CertificateIssued),
     ];
+    let levelled = [
+        last_index(Stage::FilingSubmitted),
+        last_index(Stage::CertificateIssued),
+    ];
     for (i, m) in n.milestones.iter_mut().enumerate() {
         m.note.clear();
+        if !levelled.contains(&Some(i)) {
+            m.level = None;
+        }
         if !keep.contains(&Some(i)) {
             m.score = None;
             m.conclusion = None;
