@@ -627,6 +627,22 @@ enum Built {
     },
 }
 
+impl Built {
+    fn client(base: Option<Client>, mine: Client) -> Built {
+        Built::Client {
+            base,
+            mine: Box::new(mine),
+        }
+    }
+
+    fn network(base: Option<Network>, mine: Network) -> Built {
+        Built::Network {
+            base,
+            mine: Box::new(mine),
+        }
+    }
+}
+
 /// This edit's changes merged over `theirs`, the stored version.
 struct Outcome {
     record: Version,
@@ -1084,13 +1100,7 @@ fn build(
                 c.notes = notes("notes");
             }
             c.validate().map_err(at_field)?;
-            Ok((
-                Built::Client {
-                    base,
-                    mine: Box::new(c),
-                },
-                "client",
-            ))
+            Ok((Built::client(base, c), "client"))
         }
         FormTarget::NewContact(_) | FormTarget::Contact(_, _) => {
             let base = base_client(form)?;
@@ -1116,14 +1126,7 @@ fn build(
                 Some(i) => mine.contacts[i] = contact,
                 None => mine.contacts.push(contact),
             }
-            let base = Some(base);
-            Ok((
-                Built::Client {
-                    base,
-                    mine: Box::new(mine),
-                },
-                "contact",
-            ))
+            Ok((Built::client(Some(base), mine), "contact"))
         }
         FormTarget::NewNetwork(client) => {
             let mut n = Network {
@@ -1138,13 +1141,7 @@ fn build(
                 milestones: Vec::new(),
             };
             n.validate().map_err(at_field)?;
-            Ok((
-                Built::Network {
-                    base: None,
-                    mine: Box::new(n),
-                },
-                "network",
-            ))
+            Ok((Built::network(None, n), "network"))
         }
         FormTarget::Network(_) => {
             let base = base_network(form)?;
@@ -1173,14 +1170,7 @@ fn build(
                     });
                 }
             }
-            let base = Some(base);
-            Ok((
-                Built::Network {
-                    base,
-                    mine: Box::new(n),
-                },
-                "network",
-            ))
+            Ok((Built::network(Some(base), n), "network"))
         }
         FormTarget::Answer(_, q) => {
             let base = base_network(form)?;
@@ -1208,14 +1198,7 @@ fn build(
                     changed: false,
                 })?;
             }
-            let base = Some(base);
-            Ok((
-                Built::Network {
-                    base,
-                    mine: Box::new(n),
-                },
-                q.as_str(),
-            ))
+            Ok((Built::network(Some(base), n), q.as_str()))
         }
         FormTarget::Override(_) => {
             let base = base_network(form)?;
@@ -1260,14 +1243,7 @@ fn build(
                     changed: false,
                 }
             })?;
-            let base = Some(base);
-            Ok((
-                Built::Network {
-                    base,
-                    mine: Box::new(n),
-                },
-                "override",
-            ))
+            Ok((Built::network(Some(base), n), "override"))
         }
         FormTarget::NewMilestone(_) | FormTarget::Milestone(_, _) => {
             let base = base_network(form)?;
@@ -1345,14 +1321,7 @@ fn build(
                 Some(i) => n.milestones[i] = m,
                 None => n.milestones.push(m),
             }
-            let base = Some(base);
-            Ok((
-                Built::Network {
-                    base,
-                    mine: Box::new(n),
-                },
-                "milestone",
-            ))
+            Ok((Built::network(Some(base), n), "milestone"))
         }
     }
 }
@@ -1706,14 +1675,7 @@ pub fn undo(app: &mut App) {
             id,
             before: Some(c),
             saved,
-        } => undo_edit(
-            app,
-            Record::Client(id),
-            Built::Client {
-                base: Some(*saved),
-                mine: Box::new(c),
-            },
-        ),
+        } => undo_edit(app, Record::Client(id), Built::client(Some(*saved), c)),
         Undo::Network {
             id,
             before: None,
@@ -1723,14 +1685,7 @@ pub fn undo(app: &mut App) {
             id,
             before: Some(n),
             saved,
-        } => undo_edit(
-            app,
-            Record::Network(id),
-            Built::Network {
-                base: Some(*saved),
-                mine: Box::new(n),
-            },
-        ),
+        } => undo_edit(app, Record::Network(id), Built::network(Some(*saved), n)),
         Undo::DeletedClient { client, networks } => wrote(
             store
                 .import(vec![NewClient {
