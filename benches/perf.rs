@@ -7,7 +7,7 @@ use std::hint::black_box;
 
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
-use mlps::config::Config;
+use mlps::domain::settings::Config;
 use mlps::domain::grading::{self, RuleSet};
 use mlps::domain::model::{Client, ClientId, Network, NetworkId};
 use mlps::search::SearchIndex;

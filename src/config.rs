@@ -8,8 +8,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::domain::calendar::{WorkCalendar, parse_date};
-use crate::domain::grading::RuleSet;
-use crate::domain::timeline::Intervals;
+use crate::domain::settings::{Config, Settings};
 use crate::error::{Error, Result, toml_error};
 
 /// The database directory: `--db`, else `$MLPS_DB`, else the platform's
@@ -53,55 +52,6 @@ pub fn today(flag: Option<&str>) -> Result<NaiveDate> {
         }
         _ => Ok(chrono::Local::now().date_naive()),
     }
-}
-
-/// `config.toml`: everything a firm may set differently.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct Settings {
-    /// The rule set that decides the computed level.
-    pub rules: RuleSet,
-    /// An open obligation is `due` within this many days, else `upcoming`.
-    pub due_soon_days: u32,
-    /// `[intervals]`, also read as `[dates]`.
-    #[serde(alias = "dates")]
-    pub intervals: Intervals,
-    pub daemon: DaemonSettings,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            rules: RuleSet::default(),
-            due_soon_days: 30,
-            intervals: Intervals::default(),
-            daemon: DaemonSettings::default(),
-        }
-    }
-}
-
-/// `[daemon]` in `config.toml`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct DaemonSettings {
-    /// A daemon with no clients for this long exits (`mlps serve --idle`
-    /// overrides it); 1 or more.
-    pub idle_seconds: u64,
-}
-
-impl Default for DaemonSettings {
-    fn default() -> Self {
-        DaemonSettings {
-            idle_seconds: crate::server::daemon::DEFAULT_IDLE_SECS,
-        }
-    }
-}
-
-/// Settings plus the working-day calendar.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Config {
-    pub settings: Settings,
-    pub calendar: WorkCalendar,
 }
 
 impl Config {
@@ -212,6 +162,7 @@ pub fn parse_holidays(file: &str, text: &str) -> Result<WorkCalendar> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::grading::RuleSet;
 
     #[test]
     fn holidays_accept_days_and_ranges() {

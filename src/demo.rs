@@ -12,7 +12,7 @@ use std::collections::{BTreeSet, HashSet};
 
 use chrono::{Months, NaiveDate};
 
-use crate::config::Settings;
+use crate::domain::settings::Settings;
 use crate::domain::calendar::{add_days, add_months};
 use crate::domain::grading::{self, RuleSet};
 use crate::domain::model::{

@@ -14,5 +14,6 @@ pub mod search;
 pub mod server;
 pub mod spreadsheet;
 pub mod store;
+pub mod sys;
 pub mod text;
 pub mod tui;

@@ -14,7 +14,7 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::config::Config;
+use crate::domain::settings::Config;
 use crate::domain::grading::{
     self, AspectGrade, FloorId, Grade, OUTAGE_GENERAL, OUTAGE_SOCIAL, PI_SERIOUS, PI_SOCIAL,
     RuleId, RuleSet, SENSITIVE_SERIOUS, SENSITIVE_SOCIAL, WarningId,

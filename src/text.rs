@@ -174,6 +174,11 @@ pub fn inert_json(json: &str) -> String {
     out
 }
 
+/// `3 clients`, `1 client`: a count with the word that agrees with it.
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

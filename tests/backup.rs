@@ -441,7 +441,7 @@ fn a_backup_cut_off_by_the_daemon_going_away_fails_and_keeps_nothing() {
 /// without the database's id leaves the id as it was.
 #[test]
 fn restoring_an_older_backup_upgrades_it_in_one_write() {
-    use mlps::config::Config;
+    use mlps::domain::settings::Config;
     use mlps::store::SledStore;
     let tmp = tempfile::tempdir().unwrap();
     let source = SledStore::open(&tmp.path().join("source"), Config::default()).unwrap();

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use mlps::config::Config;
+use mlps::domain::settings::Config;
 use mlps::domain::model::{Client, ClientId, Network, NetworkId};
 use mlps::domain::questionnaire::Answers;
 use mlps::server::client;

@@ -2,7 +2,7 @@
 //! by row and column, and export that reads back to the same records.
 
 use chrono::NaiveDate;
-use mlps::config::Settings;
+use mlps::domain::settings::Settings;
 use mlps::domain::grading::RuleSet;
 use mlps::domain::model::{
     Client, ClientId, Conclusion, Level, Milestone, Network, NetworkId, Stage,

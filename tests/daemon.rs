@@ -11,7 +11,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
-use mlps::config::Config;
+use mlps::domain::settings::Config;
 use mlps::domain::model::{Client, ClientId, Milestone, Network, NetworkId, Stage};
 use mlps::domain::questionnaire::Answers;
 use mlps::error::Error;

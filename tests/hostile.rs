@@ -9,7 +9,7 @@ mod rfc5545;
 
 use assert_cmd::Command;
 use chrono::NaiveDate;
-use mlps::config::Config;
+use mlps::domain::settings::Config;
 use mlps::domain::model::{Client, ClientId, Contact, Milestone, Network, NetworkId, Stage};
 use mlps::domain::questionnaire::Answers;
 use mlps::store::{CaseStore, SledStore};

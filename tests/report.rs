@@ -3,7 +3,7 @@
 //! that tries to become markup, table cells or hidden characters.
 
 use chrono::NaiveDate;
-use mlps::config::Config;
+use mlps::domain::settings::Config;
 use mlps::domain::grading::{self, RuleSet};
 use mlps::domain::model::{
     Client, ClientId, Conclusion, Contact, Degree, HarmOverride, HarmedObject, Level, Milestone,

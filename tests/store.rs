@@ -2,7 +2,7 @@
 //! index that always agrees with the timeline engine.
 
 use chrono::NaiveDate;
-use mlps::config::Config;
+use mlps::domain::settings::Config;
 use mlps::domain::calendar::add_days;
 use mlps::domain::grading;
 use mlps::domain::model::{Client, ClientId, Level, Milestone, Network, NetworkId, Stage};

@@ -1,7 +1,7 @@
 //! The case manager's `update`, driven by actions with no rendering.
 
 use chrono::NaiveDate;
-use mlps::config::Config;
+use mlps::domain::settings::Config;
 use mlps::domain::model::{Level, Milestone, Network, NetworkId, Stage};
 use mlps::domain::questionnaire::QuestionId;
 use mlps::interchange;

@@ -2,7 +2,7 @@
 //! compared with its snapshot, at 80x24 and wider.
 
 use chrono::NaiveDate;
-use mlps::config::Config;
+use mlps::domain::settings::Config;
 use mlps::domain::questionnaire::QuestionId;
 use mlps::interchange;
 use mlps::store::{CaseStore, SledStore};

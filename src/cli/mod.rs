@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::config::{self, Config};
+use crate::config;
+use crate::text::counted;
+use crate::domain::settings::Config;
 use crate::domain::grading::RuleSet;
 use crate::error::{Error, Result};
 use crate::interchange;
@@ -734,7 +736,7 @@ fn daemon_command(command: Command, dir: &Path) -> Result<()> {
                     .clients
                     .iter()
                     .any(|f| f.feed && f.pid.is_some() && f.pid == c.pid);
-                let user = crate::server::peer::user_name(c.uid)
+                let user = crate::sys::user_name(c.uid)
                     .unwrap_or_else(|| "(no name)".to_string());
                 writeln!(
                     out,
@@ -793,7 +795,7 @@ fn print_agenda(
     today: chrono::NaiveDate,
     args: &AgendaArgs,
     renewals_only: bool,
-    settings: &config::Settings,
+    settings: &crate::domain::settings::Settings,
     out: &mut impl Write,
 ) -> Result<()> {
     let due_soon = settings.due_soon_days;
@@ -943,10 +945,6 @@ pub(crate) fn read_file(path: &Path) -> Result<(String, String)> {
 }
 
 /// `1 client`, `2 clients`.
-pub fn counted(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 pub(crate) fn io_error(e: std::io::Error) -> Error {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
         // The reader went away (e.g. `| head`): nothing to report, but

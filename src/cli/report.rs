@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::config::Config;
+use crate::domain::settings::Config;
 use crate::domain::model::{Client, Network, NetworkId};
 use crate::error::{Error, Result};
 use crate::report::{self, ReportFormat};

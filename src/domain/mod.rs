@@ -7,4 +7,5 @@ pub mod ids;
 pub mod merge;
 pub mod model;
 pub mod questionnaire;
+pub mod settings;
 pub mod timeline;

@@ -285,13 +285,13 @@ fn not_yours(dir: &Path, socket: &Path, e: &std::io::Error) -> String {
     let Ok(meta) = std::fs::metadata(dir) else {
         return format!("{}: {e}", socket.display());
     };
-    let owner = super::peer::user_label(meta.uid());
+    let owner = crate::sys::user_label(meta.uid());
     if meta.mode() & 0o2070 == 0o2070 {
         format!(
             "{}: {e}: the database is shared with group {}, and you are not in it \
              (ask {owner} or an administrator to add you)",
             socket.display(),
-            super::peer::group_name(meta.gid())
+            crate::sys::group_name(meta.gid())
         )
     } else {
         format!(

@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use super::peer::{self, Peer};
 use super::protocol::{self, DaemonStatus, FrameError, PeerStatus, Request, Response};
-use crate::config::Config;
+use crate::domain::settings::Config;
 use crate::domain::model::{Client, ClientId, Network, NetworkId};
 use crate::error::{Error, Result};
 use crate::interchange::{NewClient, NewNetwork};
@@ -40,7 +40,7 @@ const FEED_BACKLOG: usize = 1024;
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How long a daemon with no clients waits before it exits, by default.
-pub const DEFAULT_IDLE_SECS: u64 = 300;
+pub use crate::domain::settings::DEFAULT_IDLE_SECS;
 
 pub fn socket_path(dir: &Path) -> PathBuf {
     dir.join("mlps.sock")
@@ -187,7 +187,7 @@ fn prepare_dir(dir: &Path, group: Option<&str>) -> Result<Option<Sharing>> {
     // A group that does not exist is bad input, found before anything is
     // created.
     let asked = group
-        .map(|name| match peer::group_id(name) {
+        .map(|name| match crate::sys::group_id(name) {
             Ok(Some(gid)) => Ok(Sharing {
                 gid,
                 name: name.to_string(),
@@ -236,7 +236,7 @@ fn prepare_dir(dir: &Path, group: Option<&str>) -> Result<Option<Sharing>> {
                 return Err(Error::input(format!(
                     "{} belongs to user {}: only its owner or root can share it with group {}",
                     dir.display(),
-                    peer::user_label(meta.uid()),
+                    crate::sys::user_label(meta.uid()),
                     sharing.name
                 )));
             }
@@ -244,7 +244,7 @@ fn prepare_dir(dir: &Path, group: Option<&str>) -> Result<Option<Sharing>> {
         }
         None if shared_by_mode(meta.mode()) => Ok(Some(Sharing {
             gid: meta.gid(),
-            name: peer::group_name(meta.gid()),
+            name: crate::sys::group_name(meta.gid()),
             asked: false,
         })),
         None => Ok(None),
@@ -304,9 +304,9 @@ fn unshared(path: &Path, owner: u32, sharing: &Sharing, dir: &Path) -> Error {
         "{} belongs to user {} and is not shared with group {}, so user {} cannot open \
          the database: root can share it again with `mlps serve --db {} --group {}`",
         path.display(),
-        peer::user_label(owner),
+        crate::sys::user_label(owner),
         sharing.name,
-        peer::user_label(euid()),
+        crate::sys::user_label(euid()),
         dir.display(),
         sharing.name
     ))
@@ -696,12 +696,12 @@ impl Daemon {
             Some(sharing) if peer::in_group(peer, sharing.gid) => None,
             Some(sharing) => Some(format!(
                 "user {} is not in group {} that shares this database",
-                peer::user_label(peer.uid),
+                crate::sys::user_label(peer.uid),
                 sharing.name
             )),
             None => Some(format!(
                 "this database belongs to user {}",
-                peer::user_label(self.owner)
+                crate::sys::user_label(self.owner)
             )),
         }
     }

@@ -23,7 +23,7 @@ impl Actor {
     pub fn of_uid(uid: u32) -> Actor {
         Actor {
             uid,
-            user: crate::server::peer::user_label(uid),
+            user: crate::sys::user_label(uid),
         }
     }
 

@@ -17,7 +17,7 @@ use chrono::NaiveDate;
 use super::audit::{self, Action, Actor, LogEntry, LogQuery};
 use super::codec::{self, DueRecord, Record, keys};
 use super::{CaseStore, DueItem, ImportSummary};
-use crate::config::Config;
+use crate::domain::settings::Config;
 use crate::domain::grading;
 use crate::domain::model::{Client, ClientId, Network, NetworkId};
 use crate::domain::timeline;
@@ -1192,8 +1192,8 @@ impl CaseStore for Acting<'_> {
             after: None,
             note: format!(
                 "{} and {}",
-                crate::cli::counted(summary.clients, "client", "clients"),
-                crate::cli::counted(summary.networks, "network", "networks")
+                crate::text::counted(summary.clients, "client", "clients"),
+                crate::text::counted(summary.networks, "network", "networks")
             ),
         };
         // Each imported record's history starts with the import.

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use crate::cli::agenda::{self, AgendaRow};
-use crate::config::Config;
+use crate::domain::settings::Config;
 use crate::domain::grading::{self, Grade};
 use crate::domain::model::{Client, ClientId, Level, Network, NetworkId};
 use crate::domain::timeline::{self, Timeline};
