@@ -5,7 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::model::{
-    Client, ClientId, Contact, FieldError, Level, Milestone, Network, NetworkId, Overrides,
+    Client, ClientId, Contact, FieldError, Level, Milestone, Network, NetworkId, NewClient,
+    NewNetwork, Overrides,
 };
 use crate::domain::questionnaire::Answers;
 use crate::error::{Error, Result};
@@ -63,21 +64,6 @@ pub struct NetworkDoc {
     pub filed_level: Option<Level>,
     #[serde(default)]
     pub milestones: Vec<Milestone>,
-}
-
-/// A client to create, with its networks. Ids are kept where the document
-/// gives them and assigned by the store where it does not.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NewClient {
-    pub id: Option<ClientId>,
-    pub client: Client,
-    pub networks: Vec<NewNetwork>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct NewNetwork {
-    pub id: Option<NetworkId>,
-    pub network: Network,
 }
 
 /// Parses a document. `file` names the source in messages. Errors name
@@ -148,12 +134,12 @@ pub fn to_records(file: &str, doc: &Document) -> Result<Vec<NewClient>> {
                 .map(|(ni, n)| (n.id, format!("{at_client}.networks[{ni}].id"))),
         );
         for (id, at) in ids {
-            if let Some(id) = id.filter(|id| *id == 0 || *id > crate::store::sled_store::MAX_ID) {
+            if let Some(id) = id.filter(|id| *id == 0 || *id > crate::domain::model::MAX_ID) {
                 return Err(bad(FieldError::new(
                     at,
                     format!(
                         "id {id} is out of range: ids run from 1 to {}",
-                        crate::store::sled_store::MAX_ID
+                        crate::domain::model::MAX_ID
                     ),
                 )));
             }

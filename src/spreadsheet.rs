@@ -66,8 +66,8 @@ use crate::domain::model::{
 };
 use crate::domain::questionnaire::{Answers, QuestionId, QuestionKind};
 use crate::error::Error;
-use crate::interchange::{NewClient, NewNetwork};
-use crate::store::sled_store::MAX_ID;
+use crate::domain::model::{NewClient, NewNetwork};
+use crate::domain::model::MAX_ID;
 
 /// The columns, in the order export writes them.
 pub const COLUMNS: &[&str] = &[

@@ -8,7 +8,7 @@ use mlps::domain::model::{
     Client, ClientId, Conclusion, Level, Milestone, Network, NetworkId, Stage,
 };
 use mlps::domain::questionnaire::{DataCategory, ObjectType};
-use mlps::interchange::NewClient;
+use mlps::domain::model::NewClient;
 use mlps::spreadsheet::{self, COLUMNS, Problems};
 
 fn d(s: &str) -> NaiveDate {

@@ -15,7 +15,7 @@ use mlps::domain::settings::Config;
 use mlps::domain::model::{Client, ClientId, Milestone, Network, NetworkId, Stage};
 use mlps::domain::questionnaire::Answers;
 use mlps::error::Error;
-use mlps::interchange::{NewClient, NewNetwork};
+use mlps::domain::model::{NewClient, NewNetwork};
 use mlps::server::client::{self, Launcher, RemoteStore, StopOutcome};
 use mlps::server::daemon::{lock_path, socket_path};
 use mlps::server::protocol::{self, Request, Response};

@@ -8,7 +8,8 @@ use mlps::domain::grading;
 use mlps::domain::model::{Client, ClientId, Level, Milestone, Network, NetworkId, Stage};
 use mlps::domain::questionnaire::Answers;
 use mlps::domain::timeline;
-use mlps::interchange::{self, NewClient, NewNetwork};
+use mlps::domain::model::{NewClient, NewNetwork};
+use mlps::interchange;
 use mlps::store::{CaseStore, SledStore};
 
 fn d(s: &str) -> NaiveDate {

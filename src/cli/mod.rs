@@ -881,7 +881,7 @@ fn overview(store: &dyn CaseStore, config: &Config) -> Result<()> {
 
 /// The records of an import file, checked in full: a CSV lists every bad
 /// row, with its column and reason.
-fn read_import(file: &str, format: Option<ImportFormat>) -> Result<Vec<interchange::NewClient>> {
+fn read_import(file: &str, format: Option<ImportFormat>) -> Result<Vec<crate::domain::model::NewClient>> {
     let format = format.unwrap_or(if file.to_ascii_lowercase().ends_with(".csv") {
         ImportFormat::Csv
     } else {
@@ -1012,7 +1012,7 @@ fn write_backup(
 }
 
 /// `import --check`: what the file would bring in.
-fn say_checked(file: &str, records: &[interchange::NewClient]) -> Result<()> {
+fn say_checked(file: &str, records: &[crate::domain::model::NewClient]) -> Result<()> {
     let networks: usize = records.iter().map(|c| c.networks.len()).sum();
     println!(
         "{file}: no problems; it would import {} and {} (nothing was imported).",
@@ -1029,7 +1029,7 @@ struct GivenIds {
 }
 
 impl GivenIds {
-    fn of(records: &[interchange::NewClient]) -> GivenIds {
+    fn of(records: &[crate::domain::model::NewClient]) -> GivenIds {
         let mut ids = GivenIds {
             clients: Vec::new(),
             networks: Vec::new(),

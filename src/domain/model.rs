@@ -732,6 +732,24 @@ impl Network {
     }
 }
 
+/// The largest record id: ids stay exact in JSON readers that use doubles.
+pub const MAX_ID: u64 = (1 << 53) - 1;
+
+/// A client to create, with its networks: one all-or-nothing import batch.
+/// Ids are kept where given and assigned by the store where not.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewClient {
+    pub id: Option<ClientId>,
+    pub client: Client,
+    pub networks: Vec<NewNetwork>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewNetwork {
+    pub id: Option<NetworkId>,
+    pub network: Network,
+}
+
 /// A bad value, with the dotted path of the field it is in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {

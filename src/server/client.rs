@@ -19,7 +19,7 @@ use super::protocol::{
 };
 use crate::domain::model::{Client, ClientId, Network, NetworkId};
 use crate::error::{Error, Result};
-use crate::interchange::NewClient;
+use crate::domain::model::NewClient;
 use crate::store::audit::{LogEntry, LogQuery};
 use crate::store::codec::{self, DueRecord, Record};
 use crate::store::{CaseStore, DueItem, ImportSummary};

@@ -27,7 +27,7 @@ use super::protocol::{self, DaemonStatus, FrameError, PeerStatus, Request, Respo
 use crate::domain::settings::Config;
 use crate::domain::model::{Client, ClientId, Network, NetworkId};
 use crate::error::{Error, Result};
-use crate::interchange::{NewClient, NewNetwork};
+use crate::domain::model::{NewClient, NewNetwork};
 use crate::store::audit::Actor;
 use crate::store::codec::{self, DueRecord, Record};
 use crate::store::{CaseStore, SledStore};

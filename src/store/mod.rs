@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use crate::domain::model::{Client, ClientId, Level, Network, NetworkId};
 use crate::domain::timeline::DueKind;
 use crate::error::Result;
-use crate::interchange::NewClient;
+use crate::domain::model::NewClient;
 
 pub use sled_store::{Acting, SledStore};
 

@@ -22,10 +22,9 @@ use crate::domain::grading;
 use crate::domain::model::{Client, ClientId, Network, NetworkId};
 use crate::domain::timeline;
 use crate::error::{Error, Result};
-use crate::interchange::NewClient;
+use crate::domain::model::NewClient;
 
-/// The largest record id: ids stay exact in JSON readers that use doubles.
-pub const MAX_ID: u64 = (1 << 53) - 1;
+use crate::domain::model::MAX_ID;
 
 /// sled's page cache.
 const CACHE_BYTES: u64 = 48 << 20;

@@ -9,7 +9,7 @@ use crate::domain::model::{
 };
 use crate::domain::questionnaire::{Answers, QuestionId, QuestionKind};
 use crate::domain::{grading, merge};
-use crate::interchange::{NewClient, NewNetwork};
+use crate::domain::model::{NewClient, NewNetwork};
 use crate::tui::Action;
 use crate::tui::app::{App, Mode, Msg, Pane, TimelineRow, Undo};
 use crate::tui::form::{Field, Form, Version};
