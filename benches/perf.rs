@@ -10,7 +10,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use mlps::domain::settings::Config;
 use mlps::domain::grading::{self, RuleSet};
 use mlps::domain::model::{Client, ClientId, Network, NetworkId};
-use mlps::search::SearchIndex;
+use mlps::domain::search::SearchIndex;
 use mlps::store::{CaseStore, SledStore};
 
 const CLIENTS: usize = 10_000;
@@ -22,7 +22,7 @@ fn today() -> NaiveDate {
 /// The scale data as records, with ids as a store would give them.
 fn scale_records() -> (Vec<Client>, Vec<Network>) {
     let doc = mlps::demo::generate(CLIENTS, 1, today());
-    let records = mlps::interchange::to_records("demo", &doc).unwrap();
+    let records = mlps::formats::interchange::to_records("demo", &doc).unwrap();
     let (mut clients, mut networks) = (Vec::new(), Vec::new());
     let mut next = 1;
     for new in records {
@@ -93,7 +93,7 @@ fn renewal_benches(c: &mut Criterion) {
     let store = SledStore::open(dir.path(), Config::default()).unwrap();
     let doc = mlps::demo::generate(CLIENTS, 1, today());
     store
-        .import(mlps::interchange::to_records("demo", &doc).unwrap())
+        .import(mlps::formats::interchange::to_records("demo", &doc).unwrap())
         .unwrap();
     let until = today() + chrono::Days::new(90);
     c.bench_function("renewals due within 90 days, in process", |b| {

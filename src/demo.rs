@@ -5,7 +5,7 @@
 //! The same `(clients, seed, today)` always gives the same document. The
 //! first clients are hand-written showcases that together cover every level,
 //! every milestone and every renewal window; the rest are drawn at random.
-//! Every record passes [`crate::interchange::to_records`]; ids are left for
+//! Every record passes [`crate::formats::interchange::to_records`]; ids are left for
 //! the store to assign.
 
 use std::collections::{BTreeSet, HashSet};
@@ -22,7 +22,7 @@ use crate::domain::questionnaire::{
     Answers, DataCategory, Deployment, ObjectType, QuestionId, Sector,
 };
 use crate::domain::timeline::Intervals;
-use crate::interchange::{ClientDoc, Document, FORMAT, NetworkDoc, VERSION};
+use crate::formats::interchange::{ClientDoc, Document, FORMAT, NetworkDoc, VERSION};
 
 /// The most clients one demo run makes.
 pub const MAX_CLIENTS: usize = 100_000;
@@ -1991,7 +1991,7 @@ mod tests {
     use super::*;
     use crate::domain::calendar::WorkCalendar;
     use crate::domain::timeline::{DueKind, timeline};
-    use crate::interchange::to_records;
+    use crate::formats::interchange::to_records;
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -2200,8 +2200,8 @@ mod tests {
         let doc = generate(30, 0, today());
         to_records("demo", &doc).unwrap();
         // Also through JSON, as `mlps import` reads it.
-        let json = crate::interchange::to_json(&doc);
-        let parsed = crate::interchange::parse("demo.json", &json).unwrap();
+        let json = crate::formats::interchange::to_json(&doc);
+        let parsed = crate::formats::interchange::parse("demo.json", &json).unwrap();
         to_records("demo.json", &parsed).unwrap();
     }
 

@@ -9,7 +9,7 @@ use mlps::domain::model::{
 };
 use mlps::domain::questionnaire::{DataCategory, ObjectType};
 use mlps::domain::model::NewClient;
-use mlps::spreadsheet::{self, COLUMNS, Problems};
+use mlps::formats::spreadsheet::{self, COLUMNS, Problems};
 
 fn d(s: &str) -> NaiveDate {
     mlps::domain::calendar::parse_date(s).unwrap()
@@ -640,7 +640,7 @@ fn expressible(n: &Network) -> Network {
 fn demo_database() -> Vec<(Client, Vec<Network>)> {
     let today = d("2026-05-01");
     let doc = mlps::demo::generate_with(12, 3, today, &Settings::default());
-    let records = mlps::interchange::to_records("demo", &doc).unwrap();
+    let records = mlps::formats::interchange::to_records("demo", &doc).unwrap();
     let mut next_network = 1000;
     records
         .into_iter()

@@ -239,7 +239,7 @@ fn a_remote_store_reads_and_writes_through_the_daemon() {
     let hits = store.search("erp", 10).unwrap();
     let erp = hits
         .iter()
-        .find(|h| matches!(h.target, mlps::search::Target::Network(_)))
+        .find(|h| matches!(h.target, mlps::domain::search::Target::Network(_)))
         .expect("the imported network is found");
     assert_eq!(erp.label, "ERP — Beta");
     assert_eq!(erp.positions, vec![0, 1, 2]);

@@ -83,7 +83,7 @@ fn a_tracker_is_checked_imported_and_exported_in_the_same_columns() {
         .unwrap();
     assert_eq!(
         header.split(',').collect::<Vec<_>>(),
-        mlps::spreadsheet::COLUMNS
+        mlps::formats::spreadsheet::COLUMNS
     );
     let again = dir.path().join("again.csv");
     std::fs::write(&again, &exported).unwrap();

@@ -6,7 +6,7 @@
 use std::io::Cursor;
 
 use mlps::domain::model::{Client, Network};
-use mlps::search::{Entry, SearchIndex, StoredEntry, Target};
+use mlps::domain::search::{Entry, SearchIndex, StoredEntry, Target};
 use mlps::server::protocol::{self, Request, Response};
 use mlps::store::audit::LogEntry;
 use mlps::store::codec::{self, DueRecord, SearchRecord};

@@ -265,7 +265,7 @@ fn commands_print_hostile_text_inert() {
     assert!(names.iter().any(|n| n.contains('\u{202e}')), "{names:?}");
     // So does the spreadsheet: its escapes are read back as the characters.
     let sheet = run(&["export", "--format", "csv"]);
-    let parsed = mlps::spreadsheet::parse("export.csv", &sheet).unwrap();
+    let parsed = mlps::formats::spreadsheet::parse("export.csv", &sheet).unwrap();
     let stored = SledStore::open(&dir.path().join("copy"), Config::default()).unwrap();
     stored.import(parsed).expect("the exported sheet imports");
     let again: Vec<String> = stored

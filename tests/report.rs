@@ -10,7 +10,7 @@ use mlps::domain::model::{
     Network, NetworkId, Overrides, Stage,
 };
 use mlps::domain::questionnaire::{Answers, DataCategory, Deployment, ObjectType, Sector};
-use mlps::report::{self, ReportFormat};
+use mlps::formats::report::{self, ReportFormat};
 
 fn d(s: &str) -> NaiveDate {
     mlps::domain::calendar::parse_date(s).unwrap()

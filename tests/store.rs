@@ -9,7 +9,7 @@ use mlps::domain::model::{Client, ClientId, Level, Milestone, Network, NetworkId
 use mlps::domain::questionnaire::Answers;
 use mlps::domain::timeline;
 use mlps::domain::model::{NewClient, NewNetwork};
-use mlps::interchange;
+use mlps::formats::interchange;
 use mlps::store::{CaseStore, SledStore};
 
 fn d(s: &str) -> NaiveDate {
@@ -327,7 +327,7 @@ fn the_database_directory_is_private() {
 }
 
 /// Hits of the store's jump index, as a comparable list.
-fn hits(store: &dyn CaseStore, query: &str) -> Vec<(mlps::search::Target, String, Vec<usize>)> {
+fn hits(store: &dyn CaseStore, query: &str) -> Vec<(mlps::domain::search::Target, String, Vec<usize>)> {
     store
         .search(query, 50)
         .unwrap()
@@ -337,9 +337,9 @@ fn hits(store: &dyn CaseStore, query: &str) -> Vec<(mlps::search::Target, String
 }
 
 /// What an index built from scratch over the records finds.
-fn rebuilt(store: &dyn CaseStore, query: &str) -> Vec<(mlps::search::Target, String, Vec<usize>)> {
+fn rebuilt(store: &dyn CaseStore, query: &str) -> Vec<(mlps::domain::search::Target, String, Vec<usize>)> {
     let index =
-        mlps::search::SearchIndex::build(&store.clients().unwrap(), &store.networks().unwrap());
+        mlps::domain::search::SearchIndex::build(&store.clients().unwrap(), &store.networks().unwrap());
     index
         .search(query, 50)
         .into_iter()

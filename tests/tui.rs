@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use mlps::domain::settings::Config;
 use mlps::domain::model::{Level, Milestone, Network, NetworkId, Stage};
 use mlps::domain::questionnaire::QuestionId;
-use mlps::interchange;
+use mlps::formats::interchange;
 use mlps::server::client::Change;
 use mlps::store::audit::{Actor, LogQuery};
 use mlps::store::{CaseStore, SledStore};
@@ -1069,7 +1069,7 @@ fn networks_and_jump_hits_arrive_from_the_reader() {
     // A jump to a network of a client not read yet selects it once read.
     let far = expected
         .iter()
-        .position(|h| matches!(h.target, mlps::search::Target::Network(_)));
+        .position(|h| matches!(h.target, mlps::domain::search::Target::Network(_)));
     let at = far.expect("a network among the hits");
     {
         let hit = expected[at].clone();
@@ -1078,7 +1078,7 @@ fn networks_and_jump_hits_arrive_from_the_reader() {
         }
         act(&mut app, Action::Submit);
         settle(&mut app);
-        let mlps::search::Target::Network(id) = hit.target else {
+        let mlps::domain::search::Target::Network(id) = hit.target else {
             unreachable!()
         };
         assert_eq!(app.selected_network().map(|n| n.id), Some(id));
@@ -1097,9 +1097,9 @@ fn the_report_command_writes_the_selected_networks_report_and_says_where() {
     act(&mut app, Action::Submit);
     let status = app.status.as_ref().unwrap();
     assert_eq!(status.kind, StatusKind::Saved, "{}", status.text);
-    let path = out.join(mlps::report::file_name(
+    let path = out.join(mlps::formats::report::file_name(
         &network,
-        mlps::report::ReportFormat::Html,
+        mlps::formats::report::ReportFormat::Html,
     ));
     assert!(
         status.text.contains(&path.display().to_string()),
@@ -1118,9 +1118,9 @@ fn the_report_command_writes_the_selected_networks_report_and_says_where() {
     assert_eq!(app.status.as_ref().unwrap().kind, StatusKind::Saved);
     assert!(
         spaced
-            .join(mlps::report::file_name(
+            .join(mlps::formats::report::file_name(
                 &network,
-                mlps::report::ReportFormat::Markdown
+                mlps::formats::report::ReportFormat::Markdown
             ))
             .is_file()
     );

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use mlps::domain::settings::Config;
 use mlps::domain::questionnaire::QuestionId;
-use mlps::interchange;
+use mlps::formats::interchange;
 use mlps::store::{CaseStore, SledStore};
 use mlps::tui::Action;
 use mlps::tui::app::{App, Msg, Pane, update};

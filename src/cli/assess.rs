@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::answers_file;
+use crate::formats::answers_file;
 use crate::domain::grading::{AspectGrade, Grade, RuleSet, grade};
 use crate::error::{Error, Result};
 use crate::text::escape_for_terminal;

@@ -4,7 +4,6 @@
 pub mod agenda;
 pub mod assess;
 pub mod log;
-pub mod report;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -16,7 +15,7 @@ use crate::text::counted;
 use crate::domain::settings::Config;
 use crate::domain::grading::RuleSet;
 use crate::error::{Error, Result};
-use crate::interchange;
+use crate::formats::interchange;
 use crate::server::remote::Endpoint;
 use crate::store::{self, CaseStore};
 
@@ -486,7 +485,7 @@ fn run_on_store(command: Command, place: &Endpoint, config: Config) -> Result<()
     // and goes on where that is safe, and says so.
     let store: Box<dyn CaseStore> = match place {
         Endpoint::Local(dir) => {
-            let store = store::open_local(dir)?;
+            let store = crate::server::open_local(dir)?;
             say_notices(&store);
             Box::new(store.reconnecting(|m| {
                 let _ = writeln!(std::io::stderr(), "mlps: {m}");
@@ -541,14 +540,14 @@ fn run_on_store(command: Command, place: &Endpoint, config: Config) -> Result<()
             format: ExportFormat::Csv,
         } => {
             let clients = all_records(store.as_ref())?;
-            out.write_all(crate::spreadsheet::write(&clients, settings.rules).as_bytes())
+            out.write_all(crate::formats::spreadsheet::write(&clients, settings.rules).as_bytes())
                 .map_err(io_error)
         }
         Command::Export {
             format: ExportFormat::Ics,
         } => {
             let today = config::today(None)?;
-            let rows = agenda::rows(
+            let rows = crate::service::agenda::rows(
                 store.as_ref(),
                 today,
                 CALENDAR_DAYS,
@@ -556,7 +555,7 @@ fn run_on_store(command: Command, place: &Endpoint, config: Config) -> Result<()
                 settings.due_soon_days,
             )?;
             let feed =
-                crate::calendar_feed::write(&store.database_id()?, &rows, chrono::Utc::now());
+                crate::formats::calendar_feed::write(&store.database_id()?, &rows, chrono::Utc::now());
             out.write_all(feed.as_bytes()).map_err(io_error)
         }
         Command::Report {
@@ -565,13 +564,13 @@ fn run_on_store(command: Command, place: &Endpoint, config: Config) -> Result<()
             ref output,
             ref today,
         } => {
-            let format: crate::report::ReportFormat = format.parse().map_err(Error::input)?;
+            let format: crate::formats::report::ReportFormat = format.parse().map_err(Error::input)?;
             let today = config::today(today.as_deref())?;
-            let (client, network) = report::find(store.as_ref(), network)?;
-            let text = crate::report::render(&client, &network, &full_config, today, format);
+            let (client, network) = crate::service::report::find(store.as_ref(), network)?;
+            let text = crate::formats::report::render(&client, &network, &full_config, today, format);
             match output {
                 Some(path) => {
-                    report::write_atomically(path, text.as_bytes())?;
+                    crate::service::report::write_atomically(path, text.as_bytes())?;
                     writeln!(
                         out,
                         "Wrote the report of {:?} to {}.",
@@ -625,7 +624,7 @@ fn run_on_store(command: Command, place: &Endpoint, config: Config) -> Result<()
         Command::Log {
             ref client, json, ..
         } => {
-            let entries = log::entries(store.as_ref(), since, client.as_deref())?;
+            let entries = crate::service::history::entries(store.as_ref(), since, client.as_deref())?;
             log::print(&entries, json, &mut out)
         }
         Command::Doctor { repair } => {
@@ -799,7 +798,7 @@ fn print_agenda(
     out: &mut impl Write,
 ) -> Result<()> {
     let due_soon = settings.due_soon_days;
-    let rows = agenda::rows(store, today, args.within, renewals_only, due_soon)?;
+    let rows = crate::service::agenda::rows(store, today, args.within, renewals_only, due_soon)?;
     if args.json {
         let text =
             serde_json::to_string_pretty(&rows).map_err(|e| Error::runtime(e.to_string()))?;
@@ -843,7 +842,7 @@ fn print_agenda(
 /// Lists the filed networks whose computed level differs from the filed
 /// one: they must be re-graded and re-filed.
 fn print_regrading(store: &dyn CaseStore, rules: RuleSet, out: &mut impl Write) -> Result<()> {
-    let rows = agenda::regrading_needed(store, rules)?;
+    let rows = crate::service::agenda::regrading_needed(store, rules)?;
     if rows.is_empty() {
         return Ok(());
     }
@@ -860,7 +859,7 @@ fn overview(store: &dyn CaseStore, config: &Config) -> Result<()> {
     let clients = store.clients()?.len();
     let networks = store.networks()?.len();
     let today = config::today(None)?;
-    let rows = agenda::rows(store, today, 90, true, config.settings.due_soon_days)?;
+    let rows = crate::service::agenda::rows(store, today, 90, true, config.settings.due_soon_days)?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "{clients} clients, {networks} networks.").map_err(io_error)?;
     out.write_all(b"\n").map_err(io_error)?;
@@ -895,11 +894,11 @@ fn read_import(file: &str, format: Option<ImportFormat>) -> Result<Vec<crate::do
         }
         ImportFormat::Csv => {
             let (name, bytes) = read_bytes(file)?;
-            let decoded = crate::spreadsheet::decode(&name, &bytes)?;
+            let decoded = crate::formats::spreadsheet::decode(&name, &bytes)?;
             if let Some(note) = &decoded.note {
                 eprintln!("mlps: {note}");
             }
-            crate::spreadsheet::parse(&name, &decoded.text).map_err(|p| p.into_error())
+            crate::formats::spreadsheet::parse(&name, &decoded.text).map_err(|p| p.into_error())
         }
     }
 }

@@ -899,7 +899,7 @@ impl CaseStore for RemoteStore {
         }
     }
 
-    fn search(&self, query: &str, limit: usize) -> Result<Vec<crate::search::Hit>> {
+    fn search(&self, query: &str, limit: usize) -> Result<Vec<crate::domain::search::Hit>> {
         let request = Request::Search {
             query: query.to_string(),
             limit: u32::try_from(limit).unwrap_or(u32::MAX),

@@ -209,7 +209,7 @@ pub enum Response {
     DatabaseId(String),
 }
 
-/// A fuzzy-jump hit: its target as [`crate::search::Target::parts`].
+/// A fuzzy-jump hit: its target as [`crate::domain::search::Target::parts`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WireHit {
     pub kind: u8,
@@ -222,7 +222,7 @@ pub struct WireHit {
 }
 
 impl WireHit {
-    pub fn of(hit: &crate::search::Hit) -> WireHit {
+    pub fn of(hit: &crate::domain::search::Hit) -> WireHit {
         let (kind, id, index) = hit.target.parts();
         WireHit {
             kind,
@@ -240,9 +240,9 @@ impl WireHit {
     }
 
     /// The hit; `None` for a target kind this build does not know.
-    pub fn hit(self) -> Option<crate::search::Hit> {
-        Some(crate::search::Hit {
-            target: crate::search::Target::from_parts(self.kind, self.id, self.index)?,
+    pub fn hit(self) -> Option<crate::domain::search::Hit> {
+        Some(crate::domain::search::Hit {
+            target: crate::domain::search::Target::from_parts(self.kind, self.id, self.index)?,
             client: self.client.map(crate::domain::model::ClientId),
             label: self.label,
             score: self.score,

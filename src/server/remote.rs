@@ -247,10 +247,10 @@ impl std::fmt::Display for Endpoint {
 
 impl Endpoint {
     /// Opens the database as a store: through the local daemon (see
-    /// [`crate::store::open`]) or over SSH.
+    /// [`crate::server::open`]) or over SSH.
     pub fn open(&self) -> Result<Box<dyn crate::store::CaseStore>> {
         match self {
-            Endpoint::Local(dir) => crate::store::open(dir),
+            Endpoint::Local(dir) => super::open(dir),
             Endpoint::Remote(remote) => Ok(Box::new(remote.connect()?)),
         }
     }
@@ -258,7 +258,7 @@ impl Endpoint {
     /// [`Endpoint::open`], as a store several threads may share.
     pub fn open_shared(&self) -> Result<std::sync::Arc<RemoteStore>> {
         Ok(std::sync::Arc::new(match self {
-            Endpoint::Local(dir) => crate::store::open_local(dir)?,
+            Endpoint::Local(dir) => super::open_local(dir)?,
             Endpoint::Remote(remote) => remote.connect()?,
         }))
     }

@@ -126,10 +126,10 @@ impl LogEntry {
     fn record_json(&self, bytes: &[u8]) -> Option<serde_json::Value> {
         if self.network.is_some() {
             let n: Network = codec::decode(bytes).ok()?;
-            serde_json::to_value(crate::interchange::network_doc(n)).ok()
+            serde_json::to_value(crate::formats::interchange::network_doc(n)).ok()
         } else {
             let c: Client = codec::decode(bytes).ok()?;
-            serde_json::to_value(crate::interchange::client_doc(c, Vec::new())).ok()
+            serde_json::to_value(crate::formats::interchange::client_doc(c, Vec::new())).ok()
         }
     }
 

@@ -656,7 +656,7 @@ impl Record for DueRecord {
 /// The fuzzy-jump entries of one record (a client with its contacts, or a
 /// network), their pinyin keys computed when the record was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SearchRecord(pub Vec<crate::search::StoredEntry>);
+pub struct SearchRecord(pub Vec<crate::domain::search::StoredEntry>);
 
 impl Record for SearchRecord {
     const NAME: &'static str = "search keys";
@@ -690,9 +690,9 @@ impl Record for SearchRecord {
         w.entries
             .into_iter()
             .map(|e| {
-                let target = crate::search::Target::from_parts(e.kind, e.id, e.index)
+                let target = crate::domain::search::Target::from_parts(e.kind, e.id, e.index)
                     .ok_or_else(|| CodecError(format!("search keys: unknown kind {}", e.kind)))?;
-                Ok(crate::search::StoredEntry {
+                Ok(crate::domain::search::StoredEntry {
                     target,
                     label: e.label,
                     owner: e.owner.map(ClientId),

@@ -117,9 +117,9 @@ pub trait CaseStore {
     fn log(&self, query: &audit::LogQuery) -> Result<Vec<audit::LogEntry>>;
 
     /// Fuzzy jump: the best `limit` clients, contacts and networks for
-    /// `query` (see [`crate::search`]). An empty query finds nothing, and
+    /// `query` (see [`crate::domain::search`]). An empty query finds nothing, and
     /// makes the store ready for the next one.
-    fn search(&self, query: &str, limit: usize) -> Result<Vec<crate::search::Hit>>;
+    fn search(&self, query: &str, limit: usize) -> Result<Vec<crate::domain::search::Hit>>;
 
     /// Checks that every record decodes and every index agrees with the
     /// records, changing nothing; with `repair`, rebuilds the indexes found
@@ -227,7 +227,7 @@ impl<T: CaseStore + ?Sized> CaseStore for std::sync::Arc<T> {
     fn due_named_until(&self, until: NaiveDate, renewals_only: bool) -> Result<Vec<NamedDue>> {
         (**self).due_named_until(until, renewals_only)
     }
-    fn search(&self, query: &str, limit: usize) -> Result<Vec<crate::search::Hit>> {
+    fn search(&self, query: &str, limit: usize) -> Result<Vec<crate::domain::search::Hit>> {
         (**self).search(query, limit)
     }
     fn doctor(&self, repair: bool) -> Result<Checkup> {
@@ -264,22 +264,4 @@ pub fn exists(dir: &std::path::Path) -> bool {
         Ok(m) => m.is_dir(),
         Err(e) => e.kind() == std::io::ErrorKind::PermissionDenied,
     }
-}
-
-/// Opens the database in `dir` through its daemon, starting one when none
-/// runs: sled lets one process open a database, so the daemon owns it and
-/// every command and case manager is its client.
-pub fn open(dir: &std::path::Path) -> Result<Box<dyn CaseStore>> {
-    Ok(Box::new(open_local(dir)?))
-}
-
-/// [`open`], as the daemon's client itself.
-pub fn open_local(dir: &std::path::Path) -> Result<crate::server::client::RemoteStore> {
-    if dir.exists() && !dir.is_dir() {
-        return Err(crate::error::Error::input(format!(
-            "{} is a file, not a database directory",
-            dir.display()
-        )));
-    }
-    crate::server::client::connect_or_start(dir)
 }

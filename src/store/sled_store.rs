@@ -54,7 +54,7 @@ pub struct SledStore {
     memory: std::sync::RwLock<Option<Memory>>,
     /// The fuzzy-jump index: loaded on the first search from the keys
     /// stored with the records, then kept in step by every write.
-    search: std::sync::RwLock<Option<crate::search::SearchIndex>>,
+    search: std::sync::RwLock<Option<crate::domain::search::SearchIndex>>,
     /// What opening found worth telling the user once (an upgrade).
     notices: Mutex<Vec<String>>,
 }
@@ -820,7 +820,7 @@ impl CaseStore for SledStore {
         })
     }
 
-    fn search(&self, query: &str, limit: usize) -> Result<Vec<crate::search::Hit>> {
+    fn search(&self, query: &str, limit: usize) -> Result<Vec<crate::domain::search::Hit>> {
         self.search_index(query, limit)
     }
 
@@ -883,7 +883,7 @@ impl CaseStore for Acting<'_> {
         self.store.due_named_until(until, renewals_only)
     }
 
-    fn search(&self, query: &str, limit: usize) -> Result<Vec<crate::search::Hit>> {
+    fn search(&self, query: &str, limit: usize) -> Result<Vec<crate::domain::search::Hit>> {
         self.store.search_index(query, limit)
     }
 
@@ -1011,7 +1011,7 @@ impl CaseStore for Acting<'_> {
         for n in store.networks_of(id)? {
             gone.push(n.id);
             store.stage_network_removal(&mut batch, &n)?;
-            store.stage_search_removal(&mut batch, crate::search::Target::Network(n.id));
+            store.stage_search_removal(&mut batch, crate::domain::search::Target::Network(n.id));
             entries.push(network_entry(
                 self.actor,
                 Action::Deleted,
@@ -1021,7 +1021,7 @@ impl CaseStore for Acting<'_> {
             ));
         }
         batch.remove(&keys::id(keys::CLIENT, id.0));
-        store.stage_search_removal(&mut batch, crate::search::Target::Client(id));
+        store.stage_search_removal(&mut batch, crate::domain::search::Target::Client(id));
         entries.push(client_entry(
             self.actor,
             Action::Deleted,
@@ -1088,14 +1088,14 @@ impl CaseStore for Acting<'_> {
         }
         let mut batch = sled::Batch::default();
         store.stage_network_removal(&mut batch, &n)?;
-        store.stage_search_removal(&mut batch, crate::search::Target::Network(id));
+        store.stage_search_removal(&mut batch, crate::domain::search::Target::Network(id));
         let name = store.client_name(n.client)?;
         let entry = network_entry(self.actor, Action::Deleted, name, Some(&n), None);
         store.stage_log(&mut batch, vec![entry])?;
         store.commit(batch)?;
         store.remember(|_, m| m.forget_network(id));
         store.remember_search(|index| {
-            index.remove(crate::search::Target::Network(id));
+            index.remove(crate::domain::search::Target::Network(id));
         });
         Ok(())
     }

@@ -4,13 +4,14 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use crate::cli::agenda::{self, AgendaRow};
+use crate::domain::agenda::{self, AgendaRow};
+use crate::service;
 use crate::domain::settings::Config;
 use crate::domain::grading::{self, Grade};
 use crate::domain::model::{Client, ClientId, Level, Network, NetworkId};
 use crate::domain::timeline::{self, Timeline};
 use crate::error::Result;
-use crate::search::{Hit, Target};
+use crate::domain::search::{Hit, Target};
 use crate::store::CaseStore;
 use crate::tui::Action;
 use crate::tui::edit::{self, FormTarget};
@@ -865,7 +866,7 @@ fn normal(app: &mut App, a: Action) {
         }
         Action::Agenda => open_agenda(app),
         Action::History => open_history(app),
-        Action::Report => write_report(app, crate::report::ReportFormat::Markdown, None),
+        Action::Report => write_report(app, crate::formats::report::ReportFormat::Markdown, None),
         Action::Cancel => {
             if !app.filters[app.focus.index()].is_empty() {
                 app.filters[app.focus.index()].clear();
@@ -891,7 +892,7 @@ fn home() -> Option<std::path::PathBuf> {
 /// the case manager was started in, and says where.
 fn write_report(
     app: &mut App,
-    format: crate::report::ReportFormat,
+    format: crate::formats::report::ReportFormat,
     dir: Option<std::path::PathBuf>,
 ) {
     let (Some(client), Some(network)) = (app.selected_client(), app.selected_network()) else {
@@ -902,7 +903,7 @@ fn write_report(
         Ok(d) => d,
         Err(e) => return app.error(format!("no directory to write the report in: {e}")),
     };
-    match crate::cli::report::write_file(&dir, &client, &network, &app.config, app.today, format) {
+    match crate::service::report::write_file(&dir, &client, &network, &app.config, app.today, format) {
         Ok(path) => app.saved(format!(
             "report of {} written to {}",
             crate::text::escape_for_terminal(&network.name),
@@ -938,9 +939,9 @@ fn open_history(app: &mut App) {
     };
     let mut lines = Vec::new();
     for e in entries.iter().rev() {
-        lines.push(crate::cli::log::heading(e));
+        lines.push(crate::service::history::heading(e));
         for c in e.changes() {
-            lines.push(format!("    {}", crate::cli::log::change_line(&c)));
+            lines.push(format!("    {}", crate::service::history::change_line(&c)));
         }
     }
     if lines.is_empty() {
@@ -954,7 +955,7 @@ fn open_history(app: &mut App) {
 }
 
 fn open_agenda(app: &mut App) {
-    match agenda::rows(
+    match service::agenda::rows(
         app.store.as_ref(),
         app.today,
         90,
@@ -1123,7 +1124,7 @@ fn run_command(app: &mut App, line: &str) {
             let (first, after) = arg.split_once(' ').unwrap_or((arg, ""));
             let (format, rest) = match first.parse() {
                 Ok(f) => (f, after.trim()),
-                Err(_) => (crate::report::ReportFormat::Markdown, arg),
+                Err(_) => (crate::formats::report::ReportFormat::Markdown, arg),
             };
             let dir = (!rest.is_empty()).then(|| {
                 match (

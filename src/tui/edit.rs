@@ -815,7 +815,7 @@ fn conflict_text(
         lines.push(format!("  by {} at {}", esc(&e.user), e.when()));
         let changes = e.changes();
         for c in changes.iter().take(3) {
-            lines.push(format!("    {}", crate::cli::log::change_line(c)));
+            lines.push(format!("    {}", crate::service::history::change_line(c)));
         }
         if changes.len() > 3 {
             lines.push(format!("    and {} more fields", changes.len() - 3));

@@ -9,7 +9,7 @@ use super::search::MARK;
 use super::{SledStore, db_error};
 use crate::domain::model::{Client, ClientId, Network, NetworkId};
 use crate::error::Result;
-use crate::search::Entry;
+use crate::domain::search::Entry;
 use crate::store::Checkup;
 use crate::store::audit::LogEntry;
 use crate::store::codec::{self, DueRecord, Record, SearchRecord, keys};

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 use super::{block, cell, inner_width, row, scroll_offset};
-use crate::cli::agenda::AgendaRow;
+use crate::domain::agenda::AgendaRow;
 use crate::domain::timeline::{DueKind, DueStatus};
 use crate::tui::theme::Theme;
 

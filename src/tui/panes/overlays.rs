@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 use super::{block, inner_width, safe, scroll_offset};
-use crate::search::Hit;
+use crate::domain::search::Hit;
 use crate::tui::Action;
 use crate::tui::app::App;
 use crate::tui::form::Form;

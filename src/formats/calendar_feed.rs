@@ -12,7 +12,7 @@
 use chrono::{DateTime, Duration, Utc};
 use icalendar::{Alarm, Calendar, Component, Event, EventLike, Property};
 
-use crate::cli::agenda::AgendaRow;
+use crate::domain::agenda::AgendaRow;
 use crate::domain::model::Level;
 use crate::domain::timeline::{DueKind, DueStatus};
 
@@ -58,7 +58,7 @@ pub fn summary(row: &AgendaRow) -> String {
 }
 
 /// The calendar of `rows` (the open obligations, see
-/// [`crate::cli::agenda::rows`]), stamped `now`.
+/// [`crate::service::agenda::rows`]), stamped `now`.
 pub fn write(database_id: &str, rows: &[AgendaRow], now: DateTime<Utc>) -> String {
     let mut calendar = Calendar::empty();
     for (key, value) in [

@@ -1,5 +1,6 @@
-//! `mlps report NETWORK`: finding the network a user named, and writing
-//! its report to a file (the case manager's report key does the same).
+//! Finding the network a user named (`mlps report NETWORK`), and writing
+//! its report to a file, as the command and the case manager's report key
+//! both do.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -7,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::domain::settings::Config;
 use crate::domain::model::{Client, Network, NetworkId};
 use crate::error::{Error, Result};
-use crate::report::{self, ReportFormat};
+use crate::formats::report::{self, ReportFormat};
 use crate::store::CaseStore;
 
 /// The network `spec` names: its id, its name, or `CLIENT/NETWORK` (names

@@ -1,0 +1,9 @@
+//! Pure conversions between the domain and text: the interchange JSON,
+//! answers files, the CSV tracker, the iCalendar feed and grading reports.
+//! No I/O: callers read and write the files.
+
+pub mod answers_file;
+pub mod calendar_feed;
+pub mod interchange;
+pub mod report;
+pub mod spreadsheet;

@@ -1,0 +1,87 @@
+//! The agenda of open obligations that `mlps renewals`, `mlps due`, the
+//! calendar feed and the case manager's agenda show: read from the
+//! due-date index, joined with client and network names, sorted by date,
+//! then client, then network; and the networks that need re-grading.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use crate::domain::agenda::AgendaRow;
+use crate::domain::grading::{self, RuleSet};
+use crate::domain::model::{ClientId, Level};
+use crate::domain::timeline::status_for;
+use crate::error::Result;
+use crate::store::CaseStore;
+
+/// Open obligations due within `within` days of `today`, overdue ones
+/// always included; only renewals when `renewals_only`.
+pub fn rows(
+    store: &dyn CaseStore,
+    today: NaiveDate,
+    within: u32,
+    renewals_only: bool,
+    due_soon_days: u32,
+) -> Result<Vec<AgendaRow>> {
+    let until = crate::domain::calendar::add_days(today, within);
+    let mut out = Vec::new();
+    for named in store.due_named_until(until, renewals_only)? {
+        let (item, client, network) = (named.item, named.client, named.network);
+        let days_left = (item.due - today).num_days();
+        out.push(AgendaRow {
+            client,
+            network,
+            level: item.level.get(),
+            max_level: (item.max_level > item.level).then(|| item.max_level.get()),
+            kind: item.kind,
+            due: item.due,
+            days_left,
+            status: status_for(days_left, due_soon_days),
+            client_id: item.client,
+            network_id: item.network,
+        });
+    }
+    out.sort_by(|a, b| {
+        (a.due, &a.client, &a.network, a.kind).cmp(&(b.due, &b.client, &b.network, b.kind))
+    });
+    Ok(out)
+}
+
+/// A filed network whose computed level differs from its filed level.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Regrading {
+    pub client: String,
+    pub network: String,
+    pub filed: Level,
+    pub computed: Level,
+    /// The computed level under the other rule set.
+    pub other_rules: Level,
+}
+
+/// Every network that needs re-grading, by client then network.
+pub fn regrading_needed(store: &dyn CaseStore, rules: RuleSet) -> Result<Vec<Regrading>> {
+    let names: HashMap<ClientId, String> = store
+        .clients()?
+        .into_iter()
+        .map(|c| (c.id, c.display_name().to_string()))
+        .collect();
+    let mut out: Vec<Regrading> = store
+        .networks()?
+        .into_iter()
+        .filter_map(|n| {
+            let filed = n.filed_level?;
+            let computed = grading::level(&n.answers, &n.overrides, rules);
+            let other_rules = grading::level(&n.answers, &n.overrides, rules.other());
+            (filed != computed).then(|| Regrading {
+                client: names.get(&n.client).cloned().unwrap_or_default(),
+                network: n.name,
+                filed,
+                computed,
+                other_rules,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.client, &a.network).cmp(&(&b.client, &b.network)));
+    Ok(out)
+}
+

@@ -1,0 +1,6 @@
+//! What the command line and the case manager both need over a store,
+//! written once: the agenda, the history of a record, writing a report.
+
+pub mod agenda;
+pub mod history;
+pub mod report;
