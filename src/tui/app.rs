@@ -207,9 +207,9 @@ pub struct App {
     pub level_change: Option<(NetworkId, Level, Level)>,
     pub quit: bool,
     /// Other sessions' writes, from the database daemon.
-    pub changes: Option<std::sync::mpsc::Receiver<crate::server::client::Change>>,
+    pub changes: Option<std::sync::mpsc::Receiver<crate::tui::connection::Change>>,
     /// The database directory, to reconnect when its daemon goes away.
-    pub endpoint: Option<crate::server::remote::Endpoint>,
+    pub endpoint: Option<crate::tui::connection::Endpoint>,
     /// When to try again to reach a database that could not be reached.
     pub reconnect_at: Option<std::time::Instant>,
 }

@@ -11,6 +11,7 @@ use crate::domain::questionnaire::{Answers, QuestionId, QuestionKind};
 use crate::domain::{grading, merge};
 use crate::domain::model::{NewClient, NewNetwork};
 use crate::tui::Action;
+use crate::tui::connection::{self, Change};
 use crate::tui::app::{App, Mode, Msg, Pane, TimelineRow, Undo};
 use crate::tui::form::{Field, Form, Version};
 
@@ -1449,7 +1450,7 @@ fn put_network(app: &mut App, n: Network) {
 }
 
 /// Keeps the edited record selected, and the focus where it was.
-fn reselect(app: &mut App, client: ClientId, network: Option<NetworkId>) {
+pub(crate) fn reselect(app: &mut App, client: ClientId, network: Option<NetworkId>) {
     let focus = app.focus;
     let (contact, answer, timeline) = (
         app.selected[Pane::Contacts.index()],
@@ -1821,8 +1822,7 @@ fn undo_edit(app: &App, record: Record, built: Built) -> crate::error::Result<Un
 /// Brings in what other sessions wrote, keeping the selection on the same
 /// client and network and leaving any open form alone (a save based on an
 /// old revision is then refused, not lost).
-pub fn apply_change(app: &mut App, change: crate::server::client::Change) {
-    use crate::server::client::Change;
+pub fn apply_change(app: &mut App, change: Change) {
     let client = app.selected_client().map(|c| c.id);
     let network = app.selected_network().map(|n| n.id);
     let result = match change {
@@ -1844,7 +1844,7 @@ pub fn apply_change(app: &mut App, change: crate::server::client::Change) {
             }),
         Change::Everything => app.reload(),
         Change::Lost => {
-            reconnect(app);
+            connection::reconnect(app);
             return;
         }
     };
@@ -1921,58 +1921,3 @@ fn replaced_note(
     }
 }
 
-/// How long a session cut off from its database waits between attempts
-/// to reach it again.
-const RECONNECT_PAUSE: std::time::Duration = std::time::Duration::from_secs(3);
-
-/// The daemon went away (stopped, or killed): start or find a new one,
-/// follow its changes and read everything again, saying so.
-fn reconnect(app: &mut App) {
-    app.changes = None;
-    use crate::server::remote::Endpoint;
-    let Some(endpoint) = app.endpoint.clone() else {
-        app.error("lost the database daemon: other sessions' edits no longer show; restart mlps");
-        return;
-    };
-    let client = app.selected_client().map(|c| c.id);
-    let network = app.selected_network().map(|n| n.id);
-    // Reading everything happens after the feed is back, so no change
-    // falls between the two.
-    let connected = endpoint.connect_or_start().and_then(|store| {
-        let changes = endpoint.subscribe()?;
-        Ok((changes, store))
-    });
-    match connected.and_then(|(changes, store)| {
-        let store = std::sync::Arc::new(store);
-        app.store = Box::new(std::sync::Arc::clone(&store));
-        if matches!(app.reads, crate::tui::reads::Reads::Thread { .. }) {
-            // The old reader's connection went with the daemon.
-            app.reads = crate::tui::reads::Reads::spawn(store);
-        }
-        app.changes = Some(changes);
-        app.reload()
-    }) {
-        Ok(()) => {
-            app.reconnect_at = None;
-            if let Some(client) = client {
-                reselect(app, client, network);
-            }
-            app.info(match endpoint {
-                Endpoint::Local(_) => "the database daemon restarted; reconnected and reloaded",
-                Endpoint::Remote(_) => {
-                    "the connection to the database was lost; reconnected and reloaded"
-                }
-            });
-        }
-        Err(e) => {
-            app.changes = None;
-            app.reconnect_at = Some(std::time::Instant::now() + RECONNECT_PAUSE);
-            app.error(format!(
-                "lost the database and could not reconnect (trying again every {} s; \
-                 nothing can be saved until then): {}",
-                RECONNECT_PAUSE.as_secs(),
-                e.message()
-            ))
-        }
-    }
-}

@@ -5,6 +5,7 @@
 pub mod action;
 pub mod app;
 pub mod backend;
+pub mod connection;
 pub mod edit;
 pub mod form;
 pub mod keymap;
@@ -205,7 +206,7 @@ fn event_loop(app: &mut App, terminal: &mut Screen, stop: &AtomicBool) -> Result
             .reconnect_at
             .is_some_and(|at| std::time::Instant::now() >= at)
         {
-            edit::apply_change(app, crate::server::client::Change::Lost);
+            edit::apply_change(app, connection::Change::Lost);
             dirty = true;
         }
         if !event::poll(Duration::from_millis(250)).map_err(io)? {
