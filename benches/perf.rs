@@ -7,10 +7,10 @@ use std::hint::black_box;
 
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
-use mlps::domain::settings::Config;
 use mlps::domain::grading::{self, RuleSet};
 use mlps::domain::model::{Client, ClientId, Network, NetworkId};
 use mlps::domain::search::SearchIndex;
+use mlps::domain::settings::Config;
 use mlps::store::{CaseStore, SledStore};
 
 const CLIENTS: usize = 10_000;

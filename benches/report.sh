@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Prints the performance table of the README, measured on this machine on
+# Prints the performance table of docs/performance.md, measured on this machine on
 # the scale data (mlps demo --clients 10000: about 50 000 networks).
 #
 #   benches/report.sh            # everything (about 10 minutes)

@@ -12,7 +12,6 @@ use std::collections::{BTreeSet, HashSet};
 
 use chrono::{Months, NaiveDate};
 
-use crate::domain::settings::Settings;
 use crate::domain::calendar::{add_days, add_months};
 use crate::domain::grading::{self, RuleSet};
 use crate::domain::model::{
@@ -21,6 +20,7 @@ use crate::domain::model::{
 use crate::domain::questionnaire::{
     Answers, DataCategory, Deployment, ObjectType, QuestionId, Sector,
 };
+use crate::domain::settings::Settings;
 use crate::domain::timeline::Intervals;
 use crate::formats::interchange::{ClientDoc, Document, FORMAT, NetworkDoc, VERSION};
 

@@ -163,4 +163,3 @@ pub fn user_in_group(uid: u32, gid: u32) -> bool {
         groups.resize(wanted.max(groups.len() * 2), 0);
     }
 }
-

@@ -8,9 +8,9 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use mlps::domain::settings::Config;
 use mlps::domain::model::{Client, ClientId, Network, NetworkId};
 use mlps::domain::questionnaire::Answers;
+use mlps::domain::settings::Config;
 use mlps::server::client;
 use mlps::store::{CaseStore, SledStore};
 

@@ -2,13 +2,13 @@
 //! by row and column, and export that reads back to the same records.
 
 use chrono::NaiveDate;
-use mlps::domain::settings::Settings;
 use mlps::domain::grading::RuleSet;
+use mlps::domain::model::NewClient;
 use mlps::domain::model::{
     Client, ClientId, Conclusion, Level, Milestone, Network, NetworkId, Stage,
 };
 use mlps::domain::questionnaire::{DataCategory, ObjectType};
-use mlps::domain::model::NewClient;
+use mlps::domain::settings::Settings;
 use mlps::formats::spreadsheet::{self, COLUMNS, Problems};
 
 fn d(s: &str) -> NaiveDate {

@@ -11,11 +11,11 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
-use mlps::domain::settings::Config;
 use mlps::domain::model::{Client, ClientId, Milestone, Network, NetworkId, Stage};
-use mlps::domain::questionnaire::Answers;
-use mlps::error::Error;
 use mlps::domain::model::{NewClient, NewNetwork};
+use mlps::domain::questionnaire::Answers;
+use mlps::domain::settings::Config;
+use mlps::error::Error;
 use mlps::server::client::{self, Launcher, RemoteStore, StopOutcome};
 use mlps::server::daemon::{lock_path, socket_path};
 use mlps::server::protocol::{self, Request, Response};

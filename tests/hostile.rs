@@ -9,9 +9,9 @@ mod rfc5545;
 
 use assert_cmd::Command;
 use chrono::NaiveDate;
-use mlps::domain::settings::Config;
 use mlps::domain::model::{Client, ClientId, Contact, Milestone, Network, NetworkId, Stage};
 use mlps::domain::questionnaire::Answers;
+use mlps::domain::settings::Config;
 use mlps::store::{CaseStore, SledStore};
 use mlps::text::is_hidden;
 use mlps::tui::Action;

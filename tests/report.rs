@@ -3,13 +3,13 @@
 //! that tries to become markup, table cells or hidden characters.
 
 use chrono::NaiveDate;
-use mlps::domain::settings::Config;
 use mlps::domain::grading::{self, RuleSet};
 use mlps::domain::model::{
     Client, ClientId, Conclusion, Contact, Degree, HarmOverride, HarmedObject, Level, Milestone,
     Network, NetworkId, Overrides, Stage,
 };
 use mlps::domain::questionnaire::{Answers, DataCategory, Deployment, ObjectType, Sector};
+use mlps::domain::settings::Config;
 use mlps::formats::report::{self, ReportFormat};
 
 fn d(s: &str) -> NaiveDate {

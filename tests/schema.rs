@@ -12,8 +12,8 @@ use std::path::Path;
 
 use assert_cmd::Command;
 use format1::{day, id_key, meta, write_format_1};
-use mlps::domain::settings::Config;
 use mlps::domain::model::{ClientId, Conclusion, Stage};
+use mlps::domain::settings::Config;
 use mlps::store::audit::LogQuery;
 use mlps::store::codec::{self, Record};
 use mlps::store::{CaseStore, SledStore};

@@ -2,13 +2,13 @@
 //! index that always agrees with the timeline engine.
 
 use chrono::NaiveDate;
-use mlps::domain::settings::Config;
 use mlps::domain::calendar::add_days;
 use mlps::domain::grading;
 use mlps::domain::model::{Client, ClientId, Level, Milestone, Network, NetworkId, Stage};
-use mlps::domain::questionnaire::Answers;
-use mlps::domain::timeline;
 use mlps::domain::model::{NewClient, NewNetwork};
+use mlps::domain::questionnaire::Answers;
+use mlps::domain::settings::Config;
+use mlps::domain::timeline;
 use mlps::formats::interchange;
 use mlps::store::{CaseStore, SledStore};
 
@@ -327,7 +327,10 @@ fn the_database_directory_is_private() {
 }
 
 /// Hits of the store's jump index, as a comparable list.
-fn hits(store: &dyn CaseStore, query: &str) -> Vec<(mlps::domain::search::Target, String, Vec<usize>)> {
+fn hits(
+    store: &dyn CaseStore,
+    query: &str,
+) -> Vec<(mlps::domain::search::Target, String, Vec<usize>)> {
     store
         .search(query, 50)
         .unwrap()
@@ -337,9 +340,14 @@ fn hits(store: &dyn CaseStore, query: &str) -> Vec<(mlps::domain::search::Target
 }
 
 /// What an index built from scratch over the records finds.
-fn rebuilt(store: &dyn CaseStore, query: &str) -> Vec<(mlps::domain::search::Target, String, Vec<usize>)> {
-    let index =
-        mlps::domain::search::SearchIndex::build(&store.clients().unwrap(), &store.networks().unwrap());
+fn rebuilt(
+    store: &dyn CaseStore,
+    query: &str,
+) -> Vec<(mlps::domain::search::Target, String, Vec<usize>)> {
+    let index = mlps::domain::search::SearchIndex::build(
+        &store.clients().unwrap(),
+        &store.networks().unwrap(),
+    );
     index
         .search(query, 50)
         .into_iter()

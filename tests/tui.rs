@@ -1,9 +1,9 @@
 //! The case manager's `update`, driven by actions with no rendering.
 
 use chrono::NaiveDate;
-use mlps::domain::settings::Config;
 use mlps::domain::model::{Level, Milestone, Network, NetworkId, Stage};
 use mlps::domain::questionnaire::QuestionId;
+use mlps::domain::settings::Config;
 use mlps::formats::interchange;
 use mlps::server::client::Change;
 use mlps::store::audit::{Actor, LogQuery};

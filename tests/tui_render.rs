@@ -2,8 +2,8 @@
 //! compared with its snapshot, at 80x24 and wider.
 
 use chrono::NaiveDate;
-use mlps::domain::settings::Config;
 use mlps::domain::questionnaire::QuestionId;
+use mlps::domain::settings::Config;
 use mlps::formats::interchange;
 use mlps::store::{CaseStore, SledStore};
 use mlps::tui::Action;

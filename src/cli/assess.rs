@@ -3,9 +3,9 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::formats::answers_file;
 use crate::domain::grading::{AspectGrade, Grade, RuleSet, grade};
 use crate::error::{Error, Result};
+use crate::formats::answers_file;
 use crate::text::escape_for_terminal;
 
 pub fn run(file: &Path, rules: RuleSet, json: bool) -> Result<()> {

@@ -11,13 +11,13 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config;
-use crate::text::counted;
-use crate::domain::settings::Config;
 use crate::domain::grading::RuleSet;
+use crate::domain::settings::Config;
 use crate::error::{Error, Result};
 use crate::formats::interchange;
 use crate::server::remote::Endpoint;
 use crate::store::{self, CaseStore};
+use crate::text::counted;
 
 /// mlps: the MLPS 2.0 (网络安全等级保护) case manager.
 #[derive(Debug, Parser)]
@@ -554,8 +554,11 @@ fn run_on_store(command: Command, place: &Endpoint, config: Config) -> Result<()
                 false,
                 settings.due_soon_days,
             )?;
-            let feed =
-                crate::formats::calendar_feed::write(&store.database_id()?, &rows, chrono::Utc::now());
+            let feed = crate::formats::calendar_feed::write(
+                &store.database_id()?,
+                &rows,
+                chrono::Utc::now(),
+            );
             out.write_all(feed.as_bytes()).map_err(io_error)
         }
         Command::Report {
@@ -564,10 +567,12 @@ fn run_on_store(command: Command, place: &Endpoint, config: Config) -> Result<()
             ref output,
             ref today,
         } => {
-            let format: crate::formats::report::ReportFormat = format.parse().map_err(Error::input)?;
+            let format: crate::formats::report::ReportFormat =
+                format.parse().map_err(Error::input)?;
             let today = config::today(today.as_deref())?;
             let (client, network) = crate::service::report::find(store.as_ref(), network)?;
-            let text = crate::formats::report::render(&client, &network, &full_config, today, format);
+            let text =
+                crate::formats::report::render(&client, &network, &full_config, today, format);
             match output {
                 Some(path) => {
                     crate::service::report::write_atomically(path, text.as_bytes())?;
@@ -624,7 +629,8 @@ fn run_on_store(command: Command, place: &Endpoint, config: Config) -> Result<()
         Command::Log {
             ref client, json, ..
         } => {
-            let entries = crate::service::history::entries(store.as_ref(), since, client.as_deref())?;
+            let entries =
+                crate::service::history::entries(store.as_ref(), since, client.as_deref())?;
             log::print(&entries, json, &mut out)
         }
         Command::Doctor { repair } => {
@@ -735,8 +741,7 @@ fn daemon_command(command: Command, dir: &Path) -> Result<()> {
                     .clients
                     .iter()
                     .any(|f| f.feed && f.pid.is_some() && f.pid == c.pid);
-                let user = crate::sys::user_name(c.uid)
-                    .unwrap_or_else(|| "(no name)".to_string());
+                let user = crate::sys::user_name(c.uid).unwrap_or_else(|| "(no name)".to_string());
                 writeln!(
                     out,
                     "  {} (uid {}, gid {}){pid}, connected {} s{}",
@@ -880,7 +885,10 @@ fn overview(store: &dyn CaseStore, config: &Config) -> Result<()> {
 
 /// The records of an import file, checked in full: a CSV lists every bad
 /// row, with its column and reason.
-fn read_import(file: &str, format: Option<ImportFormat>) -> Result<Vec<crate::domain::model::NewClient>> {
+fn read_import(
+    file: &str,
+    format: Option<ImportFormat>,
+) -> Result<Vec<crate::domain::model::NewClient>> {
     let format = format.unwrap_or(if file.to_ascii_lowercase().ends_with(".csv") {
         ImportFormat::Csv
     } else {

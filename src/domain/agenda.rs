@@ -80,4 +80,3 @@ pub fn grouped(rows: &[AgendaRow]) -> Vec<(&AgendaRow, bool)> {
     }
     out
 }
-

@@ -59,4 +59,3 @@ pub struct Config {
     pub settings: Settings,
     pub calendar: WorkCalendar,
 }
-

@@ -14,7 +14,6 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::domain::settings::Config;
 use crate::domain::grading::{
     self, AspectGrade, FloorId, Grade, OUTAGE_GENERAL, OUTAGE_SOCIAL, PI_SERIOUS, PI_SOCIAL,
     RuleId, RuleSet, SENSITIVE_SERIOUS, SENSITIVE_SOCIAL, WarningId,
@@ -23,6 +22,7 @@ use crate::domain::model::{Client, Degree, HarmedObject, Level, Milestone, Netwo
 use crate::domain::questionnaire::{
     Answers, Deployment, ObjectType, QuestionId, Sector, group_thousands,
 };
+use crate::domain::settings::Config;
 use crate::domain::timeline::{self, Deadline, DueKind, DueStatus, Timeline};
 
 /// The two formats a report is written in.

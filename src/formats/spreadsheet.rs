@@ -60,14 +60,14 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 
 use crate::domain::grading::RuleSet;
+use crate::domain::model::MAX_ID;
 use crate::domain::model::{
     Aspect, Client, ClientId, Conclusion, Contact, Degree, FieldError, HarmOverride, HarmedObject,
     Level, Milestone, Network, NetworkId, Overrides, Stage,
 };
+use crate::domain::model::{NewClient, NewNetwork};
 use crate::domain::questionnaire::{Answers, QuestionId, QuestionKind};
 use crate::error::Error;
-use crate::domain::model::{NewClient, NewNetwork};
-use crate::domain::model::MAX_ID;
 
 /// The columns, in the order export writes them.
 pub const COLUMNS: &[&str] = &[

@@ -17,9 +17,9 @@ use super::daemon::{lock_path, socket_path};
 use super::protocol::{
     self, DaemonStatus, FrameError, ImportClient, ImportNetwork, Request, Response, WireHit,
 };
+use crate::domain::model::NewClient;
 use crate::domain::model::{Client, ClientId, Network, NetworkId};
 use crate::error::{Error, Result};
-use crate::domain::model::NewClient;
 use crate::store::audit::{LogEntry, LogQuery};
 use crate::store::codec::{self, DueRecord, Record};
 use crate::store::{CaseStore, DueItem, ImportSummary};

@@ -24,10 +24,10 @@ use std::time::{Duration, Instant};
 
 use super::peer::{self, Peer};
 use super::protocol::{self, DaemonStatus, FrameError, PeerStatus, Request, Response};
-use crate::domain::settings::Config;
 use crate::domain::model::{Client, ClientId, Network, NetworkId};
-use crate::error::{Error, Result};
 use crate::domain::model::{NewClient, NewNetwork};
+use crate::domain::settings::Config;
+use crate::error::{Error, Result};
 use crate::store::audit::Actor;
 use crate::store::codec::{self, DueRecord, Record};
 use crate::store::{CaseStore, SledStore};

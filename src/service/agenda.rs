@@ -84,4 +84,3 @@ pub fn regrading_needed(store: &dyn CaseStore, rules: RuleSet) -> Result<Vec<Reg
     out.sort_by(|a, b| (&a.client, &a.network).cmp(&(&b.client, &b.network)));
     Ok(out)
 }
-

@@ -78,4 +78,3 @@ pub fn heading(e: &LogEntry) -> String {
         e.subject()
     )
 }
-

@@ -5,8 +5,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::domain::settings::Config;
 use crate::domain::model::{Client, Network, NetworkId};
+use crate::domain::settings::Config;
 use crate::error::{Error, Result};
 use crate::formats::report::{self, ReportFormat};
 use crate::store::CaseStore;

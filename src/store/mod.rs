@@ -9,10 +9,10 @@ pub mod sled_store;
 
 use chrono::NaiveDate;
 
+use crate::domain::model::NewClient;
 use crate::domain::model::{Client, ClientId, Level, Network, NetworkId};
 use crate::domain::timeline::DueKind;
 use crate::error::Result;
-use crate::domain::model::NewClient;
 
 pub use sled_store::{Acting, SledStore};
 

@@ -5,13 +5,13 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use crate::domain::agenda::{self, AgendaRow};
-use crate::service;
-use crate::domain::settings::Config;
 use crate::domain::grading::{self, Grade};
 use crate::domain::model::{Client, ClientId, Level, Network, NetworkId};
+use crate::domain::search::{Hit, Target};
+use crate::domain::settings::Config;
 use crate::domain::timeline::{self, Timeline};
 use crate::error::Result;
-use crate::domain::search::{Hit, Target};
+use crate::service;
 use crate::store::CaseStore;
 use crate::tui::Action;
 use crate::tui::edit::{self, FormTarget};
@@ -903,7 +903,14 @@ fn write_report(
         Ok(d) => d,
         Err(e) => return app.error(format!("no directory to write the report in: {e}")),
     };
-    match crate::service::report::write_file(&dir, &client, &network, &app.config, app.today, format) {
+    match crate::service::report::write_file(
+        &dir,
+        &client,
+        &network,
+        &app.config,
+        app.today,
+        format,
+    ) {
         Ok(path) => app.saved(format!(
             "report of {} written to {}",
             crate::text::escape_for_terminal(&network.name),

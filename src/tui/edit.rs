@@ -7,12 +7,12 @@ use crate::domain::model::{
     Aspect, Client, ClientId, Conclusion, Contact, Degree, HarmOverride, HarmedObject, Level,
     Milestone, Network, NetworkId, Overrides, Stage,
 };
+use crate::domain::model::{NewClient, NewNetwork};
 use crate::domain::questionnaire::{Answers, QuestionId, QuestionKind};
 use crate::domain::{grading, merge};
-use crate::domain::model::{NewClient, NewNetwork};
 use crate::tui::Action;
-use crate::tui::connection::{self, Change};
 use crate::tui::app::{App, Mode, Msg, Pane, TimelineRow, Undo};
+use crate::tui::connection::{self, Change};
 use crate::tui::form::{Field, Form, Version};
 
 /// What a form or a delete confirmation acts on.
@@ -1920,4 +1920,3 @@ fn replaced_note(
         _ => None,
     }
 }
-

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender};
 
 use crate::domain::model::{ClientId, Network};
-use crate::error::Result;
 use crate::domain::search::Hit;
+use crate::error::Result;
 use crate::store::CaseStore;
 
 /// How many hits a jump asks for.

@@ -6,8 +6,8 @@
 
 use super::{SledStore, damaged, db_error, release_memory};
 use crate::domain::model::{Client, ClientId, Network, NetworkId};
-use crate::error::Result;
 use crate::domain::search::{Entry, Hit, SearchIndex, Target};
+use crate::error::Result;
 use crate::store::codec::{self, SearchRecord, keys};
 
 /// Set once every record has its stored keys (a database written before
