@@ -17,12 +17,12 @@ use chrono::NaiveDate;
 use super::audit::{self, Action, Actor, LogEntry, LogQuery};
 use super::codec::{self, DueRecord, Record, keys};
 use super::{CaseStore, DueItem, ImportSummary};
-use crate::domain::settings::Config;
 use crate::domain::grading;
+use crate::domain::model::NewClient;
 use crate::domain::model::{Client, ClientId, Network, NetworkId};
+use crate::domain::settings::Config;
 use crate::domain::timeline;
 use crate::error::{Error, Result};
-use crate::domain::model::NewClient;
 
 use crate::domain::model::MAX_ID;
 
