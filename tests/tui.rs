@@ -1218,3 +1218,40 @@ fn a_filing_records_the_level_and_the_filed_level_follows_it() {
         Some(Level::L4)
     );
 }
+
+#[test]
+fn the_command_line_runs_what_its_table_lists() {
+    use mlps::tui::commands::{COMMANDS, find};
+    let (_dir, mut app) = demo_app();
+    // Every name and alias finds its command; nothing else does.
+    for c in COMMANDS {
+        assert_eq!(find(c.name).map(|f| f.name), Some(c.name));
+        for alias in c.aliases {
+            assert_eq!(find(alias).map(|f| f.name), Some(c.name), "{alias}");
+        }
+    }
+    assert!(find("frobnicate").is_none());
+    let run = |app: &mut App, line: &str| {
+        act(app, Action::Command);
+        typ(app, line);
+        act(app, Action::Submit);
+    };
+    run(&mut app, "renewals");
+    assert!(matches!(app.mode, Mode::Agenda { .. }), "{:?}", app.mode);
+    act(&mut app, Action::Cancel);
+    run(&mut app, "help");
+    assert!(matches!(app.mode, Mode::Help { .. }));
+    act(&mut app, Action::Cancel);
+    run(&mut app, "frobnicate");
+    let status = app.status.clone().unwrap();
+    for c in COMMANDS {
+        assert!(
+            status.text.contains(&c.usage()),
+            "{}: {}",
+            c.name,
+            status.text
+        );
+    }
+    run(&mut app, "q");
+    assert!(app.quit);
+}

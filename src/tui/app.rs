@@ -961,7 +961,7 @@ fn open_history(app: &mut App) {
     };
 }
 
-fn open_agenda(app: &mut App) {
+pub(crate) fn open_agenda(app: &mut App) {
     match service::agenda::rows(
         app.store.as_ref(),
         app.today,
@@ -1105,55 +1105,49 @@ fn command_update(app: &mut App, mut input: String, msg: Msg) -> Mode {
 
 /// The `:` commands.
 fn run_command(app: &mut App, line: &str) {
-    let (cmd, arg) = line
+    let (name, arg) = line
         .split_once(' ')
         .map_or((line, ""), |(c, a)| (c, a.trim()));
-    match cmd {
-        "q" | "quit" => app.quit = true,
-        "agenda" | "renewals" => open_agenda(app),
-        "help" | "h" => app.mode = Mode::Help { scroll: 0 },
-        "undo" if app.readonly => app.error("read-only: editing is turned off (--readonly)"),
-        "undo" => edit::undo(app),
-        "filter" | "f" => {
-            app.filters[app.focus.index()] = arg.to_string();
-            app.selected[app.focus.index()] = 0;
+    if name.is_empty() {
+        return;
+    }
+    match super::commands::find(name) {
+        Some(c) if c.edits && app.readonly => {
+            app.error("read-only: editing is turned off (--readonly)")
         }
-        "jump" | "j" => {
-            app.mode = Mode::Fuzzy {
-                query: arg.to_string(),
-                hits: Vec::new(),
-                selected: 0,
-            };
-        }
-        "report" => {
-            // `report [md|html] [DIR]`: the folder is the rest of the line,
-            // spaces and all; `~/` is the home folder.
-            let (first, after) = arg.split_once(' ').unwrap_or((arg, ""));
-            let (format, rest) = match first.parse() {
-                Ok(f) => (f, after.trim()),
-                Err(_) => (crate::formats::report::ReportFormat::Markdown, arg),
-            };
-            let dir = (!rest.is_empty()).then(|| {
-                match (
-                    rest.strip_prefix("~/").or((rest == "~").then_some("")),
-                    home(),
-                ) {
-                    (Some(tail), Some(home)) => home.join(tail),
-                    _ => std::path::PathBuf::from(rest),
-                }
-            });
-            write_report(app, format, dir)
-        }
-        "reload" => match app.reload() {
-            Ok(()) => app.set_status(StatusKind::Info, "reloaded from the database"),
-            Err(e) => app.error(e.message().to_string()),
-        },
-        "" => {}
-        other => app.error(format!(
-            "unknown command {:?}: try quit, agenda, help, undo, filter TEXT, jump TEXT, \
-             report [md|html] [DIR], reload",
-            crate::text::escape_for_terminal(other)
+        Some(c) => (c.run)(app, arg),
+        None => app.error(format!(
+            "unknown command {:?}: try {}",
+            crate::text::escape_for_terminal(name),
+            super::commands::usage_list()
         )),
+    }
+}
+
+/// `:report [md|html] [DIR]`: the folder is the rest of the line, spaces
+/// and all; `~/` is the home folder.
+pub(crate) fn report_command(app: &mut App, arg: &str) {
+    let (first, after) = arg.split_once(' ').unwrap_or((arg, ""));
+    let (format, rest) = match first.parse() {
+        Ok(f) => (f, after.trim()),
+        Err(_) => (crate::formats::report::ReportFormat::Markdown, arg),
+    };
+    let dir = (!rest.is_empty()).then(|| {
+        match (
+            rest.strip_prefix("~/").or((rest == "~").then_some("")),
+            home(),
+        ) {
+            (Some(tail), Some(home)) => home.join(tail),
+            _ => std::path::PathBuf::from(rest),
+        }
+    });
+    write_report(app, format, dir)
+}
+
+pub(crate) fn reload_command(app: &mut App) {
+    match app.reload() {
+        Ok(()) => app.set_status(StatusKind::Info, "reloaded from the database"),
+        Err(e) => app.error(e.message().to_string()),
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod action;
 pub mod app;
 pub mod backend;
+pub mod commands;
 pub mod connection;
 pub mod edit;
 pub mod form;

@@ -62,6 +62,25 @@ pub fn help(app: &App, scroll: u16, f: &mut Frame, area: Rect, theme: &Theme) {
         lines.extend(key_lines(app, section, theme));
     }
     lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled("[: commands]", theme.title())));
+    for c in crate::tui::commands::COMMANDS {
+        if c.edits && app.readonly {
+            continue;
+        }
+        let names = std::iter::once(c.name)
+            .chain(c.aliases.iter().copied())
+            .collect::<Vec<_>>()
+            .join(" ");
+        lines.push(Line::from(vec![
+            Span::styled(format!("{names:>16}  "), theme.key()),
+            Span::raw(if c.args.is_empty() {
+                c.doc.to_string()
+            } else {
+                format!("{} — {}", c.args, c.doc)
+            }),
+        ]));
+    }
+    lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(
         "MLPS duty: Cybersecurity Law Art. 23 (from 2026-01-01); penalties Art. 61.",
         theme.dim(),
