@@ -8,29 +8,17 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 use crate::domain::model::Overrides;
-use crate::domain::questionnaire::{Answers, KnownKey, read_answer};
+use crate::domain::questionnaire::{Answers, KnownKey, QuestionId, read_answer};
 use crate::error::{Error, Result, toml_error};
 
 /// The keys an answers file may have: the question ids and `override`.
-const FILE_KEYS: &[&str] = &[
-    "object_type",
-    "sector",
-    "cii",
-    "data_categories",
-    "pi_subjects",
-    "sensitive_pi_subjects",
-    "registered_users",
-    "public_facing",
-    "public_opinion",
-    "outage_affected_people",
-    "hosted_max_level",
-    "deployment",
-    "cloud_provider",
-    "cloud_provider_level",
-    "cross_border_transfer",
-    "architecture_notes",
-    "override",
-];
+static FILE_KEYS: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    QuestionId::IDS
+        .iter()
+        .copied()
+        .chain(["override"])
+        .collect()
+});
 
 /// The answers and overrides of one network, as an answers file holds them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -50,7 +38,7 @@ impl<'de> Deserialize<'de> for AnswersFile {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AnswersFile, A::Error> {
                 let mut file = AnswersFile::default();
                 let mut seen_override = false;
-                while let Some(key) = map.next_key_seed(KnownKey(FILE_KEYS))? {
+                while let Some(key) = map.next_key_seed(KnownKey(&FILE_KEYS))? {
                     if key == "override" {
                         if seen_override {
                             return Err(de::Error::duplicate_field("override"));
