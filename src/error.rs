@@ -1,20 +1,37 @@
-//! The two kinds of failure a user sees: bad input (exit 2) and a runtime
-//! failure (exit 1). Both carry a complete sentence for stderr.
+//! The kinds of failure a user sees: bad input (exit 2), a runtime failure
+//! (exit 1), and the kinds code acts on (a record changed meanwhile, ids
+//! already taken). Each carries a complete sentence for stderr; code
+//! branches on the kind, never on the sentence.
 
-use std::fmt;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
     /// Bad usage or bad input: the message names the file and line:column,
     /// the JSON path or the field. Exit code 2.
+    #[error("{0}")]
     Input(String),
     /// Something failed while doing the work. Exit code 1.
+    #[error("{0}")]
     Runtime(String),
     /// Whoever read the output went away (`| head`): stop quietly, exit 0.
+    #[error("output closed")]
     OutputClosed,
     /// A write based on a revision that someone else has since replaced.
     /// Exit code 1.
+    #[error("{}", .0.message)]
     Conflict(Box<Conflict>),
+    /// An import gave ids the database already holds; nothing was
+    /// written. Exit code 2.
+    #[error("{}", .0.message)]
+    Taken(Box<Taken>),
+}
+
+/// Ids an import gave that the database already holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Taken {
+    /// The whole sentence, for stderr.
+    pub message: String,
+    pub clients: Vec<u64>,
+    pub networks: Vec<u64>,
 }
 
 /// Who changed a record after it was read, so a session can say so and
@@ -44,7 +61,7 @@ impl Error {
 
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Input(_) => 2,
+            Error::Input(_) | Error::Taken(_) => 2,
             Error::Runtime(_) | Error::Conflict(_) => 1,
             Error::OutputClosed => 0,
         }
@@ -55,17 +72,10 @@ impl Error {
             Error::Input(m) | Error::Runtime(m) => m,
             Error::OutputClosed => "output closed",
             Error::Conflict(c) => &c.message,
+            Error::Taken(t) => &t.message,
         }
     }
 }
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.message())
-    }
-}
-
-impl std::error::Error for Error {}
 
 /// 1-based line and column (in characters) of byte `offset` in `source`.
 pub fn line_col(source: &str, offset: usize) -> (usize, usize) {

@@ -513,12 +513,9 @@ fn run_on_store(command: Command, place: &Endpoint, config: Config) -> Result<()
             }
             // The store refuses an id it holds; the file's own words for
             // which ones are looked up only then.
-            let s = store.import(records).map_err(|e| {
-                if e.message().contains("already exists in the database") {
-                    ids.check_free(store.as_ref(), file).err().unwrap_or(e)
-                } else {
-                    e
-                }
+            let s = store.import(records).map_err(|e| match e {
+                Error::Taken(_) => ids.check_free(store.as_ref(), file).err().unwrap_or(e),
+                e => e,
             })?;
             writeln!(
                 out,

@@ -635,6 +635,15 @@ impl RemoteStore {
                 by,
                 at,
             }))),
+            Ok(Some(Response::Taken {
+                message,
+                clients,
+                networks,
+            })) => Err(Error::Taken(Box::new(crate::error::Taken {
+                message,
+                clients,
+                networks,
+            }))),
             Ok(Some(response)) => Ok(response),
             Ok(None) => Err(Error::runtime(format!(
                 "the mlps daemon for {} closed the connection",

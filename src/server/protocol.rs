@@ -207,6 +207,12 @@ pub enum Response {
     Pairs(Vec<(Vec<u8>, Vec<u8>)>),
     Restored(crate::store::backup::RestoreSummary),
     DatabaseId(String),
+    /// An import refused because the database holds ids it gave: which.
+    Taken {
+        message: String,
+        clients: Vec<u64>,
+        networks: Vec<u64>,
+    },
 }
 
 /// A fuzzy-jump hit: its target as [`crate::domain::search::Target::parts`].
@@ -355,6 +361,7 @@ impl Response {
             Response::Pairs(_) => "Pairs",
             Response::Restored(_) => "Restored",
             Response::DatabaseId(_) => "DatabaseId",
+            Response::Taken { .. } => "Taken",
         }
     }
 
@@ -365,6 +372,13 @@ impl Response {
                 revision: c.revision,
                 by: c.by.clone(),
                 at: c.at,
+            };
+        }
+        if let Error::Taken(t) = e {
+            return Response::Taken {
+                message: t.message.clone(),
+                clients: t.clients.clone(),
+                networks: t.networks.clone(),
             };
         }
         Response::Failed {
@@ -709,5 +723,24 @@ mod tests {
         assert!(e.contains(&format!("protocol {}", PROTOCOL + 1)), "{e}");
         assert!(e.contains(&format!("mlps {VERSION}")), "{e}");
         assert!(e.contains(&format!("protocol {PROTOCOL}")), "{e}");
+    }
+
+    #[test]
+    fn the_kind_of_a_failure_crosses_the_socket_not_only_its_sentence() {
+        let taken = Error::Taken(Box::new(crate::error::Taken {
+            message: "client id 7 already exists".into(),
+            clients: vec![7],
+            networks: vec![9],
+        }));
+        let wire = codec::encode_message(&Response::failed(&taken));
+        match codec::decode_message::<Response>(&wire).unwrap() {
+            Response::Taken {
+                clients, networks, ..
+            } => assert_eq!((clients, networks), (vec![7], vec![9])),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(taken.exit_code(), 2);
+        let input = Response::failed(&Error::input("bad"));
+        assert!(matches!(input, Response::Failed { input: true, .. }));
     }
 }

@@ -101,6 +101,9 @@ pub(crate) fn release_memory() {
     }
 }
 
+/// sled reports a database another process holds as an I/O error of kind
+/// `Other` whose only mark is its text; this is the one error read by its
+/// words, and they are sled's, not ours.
 fn is_lock_error(e: &std::io::Error) -> bool {
     e.kind() == std::io::ErrorKind::WouldBlock || e.to_string().contains("lock")
 }
@@ -1112,21 +1115,30 @@ impl CaseStore for Acting<'_> {
         for (ci, c) in clients.iter().enumerate() {
             if let Some(id) = c.id {
                 if store.client(id)?.is_some() {
-                    return Err(Error::input(format!(
-                        "at clients[{ci}].id: client id {} already exists in the database; nothing was imported",
-                        id.0
-                    )));
+                    return Err(Error::Taken(Box::new(crate::error::Taken {
+                        message: format!(
+                            "at clients[{ci}].id: client id {} already exists in the database; \
+                             nothing was imported",
+                            id.0
+                        ),
+                        clients: vec![id.0],
+                        networks: Vec::new(),
+                    })));
                 }
                 highest = highest.max(id.0);
             }
             for (ni, n) in c.networks.iter().enumerate() {
                 if let Some(id) = n.id {
                     if store.get(&keys::id(keys::NETWORK, id.0))?.is_some() {
-                        return Err(Error::input(format!(
-                            "at clients[{ci}].networks[{ni}].id: network id {} already exists in the database; \
-                             nothing was imported",
-                            id.0
-                        )));
+                        return Err(Error::Taken(Box::new(crate::error::Taken {
+                            message: format!(
+                                "at clients[{ci}].networks[{ni}].id: network id {} already exists \
+                                 in the database; nothing was imported",
+                                id.0
+                            ),
+                            clients: Vec::new(),
+                            networks: vec![id.0],
+                        })));
                     }
                     highest = highest.max(id.0);
                 }
