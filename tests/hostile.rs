@@ -141,7 +141,7 @@ fn every_pane_and_overlay_shows_hostile_text_inert() {
     let store = SledStore::open(dir.path(), Config::default()).unwrap();
     let count = fill(&store);
     let mut app = App::new(
-        Box::new(store),
+        std::sync::Arc::new(store),
         Config::default(),
         Keymap::defaults(),
         today(),

@@ -31,7 +31,7 @@ fn demo_store() -> (tempfile::TempDir, SledStore) {
 fn demo_app() -> (tempfile::TempDir, App) {
     let (dir, store) = demo_store();
     let app = App::new(
-        Box::new(store),
+        std::sync::Arc::new(store),
         Config::default(),
         Keymap::defaults(),
         today(),
@@ -505,13 +505,7 @@ fn shared_app() -> (tempfile::TempDir, App, std::sync::Arc<SledStore>) {
     store
         .import(interchange::to_records("demo", &doc).unwrap())
         .unwrap();
-    let app = App::new(
-        Box::new(std::sync::Arc::clone(&store)),
-        config,
-        Keymap::defaults(),
-        today(),
-    )
-    .unwrap();
+    let app = App::new(store.clone(), config, Keymap::defaults(), today()).unwrap();
     (dir, app, store)
 }
 
@@ -1029,15 +1023,9 @@ fn networks_and_jump_hits_arrive_from_the_reader() {
     let (_dir, store) = demo_store();
     let config = Config::default();
     let store = std::sync::Arc::new(store);
-    let mut at_once = App::new(
-        Box::new(std::sync::Arc::clone(&store)),
-        config.clone(),
-        Keymap::defaults(),
-        today(),
-    )
-    .unwrap();
+    let mut at_once = App::new(store.clone(), config.clone(), Keymap::defaults(), today()).unwrap();
     let reads = mlps::tui::reads::Reads::spawn(store.clone());
-    let mut app = App::open(Box::new(store), config, Keymap::defaults(), today(), reads).unwrap();
+    let mut app = App::open(store, config, Keymap::defaults(), today(), reads).unwrap();
     let settle = |app: &mut App| {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
         while app.reading() {

@@ -22,7 +22,13 @@ fn demo_app() -> (tempfile::TempDir, App) {
     store
         .import(interchange::to_records("demo", &doc).unwrap())
         .unwrap();
-    let app = App::new(Box::new(store), config, Keymap::defaults(), today).unwrap();
+    let app = App::new(
+        std::sync::Arc::new(store),
+        config,
+        Keymap::defaults(),
+        today,
+    )
+    .unwrap();
     (dir, app)
 }
 

@@ -380,7 +380,7 @@ fn run(cli: Cli) -> Result<()> {
                 // Reads that may wait (networks as clients are selected, jump
                 // hits) go through a thread sharing the connection.
                 let reads = crate::tui::reads::Reads::spawn(store.clone());
-                crate::tui::app::App::open(Box::new(store), config, keymap, today, reads).and_then(
+                crate::tui::app::App::open(store, config, keymap, today, reads).and_then(
                     |mut app| {
                         app.changes = changes;
                         app.endpoint = Some(place.clone());

@@ -78,7 +78,7 @@ pub struct ImportSummary {
 
 /// The database, as every part of the product sees it. Every write returns
 /// only after the store has flushed it to disk.
-pub trait CaseStore {
+pub trait CaseStore: Send + Sync {
     /// Every client, in id order.
     fn clients(&self) -> Result<Vec<Client>>;
     fn client(&self, id: ClientId) -> Result<Option<Client>>;
@@ -174,78 +174,6 @@ pub trait CaseStore {
             });
         }
         Ok(out)
-    }
-}
-
-/// A store shared between owners (a session and a test, say) is a store.
-impl<T: CaseStore + ?Sized> CaseStore for std::sync::Arc<T> {
-    fn clients(&self) -> Result<Vec<Client>> {
-        (**self).clients()
-    }
-    fn client(&self, id: ClientId) -> Result<Option<Client>> {
-        (**self).client(id)
-    }
-    fn networks_of(&self, client: ClientId) -> Result<Vec<Network>> {
-        (**self).networks_of(client)
-    }
-    fn networks(&self) -> Result<Vec<Network>> {
-        (**self).networks()
-    }
-    fn network(&self, id: NetworkId) -> Result<Option<Network>> {
-        (**self).network(id)
-    }
-    fn create_client(&self, client: Client) -> Result<Client> {
-        (**self).create_client(client)
-    }
-    fn update_client(&self, client: Client) -> Result<Client> {
-        (**self).update_client(client)
-    }
-    fn delete_client(&self, id: ClientId, revision: Option<u64>) -> Result<()> {
-        (**self).delete_client(id, revision)
-    }
-    fn create_network(&self, network: Network) -> Result<Network> {
-        (**self).create_network(network)
-    }
-    fn update_network(&self, network: Network) -> Result<Network> {
-        (**self).update_network(network)
-    }
-    fn delete_network(&self, id: NetworkId, revision: Option<u64>) -> Result<()> {
-        (**self).delete_network(id, revision)
-    }
-    fn restore_network(&self, network: Network) -> Result<Network> {
-        (**self).restore_network(network)
-    }
-    fn import(&self, clients: Vec<NewClient>) -> Result<ImportSummary> {
-        (**self).import(clients)
-    }
-    fn due_until(&self, until: NaiveDate) -> Result<Vec<DueItem>> {
-        (**self).due_until(until)
-    }
-    fn log(&self, query: &audit::LogQuery) -> Result<Vec<audit::LogEntry>> {
-        (**self).log(query)
-    }
-    fn due_named_until(&self, until: NaiveDate, renewals_only: bool) -> Result<Vec<NamedDue>> {
-        (**self).due_named_until(until, renewals_only)
-    }
-    fn search(&self, query: &str, limit: usize) -> Result<Vec<crate::domain::search::Hit>> {
-        (**self).search(query, limit)
-    }
-    fn doctor(&self, repair: bool) -> Result<Checkup> {
-        (**self).doctor(repair)
-    }
-    fn backup(&self, page: &mut dyn FnMut(backup::Pairs) -> Result<()>) -> Result<()> {
-        (**self).backup(page)
-    }
-    fn restore(
-        &self,
-        pairs: backup::Pairs,
-        replace: bool,
-        note: &str,
-    ) -> Result<backup::RestoreSummary> {
-        (**self).restore(pairs, replace, note)
-    }
-    fn database_id(&self) -> Result<String> {
-        (**self).database_id()
     }
 }
 

@@ -165,7 +165,8 @@ pub enum Undo {
 }
 
 pub struct App {
-    pub store: Box<dyn CaseStore>,
+    /// Shared with the reader thread, when there is one.
+    pub store: std::sync::Arc<dyn CaseStore>,
     pub config: Config,
     pub keymap: Keymap,
     pub readonly: bool,
@@ -223,7 +224,7 @@ pub(crate) fn client_order(c: &Client) -> (String, String) {
 
 impl App {
     pub fn new(
-        store: Box<dyn CaseStore>,
+        store: std::sync::Arc<dyn CaseStore>,
         config: Config,
         keymap: Keymap,
         today: NaiveDate,
@@ -234,7 +235,7 @@ impl App {
     /// [`App::new`], with the reads that may wait on the database (a
     /// client's networks, jump hits) going to `reads`.
     pub fn open(
-        store: Box<dyn CaseStore>,
+        store: std::sync::Arc<dyn CaseStore>,
         config: Config,
         keymap: Keymap,
         today: NaiveDate,

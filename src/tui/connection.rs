@@ -28,8 +28,8 @@ pub(crate) fn reconnect(app: &mut App) {
         Ok((changes, store))
     });
     match connected.and_then(|(changes, store)| {
-        let store = std::sync::Arc::new(store);
-        app.store = Box::new(std::sync::Arc::clone(&store));
+        let store: std::sync::Arc<dyn crate::store::CaseStore> = std::sync::Arc::new(store);
+        app.store = std::sync::Arc::clone(&store);
         if matches!(app.reads, crate::tui::reads::Reads::Thread { .. }) {
             // The old reader's connection went with the daemon.
             app.reads = crate::tui::reads::Reads::spawn(store);
