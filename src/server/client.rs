@@ -928,6 +928,74 @@ impl CaseStore for RemoteStore {
     }
 }
 
+/// What another client's write changed, as the daemon reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// These records were written or deleted.
+    Records {
+        clients: Vec<ClientId>,
+        networks: Vec<NetworkId>,
+    },
+    /// Too much to list (an import): read everything again.
+    Everything,
+    /// The feed ended: the daemon stopped or went away.
+    Lost,
+}
+
+/// A feed of every change made to the database of `dir`, by anyone, read
+/// on a thread of its own. The daemon must be running (the caller holds a
+/// connection to it).
+pub fn subscribe(dir: &Path) -> Result<Receiver<Change>> {
+    follow(connect(dir)?)
+}
+
+/// Turns a connection into a feed of changes, read on a thread of its own.
+pub fn follow(store: RemoteStore) -> Result<Receiver<Change>> {
+    let dir = store.dir.clone();
+    let answer = store.call(&Request::Subscribe)?;
+    if answer != Response::Subscribed {
+        return Err(Error::runtime(format!(
+            "the mlps daemon for {} answered {} to Subscribe",
+            dir.display(),
+            answer.kind()
+        )));
+    }
+    let mut stream = store.stream.into_inner().unwrap_or_else(|p| p.into_inner());
+    let (tx, rx) = mpsc::channel();
+    std::thread::Builder::new()
+        .name("mlps-changes".into())
+        .spawn(move || {
+            loop {
+                let change = match protocol::receive::<Response>(&mut stream) {
+                    Ok(Some(Response::Changed {
+                        clients,
+                        networks,
+                        everything,
+                    })) => {
+                        if everything {
+                            Change::Everything
+                        } else {
+                            Change::Records {
+                                clients: clients.into_iter().map(ClientId).collect(),
+                                networks: networks.into_iter().map(NetworkId).collect(),
+                            }
+                        }
+                    }
+                    Ok(Some(_)) => continue,
+                    Ok(None) | Err(_) => {
+                        let _ = tx.send(Change::Lost);
+                        return;
+                    }
+                };
+                if tx.send(change).is_err() {
+                    return;
+                }
+            }
+        })
+        .map_err(|e| Error::runtime(format!("could not follow changes: {e}")))?;
+    Ok(rx)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -998,72 +1066,4 @@ mod tests {
         let e = connect(dir.path()).err().unwrap();
         assert!(e.message().contains("no daemon is running"), "{e}");
     }
-}
-
-/// What another client's write changed, as the daemon reports it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Change {
-    /// These records were written or deleted.
-    Records {
-        clients: Vec<ClientId>,
-        networks: Vec<NetworkId>,
-    },
-    /// Too much to list (an import): read everything again.
-    Everything,
-    /// The feed ended: the daemon stopped or went away.
-    Lost,
-}
-
-/// A feed of every change made to the database of `dir`, by anyone, read
-/// on a thread of its own. The daemon must be running (the caller holds a
-/// connection to it).
-pub fn subscribe(dir: &Path) -> Result<Receiver<Change>> {
-    follow(connect(dir)?)
-}
-
-/// Turns a connection into a feed of changes, read on a thread of its own.
-pub fn follow(store: RemoteStore) -> Result<Receiver<Change>> {
-    let dir = store.dir.clone();
-    let answer = store.call(&Request::Subscribe)?;
-    if answer != Response::Subscribed {
-        return Err(Error::runtime(format!(
-            "the mlps daemon for {} answered {} to Subscribe",
-            dir.display(),
-            answer.kind()
-        )));
-    }
-    let mut stream = store.stream.into_inner().unwrap_or_else(|p| p.into_inner());
-    let (tx, rx) = mpsc::channel();
-    std::thread::Builder::new()
-        .name("mlps-changes".into())
-        .spawn(move || {
-            loop {
-                let change = match protocol::receive::<Response>(&mut stream) {
-                    Ok(Some(Response::Changed {
-                        clients,
-                        networks,
-                        everything,
-                    })) => {
-                        if everything {
-                            Change::Everything
-                        } else {
-                            Change::Records {
-                                clients: clients.into_iter().map(ClientId).collect(),
-                                networks: networks.into_iter().map(NetworkId).collect(),
-                            }
-                        }
-                    }
-                    Ok(Some(_)) => continue,
-                    Ok(None) | Err(_) => {
-                        let _ = tx.send(Change::Lost);
-                        return;
-                    }
-                };
-                if tx.send(change).is_err() {
-                    return;
-                }
-            }
-        })
-        .map_err(|e| Error::runtime(format!("could not follow changes: {e}")))?;
-    Ok(rx)
 }
