@@ -5,7 +5,7 @@
 //! interpreted: escapes are inert text, invisible characters are shown
 //! as `\u{..}`. The calendar feed of it all still keeps to RFC 5545.
 
-mod rfc5545;
+use crate::rfc5545;
 
 use assert_cmd::Command;
 use chrono::NaiveDate;

@@ -2,7 +2,7 @@
 //! Start on demo data, jump to a client by pinyin, change `pi_subjects`,
 //! see the level change, quit, and find the change in `mlps export`.
 
-mod format1;
+use crate::format1;
 
 use std::path::Path;
 use std::process::Command;
@@ -548,7 +548,7 @@ fn hostile_names_neither_retitle_nor_recolour_the_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db");
     let example: serde_json::Value =
-        serde_json::from_str(include_str!("fixtures/interchange-example.json")).unwrap();
+        serde_json::from_str(include_str!("../fixtures/interchange-example.json")).unwrap();
     let names = [
         "Red \u{1b}[41;37mALERT\u{1b}[0m Ltd",
         "Title \u{1b}]0;pwned\u{7} Co",

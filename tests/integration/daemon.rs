@@ -799,7 +799,7 @@ fn commands_share_the_database_through_one_daemon() {
     let held = client::connect_or_start_with(&place.db, &launcher(&place)).unwrap();
     let _guard = Daemon::found(&place);
     let pid = held.status().unwrap().pid;
-    let example = include_str!("fixtures/interchange-example.json");
+    let example = include_str!("../fixtures/interchange-example.json");
     let mut import = mlps(&place)
         .arg("import")
         .arg("-")

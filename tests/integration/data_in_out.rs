@@ -4,7 +4,7 @@
 //! against RFC 5545 by a checker of its own, its UIDs stable across exports
 //! and edits; the report command.
 
-mod rfc5545;
+use crate::rfc5545;
 
 use std::path::Path;
 

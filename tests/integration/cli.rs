@@ -7,8 +7,8 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::{Value, json};
 
-const EXAMPLE: &str = include_str!("fixtures/interchange-example.json");
-const ANSWERS: &str = include_str!("fixtures/answers-example.toml");
+const EXAMPLE: &str = include_str!("../fixtures/interchange-example.json");
+const ANSWERS: &str = include_str!("../fixtures/answers-example.toml");
 
 /// `mlps` with its own database and config directory, today fixed.
 fn mlps(db: &Path) -> Command {

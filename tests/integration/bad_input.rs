@@ -9,7 +9,7 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
-const EXAMPLE: &str = include_str!("fixtures/interchange-example.json");
+const EXAMPLE: &str = include_str!("../fixtures/interchange-example.json");
 
 fn mlps(db: &Path, config: &Path) -> Command {
     let mut cmd = Command::cargo_bin("mlps").unwrap();

@@ -6,12 +6,10 @@
 //! `Medium` / "medium" then, `Fair` / "fair" now). Opening upgrades the
 //! database, keeping a copy first, and says so once.
 
-mod format1;
-
 use std::path::Path;
 
+use crate::format1::{self, day, id_key, meta, write_format_1};
 use assert_cmd::Command;
-use format1::{day, id_key, meta, write_format_1};
 use mlps::domain::model::{ClientId, Conclusion, Stage};
 use mlps::domain::settings::Config;
 use mlps::store::audit::LogQuery;
