@@ -12,11 +12,7 @@ use mlps::domain::questionnaire::{Answers, DataCategory, Deployment, ObjectType,
 use mlps::domain::settings::Config;
 use mlps::formats::report::{self, ReportFormat};
 
-use crate::support;
-
-fn d(s: &str) -> NaiveDate {
-    mlps::domain::calendar::parse_date(s).unwrap()
-}
+use crate::support::{self, d};
 
 fn today() -> NaiveDate {
     d("2026-09-01")

@@ -1,47 +1,19 @@
 //! Render tests: every pane and overlay drawn into a `TestBackend` and
 //! compared with its snapshot, at 80x24 and wider.
 
-use chrono::NaiveDate;
 use mlps::domain::questionnaire::QuestionId;
-use mlps::domain::settings::Config;
-use mlps::formats::interchange;
-use mlps::store::{CaseStore, SledStore};
 use mlps::tui::Action;
-use mlps::tui::app::{App, Msg, Pane, update};
+use mlps::tui::app::{App, Pane};
 use mlps::tui::edit::AnswerRow;
-use mlps::tui::keymap::Keymap;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use crate::support;
-
-fn demo_app() -> (tempfile::TempDir, App) {
-    let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let config = Config::default();
-    let store = SledStore::open(dir.path(), config.clone()).unwrap();
-    let doc = mlps::demo::generate(30, 1, today);
-    store
-        .import(interchange::to_records("demo", &doc).unwrap())
-        .unwrap();
-    let app = App::new(Box::new(store), config, Keymap::defaults(), today).unwrap();
-    (dir, app)
-}
+use crate::support::{self, act, demo_app, typ};
 
 fn draw(app: &App, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     terminal.draw(|f| mlps::tui::view::view(app, f)).unwrap();
     terminal.backend().to_string()
-}
-
-fn act(app: &mut App, a: Action) {
-    update(app, Msg::Action(a));
-}
-
-fn typ(app: &mut App, text: &str) {
-    for c in text.chars() {
-        update(app, Msg::Char(c));
-    }
 }
 
 /// Selects the Shanghai Center client and its first network.
