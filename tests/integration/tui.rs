@@ -1,10 +1,8 @@
 //! The case manager's `update`, driven by actions with no rendering.
 
-use chrono::NaiveDate;
 use mlps::domain::model::{Level, Milestone, Network, NetworkId, Stage};
 use mlps::domain::questionnaire::QuestionId;
 use mlps::domain::settings::Config;
-use mlps::formats::interchange;
 use mlps::server::client::Change;
 use mlps::store::audit::{Actor, LogQuery};
 use mlps::store::{CaseStore, SledStore};
@@ -13,42 +11,7 @@ use mlps::tui::app::{App, Mode, Msg, Pane, StatusKind, TimelineRow, update};
 use mlps::tui::edit::{self, AnswerRow};
 use mlps::tui::keymap::Keymap;
 
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
-}
-
-/// A store holding the 30-client demo data.
-fn demo_store() -> (tempfile::TempDir, SledStore) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SledStore::open(dir.path(), Config::default()).unwrap();
-    let doc = mlps::demo::generate(30, 1, today());
-    store
-        .import(interchange::to_records("demo", &doc).unwrap())
-        .unwrap();
-    (dir, store)
-}
-
-fn demo_app() -> (tempfile::TempDir, App) {
-    let (dir, store) = demo_store();
-    let app = App::new(
-        std::sync::Arc::new(store),
-        Config::default(),
-        Keymap::defaults(),
-        today(),
-    )
-    .unwrap();
-    (dir, app)
-}
-
-fn act(app: &mut App, a: Action) {
-    update(app, Msg::Action(a));
-}
-
-fn typ(app: &mut App, text: &str) {
-    for c in text.chars() {
-        update(app, Msg::Char(c));
-    }
-}
+use crate::support::{self, act, demo_app, demo_store, today, typ};
 
 fn select_answer(app: &mut App, q: QuestionId) {
     app.focus = Pane::Answers;
@@ -498,14 +461,9 @@ fn undo_walks_back_network_adds_and_deletes() {
 
 /// A case manager on a store another session (Bob) writes to as well.
 fn shared_app() -> (tempfile::TempDir, App, std::sync::Arc<SledStore>) {
-    let dir = tempfile::tempdir().unwrap();
-    let config = Config::default();
-    let store = std::sync::Arc::new(SledStore::open(dir.path(), config.clone()).unwrap());
-    let doc = mlps::demo::generate(5, 1, today());
-    store
-        .import(interchange::to_records("demo", &doc).unwrap())
-        .unwrap();
-    let app = App::new(store.clone(), config, Keymap::defaults(), today()).unwrap();
+    let (dir, store) = demo_store(5, 1);
+    let store = std::sync::Arc::new(store);
+    let app = support::app(store.clone());
     (dir, app, store)
 }
 
@@ -1020,10 +978,10 @@ fn a_field_the_form_left_alone_is_saved_as_stored() {
 /// at once gives.
 #[test]
 fn networks_and_jump_hits_arrive_from_the_reader() {
-    let (_dir, store) = demo_store();
+    let (_dir, store) = demo_store(30, 1);
     let config = Config::default();
     let store = std::sync::Arc::new(store);
-    let mut at_once = App::new(store.clone(), config.clone(), Keymap::defaults(), today()).unwrap();
+    let mut at_once = support::app(store.clone());
     let reads = mlps::tui::reads::Reads::spawn(store.clone());
     let mut app = App::open(store, config, Keymap::defaults(), today(), reads).unwrap();
     let settle = |app: &mut App| {

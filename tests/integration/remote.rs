@@ -12,7 +12,7 @@ use mlps::domain::model::{Client, ClientId};
 use mlps::server::protocol::{self, Request, Response};
 use mlps::store::codec;
 
-const MLPS: &str = env!("CARGO_BIN_EXE_mlps");
+use crate::support::{self, MLPS};
 
 struct Place {
     tmp: tempfile::TempDir,
@@ -31,20 +31,15 @@ fn place() -> Place {
 
 impl Drop for Place {
     fn drop(&mut self) {
-        let _ = Command::new(MLPS)
+        let _ = support::mlps_process(&self.config)
             .args(["stop", "--db"])
             .arg(&self.db)
-            .env("MLPS_CONFIG_DIR", &self.config)
             .output();
     }
 }
 
 fn mlps(place: &Place) -> Command {
-    let mut cmd = Command::new(MLPS);
-    cmd.env("MLPS_CONFIG_DIR", &place.config)
-        .env_remove("MLPS_DB")
-        .stdin(Stdio::null());
-    cmd
+    support::mlps_process(&place.config)
 }
 
 /// A stand-in for ssh: records its target, then runs the command line

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use mlps::domain::model::{Client, ClientId, Network, NetworkId};
@@ -14,17 +14,14 @@ use mlps::domain::settings::Config;
 use mlps::server::client;
 use mlps::store::{CaseStore, SledStore};
 
-const MLPS: &str = env!("CARGO_BIN_EXE_mlps");
+use crate::support;
+
 const ROUNDS: u64 = 20;
 const WRITERS: usize = 3;
 
 fn serve(db: &Path, config: &Path) -> Child {
-    let child = Command::new(MLPS)
-        .args(["--db"])
-        .arg(db)
+    let child = support::mlps_process_on(db, config)
         .arg("serve")
-        .env("MLPS_CONFIG_DIR", config)
-        .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -104,12 +101,10 @@ fn writer(db: &Path, client: ClientId, who: usize, round: u64) -> Vec<Ack> {
 
 #[test]
 fn acknowledged_writes_survive_the_daemon_being_killed_twenty_times() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("db");
-    let config = dir.path().join("config");
-    std::fs::create_dir(&config).unwrap();
+    let place = support::place();
+    let (db, config) = (&place.db, &place.config);
     let clients: Vec<ClientId> = {
-        let store = SledStore::open(&db, Config::default()).unwrap();
+        let store = SledStore::open(db, Config::default()).unwrap();
         (0..WRITERS)
             .map(|i| {
                 store
@@ -132,7 +127,7 @@ fn acknowledged_writes_survive_the_daemon_being_killed_twenty_times() {
     // every run, spread from 20 to 260 ms.
     let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
     for round in 0..ROUNDS {
-        let mut daemon = serve(&db, &config);
+        let mut daemon = serve(db, config);
         let threads: Vec<_> = clients
             .iter()
             .enumerate()
@@ -157,7 +152,7 @@ fn acknowledged_writes_survive_the_daemon_being_killed_twenty_times() {
 
     // Every acknowledged write is there: the newest acknowledged revision
     // of each network or a later one, with its notes when it is the last.
-    let store = SledStore::open(&db, Config::default()).unwrap();
+    let store = SledStore::open(db, Config::default()).unwrap();
     let mut newest: HashMap<NetworkId, Ack> = HashMap::new();
     for a in &acks {
         let slot = newest.entry(a.network).or_insert_with(|| a.clone());

@@ -5,10 +5,7 @@
 //! interpreted: escapes are inert text, invisible characters are shown
 //! as `\u{..}`. The calendar feed of it all still keeps to RFC 5545.
 
-mod rfc5545;
-
-use assert_cmd::Command;
-use chrono::NaiveDate;
+use assert_cmd::assert::OutputAssertExt;
 use mlps::domain::model::{Client, ClientId, Contact, Milestone, Network, NetworkId, Stage};
 use mlps::domain::questionnaire::Answers;
 use mlps::domain::settings::Config;
@@ -16,9 +13,11 @@ use mlps::store::{CaseStore, SledStore};
 use mlps::text::is_hidden;
 use mlps::tui::Action;
 use mlps::tui::app::{App, Msg, Pane, update};
-use mlps::tui::keymap::Keymap;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+
+use crate::rfc5545;
+use crate::support::{self, act, fresh_store, today};
 
 /// Each with a distinct word, so fuzzy jump can find it.
 fn hostile() -> Vec<String> {
@@ -35,10 +34,6 @@ fn hostile() -> Vec<String> {
         "Emoji 🚀🔥 上海数据中心 Ltd".into(),
         "Newline\nand\ttab\r Ltd".into(),
     ]
-}
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
 }
 
 fn fill(store: &SledStore) -> usize {
@@ -96,8 +91,7 @@ fn interpreted(text: &str) -> Vec<char> {
 
 #[test]
 fn stored_text_holds_no_control_characters() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SledStore::open(dir.path(), Config::default()).unwrap();
+    let (_dir, store) = fresh_store();
     fill(&store);
     for c in store.clients().unwrap() {
         for text in [&c.name, &c.name_zh, &c.region, &c.contacts[0].name] {
@@ -131,22 +125,11 @@ fn screen(app: &App, w: u16, h: u16) -> String {
     buffer.content().iter().map(|c| c.symbol()).collect()
 }
 
-fn act(app: &mut App, a: Action) {
-    update(app, Msg::Action(a));
-}
-
 #[test]
 fn every_pane_and_overlay_shows_hostile_text_inert() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SledStore::open(dir.path(), Config::default()).unwrap();
+    let (_dir, store) = fresh_store();
     let count = fill(&store);
-    let mut app = App::new(
-        std::sync::Arc::new(store),
-        Config::default(),
-        Keymap::defaults(),
-        today(),
-    )
-    .unwrap();
+    let mut app = support::app(std::sync::Arc::new(store));
     let mut screens = 0;
     let mut check = |app: &App, what: &str| {
         for (w, h) in [(80, 24), (200, 50)] {
@@ -202,13 +185,9 @@ fn commands_print_hostile_text_inert() {
         fill(&store);
     }
     let run = |args: &[&str]| {
-        let out = Command::cargo_bin("mlps")
-            .unwrap()
-            .arg("--db")
-            .arg(&db)
+        let out = support::mlps_process_on(&db, &dir.path().join("config"))
             .args(args)
-            .env("MLPS_CONFIG_DIR", dir.path().join("config"))
-            .env("MLPS_TODAY", "2026-11-28")
+            .env("MLPS_TODAY", support::TODAY)
             .assert()
             .success()
             .get_output()
@@ -276,10 +255,7 @@ fn commands_print_hostile_text_inert() {
         .collect();
     let original: Vec<String> = names.iter().map(|n| n.to_string()).collect();
     assert_eq!(again, original);
-    let _ = Command::cargo_bin("mlps")
-        .unwrap()
-        .arg("--db")
-        .arg(&db)
+    let _ = support::mlps_process_on(&db, &dir.path().join("config"))
         .arg("stop")
         .output();
 }

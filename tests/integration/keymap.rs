@@ -7,13 +7,11 @@ use std::path::Path;
 use assert_cmd::Command;
 use predicates::prelude::*;
 
+use crate::support;
+
 /// `mlps` reading its config (and so `keymap.toml`) from `config`.
 fn mlps(config: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("mlps").unwrap();
-    cmd.env("MLPS_CONFIG_DIR", config)
-        .env("MLPS_DB", config.join("no-database-needed"))
-        .env("MLPS_TODAY", "2026-11-28");
-    cmd
+    support::mlps(&config.join("no-database-needed"), config)
 }
 
 /// (folder, keymap.toml, line:column, what the message says after it)
@@ -136,7 +134,7 @@ fn no_keymap_file_means_the_defaults() {
     let printed = String::from_utf8(out.stdout).unwrap();
     assert!(printed.starts_with("# The keymap in effect: the built-in defaults.\n"));
     // Every entry of the built-in file, and nothing removed.
-    for line in include_str!("../keymap.toml").lines() {
+    for line in include_str!("../../keymap.toml").lines() {
         if !line.starts_with('#') && !line.is_empty() {
             assert!(printed.contains(&format!("{line}\n")), "{line}\n{printed}");
         }

@@ -1,51 +1,19 @@
 //! Render tests: every pane and overlay drawn into a `TestBackend` and
 //! compared with its snapshot, at 80x24 and wider.
 
-use chrono::NaiveDate;
 use mlps::domain::questionnaire::QuestionId;
-use mlps::domain::settings::Config;
-use mlps::formats::interchange;
-use mlps::store::{CaseStore, SledStore};
 use mlps::tui::Action;
-use mlps::tui::app::{App, Msg, Pane, update};
+use mlps::tui::app::{App, Pane};
 use mlps::tui::edit::AnswerRow;
-use mlps::tui::keymap::Keymap;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-fn demo_app() -> (tempfile::TempDir, App) {
-    let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let config = Config::default();
-    let store = SledStore::open(dir.path(), config.clone()).unwrap();
-    let doc = mlps::demo::generate(30, 1, today);
-    store
-        .import(interchange::to_records("demo", &doc).unwrap())
-        .unwrap();
-    let app = App::new(
-        std::sync::Arc::new(store),
-        config,
-        Keymap::defaults(),
-        today,
-    )
-    .unwrap();
-    (dir, app)
-}
+use crate::support::{self, act, demo_app, typ};
 
 fn draw(app: &App, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     terminal.draw(|f| mlps::tui::view::view(app, f)).unwrap();
     terminal.backend().to_string()
-}
-
-fn act(app: &mut App, a: Action) {
-    update(app, Msg::Action(a));
-}
-
-fn typ(app: &mut App, text: &str) {
-    for c in text.chars() {
-        update(app, Msg::Char(c));
-    }
 }
 
 /// Selects the Shanghai Center client and its first network.
@@ -59,14 +27,14 @@ fn chinese_client(app: &mut App) {
 #[test]
 fn main_view_at_80x24() {
     let (_dir, app) = demo_app();
-    insta::assert_snapshot!(draw(&app, 80, 24));
+    support::assert_snapshot!("main_view_at_80x24", draw(&app, 80, 24));
 }
 
 #[test]
 fn main_view_with_a_chinese_client_wide() {
     let (_dir, mut app) = demo_app();
     chinese_client(&mut app);
-    insta::assert_snapshot!(draw(&app, 140, 40));
+    support::assert_snapshot!("main_view_with_a_chinese_client_wide", draw(&app, 140, 40));
 }
 
 #[test]
@@ -74,7 +42,7 @@ fn chinese_client_at_80x24() {
     let (_dir, mut app) = demo_app();
     chinese_client(&mut app);
     app.focus = Pane::Answers;
-    insta::assert_snapshot!(draw(&app, 80, 24));
+    support::assert_snapshot!("chinese_client_at_80x24", draw(&app, 80, 24));
 }
 
 #[test]
@@ -83,21 +51,21 @@ fn timeline_focused() {
     chinese_client(&mut app);
     app.focus = Pane::Timeline;
     act(&mut app, Action::Down);
-    insta::assert_snapshot!(draw(&app, 120, 32));
+    support::assert_snapshot!("timeline_focused", draw(&app, 120, 32));
 }
 
 #[test]
 fn agenda() {
     let (_dir, mut app) = demo_app();
     act(&mut app, Action::Agenda);
-    insta::assert_snapshot!(draw(&app, 120, 30));
+    support::assert_snapshot!("agenda", draw(&app, 120, 30));
 }
 
 #[test]
 fn help_overlay() {
     let (_dir, mut app) = demo_app();
     act(&mut app, Action::Help);
-    insta::assert_snapshot!(draw(&app, 100, 60));
+    support::assert_snapshot!("help_overlay", draw(&app, 100, 60));
 }
 
 #[test]
@@ -105,7 +73,7 @@ fn fuzzy_jump_with_highlights() {
     let (_dir, mut app) = demo_app();
     act(&mut app, Action::FuzzyJump);
     typ(&mut app, "yinhang");
-    insta::assert_snapshot!(draw(&app, 100, 24));
+    support::assert_snapshot!("fuzzy_jump_with_highlights", draw(&app, 100, 24));
 }
 
 #[test]
@@ -120,7 +88,7 @@ fn answer_form() {
         .unwrap();
     app.selected[Pane::Answers.index()] = i;
     act(&mut app, Action::Edit);
-    insta::assert_snapshot!(draw(&app, 100, 24));
+    support::assert_snapshot!("answer_form", draw(&app, 100, 24));
 }
 
 #[test]
@@ -130,14 +98,14 @@ fn milestone_form_with_an_error() {
     act(&mut app, Action::Add);
     act(&mut app, Action::NextField);
     typ(&mut app, "2026-02-30");
-    insta::assert_snapshot!(draw(&app, 80, 30));
+    support::assert_snapshot!("milestone_form_with_an_error", draw(&app, 80, 30));
 }
 
 #[test]
 fn delete_confirmation() {
     let (_dir, mut app) = demo_app();
     act(&mut app, Action::Delete);
-    insta::assert_snapshot!(draw(&app, 80, 24));
+    support::assert_snapshot!("delete_confirmation", draw(&app, 80, 24));
 }
 
 #[test]
@@ -206,7 +174,7 @@ fn conflict_dialog() {
                   theirs: 250 000\n    yours: 777"
             .into(),
     };
-    insta::assert_snapshot!(draw(&app, 100, 30));
+    support::assert_snapshot!("conflict_dialog", draw(&app, 100, 30));
 }
 
 #[test]
@@ -222,7 +190,7 @@ fn history_overlay() {
         ],
         scroll: 0,
     };
-    insta::assert_snapshot!(draw(&app, 100, 30));
+    support::assert_snapshot!("history_overlay", draw(&app, 100, 30));
 }
 
 /// Bytes written to a terminal, shared with the test.

@@ -7,7 +7,7 @@ use std::io::{Read, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
@@ -16,13 +16,13 @@ use mlps::domain::model::{NewClient, NewNetwork};
 use mlps::domain::questionnaire::Answers;
 use mlps::domain::settings::Config;
 use mlps::error::Error;
-use mlps::server::client::{self, Launcher, RemoteStore, StopOutcome};
+use mlps::server::client::{self, RemoteStore, StopOutcome};
 use mlps::server::daemon::{lock_path, socket_path};
 use mlps::server::protocol::{self, Request, Response};
 use mlps::store::audit::{Action, Actor, LogQuery};
 use mlps::store::{CaseStore, SledStore};
 
-const MLPS: &str = env!("CARGO_BIN_EXE_mlps");
+use crate::support::{Place, place};
 
 /// Generous: only reached when something is wrong.
 const DEADLINE: Duration = Duration::from_secs(10);
@@ -33,40 +33,6 @@ fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
         assert!(Instant::now() < deadline, "timed out waiting until {what}");
         std::thread::sleep(Duration::from_millis(5));
     }
-}
-
-/// A temporary database directory (not created yet) and an empty config
-/// directory, so no user setting leaks into a test.
-struct Place {
-    _tmp: tempfile::TempDir,
-    db: PathBuf,
-    config: PathBuf,
-}
-
-fn place() -> Place {
-    let tmp = tempfile::tempdir().unwrap();
-    let db = tmp.path().join("db");
-    let config = tmp.path().join("config");
-    std::fs::create_dir(&config).unwrap();
-    Place {
-        _tmp: tmp,
-        db,
-        config,
-    }
-}
-
-fn mlps(place: &Place) -> Command {
-    let mut cmd = Command::new(MLPS);
-    cmd.arg("--db")
-        .arg(&place.db)
-        .env("MLPS_CONFIG_DIR", &place.config)
-        .env_remove("MLPS_DB")
-        .stdin(Stdio::null());
-    cmd
-}
-
-fn launcher(place: &Place) -> Launcher {
-    Launcher::new(MLPS).env("MLPS_CONFIG_DIR", &place.config)
 }
 
 fn alive(pid: u32) -> bool {
@@ -87,7 +53,8 @@ struct Daemon {
 impl Daemon {
     /// `mlps serve` with `args`, once it answers.
     fn serve(place: &Place, args: &[&str]) -> Daemon {
-        let child = mlps(place)
+        let child = place
+            .mlps()
             .arg("serve")
             .args(args)
             .stdout(Stdio::null())
@@ -356,7 +323,8 @@ fn the_log_tells_who_did_what() {
         [Action::Deleted]
     );
 
-    let printed = mlps(&place)
+    let printed = place
+        .mlps()
         .args(["log", "--client", "acme"])
         .output()
         .unwrap();
@@ -371,7 +339,8 @@ fn the_log_tells_who_did_what() {
     assert!(!text.contains("ERP"), "{text}");
 
     let tomorrow = (chrono::Local::now().date_naive() + chrono::Days::new(1)).to_string();
-    let later = mlps(&place)
+    let later = place
+        .mlps()
         .args(["log", "--since", &tomorrow])
         .output()
         .unwrap();
@@ -379,7 +348,7 @@ fn the_log_tells_who_did_what() {
         String::from_utf8_lossy(&later.stdout),
         "No changes recorded.\n"
     );
-    let json = mlps(&place).args(["log", "--json"]).output().unwrap();
+    let json = place.mlps().args(["log", "--json"]).output().unwrap();
     let list: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(list.as_array().unwrap().len(), 6);
     assert_eq!(list[3]["changes"][0]["after"], 250_000);
@@ -403,7 +372,8 @@ fn the_log_tells_who_did_what() {
     let of_client = store.log(&LogQuery::of_client(mail.client)).unwrap();
     assert_eq!(of_client.len(), 1);
 
-    let bad = mlps(&place)
+    let bad = place
+        .mlps()
         .args(["log", "--since", "2026-02-30"])
         .output()
         .unwrap();
@@ -513,7 +483,7 @@ fn clients_starting_at_once_share_exactly_one_daemon() {
             let (place, barrier) = (Arc::clone(&place), Arc::clone(&barrier));
             std::thread::spawn(move || {
                 barrier.wait();
-                let store = client::connect_or_start_with(&place.db, &launcher(&place))?;
+                let store = client::connect_or_start_with(&place.db, &place.launcher())?;
                 store.create_client(client(&format!("Client {i}")))?;
                 Ok::<RemoteStore, Error>(store)
             })
@@ -631,7 +601,8 @@ fn the_daemon_survives_clients_that_die_mid_request() {
     let place = place();
     let _daemon = Daemon::serve(&place, &[]);
     let good = client::connect(&place.db).unwrap();
-    mlps(&place)
+    place
+        .mlps()
         .args(["demo", "--clients", "300"])
         .stdout(Stdio::null())
         .status()
@@ -643,7 +614,8 @@ fn the_daemon_survives_clients_that_die_mid_request() {
         drop(raw);
     }
     for delay in [0, 2, 5, 10, 20] {
-        let mut export = mlps(&place)
+        let mut export = place
+            .mlps()
             .arg("export")
             .stdout(Stdio::piped())
             .spawn()
@@ -687,14 +659,14 @@ fn mlps_stop_status_and_a_second_serve() {
     let mut daemon = Daemon::serve(&place, &[]);
     let pid = daemon.pid.unwrap();
 
-    let status = mlps(&place).arg("status").output().unwrap();
+    let status = place.mlps().arg("status").output().unwrap();
     assert!(status.status.success());
     let text = String::from_utf8(status.stdout).unwrap();
     assert!(text.contains(&format!("pid {pid}")), "{text}");
     assert!(text.contains("0 sessions"), "{text}");
 
     // A second daemon for the same directory leaves quietly.
-    let second = mlps(&place).arg("serve").output().unwrap();
+    let second = place.mlps().arg("serve").output().unwrap();
     assert_eq!(second.status.code(), Some(0));
     let said = String::from_utf8(second.stderr).unwrap();
     assert!(said.contains("already serves"), "{said}");
@@ -704,20 +676,20 @@ fn mlps_stop_status_and_a_second_serve() {
         pid
     );
 
-    let stop = mlps(&place).arg("stop").output().unwrap();
+    let stop = place.mlps().arg("stop").output().unwrap();
     assert!(stop.status.success());
     assert!(String::from_utf8(stop.stdout).unwrap().contains("Stopped"));
     assert!(daemon.wait_exit().success());
     assert!(!socket_path(&place.db).exists());
 
-    let again = mlps(&place).arg("stop").output().unwrap();
+    let again = place.mlps().arg("stop").output().unwrap();
     assert!(again.status.success());
     assert!(
         String::from_utf8(again.stdout)
             .unwrap()
             .contains("No mlps daemon")
     );
-    let status = mlps(&place).arg("status").output().unwrap();
+    let status = place.mlps().arg("status").output().unwrap();
     assert_eq!(status.status.code(), Some(1));
     assert!(
         String::from_utf8(status.stderr)
@@ -743,7 +715,8 @@ fn a_world_writable_directory_is_refused() {
     std::fs::create_dir(&place.db).unwrap();
     std::fs::set_permissions(&place.db, std::fs::Permissions::from_mode(0o777)).unwrap();
     // Should it start after all, it does not outlive the test.
-    let out = mlps(&place)
+    let out = place
+        .mlps()
         .args(["serve", "--idle", "1"])
         .output()
         .unwrap();
@@ -758,7 +731,7 @@ fn a_world_writable_directory_is_refused() {
 fn connect_or_start_reuses_a_running_daemon() {
     let place = place();
     let daemon = Daemon::serve(&place, &[]);
-    let store = client::connect_or_start_with(&place.db, &launcher(&place)).unwrap();
+    let store = client::connect_or_start_with(&place.db, &place.launcher()).unwrap();
     assert_eq!(store.status().unwrap().pid, daemon.pid.unwrap());
 }
 
@@ -796,11 +769,12 @@ fn a_client_of_another_protocol_may_only_stop_the_daemon() {
 #[test]
 fn commands_share_the_database_through_one_daemon() {
     let place = place();
-    let held = client::connect_or_start_with(&place.db, &launcher(&place)).unwrap();
+    let held = client::connect_or_start_with(&place.db, &place.launcher()).unwrap();
     let _guard = Daemon::found(&place);
     let pid = held.status().unwrap().pid;
-    let example = include_str!("fixtures/interchange-example.json");
-    let mut import = mlps(&place)
+    let example = include_str!("../fixtures/interchange-example.json");
+    let mut import = place
+        .mlps()
         .arg("import")
         .arg("-")
         .stdin(Stdio::piped())
@@ -815,7 +789,8 @@ fn commands_share_the_database_through_one_daemon() {
     assert!(import.wait().unwrap().success());
     // The import went to the daemon this client is connected to.
     assert_eq!(held.clients().unwrap().len(), 1);
-    let out = mlps(&place)
+    let out = place
+        .mlps()
         .args([
             "renewals",
             "--within",
@@ -879,7 +854,7 @@ fn foreign_daemon(
 fn an_idle_daemon_of_an_older_version_is_replaced() {
     let place = place();
     let old = foreign_daemon(&place, protocol::PROTOCOL - 1, Response::Stopping);
-    let store = client::connect_or_start_with(&place.db, &launcher(&place)).unwrap();
+    let store = client::connect_or_start_with(&place.db, &place.launcher()).unwrap();
     let _guard = Daemon::found(&place);
     assert_eq!(old.join().unwrap(), Some(Request::StopIfIdle));
     let status = store.status().unwrap();
@@ -895,7 +870,7 @@ fn an_older_daemon_in_use_is_left_running_with_a_clear_message() {
         message: "the mlps daemon (version 0.0.1) is in use by 2 other sessions".into(),
     };
     let old = foreign_daemon(&place, protocol::PROTOCOL - 1, busy);
-    let err = client::connect_or_start_with(&place.db, &launcher(&place))
+    let err = client::connect_or_start_with(&place.db, &place.launcher())
         .err()
         .expect("refused");
     assert_eq!(old.join().unwrap(), Some(Request::StopIfIdle));
@@ -909,7 +884,7 @@ fn an_older_daemon_in_use_is_left_running_with_a_clear_message() {
 fn a_newer_daemon_is_never_stopped_by_an_older_client() {
     let place = place();
     let newer = foreign_daemon(&place, protocol::PROTOCOL + 1, Response::Stopping);
-    let err = client::connect_or_start_with(&place.db, &launcher(&place))
+    let err = client::connect_or_start_with(&place.db, &place.launcher())
         .err()
         .expect("refused");
     assert!(
@@ -959,7 +934,7 @@ fn kill_daemon(store: &RemoteStore) {
 #[test]
 fn a_command_outlives_a_killed_daemon() {
     let place = place();
-    let store = client::connect_or_start_with(&place.db, &launcher(&place))
+    let store = client::connect_or_start_with(&place.db, &place.launcher())
         .unwrap()
         .reconnecting(|m| NOTICES.lock().unwrap().push(m.to_string()));
     let acme = store.create_client(client("Acme")).unwrap();
@@ -991,7 +966,7 @@ fn a_command_outlives_a_killed_daemon() {
 fn an_idle_daemon_of_an_older_release_is_replaced() {
     let place = place();
     let old = foreign_daemon(&place, protocol::PROTOCOL, Response::Stopping);
-    let store = client::connect_or_start_with(&place.db, &launcher(&place)).unwrap();
+    let store = client::connect_or_start_with(&place.db, &place.launcher()).unwrap();
     let _guard = Daemon::found(&place);
     assert_eq!(old.join().unwrap(), Some(Request::StopIfIdle));
     assert_eq!(store.status().unwrap().version, protocol::VERSION);
@@ -1006,7 +981,7 @@ fn the_idle_time_is_a_setting() {
         "[daemon]\nidle_seconds = 1\n",
     )
     .unwrap();
-    let store = client::connect_or_start_with(&place.db, &launcher(&place)).unwrap();
+    let store = client::connect_or_start_with(&place.db, &place.launcher()).unwrap();
     let guard = Daemon::found(&place);
     let pid = guard.pid.unwrap();
     drop(store);

@@ -4,7 +4,7 @@
 //! clients unless told to, and keeps a copy of what it replaces.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -15,16 +15,13 @@ use mlps::server::client;
 use mlps::store::CaseStore;
 use mlps::store::audit::{Action, LogQuery};
 
-const MLPS: &str = env!("CARGO_BIN_EXE_mlps");
+use crate::support::{self, Place, place};
 
-fn mlps(db: &Path, config: &Path, args: &[&str]) -> Output {
-    Command::new(MLPS)
-        .arg("--db")
-        .arg(db)
+/// `mlps --db DB ARGS` on 2026-12-01; what it did.
+fn run(db: &Path, config: &Path, args: &[&str]) -> Output {
+    support::mlps_process_on(db, config)
         .args(args)
-        .env("MLPS_CONFIG_DIR", config)
         .env("MLPS_TODAY", "2026-12-01")
-        .stdin(Stdio::null())
         .output()
         .unwrap()
 }
@@ -56,52 +53,27 @@ fn network(client: ClientId, name: String) -> Network {
     }
 }
 
-struct Place {
-    _tmp: tempfile::TempDir,
-    db: PathBuf,
-    config: PathBuf,
-    root: PathBuf,
-}
-
-fn place() -> Place {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().to_path_buf();
-    let config = root.join("config");
-    std::fs::create_dir(&config).unwrap();
-    Place {
-        db: root.join("db"),
-        config,
-        root,
-        _tmp: tmp,
-    }
-}
-
 /// A place with `clients` demo clients, and a backup of them in `b`.
 fn backed_up(clients: usize) -> (Place, PathBuf) {
     let p = place();
-    ok(mlps(
+    ok(run(
         &p.db,
         &p.config,
         &["demo", "--clients", &clients.to_string()],
     ));
     let backup = p.root.join("b");
-    ok(mlps(
-        &p.db,
-        &p.config,
-        &["backup", backup.to_str().unwrap()],
-    ));
+    ok(run(&p.db, &p.config, &["backup", backup.to_str().unwrap()]));
     (p, backup)
 }
 
 fn connect(p: &Place) -> client::RemoteStore {
-    let launcher = client::Launcher::new(MLPS).env("MLPS_CONFIG_DIR", &p.config);
-    client::connect_or_start_with(&p.db, &launcher).unwrap()
+    client::connect_or_start_with(&p.db, &p.launcher()).unwrap()
 }
 
 #[test]
 fn a_backup_taken_during_writes_restores_to_one_consistent_moment() {
     let p = place();
-    ok(mlps(&p.db, &p.config, &["demo", "--clients", "20"]));
+    ok(run(&p.db, &p.config, &["demo", "--clients", "20"]));
     let store = Arc::new(connect(&p));
     let clients: Vec<ClientId> = store.clients().unwrap().iter().map(|c| c.id).collect();
 
@@ -141,7 +113,7 @@ fn a_backup_taken_during_writes_restores_to_one_consistent_moment() {
         std::thread::sleep(Duration::from_millis(150));
         let before = store.networks().unwrap().len();
         let dir = p.root.join(format!("backup-{i}"));
-        let said = ok(mlps(&p.db, &p.config, &["backup", dir.to_str().unwrap()]));
+        let said = ok(run(&p.db, &p.config, &["backup", dir.to_str().unwrap()]));
         assert!(said.contains("saved"), "{said}");
         backups.push((dir, before));
         assert!(Instant::now() < deadline);
@@ -153,19 +125,15 @@ fn a_backup_taken_during_writes_restores_to_one_consistent_moment() {
     let mut sizes = Vec::new();
     for (i, (dir, before)) in backups.iter().enumerate() {
         let fresh = p.root.join(format!("restored-{i}"));
-        let said = ok(mlps(&fresh, &p.config, &["restore", dir.to_str().unwrap()]));
+        let said = ok(run(&fresh, &p.config, &["restore", dir.to_str().unwrap()]));
         assert!(said.contains("Restored"), "{said}");
         // Every index agrees with the records...
-        let checked = ok(mlps(&fresh, &p.config, &["doctor"]));
+        let checked = ok(run(&fresh, &p.config, &["doctor"]));
         assert!(checked.contains("no problems"), "{checked}");
         // ...and the log with the data: each network created has its
         // entry, and no entry names a network the copy does not hold, so
         // no write was half in the copy.
-        let restored = client::connect_or_start_with(
-            &fresh,
-            &client::Launcher::new(MLPS).env("MLPS_CONFIG_DIR", &p.config),
-        )
-        .unwrap();
+        let restored = client::connect_or_start_with(&fresh, &p.launcher()).unwrap();
         let networks = restored.networks().unwrap();
         assert!(
             networks.len() >= *before,
@@ -206,46 +174,42 @@ fn a_backup_taken_during_writes_restores_to_one_consistent_moment() {
 #[test]
 fn restore_replaces_only_when_told_and_keeps_a_copy_of_what_was_there() {
     let p = place();
-    ok(mlps(&p.db, &p.config, &["demo", "--clients", "3"]));
-    let first = ok(mlps(&p.db, &p.config, &["export"]));
+    ok(run(&p.db, &p.config, &["demo", "--clients", "3"]));
+    let first = ok(run(&p.db, &p.config, &["export"]));
     let backup = p.root.join("nightly");
-    ok(mlps(
-        &p.db,
-        &p.config,
-        &["backup", backup.to_str().unwrap()],
-    ));
+    ok(run(&p.db, &p.config, &["backup", backup.to_str().unwrap()]));
 
     // A backup goes into a new or empty folder only.
-    let again = mlps(&p.db, &p.config, &["backup", backup.to_str().unwrap()]);
+    let again = run(&p.db, &p.config, &["backup", backup.to_str().unwrap()]);
     assert_eq!(again.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
 
     // Changes after the backup.
-    ok(mlps(
+    ok(run(
         &p.db,
         &p.config,
         &["demo", "--clients", "2", "--seed", "9"],
     ));
-    let changed = ok(mlps(&p.db, &p.config, &["export"]));
+    let changed = ok(run(&p.db, &p.config, &["export"]));
     assert_ne!(changed, first);
 
-    let refused = mlps(&p.db, &p.config, &["restore", backup.to_str().unwrap()]);
+    let refused = run(&p.db, &p.config, &["restore", backup.to_str().unwrap()]);
     assert_eq!(refused.status.code(), Some(2));
     let why = String::from_utf8_lossy(&refused.stderr);
     assert!(
         why.contains("holds 5 clients") && why.contains("--replace"),
         "{why}"
     );
-    assert_eq!(ok(mlps(&p.db, &p.config, &["export"])), changed);
+    assert_eq!(ok(run(&p.db, &p.config, &["export"])), changed);
 
-    let said = ok(mlps(
+    let said = ok(run(
         &p.db,
         &p.config,
         &["restore", backup.to_str().unwrap(), "--replace"],
     ));
     assert!(said.contains("Restored 3 clients"), "{said}");
-    assert_eq!(ok(mlps(&p.db, &p.config, &["export"])), first);
-    let log = ok(mlps(&p.db, &p.config, &["log"]));
+    assert_eq!(ok(run(&p.db, &p.config, &["export"])), first);
+    let log = ok(run(&p.db, &p.config, &["log"]));
     assert!(
         log.lines()
             .last()
@@ -266,12 +230,12 @@ fn restore_replaces_only_when_told_and_keeps_a_copy_of_what_was_there() {
         })
         .expect("a copy of the replaced database");
     assert!(said.contains(&copy.display().to_string()), "{said}");
-    ok(mlps(
+    ok(run(
         &p.db,
         &p.config,
         &["restore", copy.to_str().unwrap(), "--replace"],
     ));
-    assert_eq!(ok(mlps(&p.db, &p.config, &["export"])), changed);
+    assert_eq!(ok(run(&p.db, &p.config, &["export"])), changed);
     let _ = client::stop(&p.db);
 }
 
@@ -297,7 +261,7 @@ fn a_damaged_or_unfinished_backup_is_refused_and_nothing_changes() {
         b"MLPSBAK0".to_vec(),
     ] {
         std::fs::write(&records, &damaged).unwrap();
-        let out = mlps(&target, &p.config, &["restore", backup.to_str().unwrap()]);
+        let out = run(&target, &p.config, &["restore", backup.to_str().unwrap()]);
         assert_eq!(out.status.code(), Some(2));
         let why = String::from_utf8_lossy(&out.stderr);
         assert!(
@@ -312,7 +276,7 @@ fn a_damaged_or_unfinished_backup_is_refused_and_nothing_changes() {
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     let bad = text.replace(v["digest"].as_str().unwrap(), "0000000000000000");
     std::fs::write(&manifest, bad).unwrap();
-    let out = mlps(&target, &p.config, &["restore", backup.to_str().unwrap()]);
+    let out = run(&target, &p.config, &["restore", backup.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let why = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -323,18 +287,18 @@ fn a_damaged_or_unfinished_backup_is_refused_and_nothing_changes() {
 
     // A manifest that is not JSON names its place.
     std::fs::write(&manifest, "{\"format\": ").unwrap();
-    let out = mlps(&target, &p.config, &["restore", backup.to_str().unwrap()]);
+    let out = run(&target, &p.config, &["restore", backup.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("mlps-backup.json:1:"));
 
     // No manifest: cut off before it was complete.
     std::fs::remove_file(&manifest).unwrap();
-    let out = mlps(&target, &p.config, &["restore", backup.to_str().unwrap()]);
+    let out = run(&target, &p.config, &["restore", backup.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cut off"));
 
     // Not a backup at all.
-    let out = mlps(&target, &p.config, &["restore", p.config.to_str().unwrap()]);
+    let out = run(&target, &p.config, &["restore", p.config.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not an mlps backup"));
     assert!(!target.exists());
@@ -342,7 +306,7 @@ fn a_damaged_or_unfinished_backup_is_refused_and_nothing_changes() {
     // A backup into a file is refused.
     let file = p.root.join("file");
     std::fs::write(&file, "x").unwrap();
-    let out = mlps(&p.db, &p.config, &["backup", file.to_str().unwrap()]);
+    let out = run(&p.db, &p.config, &["backup", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let _ = client::stop(&p.db);
 }
@@ -350,21 +314,17 @@ fn a_damaged_or_unfinished_backup_is_refused_and_nothing_changes() {
 #[test]
 fn a_database_keeps_its_id_through_a_backup_and_the_calendar_its_uids() {
     let p = place();
-    ok(mlps(&p.db, &p.config, &["demo", "--clients", "4"]));
-    let feed = ok(mlps(&p.db, &p.config, &["export", "--format", "ics"]));
+    ok(run(&p.db, &p.config, &["demo", "--clients", "4"]));
+    let feed = ok(run(&p.db, &p.config, &["export", "--format", "ics"]));
     let backup = p.root.join("b");
-    ok(mlps(
-        &p.db,
-        &p.config,
-        &["backup", backup.to_str().unwrap()],
-    ));
+    ok(run(&p.db, &p.config, &["backup", backup.to_str().unwrap()]));
     let elsewhere = p.root.join("elsewhere");
-    ok(mlps(
+    ok(run(
         &elsewhere,
         &p.config,
         &["restore", backup.to_str().unwrap()],
     ));
-    let there = ok(mlps(&elsewhere, &p.config, &["export", "--format", "ics"]));
+    let there = ok(run(&elsewhere, &p.config, &["export", "--format", "ics"]));
     let uids = |s: &str| -> Vec<String> {
         s.lines()
             .filter(|l| l.starts_with("UID:"))
@@ -375,8 +335,8 @@ fn a_database_keeps_its_id_through_a_backup_and_the_calendar_its_uids() {
     assert_eq!(uids(&feed), uids(&there));
     // A database of its own has other UIDs.
     let other = p.root.join("other");
-    ok(mlps(&other, &p.config, &["demo", "--clients", "4"]));
-    let theirs = ok(mlps(&other, &p.config, &["export", "--format", "ics"]));
+    ok(run(&other, &p.config, &["demo", "--clients", "4"]));
+    let theirs = ok(run(&other, &p.config, &["export", "--format", "ics"]));
     assert!(uids(&theirs).iter().all(|u| !uids(&feed).contains(u)));
     for db in [&p.db, &elsewhere, &other] {
         let _ = client::stop(db);
@@ -426,10 +386,10 @@ fn a_backup_cut_off_by_the_daemon_going_away_fails_and_keeps_nothing() {
     drop(writer);
     // Through the command, the folder is left without a manifest, so it
     // could never be restored; a complete backup then works.
-    let out = mlps(&p.db, &p.config, &["restore", dir.to_str().unwrap()]);
+    let out = run(&p.db, &p.config, &["restore", dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let whole = p.root.join("whole");
-    ok(mlps(&p.db, &p.config, &["backup", whole.to_str().unwrap()]));
+    ok(run(&p.db, &p.config, &["backup", whole.to_str().unwrap()]));
     let (manifest, _) = mlps::store::backup::read(&whole).unwrap();
     assert_eq!(manifest.networks, 12);
     let _ = client::stop(&p.db);
@@ -518,8 +478,8 @@ fn a_linked_backups_folder_is_refused() {
     std::fs::create_dir(&elsewhere).unwrap();
     let _ = std::fs::remove_dir_all(p.db.join("backups"));
     std::os::unix::fs::symlink(&elsewhere, p.db.join("backups")).unwrap();
-    let before = ok(mlps(&p.db, &p.config, &["export"]));
-    let out = mlps(
+    let before = ok(run(&p.db, &p.config, &["export"]));
+    let out = run(
         &p.db,
         &p.config,
         &["restore", backup.to_str().unwrap(), "--replace"],
@@ -531,6 +491,6 @@ fn a_linked_backups_folder_is_refused() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
-    assert_eq!(ok(mlps(&p.db, &p.config, &["export"])), before);
+    assert_eq!(ok(run(&p.db, &p.config, &["export"])), before);
     let _ = client::stop(&p.db);
 }

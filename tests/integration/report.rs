@@ -12,9 +12,7 @@ use mlps::domain::questionnaire::{Answers, DataCategory, Deployment, ObjectType,
 use mlps::domain::settings::Config;
 use mlps::formats::report::{self, ReportFormat};
 
-fn d(s: &str) -> NaiveDate {
-    mlps::domain::calendar::parse_date(s).unwrap()
-}
+use crate::support::{self, d};
 
 fn today() -> NaiveDate {
     d("2026-09-01")
@@ -257,14 +255,14 @@ fn a_chinese_case_as_markdown() {
     let out = md(&cjk_client(), &cjk_network());
     assert_tables_keep_their_columns(&out);
     assert_no_controls(&out);
-    insta::assert_snapshot!(out);
+    support::assert_snapshot!("a_chinese_case_as_markdown", out);
 }
 
 #[test]
 fn a_chinese_case_as_html() {
     let out = html(&cjk_client(), &cjk_network());
     assert_no_controls(&out);
-    insta::assert_snapshot!(out);
+    support::assert_snapshot!("a_chinese_case_as_html", out);
 }
 
 #[test]

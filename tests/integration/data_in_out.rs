@@ -4,20 +4,19 @@
 //! against RFC 5545 by a checker of its own, its UIDs stable across exports
 //! and edits; the report command.
 
-mod rfc5545;
-
 use std::path::Path;
 
 use assert_cmd::Command;
 use icalendar::{Calendar, CalendarComponent, Component};
 use predicates::prelude::*;
 
-/// `mlps` with its own database and config directory, today fixed.
+use crate::{rfc5545, support};
+
+/// `mlps` with its own database and config directory, today fixed on
+/// 2026-12-01.
 fn mlps(db: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("mlps").unwrap();
-    cmd.env("MLPS_DB", db)
-        .env("MLPS_CONFIG_DIR", db.with_extension("config"))
-        .env("MLPS_TODAY", "2026-12-01");
+    let mut cmd = support::mlps_beside(db);
+    cmd.env("MLPS_TODAY", "2026-12-01");
     cmd
 }
 
@@ -231,8 +230,7 @@ fn the_calendar_feed_parses_and_keeps_its_uids() {
     // moves a year on.
     {
         use mlps::store::CaseStore;
-        let launcher = mlps::server::client::Launcher::new(env!("CARGO_BIN_EXE_mlps"))
-            .env("MLPS_CONFIG_DIR", db.with_extension("config"));
+        let launcher = support::launcher(&db.with_extension("config"));
         let store = mlps::server::client::connect_or_start_with(&db, &launcher).unwrap();
         let mut acme = store
             .clients()

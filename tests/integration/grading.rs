@@ -13,16 +13,14 @@ use mlps::domain::questionnaire::{
 use Degree::{General, ParticularlySerious, Serious};
 use HarmedObject::{Citizens, NationalSecurity, SocialOrder};
 
+use crate::support::lv;
+
 const CONS: RuleSet = RuleSet::Conservative;
 const GBT: RuleSet = RuleSet::Gbt22240;
 
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
-
-fn lv(n: u8) -> Level {
-    Level::new(n).unwrap()
-}
 
 /// Every question answered with the value that raises nothing: S6, A6, no
 /// floor, no warning, no open question.

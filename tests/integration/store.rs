@@ -9,12 +9,9 @@ use mlps::domain::model::{NewClient, NewNetwork};
 use mlps::domain::questionnaire::Answers;
 use mlps::domain::settings::Config;
 use mlps::domain::timeline;
-use mlps::formats::interchange;
 use mlps::store::{CaseStore, SledStore};
 
-fn d(s: &str) -> NaiveDate {
-    mlps::domain::calendar::parse_date(s).unwrap()
-}
+use crate::support::{self, d, fresh_store, import_demo, today};
 
 fn client(name: &str) -> Client {
     Client {
@@ -72,8 +69,7 @@ fn writes_survive_reopening_and_ids_are_stable() {
 
 #[test]
 fn a_stale_write_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SledStore::open(dir.path(), Config::default()).unwrap();
+    let (_dir, store) = fresh_store();
     let c = store.create_client(client("Acme")).unwrap();
     let mut first = c.clone();
     first.notes = "first".into();
@@ -102,8 +98,7 @@ fn a_stale_write_is_refused() {
 
 #[test]
 fn invalid_records_are_refused_with_the_field() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SledStore::open(dir.path(), Config::default()).unwrap();
+    let (_dir, store) = fresh_store();
     let err = store.create_client(client("  ")).unwrap_err();
     assert_eq!(err.exit_code(), 2);
     assert!(err.message().contains("name"), "{err}");
@@ -123,8 +118,7 @@ fn invalid_records_are_refused_with_the_field() {
 
 #[test]
 fn deleting_a_client_removes_its_networks_and_due_entries() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SledStore::open(dir.path(), Config::default()).unwrap();
+    let (_dir, store) = fresh_store();
     let keep = store.create_client(client("Keep")).unwrap();
     let gone = store.create_client(client("Gone")).unwrap();
     store
@@ -147,8 +141,7 @@ fn deleting_a_client_removes_its_networks_and_due_entries() {
 
 #[test]
 fn an_import_with_a_taken_id_imports_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SledStore::open(dir.path(), Config::default()).unwrap();
+    let (_dir, store) = fresh_store();
     let existing = store.create_client(client("Existing")).unwrap();
     let batch = vec![
         NewClient {
@@ -174,8 +167,7 @@ fn an_import_with_a_taken_id_imports_nothing() {
 
 #[test]
 fn imported_ids_are_kept_and_new_ones_do_not_collide() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SledStore::open(dir.path(), Config::default()).unwrap();
+    let (_dir, store) = fresh_store();
     let batch = vec![
         NewClient {
             id: Some(ClientId(40)),
@@ -233,11 +225,8 @@ fn the_due_index_agrees_with_the_timeline_on_demo_data() {
     let dir = tempfile::tempdir().unwrap();
     let config = Config::default();
     let store = SledStore::open(dir.path(), config.clone()).unwrap();
-    let today = d("2026-11-28");
-    let doc = mlps::demo::generate(40, 7, today);
-    store
-        .import(interchange::to_records("demo", &doc).unwrap())
-        .unwrap();
+    let today = today();
+    import_demo(&store, 40, 7);
     for days in [0, 30, 90, 365, 5000] {
         assert_index_agrees(&store, &config, add_days(today, days));
     }
@@ -305,7 +294,7 @@ fn a_second_process_is_told_the_database_is_in_use() {
     let _first = SledStore::open(dir.path(), Config::default()).unwrap();
     // sled locks the database per process: a second open from this process
     // would share the lock, so ask a child process.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mlps"))
+    let out = std::process::Command::new(support::MLPS)
         .args(["export", "--db"])
         .arg(dir.path())
         .output()
@@ -360,10 +349,7 @@ fn the_jump_index_is_stored_with_the_records_and_kept_in_step() {
     let dir = tempfile::tempdir().unwrap();
     let config = Config::default();
     let store = SledStore::open(dir.path(), config.clone()).unwrap();
-    let doc = mlps::demo::generate(40, 3, d("2026-11-28"));
-    store
-        .import(interchange::to_records("demo", &doc).unwrap())
-        .unwrap();
+    import_demo(&store, 40, 3);
     let queries = [
         "shzx",
         "yinhang",
@@ -451,10 +437,7 @@ fn doctor_finds_each_broken_index_and_repair_rebuilds_them() {
     let config = Config::default();
     let renamed = {
         let store = SledStore::open(dir.path(), config.clone()).unwrap();
-        let doc = mlps::demo::generate(12, 5, d("2026-11-28"));
-        store
-            .import(interchange::to_records("demo", &doc).unwrap())
-            .unwrap();
+        import_demo(&store, 12, 5);
         let mut n = store.networks().unwrap().remove(0);
         n.name = "Renamed".into();
         let n = store.update_network(n).unwrap();

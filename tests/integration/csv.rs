@@ -11,9 +11,7 @@ use mlps::domain::questionnaire::{DataCategory, ObjectType};
 use mlps::domain::settings::Settings;
 use mlps::formats::spreadsheet::{self, COLUMNS, Problems};
 
-fn d(s: &str) -> NaiveDate {
-    mlps::domain::calendar::parse_date(s).unwrap()
-}
+use crate::support::d;
 
 fn parse_ok(text: &str) -> Vec<NewClient> {
     match spreadsheet::parse("sheet.csv", text) {

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 
 use mlps::config::parse_holidays;
-use mlps::domain::calendar::{WorkCalendar, add_days, add_months, parse_date};
+use mlps::domain::calendar::{WorkCalendar, add_days, add_months};
 use mlps::domain::grading::{self, RuleSet};
 use mlps::domain::model::{
     ClientId, Conclusion, Level, Milestone, Network, NetworkId, Overrides, Stage,
@@ -15,17 +15,11 @@ use mlps::domain::timeline::{
     Deadline, DueKind, DueStatus, Intervals, Timeline, status_for, timeline,
 };
 
+use crate::support::{d, lv};
+
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
-
-fn d(s: &str) -> NaiveDate {
-    parse_date(s).unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn lv(n: u8) -> Level {
-    Level::new(n).unwrap()
-}
 
 /// Milestones as (stage, date) pairs.
 type Steps = &'static [(Stage, &'static str)];

@@ -9,15 +9,7 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
-const EXAMPLE: &str = include_str!("fixtures/interchange-example.json");
-
-fn mlps(db: &Path, config: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("mlps").unwrap();
-    cmd.env("MLPS_DB", db)
-        .env("MLPS_CONFIG_DIR", config)
-        .env("MLPS_TODAY", "2026-11-28");
-    cmd
-}
+use crate::support::{EXAMPLE, is_root, mlps};
 
 /// Runs `args`, expecting `code` and a message holding every one of
 /// `says`; no panic text may reach the user.
@@ -165,11 +157,6 @@ fn empty_binary_and_oversized_inputs_are_refused_with_their_place() {
     let _ = mlps(&db, &config).arg("stop").output();
 }
 
-fn root() -> bool {
-    // SAFETY: geteuid only reads the process's user id.
-    unsafe { libc::geteuid() == 0 }
-}
-
 fn mount_tmpfs(at: &Path, options: &str) -> bool {
     std::process::Command::new("mount")
         .args(["-t", "tmpfs", "-o", options, "mlps-test"])
@@ -207,7 +194,7 @@ fn on_tmpfs(
     std::path::PathBuf,
     Vec<u8>,
 )> {
-    if !root() {
+    if !is_root() {
         eprintln!("skipped: mounting a tmpfs needs root");
         return None;
     }

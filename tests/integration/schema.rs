@@ -6,17 +6,16 @@
 //! `Medium` / "medium" then, `Fair` / "fair" now). Opening upgrades the
 //! database, keeping a copy first, and says so once.
 
-mod format1;
-
 use std::path::Path;
 
-use assert_cmd::Command;
-use format1::{day, id_key, meta, write_format_1};
 use mlps::domain::model::{ClientId, Conclusion, Stage};
 use mlps::domain::settings::Config;
 use mlps::store::audit::LogQuery;
 use mlps::store::codec::{self, Record};
 use mlps::store::{CaseStore, SledStore};
+
+use crate::format1::{self, day, id_key, meta, write_format_1};
+use crate::support;
 
 /// The one copy made under `dir/backups`.
 fn the_copy(dir: &Path) -> std::path::PathBuf {
@@ -243,12 +242,8 @@ fn the_first_command_says_the_database_was_upgraded_and_the_next_does_not() {
     let dir = tmp.path().join("db");
     write_format_1(&dir, false);
     let run = || {
-        let out = Command::cargo_bin("mlps")
-            .unwrap()
-            .args(["--db"])
-            .arg(&dir)
+        let out = support::mlps_process_on(&dir, &tmp.path().join("config"))
             .args(["renewals", "--today", "2027-11-01", "--json"])
-            .env("MLPS_CONFIG_DIR", tmp.path().join("config"))
             .output()
             .unwrap();
         assert!(out.status.success(), "{out:?}");
@@ -274,25 +269,17 @@ fn the_first_command_says_the_database_was_upgraded_and_the_next_does_not() {
     // The copy the upgrade kept is a backup: restored elsewhere, it is
     // upgraded in turn and holds the same cases.
     let fresh = tmp.path().join("fresh");
-    let restored = Command::cargo_bin("mlps")
-        .unwrap()
-        .arg("--db")
-        .arg(&fresh)
+    let restored = support::mlps_process_on(&fresh, &tmp.path().join("config"))
         .arg("restore")
         .arg(the_copy(&dir))
-        .env("MLPS_CONFIG_DIR", tmp.path().join("config"))
         .output()
         .unwrap();
     let said = String::from_utf8_lossy(&restored.stdout);
     assert!(restored.status.success(), "{restored:?}");
     assert!(said.contains("Restored 2 clients and 1 network"), "{said}");
     assert!(said.contains("in format 1; it was upgraded"), "{said}");
-    let renewals = Command::cargo_bin("mlps")
-        .unwrap()
-        .arg("--db")
-        .arg(&fresh)
+    let renewals = support::mlps_process_on(&fresh, &tmp.path().join("config"))
         .args(["renewals", "--today", "2027-11-01", "--json"])
-        .env("MLPS_CONFIG_DIR", tmp.path().join("config"))
         .output()
         .unwrap();
     assert_eq!(String::from_utf8(renewals.stdout).unwrap(), first_out);

@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-const MLPS: &str = env!("CARGO_BIN_EXE_mlps");
+use crate::support::{MLPS, is_root};
 
 /// Generous: only reached when something is wrong.
 const DEADLINE: Duration = Duration::from_secs(15);
@@ -21,11 +21,6 @@ const DEADLINE: Duration = Duration::from_secs(15);
 static SERIAL: Mutex<()> = Mutex::new(());
 
 static NEXT: AtomicUsize = AtomicUsize::new(0);
-
-fn is_root() -> bool {
-    // SAFETY: geteuid cannot fail.
-    unsafe { libc::geteuid() == 0 }
-}
 
 fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
     let deadline = Instant::now() + DEADLINE;

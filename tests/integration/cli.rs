@@ -7,16 +7,15 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::{Value, json};
 
-const EXAMPLE: &str = include_str!("fixtures/interchange-example.json");
-const ANSWERS: &str = include_str!("fixtures/answers-example.toml");
+use crate::support::{self, EXAMPLE};
 
-/// `mlps` with its own database and config directory, today fixed.
+const ANSWERS: &str = include_str!("../fixtures/answers-example.toml");
+
+/// `mlps` with its own database and config directory, today fixed, and
+/// colour left to the command.
 fn mlps(db: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("mlps").unwrap();
-    cmd.env("MLPS_DB", db)
-        .env("MLPS_CONFIG_DIR", db.with_extension("config"))
-        .env("MLPS_TODAY", "2026-11-28")
-        .env_remove("NO_COLOR");
+    let mut cmd = support::mlps_beside(db);
+    cmd.env_remove("NO_COLOR");
     cmd
 }
 

@@ -2,11 +2,12 @@
 //! Start on demo data, jump to a client by pinyin, change `pi_subjects`,
 //! see the level change, quit, and find the change in `mlps export`.
 
-mod format1;
-
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
+
+use crate::format1;
+use crate::support::{self, mlps_beside};
 
 struct Tmux {
     socket: String,
@@ -127,13 +128,10 @@ fn child_of(parent: &str) -> String {
 /// A database of `clients` demo clients in `dir`.
 fn demo_db(dir: &Path, clients: &str) -> std::path::PathBuf {
     let db = dir.join("db");
-    assert!(
-        mlps(&db)
-            .args(["demo", "--clients", clients])
-            .status()
-            .unwrap()
-            .success()
-    );
+    mlps_beside(&db)
+        .args(["demo", "--clients", clients])
+        .assert()
+        .success();
     db
 }
 
@@ -143,7 +141,7 @@ fn case_manager(db: &Path, tag: &str) -> Tmux {
     let command = format!(
         "env MLPS_CONFIG_DIR={} MLPS_TODAY=2026-11-28 TERM=xterm-256color {} --db {}",
         db.with_extension("config").display(),
-        env!("CARGO_BIN_EXE_mlps"),
+        support::MLPS,
         db.display()
     );
     Tmux::start(
@@ -152,14 +150,6 @@ fn case_manager(db: &Path, tag: &str) -> Tmux {
         100,
         30,
     )
-}
-
-fn mlps(db: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_mlps"));
-    c.env("MLPS_DB", db)
-        .env("MLPS_CONFIG_DIR", db.with_extension("config"))
-        .env("MLPS_TODAY", "2026-11-28");
-    c
 }
 
 #[test]
@@ -228,7 +218,7 @@ fn jump_by_pinyin_edit_pi_subjects_and_see_the_level_change() {
         std::thread::sleep(Duration::from_millis(50));
     }
 
-    let out = mlps(&db).arg("export").output().unwrap();
+    let out = mlps_beside(&db).arg("export").output().unwrap();
     assert!(out.status.success());
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let client = doc["clients"]
@@ -267,7 +257,7 @@ fn signals_and_ctrl_c_restore_the_terminal() {
         "MLPS_DB={} MLPS_CONFIG_DIR={} {}; echo EXIT=$?",
         db.display(),
         db.with_extension("config").display(),
-        env!("CARGO_BIN_EXE_mlps")
+        support::MLPS
     );
 
     tmux.text(&run);
@@ -410,7 +400,7 @@ fn a_killed_daemon_is_replaced_and_the_case_manager_says_so() {
     let db = demo_db(dir.path(), "4");
     let tmux = case_manager(&db, "kill");
     tmux.wait_for("Clients 4");
-    let status = mlps(&db).arg("status").output().unwrap();
+    let status = mlps_beside(&db).arg("status").output().unwrap();
     let status = String::from_utf8_lossy(&status.stdout).into_owned();
     let pid = status
         .split("pid ")
@@ -431,7 +421,7 @@ fn a_killed_daemon_is_replaced_and_the_case_manager_says_so() {
     tmux.text("After The Restart");
     tmux.keys(&["Enter"]);
     tmux.wait_for("Clients 5");
-    let out = mlps(&db).arg("export").output().unwrap();
+    let out = mlps_beside(&db).arg("export").output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("After The Restart"));
 }
 
@@ -462,8 +452,8 @@ fn five_case_managers_edit_one_database_one_over_ssh() {
          MLPS_REMOTE_MLPS={} {} --remote ana@shared-box --db {}",
         db.with_extension("config").display(),
         ssh.display(),
-        env!("CARGO_BIN_EXE_mlps"),
-        env!("CARGO_BIN_EXE_mlps"),
+        support::MLPS,
+        support::MLPS,
         db.display()
     );
     windows.push(Tmux::start(
@@ -491,7 +481,7 @@ fn five_case_managers_edit_one_database_one_over_ssh() {
             assert!(screen.contains(name.as_str()), "{name} missing:\n{screen}");
         }
     }
-    let log = mlps(&db).arg("log").output().unwrap();
+    let log = mlps_beside(&db).arg("log").output().unwrap();
     let log = String::from_utf8_lossy(&log.stdout);
     for name in &names {
         assert!(log.contains(&format!("created client \"{name}\"")), "{log}");
@@ -531,7 +521,7 @@ fn a_colliding_save_opens_the_dialog_and_overwrites() {
     b.wait_for("saved");
     let screen = a.wait_for("Bravo");
     assert!(!screen.contains("Alpha"), "{screen}");
-    let log = mlps(&db).arg("log").output().unwrap();
+    let log = mlps_beside(&db).arg("log").output().unwrap();
     let log = String::from_utf8_lossy(&log.stdout);
     assert!(log.contains("Alpha\" → "), "{log}");
     assert!(log.contains("Bravo\""), "{log}");
@@ -547,8 +537,7 @@ fn hostile_names_neither_retitle_nor_recolour_the_terminal() {
     }
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db");
-    let example: serde_json::Value =
-        serde_json::from_str(include_str!("fixtures/interchange-example.json")).unwrap();
+    let example: serde_json::Value = serde_json::from_str(support::EXAMPLE).unwrap();
     let names = [
         "Red \u{1b}[41;37mALERT\u{1b}[0m Ltd",
         "Title \u{1b}]0;pwned\u{7} Co",
@@ -569,19 +558,11 @@ fn hostile_names_neither_retitle_nor_recolour_the_terminal() {
             })
             .collect(),
     );
-    let mut import = mlps(&db)
+    mlps_beside(&db)
         .args(["import", "-"])
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    import
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(doc.to_string().as_bytes())
-        .unwrap();
-    assert!(import.wait().unwrap().success());
+        .write_stdin(doc.to_string())
+        .assert()
+        .success();
 
     let tmux = case_manager(&db, "hostile");
     let title = || {
@@ -623,7 +604,7 @@ fn hostile_names_neither_retitle_nor_recolour_the_terminal() {
         assert!(!styled.contains(forbidden), "{forbidden:?} in:\n{styled}");
     }
     tmux.keys(&["q"]);
-    let _ = mlps(&db).arg("stop").output();
+    let _ = mlps_beside(&db).arg("stop").output();
 }
 
 /// SIGTERM, or the terminal hanging up (a dropped SSH connection), while
@@ -637,7 +618,7 @@ fn a_signal_during_an_edit_leaves_nothing_half_written() {
     }
     let dir = tempfile::tempdir().unwrap();
     let db = demo_db(dir.path(), "3");
-    let export = || mlps(&db).arg("export").output().unwrap().stdout;
+    let export = || mlps_beside(&db).arg("export").output().unwrap().stdout;
     let before = export();
     let needle = db.display().to_string();
     for hang_up in [false, true] {
@@ -662,7 +643,7 @@ fn a_signal_during_an_edit_leaves_nothing_half_written() {
         assert!(!String::from_utf8_lossy(&after).contains("UNSAVED"));
         assert_eq!(after, before, "hang up: {hang_up}");
     }
-    let _ = mlps(&db).arg("stop").output();
+    let _ = mlps_beside(&db).arg("stop").output();
 }
 
 /// One key writes the selected network's report into the directory the
@@ -681,7 +662,7 @@ fn one_key_writes_the_selected_networks_report() {
         "cd {} && env MLPS_CONFIG_DIR={} MLPS_TODAY=2026-11-28 TERM=xterm-256color {} --db {}",
         reports.display(),
         db.with_extension("config").display(),
-        env!("CARGO_BIN_EXE_mlps"),
+        support::MLPS,
         db.display()
     );
     let t = Tmux::start(
@@ -738,12 +719,12 @@ fn the_case_manager_says_the_database_was_upgraded() {
     let screen = again.wait_for("Clients 2");
     assert!(!screen.contains("upgraded"), "{screen}");
     again.keys(&["q"]);
-    let _ = mlps(&db).arg("stop").output();
+    let _ = mlps_beside(&db).arg("stop").output();
 }
 
 /// The filed level and notes of network `id` as `mlps export` has them.
 fn name_and_notes(db: &Path, id: u64) -> (String, String) {
-    let out = mlps(db).arg("export").output().unwrap();
+    let out = mlps_beside(db).arg("export").output().unwrap();
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let network = doc["clients"]
         .as_array()
@@ -783,7 +764,7 @@ fn overwrite_saves_only_the_fields_changed_and_tells_whose_change_it_replaced() 
     a.text(" Alpha sentence.");
     a.keys(&["Enter"]);
     a.wait_for("saved · network");
-    let out = mlps(&db).arg("export").output().unwrap();
+    let out = mlps_beside(&db).arg("export").output().unwrap();
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let id = doc["clients"]
         .as_array()
@@ -812,7 +793,7 @@ fn overwrite_saves_only_the_fields_changed_and_tells_whose_change_it_replaced() 
         "A's sentence kept: {notes:?}"
     );
     assert!(name.ends_with(" Bravo"), "B's name saved: {name:?}");
-    let log = mlps(&db).arg("log").output().unwrap();
+    let log = mlps_beside(&db).arg("log").output().unwrap();
     let log = String::from_utf8_lossy(&log.stdout).into_owned();
     let reverts = log
         .lines()

@@ -1,0 +1,35 @@
+//! The integration tests, linked into one binary: each module below tests
+//! one part of the product through its library or the real `mlps` binary,
+//! and `support` holds what they share. `format1` and `rfc5545` are
+//! fixtures of their own: a database in the previous record format, and a
+//! calendar checker written apart from the product.
+//!
+//! One binary links once instead of once per file; run a part of it with
+//! `cargo test --test integration <module>::`.
+
+mod support;
+
+mod format1;
+mod rfc5545;
+
+mod backup;
+mod bad_input;
+mod cli;
+mod crash;
+mod csv;
+mod daemon;
+mod data_in_out;
+mod decoders;
+mod e2e_tmux;
+mod grading;
+mod hostile;
+mod keymap;
+mod layers;
+mod remote;
+mod report;
+mod schema;
+mod sharing;
+mod store;
+mod timeline;
+mod tui;
+mod tui_render;
