@@ -16,7 +16,7 @@ use crate::domain::settings::Config;
 use crate::error::{Error, Result};
 use crate::formats::interchange;
 use crate::server::remote::Endpoint;
-use crate::store::{self, CaseStore};
+use crate::store::{self, CaseStore, Database};
 use crate::text::counted;
 
 /// mlps: the MLPS 2.0 (网络安全等级保护) case manager.
@@ -483,7 +483,7 @@ fn run_on_store(command: Command, place: &Endpoint, config: Config) -> Result<()
     }
     // A command outlives a daemon that dies under it: it starts a new one
     // and goes on where that is safe, and says so.
-    let store: Box<dyn CaseStore> = match place {
+    let store: Box<dyn Database> = match place {
         Endpoint::Local(dir) => {
             let store = crate::server::open_local(dir)?;
             say_notices(&store);
@@ -975,7 +975,7 @@ const CALENDAR_DAYS: u32 = 100 * 366;
 /// folder; a backup cut off half-way is removed (it would not restore
 /// anyway: its manifest is written last).
 fn write_backup(
-    store: &dyn CaseStore,
+    store: &dyn Database,
     dir: &Path,
     place: &Endpoint,
     out: &mut impl Write,

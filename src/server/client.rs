@@ -22,7 +22,7 @@ use crate::domain::model::{Client, ClientId, Network, NetworkId};
 use crate::error::{Error, Result};
 use crate::store::audit::{LogEntry, LogQuery};
 use crate::store::codec::{self, DueRecord, Record};
-use crate::store::{CaseStore, DueItem, ImportSummary};
+use crate::store::{CaseStore, DueItem, ImportSummary, Maintenance};
 
 /// How long `connect_or_start` waits for a daemon it started, and `stop`
 /// for one to go. Only a failure waits this long; opening a large store
@@ -820,6 +820,27 @@ impl CaseStore for RemoteStore {
         })
     }
 
+    fn search(&self, query: &str, limit: usize) -> Result<Vec<crate::domain::search::Hit>> {
+        let request = Request::Search {
+            query: query.to_string(),
+            limit: u32::try_from(limit).unwrap_or(u32::MAX),
+        };
+        match self.call(&request)? {
+            Response::Hits(hits) => Ok(hits.into_iter().filter_map(WireHit::hit).collect()),
+            other => Err(self.unexpected(request.kind(), &other)),
+        }
+    }
+
+    fn due_until(&self, until: NaiveDate) -> Result<Vec<DueItem>> {
+        let request = Request::DueUntil {
+            until: codec::date_to_days(until),
+        };
+        let due: Vec<DueRecord> = self.records(request)?;
+        Ok(due.iter().map(DueItem::from).collect())
+    }
+}
+
+impl Maintenance for RemoteStore {
     fn backup(
         &self,
         page: &mut dyn FnMut(crate::store::backup::Pairs) -> Result<()>,
@@ -906,25 +927,6 @@ impl CaseStore for RemoteStore {
             Response::Checkup(checkup) => Ok(checkup),
             other => Err(self.unexpected(request.kind(), &other)),
         }
-    }
-
-    fn search(&self, query: &str, limit: usize) -> Result<Vec<crate::domain::search::Hit>> {
-        let request = Request::Search {
-            query: query.to_string(),
-            limit: u32::try_from(limit).unwrap_or(u32::MAX),
-        };
-        match self.call(&request)? {
-            Response::Hits(hits) => Ok(hits.into_iter().filter_map(WireHit::hit).collect()),
-            other => Err(self.unexpected(request.kind(), &other)),
-        }
-    }
-
-    fn due_until(&self, until: NaiveDate) -> Result<Vec<DueItem>> {
-        let request = Request::DueUntil {
-            until: codec::date_to_days(until),
-        };
-        let due: Vec<DueRecord> = self.records(request)?;
-        Ok(due.iter().map(DueItem::from).collect())
     }
 }
 

@@ -12,7 +12,7 @@ pub mod remote;
 /// Opens the database in `dir` through its daemon, starting one when none
 /// runs: sled lets one process open a database, so the daemon owns it and
 /// every command and case manager is its client.
-pub fn open(dir: &std::path::Path) -> crate::error::Result<Box<dyn crate::store::CaseStore>> {
+pub fn open(dir: &std::path::Path) -> crate::error::Result<Box<dyn crate::store::Database>> {
     Ok(Box::new(open_local(dir)?))
 }
 

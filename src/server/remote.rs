@@ -248,7 +248,7 @@ impl std::fmt::Display for Endpoint {
 impl Endpoint {
     /// Opens the database as a store: through the local daemon (see
     /// [`crate::server::open`]) or over SSH.
-    pub fn open(&self) -> Result<Box<dyn crate::store::CaseStore>> {
+    pub fn open(&self) -> Result<Box<dyn crate::store::Database>> {
         match self {
             Endpoint::Local(dir) => super::open(dir),
             Endpoint::Remote(remote) => Ok(Box::new(remote.connect()?)),

@@ -121,28 +121,6 @@ pub trait CaseStore: Send + Sync {
     /// makes the store ready for the next one.
     fn search(&self, query: &str, limit: usize) -> Result<Vec<crate::domain::search::Hit>>;
 
-    /// Checks that every record decodes and every index agrees with the
-    /// records, changing nothing; with `repair`, rebuilds the indexes found
-    /// wrong first.
-    fn doctor(&self, repair: bool) -> Result<Checkup>;
-
-    /// Every stored key and value at one moment, in key order, handed to
-    /// `page` a few megabytes at a time (`mlps backup`).
-    fn backup(&self, page: &mut dyn FnMut(backup::Pairs) -> Result<()>) -> Result<()>;
-
-    /// Replaces the whole database with a backup's pairs, in one atomic
-    /// write, copying what was there first (`mlps restore`); refused while
-    /// the database holds clients unless `replace`.
-    fn restore(
-        &self,
-        pairs: backup::Pairs,
-        replace: bool,
-        note: &str,
-    ) -> Result<backup::RestoreSummary>;
-
-    /// The database's own id, kept with its records.
-    fn database_id(&self) -> Result<String>;
-
     /// [`due_until`](CaseStore::due_until) with each item's client and
     /// network names, in one call (one round trip through a daemon).
     fn due_named_until(&self, until: NaiveDate, renewals_only: bool) -> Result<Vec<NamedDue>> {
@@ -176,6 +154,39 @@ pub trait CaseStore: Send + Sync {
         Ok(out)
     }
 }
+
+/// Keeping a database sound and copied: its checkup, backups, restores
+/// and its own id. Apart from [`CaseStore`], which is what the case manager
+/// and the case commands use.
+pub trait Maintenance: Send + Sync {
+    /// Checks that every record decodes and every index agrees with the
+    /// records, changing nothing; with `repair`, rebuilds the indexes found
+    /// wrong first.
+    fn doctor(&self, repair: bool) -> Result<Checkup>;
+
+    /// Every stored key and value at one moment, in key order, handed to
+    /// `page` a few megabytes at a time (`mlps backup`).
+    fn backup(&self, page: &mut dyn FnMut(backup::Pairs) -> Result<()>) -> Result<()>;
+
+    /// Replaces the whole database with a backup's pairs, in one atomic
+    /// write, copying what was there first (`mlps restore`); refused while
+    /// the database holds clients unless `replace`.
+    fn restore(
+        &self,
+        pairs: backup::Pairs,
+        replace: bool,
+        note: &str,
+    ) -> Result<backup::RestoreSummary>;
+
+    /// The database's own id, kept with its records.
+    fn database_id(&self) -> Result<String>;
+}
+
+/// A whole database: its cases and their upkeep, as the daemon and the
+/// command line hold it.
+pub trait Database: CaseStore + Maintenance {}
+
+impl<T: CaseStore + Maintenance> Database for T {}
 
 /// An open obligation with the names to show it by.
 #[derive(Debug, Clone, PartialEq, Eq)]

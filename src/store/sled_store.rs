@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 
 use super::audit::{self, Action, Actor, LogEntry, LogQuery};
 use super::codec::{self, DueRecord, Record, keys};
-use super::{CaseStore, DueItem, ImportSummary};
+use super::{CaseStore, DueItem, ImportSummary, Maintenance};
 use crate::domain::grading;
 use crate::domain::model::NewClient;
 use crate::domain::model::{Client, ClientId, Network, NetworkId};
@@ -827,6 +827,12 @@ impl CaseStore for SledStore {
         self.search_index(query, limit)
     }
 
+    fn log(&self, query: &LogQuery) -> Result<Vec<LogEntry>> {
+        self.read_log(query)
+    }
+}
+
+impl Maintenance for SledStore {
     fn doctor(&self, repair: bool) -> Result<super::Checkup> {
         SledStore::doctor(self, repair)
     }
@@ -846,10 +852,6 @@ impl CaseStore for SledStore {
 
     fn database_id(&self) -> Result<String> {
         SledStore::database_id(self)
-    }
-
-    fn log(&self, query: &LogQuery) -> Result<Vec<LogEntry>> {
-        self.read_log(query)
     }
 }
 
@@ -888,41 +890,6 @@ impl CaseStore for Acting<'_> {
 
     fn search(&self, query: &str, limit: usize) -> Result<Vec<crate::domain::search::Hit>> {
         self.store.search_index(query, limit)
-    }
-
-    fn doctor(&self, repair: bool) -> Result<super::Checkup> {
-        self.store.doctor(repair)
-    }
-
-    fn backup(&self, page: &mut dyn FnMut(super::backup::Pairs) -> Result<()>) -> Result<()> {
-        let mut out = Vec::new();
-        let mut bytes = 0;
-        for (k, v) in self.store.snapshot()? {
-            bytes += k.len() + v.len();
-            out.push((k.to_vec(), v.to_vec()));
-            if bytes >= super::backup::PAGE_BYTES {
-                page(std::mem::take(&mut out))?;
-                bytes = 0;
-            }
-        }
-        if !out.is_empty() {
-            page(out)?;
-        }
-        Ok(())
-    }
-
-    fn restore(
-        &self,
-        pairs: super::backup::Pairs,
-        replace: bool,
-        note: &str,
-    ) -> Result<super::backup::RestoreSummary> {
-        self.store
-            .restore_pairs(pairs, replace, self.actor, note, None)
-    }
-
-    fn database_id(&self) -> Result<String> {
-        self.store.database_id()
     }
 
     fn log(&self, query: &LogQuery) -> Result<Vec<LogEntry>> {
@@ -1220,5 +1187,42 @@ impl CaseStore for Acting<'_> {
         store.forget_memory();
         store.remember_search(|index| found.into_iter().for_each(|e| drop(index.insert(e))));
         Ok(summary)
+    }
+}
+
+impl Maintenance for Acting<'_> {
+    fn doctor(&self, repair: bool) -> Result<super::Checkup> {
+        self.store.doctor(repair)
+    }
+
+    fn backup(&self, page: &mut dyn FnMut(super::backup::Pairs) -> Result<()>) -> Result<()> {
+        let mut out = Vec::new();
+        let mut bytes = 0;
+        for (k, v) in self.store.snapshot()? {
+            bytes += k.len() + v.len();
+            out.push((k.to_vec(), v.to_vec()));
+            if bytes >= super::backup::PAGE_BYTES {
+                page(std::mem::take(&mut out))?;
+                bytes = 0;
+            }
+        }
+        if !out.is_empty() {
+            page(out)?;
+        }
+        Ok(())
+    }
+
+    fn restore(
+        &self,
+        pairs: super::backup::Pairs,
+        replace: bool,
+        note: &str,
+    ) -> Result<super::backup::RestoreSummary> {
+        self.store
+            .restore_pairs(pairs, replace, self.actor, note, None)
+    }
+
+    fn database_id(&self) -> Result<String> {
+        self.store.database_id()
     }
 }

@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 use mlps::domain::model::{ClientId, Network, NetworkId};
 use mlps::domain::questionnaire::Answers;
 use mlps::server::client;
-use mlps::store::CaseStore;
 use mlps::store::audit::{Action, LogQuery};
+use mlps::store::{CaseStore, Maintenance};
 
 use crate::support::{self, Place, place};
 

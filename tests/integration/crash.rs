@@ -12,7 +12,7 @@ use mlps::domain::model::{Client, ClientId, Network, NetworkId};
 use mlps::domain::questionnaire::Answers;
 use mlps::domain::settings::Config;
 use mlps::server::client;
-use mlps::store::{CaseStore, SledStore};
+use mlps::store::{CaseStore, Maintenance, SledStore};
 
 use crate::support;
 

@@ -12,7 +12,7 @@ use mlps::domain::model::{ClientId, Conclusion, Stage};
 use mlps::domain::settings::Config;
 use mlps::store::audit::LogQuery;
 use mlps::store::codec::{self, Record};
-use mlps::store::{CaseStore, SledStore};
+use mlps::store::{CaseStore, Maintenance, SledStore};
 
 use crate::format1::{self, day, id_key, meta, write_format_1};
 use crate::support;

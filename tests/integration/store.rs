@@ -9,7 +9,7 @@ use mlps::domain::model::{NewClient, NewNetwork};
 use mlps::domain::questionnaire::Answers;
 use mlps::domain::settings::Config;
 use mlps::domain::timeline;
-use mlps::store::{CaseStore, SledStore};
+use mlps::store::{CaseStore, Maintenance, SledStore};
 
 use crate::support::{self, d, fresh_store, import_demo, today};
 

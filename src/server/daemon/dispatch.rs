@@ -4,7 +4,7 @@
 use super::super::protocol::{self, Request, Response};
 use crate::domain::model::{Client, ClientId, Network, NetworkId, NewClient, NewNetwork};
 use crate::error::{Error, Result};
-use crate::store::CaseStore;
+use crate::store::Database;
 use crate::store::codec::{self, DueRecord, Record};
 
 pub(super) fn record<R: Record>(bytes: &[u8]) -> Result<R> {
@@ -17,7 +17,7 @@ pub(super) fn records<R: Record>(list: &[R]) -> Vec<Vec<u8>> {
 
 /// Runs one store request. Kept apart from the socket so the mapping
 /// between messages and `CaseStore` calls reads in one place.
-pub fn dispatch(store: &dyn CaseStore, request: Request) -> Result<Response> {
+pub fn dispatch(store: &dyn Database, request: Request) -> Result<Response> {
     Ok(match request {
         Request::Clients => Response::Records(records(&store.clients()?)),
         Request::Client { id } => {
