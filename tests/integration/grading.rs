@@ -13,7 +13,7 @@ use mlps::domain::questionnaire::{
 use Degree::{General, ParticularlySerious, Serious};
 use HarmedObject::{Citizens, NationalSecurity, SocialOrder};
 
-use crate::support::lv;
+use crate::support::{answered, lv};
 
 const CONS: RuleSet = RuleSet::Conservative;
 const GBT: RuleSet = RuleSet::Gbt22240;
@@ -21,29 +21,6 @@ const GBT: RuleSet = RuleSet::Gbt22240;
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
-
-/// Every question answered with the value that raises nothing: S6, A6, no
-/// floor, no warning, no open question.
-fn answered() -> Answers {
-    Answers {
-        object_type: Some(ObjectType::InformationSystem),
-        sector: Some(Sector::Other),
-        cii: Some(false),
-        data_categories: Some(BTreeSet::new()),
-        pi_subjects: Some(0),
-        sensitive_pi_subjects: Some(0),
-        registered_users: Some(0),
-        public_facing: Some(false),
-        public_opinion: Some(false),
-        outage_affected_people: Some(0),
-        hosted_max_level: Some(0),
-        deployment: Some(Deployment::OnPremises),
-        cloud_provider: Some(String::new()),
-        cloud_provider_level: Some(0),
-        cross_border_transfer: Some(false),
-        architecture_notes: Some(String::new()),
-    }
-}
 
 fn with(edit: fn(&mut Answers)) -> Answers {
     let mut a = answered();

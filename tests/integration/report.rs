@@ -480,21 +480,7 @@ fn floors_and_warnings_appear_when_they_fire() {
     assert!(!out.contains("W-CLOUD") && !out.contains("W-XBORDER"));
     let firm = network_with(Answers {
         object_type: Some(ObjectType::Website),
-        sector: Some(mlps::domain::questionnaire::Sector::Other),
-        cii: Some(false),
-        data_categories: Some(Default::default()),
-        pi_subjects: Some(0),
-        sensitive_pi_subjects: Some(0),
-        registered_users: Some(0),
-        public_facing: Some(false),
-        public_opinion: Some(false),
-        outage_affected_people: Some(0),
-        hosted_max_level: Some(0),
-        deployment: Some(Deployment::OnPremises),
-        cloud_provider: Some(String::new()),
-        cloud_provider_level: Some(0),
-        cross_border_transfer: Some(false),
-        architecture_notes: Some(String::new()),
+        ..support::answered()
     });
     assert!(!md(&plain_client(), &firm).contains(quiet_words));
 }

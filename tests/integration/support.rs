@@ -41,6 +41,30 @@ pub fn lv(n: u8) -> Level {
     Level::new(n).unwrap()
 }
 
+/// Every question answered with the value that raises nothing: S6, A6, no
+/// floor, no warning, no open question.
+pub fn answered() -> mlps::domain::questionnaire::Answers {
+    use mlps::domain::questionnaire::{Answers, Deployment, ObjectType, Sector};
+    Answers {
+        object_type: Some(ObjectType::InformationSystem),
+        sector: Some(Sector::Other),
+        cii: Some(false),
+        data_categories: Some(Default::default()),
+        pi_subjects: Some(0),
+        sensitive_pi_subjects: Some(0),
+        registered_users: Some(0),
+        public_facing: Some(false),
+        public_opinion: Some(false),
+        outage_affected_people: Some(0),
+        hosted_max_level: Some(0),
+        deployment: Some(Deployment::OnPremises),
+        cloud_provider: Some(String::new()),
+        cloud_provider_level: Some(0),
+        cross_border_transfer: Some(false),
+        architecture_notes: Some(String::new()),
+    }
+}
+
 /// Whether the tests run as root (some need it, and say so when skipped).
 pub fn is_root() -> bool {
     // SAFETY: geteuid cannot fail and only reads the process's user id.
