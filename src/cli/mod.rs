@@ -380,16 +380,17 @@ fn run(cli: Cli) -> Result<()> {
                 // Reads that may wait (networks as clients are selected, jump
                 // hits) go through a thread sharing the connection.
                 let reads = crate::tui::reads::Reads::spawn(store.clone());
-                crate::tui::app::App::open(store, config, keymap, today, reads).and_then(
-                    |mut app| {
-                        app.changes = changes;
-                        app.endpoint = Some(place.clone());
-                        app.readonly = cli.readonly;
-                        app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+                crate::tui::session::Session::open(store, config, keymap, today, reads).and_then(
+                    |mut session| {
+                        session.follow(crate::tui::connection::Link::new(place.clone(), changes));
+                        session.app.readonly = cli.readonly;
+                        session.app.color =
+                            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
                         if !notices.is_empty() {
-                            app.info(notices.join("; "));
+                            session.app.info(notices.join("; "));
                         }
-                        crate::tui::run(app, demo_dir.as_ref().map(|d| d.path().to_path_buf()))
+                        let scratch = demo_dir.as_ref().map(|d| d.path().to_path_buf());
+                        crate::tui::run(session, scratch)
                     },
                 )
             };

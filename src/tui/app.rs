@@ -1,4 +1,6 @@
 //! The case manager's state and `update`, the only place that changes it.
+//! `update` does no I/O: what it needs from the store or the file system
+//! it asks for as [`Effect`]s, and what comes back arrives as a [`Msg`].
 
 use std::collections::HashMap;
 
@@ -9,15 +11,19 @@ use crate::domain::grading::{self, Grade};
 use crate::domain::model::{Client, ClientId, Level, Network, NetworkId};
 use crate::domain::search::{Hit, Target};
 use crate::domain::settings::Config;
-use crate::domain::timeline::{self, Timeline};
+use crate::domain::timeline::{self, DueKind as DeadlineKind, Timeline};
 use crate::error::Result;
-use crate::service;
-use crate::store::CaseStore;
+use crate::store::audit::LogEntry;
 use crate::tui::Action;
-use crate::tui::edit::{self, FormTarget};
-use crate::tui::form::Form;
+use crate::tui::connection::Change;
+use crate::tui::edit::{self, FormTarget, Record};
+use crate::tui::effect::{
+    Delete, Effect, FreshRecords, Purpose, Reconnected, Refreshed, Reload, Save, Stored, UndoStep,
+    WriteFailed,
+};
+use crate::tui::form::{Form, Version};
 use crate::tui::keymap::{Keymap, Section};
-use crate::tui::reads::{Answer, Ask, Reads};
+use crate::tui::reads::{Answer, Ask};
 
 /// The panes of the main view, in focus order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -113,9 +119,9 @@ pub enum Mode {
     },
 }
 
-/// What the app is told: an action from the keymap, or text typed into the
-/// field, query or filter being edited.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What the app is told: an action from the keymap, text typed into the
+/// field, query or filter being edited, or what became of an [`Effect`].
+#[derive(Debug, Clone, PartialEq)]
 pub enum Msg {
     Action(Action),
     Char(char),
@@ -123,6 +129,26 @@ pub enum Msg {
     /// Text pasted into the terminal: typed into the field, query or
     /// filter being edited, never taken as keys.
     Paste(String),
+    /// The clients, read again.
+    Clients(Result<Vec<Client>>, Reload),
+    /// A client's networks, or jump hits.
+    Read(Answer),
+    /// A record as stored now.
+    Fetched(Record, Result<Stored>, Purpose),
+    /// A write: the record as saved, or why not, with the record as
+    /// stored after a refused write to an existing record.
+    Saved(Box<Save>, Result<Version>, Option<Result<Stored>>),
+    Deleted(Delete, Result<()>),
+    Undid(Box<UndoStep>, Result<()>),
+    Refreshed(Result<FreshRecords>, Refreshed),
+    /// A change history and its title.
+    History(String, Result<Vec<LogEntry>>),
+    Agenda(Result<Vec<AgendaRow>>),
+    /// A report of the named network: where it was written.
+    Written(String, std::result::Result<std::path::PathBuf, WriteFailed>),
+    /// Another session's write, or the database going away.
+    Change(Change),
+    Reconnected(Reconnected),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,8 +191,6 @@ pub enum Undo {
 }
 
 pub struct App {
-    /// Shared with the reader thread, when there is one.
-    pub store: std::sync::Arc<dyn CaseStore>,
     pub config: Config,
     pub keymap: Keymap,
     pub readonly: bool,
@@ -187,12 +211,14 @@ pub struct App {
     /// when it is selected (or next to the selection).
     pub networks: HashMap<ClientId, Vec<Network>>,
     pub grades: HashMap<NetworkId, Grade>,
-    /// Where reads that could wait on the database go.
-    pub reads: Reads,
     /// Clients whose networks are being read.
     loading: std::collections::HashSet<ClientId>,
-    /// A jump's network: selected once its client's networks are in.
-    want_network: Option<NetworkId>,
+    /// A jump's network (and the deadline to select in its timeline):
+    /// selected once its client's networks are in.
+    want: Option<Want>,
+    /// A client to ask about deleting once its networks are in (the
+    /// question counts them).
+    pub(crate) confirm_when_read: Option<ClientId>,
     /// The query the last search was asked for.
     asked: Option<String>,
     /// Whether the open jump's hits are those of its query.
@@ -207,12 +233,17 @@ pub struct App {
     /// The last edit changed this network's computed level: (old, new).
     pub level_change: Option<(NetworkId, Level, Level)>,
     pub quit: bool,
-    /// Other sessions' writes, from the database daemon.
-    pub changes: Option<std::sync::mpsc::Receiver<crate::tui::connection::Change>>,
-    /// The database directory, to reconnect when its daemon goes away.
-    pub endpoint: Option<crate::tui::connection::Endpoint>,
-    /// When to try again to reach a database that could not be reached.
-    pub reconnect_at: Option<std::time::Instant>,
+}
+
+/// A network to select once its client's networks are read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Want {
+    client: ClientId,
+    network: NetworkId,
+    /// The derived date to select in the timeline, focused.
+    deadline: Option<(DeadlineKind, NaiveDate)>,
+    /// Select the row only, leaving the focus where it is.
+    quiet: bool,
 }
 
 /// Clients that pass a filter: (clients generation, filter, indices).
@@ -223,26 +254,10 @@ pub(crate) fn client_order(c: &Client) -> (String, String) {
 }
 
 impl App {
-    pub fn new(
-        store: std::sync::Arc<dyn CaseStore>,
-        config: Config,
-        keymap: Keymap,
-        today: NaiveDate,
-    ) -> Result<App> {
-        Self::open(store, config, keymap, today, Reads::Inline)
-    }
-
-    /// [`App::new`], with the reads that may wait on the database (a
-    /// client's networks, jump hits) going to `reads`.
-    pub fn open(
-        store: std::sync::Arc<dyn CaseStore>,
-        config: Config,
-        keymap: Keymap,
-        today: NaiveDate,
-        reads: Reads,
-    ) -> Result<App> {
-        let mut app = App {
-            store,
+    /// A case manager with nothing read yet: the session feeds it the
+    /// clients (`Msg::Clients`) before the first frame.
+    pub fn new(config: Config, keymap: Keymap, today: NaiveDate) -> App {
+        App {
             config,
             keymap,
             readonly: false,
@@ -253,9 +268,9 @@ impl App {
             visible_cache: Default::default(),
             networks: HashMap::new(),
             grades: HashMap::new(),
-            reads,
             loading: Default::default(),
-            want_network: None,
+            want: None,
+            confirm_when_read: None,
             asked: None,
             search_ready: true,
             focus: Pane::Clients,
@@ -266,22 +281,11 @@ impl App {
             undo: Vec::new(),
             level_change: None,
             quit: false,
-            changes: None,
-            endpoint: None,
-            reconnect_at: None,
-        };
-        app.reload()?;
-        // The store gets its jump index ready while the first frame shows.
-        if matches!(app.reads, Reads::Thread { .. }) {
-            app.ask(Ask::Search(String::new()));
         }
-        Ok(app)
     }
 
-    /// Reads the clients again; networks are read again as they are
-    /// needed.
-    pub fn reload(&mut self) -> Result<()> {
-        let mut clients = self.store.clients()?;
+    /// The clients as read: networks are read again as they are needed.
+    pub(crate) fn put_clients(&mut self, mut clients: Vec<Client>) {
         clients.sort_by_key(client_order);
         self.clients = clients;
         self.clients_changed();
@@ -289,25 +293,6 @@ impl App {
         self.grades.clear();
         self.loading.clear();
         self.clamp();
-        self.fetch();
-        Ok(())
-    }
-
-    /// Sends an ask to the reader, or answers it at once.
-    fn ask(&mut self, ask: Ask) {
-        if let Reads::Thread { asks, .. } = &self.reads {
-            match asks.send(ask) {
-                Ok(()) => return,
-                // The reader is gone: read here from now on.
-                Err(std::sync::mpsc::SendError(ask)) => {
-                    self.reads = Reads::Inline;
-                    let answer = crate::tui::reads::answer_now(self.store.as_ref(), ask);
-                    return self.receive(answer);
-                }
-            }
-        }
-        let answer = crate::tui::reads::answer_now(self.store.as_ref(), ask);
-        self.receive(answer);
     }
 
     /// Whether reads are on their way.
@@ -315,57 +300,32 @@ impl App {
         !self.loading.is_empty() || !self.search_ready
     }
 
-    /// Takes the answers that came in; `true` when there were any.
-    pub fn poll_reads(&mut self) -> bool {
-        let answers: Vec<Answer> = match &self.reads {
-            Reads::Thread { answers, .. } => answers.try_iter().collect(),
-            Reads::Inline => return false,
-        };
-        let any = !answers.is_empty();
-        for a in answers {
-            self.receive(a);
-        }
-        if any {
-            self.clamp();
-            self.fetch();
-        }
-        any
-    }
-
-    /// Waits up to `wait` for the reads on their way, so that a key and
-    /// what it brings in show in one frame; `true` when any came in.
-    pub fn await_reads(&mut self, wait: std::time::Duration) -> bool {
-        let until = std::time::Instant::now() + wait;
-        let mut any = false;
-        while self.reading() {
-            let answer = match &self.reads {
-                Reads::Thread { answers, .. } => {
-                    let left = until.saturating_duration_since(std::time::Instant::now());
-                    match answers.recv_timeout(left) {
-                        Ok(a) => a,
-                        Err(_) => break,
-                    }
-                }
-                Reads::Inline => break,
-            };
-            self.receive(answer);
-            any = true;
-        }
-        any | self.poll_reads()
-    }
-
-    fn receive(&mut self, answer: Answer) {
+    /// Takes in an answer of the reader.
+    fn receive(&mut self, answer: Answer) -> Vec<Effect> {
         match answer {
             Answer::Networks(id, result) => {
                 self.loading.remove(&id);
                 match result {
-                    Ok(list) => self.put_networks(id, list),
-                    Err(e) => self.error(format!("could not read the networks: {}", e.message())),
+                    Ok(list) => {
+                        self.put_networks(id, list);
+                        if self.confirm_when_read == Some(id) {
+                            self.confirm_when_read = None;
+                            if matches!(self.mode, Mode::Normal)
+                                && self.selected_client().is_some_and(|c| c.id == id)
+                            {
+                                edit::confirm_delete(self, Pane::Clients);
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        self.confirm_when_read = None;
+                        self.error(format!("could not read the networks: {}", e.message()))
+                    }
                 }
             }
             Answer::Search(query, result) => {
                 if self.asked.as_deref() != Some(query.as_str()) {
-                    return;
+                    return Vec::new();
                 }
                 self.search_ready = true;
                 let hits = match result {
@@ -387,6 +347,7 @@ impl App {
                 }
             }
         }
+        Vec::new()
     }
 
     /// A client's networks as read: graded, in name order, and the jump's
@@ -400,26 +361,74 @@ impl App {
             );
         }
         self.networks.insert(id, list);
-        if let Some(nid) = self.want_network
+        if let Some(want) = self.want
+            && want.client == id
             && self.selected_client().is_some_and(|c| c.id == id)
         {
-            self.want_network = None;
-            if let Some(i) = self.visible_networks().iter().position(|n| n.id == nid) {
-                self.selected[Pane::Networks.index()] = i;
-                self.focus = Pane::Networks;
+            self.want = None;
+            if want.quiet {
+                if let Some(i) = self
+                    .visible_networks()
+                    .iter()
+                    .position(|n| n.id == want.network)
+                {
+                    self.selected[Pane::Networks.index()] = i;
+                }
+            } else {
+                self.select_network(want.network, want.deadline);
             }
         }
     }
 
-    /// A client's networks, read now if they have not been (for the rare
-    /// paths that need them at once: deleting the client, say).
-    pub fn networks_now(&mut self, id: ClientId) -> Result<&[Network]> {
-        if !self.networks.contains_key(&id) {
-            let list = self.store.networks_of(id)?;
-            self.loading.remove(&id);
-            self.put_networks(id, list);
+    /// Selects a network of the selected client once its networks are
+    /// read, the focus staying where it is.
+    pub(crate) fn select_when_read(&mut self, client: ClientId, network: NetworkId) {
+        self.want = Some(Want {
+            client,
+            network,
+            deadline: None,
+            quiet: true,
+        });
+    }
+
+    /// Selects a network of the selected client, focused, or the given
+    /// deadline in its timeline; `false` when the network is not in view.
+    fn select_network(
+        &mut self,
+        network: NetworkId,
+        deadline: Option<(DeadlineKind, NaiveDate)>,
+    ) -> bool {
+        let Some(i) = self.visible_networks().iter().position(|n| n.id == network) else {
+            return false;
+        };
+        self.selected[Pane::Networks.index()] = i;
+        self.focus = Pane::Networks;
+        if let Some((kind, due)) = deadline {
+            self.focus = Pane::Timeline;
+            if let Some(n) = self.selected_network() {
+                let t = self.timeline_of(n);
+                let row = self.timeline_rows().iter().position(|row| {
+                    matches!(row, TimelineRow::Deadline(k)
+                        if t.deadlines[*k].kind == kind && t.deadlines[*k].due == due)
+                });
+                if let Some(i) = row {
+                    self.selected[Pane::Timeline.index()] = i;
+                }
+            }
         }
-        Ok(self.networks.get(&id).map_or(&[][..], Vec::as_slice))
+        true
+    }
+
+    /// Whether a client's networks are in view (read, or being read).
+    pub(crate) fn has_networks(&self, id: ClientId) -> bool {
+        self.networks.contains_key(&id)
+    }
+
+    /// Asks for a client's networks when they are neither in nor on their
+    /// way; `None` when nothing needs asking.
+    pub(crate) fn read_networks(&mut self, id: ClientId) -> Option<Effect> {
+        (!self.networks.contains_key(&id) && self.loading.insert(id))
+            .then_some(Effect::Read(Ask::Networks(id)))
     }
 
     /// Clients whose networks are read ahead: the selected one first,
@@ -428,7 +437,7 @@ impl App {
 
     /// Asks for what the screen needs and has not got: the networks of
     /// the selected client and its neighbours, and the open jump's hits.
-    pub fn fetch(&mut self) {
+    pub fn fetch(&mut self) -> Vec<Effect> {
         let visible = self.visible_clients();
         let at = self.selected[Pane::Clients.index()];
         let mut wanted: Vec<ClientId> = Vec::new();
@@ -439,19 +448,25 @@ impl App {
                 }
             }
         }
-        for id in wanted {
-            if !self.networks.contains_key(&id) && self.loading.insert(id) {
-                self.ask(Ask::Networks(id));
-            }
-        }
+        let mut effects: Vec<Effect> = wanted
+            .into_iter()
+            .filter_map(|id| self.read_networks(id))
+            .collect();
         if let Mode::Fuzzy { query, .. } = &self.mode
             && self.asked.as_deref() != Some(query.as_str())
         {
             let query = query.clone();
             self.asked = Some(query.clone());
             self.search_ready = false;
-            self.ask(Ask::Search(query));
+            effects.push(Effect::Read(Ask::Search(query)));
         }
+        effects
+    }
+
+    /// The jump index takes a while to load: asking an empty search gets
+    /// it ready while the first frame shows.
+    pub fn warm_up() -> Effect {
+        Effect::Read(Ask::Search(String::new()))
     }
 
     // ----- what is visible and selected -----
@@ -636,6 +651,17 @@ impl App {
     /// Selects a client (clearing filters that would hide it) and, given,
     /// one of its networks.
     pub fn jump_to(&mut self, client: ClientId, network: Option<NetworkId>) {
+        self.jump(client, network, None);
+    }
+
+    /// [`App::jump_to`], and given, a derived date of the network's
+    /// timeline, focused.
+    fn jump(
+        &mut self,
+        client: ClientId,
+        network: Option<NetworkId>,
+        deadline: Option<(DeadlineKind, NaiveDate)>,
+    ) {
         self.filters = Default::default();
         if let Some(i) = self.clients.iter().position(|c| c.id == client) {
             self.selected[Pane::Clients.index()] = i;
@@ -643,21 +669,37 @@ impl App {
             self.selected[Pane::Networks.index()] = 0;
             self.focus = Pane::Clients;
         }
-        self.want_network = None;
-        if let Some(nid) = network {
-            match self.visible_networks().iter().position(|n| n.id == nid) {
-                Some(i) => {
-                    self.selected[Pane::Networks.index()] = i;
-                    self.focus = Pane::Networks;
-                }
-                // Selected once the client's networks are in.
-                None if !self.networks.contains_key(&client) => self.want_network = Some(nid),
-                None => {}
-            }
-        }
         self.selected[Pane::Timeline.index()] = 0;
+        self.want = None;
+        if let Some(nid) = network
+            && !self.select_network(nid, deadline)
+            && !self.networks.contains_key(&client)
+        {
+            // Selected once the client's networks are in.
+            self.want = Some(Want {
+                client,
+                network: nid,
+                deadline,
+                quiet: false,
+            });
+        }
         self.clamp();
-        self.fetch();
+    }
+
+    /// The selected client and network, to select again after a read.
+    pub(crate) fn selection(&self) -> crate::tui::effect::Selection {
+        crate::tui::effect::Selection {
+            client: self.selected_client().map(|c| c.id),
+            network: self.selected_network().map(|n| n.id),
+        }
+    }
+
+    pub(crate) fn saved(&mut self, text: impl Into<String>) {
+        self.set_status(StatusKind::Saved, text);
+    }
+
+    pub(crate) fn info(&mut self, text: impl Into<String>) {
+        self.set_status(StatusKind::Info, text);
     }
 }
 
@@ -721,24 +763,50 @@ pub enum TimelineRow {
     Deadline(usize),
 }
 
-/// Applies one message. The only function that changes the app.
-pub fn update(app: &mut App, msg: Msg) {
-    if let Msg::Paste(text) = msg {
-        return paste(app, &text);
-    }
+/// Applies one message: the only function that changes the app. It does
+/// no I/O; what it needs from the store or the file system it returns, for
+/// the session to do and answer with another message.
+pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let mut fx = match msg {
+        Msg::Action(_) | Msg::Char(_) | Msg::Backspace => input(app, msg),
+        Msg::Paste(text) => {
+            paste(app, &text);
+            Vec::new()
+        }
+        Msg::Clients(result, why) => clients_read(app, result, why),
+        Msg::Read(answer) => app.receive(answer),
+        Msg::Fetched(record, result, purpose) => edit::fetched(app, record, result, purpose),
+        Msg::Saved(save, result, stored) => edit::saved(app, *save, result, stored),
+        Msg::Deleted(delete, result) => edit::deleted(app, delete, result),
+        Msg::Undid(step, result) => edit::undid(app, *step, result),
+        Msg::Refreshed(result, why) => edit::refreshed(app, result, why),
+        Msg::History(title, result) => history_read(app, title, result),
+        Msg::Agenda(result) => agenda_read(app, result),
+        Msg::Written(network, result) => report_written(app, &network, result),
+        Msg::Change(change) => edit::other_session(app, change),
+        Msg::Reconnected(r) => reconnected(app, r),
+    };
+    app.clamp();
+    fx.extend(app.fetch());
+    fx
+}
+
+/// A key, as an action or typed text.
+fn input(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let mut fx = Vec::new();
     if let Msg::Action(a) = msg
         && app.readonly
         && a.edits()
         && matches!(app.mode, Mode::Normal)
     {
         app.error("read-only: editing is turned off (--readonly)");
-        return;
+        return fx;
     }
     let mode = std::mem::replace(&mut app.mode, Mode::Normal);
     app.mode = match mode {
         Mode::Normal => {
             if let Msg::Action(a) = msg {
-                normal(app, a);
+                normal(app, a, &mut fx);
             }
             // `normal` may have opened another mode.
             std::mem::replace(&mut app.mode, Mode::Normal)
@@ -747,48 +815,35 @@ pub fn update(app: &mut App, msg: Msg) {
             Msg::Action(Action::Help | Action::Cancel | Action::Quit | Action::Submit) => {
                 Mode::Normal
             }
-            Msg::Action(Action::Down) => Mode::Help {
-                scroll: scroll.saturating_add(1),
+            Msg::Action(a) => Mode::Help {
+                scroll: scrolled(scroll, a),
             },
-            Msg::Action(Action::Up) => Mode::Help {
-                scroll: scroll.saturating_sub(1),
-            },
-            Msg::Action(Action::PageDown) => Mode::Help {
-                scroll: scroll.saturating_add(10),
-            },
-            Msg::Action(Action::PageUp) => Mode::Help {
-                scroll: scroll.saturating_sub(10),
-            },
-            Msg::Action(Action::Top) => Mode::Help { scroll: 0 },
             _ => Mode::Help { scroll },
         },
         Mode::History {
             title,
             lines,
             scroll,
-        } => {
-            let scroll = match msg {
-                Msg::Action(Action::History | Action::Cancel | Action::Quit | Action::Submit) => {
-                    return app.mode = Mode::Normal;
-                }
-                Msg::Action(Action::Down) => scroll.saturating_add(1),
-                Msg::Action(Action::Up) => scroll.saturating_sub(1),
-                Msg::Action(Action::PageDown) => scroll.saturating_add(10),
-                Msg::Action(Action::PageUp) => scroll.saturating_sub(10),
-                Msg::Action(Action::Top) => 0,
-                _ => scroll,
-            };
-            Mode::History {
+        } => match msg {
+            Msg::Action(Action::History | Action::Cancel | Action::Quit | Action::Submit) => {
+                Mode::Normal
+            }
+            Msg::Action(a) => Mode::History {
+                title,
+                lines,
+                scroll: scrolled(scroll, a),
+            },
+            _ => Mode::History {
                 title,
                 lines,
                 scroll,
-            }
-        }
+            },
+        },
         Mode::Conflict {
             form,
             target,
             message,
-        } => edit::conflict_update(app, form, target, message, msg),
+        } => edit::conflict_update(app, form, target, message, msg, &mut fx),
         Mode::Agenda { rows, selected } => agenda_update(app, rows, selected, msg),
         Mode::Fuzzy {
             query,
@@ -796,11 +851,11 @@ pub fn update(app: &mut App, msg: Msg) {
             selected,
         } => fuzzy_update(app, query, hits, selected, msg),
         Mode::Filter => filter_update(app, msg),
-        Mode::Command { input } => command_update(app, input, msg),
-        Mode::Form { form, target } => edit::form_update(app, form, target, msg),
+        Mode::Command { input } => command_update(app, input, msg, &mut fx),
+        Mode::Form { form, target } => edit::form_update(app, form, target, msg, &mut fx),
         Mode::Confirm { message, target } => match msg {
             Msg::Action(Action::Submit) | Msg::Char('y') => {
-                edit::delete(app, target);
+                fx.extend(edit::delete(app, target));
                 std::mem::replace(&mut app.mode, Mode::Normal)
             }
             Msg::Action(Action::Cancel) | Msg::Char('n') => {
@@ -810,8 +865,84 @@ pub fn update(app: &mut App, msg: Msg) {
             _ => Mode::Confirm { message, target },
         },
     };
-    app.clamp();
-    app.fetch();
+    fx
+}
+
+/// An overlay's scroll after a key.
+fn scrolled(scroll: u16, a: Action) -> u16 {
+    match a {
+        Action::Down => scroll.saturating_add(1),
+        Action::Up => scroll.saturating_sub(1),
+        Action::PageDown => scroll.saturating_add(10),
+        Action::PageUp => scroll.saturating_sub(10),
+        Action::Top => 0,
+        _ => scroll,
+    }
+}
+
+/// The clients, read again for `why`.
+fn clients_read(app: &mut App, result: Result<Vec<Client>>, why: Reload) -> Vec<Effect> {
+    let clients = match result {
+        Ok(clients) => clients,
+        Err(e) => {
+            match why {
+                Reload::Quiet | Reload::Command => app.error(e.message().to_string()),
+                Reload::Change(_) => app.error(format!(
+                    "could not read another session's change: {}",
+                    e.message()
+                )),
+                Reload::Reconnected(..) => {
+                    return reconnected(
+                        app,
+                        Reconnected::Failed {
+                            reason: e.message().to_string(),
+                            pause: crate::tui::effect::RECONNECT_PAUSE_SECS,
+                        },
+                    );
+                }
+            }
+            return Vec::new();
+        }
+    };
+    app.put_clients(clients);
+    match why {
+        Reload::Quiet => {}
+        Reload::Command => app.info("reloaded from the database"),
+        Reload::Change(at) => edit::reselect_after_read(app, at),
+        Reload::Reconnected(at, link) => {
+            edit::reselect_after_read(app, at);
+            app.info(match link {
+                crate::tui::effect::Link::Local => {
+                    "the database daemon restarted; reconnected and reloaded"
+                }
+                crate::tui::effect::Link::Remote => {
+                    "the connection to the database was lost; reconnected and reloaded"
+                }
+            });
+        }
+    }
+    Vec::new()
+}
+
+/// What finding the database again gave: read everything afresh, or say
+/// why not and try again later.
+fn reconnected(app: &mut App, r: Reconnected) -> Vec<Effect> {
+    match r {
+        Reconnected::Done(link) => vec![Effect::Reload(Reload::Reconnected(app.selection(), link))],
+        Reconnected::Failed { reason, pause } => {
+            app.error(format!(
+                "lost the database and could not reconnect (trying again every {pause} s; \
+                 nothing can be saved until then): {reason}"
+            ));
+            vec![Effect::ReconnectLater]
+        }
+        Reconnected::Impossible => {
+            app.error(
+                "lost the database daemon: other sessions' edits no longer show; restart mlps",
+            );
+            Vec::new()
+        }
+    }
 }
 
 fn move_selection(app: &mut App, delta: isize) {
@@ -840,7 +971,7 @@ fn cycle_focus(app: &mut App, forward: bool) {
     app.focus = Pane::ALL[(i + if forward { 1 } else { n - 1 }) % n];
 }
 
-fn normal(app: &mut App, a: Action) {
+fn normal(app: &mut App, a: Action, fx: &mut Vec<Effect>) {
     match a {
         Action::Quit => app.quit = true,
         Action::NextPane | Action::Right => cycle_focus(app, true),
@@ -865,9 +996,13 @@ fn normal(app: &mut App, a: Action) {
                 selected: 0,
             }
         }
-        Action::Agenda => open_agenda(app),
-        Action::History => open_history(app),
-        Action::Report => write_report(app, crate::formats::report::ReportFormat::Markdown, None),
+        Action::Agenda => fx.push(open_agenda(app)),
+        Action::History => fx.extend(open_history(app)),
+        Action::Report => fx.extend(write_report(
+            app,
+            crate::formats::report::ReportFormat::Markdown,
+            None,
+        )),
         Action::Cancel => {
             if !app.filters[app.focus.index()].is_empty() {
                 app.filters[app.focus.index()].clear();
@@ -876,54 +1011,61 @@ fn normal(app: &mut App, a: Action) {
                 app.status = None;
             }
         }
-        Action::Undo => edit::undo(app),
+        Action::Undo => fx.extend(edit::undo(app)),
         Action::Edit | Action::Add | Action::Delete | Action::Override | Action::ClearField => {
-            edit::start(app, a)
+            fx.extend(edit::start(app, a))
         }
         Action::Submit | Action::NextField | Action::PrevField | Action::Today | Action::Toggle => {
         }
     }
 }
 
-fn home() -> Option<std::path::PathBuf> {
-    directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf())
-}
-
-/// Writes the selected network's report into `dir`, else the directory
-/// the case manager was started in, and says where.
+/// Asks for the selected network's report, written into `dir` (as typed),
+/// else the directory the case manager was started in.
 fn write_report(
     app: &mut App,
     format: crate::formats::report::ReportFormat,
-    dir: Option<std::path::PathBuf>,
-) {
+    dir: Option<String>,
+) -> Option<Effect> {
+    use crate::formats::report;
     let (Some(client), Some(network)) = (app.selected_client(), app.selected_network()) else {
-        return app.info("select a network first: the report is of one network");
+        app.info("select a network first: the report is of one network");
+        return None;
     };
-    let (client, network) = (client.clone(), network.clone());
-    let dir = match dir.map_or_else(std::env::current_dir, Ok) {
-        Ok(d) => d,
-        Err(e) => return app.error(format!("no directory to write the report in: {e}")),
-    };
-    match crate::service::report::write_file(
-        &dir,
-        &client,
-        &network,
-        &app.config,
-        app.today,
-        format,
-    ) {
-        Ok(path) => app.saved(format!(
-            "report of {} written to {}",
-            crate::text::escape_for_terminal(&network.name),
-            crate::text::escape_for_terminal(&path.display().to_string())
-        )),
-        Err(e) => app.error(format!("could not write the report: {}", e.message())),
-    }
+    Some(Effect::WriteFile(Box::new(crate::tui::effect::WriteFile {
+        dir,
+        file_name: report::file_name(network, format),
+        text: report::render(client, network, &app.config, app.today, format),
+        network: network.name.clone(),
+    })))
 }
 
-/// The change history of the selected network, or of the selected
-/// client when the focus is on clients or contacts.
-fn open_history(app: &mut App) {
+/// A report written, or why not.
+fn report_written(
+    app: &mut App,
+    network: &str,
+    result: std::result::Result<std::path::PathBuf, WriteFailed>,
+) -> Vec<Effect> {
+    let esc = crate::text::escape_for_terminal;
+    match result {
+        Ok(path) => app.saved(format!(
+            "report of {} written to {}",
+            esc(network),
+            esc(&path.display().to_string())
+        )),
+        Err(WriteFailed::NoDirectory(e)) => {
+            app.error(format!("no directory to write the report in: {e}"))
+        }
+        Err(WriteFailed::Write(e)) => {
+            app.error(format!("could not write the report: {}", e.message()))
+        }
+    }
+    Vec::new()
+}
+
+/// Asks for the change history of the selected network, or of the
+/// selected client when the focus is on clients or contacts.
+fn open_history(app: &mut App) -> Option<Effect> {
     use crate::store::audit::LogQuery;
     let esc = crate::text::escape_for_terminal;
     let on_client = matches!(app.focus, Pane::Clients | Pane::Contacts);
@@ -939,11 +1081,22 @@ fn open_history(app: &mut App) {
                 esc(c.display_name())
             ),
         ),
-        (None, _) => return app.info("nothing selected here"),
+        (None, _) => {
+            app.info("nothing selected here");
+            return None;
+        }
     };
-    let entries = match app.store.log(&query) {
+    Some(Effect::History { query, title })
+}
+
+/// A change history read: shown newest first.
+fn history_read(app: &mut App, title: String, result: Result<Vec<LogEntry>>) -> Vec<Effect> {
+    let entries = match result {
         Ok(entries) => entries,
-        Err(e) => return app.error(format!("could not read the history: {}", e.message())),
+        Err(e) => {
+            app.error(format!("could not read the history: {}", e.message()));
+            return Vec::new();
+        }
     };
     let mut lines = Vec::new();
     for e in entries.iter().rev() {
@@ -960,16 +1113,20 @@ fn open_history(app: &mut App) {
         lines,
         scroll: 0,
     };
+    Vec::new()
 }
 
-pub(crate) fn open_agenda(app: &mut App) {
-    match service::agenda::rows(
-        app.store.as_ref(),
-        app.today,
-        90,
-        false,
-        app.config.settings.due_soon_days,
-    ) {
+/// Asks for the renewals agenda: the next 90 days, and what is overdue.
+pub(crate) fn open_agenda(app: &App) -> Effect {
+    Effect::Agenda {
+        today: app.today,
+        within: 90,
+        due_soon_days: app.config.settings.due_soon_days,
+    }
+}
+
+fn agenda_read(app: &mut App, result: Result<Vec<AgendaRow>>) -> Vec<Effect> {
+    match result {
         Ok(rows) => {
             // A certificate expiry is listed under its network's renewal.
             let rows = agenda::grouped(&rows)
@@ -980,6 +1137,7 @@ pub(crate) fn open_agenda(app: &mut App) {
         }
         Err(e) => app.error(e.message().to_string()),
     }
+    Vec::new()
 }
 
 fn agenda_update(app: &mut App, rows: Vec<AgendaRow>, selected: usize, msg: Msg) -> Mode {
@@ -995,20 +1153,9 @@ fn agenda_update(app: &mut App, rows: Vec<AgendaRow>, selected: usize, msg: Msg)
         Msg::Action(Action::Help) => return Mode::Help { scroll: 0 },
         Msg::Action(Action::Submit | Action::Edit) => {
             if let Some(r) = rows.get(selected) {
-                let (client, network) = (r.client_id, r.network_id);
-                app.jump_to(client, Some(network));
-                app.focus = Pane::Timeline;
                 // Select the deadline itself, not the first milestone.
-                let (kind, due) = (r.kind, r.due);
-                if let Some(n) = app.selected_network() {
-                    let t = app.timeline_of(n);
-                    let row = app.timeline_rows().iter().position(|row| {
-                        matches!(row, TimelineRow::Deadline(k) if t.deadlines[*k].kind == kind && t.deadlines[*k].due == due)
-                    });
-                    if let Some(i) = row {
-                        app.selected[Pane::Timeline.index()] = i;
-                    }
-                }
+                app.jump(r.client_id, Some(r.network_id), Some((r.kind, r.due)));
+                app.focus = Pane::Timeline;
             }
             return Mode::Normal;
         }
@@ -1088,7 +1235,7 @@ fn filter_update(app: &mut App, msg: Msg) -> Mode {
     Mode::Filter
 }
 
-fn command_update(app: &mut App, mut input: String, msg: Msg) -> Mode {
+fn command_update(app: &mut App, mut input: String, msg: Msg, fx: &mut Vec<Effect>) -> Mode {
     match msg {
         Msg::Char(c) => input.push(c),
         Msg::Backspace => {
@@ -1096,7 +1243,7 @@ fn command_update(app: &mut App, mut input: String, msg: Msg) -> Mode {
         }
         Msg::Action(Action::Cancel) => return Mode::Normal,
         Msg::Action(Action::Submit) => {
-            run_command(app, input.trim());
+            fx.extend(run_command(app, input.trim()));
             return std::mem::replace(&mut app.mode, Mode::Normal);
         }
         _ => {}
@@ -1105,59 +1252,38 @@ fn command_update(app: &mut App, mut input: String, msg: Msg) -> Mode {
 }
 
 /// The `:` commands.
-fn run_command(app: &mut App, line: &str) {
+fn run_command(app: &mut App, line: &str) -> Vec<Effect> {
     let (name, arg) = line
         .split_once(' ')
         .map_or((line, ""), |(c, a)| (c, a.trim()));
     if name.is_empty() {
-        return;
+        return Vec::new();
     }
     match super::commands::find(name) {
         Some(c) if c.edits && app.readonly => {
-            app.error("read-only: editing is turned off (--readonly)")
+            app.error("read-only: editing is turned off (--readonly)");
+            Vec::new()
         }
         Some(c) => (c.run)(app, arg),
-        None => app.error(format!(
-            "unknown command {:?}: try {}",
-            crate::text::escape_for_terminal(name),
-            super::commands::usage_list()
-        )),
+        None => {
+            app.error(format!(
+                "unknown command {:?}: try {}",
+                crate::text::escape_for_terminal(name),
+                super::commands::usage_list()
+            ));
+            Vec::new()
+        }
     }
 }
 
 /// `:report [md|html] [DIR]`: the folder is the rest of the line, spaces
 /// and all; `~/` is the home folder.
-pub(crate) fn report_command(app: &mut App, arg: &str) {
+pub(crate) fn report_command(app: &mut App, arg: &str) -> Vec<Effect> {
     let (first, after) = arg.split_once(' ').unwrap_or((arg, ""));
     let (format, rest) = match first.parse() {
         Ok(f) => (f, after.trim()),
         Err(_) => (crate::formats::report::ReportFormat::Markdown, arg),
     };
-    let dir = (!rest.is_empty()).then(|| {
-        match (
-            rest.strip_prefix("~/").or((rest == "~").then_some("")),
-            home(),
-        ) {
-            (Some(tail), Some(home)) => home.join(tail),
-            _ => std::path::PathBuf::from(rest),
-        }
-    });
-    write_report(app, format, dir)
-}
-
-pub(crate) fn reload_command(app: &mut App) {
-    match app.reload() {
-        Ok(()) => app.set_status(StatusKind::Info, "reloaded from the database"),
-        Err(e) => app.error(e.message().to_string()),
-    }
-}
-
-impl App {
-    pub(crate) fn saved(&mut self, text: impl Into<String>) {
-        self.set_status(StatusKind::Saved, text);
-    }
-
-    pub(crate) fn info(&mut self, text: impl Into<String>) {
-        self.set_status(StatusKind::Info, text);
-    }
+    let dir = (!rest.is_empty()).then(|| rest.to_string());
+    write_report(app, format, dir).into_iter().collect()
 }

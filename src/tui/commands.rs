@@ -3,6 +3,7 @@
 
 use crate::tui::app::{self, App, Mode};
 use crate::tui::edit;
+use crate::tui::effect::{Effect, Reload};
 
 /// One command of the `:` line.
 pub struct Command {
@@ -13,7 +14,8 @@ pub struct Command {
     pub doc: &'static str,
     /// Refused in `--readonly`.
     pub edits: bool,
-    pub run: fn(&mut App, &str),
+    /// What it does; the effects it asks for.
+    pub run: fn(&mut App, &str) -> Vec<Effect>,
 }
 
 pub const COMMANDS: &[Command] = &[
@@ -23,7 +25,10 @@ pub const COMMANDS: &[Command] = &[
         args: "",
         doc: "leave the case manager",
         edits: false,
-        run: |app, _| app.quit = true,
+        run: |app, _| {
+            app.quit = true;
+            Vec::new()
+        },
     },
     Command {
         name: "agenda",
@@ -31,7 +36,7 @@ pub const COMMANDS: &[Command] = &[
         args: "",
         doc: "every client's open deadlines and renewals",
         edits: false,
-        run: |app, _| app::open_agenda(app),
+        run: |app, _| vec![app::open_agenda(app)],
     },
     Command {
         name: "help",
@@ -39,7 +44,10 @@ pub const COMMANDS: &[Command] = &[
         args: "",
         doc: "the keys and these commands",
         edits: false,
-        run: |app, _| app.mode = Mode::Help { scroll: 0 },
+        run: |app, _| {
+            app.mode = Mode::Help { scroll: 0 };
+            Vec::new()
+        },
     },
     Command {
         name: "undo",
@@ -58,6 +66,7 @@ pub const COMMANDS: &[Command] = &[
         run: |app, arg| {
             app.filters[app.focus.index()] = arg.to_string();
             app.selected[app.focus.index()] = 0;
+            Vec::new()
         },
     },
     Command {
@@ -71,7 +80,8 @@ pub const COMMANDS: &[Command] = &[
                 query: arg.to_string(),
                 hits: Vec::new(),
                 selected: 0,
-            }
+            };
+            Vec::new()
         },
     },
     Command {
@@ -88,7 +98,7 @@ pub const COMMANDS: &[Command] = &[
         args: "",
         doc: "read everything from the database again",
         edits: false,
-        run: |app, _| app::reload_command(app),
+        run: |_, _| vec![Effect::Reload(Reload::Command)],
     },
 ];
 

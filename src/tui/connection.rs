@@ -2,62 +2,42 @@
 //! of other sessions' changes, where the database is, and finding it again
 //! when the daemon went away. Everything else talks to a `CaseStore`.
 
+use std::sync::Arc;
+use std::sync::mpsc::Receiver;
+
 pub use crate::server::client::Change;
 pub use crate::server::remote::Endpoint;
 
-use crate::tui::app::App;
+use crate::error::Result;
+use crate::store::CaseStore;
 
-/// How long a session cut off from its database waits between attempts
-/// to reach it again.
-const RECONNECT_PAUSE: std::time::Duration = std::time::Duration::from_secs(3);
+/// A session's link to its database's daemon.
+pub struct Link {
+    pub endpoint: Endpoint,
+    /// Other sessions' writes; `None` while cut off.
+    pub changes: Option<Receiver<Change>>,
+}
 
-/// The daemon went away (stopped, or killed): start or find a new one,
-/// follow its changes and read everything again, saying so.
-pub(crate) fn reconnect(app: &mut App) {
-    app.changes = None;
-    let Some(endpoint) = app.endpoint.clone() else {
-        app.error("lost the database daemon: other sessions' edits no longer show; restart mlps");
-        return;
-    };
-    let client = app.selected_client().map(|c| c.id);
-    let network = app.selected_network().map(|n| n.id);
-    // Reading everything happens after the feed is back, so no change
-    // falls between the two.
-    let connected = endpoint.connect_or_start().and_then(|store| {
-        let changes = endpoint.subscribe()?;
-        Ok((changes, store))
-    });
-    match connected.and_then(|(changes, store)| {
-        let store: std::sync::Arc<dyn crate::store::CaseStore> = std::sync::Arc::new(store);
-        app.store = std::sync::Arc::clone(&store);
-        if matches!(app.reads, crate::tui::reads::Reads::Thread { .. }) {
-            // The old reader's connection went with the daemon.
-            app.reads = crate::tui::reads::Reads::spawn(store);
-        }
-        app.changes = Some(changes);
-        app.reload()
-    }) {
-        Ok(()) => {
-            app.reconnect_at = None;
-            if let Some(client) = client {
-                super::edit::reselect(app, client, network);
-            }
-            app.info(match endpoint {
-                Endpoint::Local(_) => "the database daemon restarted; reconnected and reloaded",
-                Endpoint::Remote(_) => {
-                    "the connection to the database was lost; reconnected and reloaded"
-                }
-            });
-        }
-        Err(e) => {
-            app.changes = None;
-            app.reconnect_at = Some(std::time::Instant::now() + RECONNECT_PAUSE);
-            app.error(format!(
-                "lost the database and could not reconnect (trying again every {} s; \
-                 nothing can be saved until then): {}",
-                RECONNECT_PAUSE.as_secs(),
-                e.message()
-            ))
+impl Link {
+    pub fn new(endpoint: Endpoint, changes: Option<Receiver<Change>>) -> Link {
+        Link { endpoint, changes }
+    }
+
+    /// Starts or finds the daemon and follows its changes again; the
+    /// store to use from now on. Everything is read again after this, so
+    /// no change falls between the two.
+    pub fn reconnect(&mut self) -> Result<Arc<dyn CaseStore>> {
+        self.changes = None;
+        let store = self.endpoint.connect_or_start()?;
+        self.changes = Some(self.endpoint.subscribe()?);
+        Ok(Arc::new(store))
+    }
+
+    /// How the database is reached.
+    pub fn kind(&self) -> crate::tui::effect::Link {
+        match self.endpoint {
+            Endpoint::Local(_) => crate::tui::effect::Link::Local,
+            Endpoint::Remote(_) => crate::tui::effect::Link::Remote,
         }
     }
 }

@@ -8,10 +8,12 @@ pub mod backend;
 pub mod commands;
 pub mod connection;
 pub mod edit;
+pub mod effect;
 pub mod form;
 pub mod keymap;
 pub mod panes;
 pub mod reads;
+pub mod session;
 pub mod theme;
 pub mod view;
 
@@ -28,8 +30,9 @@ use crossterm::event::{
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 
 use crate::error::{Error, Result};
-use app::{App, Mode, Msg, update};
+use app::{App, Mode, Msg};
 use keymap::Section;
+use session::Session;
 
 /// Turns a key into what the app is told: typed text where a field, query
 /// or filter takes it, else the action the keymap binds to the key.
@@ -79,7 +82,7 @@ pub fn key_to_msg(app: &App, key: &KeyEvent) -> Option<Msg> {
 /// Runs the case manager until the user quits. The terminal is restored on
 /// every way out, panics included. `scratch` is a directory to remove on
 /// the way out even when the terminal is gone (the `--demo` database).
-pub fn run(mut app: App, scratch: Option<std::path::PathBuf>) -> Result<()> {
+pub fn run(mut session: Session, scratch: Option<std::path::PathBuf>) -> Result<()> {
     // SIGTERM, SIGHUP (a dropped SSH connection) and SIGINT end the loop
     // like `q`, so the terminal is restored.
     let stop = Arc::new(AtomicBool::new(false));
@@ -100,7 +103,7 @@ pub fn run(mut app: App, scratch: Option<std::path::PathBuf>) -> Result<()> {
     let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
     let done = Arc::new(AtomicBool::new(false));
     watch_for_hangup(Arc::clone(&stop), Arc::clone(&done), scratch);
-    let result = event_loop(&mut app, &mut terminal, &stop);
+    let result = event_loop(&mut session, &mut terminal, &stop);
     done.store(true, Ordering::Relaxed);
     let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
@@ -175,40 +178,22 @@ fn terminal_hung_up() -> bool {
 /// database (over SSH) gets a frame first and its answer after.
 const READ_WAIT: Duration = Duration::from_millis(12);
 
-fn event_loop(app: &mut App, terminal: &mut Screen, stop: &AtomicBool) -> Result<()> {
+fn event_loop(session: &mut Session, terminal: &mut Screen, stop: &AtomicBool) -> Result<()> {
     let io = |e: std::io::Error| Error::runtime(format!("terminal: {e}"));
     let mut dirty = true;
     loop {
         if dirty {
-            terminal.draw(|f| view::view(app, f)).map_err(io)?;
+            terminal.draw(|f| view::view(&session.app, f)).map_err(io)?;
             dirty = false;
         }
-        if app.quit || stop.load(Ordering::Relaxed) {
+        if session.app.quit || stop.load(Ordering::Relaxed) {
             return Ok(());
         }
-        // Other sessions' writes show within a poll interval.
-        let changes: Vec<_> = app
-            .changes
-            .as_ref()
-            .map(|rx| rx.try_iter().collect())
-            .unwrap_or_default();
-        if !changes.is_empty() {
-            for change in changes {
-                edit::apply_change(app, change);
-            }
+        // Other sessions' writes show within a poll interval; a database
+        // that went away is tried again a few seconds apart.
+        if session.poll() {
             dirty = true;
             continue;
-        }
-        if app.poll_reads() {
-            dirty = true;
-        }
-        // Cut off from the database: keep trying, a few seconds apart.
-        if app
-            .reconnect_at
-            .is_some_and(|at| std::time::Instant::now() >= at)
-        {
-            edit::apply_change(app, connection::Change::Lost);
-            dirty = true;
         }
         if !event::poll(Duration::from_millis(250)).map_err(io)? {
             // A terminal that went away (a dropped SSH connection) gives no
@@ -220,10 +205,10 @@ fn event_loop(app: &mut App, terminal: &mut Screen, stop: &AtomicBool) -> Result
         }
         dirty = true;
         match event::read().map_err(io)? {
-            Event::Paste(text) => update(app, Msg::Paste(text)),
+            Event::Paste(text) => session.send(Msg::Paste(text)),
             Event::Key(key) if key.kind != KeyEventKind::Release => {
-                if let Some(msg) = key_to_msg(app, &key) {
-                    update(app, msg);
+                if let Some(msg) = key_to_msg(&session.app, &key) {
+                    session.send(msg);
                 }
             }
             // A resize is drawn at the new size on the next pass.
@@ -231,6 +216,6 @@ fn event_loop(app: &mut App, terminal: &mut Screen, stop: &AtomicBool) -> Result
         }
         // What the key asked for is usually in within a millisecond: wait
         // that long, so the key and its data show in one frame.
-        app.await_reads(READ_WAIT);
+        session.await_reads(READ_WAIT);
     }
 }

@@ -20,7 +20,7 @@ pub enum Ask {
     Search(String),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Answer {
     Networks(ClientId, Result<Vec<Network>>),
     Search(String, Result<Vec<Hit>>),

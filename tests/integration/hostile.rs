@@ -12,7 +12,7 @@ use mlps::domain::settings::Config;
 use mlps::store::{CaseStore, SledStore};
 use mlps::text::is_hidden;
 use mlps::tui::Action;
-use mlps::tui::app::{App, Msg, Pane, update};
+use mlps::tui::app::{App, Msg, Pane};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -153,7 +153,7 @@ fn every_pane_and_overlay_shows_hostile_text_inert() {
     for query in ["red", "title", "bidi", "joiner", "long", "emoji", "csi"] {
         act(&mut app, Action::FuzzyJump);
         for ch in query.chars() {
-            update(&mut app, Msg::Char(ch));
+            app.send(Msg::Char(ch));
         }
         let Mode::Fuzzy { hits, .. } = &app.mode else {
             panic!("the jump is open")

@@ -12,8 +12,9 @@ use mlps::formats::interchange;
 use mlps::server::client::Launcher;
 use mlps::store::{CaseStore, SledStore};
 use mlps::tui::Action;
-use mlps::tui::app::{App, Msg, update};
+use mlps::tui::app::Msg;
 use mlps::tui::keymap::Keymap;
+use mlps::tui::session::Session;
 use tempfile::TempDir;
 
 /// The binary under test.
@@ -178,25 +179,25 @@ pub fn demo_store(clients: usize, seed: u64) -> (TempDir, SledStore) {
 
 /// The case manager on `store`, with the default settings and keys, on
 /// [`today`].
-pub fn app(store: std::sync::Arc<dyn CaseStore>) -> App {
-    App::new(store, Config::default(), Keymap::defaults(), today()).unwrap()
+pub fn app(store: std::sync::Arc<dyn CaseStore>) -> Session {
+    Session::new(store, Config::default(), Keymap::defaults(), today()).unwrap()
 }
 
 /// The case manager on a fresh database of the 30-client demo data.
-pub fn demo_app() -> (TempDir, App) {
+pub fn demo_app() -> (TempDir, Session) {
     let (dir, store) = demo_store(30, 1);
     (dir, app(std::sync::Arc::new(store)))
 }
 
 /// One action, as its key would give it.
-pub fn act(app: &mut App, a: Action) {
-    update(app, Msg::Action(a));
+pub fn act(app: &mut Session, a: Action) {
+    app.send(Msg::Action(a));
 }
 
 /// Text typed into the focused field or prompt, a character at a time.
-pub fn typ(app: &mut App, text: &str) {
+pub fn typ(app: &mut Session, text: &str) {
     for c in text.chars() {
-        update(app, Msg::Char(c));
+        app.send(Msg::Char(c));
     }
 }
 

@@ -7,13 +7,14 @@ use mlps::server::client::Change;
 use mlps::store::audit::{Actor, LogQuery};
 use mlps::store::{CaseStore, SledStore};
 use mlps::tui::Action;
-use mlps::tui::app::{App, Mode, Msg, Pane, StatusKind, TimelineRow, update};
-use mlps::tui::edit::{self, AnswerRow};
+use mlps::tui::app::{App, Mode, Msg, Pane, StatusKind, TimelineRow};
+use mlps::tui::edit::AnswerRow;
 use mlps::tui::keymap::Keymap;
+use mlps::tui::session::Session;
 
 use crate::support::{self, act, demo_app, demo_store, today, typ};
 
-fn select_answer(app: &mut App, q: QuestionId) {
+fn select_answer(app: &mut Session, q: QuestionId) {
     app.focus = Pane::Answers;
     let i = app
         .answer_rows()
@@ -67,7 +68,7 @@ fn fuzzy_jump_finds_a_client_by_pinyin_initials() {
     let here = app.selected_client().unwrap().id;
     act(&mut app, Action::FuzzyJump);
     typ(&mut app, "cq");
-    update(&mut app, Msg::Backspace);
+    app.send(Msg::Backspace);
     act(&mut app, Action::Cancel);
     assert_eq!(app.selected_client().unwrap().id, here);
 }
@@ -327,17 +328,16 @@ fn pasted_text_goes_into_the_field_never_into_keys() {
     let id = app.selected_client().unwrap().id;
     let contacts = app.selected_client().unwrap().contacts.len();
     // Outside a field a paste does nothing at all.
-    update(&mut app, Msg::Paste("dy\nq".into()));
+    app.send(Msg::Paste("dy\nq".into()));
     assert_eq!(app.mode, Mode::Normal);
     assert!(!app.quit);
     act(&mut app, Action::Edit);
     for _ in 0..5 {
         act(&mut app, Action::NextField); // to Notes
     }
-    update(
-        &mut app,
-        Msg::Paste("Room 5, Tower A\nBuilding dept: yes\r\nd".into()),
-    );
+    app.send(Msg::Paste(
+        "Room 5, Tower A\nBuilding dept: yes\r\nd".into(),
+    ));
     let Mode::Form { form, .. } = &app.mode else {
         panic!("the form stays open")
     };
@@ -460,7 +460,7 @@ fn undo_walks_back_network_adds_and_deletes() {
 }
 
 /// A case manager on a store another session (Bob) writes to as well.
-fn shared_app() -> (tempfile::TempDir, App, std::sync::Arc<SledStore>) {
+fn shared_app() -> (tempfile::TempDir, Session, std::sync::Arc<SledStore>) {
     let (dir, store) = demo_store(5, 1);
     let store = std::sync::Arc::new(store);
     let app = support::app(store.clone());
@@ -468,11 +468,11 @@ fn shared_app() -> (tempfile::TempDir, App, std::sync::Arc<SledStore>) {
 }
 
 /// A key as the terminal sends it, through the keymap's dispatch.
-fn press(app: &mut App, c: char) {
+fn press(app: &mut Session, c: char) {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     let key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
     let msg = mlps::tui::key_to_msg(app, &key).expect("the key means something here");
-    update(app, msg);
+    app.send(msg);
 }
 
 fn bob() -> Actor {
@@ -489,7 +489,7 @@ fn bob_sets_pi(store: &SledStore, id: NetworkId, value: u64) {
     store.acting(&bob()).update_network(n).unwrap();
 }
 
-fn edit_pi(app: &mut App, value: &str) {
+fn edit_pi(app: &mut Session, value: &str) {
     select_answer(app, QuestionId::PiSubjects);
     act(app, Action::Edit);
     assert!(matches!(app.mode, Mode::Form { .. }));
@@ -504,13 +504,10 @@ fn a_colliding_edit_says_who_and_can_overwrite() {
     edit_pi(&mut app, "777");
     // Bob saves while the form is open, and his change shows up live.
     bob_sets_pi(&store, id, 123_456);
-    edit::apply_change(
-        &mut app,
-        Change::Records {
-            clients: vec![],
-            networks: vec![id],
-        },
-    );
+    app.send(Msg::Change(Change::Records {
+        clients: vec![],
+        networks: vec![id],
+    }));
     assert!(matches!(app.mode, Mode::Form { .. }), "the edit stays open");
     act(&mut app, Action::Submit);
     let Mode::Conflict { message, .. } = &app.mode else {
@@ -569,13 +566,10 @@ fn a_networks_history_says_who_changed_what_and_when() {
     let (_dir, mut app, store) = shared_app();
     let id = app.selected_network().unwrap().id;
     bob_sets_pi(&store, id, 5);
-    edit::apply_change(
-        &mut app,
-        Change::Records {
-            clients: vec![],
-            networks: vec![id],
-        },
-    );
+    app.send(Msg::Change(Change::Records {
+        clients: vec![],
+        networks: vec![id],
+    }));
     edit_pi(&mut app, "250000");
     act(&mut app, Action::Submit);
     assert!(matches!(app.mode, Mode::Normal), "{:?}", app.mode);
@@ -672,18 +666,15 @@ fn bob_edits(store: &SledStore, id: NetworkId, change: impl FnOnce(&mut Network)
 }
 
 /// Tells the app that the network changed, as the daemon would.
-fn arrives(app: &mut App, id: NetworkId) {
-    edit::apply_change(
-        app,
-        Change::Records {
-            clients: vec![],
-            networks: vec![id],
-        },
-    );
+fn arrives(app: &mut Session, id: NetworkId) {
+    app.send(Msg::Change(Change::Records {
+        clients: vec![],
+        networks: vec![id],
+    }));
 }
 
 /// Opens the selected network's edit form, focused on `key`.
-fn edit_network_field(app: &mut App, key: &str) {
+fn edit_network_field(app: &mut Session, key: &str) {
     app.focus = Pane::Networks;
     act(app, Action::Edit);
     for _ in 0..3 {
@@ -699,7 +690,7 @@ fn edit_network_field(app: &mut App, key: &str) {
 }
 
 /// Chooses another filed level in the open form; returns it.
-fn choose_another_level(app: &mut App, was: Option<Level>) -> Level {
+fn choose_another_level(app: &mut Session, was: Option<Level>) -> Level {
     loop {
         act(app, Action::Right);
         let Mode::Form { form, .. } = &app.mode else {
@@ -983,8 +974,8 @@ fn networks_and_jump_hits_arrive_from_the_reader() {
     let store = std::sync::Arc::new(store);
     let mut at_once = support::app(store.clone());
     let reads = mlps::tui::reads::Reads::spawn(store.clone());
-    let mut app = App::open(store, config, Keymap::defaults(), today(), reads).unwrap();
-    let settle = |app: &mut App| {
+    let mut app = Session::open(store, config, Keymap::defaults(), today(), reads).unwrap();
+    let settle = |app: &mut Session| {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
         while app.reading() {
             assert!(std::time::Instant::now() < deadline, "the reads never came");
@@ -1089,7 +1080,7 @@ fn the_report_command_writes_the_selected_networks_report_and_says_where() {
 /// Opens the new-milestone form on the selected network and records
 /// `stage` (by its place in the list) today, with the level field as
 /// `level_steps` steps from empty.
-fn record_milestone(app: &mut App, stage: mlps::domain::model::Stage, level_steps: usize) {
+fn record_milestone(app: &mut Session, stage: mlps::domain::model::Stage, level_steps: usize) {
     app.focus = Pane::Timeline;
     act(app, Action::Add);
     let place = mlps::domain::model::Stage::ALL
@@ -1177,7 +1168,7 @@ fn the_command_line_runs_what_its_table_lists() {
         }
     }
     assert!(find("frobnicate").is_none());
-    let run = |app: &mut App, line: &str| {
+    let run = |app: &mut Session, line: &str| {
         act(app, Action::Command);
         typ(app, line);
         act(app, Action::Submit);

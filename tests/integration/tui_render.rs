@@ -17,7 +17,7 @@ fn draw(app: &App, w: u16, h: u16) -> String {
 }
 
 /// Selects the Shanghai Center client and its first network.
-fn chinese_client(app: &mut App) {
+fn chinese_client(app: &mut mlps::tui::session::Session) {
     act(app, Action::FuzzyJump);
     typ(app, "shzx");
     act(app, Action::Submit);
@@ -117,7 +117,7 @@ fn hostile_names_are_shown_escaped() {
     c.name = "Evil\u{202e}Corp\x1b]0;pwned\x07 Ltd".into();
     let saved = app.store.update_client(c).unwrap();
     assert!(!saved.name.contains('\x1b'));
-    app.reload().unwrap();
+    app.reload();
     app.jump_to(saved.id, None);
     let screen = draw(&app, 80, 24);
     assert!(screen.contains("Evil\\u{202e}Corp]0;pwne"), "{screen}");

@@ -1,0 +1,147 @@
+//! Other sessions' changes coming in: the records they wrote are read
+//! again, keeping the selection on the same client and network and
+//! leaving any open form alone (a save based on an old revision is then
+//! refused, not lost), and the user is told when a change of theirs was
+//! replaced.
+
+use crate::domain::merge;
+use crate::error::Result;
+use crate::tui::app::{App, Undo};
+use crate::tui::connection::Change;
+use crate::tui::edit::save::{reselect_after_read, show_stored};
+use crate::tui::edit::{Record, record_name, version_in_view};
+use crate::tui::effect::{Effect, Fresh, FreshRecords, Refresh, Refreshed, Reload, Selection};
+use crate::tui::form::Version;
+
+/// What another session did, or the database going away: what to read.
+pub fn other_session(app: &mut App, change: Change) -> Vec<Effect> {
+    let at = app.selection();
+    vec![match change {
+        Change::Records { clients, networks } => Effect::Refresh(Box::new(Refresh {
+            records: clients
+                .into_iter()
+                .map(Record::Client)
+                .chain(networks.into_iter().map(Record::Network))
+                .collect(),
+            networks_of: None,
+            authors: true,
+            why: Refreshed::Change(at),
+        })),
+        Change::Everything => Effect::Reload(Reload::Change(at)),
+        Change::Lost => Effect::Reconnect,
+    }]
+}
+
+/// Records read again, for another session's change or an undo step.
+pub(crate) fn refreshed(
+    app: &mut App,
+    result: Result<FreshRecords>,
+    why: Refreshed,
+) -> Vec<Effect> {
+    match why {
+        Refreshed::Change(at) => changed(app, result, at),
+        Refreshed::Undone { step, done } => super::undo::read(app, result, *step, done),
+    }
+}
+
+/// Another session's records, read: shown, with a word when they replaced
+/// a change of this session's.
+fn changed(app: &mut App, result: Result<FreshRecords>, at: Selection) -> Vec<Effect> {
+    match result {
+        Ok(fresh) => {
+            for Fresh {
+                record,
+                version,
+                by,
+            } in fresh.records
+            {
+                let was = version_in_view(app, record);
+                show_stored(app, record, version);
+                let now = version_in_view(app, record);
+                let note = replaced_note(app, record, was.as_ref(), now.as_ref(), by.as_deref());
+                if let Some(note) = note {
+                    app.info(note);
+                }
+            }
+        }
+        Err(e) => app.error(format!(
+            "could not read another session's change: {}",
+            e.message()
+        )),
+    }
+    reselect_after_read(app, at);
+    Vec::new()
+}
+
+/// Puts records read again into the view.
+pub(super) fn show_fresh(app: &mut App, fresh: FreshRecords) {
+    for f in fresh.records {
+        show_stored(app, f.record, f.version);
+    }
+    if let Some((client, list)) = fresh.networks {
+        app.put_networks(client, list);
+    }
+}
+
+/// When another session's change, from `was` to `now`, replaced a field
+/// this session saved (or deleted a record it changed): who, which
+/// fields, and of what.
+fn replaced_note(
+    app: &App,
+    record: Record,
+    was: Option<&Version>,
+    now: Option<&Version>,
+    by: Option<&str>,
+) -> Option<String> {
+    let esc = crate::text::escape_for_terminal;
+    let was = was?;
+    let mut fields: Vec<String> = Vec::new();
+    let mut saved_here = false;
+    for step in &app.undo {
+        let found = match (step, was, now) {
+            (Undo::Client { id, before, saved }, Version::Client(w), now)
+                if record == Record::Client(*id) =>
+            {
+                saved_here = true;
+                match (before, now) {
+                    (Some(before), Some(Version::Client(n))) => {
+                        merge::replaced_in_client(before, saved, w, n)
+                    }
+                    _ => Vec::new(),
+                }
+            }
+            (Undo::Network { id, before, saved }, Version::Network(w), now)
+                if record == Record::Network(*id) =>
+            {
+                saved_here = true;
+                match (before, now) {
+                    (Some(before), Some(Version::Network(n))) => {
+                        merge::replaced_in_network(before, saved, w, n)
+                    }
+                    _ => Vec::new(),
+                }
+            }
+            _ => Vec::new(),
+        };
+        for f in found {
+            if !fields.contains(&f) {
+                fields.push(f);
+            }
+        }
+    }
+    let who = || esc(by.unwrap_or("someone else"));
+    // Named as it is now (as it was, when deleted).
+    let name = record_name(app, record, now.or(Some(was)));
+    match now {
+        None if saved_here => Some(format!("{} deleted {name}, which you had changed", who())),
+        Some(_) if !fields.is_empty() => {
+            let s = if fields.len() == 1 { "" } else { "s" };
+            Some(format!(
+                "{} replaced your change{s} to {} of {name}",
+                who(),
+                esc(&fields.join(", "))
+            ))
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,518 @@
+//! The form for each kind of record, and the record a filled-in form
+//! makes: the version it was opened on with the fields it changed.
+
+use chrono::NaiveDate;
+
+use crate::domain::grading;
+use crate::domain::model::{
+    Aspect, Client, ClientId, Conclusion, Contact, Degree, HarmOverride, HarmedObject, Level,
+    Milestone, Network, NetworkId, Overrides, Stage,
+};
+use crate::domain::questionnaire::{Answers, QuestionId, QuestionKind};
+use crate::tui::app::App;
+use crate::tui::edit::{Built, FormTarget, Problem};
+use crate::tui::form::{Field, Form, Version};
+
+pub(super) fn client_form(title: &str, c: Option<&Client>) -> Form {
+    let get = |f: fn(&Client) -> &str| c.map(f).unwrap_or("");
+    Form::new(
+        title,
+        vec![
+            Field::text("name", "Name", get(|c| &c.name), false),
+            Field::text("name_zh", "中文名", get(|c| &c.name_zh), false),
+            Field::text("region", "Region", get(|c| &c.region), false),
+            Field::text(
+                "credit_code",
+                "Credit code 统一社会信用代码",
+                get(|c| &c.credit_code),
+                false,
+            ),
+            Field::text("address", "Address 单位地址", get(|c| &c.address), false),
+            Field::notes("notes", "Notes", get(|c| &c.notes)),
+        ],
+    )
+}
+
+pub(super) fn contact_form(title: &str, c: Option<&Contact>) -> Form {
+    let get = |f: fn(&Contact) -> &str| c.map(f).unwrap_or("");
+    Form::new(
+        title,
+        vec![
+            Field::text("name", "Name", get(|c| &c.name), true),
+            Field::text("role", "Role", get(|c| &c.role), false),
+            Field::text("email", "E-mail", get(|c| &c.email), false),
+            Field::text("phone", "Phone", get(|c| &c.phone), false),
+        ],
+    )
+}
+
+const LEVELS: &[&str] = &["1", "2", "3", "4", "5"];
+const LEVELS0: &[&str] = &["0", "1", "2", "3", "4", "5"];
+
+pub(super) fn network_form(title: &str, n: Option<&Network>) -> Form {
+    let filed = n.and_then(|n| n.filed_level).map(|l| l.to_string());
+    Form::new(
+        title,
+        vec![
+            Field::text("name", "Name", n.map_or("", |n| &n.name), true),
+            Field::notes("notes", "Notes", n.map_or("", |n| &n.notes)),
+            Field::one_of(
+                "filed_level",
+                "Filed level (certificate)",
+                LEVELS,
+                filed.as_deref(),
+                true,
+            ),
+        ],
+    )
+}
+
+pub(super) fn answer_form(answers: &Answers, q: QuestionId) -> Form {
+    let question = q.question();
+    let current = answers.display(q);
+    let key = q.as_str();
+    let label = format!("{key}: {}", question.meaning);
+    let field = match question.kind {
+        QuestionKind::OneOf(options) => {
+            Field::one_of(key, label, options, current.as_deref(), true)
+        }
+        QuestionKind::SetOf(options) => {
+            let set = answers
+                .data_categories
+                .as_ref()
+                .map(|s| s.iter().map(|c| c.as_str()).collect());
+            Field::set_of(key, label, options, set)
+        }
+        QuestionKind::Bool => Field::yes_no(key, label, current.map(|v| v == "yes")),
+        QuestionKind::Count => {
+            let value = current.and_then(|v| v.replace(' ', "").parse().ok());
+            Field::count(key, label, value)
+        }
+        QuestionKind::Level => Field::one_of(key, label, LEVELS0, current.as_deref(), true),
+        QuestionKind::Text => Field::text(key, label, current.as_deref().unwrap_or(""), false),
+    };
+    let unknown = match question.unknown_means {
+        "{}" => "no categories",
+        "\"\"" => "empty",
+        other => other,
+    };
+    Form::new(
+        format!("Answer {key} (unknown counts as {unknown})"),
+        vec![field],
+    )
+}
+
+pub(super) fn override_form(o: &Overrides) -> Form {
+    let mut fields = Vec::new();
+    for (aspect, prefix) in [
+        (Aspect::BusinessInformation, "S"),
+        (Aspect::SystemService, "A"),
+    ] {
+        let current = o.get(aspect);
+        let (object, degree, justification): (&'static str, &'static str, &'static str) =
+            match aspect {
+                Aspect::BusinessInformation => ("s_object", "s_degree", "s_justification"),
+                Aspect::SystemService => ("a_object", "a_degree", "a_justification"),
+            };
+        fields.push(Field::one_of(
+            object,
+            format!("{prefix} harmed object (unknown: no override)"),
+            HarmedObject::IDS,
+            current.map(|c| c.object.as_str()),
+            true,
+        ));
+        fields.push(Field::one_of(
+            degree,
+            format!("{prefix} degree"),
+            Degree::IDS,
+            current.map(|c| c.degree.as_str()),
+            false,
+        ));
+        fields.push(Field::notes(
+            justification,
+            format!("{prefix} justification"),
+            current.map_or("", |c| &c.justification),
+        ));
+    }
+    Form::new("Override the harm (needs a justification)", fields)
+}
+
+pub(super) fn milestone_form(title: &str, m: Option<&Milestone>) -> Form {
+    let counts = |v: Option<u32>| v.map(u64::from);
+    Form::new(
+        title,
+        vec![
+            Field::one_of(
+                "stage",
+                "Stage",
+                Stage::IDS,
+                m.map(|m| m.stage.as_str()),
+                false,
+            ),
+            Field::date(
+                "date",
+                "Date (YYYY-MM-DD, t: today)",
+                m.map(|m| m.date),
+                true,
+            ),
+            Field::notes("note", "Note", m.map_or("", |m| &m.note)),
+            Field::decimal(
+                "score",
+                "Score (evaluation_passed or _failed)",
+                m.and_then(|m| m.score),
+                0.0,
+                100.0,
+            ),
+            Field::one_of(
+                "conclusion",
+                "Conclusion (evaluation_passed or _failed)",
+                Conclusion::IDS,
+                m.and_then(|m| m.conclusion).map(|c| c.as_str()),
+                true,
+            ),
+            Field::count(
+                "high_risks",
+                "High risks (evaluation_passed or _failed)",
+                m.and_then(|m| counts(m.high_risks)),
+            ),
+            Field::count(
+                "medium_risks",
+                "Medium risks (evaluation_passed or _failed)",
+                m.and_then(|m| counts(m.medium_risks)),
+            ),
+            Field::text(
+                "number",
+                "Certificate number (certificate_issued)",
+                m.and_then(|m| m.number.as_deref()).unwrap_or(""),
+                false,
+            ),
+            Field::one_of(
+                "level",
+                "Level filed (filing_submitted, certificate_issued; empty: computed)",
+                LEVELS,
+                m.and_then(|m| m.level).map(|l| l.to_string()).as_deref(),
+                true,
+            ),
+        ],
+    )
+}
+
+/// The level a filing milestone records when the form leaves it empty: a
+/// filing files the computed level, a certificate confirms the latest
+/// filing (else the filed level, else the computed one).
+pub(super) fn default_filing_level(rules: grading::RuleSet, n: &Network, stage: Stage) -> Level {
+    let computed = grading::level(&n.answers, &n.overrides, rules);
+    match stage {
+        Stage::CertificateIssued => n
+            .latest_filing()
+            .and_then(|m| m.level)
+            .or(n.filed_level)
+            .unwrap_or(computed),
+        _ => computed,
+    }
+}
+
+/// A record's validation error, pointed at the form field of the same name
+/// (`contacts[0].email` is the `email` field).
+pub(super) fn at_field(e: crate::domain::model::FieldError) -> Problem {
+    let key = e.field.rsplit('.').next().unwrap_or("").to_string();
+    Problem {
+        field: Some(key),
+        message: e.to_string(),
+        changed: false,
+    }
+}
+
+pub(super) fn base_client(form: &Form) -> Result<Client, Problem> {
+    match &form.base {
+        Some(Version::Client(c)) => Ok((**c).clone()),
+        _ => Err("the client no longer exists".into()),
+    }
+}
+
+pub(super) fn base_network(form: &Form) -> Result<Network, Problem> {
+    match &form.base {
+        Some(Version::Network(n)) => Ok((**n).clone()),
+        _ => Err("the network no longer exists".into()),
+    }
+}
+
+/// The record as the form makes it: the version the form was opened on
+/// with the fields the form changed (a field left as it was keeps the
+/// stored value exactly); and what to call the change.
+/// `rules` grade the level a filing files when the form leaves it empty.
+pub(super) fn build(
+    form: &Form,
+    target: &FormTarget,
+    rules: grading::RuleSet,
+) -> Result<(Built, &'static str), Problem> {
+    let text = |k: &str| form.field(k).as_text();
+    let notes = |k: &str| form.field(k).as_notes();
+    let level = || {
+        form.field("filed_level")
+            .as_choice()
+            .and_then(|l| l.parse().ok())
+            .and_then(Level::new)
+    };
+    match target {
+        FormTarget::NewClient | FormTarget::Client(_) => {
+            let base = match target {
+                FormTarget::Client(_) => Some(base_client(form)?),
+                _ => None,
+            };
+            let take = |k: &str| base.is_none() || form.changed(k);
+            let mut c = base.clone().unwrap_or_default();
+            for (key, value) in [
+                ("name", &mut c.name),
+                ("name_zh", &mut c.name_zh),
+                ("region", &mut c.region),
+                ("credit_code", &mut c.credit_code),
+                ("address", &mut c.address),
+            ] {
+                if take(key) {
+                    *value = text(key);
+                }
+            }
+            if take("notes") {
+                c.notes = notes("notes");
+            }
+            c.validate().map_err(at_field)?;
+            Ok((Built::client(base, c), "client"))
+        }
+        FormTarget::NewContact(_) | FormTarget::Contact(_, _) => {
+            let base = base_client(form)?;
+            let index = match target {
+                FormTarget::Contact(_, i) if *i < base.contacts.len() => Some(*i),
+                _ => None,
+            };
+            let take = |k: &str| index.is_none() || form.changed(k);
+            let mut contact = index.map_or_else(Contact::default, |i| base.contacts[i].clone());
+            for (key, value) in [
+                ("name", &mut contact.name),
+                ("role", &mut contact.role),
+                ("email", &mut contact.email),
+                ("phone", &mut contact.phone),
+            ] {
+                if take(key) {
+                    *value = text(key);
+                }
+            }
+            contact.validate().map_err(at_field)?;
+            let mut mine = base.clone();
+            match index {
+                Some(i) => mine.contacts[i] = contact,
+                None => mine.contacts.push(contact),
+            }
+            Ok((Built::client(Some(base), mine), "contact"))
+        }
+        FormTarget::NewNetwork(client) => {
+            let mut n = Network {
+                id: NetworkId(0),
+                client: *client,
+                revision: 0,
+                name: text("name"),
+                notes: notes("notes"),
+                answers: Answers::default(),
+                overrides: Overrides::default(),
+                filed_level: level(),
+                milestones: Vec::new(),
+            };
+            n.validate().map_err(at_field)?;
+            Ok((Built::network(None, n), "network"))
+        }
+        FormTarget::Network(_) => {
+            let base = base_network(form)?;
+            let mut n = base.clone();
+            if form.changed("name") {
+                n.name = text("name");
+            }
+            if form.changed("notes") {
+                n.notes = notes("notes");
+            }
+            if form.changed("filed_level") {
+                n.filed_level = level();
+                if n.filed_level != base.filed_level
+                    && let Some(m) = base.latest_filing()
+                {
+                    return Err(Problem {
+                        field: Some("filed_level".into()),
+                        message: format!(
+                            "filed_level follows the latest filing ({} on {}, level {}): record a \
+                             filing_submitted milestone to change it",
+                            m.stage,
+                            m.date,
+                            m.level.map_or(0, Level::get)
+                        ),
+                        changed: false,
+                    });
+                }
+            }
+            Ok((Built::network(Some(base), n), "network"))
+        }
+        FormTarget::Answer(_, q) => {
+            let base = base_network(form)?;
+            let mut n = base.clone();
+            let field = &form.fields[0];
+            let value = match q.question().kind {
+                QuestionKind::Bool => field
+                    .as_bool()
+                    .map(|b| if b { "yes" } else { "no" }.to_string())
+                    .unwrap_or_default(),
+                QuestionKind::OneOf(_) | QuestionKind::Level => {
+                    field.as_choice().unwrap_or("").to_string()
+                }
+                QuestionKind::SetOf(_) => match field.as_flags() {
+                    Some(flags) if flags.is_empty() => "none".into(),
+                    Some(flags) => flags.join(","),
+                    None => String::new(),
+                },
+                QuestionKind::Count | QuestionKind::Text => field.as_text(),
+            };
+            if field.changed() {
+                n.answers.set_from_text(*q, &value).map_err(|e| Problem {
+                    field: Some(q.as_str().to_string()),
+                    message: format!("{q}: {e}"),
+                    changed: false,
+                })?;
+            }
+            Ok((Built::network(Some(base), n), q.as_str()))
+        }
+        FormTarget::Override(_) => {
+            let base = base_network(form)?;
+            let mut n = base.clone();
+            // An aspect whose fields were all left as they were keeps its
+            // stored override.
+            let read = |aspect: Aspect, [object, degree, justification]: [&str; 3]| {
+                if ![object, degree, justification]
+                    .iter()
+                    .any(|k| form.changed(k))
+                {
+                    return base.overrides.get(aspect).cloned();
+                }
+                let object = form.field(object).as_choice()?.parse().ok()?;
+                Some(HarmOverride {
+                    object,
+                    degree: form.field(degree).as_choice()?.parse().ok()?,
+                    justification: form.field(justification).as_notes(),
+                })
+            };
+            n.overrides = Overrides {
+                business_information: read(
+                    Aspect::BusinessInformation,
+                    ["s_object", "s_degree", "s_justification"],
+                ),
+                system_service: read(
+                    Aspect::SystemService,
+                    ["a_object", "a_degree", "a_justification"],
+                ),
+            };
+            n.overrides.validate().map_err(|e| {
+                // `system_service.justification` is the `a_justification` field.
+                let prefix = if e.field.starts_with("business") {
+                    "s_"
+                } else {
+                    "a_"
+                };
+                let key = e.field.rsplit('.').next().unwrap_or("");
+                Problem {
+                    field: Some(format!("{prefix}{key}")),
+                    message: format!("override {e}"),
+                    changed: false,
+                }
+            })?;
+            Ok((Built::network(Some(base), n), "override"))
+        }
+        FormTarget::NewMilestone(_) | FormTarget::Milestone(_, _) => {
+            let base = base_network(form)?;
+            // The index is of the milestones the form was opened on.
+            let index = match target {
+                FormTarget::Milestone(_, i) if *i < base.milestones.len() => Some(*i),
+                _ => None,
+            };
+            let take = |k: &str| index.is_none() || form.changed(k);
+            let mut m = match index {
+                Some(i) => base.milestones[i].clone(),
+                None => Milestone::new(Stage::QuestionnaireSent, NaiveDate::default()),
+            };
+            if take("stage") {
+                m.stage = form
+                    .field("stage")
+                    .as_choice()
+                    .unwrap_or("questionnaire_sent")
+                    .parse()?;
+            }
+            if take("date") {
+                m.date = form
+                    .field("date")
+                    .as_date()
+                    .ok_or("date: expected YYYY-MM-DD")?;
+            }
+            if take("note") {
+                m.note = notes("note");
+            }
+            if take("score") {
+                m.score = form.field("score").as_decimal();
+            }
+            if take("conclusion") {
+                m.conclusion = form
+                    .field("conclusion")
+                    .as_choice()
+                    .and_then(|c| c.parse().ok());
+            }
+            let small = |k: &'static str| -> Result<Option<u32>, Problem> {
+                form.field(k)
+                    .as_count()
+                    .map(|v| {
+                        u32::try_from(v).map_err(|_| Problem {
+                            field: Some(k.to_string()),
+                            message: format!("{k}: {v} is more than {} risks", u32::MAX),
+                            changed: false,
+                        })
+                    })
+                    .transpose()
+            };
+            if take("high_risks") {
+                m.high_risks = small("high_risks")?;
+            }
+            if take("medium_risks") {
+                m.medium_risks = small("medium_risks")?;
+            }
+            if take("number") {
+                let number = text("number");
+                m.number = (!number.is_empty()).then_some(number);
+            }
+            if !m.stage.is_filing() {
+                m.level = None;
+            } else if take("level") || m.level.is_none() {
+                m.level = Some(
+                    form.field("level")
+                        .as_choice()
+                        .and_then(|l| l.parse().ok())
+                        .and_then(Level::new)
+                        .unwrap_or_else(|| default_filing_level(rules, &base, m.stage)),
+                );
+            }
+            m.validate().map_err(at_field)?;
+            let mut n = base.clone();
+            match index {
+                Some(i) => n.milestones[i] = m,
+                None => n.milestones.push(m),
+            }
+            Ok((Built::network(Some(base), n), "milestone"))
+        }
+    }
+}
+
+pub(super) fn find_client(app: &App, id: ClientId) -> Result<Client, String> {
+    app.clients
+        .iter()
+        .find(|c| c.id == id)
+        .cloned()
+        .ok_or_else(|| "the client no longer exists".to_string())
+}
+
+pub(super) fn find_network(app: &App, id: NetworkId) -> Result<Network, String> {
+    app.network(id)
+        .cloned()
+        .ok_or_else(|| "the network no longer exists".to_string())
+}

@@ -1,0 +1,435 @@
+//! A case manager at work: the [`App`], the store it works on, the reader
+//! thread and the link to the database daemon. The session carries out
+//! the [`Effect`]s that [`update`] asks for, one after another, and feeds
+//! back what became of each as a [`Msg`]; it also passes on other
+//! sessions' changes and the reader's answers. All the case manager's
+//! I/O is here (and in `connection`); `update` has none.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+
+use crate::domain::settings::Config;
+use crate::error::{Error, Result};
+use crate::store::CaseStore;
+use crate::store::audit::{LogEntry, LogQuery};
+use crate::tui::app::{App, Msg, update};
+use crate::tui::connection::{Change, Link};
+use crate::tui::edit::Record;
+use crate::tui::effect::{
+    Delete, Effect, Fresh, FreshRecords, RECONNECT_PAUSE_SECS, Reconnected, Refresh, Reload, Save,
+    Stored, UndoWrite, WriteFailed, WriteFile,
+};
+use crate::tui::form::Version;
+use crate::tui::keymap::Keymap;
+use crate::tui::reads::{self, Reads};
+
+pub struct Session {
+    pub app: App,
+    /// Shared with the reader thread, when there is one.
+    pub store: Arc<dyn CaseStore>,
+    reads: Reads,
+    /// The daemon's change feed and where the database is, to find it
+    /// again; `None` for a session on a store of its own (tests).
+    link: Option<Link>,
+    /// When to try again to reach a database that could not be reached.
+    reconnect_at: Option<Instant>,
+}
+
+impl std::ops::Deref for Session {
+    type Target = App;
+
+    fn deref(&self) -> &App {
+        &self.app
+    }
+}
+
+impl std::ops::DerefMut for Session {
+    fn deref_mut(&mut self) -> &mut App {
+        &mut self.app
+    }
+}
+
+impl Session {
+    /// A session whose reads are answered at once.
+    pub fn new(
+        store: Arc<dyn CaseStore>,
+        config: Config,
+        keymap: Keymap,
+        today: NaiveDate,
+    ) -> Result<Session> {
+        Self::open(store, config, keymap, today, Reads::Inline)
+    }
+
+    /// A session on `store`, the clients read; the reads that may wait on
+    /// the database (a client's networks, jump hits) go to `reads`.
+    pub fn open(
+        store: Arc<dyn CaseStore>,
+        config: Config,
+        keymap: Keymap,
+        today: NaiveDate,
+        reads: Reads,
+    ) -> Result<Session> {
+        // A database that cannot be read stops the case manager here,
+        // before its screen.
+        let clients = store.clients()?;
+        let mut session = Session {
+            app: App::new(config, keymap, today),
+            store,
+            reads,
+            link: None,
+            reconnect_at: None,
+        };
+        session.send(Msg::Clients(Ok(clients), Reload::Quiet));
+        // The store gets its jump index ready while the first frame shows.
+        if matches!(session.reads, Reads::Thread { .. }) {
+            session.run(vec![App::warm_up()]);
+        }
+        Ok(session)
+    }
+
+    /// Follows the daemon's changes, and finds the database again through
+    /// `link` when its daemon goes away.
+    pub fn follow(&mut self, link: Link) {
+        self.link = Some(link);
+    }
+
+    /// Reads every client again, as `:reload` does, without a word.
+    pub fn reload(&mut self) {
+        self.run(vec![Effect::Reload(Reload::Quiet)]);
+    }
+
+    /// Selects a client and, given, one of its networks
+    /// ([`App::jump_to`]), and reads what that shows.
+    pub fn jump_to(
+        &mut self,
+        client: crate::domain::model::ClientId,
+        network: Option<crate::domain::model::NetworkId>,
+    ) {
+        self.app.jump_to(client, network);
+        let effects = self.app.fetch();
+        self.run(effects);
+    }
+
+    /// Tells the app one message, and carries out what it asks for.
+    pub fn send(&mut self, msg: Msg) {
+        let effects = update(&mut self.app, msg);
+        self.run(effects);
+    }
+
+    /// Carries out effects in order, and those their answers ask for.
+    fn run(&mut self, effects: Vec<Effect>) {
+        let mut queue: VecDeque<Effect> = effects.into();
+        while let Some(effect) = queue.pop_front() {
+            if let Some(msg) = self.perform(effect) {
+                queue.extend(update(&mut self.app, msg));
+            }
+        }
+    }
+
+    /// Takes in what arrived meanwhile: other sessions' changes, the
+    /// reader's answers, and a due attempt to reach the database again.
+    /// `true` when anything did.
+    pub fn poll(&mut self) -> bool {
+        let changes: Vec<Change> = self
+            .link
+            .as_ref()
+            .and_then(|l| l.changes.as_ref())
+            .map(|rx| rx.try_iter().collect())
+            .unwrap_or_default();
+        let mut any = !changes.is_empty();
+        for change in changes {
+            self.send(Msg::Change(change));
+        }
+        any |= self.poll_reads();
+        if self.reconnect_at.is_some_and(|at| Instant::now() >= at) {
+            self.reconnect_at = None;
+            self.send(Msg::Change(Change::Lost));
+            any = true;
+        }
+        any
+    }
+
+    /// Takes the reader's answers that came in; `true` when there were any.
+    pub fn poll_reads(&mut self) -> bool {
+        let answers: Vec<reads::Answer> = match &self.reads {
+            Reads::Thread { answers, .. } => answers.try_iter().collect(),
+            Reads::Inline => return false,
+        };
+        let any = !answers.is_empty();
+        for a in answers {
+            self.send(Msg::Read(a));
+        }
+        any
+    }
+
+    /// Waits up to `wait` for the reads on their way, so that a key and
+    /// what it brings in show in one frame; `true` when any came in.
+    pub fn await_reads(&mut self, wait: Duration) -> bool {
+        let until = Instant::now() + wait;
+        let mut any = false;
+        while self.app.reading() {
+            let answer = match &self.reads {
+                Reads::Thread { answers, .. } => {
+                    let left = until.saturating_duration_since(Instant::now());
+                    match answers.recv_timeout(left) {
+                        Ok(a) => a,
+                        Err(_) => break,
+                    }
+                }
+                Reads::Inline => break,
+            };
+            self.send(Msg::Read(answer));
+            any = true;
+        }
+        any | self.poll_reads()
+    }
+
+    /// Carries out one effect; its answer, if it has one now.
+    fn perform(&mut self, effect: Effect) -> Option<Msg> {
+        let store = Arc::clone(&self.store);
+        let store = store.as_ref();
+        Some(match effect {
+            Effect::Reload(why) => Msg::Clients(store.clients(), why),
+            Effect::Read(ask) => return self.ask(ask),
+            Effect::Fetch(record, purpose) => Msg::Fetched(record, stored(store, record), purpose),
+            Effect::Save(save) => {
+                let (result, stored) = write(store, &save);
+                Msg::Saved(save, result, stored)
+            }
+            Effect::Delete(delete) => {
+                let result = remove(store, &delete);
+                Msg::Deleted(delete, result)
+            }
+            Effect::Undo(step, write) => Msg::Undid(step, undo(store, write)),
+            Effect::Refresh(refresh) => {
+                let result = read_again(store, &refresh);
+                Msg::Refreshed(result, refresh.why)
+            }
+            Effect::History { query, title } => Msg::History(title, store.log(&query)),
+            Effect::Agenda {
+                today,
+                within,
+                due_soon_days,
+            } => Msg::Agenda(crate::service::agenda::rows(
+                store,
+                today,
+                within,
+                false,
+                due_soon_days,
+            )),
+            Effect::WriteFile(file) => {
+                let result = write_file(&file);
+                Msg::Written(file.network, result)
+            }
+            Effect::Reconnect => Msg::Reconnected(self.reconnect()),
+            Effect::ReconnectLater => {
+                self.reconnect_at =
+                    Some(Instant::now() + Duration::from_secs(RECONNECT_PAUSE_SECS));
+                return None;
+            }
+        })
+    }
+
+    /// Sends an ask to the reader, or answers it at once.
+    fn ask(&mut self, ask: reads::Ask) -> Option<Msg> {
+        if let Reads::Thread { asks, .. } = &self.reads {
+            match asks.send(ask) {
+                Ok(()) => return None,
+                // The reader is gone: read here from now on.
+                Err(std::sync::mpsc::SendError(ask)) => {
+                    self.reads = Reads::Inline;
+                    return Some(Msg::Read(reads::answer_now(self.store.as_ref(), ask)));
+                }
+            }
+        }
+        Some(Msg::Read(reads::answer_now(self.store.as_ref(), ask)))
+    }
+
+    /// The daemon went away (stopped, or killed): start or find a new one
+    /// and follow its changes; the app then reads everything again.
+    fn reconnect(&mut self) -> Reconnected {
+        let Some(link) = &mut self.link else {
+            return Reconnected::Impossible;
+        };
+        match link.reconnect() {
+            Ok(store) => {
+                self.store = Arc::clone(&store);
+                if matches!(self.reads, Reads::Thread { .. }) {
+                    // The old reader's connection went with the daemon.
+                    self.reads = Reads::spawn(store);
+                }
+                self.reconnect_at = None;
+                Reconnected::Done(link.kind())
+            }
+            Err(e) => Reconnected::Failed {
+                reason: e.message().to_string(),
+                pause: RECONNECT_PAUSE_SECS,
+            },
+        }
+    }
+}
+
+/// A record's own change log, oldest first: a client's without its
+/// networks' changes.
+fn own_log(store: &dyn CaseStore, record: Record, newest: Option<u64>) -> Result<Vec<LogEntry>> {
+    let query = match record {
+        Record::Client(id) => LogQuery::of_client(id),
+        Record::Network(id) => LogQuery::of_network(id),
+    };
+    let query = match newest {
+        Some(n) => query.newest(n),
+        None => query,
+    };
+    Ok(store
+        .log(&query)?
+        .into_iter()
+        .filter(|e| matches!(record, Record::Network(_)) || e.network.is_none())
+        .collect())
+}
+
+/// A record as stored now.
+fn version(store: &dyn CaseStore, record: Record) -> Result<Option<Version>> {
+    Ok(match record {
+        Record::Client(id) => store.client(id)?.map(|c| Version::Client(Box::new(c))),
+        Record::Network(id) => store.network(id)?.map(|n| Version::Network(Box::new(n))),
+    })
+}
+
+/// A record as stored now, with its log (read as far as it can be: a log
+/// that cannot be read leaves the dialog's list of changes empty).
+fn stored(store: &dyn CaseStore, record: Record) -> Result<Stored> {
+    Ok(Stored {
+        version: version(store, record)?,
+        log: own_log(store, record, None).unwrap_or_default(),
+    })
+}
+
+/// Writes a client or network; refused, the record as stored now with it.
+fn write(store: &dyn CaseStore, save: &Save) -> (Result<Version>, Option<Result<Stored>>) {
+    let update = save.before.is_some();
+    let result = match save.after.clone() {
+        Version::Client(c) if update => store
+            .update_client(*c)
+            .map(|c| Version::Client(Box::new(c))),
+        Version::Client(c) => store
+            .create_client(*c)
+            .map(|c| Version::Client(Box::new(c))),
+        Version::Network(n) if update => store
+            .update_network(*n)
+            .map(|n| Version::Network(Box::new(n))),
+        Version::Network(n) => store
+            .create_network(*n)
+            .map(|n| Version::Network(Box::new(n))),
+    };
+    let stored = match (&result, save.record()) {
+        (Err(_), Some(record)) => Some(stored(store, record)),
+        _ => None,
+    };
+    (result, stored)
+}
+
+/// Deletes what the confirmation showed, and only that.
+fn remove(store: &dyn CaseStore, delete: &Delete) -> Result<()> {
+    match delete {
+        Delete::Client { client, networks } => {
+            let stored = store.networks_of(client.id)?;
+            if let Some(n) = crate::tui::edit::unseen(networks, &stored) {
+                return Err(Error::runtime(format!(
+                    "nothing deleted: network {:?} of this client was added or changed by someone \
+                     else meanwhile; look again and delete again",
+                    n.name
+                )));
+            }
+            store.delete_client(client.id, Some(client.revision))
+        }
+        Delete::Network(n) => store.delete_network(n.id, Some(n.revision)),
+    }
+}
+
+/// What an undo step writes.
+fn undo(store: &dyn CaseStore, write: UndoWrite) -> Result<()> {
+    use crate::domain::model::{NewClient, NewNetwork};
+    match write {
+        UndoWrite::DeleteAddedClient { id, revision } => match store.networks_of(id)?.first() {
+            Some(n) => Err(Error::runtime(format!(
+                "someone else has added network {:?} to it since",
+                n.name
+            ))),
+            None => store.delete_client(id, Some(revision)),
+        },
+        UndoWrite::DeleteAddedNetwork { id, revision } => store.delete_network(id, Some(revision)),
+        UndoWrite::RestoreClient { client, networks } => store
+            .import(vec![NewClient {
+                id: Some(client.id),
+                client: *client,
+                networks: networks
+                    .into_iter()
+                    .map(|n| NewNetwork {
+                        id: Some(n.id),
+                        network: n,
+                    })
+                    .collect(),
+            }])
+            .map(|_| ()),
+        UndoWrite::RestoreNetwork(network) => store.restore_network(*network).map(|_| ()),
+        UndoWrite::Put(Version::Client(c)) => store.update_client(*c).map(|_| ()),
+        UndoWrite::Put(Version::Network(n)) => store.update_network(*n).map(|_| ()),
+        UndoWrite::Nothing => Ok(()),
+    }
+}
+
+/// Records read again, with who last changed each when asked.
+fn read_again(store: &dyn CaseStore, refresh: &Refresh) -> Result<FreshRecords> {
+    let mut fresh = FreshRecords::default();
+    for &record in &refresh.records {
+        let version = version(store, record)?;
+        let by = if refresh.authors {
+            // A client's newest own change is among its log's last few.
+            let newest = match record {
+                Record::Client(_) => 32,
+                Record::Network(_) => 1,
+            };
+            own_log(store, record, Some(newest))
+                .ok()
+                .and_then(|log| log.last().map(|e| e.user.clone()))
+        } else {
+            None
+        };
+        fresh.records.push(Fresh {
+            record,
+            version,
+            by,
+        });
+    }
+    if let Some(client) = refresh.networks_of
+        && fresh.records.iter().any(|f| f.version.is_some())
+    {
+        fresh.networks = Some((client, store.networks_of(client)?));
+    }
+    Ok(fresh)
+}
+
+/// Writes a report into its folder: the one typed (`~/` is the home
+/// folder), else the one the case manager was started in.
+fn write_file(file: &WriteFile) -> std::result::Result<std::path::PathBuf, WriteFailed> {
+    let dir = match file.dir.as_deref() {
+        None => std::env::current_dir().map_err(|e| WriteFailed::NoDirectory(e.to_string()))?,
+        Some(typed) => {
+            let home = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
+            match (
+                typed.strip_prefix("~/").or((typed == "~").then_some("")),
+                home,
+            ) {
+                (Some(tail), Some(home)) => home.join(tail),
+                _ => std::path::PathBuf::from(typed),
+            }
+        }
+    };
+    let path = dir.join(&file.file_name);
+    crate::service::report::write_atomically(&path, file.text.as_bytes())
+        .map_err(WriteFailed::Write)?;
+    Ok(path)
+}
