@@ -121,6 +121,137 @@ fn violations(rel: &str, source: &str) -> Vec<String> {
     out
 }
 
+/// The case manager's files that `update` runs through: they may do no
+/// I/O (docs/architecture.md, "A pure update"). What they need from the
+/// store or the file system they ask for as effects.
+const UPDATE_SIDE: &[&str] = &[
+    "tui/app.rs",
+    "tui/edit/",
+    "tui/effect.rs",
+    "tui/form.rs",
+    "tui/commands.rs",
+    "tui/action.rs",
+];
+
+/// What I/O looks like in source: a store, files, the environment, the
+/// clock, threads, the terminal, the daemon, and the session that does the
+/// I/O for `update`. (`service::history` only formats log entries.)
+const IO: &[&str] = &[
+    "CaseStore",
+    "std::fs",
+    "std::env",
+    "std::net",
+    "std::process",
+    "std::thread",
+    "std::io::",
+    "Instant::now",
+    "SystemTime",
+    "Local::now",
+    "Utc::now",
+    "directories::",
+    "crossterm::",
+    "tempfile::",
+    "crate::config",
+    "crate::server",
+    "crate::tui::session",
+    "crate::tui::reads::Reads",
+    "crate::tui::connection::Link",
+    "crate::service::agenda",
+    "crate::service::report",
+];
+
+/// Every use of I/O in a file of the update side, as `src/<rel>:LINE: ...`.
+fn io_in_update(rel: &str, source: &str) -> Vec<String> {
+    if !UPDATE_SIDE.iter().any(|f| rel.starts_with(f)) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    // Tests at the end of a file may touch files.
+    let code = source.split("#[cfg(test)]").next().unwrap_or(source);
+    for (n, line) in code.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("//") {
+            continue;
+        }
+        let trimmed = trimmed.split(" //").next().unwrap_or(trimmed);
+        for io in IO {
+            if trimmed.contains(io) {
+                out.push(format!(
+                    "src/{rel}:{}: uses {io}, but update does no I/O: ask for it as an \
+                     Effect (docs/architecture.md)",
+                    n + 1
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn update_does_no_io() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&src.join("tui"), &mut files);
+    let mut broken = Vec::new();
+    let mut read = 0;
+    for path in &files {
+        let rel = path
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let text = std::fs::read_to_string(path).unwrap();
+        read += usize::from(UPDATE_SIDE.iter().any(|f| rel.starts_with(f)));
+        broken.extend(io_in_update(&rel, &text));
+    }
+    assert!(read >= 10, "read {read} files of the update side");
+    assert!(broken.is_empty(), "I/O in update:\n{}", broken.join("\n"));
+}
+
+#[test]
+fn io_on_the_update_side_is_named_with_its_file_and_line() {
+    for (rel, line, says) in [
+        (
+            "tui/app.rs",
+            "use crate::store::CaseStore;",
+            Some("uses CaseStore"),
+        ),
+        (
+            "tui/edit/save.rs",
+            "    std::fs::write(&path, text)?;",
+            Some("uses std::fs"),
+        ),
+        (
+            "tui/edit/undo.rs",
+            "    let now = std::time::Instant::now();",
+            Some("uses Instant::now"),
+        ),
+        (
+            "tui/commands.rs",
+            "use crate::tui::session::Session;",
+            Some("uses crate::tui::session"),
+        ),
+        // The session and the connection are where the I/O goes.
+        ("tui/session.rs", "use crate::store::CaseStore;", None),
+        ("tui/connection.rs", "use crate::store::CaseStore;", None),
+        ("tui/app.rs", "/// Not [`crate::store::CaseStore`].", None),
+    ] {
+        let text = format!("//! A file.\n\n{line}\n");
+        let found = io_in_update(rel, &text);
+        match says {
+            None => assert_eq!(found, Vec::<String>::new(), "{rel}: {line}"),
+            Some(says) => {
+                assert_eq!(found.len(), 1, "{rel}: {found:?}");
+                assert!(
+                    found[0].starts_with(&format!("src/{rel}:3: {says}")),
+                    "{}",
+                    found[0]
+                );
+            }
+        }
+    }
+}
+
 fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();

@@ -33,3 +33,4 @@ mod store;
 mod timeline;
 mod tui;
 mod tui_render;
+mod tui_update;
