@@ -1,6 +1,8 @@
 //! The interactive case manager: The Elm Architecture. `App` is the state,
-//! `update` the only place that changes it, `view` only draws; keys become
-//! [`Action`]s through the [`keymap`].
+//! `update` the only place that changes it (with no I/O: it returns
+//! effects, which the [`session::Session`] carries out and answers with
+//! messages), `view` only draws; keys become [`Action`]s through the
+//! [`keymap`].
 
 pub mod action;
 pub mod app;
