@@ -70,7 +70,8 @@ use crate::domain::questionnaire::{Answers, QuestionId, QuestionKind};
 use crate::error::Error;
 
 /// The columns, in the order export writes them.
-pub const COLUMNS: &[&str] = &[
+/// The client's and the network's own columns, before the answers.
+const RECORD_COLUMNS: &[&str] = &[
     "client_id",
     "client_name",
     "client_name_zh",
@@ -86,28 +87,20 @@ pub const COLUMNS: &[&str] = &[
     "network",
     "network_notes",
     "filed_level",
-    "object_type",
-    "sector",
-    "cii",
-    "data_categories",
-    "pi_subjects",
-    "sensitive_pi_subjects",
-    "registered_users",
-    "public_facing",
-    "public_opinion",
-    "outage_affected_people",
-    "hosted_max_level",
-    "deployment",
-    "cloud_provider",
-    "cloud_provider_level",
-    "cross_border_transfer",
-    "architecture_notes",
+];
+
+/// The override columns, after the answers (`QuestionId::IDS`).
+const OVERRIDE_COLUMNS: &[&str] = &[
     "s_object",
     "s_degree",
     "s_justification",
     "a_object",
     "a_degree",
     "a_justification",
+];
+
+/// The milestones with their details, and the computed levels, last.
+const STAGE_COLUMNS: &[&str] = &[
     "questionnaire_sent",
     "questionnaire_received",
     "initial_assessment",
@@ -130,6 +123,38 @@ pub const COLUMNS: &[&str] = &[
     "computed_level",
     "max_level",
 ];
+
+/// Where the answers, the overrides and the milestones start.
+const ANSWERS_AT: usize = RECORD_COLUMNS.len();
+const OVERRIDES_AT: usize = ANSWERS_AT + QuestionId::IDS.len();
+const STAGES_AT: usize = OVERRIDES_AT + OVERRIDE_COLUMNS.len();
+
+/// Every column, in order: the record's, one per question (named as the
+/// questionnaire names them), the overrides, the milestones.
+pub const COLUMNS: &[&str] = &concat::<{ STAGES_AT + STAGE_COLUMNS.len() }>([
+    RECORD_COLUMNS,
+    QuestionId::IDS,
+    OVERRIDE_COLUMNS,
+    STAGE_COLUMNS,
+]);
+
+/// The parts one after another, at compile time.
+const fn concat<const N: usize>(parts: [&[&'static str]; 4]) -> [&'static str; N] {
+    let mut out = [""; N];
+    let mut at = 0;
+    let mut p = 0;
+    while p < parts.len() {
+        let mut i = 0;
+        while i < parts[p].len() {
+            out[at] = parts[p][i];
+            at += 1;
+            i += 1;
+        }
+        p += 1;
+    }
+    assert!(at == N, "the column count is the parts' lengths added up");
+    out
+}
 
 /// A CSV file's text, and what was done to read it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -371,29 +396,29 @@ impl Col {
             Col::Network => 12,
             Col::NetworkNotes => 13,
             Col::FiledLevel => 14,
-            Col::Question(q) => 15 + q as usize,
+            Col::Question(q) => ANSWERS_AT + q as usize,
             Col::Override(aspect, part) => {
                 let a = match aspect {
                     Aspect::BusinessInformation => 0,
                     Aspect::SystemService => 3,
                 };
-                31 + a + part as usize
+                OVERRIDES_AT + a + part as usize
             }
             // The filing, evaluation and certificate details sit beside
             // their stage.
-            Col::Stage(Stage::EvaluationFailed) => 52,
-            Col::Stage(Stage::CertificateIssued) => 53,
-            Col::Stage(s) if s <= Stage::FilingSubmitted => 37 + s as usize,
-            Col::Stage(s) => 38 + s as usize,
-            Col::FilingLevel => 44,
-            Col::EvaluationScore => 48,
-            Col::EvaluationConclusion => 49,
-            Col::HighRisks => 50,
-            Col::MediumRisks => 51,
-            Col::CertificateNumber => 54,
-            Col::CertificateLevel => 55,
-            Col::ComputedLevel => 56,
-            Col::MaxLevel => 57,
+            Col::Stage(Stage::EvaluationFailed) => STAGES_AT + 15,
+            Col::Stage(Stage::CertificateIssued) => STAGES_AT + 16,
+            Col::Stage(s) if s <= Stage::FilingSubmitted => STAGES_AT + s as usize,
+            Col::Stage(s) => STAGES_AT + 1 + s as usize,
+            Col::FilingLevel => STAGES_AT + 7,
+            Col::EvaluationScore => STAGES_AT + 11,
+            Col::EvaluationConclusion => STAGES_AT + 12,
+            Col::HighRisks => STAGES_AT + 13,
+            Col::MediumRisks => STAGES_AT + 14,
+            Col::CertificateNumber => STAGES_AT + 17,
+            Col::CertificateLevel => STAGES_AT + 18,
+            Col::ComputedLevel => STAGES_AT + 19,
+            Col::MaxLevel => STAGES_AT + 20,
         }
     }
 
