@@ -1,9 +1,10 @@
 //! The commands of the `:` line, in one table: the line runs them, the
 //! help overlay and the "unknown command" message list them from it.
 
-use crate::tui::app::{self, App, Mode};
+use crate::tui::app::{App, Mode};
 use crate::tui::edit;
 use crate::tui::effect::{Effect, Reload};
+use crate::tui::update;
 
 /// One command of the `:` line.
 pub struct Command {
@@ -36,7 +37,7 @@ pub const COMMANDS: &[Command] = &[
         args: "",
         doc: "every client's open deadlines and renewals",
         edits: false,
-        run: |app, _| vec![app::open_agenda(app)],
+        run: |app, _| vec![update::open_agenda(app)],
     },
     Command {
         name: "help",
@@ -90,7 +91,7 @@ pub const COMMANDS: &[Command] = &[
         args: "[md|html] [DIR]",
         doc: "the network's report, into DIR or here",
         edits: false,
-        run: app::report_command,
+        run: update::report_command,
     },
     Command {
         name: "reload",

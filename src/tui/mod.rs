@@ -17,6 +17,7 @@ pub mod panes;
 pub mod reads;
 pub mod session;
 pub mod theme;
+pub mod update;
 pub mod view;
 
 pub use action::Action;

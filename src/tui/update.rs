@@ -1,0 +1,592 @@
+//! `update`: the only code that changes the [`App`], a key, a typed
+//! character or an answer at a time. It does no I/O: what it needs from
+//! the store or the file system it returns as [`Effect`]s, and what came of
+//! them arrives as another [`Msg`].
+
+use crate::domain::agenda::{self, AgendaRow};
+use crate::domain::model::Client;
+use crate::domain::search::{Hit, Target};
+use crate::error::Result;
+use crate::store::audit::LogEntry;
+use crate::tui::Action;
+use crate::tui::app::{App, Mode, Msg, Pane, StatusKind};
+use crate::tui::edit;
+use crate::tui::effect::{Effect, Reconnected, Reload, WriteFailed};
+
+/// Types pasted text into whatever takes text now. Line breaks become the
+/// ` / ` that notes use, or a space; outside a field, a paste does nothing.
+fn paste(app: &mut App, text: &str) {
+    let notes = match &app.mode {
+        Mode::Form { form, .. } => matches!(
+            form.fields[form.focus].kind,
+            crate::tui::form::FieldKind::Notes
+        ),
+        Mode::Fuzzy { .. } | Mode::Filter | Mode::Command { .. } => false,
+        _ => {
+            app.info("paste ignored: open a field first");
+            return;
+        }
+    };
+    let brk = if notes { " / " } else { " " };
+    let text: String = text
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\n', brk)
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect();
+    // The whole text in one step: one search, one filter pass.
+    let focus = app.focus.index();
+    match &mut app.mode {
+        Mode::Form { form, .. } => {
+            let field = form.focused();
+            for c in text.chars() {
+                if field.accepts(c) {
+                    field.input(c);
+                }
+            }
+        }
+        Mode::Fuzzy {
+            query,
+            hits,
+            selected,
+        } => {
+            query.push_str(&text);
+            if query.trim().is_empty() {
+                hits.clear();
+            }
+            *selected = 0;
+        }
+        Mode::Filter => {
+            app.filters[focus].push_str(&text);
+            app.selected[focus] = 0;
+        }
+        Mode::Command { input } => input.push_str(&text),
+        _ => {}
+    }
+}
+
+/// Applies one message: the only function that changes the app. It does
+/// no I/O; what it needs from the store or the file system it returns, for
+/// the session to do and answer with another message.
+pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let mut fx = match msg {
+        Msg::Action(_) | Msg::Char(_) | Msg::Backspace => input(app, msg),
+        Msg::Paste(text) => {
+            paste(app, &text);
+            Vec::new()
+        }
+        Msg::Clients(result, why) => clients_read(app, result, why),
+        Msg::Read(answer) => app.receive(answer),
+        Msg::Fetched(record, result, purpose) => edit::fetched(app, record, result, purpose),
+        Msg::Saved(save, result, stored) => edit::saved(app, *save, result, stored),
+        Msg::Deleted(delete, result) => edit::deleted(app, delete, result),
+        Msg::Undid(step, result) => edit::undid(app, *step, result),
+        Msg::Refreshed(result, why) => edit::refreshed(app, result, why),
+        Msg::History(title, result) => history_read(app, title, result),
+        Msg::Agenda(result) => agenda_read(app, result),
+        Msg::Written(network, result) => report_written(app, &network, result),
+        Msg::Change(change) => edit::other_session(app, change),
+        Msg::Reconnected(r) => reconnected(app, r),
+    };
+    app.clamp();
+    fx.extend(app.fetch());
+    fx
+}
+
+/// A key, as an action or typed text.
+fn input(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    if let Msg::Action(a) = msg
+        && app.readonly
+        && a.edits()
+        && matches!(app.mode, Mode::Normal)
+    {
+        app.error("read-only: editing is turned off (--readonly)");
+        return fx;
+    }
+    let mode = std::mem::replace(&mut app.mode, Mode::Normal);
+    app.mode = match mode {
+        Mode::Normal => {
+            if let Msg::Action(a) = msg {
+                normal(app, a, &mut fx);
+            }
+            // `normal` may have opened another mode.
+            std::mem::replace(&mut app.mode, Mode::Normal)
+        }
+        Mode::Help { scroll } => match msg {
+            Msg::Action(Action::Help | Action::Cancel | Action::Quit | Action::Submit) => {
+                Mode::Normal
+            }
+            Msg::Action(a) => Mode::Help {
+                scroll: scrolled(scroll, a),
+            },
+            _ => Mode::Help { scroll },
+        },
+        Mode::History {
+            title,
+            lines,
+            scroll,
+        } => match msg {
+            Msg::Action(Action::History | Action::Cancel | Action::Quit | Action::Submit) => {
+                Mode::Normal
+            }
+            Msg::Action(a) => Mode::History {
+                title,
+                lines,
+                scroll: scrolled(scroll, a),
+            },
+            _ => Mode::History {
+                title,
+                lines,
+                scroll,
+            },
+        },
+        Mode::Conflict {
+            form,
+            target,
+            message,
+        } => edit::conflict_update(app, form, target, message, msg, &mut fx),
+        Mode::Agenda { rows, selected } => agenda_update(app, rows, selected, msg),
+        Mode::Fuzzy {
+            query,
+            hits,
+            selected,
+        } => fuzzy_update(app, query, hits, selected, msg),
+        Mode::Filter => filter_update(app, msg),
+        Mode::Command { input } => command_update(app, input, msg, &mut fx),
+        Mode::Form { form, target } => edit::form_update(app, form, target, msg, &mut fx),
+        Mode::Confirm { message, target } => match msg {
+            Msg::Action(Action::Submit) | Msg::Char('y') => {
+                fx.extend(edit::delete(app, target));
+                std::mem::replace(&mut app.mode, Mode::Normal)
+            }
+            Msg::Action(Action::Cancel) | Msg::Char('n') => {
+                app.set_status(StatusKind::Info, "nothing deleted");
+                Mode::Normal
+            }
+            _ => Mode::Confirm { message, target },
+        },
+    };
+    fx
+}
+
+/// An overlay's scroll after a key.
+fn scrolled(scroll: u16, a: Action) -> u16 {
+    match a {
+        Action::Down => scroll.saturating_add(1),
+        Action::Up => scroll.saturating_sub(1),
+        Action::PageDown => scroll.saturating_add(10),
+        Action::PageUp => scroll.saturating_sub(10),
+        Action::Top => 0,
+        _ => scroll,
+    }
+}
+
+/// The clients, read again for `why`.
+fn clients_read(app: &mut App, result: Result<Vec<Client>>, why: Reload) -> Vec<Effect> {
+    let clients = match result {
+        Ok(clients) => clients,
+        Err(e) => {
+            match why {
+                Reload::Quiet | Reload::Command => app.error(e.message().to_string()),
+                Reload::Change(_) => app.error(format!(
+                    "could not read another session's change: {}",
+                    e.message()
+                )),
+                Reload::Reconnected(..) => {
+                    return reconnected(
+                        app,
+                        Reconnected::Failed {
+                            reason: e.message().to_string(),
+                            pause: crate::tui::effect::RECONNECT_PAUSE_SECS,
+                        },
+                    );
+                }
+            }
+            return Vec::new();
+        }
+    };
+    app.put_clients(clients);
+    match why {
+        Reload::Quiet => {}
+        Reload::Command => app.info("reloaded from the database"),
+        Reload::Change(at) => edit::reselect_after_read(app, at),
+        Reload::Reconnected(at, link) => {
+            edit::reselect_after_read(app, at);
+            app.info(match link {
+                crate::tui::effect::Link::Local => {
+                    "the database daemon restarted; reconnected and reloaded"
+                }
+                crate::tui::effect::Link::Remote => {
+                    "the connection to the database was lost; reconnected and reloaded"
+                }
+            });
+        }
+    }
+    Vec::new()
+}
+
+/// What finding the database again gave: read everything afresh, or say
+/// why not and try again later.
+fn reconnected(app: &mut App, r: Reconnected) -> Vec<Effect> {
+    match r {
+        Reconnected::Done(link) => vec![Effect::Reload(Reload::Reconnected(app.selection(), link))],
+        Reconnected::Failed { reason, pause } => {
+            app.error(format!(
+                "lost the database and could not reconnect (trying again every {pause} s; \
+                 nothing can be saved until then): {reason}"
+            ));
+            vec![Effect::ReconnectLater]
+        }
+        Reconnected::Impossible => {
+            app.error(
+                "lost the database daemon: other sessions' edits no longer show; restart mlps",
+            );
+            Vec::new()
+        }
+    }
+}
+
+fn move_selection(app: &mut App, delta: isize) {
+    let pane = app.focus;
+    let len = app.pane_len(pane);
+    if len == 0 {
+        return;
+    }
+    let s = &mut app.selected[pane.index()];
+    *s = (*s as isize + delta).clamp(0, len as isize - 1) as usize;
+    // A new client or network resets what hangs below it.
+    match pane {
+        Pane::Clients => {
+            app.selected[Pane::Contacts.index()] = 0;
+            app.selected[Pane::Networks.index()] = 0;
+            app.selected[Pane::Timeline.index()] = 0;
+        }
+        Pane::Networks => app.selected[Pane::Timeline.index()] = 0,
+        _ => {}
+    }
+}
+
+fn cycle_focus(app: &mut App, forward: bool) {
+    let i = app.focus.index();
+    let n = Pane::ALL.len();
+    app.focus = Pane::ALL[(i + if forward { 1 } else { n - 1 }) % n];
+}
+
+fn normal(app: &mut App, a: Action, fx: &mut Vec<Effect>) {
+    match a {
+        Action::Quit => app.quit = true,
+        Action::NextPane | Action::Right => cycle_focus(app, true),
+        Action::PrevPane | Action::Left => cycle_focus(app, false),
+        Action::Up => move_selection(app, -1),
+        Action::Down => move_selection(app, 1),
+        Action::PageUp => move_selection(app, -10),
+        Action::PageDown => move_selection(app, 10),
+        Action::Top => move_selection(app, isize::MIN / 2),
+        Action::Bottom => move_selection(app, isize::MAX / 2),
+        Action::Help => app.mode = Mode::Help { scroll: 0 },
+        Action::Filter => app.mode = Mode::Filter,
+        Action::Command => {
+            app.mode = Mode::Command {
+                input: String::new(),
+            }
+        }
+        Action::FuzzyJump => {
+            app.mode = Mode::Fuzzy {
+                query: String::new(),
+                hits: Vec::new(),
+                selected: 0,
+            }
+        }
+        Action::Agenda => fx.push(open_agenda(app)),
+        Action::History => fx.extend(open_history(app)),
+        Action::Report => fx.extend(write_report(
+            app,
+            crate::formats::report::ReportFormat::Markdown,
+            None,
+        )),
+        Action::Cancel => {
+            if !app.filters[app.focus.index()].is_empty() {
+                app.filters[app.focus.index()].clear();
+                app.set_status(StatusKind::Info, "filter cleared");
+            } else {
+                app.status = None;
+            }
+        }
+        Action::Undo => fx.extend(edit::undo(app)),
+        Action::Edit | Action::Add | Action::Delete | Action::Override | Action::ClearField => {
+            fx.extend(edit::start(app, a))
+        }
+        Action::Submit | Action::NextField | Action::PrevField | Action::Today | Action::Toggle => {
+        }
+    }
+}
+
+/// Asks for the selected network's report, written into `dir` (as typed),
+/// else the directory the case manager was started in.
+fn write_report(
+    app: &mut App,
+    format: crate::formats::report::ReportFormat,
+    dir: Option<String>,
+) -> Option<Effect> {
+    use crate::formats::report;
+    let (Some(client), Some(network)) = (app.selected_client(), app.selected_network()) else {
+        app.info("select a network first: the report is of one network");
+        return None;
+    };
+    Some(Effect::WriteFile(Box::new(crate::tui::effect::WriteFile {
+        dir,
+        file_name: report::file_name(network, format),
+        text: report::render(client, network, &app.config, app.today, format),
+        network: network.name.clone(),
+    })))
+}
+
+/// A report written, or why not.
+fn report_written(
+    app: &mut App,
+    network: &str,
+    result: std::result::Result<std::path::PathBuf, WriteFailed>,
+) -> Vec<Effect> {
+    let esc = crate::text::escape_for_terminal;
+    match result {
+        Ok(path) => app.saved(format!(
+            "report of {} written to {}",
+            esc(network),
+            esc(&path.display().to_string())
+        )),
+        Err(WriteFailed::NoDirectory(e)) => {
+            app.error(format!("no directory to write the report in: {e}"))
+        }
+        Err(WriteFailed::Write(e)) => {
+            app.error(format!("could not write the report: {}", e.message()))
+        }
+    }
+    Vec::new()
+}
+
+/// Asks for the change history of the selected network, or of the
+/// selected client when the focus is on clients or contacts.
+fn open_history(app: &mut App) -> Option<Effect> {
+    use crate::store::audit::LogQuery;
+    let esc = crate::text::escape_for_terminal;
+    let on_client = matches!(app.focus, Pane::Clients | Pane::Contacts);
+    let (query, title) = match (app.selected_client(), app.selected_network()) {
+        (_, Some(n)) if !on_client => (
+            LogQuery::of_network(n.id),
+            format!("History of network \"{}\"", esc(&n.name)),
+        ),
+        (Some(c), _) => (
+            LogQuery::of_client(c.id),
+            format!(
+                "History of client \"{}\" and its networks",
+                esc(c.display_name())
+            ),
+        ),
+        (None, _) => {
+            app.info("nothing selected here");
+            return None;
+        }
+    };
+    Some(Effect::History { query, title })
+}
+
+/// A change history read: shown newest first.
+fn history_read(app: &mut App, title: String, result: Result<Vec<LogEntry>>) -> Vec<Effect> {
+    let entries = match result {
+        Ok(entries) => entries,
+        Err(e) => {
+            app.error(format!("could not read the history: {}", e.message()));
+            return Vec::new();
+        }
+    };
+    let mut lines = Vec::new();
+    for e in entries.iter().rev() {
+        lines.push(crate::service::history::heading(e));
+        for c in e.changes() {
+            lines.push(format!("    {}", crate::service::history::change_line(&c)));
+        }
+    }
+    if lines.is_empty() {
+        lines.push("No changes recorded.".to_string());
+    }
+    app.mode = Mode::History {
+        title,
+        lines,
+        scroll: 0,
+    };
+    Vec::new()
+}
+
+/// Asks for the renewals agenda: the next 90 days, and what is overdue.
+pub(crate) fn open_agenda(app: &App) -> Effect {
+    Effect::Agenda {
+        today: app.today,
+        within: 90,
+        due_soon_days: app.config.settings.due_soon_days,
+    }
+}
+
+fn agenda_read(app: &mut App, result: Result<Vec<AgendaRow>>) -> Vec<Effect> {
+    match result {
+        Ok(rows) => {
+            // A certificate expiry is listed under its network's renewal.
+            let rows = agenda::grouped(&rows)
+                .into_iter()
+                .map(|(r, _)| r.clone())
+                .collect();
+            app.mode = Mode::Agenda { rows, selected: 0 }
+        }
+        Err(e) => app.error(e.message().to_string()),
+    }
+    Vec::new()
+}
+
+fn agenda_update(app: &mut App, rows: Vec<AgendaRow>, selected: usize, msg: Msg) -> Mode {
+    let last = rows.len().saturating_sub(1);
+    let selected = match msg {
+        Msg::Action(Action::Up) => selected.saturating_sub(1),
+        Msg::Action(Action::Down) => (selected + 1).min(last),
+        Msg::Action(Action::PageUp) => selected.saturating_sub(10),
+        Msg::Action(Action::PageDown) => (selected + 10).min(last),
+        Msg::Action(Action::Top) => 0,
+        Msg::Action(Action::Bottom) => last,
+        Msg::Action(Action::Cancel | Action::Agenda | Action::Quit) => return Mode::Normal,
+        Msg::Action(Action::Help) => return Mode::Help { scroll: 0 },
+        Msg::Action(Action::Submit | Action::Edit) => {
+            if let Some(r) = rows.get(selected) {
+                // Select the deadline itself, not the first milestone.
+                app.jump(r.client_id, Some(r.network_id), Some((r.kind, r.due)));
+                app.focus = Pane::Timeline;
+            }
+            return Mode::Normal;
+        }
+        _ => selected,
+    };
+    Mode::Agenda { rows, selected }
+}
+
+fn fuzzy_update(
+    app: &mut App,
+    mut query: String,
+    mut hits: Vec<Hit>,
+    selected: usize,
+    msg: Msg,
+) -> Mode {
+    let mut selected = selected;
+    match msg {
+        // The hits follow from the reader (see `App::fetch`).
+        Msg::Char(c) => {
+            query.push(c);
+            selected = 0;
+        }
+        Msg::Backspace => {
+            query.pop();
+            if query.trim().is_empty() {
+                hits.clear();
+            }
+            selected = 0;
+        }
+        Msg::Action(Action::NextField | Action::Down) => {
+            selected = (selected + 1).min(hits.len().saturating_sub(1))
+        }
+        Msg::Action(Action::PrevField | Action::Up) => selected = selected.saturating_sub(1),
+        Msg::Action(Action::Cancel) => return Mode::Normal,
+        Msg::Action(Action::Submit) => {
+            if let Some(hit) = hits.get(selected) {
+                match hit.target {
+                    Target::Client(c) => app.jump_to(c, None),
+                    Target::Network(n) => {
+                        if let Some(c) = hit.client {
+                            app.jump_to(c, Some(n));
+                        }
+                    }
+                    Target::Contact { client, index } => {
+                        app.jump_to(client, None);
+                        app.focus = Pane::Contacts;
+                        app.selected[Pane::Contacts.index()] = index;
+                    }
+                }
+            }
+            return Mode::Normal;
+        }
+        _ => {}
+    }
+    Mode::Fuzzy {
+        query,
+        hits,
+        selected,
+    }
+}
+
+fn filter_update(app: &mut App, msg: Msg) -> Mode {
+    let i = app.focus.index();
+    match msg {
+        Msg::Char(c) => app.filters[i].push(c),
+        Msg::Backspace => {
+            app.filters[i].pop();
+        }
+        Msg::Action(Action::Submit) => return Mode::Normal,
+        Msg::Action(Action::Cancel) => {
+            app.filters[i].clear();
+            return Mode::Normal;
+        }
+        _ => {}
+    }
+    app.selected[i] = 0;
+    Mode::Filter
+}
+
+fn command_update(app: &mut App, mut input: String, msg: Msg, fx: &mut Vec<Effect>) -> Mode {
+    match msg {
+        Msg::Char(c) => input.push(c),
+        Msg::Backspace => {
+            input.pop();
+        }
+        Msg::Action(Action::Cancel) => return Mode::Normal,
+        Msg::Action(Action::Submit) => {
+            fx.extend(run_command(app, input.trim()));
+            return std::mem::replace(&mut app.mode, Mode::Normal);
+        }
+        _ => {}
+    }
+    Mode::Command { input }
+}
+
+/// The `:` commands.
+fn run_command(app: &mut App, line: &str) -> Vec<Effect> {
+    let (name, arg) = line
+        .split_once(' ')
+        .map_or((line, ""), |(c, a)| (c, a.trim()));
+    if name.is_empty() {
+        return Vec::new();
+    }
+    match super::commands::find(name) {
+        Some(c) if c.edits && app.readonly => {
+            app.error("read-only: editing is turned off (--readonly)");
+            Vec::new()
+        }
+        Some(c) => (c.run)(app, arg),
+        None => {
+            app.error(format!(
+                "unknown command {:?}: try {}",
+                crate::text::escape_for_terminal(name),
+                super::commands::usage_list()
+            ));
+            Vec::new()
+        }
+    }
+}
+
+/// `:report [md|html] [DIR]`: the folder is the rest of the line, spaces
+/// and all; `~/` is the home folder.
+pub(crate) fn report_command(app: &mut App, arg: &str) -> Vec<Effect> {
+    let (first, after) = arg.split_once(' ').unwrap_or((arg, ""));
+    let (format, rest) = match first.parse() {
+        Ok(f) => (f, after.trim()),
+        Err(_) => (crate::formats::report::ReportFormat::Markdown, arg),
+    };
+    let dir = (!rest.is_empty()).then(|| rest.to_string());
+    write_report(app, format, dir).into_iter().collect()
+}
