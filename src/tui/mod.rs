@@ -195,6 +195,8 @@ fn event_loop(session: &mut Session, terminal: &mut Screen, stop: &AtomicBool) -
         // Other sessions' writes show within a poll interval; a database
         // that went away is tried again a few seconds apart.
         if session.poll() {
+            // What a change asks to read again shows in the same frame.
+            session.await_reads(READ_WAIT);
             dirty = true;
             continue;
         }
