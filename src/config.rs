@@ -108,7 +108,7 @@ pub(crate) fn read_optional(path: &Path) -> Result<Option<(String, String)>> {
                 ))
             }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Error::runtime(format!("{name}: {e}"))),
+        Err(e) => Err(Error::io(path, e)),
     }
 }
 

@@ -13,7 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::config;
 use crate::domain::grading::RuleSet;
 use crate::domain::settings::Config;
-use crate::error::{Error, Result};
+use crate::error::{Error, Missing, Result};
 use crate::formats::interchange;
 use crate::server::remote::Endpoint;
 use crate::store::{self, CaseStore, Database};
@@ -477,10 +477,14 @@ fn run_on_store(command: Command, place: &Endpoint, config: Config) -> Result<()
         && reads_only
         && !store::exists(dir)
     {
-        return Err(Error::input(format!(
-            "no database at {}: check --db or MLPS_DB, or create one with mlps import or mlps demo",
-            dir.display()
-        )));
+        return Err(Error::not_found(
+            Missing::Path(dir.clone()),
+            format!(
+                "no database at {}: check --db or MLPS_DB, or create one with mlps import or \
+                 mlps demo",
+                dir.display()
+            ),
+        ));
     }
     // A command outlives a daemon that dies under it: it starts a new one
     // and goes on where that is safe, and says so.
@@ -923,8 +927,10 @@ fn read_bytes(file: &str) -> Result<(String, Vec<u8>)> {
         )));
     }
     let bytes = std::fs::read(file).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Error::input(format!("{file}: no such file")),
-        _ => Error::runtime(format!("{file}: {e}")),
+        std::io::ErrorKind::NotFound => {
+            Error::not_found(Missing::Path(file.into()), format!("{file}: no such file"))
+        }
+        _ => Error::io(file, e),
     })?;
     Ok((file.to_string(), bytes))
 }

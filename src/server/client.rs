@@ -155,10 +155,13 @@ impl Launcher {
             });
         }
         let mut child = command.spawn().map_err(|e| {
-            Error::runtime(format!(
-                "could not start the mlps daemon ({}): {e}",
-                self.exe.display()
-            ))
+            Error::io_said(
+                &self.exe,
+                format!(
+                    "could not start the mlps daemon ({}): {e}",
+                    self.exe.display()
+                ),
+            )
         })?;
         let (tx, rx) = mpsc::channel();
         // Reaps the daemon whenever it exits, so it never lingers as a
@@ -188,7 +191,7 @@ impl Launcher {
 /// client connects to the winner.
 pub fn connect_or_start_with(dir: &Path, launcher: &Launcher) -> Result<RemoteStore> {
     let dir = std::path::absolute(dir)
-        .map_err(|e| Error::runtime(format!("database directory {}: {e}", dir.display())))?;
+        .map_err(|e| Error::io_said(dir, format!("database directory {}: {e}", dir.display())))?;
     let deadline = Instant::now() + START_TIMEOUT;
     let mut started: Option<Receiver<(ExitStatus, String)>> = None;
     let mut lost_race = false;
@@ -272,9 +275,9 @@ fn open_socket(dir: &Path) -> Result<UnixStream, NotConnected> {
             NotConnected::NoDaemon(format!("{}: {e}", path.display()))
         }
         std::io::ErrorKind::PermissionDenied => {
-            NotConnected::Failed(Error::runtime(not_yours(dir, &path, &e)))
+            NotConnected::Failed(Error::io_said(&path, not_yours(dir, &path, &e)))
         }
-        _ => NotConnected::Failed(Error::runtime(format!("{}: {e}", path.display()))),
+        _ => NotConnected::Failed(Error::io(&path, e)),
     })
 }
 
@@ -303,12 +306,11 @@ fn not_yours(dir: &Path, socket: &Path, e: &std::io::Error) -> String {
 
 /// Sends our Hello and reads the daemon's: its protocol and version.
 fn greet(stream: &mut dyn Transport, dir: &Path) -> Result<(u32, String), NotConnected> {
-    let failed = |e: String| {
-        NotConnected::Failed(Error::runtime(format!(
-            "the mlps daemon for {}: {e}",
-            dir.display()
-        )))
-    };
+    let said = |e: String| format!("the mlps daemon for {}: {e}", dir.display());
+    // It turned this client away, and said why.
+    let refused = |e: String| NotConnected::Failed(Error::runtime(said(e)));
+    // It did not greet as a daemon does.
+    let failed = |e: String| NotConnected::Failed(Error::protocol(said(e)));
     stream
         .set_read_timeout(Some(HELLO_TIMEOUT))
         .map_err(|e| failed(e.to_string()))?;
@@ -319,7 +321,7 @@ fn greet(stream: &mut dyn Transport, dir: &Path) -> Result<(u32, String), NotCon
         .map_err(|e| failed(e.to_string()))?;
     match answer {
         Ok(Some(Response::Hello { protocol, version })) => Ok((protocol, version)),
-        Ok(Some(Response::Failed { message, .. })) => Err(failed(message)),
+        Ok(Some(Response::Failed { message, .. })) => Err(refused(message)),
         Ok(Some(other)) => Err(failed(format!("answered Hello with {other:?}"))),
         // Closed before greeting: a daemon on its way out.
         Ok(None) | Err(FrameError::Truncated { .. }) => {
@@ -407,7 +409,7 @@ pub fn over(mut transport: Box<dyn Transport>, place: &str) -> Result<RemoteStor
         protocol,
         &version,
     )
-    .map_err(Error::runtime)?;
+    .map_err(Error::protocol)?;
     Ok(RemoteStore {
         dir: place,
         stream: Mutex::new(transport),
@@ -430,7 +432,7 @@ fn replace_older(
         dir.display()
     );
     if protocol > protocol::PROTOCOL {
-        return NotConnected::Failed(Error::runtime(format!(
+        return NotConnected::Failed(Error::protocol(format!(
             "{mismatch}: a newer mlps serves this database; use that version, or {stop_hint}"
         )));
     }
@@ -439,7 +441,7 @@ fn replace_older(
         Ok(()) => NotConnected::NoDaemon(format!(
             "an idle daemon of an older mlps ({mismatch}) was stopped to be replaced"
         )),
-        Err(why) => NotConnected::Failed(Error::runtime(format!(
+        Err(why) => NotConnected::Failed(Error::protocol(format!(
             "{mismatch}. It was left running: {why}. When its sessions have quit, run this \
              again, or {stop_hint}"
         ))),
@@ -521,7 +523,7 @@ pub fn stop(dir: &Path) -> Result<StopOutcome> {
 }
 
 fn damaged(e: codec::CodecError) -> Error {
-    Error::runtime(format!("the mlps daemon sent a damaged record: {e}"))
+    Error::codec(format!("the mlps daemon sent a damaged record: {e}"))
 }
 
 fn decode<R: Record>(bytes: &[u8]) -> Result<R> {
@@ -539,7 +541,7 @@ impl RemoteStore {
     }
 
     fn lost(&self, e: &FrameError) -> Error {
-        Error::runtime(format!(
+        Error::protocol(format!(
             "lost the connection to the mlps daemon for {}: {e}",
             self.dir.display()
         ))
@@ -586,7 +588,7 @@ impl RemoteStore {
         match protocol::send(&mut *stream, request) {
             Ok(()) => {}
             Err(FrameError::TooLarge { len }) => {
-                return Err(Error::runtime(format!(
+                return Err(Error::protocol(format!(
                     "the request is {len} bytes, over the daemon protocol's limit of {} bytes; \
                      nothing was sent",
                     protocol::MAX_FRAME
@@ -607,7 +609,7 @@ impl RemoteStore {
         };
         if unanswered && self.notice.is_some() {
             if !request.reads_only() {
-                return Err(Error::runtime(format!(
+                return Err(Error::protocol(format!(
                     "the mlps daemon for {} went away before confirming the {}; it may or may \
                      not have been saved: check with `mlps log` before doing it again",
                     self.dir.display(),
@@ -624,28 +626,9 @@ impl RemoteStore {
                 message,
             })) => Err(Error::Input(message)),
             Ok(Some(Response::Failed { message, .. })) => Err(Error::Runtime(message)),
-            Ok(Some(Response::Conflict {
-                message,
-                revision,
-                by,
-                at,
-            })) => Err(Error::Conflict(Box::new(crate::error::Conflict {
-                message,
-                revision,
-                by,
-                at,
-            }))),
-            Ok(Some(Response::Taken {
-                message,
-                clients,
-                networks,
-            })) => Err(Error::Taken(Box::new(crate::error::Taken {
-                message,
-                clients,
-                networks,
-            }))),
+            Ok(Some(Response::Error(e))) => Err(e.into()),
             Ok(Some(response)) => Ok(response),
-            Ok(None) => Err(Error::runtime(format!(
+            Ok(None) => Err(Error::protocol(format!(
                 "the mlps daemon for {} closed the connection",
                 self.dir.display()
             ))),
@@ -654,7 +637,7 @@ impl RemoteStore {
     }
 
     fn unexpected(&self, request: &str, response: &Response) -> Error {
-        Error::runtime(format!(
+        Error::protocol(format!(
             "the mlps daemon for {} answered {request} with {}",
             self.dir.display(),
             response.kind()
@@ -956,7 +939,7 @@ pub fn follow(store: RemoteStore) -> Result<Receiver<Change>> {
     let dir = store.dir.clone();
     let answer = store.call(&Request::Subscribe)?;
     if answer != Response::Subscribed {
-        return Err(Error::runtime(format!(
+        return Err(Error::protocol(format!(
             "the mlps daemon for {} answered {} to Subscribe",
             dir.display(),
             answer.kind()

@@ -10,20 +10,25 @@
 //! `Hello`, `Stopping` and `Failed`, keep their variant positions and
 //! shapes for ever, so any mlps can greet any daemon, read why it was
 //! refused, and stop (or replace, when nobody uses it) a daemon of another
-//! version.
+//! version. A request that fails is answered with [`Response::Error`],
+//! which carries the kind of the failure ([`WireError`]), so the client
+//! returns the same [`Error`] the daemon had.
 
+use std::ffi::OsString;
 use std::io::{Read, Write};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
+use crate::error::{Conflict, Error, Missing, NotFound, Taken};
 use crate::store::audit::LogQuery;
 use crate::store::codec;
 
 /// The protocol this build speaks. Bump it whenever a variant or field
 /// below changes (apart from the frozen ones, which never change).
-pub const PROTOCOL: u32 = 5;
+pub const PROTOCOL: u32 = 6;
 
 /// This build's version, for messages.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -156,8 +161,9 @@ pub enum Response {
     },
     // Frozen: position 1. The daemon exits once in-flight requests finish.
     Stopping,
-    // Frozen: position 2. `input` keeps bad input (exit 2) apart from a
-    // runtime failure (exit 1) across the socket.
+    // Frozen: position 2. A refusal any mlps can read (see
+    // `Response::refused`); `input` keeps bad input (exit 2) apart from
+    // the rest. A request that fails is answered with `Error`.
     Failed {
         input: bool,
         message: String,
@@ -185,15 +191,6 @@ pub enum Response {
     },
     /// Due records (`codec` bytes) with their client and network names.
     DueNamed(Vec<(Vec<u8>, String, String)>),
-    /// A write refused because the record changed since it was read: who
-    /// changed it and when, so the client can offer to reload or
-    /// overwrite.
-    Conflict {
-        message: String,
-        revision: u64,
-        by: Option<String>,
-        at: Option<i64>,
-    },
     /// Fuzzy-jump hits, best first.
     Hits(Vec<WireHit>),
     /// What `Doctor` found.
@@ -207,12 +204,152 @@ pub enum Response {
     Pairs(Vec<(Vec<u8>, Vec<u8>)>),
     Restored(crate::store::backup::RestoreSummary),
     DatabaseId(String),
+    /// A request that failed, as the kind of failure it was in the daemon
+    /// (so the client acts on the kind, never on the sentence).
+    Error(WireError),
+}
+
+/// An [`Error`] as it crosses the socket: its kind, what the kind carries,
+/// and its sentence. A type of its own rather than `Error` itself, so the
+/// bytes change only with this file (and [`PROTOCOL`]); the conversions
+/// both ways match every kind, so a new kind does not compile until it is
+/// given a shape here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WireError {
+    Input(String),
+    Runtime(String),
+    OutputClosed,
+    /// A write refused because the record changed since it was read: who
+    /// changed it and when, so the client can offer to reload or
+    /// overwrite.
+    Conflict {
+        message: String,
+        revision: u64,
+        by: Option<String>,
+        at: Option<i64>,
+    },
     /// An import refused because the database holds ids it gave: which.
     Taken {
         message: String,
         clients: Vec<u64>,
         networks: Vec<u64>,
     },
+    NotFound {
+        message: String,
+        what: WireMissing,
+        input: bool,
+    },
+    /// `path` as its bytes: a path need not be UTF-8.
+    Io {
+        path: Vec<u8>,
+        message: String,
+    },
+    Codec(String),
+    Protocol(String),
+}
+
+/// [`Missing`] on the wire.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WireMissing {
+    Client(u64),
+    Network(u64),
+    NetworkNamed(String),
+    Path(Vec<u8>),
+}
+
+fn path_bytes(path: &Path) -> Vec<u8> {
+    path.as_os_str().as_bytes().to_vec()
+}
+
+fn bytes_path(bytes: Vec<u8>) -> PathBuf {
+    PathBuf::from(OsString::from_vec(bytes))
+}
+
+impl From<&Error> for WireError {
+    fn from(e: &Error) -> WireError {
+        match e {
+            Error::Input(m) => WireError::Input(m.clone()),
+            Error::Runtime(m) => WireError::Runtime(m.clone()),
+            Error::OutputClosed => WireError::OutputClosed,
+            Error::Conflict(c) => WireError::Conflict {
+                message: c.message.clone(),
+                revision: c.revision,
+                by: c.by.clone(),
+                at: c.at,
+            },
+            Error::Taken(t) => WireError::Taken {
+                message: t.message.clone(),
+                clients: t.clients.clone(),
+                networks: t.networks.clone(),
+            },
+            Error::NotFound(n) => WireError::NotFound {
+                message: n.message.clone(),
+                what: match &n.what {
+                    Missing::Client(id) => WireMissing::Client(*id),
+                    Missing::Network(id) => WireMissing::Network(*id),
+                    Missing::NetworkNamed(name) => WireMissing::NetworkNamed(name.clone()),
+                    Missing::Path(p) => WireMissing::Path(path_bytes(p)),
+                },
+                input: n.input,
+            },
+            Error::Io { path, message } => WireError::Io {
+                path: path_bytes(path),
+                message: message.clone(),
+            },
+            Error::Codec(m) => WireError::Codec(m.clone()),
+            Error::Protocol(m) => WireError::Protocol(m.clone()),
+        }
+    }
+}
+
+impl From<WireError> for Error {
+    fn from(e: WireError) -> Error {
+        match e {
+            WireError::Input(m) => Error::Input(m),
+            WireError::Runtime(m) => Error::Runtime(m),
+            WireError::OutputClosed => Error::OutputClosed,
+            WireError::Conflict {
+                message,
+                revision,
+                by,
+                at,
+            } => Error::Conflict(Box::new(Conflict {
+                message,
+                revision,
+                by,
+                at,
+            })),
+            WireError::Taken {
+                message,
+                clients,
+                networks,
+            } => Error::Taken(Box::new(Taken {
+                message,
+                clients,
+                networks,
+            })),
+            WireError::NotFound {
+                message,
+                what,
+                input,
+            } => Error::NotFound(Box::new(NotFound {
+                message,
+                what: match what {
+                    WireMissing::Client(id) => Missing::Client(id),
+                    WireMissing::Network(id) => Missing::Network(id),
+                    WireMissing::NetworkNamed(name) => Missing::NetworkNamed(name),
+                    WireMissing::Path(p) => Missing::Path(bytes_path(p)),
+                },
+                input,
+            })),
+            WireError::Io { path, message } => Error::Io {
+                path: bytes_path(path),
+                message,
+            },
+            WireError::Codec(m) => Error::Codec(m),
+            WireError::Protocol(m) => Error::Protocol(m),
+        }
+    }
 }
 
 /// A fuzzy-jump hit: its target as [`crate::domain::search::Target::parts`].
@@ -353,7 +490,6 @@ impl Response {
             Response::Subscribed => "Subscribed",
             Response::Changed { .. } => "Changed",
             Response::DueNamed(_) => "DueNamed",
-            Response::Conflict { .. } => "Conflict",
             Response::Hits(_) => "Hits",
             Response::Checkup(_) => "Checkup",
             Response::Notices(_) => "Notices",
@@ -361,28 +497,22 @@ impl Response {
             Response::Pairs(_) => "Pairs",
             Response::Restored(_) => "Restored",
             Response::DatabaseId(_) => "DatabaseId",
-            Response::Taken { .. } => "Taken",
+            Response::Error(_) => "Error",
         }
     }
 
+    /// A request that failed, as its kind of failure.
     pub fn failed(e: &Error) -> Response {
-        if let Error::Conflict(c) = e {
-            return Response::Conflict {
-                message: c.message.clone(),
-                revision: c.revision,
-                by: c.by.clone(),
-                at: c.at,
-            };
-        }
-        if let Error::Taken(t) = e {
-            return Response::Taken {
-                message: t.message.clone(),
-                clients: t.clients.clone(),
-                networks: t.networks.clone(),
-            };
-        }
+        Response::Error(WireError::from(e))
+    }
+
+    /// A failure in the frozen `Failed` shape, which any mlps can read: a
+    /// refusal before or instead of the greeting, a connection closed for
+    /// a bad frame, and the answer to `StopIfIdle`. Only bad input and
+    /// anything else are told apart.
+    pub fn refused(e: &Error) -> Response {
         Response::Failed {
-            input: matches!(e, Error::Input(_)),
+            input: e.exit_code() == 2,
             message: e.message().to_string(),
         }
     }
@@ -734,13 +864,101 @@ mod tests {
         }));
         let wire = codec::encode_message(&Response::failed(&taken));
         match codec::decode_message::<Response>(&wire).unwrap() {
-            Response::Taken {
+            Response::Error(WireError::Taken {
                 clients, networks, ..
-            } => assert_eq!((clients, networks), (vec![7], vec![9])),
+            }) => assert_eq!((clients, networks), (vec![7], vec![9])),
             other => panic!("{other:?}"),
         }
         assert_eq!(taken.exit_code(), 2);
         let input = Response::failed(&Error::input("bad"));
-        assert!(matches!(input, Response::Failed { input: true, .. }));
+        assert!(matches!(input, Response::Error(WireError::Input(_))));
+    }
+
+    /// One error of every kind, each with what it carries.
+    fn every_kind() -> Vec<Error> {
+        use std::os::unix::ffi::OsStrExt;
+        let odd_path = PathBuf::from(std::ffi::OsStr::from_bytes(b"/srv/\xff\xfe db"));
+        vec![
+            Error::input("cases.json:3:7: at clients[0].name: expected a string"),
+            Error::runtime("could not follow changes: no threads left"),
+            Error::OutputClosed,
+            Error::Conflict(Box::new(Conflict {
+                message: "client \"Acme\" was changed by ann at 10:02".into(),
+                revision: 4,
+                by: Some("ann".into()),
+                at: Some(1_700_000_000),
+            })),
+            Error::Conflict(Box::new(Conflict {
+                message: "network \"ERP\" was changed meanwhile".into(),
+                revision: 2,
+                by: None,
+                at: None,
+            })),
+            Error::Taken(Box::new(Taken {
+                message: "client id 7 already exists".into(),
+                clients: vec![7],
+                networks: vec![9, 10],
+            })),
+            Error::not_found(
+                Missing::Client(424242),
+                "network \"ERP\": client 424242 does not exist",
+            ),
+            Error::gone(Missing::Network(5), "network \"ERP\" no longer exists"),
+            Error::not_found(
+                Missing::NetworkNamed("上海/ERP".into()),
+                "no network is named \"上海/ERP\"",
+            ),
+            Error::not_found(Missing::Path(odd_path.clone()), "no database there"),
+            Error::io("/srv/mlps 上海/store", "Permission denied (os error 13)"),
+            Error::io_said(odd_path, "could not read it"),
+            Error::codec("database /srv: record [02, 00]: client record is damaged"),
+            Error::protocol("lost the connection to the mlps daemon for /srv"),
+        ]
+    }
+
+    #[test]
+    fn every_kind_of_failure_round_trips_through_the_protocol() {
+        let kinds = every_kind();
+        for e in &kinds {
+            let framed = framed(&Response::failed(e));
+            let back: Response = receive(&mut Cursor::new(framed)).unwrap().unwrap();
+            let Response::Error(wire) = back else {
+                panic!("{e:?} came back as {back:?}");
+            };
+            let back = Error::from(wire);
+            assert_eq!(&back, e);
+            assert_eq!(back.exit_code(), e.exit_code(), "{e:?}");
+            assert_eq!(back.message(), e.message(), "{e:?}");
+        }
+        // Every variant of `Error` is in the list (a new one fails to
+        // compile here until it is added).
+        let kind = |e: &Error| match e {
+            Error::Input(_) => 0,
+            Error::Runtime(_) => 1,
+            Error::OutputClosed => 2,
+            Error::Conflict(_) => 3,
+            Error::Taken(_) => 4,
+            Error::NotFound(_) => 5,
+            Error::Io { .. } => 6,
+            Error::Codec(_) => 7,
+            Error::Protocol(_) => 8,
+        };
+        let seen: std::collections::BTreeSet<i32> = kinds.iter().map(kind).collect();
+        assert_eq!(seen, (0..=8).collect());
+    }
+
+    /// What an mlps of any version reads keeps its frozen shape, kind or no
+    /// kind: bad input (exit 2) or not.
+    #[test]
+    fn a_refusal_is_the_frozen_failed_answer() {
+        for e in every_kind() {
+            match Response::refused(&e) {
+                Response::Failed { input, message } => {
+                    assert_eq!(input, e.exit_code() == 2, "{e:?}");
+                    assert_eq!(message, e.message());
+                }
+                other => panic!("{other:?}"),
+            }
+        }
     }
 }

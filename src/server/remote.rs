@@ -12,7 +12,7 @@ use std::sync::mpsc::Receiver;
 use std::sync::{Arc, Mutex};
 
 use super::client::{self, Change, RemoteStore, Transport};
-use crate::error::{Error, Result};
+use crate::error::{Error, Missing, Result};
 
 /// The ssh program; `MLPS_SSH` names another (a wrapper, or a test's).
 fn ssh_program() -> String {
@@ -286,10 +286,13 @@ impl Endpoint {
 pub fn relay(dir: &Path, existing: bool) -> Result<()> {
     use std::os::unix::net::UnixStream;
     if existing && !crate::store::exists(dir) {
-        return Err(Error::input(format!(
-            "no database at {}: check --db, or create one with mlps import or mlps demo",
-            dir.display()
-        )));
+        return Err(Error::not_found(
+            Missing::Path(dir.to_path_buf()),
+            format!(
+                "no database at {}: check --db, or create one with mlps import or mlps demo",
+                dir.display()
+            ),
+        ));
     }
     // Make sure a daemon runs; the far end does its own greeting.
     let first = client::connect_or_start(dir)?;
@@ -299,11 +302,8 @@ pub fn relay(dir: &Path, existing: bool) -> Result<()> {
     }
     drop(first);
     let socket = crate::server::daemon::socket_path(dir);
-    let stream = UnixStream::connect(&socket)
-        .map_err(|e| Error::runtime(format!("{}: {e}", socket.display())))?;
-    let mut to_daemon = stream
-        .try_clone()
-        .map_err(|e| Error::runtime(format!("{}: {e}", socket.display())))?;
+    let stream = UnixStream::connect(&socket).map_err(|e| Error::io(&socket, e))?;
+    let mut to_daemon = stream.try_clone().map_err(|e| Error::io(&socket, e))?;
     let upstream = std::thread::Builder::new()
         .name("mlps-relay-in".into())
         .spawn(move || {

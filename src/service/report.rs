@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::domain::model::{Client, Network, NetworkId};
 use crate::domain::settings::Config;
-use crate::error::{Error, Result};
+use crate::error::{Error, Missing, Result};
 use crate::formats::report::{self, ReportFormat};
 use crate::store::CaseStore;
 
@@ -19,9 +19,12 @@ pub fn find(store: &dyn CaseStore, spec: &str) -> Result<(Client, Network)> {
     if let Ok(id) = spec.parse::<u64>()
         && let Some(n) = store.network(NetworkId(id))?
     {
-        let c = store
-            .client(n.client)?
-            .ok_or_else(|| Error::runtime(format!("network {id} has no client")))?;
+        let c = store.client(n.client)?.ok_or_else(|| {
+            Error::gone(
+                Missing::Client(n.client.0),
+                format!("network {id} has no client"),
+            )
+        })?;
         return Ok((c, n));
     }
     let same = |a: &str, b: &str| !a.is_empty() && a.to_lowercase() == b.to_lowercase();
@@ -45,15 +48,18 @@ pub fn find(store: &dyn CaseStore, spec: &str) -> Result<(Client, Network)> {
     }
     match found.len() {
         1 => Ok(found.remove(0)),
-        0 => Err(Error::input(format!(
-            "no network {} {spec:?}: give its id (mlps export shows them), its name, \
+        0 => Err(Error::not_found(
+            Missing::NetworkNamed(spec.clone()),
+            format!(
+                "no network {} {spec:?}: give its id (mlps export shows them), its name, \
              or CLIENT/NETWORK",
-            if spec.parse::<u64>().is_ok() {
-                "has the id or name"
-            } else {
-                "is named"
-            }
-        ))),
+                if spec.parse::<u64>().is_ok() {
+                    "has the id or name"
+                } else {
+                    "is named"
+                }
+            ),
+        )),
         _ => Err(Error::input(format!(
             "{} networks are named {spec:?}; give one of their ids: {}",
             found.len(),
@@ -89,7 +95,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let failed = |e: std::io::Error| Error::runtime(format!("{}: {e}", path.display()));
+    let failed = |e: std::io::Error| Error::io(path, e);
     let mut file = tempfile::NamedTempFile::new_in(dir).map_err(failed)?;
     file.write_all(bytes).map_err(failed)?;
     file.as_file().sync_all().map_err(failed)?;

@@ -130,7 +130,7 @@ pub struct Writer {
 }
 
 fn io(place: &Path, e: impl std::fmt::Display) -> Error {
-    Error::runtime(format!("{}: {e}", place.display()))
+    Error::io(place, e)
 }
 
 impl Writer {

@@ -22,7 +22,7 @@ use crate::domain::model::NewClient;
 use crate::domain::model::{Client, ClientId, Network, NetworkId};
 use crate::domain::settings::Config;
 use crate::domain::timeline;
-use crate::error::{Error, Result};
+use crate::error::{Error, Missing, Result};
 
 use crate::domain::model::MAX_ID;
 
@@ -143,12 +143,18 @@ fn open_tree(dir: &Path) -> Result<(sled::Db, sled::Tree)> {
     Ok((db, tree))
 }
 
+/// A failure of sled's: its files could not be read or written, or what
+/// they hold is damaged.
 fn db_error(path: &Path, e: sled::Error) -> Error {
-    Error::runtime(format!("database {}: {e}", path.display()))
+    let message = format!("database {}: {e}", path.display());
+    match e {
+        sled::Error::Corruption { .. } => Error::codec(message),
+        _ => Error::io_said(path, message),
+    }
 }
 
 fn damaged(path: &Path, key: &[u8], e: codec::CodecError) -> Error {
-    Error::runtime(format!(
+    Error::codec(format!(
         "database {}: record {key:02x?}: {e}",
         path.display()
     ))
@@ -175,7 +181,7 @@ impl SledStore {
                         dir.display()
                     ))
                 }
-                _ => Error::runtime(format!("database directory {}: {e}", dir.display())),
+                _ => Error::io_said(dir, format!("database directory {}: {e}", dir.display())),
             })?;
         let (db, tree) = open_tree(dir)?;
         let store = SledStore {
@@ -236,7 +242,7 @@ impl SledStore {
             Some(v) => {
                 let found = codec::decode_u64(&v).map_err(|e| damaged(&self.path, b"schema", e))?;
                 if found > SCHEMA {
-                    Err(Error::runtime(format!(
+                    Err(Error::codec(format!(
                         "database {} has format {found}, written by a newer mlps (this one reads up to {SCHEMA})",
                         self.path.display()
                     )))
@@ -511,10 +517,10 @@ impl SledStore {
         let mut n = self.validated_network(network)?;
         let _guard = self.lock();
         let Some(client) = self.client(n.client)? else {
-            return Err(Error::input(format!(
-                "network {:?}: client {} does not exist",
-                n.name, n.client.0
-            )));
+            return Err(Error::not_found(
+                Missing::Client(n.client.0),
+                format!("network {:?}: client {} does not exist", n.name, n.client.0),
+            ));
         };
         let mut batch = sled::Batch::default();
         if keep_id {
@@ -920,7 +926,10 @@ impl CaseStore for Acting<'_> {
         let mut c = SledStore::validated_client(client)?;
         let _guard = store.lock();
         let stored = store.client(c.id)?.ok_or_else(|| {
-            Error::runtime(format!("client {:?} no longer exists", c.display_name()))
+            Error::gone(
+                Missing::Client(c.id.0),
+                format!("client {:?} no longer exists", c.display_name()),
+            )
         })?;
         if stored.revision != c.revision {
             let last = store.last_entry(keys::LOG_OF_CLIENT, c.id.0)?;
@@ -1020,9 +1029,12 @@ impl CaseStore for Acting<'_> {
         let store = self.store;
         let mut n = self.store.validated_network(network)?;
         let _guard = store.lock();
-        let stored = store
-            .network(n.id)?
-            .ok_or_else(|| Error::runtime(format!("network {:?} no longer exists", n.name)))?;
+        let stored = store.network(n.id)?.ok_or_else(|| {
+            Error::gone(
+                Missing::Network(n.id.0),
+                format!("network {:?} no longer exists", n.name),
+            )
+        })?;
         if stored.revision != n.revision {
             let last = store.last_entry(keys::LOG_OF_NETWORK, n.id.0)?;
             return Err(store.stale("network", &n.name, n.revision, stored.revision, last));

@@ -15,7 +15,7 @@ use mlps::domain::model::{Client, ClientId, Milestone, Network, NetworkId, Stage
 use mlps::domain::model::{NewClient, NewNetwork};
 use mlps::domain::questionnaire::Answers;
 use mlps::domain::settings::Config;
-use mlps::error::Error;
+use mlps::error::{Error, Missing};
 use mlps::server::client::{self, RemoteStore, StopOutcome};
 use mlps::server::daemon::{lock_path, socket_path};
 use mlps::server::protocol::{self, Request, Response};
@@ -219,8 +219,20 @@ fn a_remote_store_reads_and_writes_through_the_daemon() {
     assert!(store.search("", 10).unwrap().is_empty());
 
     // Bad input stays bad input across the socket (exit 2, not 1).
+    let nameless = Client {
+        name_zh: String::new(),
+        ..client("  ")
+    };
+    match store.create_client(nameless) {
+        Err(e @ Error::Input(_)) => assert_eq!(e.exit_code(), 2),
+        other => panic!("{other:?}"),
+    }
+    // A client that does not exist arrives as one, and stays bad input.
     match store.create_network(network(ClientId(424242), "Orphan")) {
-        Err(Error::Input(m)) => assert!(m.contains("does not exist"), "{m}"),
+        Err(e @ Error::NotFound(_)) => {
+            assert_eq!(e.exit_code(), 2);
+            assert!(e.message().contains("does not exist"), "{e}");
+        }
         other => panic!("{other:?}"),
     }
 
@@ -230,6 +242,80 @@ fn a_remote_store_reads_and_writes_through_the_daemon() {
     let direct = SledStore::open(&place.db, Config::default()).unwrap();
     assert_eq!(direct.client(c.id).unwrap(), Some(c));
     assert_eq!(direct.network(n.id).unwrap(), Some(restored));
+}
+
+/// The daemon sends the kind of a failure, not only its sentence: the
+/// client gets back the `Error` the store returned, with what it carries.
+#[test]
+fn failures_arrive_through_the_daemon_as_their_kind() {
+    let place = place();
+    let _daemon = Daemon::serve(&place, &[]);
+    let store = client::connect(&place.db).unwrap();
+    let c = store.create_client(client("Acme")).unwrap();
+    let n = store.create_network(network(c.id, "Shop")).unwrap();
+
+    // Named by the caller and never there: bad input.
+    match store.create_network(network(ClientId(424242), "Orphan")) {
+        Err(Error::NotFound(missing)) => {
+            assert_eq!(missing.what, Missing::Client(424242));
+            assert!(missing.input);
+            assert_eq!(
+                missing.message,
+                "network \"Orphan\": client 424242 does not exist"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+
+    // Deleted by someone else since it was read: a runtime failure.
+    let other = client::connect(&place.db).unwrap();
+    other.delete_network(n.id, None).unwrap();
+    other.delete_client(c.id, None).unwrap();
+    let mut late = n.clone();
+    late.notes = "too late".into();
+    match store.update_network(late) {
+        Err(e @ Error::NotFound(_)) => {
+            assert_eq!(e.exit_code(), 1);
+            let Error::NotFound(missing) = &e else {
+                unreachable!()
+            };
+            assert_eq!(missing.what, Missing::Network(n.id.0));
+            assert!(!missing.input);
+            assert_eq!(e.message(), "network \"Shop\" no longer exists");
+        }
+        other => panic!("{other:?}"),
+    }
+    let mut late = c.clone();
+    late.notes = "too late".into();
+    match store.update_client(late) {
+        Err(Error::NotFound(missing)) => assert_eq!(missing.what, Missing::Client(c.id.0)),
+        other => panic!("{other:?}"),
+    }
+
+    // A record the daemon cannot read is refused as such.
+    let mut raw = greeted(&place.db);
+    protocol::send(
+        &mut raw,
+        &Request::CreateClient {
+            record: vec![0, 1, 0xff],
+        },
+    )
+    .unwrap();
+    match protocol::receive::<Response>(&mut raw).unwrap().unwrap() {
+        Response::Error(wire) => {
+            let e = Error::from(wire);
+            assert!(matches!(e, Error::Codec(_)), "{e:?}");
+            assert_eq!(e.exit_code(), 1);
+            assert!(e.message().starts_with("the request was refused: "), "{e}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // The connection is still in step: a request after it is answered.
+    protocol::send(&mut raw, &Request::Clients).unwrap();
+    assert_eq!(
+        protocol::receive::<Response>(&mut raw).unwrap().unwrap(),
+        Response::Records(vec![])
+    );
 }
 
 #[test]

@@ -8,7 +8,12 @@ use crate::store::Database;
 use crate::store::codec::{self, DueRecord, Record};
 
 pub(super) fn record<R: Record>(bytes: &[u8]) -> Result<R> {
-    codec::decode(bytes).map_err(|e| Error::runtime(format!("the request was refused: {e}")))
+    codec::decode(bytes).map_err(refused)
+}
+
+/// A request whose bytes do not decode.
+fn refused(e: codec::CodecError) -> Error {
+    Error::codec(format!("the request was refused: {e}"))
 }
 
 pub(super) fn records<R: Record>(list: &[R]) -> Vec<Vec<u8>> {
@@ -76,8 +81,7 @@ pub fn dispatch(store: &dyn Database, request: Request) -> Result<Response> {
             }
         }
         Request::DueUntil { until } => {
-            let until = codec::days_to_date(until)
-                .map_err(|e| Error::runtime(format!("the request was refused: {e}")))?;
+            let until = codec::days_to_date(until).map_err(refused)?;
             let due = store.due_until(until)?;
             Response::Records(
                 due.iter()
@@ -89,8 +93,7 @@ pub fn dispatch(store: &dyn Database, request: Request) -> Result<Response> {
             until,
             renewals_only,
         } => {
-            let until = codec::days_to_date(until)
-                .map_err(|e| Error::runtime(format!("the request was refused: {e}")))?;
+            let until = codec::days_to_date(until).map_err(refused)?;
             let named = store.due_named_until(until, renewals_only)?;
             Response::DueNamed(
                 named
@@ -122,7 +125,7 @@ pub fn dispatch(store: &dyn Database, request: Request) -> Result<Response> {
         | Request::RestorePairs { .. }
         | Request::RestoreCommit { .. }
         | Request::Subscribe => {
-            return Err(Error::runtime("not a store request"));
+            return Err(Error::protocol("not a store request"));
         }
     })
 }

@@ -464,8 +464,8 @@ impl Daemon {
                 protocol::check_hello("client", protocol, &version).is_ok()
             }
             Ok(Some(_)) => {
-                let refusal = Error::runtime("the first message to the daemon must be Hello");
-                let _ = protocol::send(&mut stream, &Response::failed(&refusal));
+                let refusal = Error::protocol("the first message to the daemon must be Hello");
+                let _ = protocol::send(&mut stream, &Response::refused(&refusal));
                 return;
             }
             Ok(None) => return,
@@ -510,7 +510,7 @@ impl Daemon {
                         self.wake();
                         continue;
                     }
-                    Response::failed(&Error::runtime(format!(
+                    Response::refused(&Error::runtime(format!(
                         "the mlps daemon (version {}) for {} is in use by {others} other session{}",
                         protocol::VERSION,
                         self.dir.display(),
@@ -643,7 +643,7 @@ impl Daemon {
                         match sent {
                             Ok(()) => continue,
                             Err(FrameError::TooLarge { .. }) => {
-                                Response::failed(&Error::runtime(format!(
+                                Response::failed(&Error::protocol(format!(
                                     "the daemon's answer is over the protocol's limit of {} bytes",
                                     protocol::MAX_FRAME
                                 )))
@@ -659,7 +659,7 @@ impl Daemon {
                 Ok(()) => {}
                 // Nothing of it was sent, so the connection is still in step.
                 Err(FrameError::TooLarge { len }) => {
-                    let e = Error::runtime(format!(
+                    let e = Error::protocol(format!(
                         "the daemon's answer is {len} bytes, over the protocol's limit of {} bytes",
                         protocol::MAX_FRAME
                     ));
@@ -699,7 +699,7 @@ impl Daemon {
             Request::Status => Ok(Response::Status(self.status())),
             Request::Notices => Ok(Response::Notices(self.store.take_notices())),
             Request::DatabaseId => self.store.database_id().map(Response::DatabaseId),
-            Request::Hello { .. } => Err(Error::runtime("Hello was already exchanged")),
+            Request::Hello { .. } => Err(Error::protocol("Hello was already exchanged")),
             request => dispatch(&self.store.acting(actor), request),
         };
         if let (Some(touched), Ok(response)) = (touched, &answered) {
@@ -817,7 +817,7 @@ fn refuse(mut stream: UnixStream, refusal: String) -> std::io::Result<()> {
             if let Ok(None) = protocol::receive::<Request>(&mut stream) {
                 return;
             }
-            let _ = protocol::send(&mut stream, &Response::failed(&Error::runtime(refusal)));
+            let _ = protocol::send(&mut stream, &Response::refused(&Error::runtime(refusal)));
         })?;
     Ok(())
 }
@@ -826,8 +826,8 @@ fn refuse(mut stream: UnixStream, refusal: String) -> std::io::Result<()> {
 /// still allows a reply.
 fn refuse_frame(stream: &mut UnixStream, e: &FrameError) {
     if matches!(e, FrameError::Garbage(_) | FrameError::TooLarge { .. }) {
-        let refusal = Error::runtime(format!("the daemon closed the connection: {e}"));
-        let _ = protocol::send(stream, &Response::failed(&refusal));
+        let refusal = Error::protocol(format!("the daemon closed the connection: {e}"));
+        let _ = protocol::send(stream, &Response::refused(&refusal));
     }
 }
 

@@ -72,8 +72,9 @@ pub(super) fn prepare_dir(dir: &Path, group: Option<&str>) -> Result<Option<Shar
             Err(e) => Err(Error::runtime(format!("looking up group {name:?}: {e}"))),
         })
         .transpose()?;
-    let failed =
-        |e: std::io::Error| Error::runtime(format!("database directory {}: {e}", dir.display()));
+    let failed = |e: std::io::Error| {
+        Error::io_said(dir, format!("database directory {}: {e}", dir.display()))
+    };
     let meta = match std::fs::metadata(dir) {
         Ok(m) if !m.is_dir() => {
             return Err(Error::input(format!(
@@ -130,7 +131,7 @@ pub(super) fn prepare_dir(dir: &Path, group: Option<&str>) -> Result<Option<Shar
 /// owns is left as it is when it already is the group's; otherwise this
 /// daemon could not open it, and says why.
 pub(super) fn share(dir: &Path, sharing: &Sharing) -> Result<()> {
-    let failed = |p: &Path, e: std::io::Error| Error::runtime(format!("{}: {e}", p.display()));
+    let failed = |p: &Path, e: std::io::Error| Error::io(p, e);
     if sharing.asked {
         let meta = std::fs::metadata(dir).map_err(|e| failed(dir, e))?;
         give(dir, &meta, SHARED_DIR_MODE, sharing.gid).map_err(|e| match e.kind() {
@@ -172,16 +173,19 @@ pub(super) fn share(dir: &Path, sharing: &Sharing) -> Result<()> {
 
 /// Why a file of a shared database cannot be used by this daemon.
 pub(super) fn unshared(path: &Path, owner: u32, sharing: &Sharing, dir: &Path) -> Error {
-    Error::runtime(format!(
-        "{} belongs to user {} and is not shared with group {}, so user {} cannot open \
-         the database: root can share it again with `mlps serve --db {} --group {}`",
-        path.display(),
-        crate::sys::user_label(owner),
-        sharing.name,
-        crate::sys::user_label(euid()),
-        dir.display(),
-        sharing.name
-    ))
+    Error::io_said(
+        path,
+        format!(
+            "{} belongs to user {} and is not shared with group {}, so user {} cannot open \
+             the database: root can share it again with `mlps serve --db {} --group {}`",
+            path.display(),
+            crate::sys::user_label(owner),
+            sharing.name,
+            crate::sys::user_label(euid()),
+            dir.display(),
+            sharing.name
+        ),
+    )
 }
 
 /// Sets a path's group and mode where they differ (the group first: a
@@ -226,7 +230,7 @@ pub(super) fn entries_under(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Re
 /// The daemon lock, or `None` when another daemon holds it.
 pub(super) fn take_lock(dir: &Path, sharing: Option<&Sharing>) -> Result<Option<std::fs::File>> {
     let path = lock_path(dir);
-    let failed = |e: std::io::Error| Error::runtime(format!("{}: {e}", path.display()));
+    let failed = |e: std::io::Error| Error::io(&path, e);
     let mut file = std::fs::OpenOptions::new()
         .read(true)
         .write(true)
@@ -259,7 +263,7 @@ pub(super) fn take_lock(dir: &Path, sharing: Option<&Sharing>) -> Result<Option<
 pub(super) fn bind(dir: &Path, sharing: Option<&Sharing>) -> Result<UnixListener> {
     let path = socket_path(dir);
     let temp = dir.join(format!("mlps.sock.{}", std::process::id()));
-    let failed = |p: &Path, e: std::io::Error| Error::runtime(format!("{}: {e}", p.display()));
+    let failed = |p: &Path, e: std::io::Error| Error::io(p, e);
     for stale in [&path, &temp] {
         match std::fs::remove_file(stale) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(failed(stale, e)),

@@ -36,11 +36,14 @@ impl SledStore {
         if let Ok(meta) = std::fs::symlink_metadata(&parent)
             && !meta.is_dir()
         {
-            return Err(Error::runtime(format!(
-                "{} is not a folder (a link, or a file): the database keeps its copies only in \
-                 a real folder there; remove it and try again",
-                parent.display()
-            )));
+            return Err(Error::io_said(
+                &parent,
+                format!(
+                    "{} is not a folder (a link, or a file): the database keeps its copies only \
+                     in a real folder there; remove it and try again",
+                    parent.display()
+                ),
+            ));
         }
         let mut target = parent.join(format!("{why}-{stamp}"));
         let mut n = 1;
@@ -111,7 +114,7 @@ impl SledStore {
                 Ok(Upgraded::Rewritten(bytes)) => batch.insert(k, bytes),
                 Ok(Upgraded::Dropped) => batch.remove(k),
                 Err(e) => {
-                    return Err(Error::runtime(format!(
+                    return Err(Error::codec(format!(
                         "{}; the database was left in its old format, unchanged",
                         damaged(&self.path, &k, e).message()
                     )));

@@ -61,7 +61,7 @@ impl SledStore {
         if let Some((keys, digest)) = expect
             && (tally.keys != keys || tally.digest() != digest)
         {
-            return Err(Error::runtime(format!(
+            return Err(Error::protocol(format!(
                 "the daemon received {} pairs with digest {} of a backup of {keys} pairs with \
                  digest {digest}: some were lost on the way, so nothing was restored",
                 tally.keys,
