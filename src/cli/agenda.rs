@@ -1,10 +1,18 @@
-//! The agenda as `mlps renewals` and `mlps due` print it: aligned tables,
-//! widths in display columns.
+//! The agenda as `mlps renewals` and `mlps due` print it (and `mlps` when
+//! not in a terminal): aligned tables, widths in display columns.
 
+use std::io::Write;
+
+use crate::config;
 use crate::domain::agenda::{AgendaRow, grouped};
 use crate::domain::grading::RuleSet;
+use crate::domain::settings::Config;
+use crate::error::{Error, Result};
 use crate::service::agenda::Regrading;
+use crate::store::CaseStore;
 use crate::text;
+
+use super::{AgendaArgs, io_error};
 
 /// The rows as an aligned table, widths in display columns.
 pub fn table(rows: &[AgendaRow]) -> String {
@@ -78,4 +86,95 @@ pub fn regrading_table(rows: &[Regrading], rules: RuleSet) -> String {
         ));
     }
     out
+}
+
+/// `mlps renewals` and `mlps due`: the table (or JSON), the counts and,
+/// for `due`, the networks to re-grade.
+pub(super) fn print_agenda(
+    store: &dyn CaseStore,
+    today: chrono::NaiveDate,
+    args: &AgendaArgs,
+    renewals_only: bool,
+    settings: &crate::domain::settings::Settings,
+    out: &mut impl Write,
+) -> Result<()> {
+    let due_soon = settings.due_soon_days;
+    let rows = crate::service::agenda::rows(store, today, args.within, renewals_only, due_soon)?;
+    if args.json {
+        let text =
+            serde_json::to_string_pretty(&rows).map_err(|e| Error::runtime(e.to_string()))?;
+        let mut text = crate::text::inert_json(&text);
+        text.push('\n');
+        return out.write_all(text.as_bytes()).map_err(io_error);
+    }
+    let what = if renewals_only {
+        "Renewals"
+    } else {
+        "Open deadlines"
+    };
+    let until = crate::domain::calendar::add_days(today, args.within);
+    writeln!(
+        out,
+        "{what} due by {until} (today {today}; overdue ones always shown)"
+    )
+    .map_err(io_error)?;
+    if rows.is_empty() {
+        writeln!(out, "Nothing is due.").map_err(io_error)?;
+    } else {
+        out.write_all(table(&rows).as_bytes()).map_err(io_error)?;
+        let count = |s| rows.iter().filter(|r| r.status == s).count();
+        use crate::domain::timeline::DueStatus;
+        writeln!(
+            out,
+            "{} overdue, {} due within {due_soon} days, {} later.",
+            count(DueStatus::Overdue),
+            count(DueStatus::Due),
+            count(DueStatus::Upcoming)
+        )
+        .map_err(io_error)?;
+    }
+    if !renewals_only {
+        print_regrading(store, settings.rules, out)?;
+    }
+    Ok(())
+}
+
+/// Lists the filed networks whose computed level differs from the filed
+/// one: they must be re-graded and re-filed.
+fn print_regrading(store: &dyn CaseStore, rules: RuleSet, out: &mut impl Write) -> Result<()> {
+    let rows = crate::service::agenda::regrading_needed(store, rules)?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "\nRe-grading needed (computed level differs from the filed one):"
+    )
+    .map_err(io_error)?;
+    out.write_all(regrading_table(&rows, rules).as_bytes())
+        .map_err(io_error)
+}
+
+/// What `mlps` prints when it is not run in a terminal (a pipe, cron):
+/// the counts, the renewals of the next 90 days and the re-grading list.
+pub(super) fn overview(store: &dyn CaseStore, config: &Config) -> Result<()> {
+    let clients = store.clients()?.len();
+    let networks = store.networks()?.len();
+    let today = config::today(None)?;
+    let rows = crate::service::agenda::rows(store, today, 90, true, config.settings.due_soon_days)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{clients} clients, {networks} networks.").map_err(io_error)?;
+    out.write_all(b"\n").map_err(io_error)?;
+    if rows.is_empty() {
+        writeln!(out, "No renewals due in the next 90 days.").map_err(io_error)?;
+    } else {
+        writeln!(out, "Renewals due in the next 90 days (overdue first):").map_err(io_error)?;
+        out.write_all(table(&rows).as_bytes()).map_err(io_error)?;
+    }
+    print_regrading(store, config.settings.rules, &mut out)?;
+    writeln!(
+        out,
+        "\nRun mlps in a terminal for the case manager; mlps --help lists the commands."
+    )
+    .map_err(io_error)
 }

@@ -9,7 +9,7 @@ use crate::formats::answers_file;
 use crate::text::escape_for_terminal;
 
 pub fn run(file: &Path, rules: RuleSet, json: bool) -> Result<()> {
-    let (name, text) = super::read_file(file)?;
+    let (name, text) = super::input::read_file(file)?;
     let parsed = answers_file::parse(&name, &text)?;
     let g = grade(&parsed.answers, &parsed.overrides, rules);
     let out = if json {
