@@ -9,7 +9,6 @@ mod input;
 pub mod log;
 mod store_commands;
 
-
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
