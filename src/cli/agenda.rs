@@ -178,3 +178,112 @@ pub(super) fn overview(store: &dyn CaseStore, config: &Config) -> Result<()> {
     )
     .map_err(io_error)
 }
+
+/// `mlps triage`: the networks that need attention, most urgent first,
+/// each with its next action and why, its further reasons below it; or
+/// the JSON array; or, `--brief`, one line of counts (nothing when none
+/// is pressing). Names are never cut: a script reads every column.
+pub(super) fn print_triage(
+    rows: &[crate::domain::triage::TriageRow],
+    today: chrono::NaiveDate,
+    args: &super::TriageArgs,
+    settings: &crate::domain::settings::Settings,
+    out: &mut impl Write,
+) -> Result<()> {
+    use crate::domain::triage::Tier;
+    if args.json {
+        let text =
+            serde_json::to_string_pretty(rows).map_err(|e| Error::runtime(e.to_string()))?;
+        let mut text = crate::text::inert_json(&text);
+        text.push('\n');
+        return out.write_all(text.as_bytes()).map_err(io_error);
+    }
+    if args.brief {
+        let count = |t: Tier| {
+            rows.iter()
+                .filter(|r| r.reasons.iter().any(|x| x.tier == t))
+                .count()
+        };
+        let due_soon = settings.due_soon_days;
+        let parts: Vec<String> = [
+            (count(Tier::Overdue), "overdue".to_string()),
+            (count(Tier::Due), format!("due within {due_soon} days")),
+            (count(Tier::Regrading), "to re-grade".to_string()),
+            (count(Tier::Stalled), "stalled".to_string()),
+        ]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect();
+        if parts.is_empty() {
+            return Ok(());
+        }
+        return writeln!(out, "mlps: {}: run mlps triage", parts.join(", ")).map_err(io_error);
+    }
+    if rows.is_empty() {
+        return writeln!(out, "Nothing needs attention on {today}.").map_err(io_error);
+    }
+    writeln!(
+        out,
+        "{} need attention on {today}, most urgent first:",
+        text::counted(rows.len(), "network", "networks")
+    )
+    .map_err(io_error)?;
+    let client = |r: &crate::domain::triage::TriageRow| {
+        if r.client_zh.is_empty() || r.client_zh == r.client {
+            r.client.clone()
+        } else {
+            format!("{} {}", r.client, r.client_zh)
+        }
+    };
+    let ids = |r: &crate::domain::triage::TriageRow| format!("{}/{}", r.client_id.0, r.network_id.0);
+    let width = |f: &dyn Fn(&crate::domain::triage::TriageRow) -> String, title: &str| {
+        rows.iter()
+            .map(|r| text::width(&f(r)))
+            .chain([text::width(title)])
+            .max()
+            .unwrap_or(0)
+    };
+    let id_w = width(&ids, "ID");
+    let client_w = width(&client, "CLIENT");
+    let network_w = width(&|r| r.network.clone(), "NETWORK");
+    let lead = 13 + 2 + 5 + 2 + 5 + 2 + id_w + 2 + client_w + 2 + network_w + 2;
+    writeln!(
+        out,
+        "{:<13}  {:>5}  {:<5}  {}  {}  {}  NEXT ACTION (WHY)",
+        "URGENCY",
+        "DAYS",
+        "LVL",
+        text::pad("ID", id_w),
+        text::pad("CLIENT", client_w),
+        text::pad("NETWORK", network_w),
+    )
+    .map_err(io_error)?;
+    for r in rows {
+        let first = r.first();
+        let days = first.days.map_or(String::new(), |d| d.to_string());
+        writeln!(
+            out,
+            "{:<13}  {:>5}  {:<5}  {}  {}  {}  {}",
+            first.tier.label(),
+            days,
+            r.level_mark(),
+            text::pad(&ids(r), id_w),
+            text::pad(&text::escape_for_terminal(&client(r)), client_w),
+            text::pad(&text::escape_for_terminal(&r.network), network_w),
+            first.sentence()
+        )
+        .map_err(io_error)?;
+        for more in &r.reasons[1..] {
+            writeln!(
+                out,
+                "{:lead$}also ({}): {}",
+                "",
+                more.tier.label(),
+                more.sentence()
+            )
+            .map_err(io_error)?;
+        }
+    }
+    Ok(())
+}

@@ -85,6 +85,10 @@ pub enum Command {
     /// Every open derived date: filing deadlines, expected certificates,
     /// case-done dates, renewals and certificate expiry.
     Due(AgendaArgs),
+    /// The networks that need attention, most urgent first, each with its
+    /// next action: overdue and due dates, re-grading, stalled cases,
+    /// provisional levels, facts the filing lacks.
+    Triage(TriageArgs),
     /// Add deterministic, realistic demo data to the database.
     Demo {
         /// Number of clients (1 to 100 000).
@@ -196,6 +200,20 @@ pub struct AgendaArgs {
     /// Print a JSON array.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TriageArgs {
+    /// Date to count from (default: $MLPS_TODAY, else today), YYYY-MM-DD.
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
+    /// Print a JSON array.
+    #[arg(long, conflicts_with = "brief")]
+    pub json: bool,
+    /// One line of counts for a login message or a cron mail; nothing
+    /// when nothing is overdue, due, to re-grade or stalled.
+    #[arg(long)]
+    pub brief: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

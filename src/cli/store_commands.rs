@@ -85,6 +85,11 @@ pub(super) fn run(command: Command, place: &Endpoint, config: Config) -> Result<
             let today = input.today.expect("read before opening, for the agenda");
             agenda::print_agenda(store, today, args, renewals_only, settings, out)
         }
+        Command::Triage(args) => {
+            let today = input.today.expect("read before opening, for triage");
+            let rows = crate::service::triage::rows(store, today, &config)?;
+            agenda::print_triage(&rows, today, &args, settings, out)
+        }
         Command::Log { client, json, .. } => {
             let entries = crate::service::history::entries(store, input.since, client.as_deref())?;
             log::print(&entries, json, out)
@@ -136,6 +141,7 @@ fn read_input(command: &Command, place: &Endpoint, config: &Config) -> Result<Op
         Command::Renewals(args) | Command::Due(args) => {
             input.today = Some(config::today(args.today.as_deref())?)
         }
+        Command::Triage(args) => input.today = Some(config::today(args.today.as_deref())?),
         Command::Log {
             since: Some(date), ..
         } => input.since = Some(log::since(date)?),
@@ -152,6 +158,7 @@ fn access(command: &Command, place: &Endpoint) -> Result<Endpoint> {
         Command::Export { .. }
             | Command::Renewals(_)
             | Command::Due(_)
+            | Command::Triage(_)
             | Command::Log { .. }
             | Command::Doctor { .. }
             | Command::Backup { .. }

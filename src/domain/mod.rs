@@ -11,3 +11,4 @@ pub mod questionnaire;
 pub mod search;
 pub mod settings;
 pub mod timeline;
+pub mod triage;

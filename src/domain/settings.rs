@@ -7,6 +7,7 @@ use serde::Deserialize;
 use crate::domain::calendar::WorkCalendar;
 use crate::domain::grading::RuleSet;
 use crate::domain::timeline::Intervals;
+use crate::domain::triage::StallDays;
 
 /// A daemon with no clients for this long exits, unless set otherwise.
 pub const DEFAULT_IDLE_SECS: u64 = 300;
@@ -22,6 +23,9 @@ pub struct Settings {
     /// `[intervals]`, also read as `[dates]`.
     #[serde(alias = "dates")]
     pub intervals: Intervals,
+    /// `[stall_days]`: how long a case may rest at a stage before triage
+    /// calls it stalled.
+    pub stall_days: StallDays,
     pub daemon: DaemonSettings,
 }
 
@@ -31,6 +35,7 @@ impl Default for Settings {
             rules: RuleSet::default(),
             due_soon_days: 30,
             intervals: Intervals::default(),
+            stall_days: StallDays::default(),
             daemon: DaemonSettings::default(),
         }
     }

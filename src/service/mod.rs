@@ -4,3 +4,4 @@
 pub mod agenda;
 pub mod history;
 pub mod report;
+pub mod triage;
