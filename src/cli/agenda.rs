@@ -192,8 +192,7 @@ pub(super) fn print_triage(
 ) -> Result<()> {
     use crate::domain::triage::Tier;
     if args.json {
-        let text =
-            serde_json::to_string_pretty(rows).map_err(|e| Error::runtime(e.to_string()))?;
+        let text = serde_json::to_string_pretty(rows).map_err(|e| Error::runtime(e.to_string()))?;
         let mut text = crate::text::inert_json(&text);
         text.push('\n');
         return out.write_all(text.as_bytes()).map_err(io_error);
@@ -236,7 +235,8 @@ pub(super) fn print_triage(
             format!("{} {}", r.client, r.client_zh)
         }
     };
-    let ids = |r: &crate::domain::triage::TriageRow| format!("{}/{}", r.client_id.0, r.network_id.0);
+    let ids =
+        |r: &crate::domain::triage::TriageRow| format!("{}/{}", r.client_id.0, r.network_id.0);
     let width = |f: &dyn Fn(&crate::domain::triage::TriageRow) -> String, title: &str| {
         rows.iter()
             .map(|r| text::width(&f(r)))

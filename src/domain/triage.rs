@@ -252,13 +252,12 @@ pub fn sort(rows: &mut [TriageRow], by: SortBy) {
                 }
             }
             SortBy::Client => names(a).0.cmp(&names(b).0),
-            SortBy::Level => b.level.max(b.max_level.unwrap_or(0)).cmp(
-                &a.level.max(a.max_level.unwrap_or(0)),
-            ),
+            SortBy::Level => b
+                .level
+                .max(b.max_level.unwrap_or(0))
+                .cmp(&a.level.max(a.max_level.unwrap_or(0))),
         };
-        primary
-            .then(urgency)
-            .then_with(|| names(a).cmp(&names(b)))
+        primary.then(urgency).then_with(|| names(a).cmp(&names(b)))
     });
 }
 
@@ -586,7 +585,11 @@ mod tests {
             r[0].action,
             "submit the filing to the public security bureau"
         );
-        assert!(r[0].why.starts_with("filing deadline overdue by "), "{}", r[0].why);
+        assert!(
+            r[0].why.starts_with("filing deadline overdue by "),
+            "{}",
+            r[0].why
+        );
         // The missing contact and credit code come last.
         let last = r.last().unwrap();
         assert_eq!(last.tier, Tier::MissingFacts);

@@ -43,6 +43,8 @@ id_enum!(
         Toggle => "toggle",
         /// Edit the override of the selected aspect.
         Override => "override",
+        Triage => "triage",
+        Sort => "sort",
     }
 );
 
@@ -80,6 +82,8 @@ impl Action {
             Action::Toggle => "toggle",
             Action::Override => "override the harm",
             Action::Report => "write the network's report (Markdown)",
+            Action::Triage => "what needs attention today (triage)",
+            Action::Sort => "sort by the next column",
         }
     }
 

@@ -12,6 +12,7 @@ use crate::domain::model::{Client, ClientId, Level, Network, NetworkId};
 use crate::domain::search::Hit;
 use crate::domain::settings::Config;
 use crate::domain::timeline::{self, DueKind as DeadlineKind, Timeline};
+use crate::domain::triage::{SortBy, TriageRow};
 use crate::error::Result;
 use crate::store::audit::LogEntry;
 use crate::tui::Action;
@@ -77,6 +78,12 @@ pub enum Mode {
     Agenda {
         rows: Vec<AgendaRow>,
         selected: usize,
+    },
+    /// What needs attention: one row per network, sorted by `sort`.
+    Triage {
+        rows: Vec<TriageRow>,
+        selected: usize,
+        sort: SortBy,
     },
     /// The help overlay, scrolled down by this many lines.
     Help {
@@ -144,6 +151,8 @@ pub enum Msg {
     /// A change history and its title.
     History(String, Result<Vec<LogEntry>>),
     Agenda(Result<Vec<AgendaRow>>),
+    /// The networks that need attention, ranked.
+    Triage(Result<Vec<TriageRow>>),
     /// A report of the named network: where it was written.
     Written(String, std::result::Result<std::path::PathBuf, WriteFailed>),
     /// Another session's write, or the database going away.
@@ -233,6 +242,39 @@ pub struct App {
     /// The last edit changed this network's computed level: (old, new).
     pub level_change: Option<(NetworkId, Level, Level)>,
     pub quit: bool,
+    /// Where the triage list was left (its network and its sort), and the
+    /// agenda (its row), so that coming back finds the same row.
+    pub triage_at: (Option<NetworkId>, SortBy),
+    pub agenda_at: Option<(NetworkId, DeadlineKind, NaiveDate)>,
+}
+
+/// A row of a case to show after a jump: where the reason for the jump is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Spot {
+    /// A derived date in the timeline.
+    Deadline(DeadlineKind, NaiveDate),
+    /// The latest milestone of a stage in the timeline.
+    Milestone(crate::domain::model::Stage),
+    /// An answer.
+    Question(crate::domain::questionnaire::QuestionId),
+    /// The network itself (its filed level).
+    Network,
+    /// The client's contacts.
+    Contacts,
+}
+
+impl Spot {
+    /// Where a triage reason points.
+    pub fn of(place: &crate::domain::triage::Place) -> Spot {
+        use crate::domain::triage::Place;
+        match *place {
+            Place::Deadline { kind, due } => Spot::Deadline(kind, due),
+            Place::Milestone { stage } => Spot::Milestone(stage),
+            Place::Question { question } => Spot::Question(question),
+            Place::FiledLevel => Spot::Network,
+            Place::Client => Spot::Contacts,
+        }
+    }
 }
 
 /// A network to select once its client's networks are read.
@@ -240,8 +282,8 @@ pub struct App {
 struct Want {
     client: ClientId,
     network: NetworkId,
-    /// The derived date to select in the timeline, focused.
-    deadline: Option<(DeadlineKind, NaiveDate)>,
+    /// The row to show, focused.
+    spot: Option<Spot>,
     /// Select the row only, leaving the focus where it is.
     quiet: bool,
 }
@@ -281,6 +323,8 @@ impl App {
             undo: Vec::new(),
             level_change: None,
             quit: false,
+            triage_at: (None, SortBy::Urgency),
+            agenda_at: None,
         }
     }
 
@@ -375,7 +419,7 @@ impl App {
                     self.selected[Pane::Networks.index()] = i;
                 }
             } else {
-                self.select_network(want.network, want.deadline);
+                self.select_network(want.network, want.spot);
             }
         }
     }
@@ -386,31 +430,55 @@ impl App {
         self.want = Some(Want {
             client,
             network,
-            deadline: None,
+            spot: None,
             quiet: true,
         });
     }
 
-    /// Selects a network of the selected client, focused, or the given
-    /// deadline in its timeline; `false` when the network is not in view.
-    fn select_network(
-        &mut self,
-        network: NetworkId,
-        deadline: Option<(DeadlineKind, NaiveDate)>,
-    ) -> bool {
+    /// Selects a network of the selected client, focused, and given, a
+    /// row of it (focusing its pane); `false` when the network is not in
+    /// view.
+    fn select_network(&mut self, network: NetworkId, spot: Option<Spot>) -> bool {
         let Some(i) = self.visible_networks().iter().position(|n| n.id == network) else {
             return false;
         };
         self.selected[Pane::Networks.index()] = i;
         self.focus = Pane::Networks;
-        if let Some((kind, due)) = deadline {
-            self.focus = Pane::Timeline;
-            if let Some(n) = self.selected_network() {
+        let Some(n) = self.selected_network() else {
+            return true;
+        };
+        match spot {
+            None | Some(Spot::Network) => {}
+            Some(Spot::Contacts) => {
+                self.focus = Pane::Contacts;
+                self.selected[Pane::Contacts.index()] = 0;
+            }
+            Some(Spot::Question(q)) => {
+                let row = self
+                    .answer_rows()
+                    .iter()
+                    .position(|r| *r == edit::AnswerRow::Question(q));
+                self.focus = Pane::Answers;
+                self.selected[Pane::Answers.index()] = row.unwrap_or(0);
+            }
+            Some(Spot::Deadline(kind, due)) => {
                 let t = self.timeline_of(n);
                 let row = self.timeline_rows().iter().position(|row| {
                     matches!(row, TimelineRow::Deadline(k)
                         if t.deadlines[*k].kind == kind && t.deadlines[*k].due == due)
                 });
+                self.focus = Pane::Timeline;
+                if let Some(i) = row {
+                    self.selected[Pane::Timeline.index()] = i;
+                }
+            }
+            Some(Spot::Milestone(stage)) => {
+                let last = n.milestones.iter().rposition(|m| m.stage == stage);
+                let row = self
+                    .timeline_rows()
+                    .iter()
+                    .position(|row| matches!(row, TimelineRow::Milestone(i) if Some(*i) == last));
+                self.focus = Pane::Timeline;
                 if let Some(i) = row {
                     self.selected[Pane::Timeline.index()] = i;
                 }
@@ -574,6 +642,30 @@ impl App {
         )
     }
 
+    /// Why the network needs attention, most urgent first (see
+    /// [`crate::domain::triage`]); empty when it needs none.
+    pub fn reasons_of(&self, n: &Network) -> Vec<crate::domain::triage::Reason> {
+        let Some(client) = self.clients.iter().find(|c| c.id == n.client) else {
+            return Vec::new();
+        };
+        let settings = &self.config.settings;
+        let computed;
+        let grade = match self.grades.get(&n.id) {
+            Some(g) => g,
+            None => {
+                computed = grading::grade(&n.answers, &n.overrides, settings.rules);
+                &computed
+            }
+        };
+        let t = self.timeline_of(n);
+        let cx = crate::domain::triage::Context {
+            today: self.today,
+            due_soon_days: settings.due_soon_days,
+            stall_days: &settings.stall_days,
+        };
+        crate::domain::triage::reasons(client, n, grade, &t, cx)
+    }
+
     /// Rows of the answers pane: the questions, then the two overrides.
     pub fn answer_rows(&self) -> Vec<edit::AnswerRow> {
         let f = &self.filters[Pane::Answers.index()];
@@ -638,6 +730,7 @@ impl App {
         match &self.mode {
             Mode::Normal => self.focus.section(),
             Mode::Agenda { .. } => Section::Agenda,
+            Mode::Triage { .. } => Section::Triage,
             Mode::Help { .. } | Mode::History { .. } => Section::Global,
             Mode::Fuzzy { .. }
             | Mode::Filter
@@ -654,13 +747,13 @@ impl App {
         self.jump(client, network, None);
     }
 
-    /// [`App::jump_to`], and given, a derived date of the network's
-    /// timeline, focused.
+    /// [`App::jump_to`], and given, a row of the network to show,
+    /// focused.
     pub(crate) fn jump(
         &mut self,
         client: ClientId,
         network: Option<NetworkId>,
-        deadline: Option<(DeadlineKind, NaiveDate)>,
+        spot: Option<Spot>,
     ) {
         self.filters = Default::default();
         if let Some(i) = self.clients.iter().position(|c| c.id == client) {
@@ -672,14 +765,14 @@ impl App {
         self.selected[Pane::Timeline.index()] = 0;
         self.want = None;
         if let Some(nid) = network
-            && !self.select_network(nid, deadline)
+            && !self.select_network(nid, spot)
             && !self.networks.contains_key(&client)
         {
             // Selected once the client's networks are in.
             self.want = Some(Want {
                 client,
                 network: nid,
-                deadline,
+                spot,
                 quiet: false,
             });
         }

@@ -40,6 +40,14 @@ pub const COMMANDS: &[Command] = &[
         run: |app, _| vec![update::open_agenda(app)],
     },
     Command {
+        name: "triage",
+        aliases: &[],
+        args: "",
+        doc: "what needs attention, ranked, with next actions",
+        edits: false,
+        run: |app, _| vec![update::open_triage(app)],
+    },
+    Command {
         name: "help",
         aliases: &["h"],
         args: "",

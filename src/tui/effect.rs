@@ -41,6 +41,11 @@ pub enum Effect {
         within: u32,
         due_soon_days: u32,
     },
+    /// Read the triage list (answered by `Msg::Triage`).
+    Triage {
+        today: chrono::NaiveDate,
+        config: Box<crate::domain::settings::Config>,
+    },
     /// Write a report file (answered by `Msg::Written`).
     WriteFile(Box<WriteFile>),
     /// Find the database again after its daemon went away (answered by

@@ -39,6 +39,7 @@ id_enum!(
         Answers => "answers",
         Timeline => "timeline",
         Agenda => "agenda",
+        Triage => "triage",
         Form => "form",
     }
 );
@@ -66,6 +67,7 @@ impl Section {
             | Action::Filter
             | Action::FuzzyJump
             | Action::Agenda
+            | Action::Triage
             | Action::History
             | Action::Report
             | Action::Undo
@@ -77,7 +79,8 @@ impl Section {
             Action::Add | Action::Delete => &[Clients, Networks, Timeline],
             Action::ClearField => &[Answers, Form],
             Action::Override => &[Answers],
-            Action::Submit => &[Agenda, Form],
+            Action::Submit => &[Agenda, Triage, Form],
+            Action::Sort => &[Triage],
             Action::NextField | Action::PrevField | Action::Today | Action::Toggle => &[Form],
         }
     }
@@ -916,6 +919,7 @@ mod tests {
                 ("command", &[":"]),
                 ("quit", &["q", "Ctrl-c"]),
                 ("cancel", &["Esc"]),
+                ("triage", &["T"]),
             ])
         );
         let panes = expect(&[("edit", &["Enter"]), ("add", &["a"]), ("delete", &["d"])]);
@@ -931,6 +935,10 @@ mod tests {
             ])
         );
         assert_eq!(shown(Section::Agenda), expect(&[("submit", &["Enter"])]));
+        assert_eq!(
+            shown(Section::Triage),
+            expect(&[("submit", &["Enter"]), ("sort", &["s"])])
+        );
         assert_eq!(
             shown(Section::Form),
             expect(&[
@@ -1136,8 +1144,9 @@ mod tests {
         assert_eq!(Section::allowed_for(Action::Today), &[Section::Form]);
         assert_eq!(
             Section::allowed_for(Action::Submit),
-            &[Section::Agenda, Section::Form]
+            &[Section::Agenda, Section::Triage, Section::Form]
         );
+        assert_eq!(Section::allowed_for(Action::Sort), &[Section::Triage]);
         assert_eq!(Section::allowed_for(Action::Quit), &[Section::Global]);
     }
 
@@ -1218,7 +1227,7 @@ mod tests {
         assert_eq!(
             m,
             "keymap.toml:4:2: [client]: unknown section; the sections are: \
-             global, clients, networks, answers, timeline, agenda, form"
+             global, clients, networks, answers, timeline, agenda, triage, form"
         );
         let m = error("quit = \"q\"\n");
         assert!(
@@ -1298,7 +1307,7 @@ mod tests {
         assert_eq!(
             error("[clients]\nsubmit = \"Enter\"\n"),
             "keymap.toml:2:1: [clients] submit: submit cannot be bound in [clients]; \
-             it goes in [agenda], [form]"
+             it goes in [agenda], [triage], [form]"
         );
     }
 

@@ -220,6 +220,9 @@ impl Session {
                 false,
                 due_soon_days,
             )),
+            Effect::Triage { today, config } => {
+                Msg::Triage(crate::service::triage::rows(store, today, &config))
+            }
             Effect::WriteFile(file) => {
                 let result = write_file(&file);
                 Msg::Written(file.network, result)

@@ -6,6 +6,7 @@
 use crate::domain::agenda::{self, AgendaRow};
 use crate::domain::model::Client;
 use crate::domain::search::{Hit, Target};
+use crate::domain::triage::{self, SortBy, TriageRow};
 use crate::error::Result;
 use crate::store::audit::LogEntry;
 use crate::tui::Action;
@@ -85,6 +86,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Refreshed(result, why) => edit::refreshed(app, result, why),
         Msg::History(title, result) => history_read(app, title, result),
         Msg::Agenda(result) => agenda_read(app, result),
+        Msg::Triage(result) => triage_read(app, result),
         Msg::Written(network, result) => report_written(app, &network, result),
         Msg::Change(change) => edit::other_session(app, change),
         Msg::Reconnected(r) => reconnected(app, r),
@@ -148,6 +150,11 @@ fn input(app: &mut App, msg: Msg) -> Vec<Effect> {
             message,
         } => edit::conflict_update(app, form, target, message, msg, &mut fx),
         Mode::Agenda { rows, selected } => agenda_update(app, rows, selected, msg),
+        Mode::Triage {
+            rows,
+            selected,
+            sort,
+        } => triage_update(app, rows, selected, sort, msg),
         Mode::Fuzzy {
             query,
             hits,
@@ -300,6 +307,7 @@ fn normal(app: &mut App, a: Action, fx: &mut Vec<Effect>) {
             }
         }
         Action::Agenda => fx.push(open_agenda(app)),
+        Action::Triage => fx.push(open_triage(app)),
         Action::History => fx.extend(open_history(app)),
         Action::Report => fx.extend(write_report(
             app,
@@ -318,8 +326,12 @@ fn normal(app: &mut App, a: Action, fx: &mut Vec<Effect>) {
         Action::Edit | Action::Add | Action::Delete | Action::Override | Action::ClearField => {
             fx.extend(edit::start(app, a))
         }
-        Action::Submit | Action::NextField | Action::PrevField | Action::Today | Action::Toggle => {
-        }
+        Action::Submit
+        | Action::NextField
+        | Action::PrevField
+        | Action::Today
+        | Action::Toggle
+        | Action::Sort => {}
     }
 }
 
@@ -432,11 +444,20 @@ fn agenda_read(app: &mut App, result: Result<Vec<AgendaRow>>) -> Vec<Effect> {
     match result {
         Ok(rows) => {
             // A certificate expiry is listed under its network's renewal.
-            let rows = agenda::grouped(&rows)
+            let rows: Vec<AgendaRow> = agenda::grouped(&rows)
                 .into_iter()
                 .map(|(r, _)| r.clone())
                 .collect();
-            app.mode = Mode::Agenda { rows, selected: 0 }
+            // Back where the agenda was left.
+            let selected = app
+                .agenda_at
+                .and_then(|(network, kind, due)| {
+                    rows.iter().position(|r: &AgendaRow| {
+                        r.network_id == network && r.kind == kind && r.due == due
+                    })
+                })
+                .unwrap_or(0);
+            app.mode = Mode::Agenda { rows, selected }
         }
         Err(e) => app.error(e.message().to_string()),
     }
@@ -452,12 +473,17 @@ fn agenda_update(app: &mut App, rows: Vec<AgendaRow>, selected: usize, msg: Msg)
         Msg::Action(Action::PageDown) => (selected + 10).min(last),
         Msg::Action(Action::Top) => 0,
         Msg::Action(Action::Bottom) => last,
-        Msg::Action(Action::Cancel | Action::Agenda | Action::Quit) => return Mode::Normal,
+        Msg::Action(Action::Cancel | Action::Agenda | Action::Quit) => {
+            app.agenda_at = rows.get(selected).map(|r| (r.network_id, r.kind, r.due));
+            return Mode::Normal;
+        }
         Msg::Action(Action::Help) => return Mode::Help { scroll: 0 },
         Msg::Action(Action::Submit | Action::Edit) => {
             if let Some(r) = rows.get(selected) {
+                app.agenda_at = Some((r.network_id, r.kind, r.due));
                 // Select the deadline itself, not the first milestone.
-                app.jump(r.client_id, Some(r.network_id), Some((r.kind, r.due)));
+                let spot = crate::tui::app::Spot::Deadline(r.kind, r.due);
+                app.jump(r.client_id, Some(r.network_id), Some(spot));
                 app.focus = Pane::Timeline;
             }
             return Mode::Normal;
@@ -465,6 +491,88 @@ fn agenda_update(app: &mut App, rows: Vec<AgendaRow>, selected: usize, msg: Msg)
         _ => selected,
     };
     Mode::Agenda { rows, selected }
+}
+
+/// Asks for the triage list: every network that needs attention.
+pub(crate) fn open_triage(app: &App) -> Effect {
+    Effect::Triage {
+        today: app.today,
+        config: Box::new(app.config.clone()),
+    }
+}
+
+/// The triage list, sorted as it was left, on the row it was left on.
+fn triage_read(app: &mut App, result: Result<Vec<TriageRow>>) -> Vec<Effect> {
+    match result {
+        Ok(mut rows) => {
+            let (at, sort) = app.triage_at;
+            triage::sort(&mut rows, sort);
+            let selected = at
+                .and_then(|n| rows.iter().position(|r| r.network_id == n))
+                .unwrap_or(0);
+            app.mode = Mode::Triage {
+                rows,
+                selected,
+                sort,
+            };
+        }
+        Err(e) => app.error(format!("could not read the triage list: {}", e.message())),
+    }
+    Vec::new()
+}
+
+fn triage_update(
+    app: &mut App,
+    mut rows: Vec<TriageRow>,
+    selected: usize,
+    sort: SortBy,
+    msg: Msg,
+) -> Mode {
+    let last = rows.len().saturating_sub(1);
+    let here = rows.get(selected).map(|r| r.network_id);
+    let selected = match msg {
+        Msg::Action(Action::Up) => selected.saturating_sub(1),
+        Msg::Action(Action::Down) => (selected + 1).min(last),
+        Msg::Action(Action::PageUp) => selected.saturating_sub(10),
+        Msg::Action(Action::PageDown) => (selected + 10).min(last),
+        Msg::Action(Action::Top) => 0,
+        Msg::Action(Action::Bottom) => last,
+        Msg::Action(Action::Sort) => {
+            // The same row stays selected under the new order.
+            let sort = sort.next();
+            triage::sort(&mut rows, sort);
+            let selected = here
+                .and_then(|n| rows.iter().position(|r| r.network_id == n))
+                .unwrap_or(0);
+            app.triage_at = (here, sort);
+            app.info(format!("triage sorted by {}", sort.label()));
+            return Mode::Triage {
+                rows,
+                selected,
+                sort,
+            };
+        }
+        Msg::Action(Action::Cancel | Action::Triage | Action::Quit) => {
+            app.triage_at = (here, sort);
+            return Mode::Normal;
+        }
+        Msg::Action(Action::Help) => return Mode::Help { scroll: 0 },
+        Msg::Action(Action::Submit | Action::Edit) => {
+            app.triage_at = (here, sort);
+            if let Some(r) = rows.get(selected) {
+                // The case, on the row the most urgent reason is about.
+                let spot = crate::tui::app::Spot::of(&r.first().place);
+                app.jump(r.client_id, Some(r.network_id), Some(spot));
+            }
+            return Mode::Normal;
+        }
+        _ => selected,
+    };
+    Mode::Triage {
+        rows,
+        selected,
+        sort,
+    }
 }
 
 fn fuzzy_update(

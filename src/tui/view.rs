@@ -12,14 +12,20 @@ use crate::tui::theme::Theme;
 
 pub fn view(app: &App, f: &mut Frame) {
     let theme = Theme { color: app.color };
+    // A third header line says what the selected case needs, if anything.
+    let reasons = app
+        .selected_network()
+        .map(|n| app.reasons_of(n))
+        .unwrap_or_default();
+    let header_h = if reasons.is_empty() { 2 } else { 3 };
     let [header, body, status, hints] = Layout::vertical([
-        Constraint::Length(2),
+        Constraint::Length(header_h),
         Constraint::Min(6),
         Constraint::Length(1),
         Constraint::Length(1),
     ])
     .areas(f.area());
-    render_header(app, f, header, &theme);
+    render_header(app, &reasons, f, header, &theme);
     render_body(app, f, body, &theme);
     render_status(app, f, status, &theme);
     render_hints(app, f, hints, &theme);
@@ -33,6 +39,11 @@ pub fn view(app: &App, f: &mut Frame) {
             body,
             &theme,
         ),
+        Mode::Triage {
+            rows,
+            selected,
+            sort,
+        } => panes::triage::render(rows, *selected, *sort, f, body, &theme),
         Mode::Fuzzy {
             query,
             hits,
@@ -71,7 +82,13 @@ fn render_body(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
 
 /// The level of the selected network and why, e.g. `Level 3 · S
 /// citizens/particularly serious (S4: 250 000 PI subjects) · A ...`.
-fn render_header(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
+fn render_header(
+    app: &App,
+    reasons: &[crate::domain::triage::Reason],
+    f: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+) {
     let width = area.width as usize;
     let mut first = Vec::new();
     let mut second = Vec::new();
@@ -125,10 +142,21 @@ fn render_header(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
     if app.readonly {
         second.push(Span::styled(" · read-only", theme.warning()));
     }
-    f.render_widget(
-        Paragraph::new(vec![Line::from(first), Line::from(second)]),
-        area,
-    );
+    let mut lines = vec![Line::from(first), Line::from(second)];
+    if let Some(top) = reasons.first() {
+        use crate::domain::triage::Tier;
+        let style = match top.tier {
+            Tier::Overdue | Tier::Regrading => theme.error(),
+            Tier::Due | Tier::Stalled => theme.warning(),
+            Tier::Provisional | Tier::MissingFacts => theme.normal(),
+        };
+        let mut text = format!("Next: {}", top.sentence());
+        for more in &reasons[1..] {
+            text.push_str(&format!(" · then {}", more.action));
+        }
+        lines.push(Line::from(Span::styled(safe(&text, width), style)));
+    }
+    f.render_widget(Paragraph::new(lines), area);
 }
 
 fn render_status(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
@@ -175,12 +203,21 @@ fn render_hints(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
             Action::NextPane,
             Action::FuzzyJump,
             Action::Agenda,
+            Action::Triage,
             Action::Filter,
             Action::Undo,
             Action::Override,
         ],
         Mode::Agenda { .. } => &[
             Action::Submit,
+            Action::Up,
+            Action::Down,
+            Action::Cancel,
+            Action::Help,
+        ],
+        Mode::Triage { .. } => &[
+            Action::Submit,
+            Action::Sort,
             Action::Up,
             Action::Down,
             Action::Cancel,
@@ -234,7 +271,12 @@ fn render_hints(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
         let label = match a {
             Action::Right if matches!(app.mode, Mode::Form { .. }) => "choose",
             Action::Submit if matches!(app.mode, Mode::Form { .. }) => "save",
-            Action::Submit if matches!(app.mode, Mode::Agenda { .. } | Mode::Fuzzy { .. }) => {
+            Action::Submit
+                if matches!(
+                    app.mode,
+                    Mode::Agenda { .. } | Mode::Triage { .. } | Mode::Fuzzy { .. }
+                ) =>
+            {
                 "jump"
             }
             _ => short(a),
@@ -263,6 +305,8 @@ fn short(a: Action) -> &'static str {
         Action::Submit => "ok",
         Action::Filter => "filter",
         Action::Agenda => "agenda",
+        Action::Triage => "triage",
+        Action::Sort => "sort",
         Action::Undo => "undo",
         Action::Delete => "del",
         other => other.describe(),

@@ -6,6 +6,7 @@ pub mod clients;
 pub mod networks;
 pub mod overlays;
 pub mod timeline;
+pub mod triage;
 
 use ratatui::layout::Rect;
 use ratatui::style::Style;
