@@ -247,10 +247,10 @@ pub(super) fn print_triage(
     let id_w = width(&ids, "ID");
     let client_w = width(&client, "CLIENT");
     let network_w = width(&|r| r.network.clone(), "NETWORK");
-    let lead = 13 + 2 + 5 + 2 + 5 + 2 + id_w + 2 + client_w + 2 + network_w + 2;
+    let lead = 11 + 2 + 5 + 2 + 5 + 2 + id_w + 2 + client_w + 2 + network_w + 2;
     writeln!(
         out,
-        "{:<13}  {:>5}  {:<5}  {}  {}  {}  NEXT ACTION (WHY)",
+        "{:<11}  {:>5}  {:<5}  {}  {}  {}  NEXT ACTION (WHY)",
         "URGENCY",
         "DAYS",
         "LVL",
@@ -264,7 +264,7 @@ pub(super) fn print_triage(
         let days = first.days.map_or(String::new(), |d| d.to_string());
         writeln!(
             out,
-            "{:<13}  {:>5}  {:<5}  {}  {}  {}  {}",
+            "{:<11}  {:>5}  {:<5}  {}  {}  {}  {}",
             first.tier.label(),
             days,
             r.level_mark(),

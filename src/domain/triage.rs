@@ -107,7 +107,7 @@ impl Tier {
             Tier::Due => "due",
             Tier::Stalled => "stalled",
             Tier::Provisional => "provisional",
-            Tier::MissingFacts => "missing facts",
+            Tier::MissingFacts => "missing",
         }
     }
 }

@@ -991,9 +991,13 @@ fn stop_if_idle_spares_a_daemon_in_use() {
     let mut asking = greeted(&place.db);
     protocol::send(&mut asking, &Request::StopIfIdle).unwrap();
     match protocol::receive::<Response>(&mut asking).unwrap().unwrap() {
-        Response::Failed { message, .. } => {
-            assert!(message.contains("in use by 1 other session"), "{message}")
-        }
+        // At least `other`: a connection the test's own start-up probe
+        // made may not be closed on the daemon's side yet.
+        Response::Failed { message, .. } => assert!(
+            message.contains("in use by 1 other session")
+                || message.contains("in use by 2 other sessions"),
+            "{message}"
+        ),
         other => panic!("{other:?}"),
     }
     drop(other);

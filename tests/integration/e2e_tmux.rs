@@ -378,7 +378,7 @@ fn two_case_managers_see_each_others_edits() {
     assert_eq!(
         screen.lines().nth(1).unwrap(),
         b_header,
-        "B's selection did not move"
+        "B's selection did not move; B before:\n{moved}\nB after:\n{screen}"
     );
     // And the other way round.
     b.keys(&["a"]);
@@ -833,4 +833,74 @@ fn overwrite_saves_only_the_fields_changed_and_tells_whose_change_it_replaced() 
     assert!(notes.ends_with("Alpha sentence. Bravo two."), "{notes:?}");
     let me = mlps::store::audit::Actor::current().user;
     a.wait_for(&format!("{me} replaced your change to notes"));
+}
+
+/// Triage on demo data: `T` shows the ranked list with next actions; Enter
+/// on the third case shows that case and what it needs; `T` comes back on
+/// the same row (Enter again reaches the same case); `s` sorts by level.
+#[test]
+fn triage_ranks_jumps_and_comes_back_to_the_same_row() {
+    if !Tmux::available() {
+        eprintln!("SKIPPED: tmux is not installed (.ci/run installs it)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path(), "30");
+    let out = mlps_beside(&db)
+        .args(["triage", "--json"])
+        .output()
+        .unwrap();
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let third = rows[2]["network"].as_str().unwrap().to_string();
+    let action = rows[2]["reasons"][0]["action"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let tmux = case_manager(&db, "triage");
+    tmux.wait_for("Clients 30");
+    tmux.keys(&["T"]);
+    let screen = tmux.wait_for("Triage ·");
+    assert!(screen.contains("sorted by urgency"), "{screen}");
+    assert!(screen.contains("NEXT ACTION"), "{screen}");
+    assert!(screen.contains("overdue"), "{screen}");
+    let header_names_third = |s: &str| {
+        let mut lines = s.lines();
+        let second = lines.nth(1).unwrap_or("");
+        let third_line = lines.next().unwrap_or("");
+        second.contains(&third) && third_line.starts_with("Next: ") && third_line.contains(&action)
+    };
+    tmux.keys(&["j", "j", "Enter"]);
+    tmux.wait_until("the third case, with what it needs", header_names_third);
+    // Away and back: the list is where it was left.
+    tmux.keys(&["Tab"]);
+    tmux.keys(&["T"]);
+    tmux.wait_for("Triage ·");
+    tmux.keys(&["Enter"]);
+    tmux.wait_until("the same case again", |s| {
+        !s.contains("Triage ·") && header_names_third(s)
+    });
+    // Sorted by level: the highest first.
+    tmux.keys(&["T", "s", "s", "s"]);
+    let screen = tmux.wait_for("sorted by level");
+    let first_row = screen
+        .lines()
+        .skip_while(|l| !l.contains("URGENCY"))
+        .nth(1)
+        .unwrap_or("")
+        .to_string();
+    let most = rows
+        .iter()
+        .map(|r| {
+            r["level"]
+                .as_u64()
+                .unwrap()
+                .max(r["max_level"].as_u64().unwrap_or(0))
+        })
+        .max()
+        .unwrap();
+    assert!(
+        first_row.contains(&format!(" {most} ")) || first_row.contains(&format!("–{most}?")),
+        "level {most} first:\n{screen}"
+    );
 }

@@ -31,6 +31,7 @@ mod schema;
 mod sharing;
 mod store;
 mod timeline;
+mod triage;
 mod tui;
 mod tui_render;
 mod tui_update;

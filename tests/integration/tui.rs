@@ -1192,3 +1192,85 @@ fn the_command_line_runs_what_its_table_lists() {
     run(&mut app, "q");
     assert!(app.quit);
 }
+
+#[test]
+fn triage_ranks_the_cases_and_enter_shows_the_row_concerned() {
+    use mlps::domain::triage::{Place, Tier};
+    let (_dir, mut app) = demo_app();
+    act(&mut app, Action::Triage);
+    let Mode::Triage { rows, selected, .. } = &app.mode else {
+        panic!("{:?}", app.mode)
+    };
+    assert_eq!(*selected, 0);
+    assert!(rows.len() > 10, "{} rows", rows.len());
+    // Ranked: no row is more urgent than the one above it.
+    for pair in rows.windows(2) {
+        assert!(
+            pair[0].first().urgency() <= pair[1].first().urgency(),
+            "{:?} before {:?}",
+            pair[0].first(),
+            pair[1].first()
+        );
+    }
+    assert_eq!(rows[0].first().tier, Tier::Overdue);
+    // The third case: its network, on the derived date it is about.
+    let third = rows[2].clone();
+    act(&mut app, Action::Down);
+    act(&mut app, Action::Down);
+    act(&mut app, Action::Submit);
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.selected_network().map(|n| n.id), Some(third.network_id));
+    let Place::Deadline { kind, due } = third.first().place else {
+        panic!("{:?}", third.first())
+    };
+    assert_eq!(app.focus, Pane::Timeline);
+    let n = app.selected_network().unwrap().clone();
+    let t = app.timeline_of(&n);
+    let row = app.timeline_rows()[app.selected[Pane::Timeline.index()]];
+    let TimelineRow::Deadline(k) = row else {
+        panic!("{row:?}")
+    };
+    assert_eq!((t.deadlines[k].kind, t.deadlines[k].due), (kind, due));
+    // The header says what the case needs.
+    let reasons = app.reasons_of(&n);
+    assert_eq!(reasons[0].action, third.first().action);
+    // Back in triage, on the same row; the sort keeps it selected.
+    act(&mut app, Action::Triage);
+    let Mode::Triage { rows, selected, .. } = &app.mode else {
+        panic!("{:?}", app.mode)
+    };
+    assert_eq!(rows[*selected].network_id, third.network_id);
+    for _ in 0..3 {
+        act(&mut app, Action::Sort);
+        let Mode::Triage { rows, selected, .. } = &app.mode else {
+            panic!("{:?}", app.mode)
+        };
+        assert_eq!(rows[*selected].network_id, third.network_id);
+    }
+    let Mode::Triage { rows, sort, .. } = &app.mode else {
+        panic!()
+    };
+    assert_eq!(*sort, mlps::domain::triage::SortBy::Level);
+    let most = |r: &mlps::domain::triage::TriageRow| r.level.max(r.max_level.unwrap_or(0));
+    assert!(rows.windows(2).all(|p| most(&p[0]) >= most(&p[1])));
+}
+
+#[test]
+fn the_agenda_keeps_its_row_after_a_jump() {
+    let (_dir, mut app) = demo_app();
+    act(&mut app, Action::Agenda);
+    for _ in 0..15 {
+        act(&mut app, Action::Down);
+    }
+    let Mode::Agenda { rows, selected } = &app.mode else {
+        panic!("{:?}", app.mode)
+    };
+    let was = rows[*selected].clone();
+    act(&mut app, Action::Submit);
+    assert_eq!(app.selected_network().map(|n| n.id), Some(was.network_id));
+    act(&mut app, Action::Agenda);
+    let Mode::Agenda { rows, selected } = &app.mode else {
+        panic!("{:?}", app.mode)
+    };
+    assert_eq!(rows[*selected], was);
+}

@@ -62,6 +62,15 @@ fn agenda() {
 }
 
 #[test]
+fn triage_at_80x24_and_wide() {
+    let (_dir, mut app) = demo_app();
+    act(&mut app, Action::Triage);
+    act(&mut app, Action::Down);
+    support::assert_snapshot!("triage_at_80x24", draw(&app, 80, 24));
+    support::assert_snapshot!("triage_wide", draw(&app, 160, 40));
+}
+
+#[test]
 fn help_overlay() {
     let (_dir, mut app) = demo_app();
     act(&mut app, Action::Help);

@@ -599,3 +599,83 @@ fn deleting_a_client_counts_its_networks_first_and_undo_puts_them_back() {
         (acme(), vec![crm()])
     );
 }
+
+/// A triage row of the CRM network, for its question `q`, or of another
+/// network.
+fn triage_row(
+    network: NetworkId,
+    name: &str,
+    tier: mlps::domain::triage::Tier,
+) -> mlps::domain::triage::TriageRow {
+    use mlps::domain::triage::{Place, Reason, TriageRow};
+    TriageRow {
+        client_id: ACME,
+        network_id: network,
+        client: "Acme Ltd".into(),
+        client_zh: "阿克米".into(),
+        network: name.into(),
+        level: 2,
+        max_level: None,
+        reasons: vec![Reason {
+            tier,
+            action: "answer cii".into(),
+            why: "level 2, could be up to 3 until answered".into(),
+            days: None,
+            place: Place::Question {
+                question: QuestionId::Cii,
+            },
+            rank: 0,
+        }],
+    }
+}
+
+#[test]
+fn triage_asks_for_its_list_and_comes_back_to_the_row_it_left() {
+    use mlps::domain::triage::Tier;
+    let mut other = crm();
+    other.id = NetworkId(11);
+    other.name = "ERP".into();
+    let mut app = app_with(acme(), vec![crm(), other]);
+    let asked = act(&mut app, Action::Triage);
+    assert_eq!(
+        asked,
+        vec![Effect::Triage {
+            today: today(),
+            config: Box::new(Config::default())
+        }]
+    );
+    let rows = vec![
+        triage_row(NetworkId(11), "ERP", Tier::Overdue),
+        triage_row(CRM, "CRM", Tier::Provisional),
+    ];
+    update(&mut app, Msg::Triage(Ok(rows.clone())));
+    assert!(matches!(app.mode, Mode::Triage { selected: 0, .. }));
+    act(&mut app, Action::Down);
+    // Enter: the CRM network, on the question its reason is about.
+    assert_eq!(act(&mut app, Action::Submit), Vec::new());
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.selected_network().map(|n| n.id), Some(CRM));
+    assert_eq!(app.focus, Pane::Answers);
+    assert_eq!(
+        app.answer_rows()[app.selected[Pane::Answers.index()]],
+        AnswerRow::Question(QuestionId::Cii)
+    );
+    // Back: the same row, though the list came back in another order.
+    act(&mut app, Action::Triage);
+    let mut again = rows;
+    again.reverse();
+    update(&mut app, Msg::Triage(Ok(again)));
+    let Mode::Triage { rows, selected, .. } = &app.mode else {
+        panic!("{:?}", app.mode)
+    };
+    assert_eq!(rows[*selected].network_id, CRM);
+    // A list that cannot be read says so.
+    act(&mut app, Action::Cancel);
+    act(&mut app, Action::Triage);
+    update(
+        &mut app,
+        Msg::Triage(Err(Error::runtime("the daemon went away"))),
+    );
+    assert_eq!(app.mode, Mode::Normal);
+    assert!(status(&app).1.contains("could not read the triage list"));
+}

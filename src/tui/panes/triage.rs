@@ -50,14 +50,15 @@ pub fn render(
         })
         .unwrap_or_default();
     let height = (area.height.saturating_sub(3) as usize).saturating_sub(more.len().min(3));
-    let fixed = 13 + 1 + 5 + 1 + 5 + 1;
+    let fixed = 11 + 1 + 4 + 1 + 5 + 1;
     let rest = width.saturating_sub(fixed);
-    let client_w = (rest * 3 / 10).max(8);
-    let network_w = (rest / 5).max(7);
+    // The next action gets the most room; names are searchable anyway.
+    let client_w = (rest / 4).max(8);
+    let network_w = (rest / 6).max(7);
     let action_w = rest.saturating_sub(client_w + network_w + 2);
     let mut lines = vec![Line::from(Span::styled(
         format!(
-            "{:<13} {:>5} {:<5} {} {} {}",
+            "{:<11} {:>4} {:<5} {} {} {}",
             "URGENCY",
             "DAYS",
             "LVL",
@@ -82,11 +83,11 @@ pub fn render(
         lines.push(row(
             vec![
                 Span::styled(
-                    format!("{:<13} ", first.tier.label()),
+                    format!("{:<11} ", first.tier.label()),
                     tier_style(first.tier, theme),
                 ),
                 Span::raw(format!(
-                    "{:>5} {:<5} {} {} {}",
+                    "{:>4} {:<5} {} {} {}",
                     first.days.map_or(String::new(), |d| d.to_string()),
                     r.level_mark(),
                     cell(&client, client_w),
