@@ -91,6 +91,9 @@ pub enum Missing {
     NetworkNamed(String),
     /// A file, or a database directory.
     Path(PathBuf),
+    /// A client or network looked up by a query (`mlps renewals QUERY`)
+    /// that matches none, as given.
+    Query(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

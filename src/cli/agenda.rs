@@ -1,70 +1,187 @@
 //! The agenda as `mlps renewals` and `mlps due` print it (and `mlps` when
 //! not in a terminal): aligned tables, widths in display columns.
 
+use std::collections::HashMap;
 use std::io::Write;
 
 use crate::config;
 use crate::domain::agenda::{AgendaRow, grouped};
 use crate::domain::grading::RuleSet;
+use crate::domain::model::{ClientId, NetworkId};
 use crate::domain::settings::Config;
 use crate::error::{Error, Result};
 use crate::service::agenda::Regrading;
+use crate::service::lookup::Found;
 use crate::store::CaseStore;
 use crate::text;
 
 use super::{AgendaArgs, io_error};
 
-/// The rows as an aligned table, widths in display columns.
-pub fn table(rows: &[AgendaRow]) -> String {
-    let client_w = rows
-        .iter()
-        .map(|r| text::width(&r.client))
+/// How a table fits its text: cut to widths that suit a terminal, or
+/// whole where a script or a file reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fit {
+    Cut,
+    Whole,
+}
+
+impl Fit {
+    /// Cut when stdout is a terminal, whole otherwise.
+    pub fn stdout() -> Fit {
+        use std::io::IsTerminal;
+        if std::io::stdout().is_terminal() {
+            Fit::Cut
+        } else {
+            Fit::Whole
+        }
+    }
+}
+
+/// On a terminal: the client column's width (names cut to it) and the
+/// network's.
+const CLIENT_COLUMNS: usize = 48;
+const NETWORK_COLUMNS: usize = 30;
+/// Whole: the client column is padded to the longest name up to this
+/// width; a longer name is printed whole and pushes the rest of its row
+/// right.
+const WHOLE_CLIENT_PAD: usize = 100;
+
+/// `12/345`: the client's and the network's ids, as a query takes them
+/// back.
+fn ids(client: ClientId, network: NetworkId) -> String {
+    format!("{}/{}", client.0, network.0)
+}
+
+/// The client's names as a table shows them, made inert: the display name
+/// with the Chinese name beside it (once, when it is the display name).
+fn client_names(client: &str, client_zh: &str) -> (String, String) {
+    let en = text::escape_for_terminal(client);
+    let zh = if client_zh.is_empty() || client_zh == client {
+        String::new()
+    } else {
+        text::escape_for_terminal(client_zh)
+    };
+    (en, zh)
+}
+
+fn joined((en, zh): &(String, String)) -> String {
+    if zh.is_empty() {
+        en.clone()
+    } else {
+        format!("{en} {zh}")
+    }
+}
+
+/// The client cell at `cols` columns: whole when it fits; cut on a
+/// terminal, the English name first so that the Chinese one stays.
+fn client_cell(names: &(String, String), cols: usize, fit: Fit) -> String {
+    let whole = joined(names);
+    if fit == Fit::Whole || text::width(&whole) <= cols {
+        return text::pad(&whole, cols.max(text::width(&whole)));
+    }
+    let (en, zh) = names;
+    if zh.is_empty() || cols < 3 {
+        return text::pad(&whole, cols);
+    }
+    // The English name gives way to the Chinese one, down to half.
+    let room = cols - 1;
+    let en_cols = room
+        .saturating_sub(text::width(zh))
+        .max(room / 2)
+        .min(text::width(en));
+    let zh_cols = room - en_cols;
+    text::pad(
+        &format!(
+            "{} {}",
+            text::truncate(en, en_cols),
+            text::truncate(zh, zh_cols)
+        ),
+        cols,
+    )
+}
+
+/// The width of the client column for these names.
+fn client_width<'a>(names: impl Iterator<Item = &'a (String, String)>, fit: Fit) -> usize {
+    let most = match fit {
+        Fit::Cut => CLIENT_COLUMNS,
+        Fit::Whole => WHOLE_CLIENT_PAD,
+    };
+    names
+        .map(|n| text::width(&joined(n)))
         .max()
         .unwrap_or(0)
-        .clamp(6, 36);
-    let network_w = rows
+        .clamp(6, most)
+}
+
+/// A network's name, made inert; cut on a terminal.
+fn network_cell(name: &str, cols: usize, fit: Fit) -> String {
+    let name = text::escape_for_terminal(name);
+    match fit {
+        Fit::Cut => text::truncate(&name, cols),
+        Fit::Whole => name,
+    }
+}
+
+/// The rows as an aligned table, widths in display columns: the ids
+/// (`CLIENT_ID/NETWORK_ID`) in a column of their own, the client's
+/// English and Chinese names side by side.
+pub fn table(rows: &[AgendaRow], fit: Fit) -> String {
+    let names: HashMap<ClientId, (String, String)> = rows
         .iter()
-        .map(|r| text::width(&r.network))
+        .map(|r| (r.client_id, client_names(&r.client, &r.client_zh)))
+        .collect();
+    let client_w = client_width(names.values(), fit);
+    let id_w = rows
+        .iter()
+        .map(|r| ids(r.client_id, r.network_id).len())
         .max()
         .unwrap_or(0)
-        .clamp(7, 30);
+        .max(2);
     let mut out = format!(
-        "{:<8}  {:<10}  {:>5}  {:>4}  {:<22}  {}  {}\n",
+        "{:<8}  {:<10}  {:>5}  {:>4}  {:<id_w$}  {:<22}  {}  {}\n",
         "STATUS",
         "DUE",
         "DAYS",
         "LVL",
+        "ID",
         "KIND",
         text::pad("CLIENT", client_w),
         "NETWORK"
     );
     for (r, under) in grouped(rows) {
         out.push_str(&format!(
-            "{:<8}  {}  {:>5}  {:>4}  {:<22}  {}  {}\n",
+            "{:<8}  {}  {:>5}  {:>4}  {:<id_w$}  {:<22}  {}  {}\n",
             r.status.as_str(),
             r.due.format("%Y-%m-%d"),
             r.days_left,
             r.level_mark(),
+            ids(r.client_id, r.network_id),
             r.kind_label(under),
-            text::pad(&text::escape_for_terminal(&r.client), client_w),
-            text::truncate(&text::escape_for_terminal(&r.network), network_w),
+            client_cell(&names[&r.client_id], client_w, fit),
+            network_cell(&r.network, NETWORK_COLUMNS, fit),
         ));
     }
     out
 }
 
 /// The table, saying where the other rule set would agree with the filing.
-pub fn regrading_table(rows: &[Regrading], rules: RuleSet) -> String {
-    let client_w = rows
+pub fn regrading_table(rows: &[Regrading], rules: RuleSet, fit: Fit) -> String {
+    let names: HashMap<ClientId, (String, String)> = rows
         .iter()
-        .map(|r| text::width(&r.client))
+        .map(|r| (r.client_id, client_names(&r.client, &r.client_zh)))
+        .collect();
+    let client_w = client_width(names.values(), fit);
+    let id_w = rows
+        .iter()
+        .map(|r| ids(r.client_id, r.network_id).len())
         .max()
         .unwrap_or(0)
-        .clamp(6, 36);
+        .max(2);
     let other = rules.other().title();
     let other_w = other.len() + 3;
     let mut out = format!(
-        "{}  {:<5}  {:<8}  {:<other_w$}  NETWORK\n",
+        "{:<id_w$}  {}  {:<5}  {:<8}  {:<other_w$}  NETWORK\n",
+        "ID",
         text::pad("CLIENT", client_w),
         "FILED",
         "COMPUTED",
@@ -77,29 +194,38 @@ pub fn regrading_table(rows: &[Regrading], rules: RuleSet) -> String {
             ""
         };
         out.push_str(&format!(
-            "{}  {:<5}  {:<8}  {:<other_w$}  {}\n",
-            text::pad(&text::escape_for_terminal(&r.client), client_w),
+            "{:<id_w$}  {}  {:<5}  {:<8}  {:<other_w$}  {}\n",
+            ids(r.client_id, r.network_id),
+            client_cell(&names[&r.client_id], client_w, fit),
             r.filed,
             r.computed,
             format!("{}{agrees}", r.other_rules),
-            text::truncate(&text::escape_for_terminal(&r.network), 40),
+            network_cell(&r.network, 40, fit),
         ));
     }
     out
 }
 
 /// `mlps renewals` and `mlps due`: the table (or JSON), the counts and,
-/// for `due`, the networks to re-grade.
+/// for `due`, the networks to re-grade; only those of `found`, the client
+/// or network a QUERY found, when there is one.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn print_agenda(
     store: &dyn CaseStore,
     today: chrono::NaiveDate,
     args: &AgendaArgs,
     renewals_only: bool,
     settings: &crate::domain::settings::Settings,
+    found: Option<&Found>,
+    fit: Fit,
     out: &mut impl Write,
 ) -> Result<()> {
     let due_soon = settings.due_soon_days;
-    let rows = crate::service::agenda::rows(store, today, args.within, renewals_only, due_soon)?;
+    let mut rows =
+        crate::service::agenda::rows(store, today, args.within, renewals_only, due_soon)?;
+    if let Some(found) = found {
+        rows.retain(|r| found.covers(r.client_id, r.network_id));
+    }
     if args.json {
         let text =
             serde_json::to_string_pretty(&rows).map_err(|e| Error::runtime(e.to_string()))?;
@@ -112,16 +238,20 @@ pub(super) fn print_agenda(
     } else {
         "Open deadlines"
     };
+    let of = found
+        .map(|f| format!(" of {}", text::escape_for_terminal(&f.describe())))
+        .unwrap_or_default();
     let until = crate::domain::calendar::add_days(today, args.within);
     writeln!(
         out,
-        "{what} due by {until} (today {today}; overdue ones always shown)"
+        "{what}{of} due by {until} (today {today}; overdue ones always shown)"
     )
     .map_err(io_error)?;
     if rows.is_empty() {
         writeln!(out, "Nothing is due.").map_err(io_error)?;
     } else {
-        out.write_all(table(&rows).as_bytes()).map_err(io_error)?;
+        out.write_all(table(&rows, fit).as_bytes())
+            .map_err(io_error)?;
         let count = |s| rows.iter().filter(|r| r.status == s).count();
         use crate::domain::timeline::DueStatus;
         writeln!(
@@ -134,15 +264,25 @@ pub(super) fn print_agenda(
         .map_err(io_error)?;
     }
     if !renewals_only {
-        print_regrading(store, settings.rules, out)?;
+        print_regrading(store, settings.rules, found, fit, out)?;
     }
     Ok(())
 }
 
 /// Lists the filed networks whose computed level differs from the filed
-/// one: they must be re-graded and re-filed.
-fn print_regrading(store: &dyn CaseStore, rules: RuleSet, out: &mut impl Write) -> Result<()> {
-    let rows = crate::service::agenda::regrading_needed(store, rules)?;
+/// one (of `found` only, when given): they must be re-graded and
+/// re-filed.
+fn print_regrading(
+    store: &dyn CaseStore,
+    rules: RuleSet,
+    found: Option<&Found>,
+    fit: Fit,
+    out: &mut impl Write,
+) -> Result<()> {
+    let mut rows = crate::service::agenda::regrading_needed(store, rules)?;
+    if let Some(found) = found {
+        rows.retain(|r| found.covers(r.client_id, r.network_id));
+    }
     if rows.is_empty() {
         return Ok(());
     }
@@ -151,7 +291,7 @@ fn print_regrading(store: &dyn CaseStore, rules: RuleSet, out: &mut impl Write) 
         "\nRe-grading needed (computed level differs from the filed one):"
     )
     .map_err(io_error)?;
-    out.write_all(regrading_table(&rows, rules).as_bytes())
+    out.write_all(regrading_table(&rows, rules, fit).as_bytes())
         .map_err(io_error)
 }
 
@@ -169,9 +309,10 @@ pub(super) fn overview(store: &dyn CaseStore, config: &Config) -> Result<()> {
         writeln!(out, "No renewals due in the next 90 days.").map_err(io_error)?;
     } else {
         writeln!(out, "Renewals due in the next 90 days (overdue first):").map_err(io_error)?;
-        out.write_all(table(&rows).as_bytes()).map_err(io_error)?;
+        out.write_all(table(&rows, Fit::stdout()).as_bytes())
+            .map_err(io_error)?;
     }
-    print_regrading(store, config.settings.rules, &mut out)?;
+    print_regrading(store, config.settings.rules, None, Fit::stdout(), &mut out)?;
     writeln!(
         out,
         "\nRun mlps in a terminal for the case manager; mlps --help lists the commands."

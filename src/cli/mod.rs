@@ -151,8 +151,12 @@ pub enum Command {
     /// One network's grading report: details, answers, the level with its
     /// reasoning, the timeline, and the filing form's fields.
     Report {
-        /// The network: its id, its name, or CLIENT/NETWORK.
-        network: String,
+        /// The network: its id (or CLIENT_ID/NETWORK_ID), its name,
+        /// CLIENT/NETWORK, or a few letters of a name (English, Chinese,
+        /// pinyin or initials) matched like the fuzzy jump; a client with
+        /// one network stands for it.
+        #[arg(value_name = "QUERY")]
+        query: String,
         #[arg(long, default_value = "md", value_parser = ["md", "html"])]
         format: String,
         /// Write it to this file instead of stdout.
@@ -191,6 +195,12 @@ pub enum KeymapCommand {
 
 #[derive(Debug, Args)]
 pub struct AgendaArgs {
+    /// Only this client's or network's: an id (CLIENT_ID or
+    /// CLIENT_ID/NETWORK_ID), a name, or a few letters of one (English,
+    /// Chinese, pinyin or initials) matched like the fuzzy jump. A query
+    /// that fits several equally is refused, listing them (exit 2).
+    #[arg(value_name = "QUERY")]
+    pub query: Option<String>,
     /// Days ahead to include.
     #[arg(long, default_value_t = 90, value_name = "DAYS")]
     pub within: u32,

@@ -62,13 +62,13 @@ pub(super) fn run(command: Command, place: &Endpoint, config: Config) -> Result<
         ),
         Command::Export { format } => export(store, format, &config, out),
         Command::Report {
-            network,
+            query,
             format,
             output,
             today,
         } => report(
             store,
-            &network,
+            &query,
             &format,
             output.as_deref(),
             today.as_deref(),
@@ -83,7 +83,21 @@ pub(super) fn run(command: Command, place: &Endpoint, config: Config) -> Result<
         Command::Renewals(ref args) | Command::Due(ref args) => {
             let renewals_only = matches!(command, Command::Renewals(_));
             let today = input.today.expect("read before opening, for the agenda");
-            agenda::print_agenda(store, today, args, renewals_only, settings, out)
+            let found = match &args.query {
+                Some(query) => Some(crate::service::lookup::resolve(store, query)?),
+                None => None,
+            };
+            let fit = agenda::Fit::stdout();
+            agenda::print_agenda(
+                store,
+                today,
+                args,
+                renewals_only,
+                settings,
+                found.as_ref(),
+                fit,
+                out,
+            )
         }
         Command::Triage(args) => {
             let today = input.today.expect("read before opening, for triage");
@@ -257,10 +271,10 @@ fn export(
     out.write_all(text.as_bytes()).map_err(io_error)
 }
 
-/// `mlps report NETWORK [--format] [--output FILE] [--today]`.
+/// `mlps report QUERY [--format] [--output FILE] [--today]`.
 fn report(
     store: &dyn Database,
-    network: &str,
+    query: &str,
     format: &str,
     output: Option<&Path>,
     today: Option<&str>,
@@ -269,7 +283,7 @@ fn report(
 ) -> Result<()> {
     let format: crate::formats::report::ReportFormat = format.parse().map_err(Error::input)?;
     let today = config::today(today)?;
-    let (client, network) = crate::service::report::find(store, network)?;
+    let (client, network) = crate::service::report::find(store, query)?;
     let text = crate::formats::report::render(&client, &network, config, today, format);
     match output {
         Some(path) => {

@@ -10,9 +10,12 @@ use serde::Serialize;
 use crate::domain::model::{ClientId, NetworkId};
 use crate::domain::timeline::{DueKind, DueStatus};
 
-/// One row, in the shape `renewals --json` and `due --json` print.
+/// One row, in the shape `renewals --json` and `due --json` print: the
+/// keys of `interfaces.md` first, then the ids and the client's Chinese
+/// name (added later, so scripts need not match names).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AgendaRow {
+    /// The client's display name: English, else Chinese.
     pub client: String,
     pub network: String,
     pub level: u8,
@@ -25,10 +28,10 @@ pub struct AgendaRow {
     pub due: NaiveDate,
     pub days_left: i64,
     pub status: DueStatus,
-    #[serde(skip)]
     pub client_id: ClientId,
-    #[serde(skip)]
     pub network_id: NetworkId,
+    /// The client's Chinese name; empty when it has none.
+    pub client_zh: String,
 }
 
 impl AgendaRow {

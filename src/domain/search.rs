@@ -641,6 +641,19 @@ pub struct Hit {
     pub positions: Vec<usize>,
 }
 
+impl Hit {
+    /// How well the terms matched, apart from the fuzzy matcher: per term,
+    /// 3 for a whole key, 2 for the start of a key, 1 for a run within a
+    /// key, 0 for scattered letters, summed. Hits on the same tier differ
+    /// only by the matcher's bonuses (a word start, a gap) and by reading
+    /// costs, which say little about which one was meant.
+    pub fn tier(&self) -> i64 {
+        // The matcher's score and the reading penalty stay far below half
+        // a tier's weight, either way.
+        (self.score + TIER_WEIGHT / 2).div_euclid(TIER_WEIGHT)
+    }
+}
+
 /// Every searchable item, updated one entry at a time.
 pub struct SearchIndex {
     entries: Vec<Entry>,
@@ -859,6 +872,12 @@ impl SearchIndex {
 /// NFKC, then lowercase.
 fn fold_str(s: &str) -> String {
     s.nfkc().flat_map(char::to_lowercase).collect()
+}
+
+/// Text as a query is compared: NFKC, lowercase, white space runs as one
+/// space, trimmed. Two names are the same name when this makes them equal.
+pub fn fold(s: &str) -> String {
+    fold_str(s).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The tier of `term` on `key`, `None` when it does not match at all or
@@ -1304,6 +1323,30 @@ fn walk(
 mod tests {
     use super::*;
     use crate::domain::model::Contact;
+
+    #[test]
+    fn a_hit_says_how_its_terms_matched() {
+        let i = index(&["Acme Trading", "Nacme", "A c m e", "acme"]);
+        let tiers: Vec<(i64, String)> = i
+            .search("acme", 10)
+            .into_iter()
+            .map(|h| (h.tier(), h.label))
+            .collect();
+        assert_eq!(
+            tiers,
+            [
+                (3, "acme".to_string()),
+                (2, "Acme Trading".to_string()),
+                (1, "Nacme".to_string()),
+                (0, "A c m e".to_string()),
+            ]
+        );
+        // Summed over the terms; a reading penalty stays within its tier.
+        let i = index(&["Online shop — Acme", "银行"]);
+        assert_eq!(i.search("online shop", 1)[0].tier(), 3);
+        assert_eq!(i.search("yinxing", 1)[0].tier(), 3);
+        assert_eq!(fold("  ＡＣＭＥ\tTrading  Ltd "), "acme trading ltd");
+    }
 
     fn client(id: u64, name: &str, name_zh: &str) -> Client {
         Client {

@@ -183,6 +183,7 @@ mod tests {
             status: DueStatus::Due,
             client_id: ClientId(1),
             network_id: NetworkId(2),
+            client_zh: String::new(),
         }
     }
 

@@ -783,12 +783,13 @@ impl CaseStore for RemoteStore {
         match self.call(&request)? {
             Response::DueNamed(list) => list
                 .into_iter()
-                .map(|(bytes, client, network)| {
+                .map(|(bytes, client, client_zh, network)| {
                     let d: DueRecord = decode(&bytes)?;
                     let item = DueItem::from(&d);
                     Ok(crate::store::NamedDue {
                         item,
                         client,
+                        client_zh,
                         network,
                     })
                 })

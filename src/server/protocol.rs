@@ -28,7 +28,7 @@ use crate::store::codec;
 
 /// The protocol this build speaks. Bump it whenever a variant or field
 /// below changes (apart from the frozen ones, which never change).
-pub const PROTOCOL: u32 = 6;
+pub const PROTOCOL: u32 = 7;
 
 /// This build's version, for messages.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -189,8 +189,9 @@ pub enum Response {
         networks: Vec<u64>,
         everything: bool,
     },
-    /// Due records (`codec` bytes) with their client and network names.
-    DueNamed(Vec<(Vec<u8>, String, String)>),
+    /// Due records (`codec` bytes) with their client's display name, its
+    /// Chinese name, and the network's name.
+    DueNamed(Vec<(Vec<u8>, String, String, String)>),
     /// Fuzzy-jump hits, best first.
     Hits(Vec<WireHit>),
     /// What `Doctor` found.
@@ -255,6 +256,7 @@ pub enum WireMissing {
     Network(u64),
     NetworkNamed(String),
     Path(Vec<u8>),
+    Query(String),
 }
 
 fn path_bytes(path: &Path) -> Vec<u8> {
@@ -289,6 +291,7 @@ impl From<&Error> for WireError {
                     Missing::Network(id) => WireMissing::Network(*id),
                     Missing::NetworkNamed(name) => WireMissing::NetworkNamed(name.clone()),
                     Missing::Path(p) => WireMissing::Path(path_bytes(p)),
+                    Missing::Query(q) => WireMissing::Query(q.clone()),
                 },
                 input: n.input,
             },
@@ -339,6 +342,7 @@ impl From<WireError> for Error {
                     WireMissing::Network(id) => Missing::Network(id),
                     WireMissing::NetworkNamed(name) => Missing::NetworkNamed(name),
                     WireMissing::Path(p) => Missing::Path(bytes_path(p)),
+                    WireMissing::Query(q) => Missing::Query(q),
                 },
                 input,
             })),
@@ -909,6 +913,10 @@ mod tests {
                 "no network is named \"上海/ERP\"",
             ),
             Error::not_found(Missing::Path(odd_path.clone()), "no database there"),
+            Error::not_found(
+                Missing::Query("渝信 bank".into()),
+                "no client or network matches \"渝信 bank\"",
+            ),
             Error::io("/srv/mlps 上海/store", "Permission denied (os error 13)"),
             Error::io_said(odd_path, "could not read it"),
             Error::codec("database /srv: record [02, 00]: client record is damaged"),

@@ -27,6 +27,7 @@ pub fn rows(
     let mut out = Vec::new();
     for named in store.due_named_until(until, renewals_only)? {
         let (item, client, network) = (named.item, named.client, named.network);
+        let client_zh = named.client_zh;
         let days_left = (item.due - today).num_days();
         out.push(AgendaRow {
             client,
@@ -39,6 +40,7 @@ pub fn rows(
             status: status_for(days_left, due_soon_days),
             client_id: item.client,
             network_id: item.network,
+            client_zh,
         });
     }
     out.sort_by(|a, b| {
@@ -50,7 +52,12 @@ pub fn rows(
 /// A filed network whose computed level differs from its filed level.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Regrading {
+    /// The client's display name (English, else Chinese).
     pub client: String,
+    /// The client's Chinese name; empty when it has none.
+    pub client_zh: String,
+    pub client_id: ClientId,
+    pub network_id: crate::domain::model::NetworkId,
     pub network: String,
     pub filed: Level,
     pub computed: Level,
@@ -60,10 +67,10 @@ pub struct Regrading {
 
 /// Every network that needs re-grading, by client then network.
 pub fn regrading_needed(store: &dyn CaseStore, rules: RuleSet) -> Result<Vec<Regrading>> {
-    let names: HashMap<ClientId, String> = store
+    let names: HashMap<ClientId, (String, String)> = store
         .clients()?
         .into_iter()
-        .map(|c| (c.id, c.display_name().to_string()))
+        .map(|c| (c.id, (c.display_name().to_string(), c.name_zh)))
         .collect();
     let mut out: Vec<Regrading> = store
         .networks()?
@@ -72,12 +79,18 @@ pub fn regrading_needed(store: &dyn CaseStore, rules: RuleSet) -> Result<Vec<Reg
             let filed = n.filed_level?;
             let computed = grading::level(&n.answers, &n.overrides, rules);
             let other_rules = grading::level(&n.answers, &n.overrides, rules.other());
-            (filed != computed).then(|| Regrading {
-                client: names.get(&n.client).cloned().unwrap_or_default(),
-                network: n.name,
-                filed,
-                computed,
-                other_rules,
+            (filed != computed).then(|| {
+                let (client, client_zh) = names.get(&n.client).cloned().unwrap_or_default();
+                Regrading {
+                    client,
+                    client_zh,
+                    client_id: n.client,
+                    network_id: n.id,
+                    network: n.name,
+                    filed,
+                    computed,
+                    other_rules,
+                }
             })
         })
         .collect();

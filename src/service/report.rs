@@ -1,75 +1,40 @@
-//! Finding the network a user named (`mlps report NETWORK`), and writing
+//! Finding the network a user named (`mlps report QUERY`), and writing
 //! its report to a file, as the command and the case manager's report key
 //! both do.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::domain::model::{Client, Network, NetworkId};
+use crate::domain::model::{Client, Network};
 use crate::domain::settings::Config;
 use crate::error::{Error, Missing, Result};
 use crate::formats::report::{self, ReportFormat};
+use crate::service::lookup;
 use crate::store::CaseStore;
 
-/// The network `spec` names: its id, its name, or `CLIENT/NETWORK` (names
-/// compared without regard to case; a client by its English or Chinese
-/// name). A name that fits several networks is refused, listing them.
-pub fn find(store: &dyn CaseStore, spec: &str) -> Result<(Client, Network)> {
-    let spec = crate::text::clean_line(spec);
-    if let Ok(id) = spec.parse::<u64>()
-        && let Some(n) = store.network(NetworkId(id))?
-    {
-        let c = store.client(n.client)?.ok_or_else(|| {
-            Error::gone(
-                Missing::Client(n.client.0),
-                format!("network {id} has no client"),
+/// The network `query` names (`mlps report QUERY`): its id or
+/// `CLIENT_ID/NETWORK_ID`, its name, `CLIENT/NETWORK` (names compared
+/// without regard to case; a client by its English or Chinese name), or a
+/// query matched like the fuzzy jump, as [`lookup`] finds them. A client
+/// found with one network gives that network. Several candidates, or a
+/// client with several networks, are refused (exit 2) listing them with
+/// their ids.
+pub fn find(store: &dyn CaseStore, query: &str) -> Result<(Client, Network)> {
+    lookup::resolve_network(store, query).map_err(|e| match e {
+        Error::NotFound(n) if matches!(n.what, Missing::Query(_)) => {
+            let query = crate::text::clean_line(query);
+            Error::not_found(
+                n.what,
+                format!(
+                    "no network is named {query:?}, and no client or network matches it: give \
+                     a network's id (mlps renewals and mlps export show them), its name, \
+                     CLIENT/NETWORK, or a few letters of a name (English, Chinese, pinyin or \
+                     initials)"
+                ),
             )
-        })?;
-        return Ok((c, n));
-    }
-    let same = |a: &str, b: &str| !a.is_empty() && a.to_lowercase() == b.to_lowercase();
-    let (client_part, network_part) = match spec.rsplit_once('/') {
-        Some((c, n)) => (Some(c.trim().to_string()), n.trim().to_string()),
-        None => (None, spec.clone()),
-    };
-    let mut found = Vec::new();
-    for c in store.clients()? {
-        if let Some(want) = &client_part
-            && !same(&c.name, want)
-            && !same(&c.name_zh, want)
-        {
-            continue;
         }
-        for n in store.networks_of(c.id)? {
-            if same(&n.name, &network_part) {
-                found.push((c.clone(), n));
-            }
-        }
-    }
-    match found.len() {
-        1 => Ok(found.remove(0)),
-        0 => Err(Error::not_found(
-            Missing::NetworkNamed(spec.clone()),
-            format!(
-                "no network {} {spec:?}: give its id (mlps export shows them), its name, \
-             or CLIENT/NETWORK",
-                if spec.parse::<u64>().is_ok() {
-                    "has the id or name"
-                } else {
-                    "is named"
-                }
-            ),
-        )),
-        _ => Err(Error::input(format!(
-            "{} networks are named {spec:?}; give one of their ids: {}",
-            found.len(),
-            found
-                .iter()
-                .map(|(c, n)| format!("{} ({} / {})", n.id.0, c.display_name(), n.name))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))),
-    }
+        e => e,
+    })
 }
 
 /// Writes the report into `dir` under its own file name, whole or not at

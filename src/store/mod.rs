@@ -124,7 +124,7 @@ pub trait CaseStore: Send + Sync {
     /// [`due_until`](CaseStore::due_until) with each item's client and
     /// network names, in one call (one round trip through a daemon).
     fn due_named_until(&self, until: NaiveDate, renewals_only: bool) -> Result<Vec<NamedDue>> {
-        let mut clients: std::collections::HashMap<ClientId, String> = Default::default();
+        let mut clients: std::collections::HashMap<ClientId, (String, String)> = Default::default();
         let mut networks: std::collections::HashMap<NetworkId, String> = Default::default();
         let mut out = Vec::new();
         for item in self.due_until(until)? {
@@ -133,10 +133,10 @@ pub trait CaseStore: Send + Sync {
             }
             use std::collections::hash_map::Entry;
             if let Entry::Vacant(slot) = clients.entry(item.client) {
-                let name = self
+                let names = self
                     .client(item.client)?
-                    .map(|c| c.display_name().to_string());
-                slot.insert(name.unwrap_or_default());
+                    .map(|c| (c.display_name().to_string(), c.name_zh));
+                slot.insert(names.unwrap_or_default());
             }
             if let Entry::Vacant(slot) = networks.entry(item.network) {
                 slot.insert(
@@ -145,8 +145,10 @@ pub trait CaseStore: Send + Sync {
                         .unwrap_or_default(),
                 );
             }
+            let (client, client_zh) = clients[&item.client].clone();
             out.push(NamedDue {
-                client: clients[&item.client].clone(),
+                client,
+                client_zh,
                 network: networks[&item.network].clone(),
                 item,
             });
@@ -192,7 +194,10 @@ impl<T: CaseStore + Maintenance> Database for T {}
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NamedDue {
     pub item: DueItem,
+    /// The client's display name (English, else Chinese).
     pub client: String,
+    /// The client's Chinese name; empty when it has none.
+    pub client_zh: String,
     pub network: String,
 }
 

@@ -64,8 +64,25 @@ pub struct SledStore {
 struct Memory {
     due: std::collections::BTreeMap<[u8; 14], DueItem>,
     due_of: std::collections::HashMap<NetworkId, Vec<[u8; 14]>>,
-    clients: std::collections::HashMap<ClientId, String>,
+    clients: std::collections::HashMap<ClientId, ClientNames>,
     networks: std::collections::HashMap<NetworkId, String>,
+}
+
+/// A client's names as the agenda shows them: its display name (English,
+/// else Chinese) and its Chinese name.
+#[derive(Debug, Clone, Default)]
+struct ClientNames {
+    display: String,
+    zh: String,
+}
+
+impl ClientNames {
+    fn of(c: &Client) -> ClientNames {
+        ClientNames {
+            display: c.display_name().to_string(),
+            zh: c.name_zh.clone(),
+        }
+    }
 }
 
 impl Memory {
@@ -318,7 +335,7 @@ impl SledStore {
             m.put_due(&r);
         }
         for c in self.scan::<Client>(keys::CLIENT)? {
-            m.clients.insert(c.id, c.display_name().to_string());
+            m.clients.insert(c.id, ClientNames::of(&c));
         }
         for n in self.scan::<Network>(keys::NETWORK)? {
             m.networks.insert(n.id, n.name);
@@ -820,10 +837,14 @@ impl CaseStore for SledStore {
             m.due
                 .range(..=end)
                 .filter(|(_, d)| !renewals_only || d.kind.is_renewal())
-                .map(|(_, d)| super::NamedDue {
-                    client: m.clients.get(&d.client).cloned().unwrap_or_default(),
-                    network: m.networks.get(&d.network).cloned().unwrap_or_default(),
-                    item: d.clone(),
+                .map(|(_, d)| {
+                    let names = m.clients.get(&d.client).cloned().unwrap_or_default();
+                    super::NamedDue {
+                        client: names.display,
+                        client_zh: names.zh,
+                        network: m.networks.get(&d.network).cloned().unwrap_or_default(),
+                        item: d.clone(),
+                    }
                 })
                 .collect()
         })
@@ -915,7 +936,7 @@ impl CaseStore for Acting<'_> {
         store.stage_log(&mut batch, vec![entry])?;
         store.commit(batch)?;
         store.remember(|_, m| {
-            m.clients.insert(c.id, c.display_name().to_string());
+            m.clients.insert(c.id, ClientNames::of(&c));
         });
         store.remember_client_search(c.id, entries, None);
         Ok(c)
@@ -959,7 +980,7 @@ impl CaseStore for Acting<'_> {
         store.stage_log(&mut batch, vec![entry])?;
         store.commit(batch)?;
         store.remember(|_, m| {
-            m.clients.insert(c.id, c.display_name().to_string());
+            m.clients.insert(c.id, ClientNames::of(&c));
         });
         store.remember_client_search(c.id, entries, networks);
         Ok(c)

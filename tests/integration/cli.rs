@@ -217,8 +217,22 @@ fn renewals_reproduce_the_interface_example() {
         .args(["renewals", "--within", "400", "--json"])
         .output()
         .unwrap();
+    // The example's keys, then the ids and the client's Chinese name
+    // (added since, after them).
+    let text = String::from_utf8(out.stdout.clone()).unwrap();
+    let at = |key: &str| text.find(&format!("\"{key}\"")).unwrap();
+    let order = ["status", "client_id", "network_id", "client_zh"].map(at);
+    assert!(order.is_sorted(), "{text}");
+    let mut rows = serde_json::from_slice::<Value>(&out.stdout).unwrap();
+    let added = ["client_id", "network_id", "client_zh"];
+    let row = rows[0].as_object_mut().unwrap();
+    assert!(row["client_id"].is_u64() && row["network_id"].is_u64());
+    assert_eq!(row["client_zh"], "阿克米贸易有限公司");
+    for key in added {
+        row.remove(key);
+    }
     assert_eq!(
-        serde_json::from_slice::<Value>(&out.stdout).unwrap(),
+        rows,
         json!([{"client": "Acme Trading Ltd", "network": "Online shop", "level": 2,
                 "kind": "evaluation", "due": "2027-12-01", "days_left": 368, "status": "upcoming"}])
     );

@@ -25,6 +25,7 @@ mod grading;
 mod hostile;
 mod keymap;
 mod layers;
+mod lookup;
 mod remote;
 mod report;
 mod schema;

@@ -100,7 +100,7 @@ pub fn dispatch(store: &dyn Database, request: Request) -> Result<Response> {
                     .into_iter()
                     .map(|n| {
                         let record = DueRecord::from(&n.item);
-                        (codec::encode(&record), n.client, n.network)
+                        (codec::encode(&record), n.client, n.client_zh, n.network)
                     })
                     .collect(),
             )
