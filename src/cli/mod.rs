@@ -7,6 +7,7 @@ mod case_manager;
 mod daemon;
 mod input;
 pub mod log;
+mod show;
 mod store_commands;
 
 use std::io::Write;
@@ -89,6 +90,16 @@ pub enum Command {
     /// next action: overdue and due dates, re-grading, stalled cases,
     /// provisional levels, facts the filing lacks.
     Triage(TriageArgs),
+    /// One client or network in summary: details, contacts, networks with
+    /// their level, next date and status, open questions, next actions.
+    Show {
+        /// An id (CLIENT_ID or CLIENT_ID/NETWORK_ID), a name, or a few
+        /// letters of one (English, Chinese, pinyin or initials).
+        query: String,
+        /// Date to count from (default: $MLPS_TODAY, else today), YYYY-MM-DD.
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
+    },
     /// Add deterministic, realistic demo data to the database.
     Demo {
         /// Number of clients (1 to 100 000).
@@ -214,6 +225,9 @@ pub struct AgendaArgs {
 
 #[derive(Debug, Args)]
 pub struct TriageArgs {
+    /// Only this client's or network's, matched as `renewals` matches it.
+    #[arg(value_name = "QUERY")]
+    pub query: Option<String>,
     /// Date to count from (default: $MLPS_TODAY, else today), YYYY-MM-DD.
     #[arg(long, value_name = "DATE")]
     pub today: Option<String>,

@@ -101,8 +101,17 @@ pub(super) fn run(command: Command, place: &Endpoint, config: Config) -> Result<
         }
         Command::Triage(args) => {
             let today = input.today.expect("read before opening, for triage");
-            let rows = crate::service::triage::rows(store, today, &config)?;
+            let mut rows = crate::service::triage::rows(store, today, &config)?;
+            if let Some(query) = &args.query {
+                let found = crate::service::lookup::resolve(store, query)?;
+                rows.retain(|r| found.covers(r.client_id, r.network_id));
+            }
             agenda::print_triage(&rows, today, &args, settings, out)
+        }
+        Command::Show { query, .. } => {
+            let today = input.today.expect("read before opening, for show");
+            let found = crate::service::lookup::resolve(store, &query)?;
+            super::show::print(store, &found, today, &config, out)
         }
         Command::Log { client, json, .. } => {
             let entries = crate::service::history::entries(store, input.since, client.as_deref())?;
@@ -156,6 +165,7 @@ fn read_input(command: &Command, place: &Endpoint, config: &Config) -> Result<Op
             input.today = Some(config::today(args.today.as_deref())?)
         }
         Command::Triage(args) => input.today = Some(config::today(args.today.as_deref())?),
+        Command::Show { today, .. } => input.today = Some(config::today(today.as_deref())?),
         Command::Log {
             since: Some(date), ..
         } => input.since = Some(log::since(date)?),
@@ -173,6 +183,7 @@ fn access(command: &Command, place: &Endpoint) -> Result<Endpoint> {
             | Command::Renewals(_)
             | Command::Due(_)
             | Command::Triage(_)
+            | Command::Show { .. }
             | Command::Log { .. }
             | Command::Doctor { .. }
             | Command::Backup { .. }

@@ -188,3 +188,70 @@ fn stall_days_come_from_the_config_and_are_checked() {
         .stderr(predicate::str::contains("config.toml:2:1"))
         .stderr(predicate::str::contains("questionaire_sent"));
 }
+
+#[test]
+fn show_and_triage_find_a_case_by_query() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path());
+    // The bank by its pinyin initials: details, contacts, every network
+    // with its level, next date, open questions and next action.
+    let out = support::mlps_beside(&db)
+        .args(["show", "cqyx"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("Client ") && text.lines().next().unwrap().contains("重庆渝信商业银行"),
+        "{text}"
+    );
+    for want in [
+        "Credit code:",
+        "Address:",
+        "Contacts:",
+        "Networks (3):",
+        "Core banking system",
+        "Next due:",
+        "Open:",
+        "Next action: book the evaluation (evaluation overdue by ",
+        "re-grading needed",
+    ] {
+        assert!(text.contains(want), "{want}:\n{text}");
+    }
+    // A network alone, by its name.
+    let out = support::mlps_beside(&db)
+        .args(["show", "Online shop"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.matches("\nNetwork ").count(), 1, "{text}");
+    assert!(text.contains("Online shop 网上商城"), "{text}");
+    // Triage of one client lists only its networks.
+    let out = support::mlps_beside(&db)
+        .args(["triage", "yuxin", "--json"])
+        .output()
+        .unwrap();
+    let rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(!rows.is_empty());
+    assert!(
+        rows.iter()
+            .all(|r| r["client_zh"].as_str().unwrap().contains("渝信")),
+        "{rows:?}"
+    );
+    // Nothing, or several equally good: exit 2, naming the query or the
+    // candidates with their ids.
+    support::mlps_beside(&db)
+        .args(["show", "zzzzqq"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("\"zzzzqq\""));
+    support::mlps_beside(&db)
+        .args(["show", "erp"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::is_match(r"\d+/\d+").unwrap());
+}
