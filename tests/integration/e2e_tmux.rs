@@ -360,7 +360,16 @@ fn two_case_managers_see_each_others_edits() {
     b.wait_for("Clients 5");
     // B moves to its second client; A adds a client that sorts first, so
     // a selection kept by row number would now show someone else.
-    let first = b.screen().lines().nth(1).unwrap_or("").to_string();
+    // B's header names its first client's network once that is read; the
+    // move is judged against that header, not an earlier frame.
+    let first = b
+        .wait_until("B's first client's header", |s| {
+            s.lines().nth(1).is_some_and(|l| l.contains('›'))
+        })
+        .lines()
+        .nth(1)
+        .unwrap_or("")
+        .to_string();
     b.keys(&["j"]);
     let moved = b.wait_until("B's second client", |s| {
         s.lines()
