@@ -27,7 +27,7 @@ const INVALID: &[(&str, &str, &str, &str)] = &[
         "[global]\nquit = \"q\"\n\n[client]\nadd = \"A\"\n",
         "4:2",
         "[client]: unknown section; the sections are: global, clients, networks, answers, \
-         timeline, agenda, form",
+         timeline, agenda, triage, form",
     ),
     (
         "entry-outside-a-section",

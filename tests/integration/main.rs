@@ -32,5 +32,6 @@ mod sharing;
 mod store;
 mod timeline;
 mod tui;
+mod tui_filter;
 mod tui_render;
 mod tui_update;
