@@ -1,12 +1,14 @@
 //! In-process figures on the scale data (10 000 clients, about 50 000
-//! networks): grading, re-grading everything, one fuzzy-jump keystroke
-//! and the renewals range. `benches/report.sh` adds the end-to-end ones
+//! networks): grading, re-grading everything, one fuzzy-jump keystroke,
+//! the list filter's spellings and one keystroke of it, and the renewals
+//! range. `benches/report.sh` adds the end-to-end ones
 //! and prints a single table.
 
 use std::hint::black_box;
 
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
+use mlps::domain::filter::{ClientText, Filter};
 use mlps::domain::grading::{self, RuleSet};
 use mlps::domain::model::{Client, ClientId, Network, NetworkId};
 use mlps::domain::search::SearchIndex;
@@ -88,6 +90,40 @@ fn fuzzy_benches(c: &mut Criterion) {
     group.finish();
 }
 
+fn filter_benches(c: &mut Criterion) {
+    let (clients, _) = scale_records();
+    // What the case manager works out in idle time once the clients are
+    // read.
+    c.bench_function(&format!("filter texts of {CLIENTS} clients"), |b| {
+        b.iter(|| {
+            clients
+                .iter()
+                .map(|c| ClientText::of(black_box(c)).len())
+                .sum::<usize>()
+        })
+    });
+    let texts: Vec<ClientText> = clients.iter().map(ClientText::of).collect();
+    // Each prefix of a query as typed, over every client (the case
+    // manager searches only the previous matches when a filter grows, so
+    // this is the worst case of a keystroke).
+    let mut group = c.benchmark_group("list filter keystroke");
+    for query in ["yuhe", "shzx", "上海", "jianguolu", "bank of"] {
+        let prefixes: Vec<String> = query
+            .char_indices()
+            .map(|(i, ch)| query[..i + ch.len_utf8()].to_string())
+            .collect();
+        for p in &prefixes {
+            group.bench_function(p.as_str(), |b| {
+                b.iter(|| {
+                    let f = Filter::new(black_box(p));
+                    texts.iter().filter(|t| f.matches_client(t)).count()
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
 fn renewal_benches(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let store = SledStore::open(dir.path(), Config::default()).unwrap();
@@ -104,6 +140,6 @@ fn renewal_benches(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20);
-    targets = grading_benches, fuzzy_benches, renewal_benches
+    targets = grading_benches, fuzzy_benches, filter_benches, renewal_benches
 }
 criterion_main!(benches);

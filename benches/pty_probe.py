@@ -134,6 +134,14 @@ def main():
     os.write(fd, b"\x10")
     read_until_quiet(fd, time.monotonic() + 5)
     keystrokes([c.encode() for c in "shzx"] + [b"\x7f"] * 4 + [c.encode() for c in "acme"], "fuzzy")
+    # Typing a clients filter (/), then Ctrl-u and another, then Esc.
+    os.write(fd, b"\x1b")
+    read_until_quiet(fd, time.monotonic() + 5)
+    os.write(fd, b"/")
+    read_until_quiet(fd, time.monotonic() + 5)
+    keystrokes([c.encode() for c in "yuhe"] + [b"\x7f"] * 2 + [b"\x15"] + [c.encode() for c in "shzx"], "filter")
+    os.write(fd, b"\x1b")
+    read_until_quiet(fd, time.monotonic() + 5)
     result["tui_rss_kb"] = rss_kb(pid)
     dpid = daemon_pid(binary, env)
     result["daemon_rss_kb"] = rss_kb(dpid) if dpid else None

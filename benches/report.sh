@@ -101,12 +101,15 @@ cat <<EOF
 | re-grading all $networks networks | < 50 ms | $(crit 're-grading all') |
 | fuzzy jump, one keystroke, every name with its pinyin keys | < 8 ms | $(crit 'fuzzy jump keystroke' summary) |
 | fzf --filter on the same names (labels only, process start included) | — | $fzf_line |
+| list filter (\`/\`), one keystroke over every client's spellings | < 8 ms | $(crit 'list filter keystroke' summary) |
+| the list filter's spellings of 10 000 clients (idle time after the start, once) | — | $(crit 'filter texts of') |
 | renewals due within 90 days, in process | < 2 ms | $(crit 'renewals due within 90 days') |
 | \`mlps renewals --json\` end to end, daemon warm | < 50 ms | $renewals |
 | case manager start to first complete frame, daemon warm | < 150 ms | $(field "$warm" first_frame_ms) ms |
 | case manager start to first complete frame, daemon cold | < 400 ms | $(field "$cold" first_frame_ms) ms |
 | keypress to updated frame, moving the cursor | < 16 ms | $(field "$warm" move_ms_median) ms median, $(field "$warm" move_ms_max) ms worst |
 | keypress to updated frame, typing in fuzzy jump | < 16 ms | $(field "$warm" fuzzy_ms_median) ms median, $(field "$warm" fuzzy_ms_max) ms worst |
+| keypress to updated frame, typing a clients filter | < 16 ms | $(field "$warm" filter_ms_median) ms median, $(field "$warm" filter_ms_max) ms worst |
 | bytes written per cursor move, 200x50 | < 2 KB | $(field "$warm" move_bytes_median) B median |
 | resident memory of the case manager | < 150 MB | $(( $(field "$warm" tui_rss_kb) / 1024 )) MB |
 | resident memory of the daemon, serving that case manager | < 150 MB | $(( $(field "$cold" daemon_rss_kb) / 1024 )) MB (started by it), $(( $(field "$warm" daemon_rss_kb) / 1024 )) MB (after renewals too); $importer_rss right after importing the scale data |

@@ -3,6 +3,7 @@
 
 pub mod agenda;
 pub mod calendar;
+pub mod filter;
 pub mod grading;
 pub mod ids;
 pub mod merge;

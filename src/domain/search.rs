@@ -45,6 +45,7 @@
 //! whose tiers can still reach the first `limit` hits; highlights are
 //! computed for the returned hits only.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -382,7 +383,7 @@ impl Entry {
     }
 
     fn build(target: Target, label: String, owner: Option<ClientId>, person: bool) -> Self {
-        let (keys, superkey) = compute_keys(&label, person);
+        let (keys, superkey) = compute_keys(&label, person, INDEX_SPREAD);
         Self::assemble(
             target,
             label,
@@ -871,6 +872,10 @@ impl SearchIndex {
 
 /// NFKC, then lowercase.
 fn fold_str(s: &str) -> String {
+    // ASCII is its own NFKC form.
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
     s.nfkc().flat_map(char::to_lowercase).collect()
 }
 
@@ -1079,25 +1084,26 @@ fn letter_mask(s: &str) -> u64 {
     })
 }
 
-/// A folded label character: plain text, or a character with readings.
+/// A folded label character: plain text, or a character with readings
+/// (the crate's and the tables' own strings, but for `ü` respelt).
 enum Piece {
     Text,
-    Han(Vec<String>),
+    Han(Vec<Cow<'static, str>>),
 }
 
 /// The toneless readings of `c`, crate order, distinct; `ü` is written
 /// `v` (as typed on pinyin keyboards), with the `u` spelling after.
-fn readings(c: char) -> Option<Vec<String>> {
+fn readings(c: char) -> Option<Vec<Cow<'static, str>>> {
     let multi = c.to_pinyin_multi()?;
-    let mut out: Vec<String> = Vec::new();
-    let mut extra: Vec<String> = Vec::new();
+    let mut out: Vec<Cow<'static, str>> = Vec::new();
+    let mut extra: Vec<Cow<'static, str>> = Vec::new();
     for p in multi {
-        let plain = p.plain();
+        let plain: &'static str = p.plain();
         if plain.contains('ü') {
-            push_new(&mut out, plain.replace('ü', "v"));
-            push_new(&mut extra, plain.replace('ü', "u"));
+            push_new(&mut out, Cow::Owned(plain.replace('ü', "v")));
+            push_new(&mut extra, Cow::Owned(plain.replace('ü', "u")));
         } else {
-            push_new(&mut out, plain.to_string());
+            push_new(&mut out, Cow::Borrowed(plain));
         }
     }
     for e in extra {
@@ -1106,30 +1112,105 @@ fn readings(c: char) -> Option<Vec<String>> {
     (!out.is_empty()).then_some(out)
 }
 
-fn push_new(v: &mut Vec<String>, s: String) {
-    if !s.is_empty() && !v.contains(&s) {
+fn push_new<S: AsRef<str> + PartialEq>(v: &mut Vec<S>, s: S) {
+    if !s.as_ref().is_empty() && !v.contains(&s) {
         v.push(s);
     }
 }
 
 /// Moves `reading` to the front of `list` (adding it if missing).
-fn prefer(list: &mut Vec<String>, reading: &str) {
+fn prefer(list: &mut Vec<Cow<'static, str>>, reading: &'static str) {
     match list.iter().position(|r| r == reading) {
         Some(i) => {
             let r = list.remove(i);
             list.insert(0, r);
         }
-        None => list.insert(0, reading.to_string()),
+        None => list.insert(0, Cow::Borrowed(reading)),
     }
 }
 
-/// The keys of `label`, folded label first, and their superkey.
-fn compute_keys(label: &str, person: bool) -> (Vec<Key>, String) {
+/// How many pinyin spellings of each kind (full, initials) [`spellings`]
+/// gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Variants {
+    /// The preferred readings only: one of each kind.
+    Preferred,
+    /// The preferred readings, and each spelling that reads one
+    /// character its next way (the index's cheapest keys): as many as
+    /// the text has characters with several readings, plus one.
+    OneOff,
+}
+
+/// The spellings of `text` a list filter matches (see
+/// [`crate::domain::filter`]): the text folded (NFKC, lowercase) first,
+/// then, when it holds Chinese characters, its pinyin and its pinyin
+/// initials as the index's keys spell them, as many as `variants` says.
+/// `person` reads the first character as a surname.
+pub fn spellings(text: &str, person: bool, variants: Variants) -> Vec<String> {
+    let spread = match variants {
+        Variants::Preferred => Spread {
+            cap: 1,
+            max_cost: 0,
+        },
+        Variants::OneOff => Spread {
+            cap: MAX_VARIANTS,
+            max_cost: 1,
+        },
+    };
+    compute_keys(text, person, spread)
+        .0
+        .into_iter()
+        .map(|k| k.text)
+        .collect()
+}
+
+/// Which combinations of readings become keys: at most `cap` of each
+/// kind, none costing more than `max_cost`.
+#[derive(Debug, Clone, Copy)]
+struct Spread {
+    cap: usize,
+    max_cost: u32,
+}
+
+/// The index's keys: the [`MAX_VARIANTS`] cheapest of each kind.
+const INDEX_SPREAD: Spread = Spread {
+    cap: MAX_VARIANTS,
+    max_cost: u32::MAX,
+};
+
+/// The spelling [`WORDS`] gives the word of characters `a` and `b` (the
+/// first entry of the list, should it have the word twice).
+fn word_at(a: char, b: char) -> Option<&'static str> {
+    static BY_PAIR: std::sync::OnceLock<HashMap<(char, char), &'static str>> =
+        std::sync::OnceLock::new();
+    let by_pair = BY_PAIR.get_or_init(|| {
+        let mut map = HashMap::new();
+        for (word, spelling) in WORDS {
+            let mut wc = word.chars();
+            if let (Some(a), Some(b)) = (wc.next(), wc.next()) {
+                map.entry((a, b)).or_insert(*spelling);
+            }
+        }
+        map
+    });
+    by_pair.get(&(a, b)).copied()
+}
+
+/// The keys of `label`, folded label first, and their superkey; the
+/// pinyin keys as `spread` says.
+fn compute_keys(label: &str, person: bool, spread: Spread) -> (Vec<Key>, String) {
     // Fold each label character on its own so every folded character
     // knows where it came from.
     let mut chars: Vec<char> = Vec::new();
     let mut map: Vec<u32> = Vec::new();
     for (i, c) in label.chars().enumerate() {
+        // ASCII and the CJK Unified Ideographs are their own NFKC forms
+        // (and the ideographs their own lowercase): no need to ask.
+        if c.is_ascii() || ('\u{4e00}'..='\u{9fff}').contains(&c) {
+            chars.push(c.to_ascii_lowercase());
+            map.push(u32::try_from(i).unwrap_or(u32::MAX));
+            continue;
+        }
         for n in std::iter::once(c).nfkc() {
             for l in n.to_lowercase() {
                 chars.push(l);
@@ -1158,11 +1239,12 @@ fn compute_keys(label: &str, person: bool) -> (Vec<Key>, String) {
     let mut surname_free = true;
     let mut i = 0;
     while i + 1 < chars.len() {
-        let word = WORDS.iter().find(|(word, _)| {
-            let mut wc = word.chars();
-            wc.next() == Some(chars[i]) && wc.next() == Some(chars[i + 1])
-        });
-        let Some((_, spelling)) = word else {
+        // Every word starts with a character that has readings.
+        if matches!(pieces[i], Piece::Text) {
+            i += 1;
+            continue;
+        }
+        let Some(spelling) = word_at(chars[i], chars[i + 1]) else {
             i += 1;
             continue;
         };
@@ -1193,7 +1275,7 @@ fn compute_keys(label: &str, person: bool) -> (Vec<Key>, String) {
     let choices: Vec<Vec<&str>> = pieces
         .iter()
         .map(|p| match p {
-            Piece::Han(list) => list.iter().map(String::as_str).collect(),
+            Piece::Han(list) => list.iter().map(|r| r.as_ref()).collect(),
             Piece::Text => Vec::new(),
         })
         .collect();
@@ -1212,27 +1294,24 @@ fn compute_keys(label: &str, person: bool) -> (Vec<Key>, String) {
     // for its first characters only: enough to find it, and bounded work.
     let span = lo..hi.min(lo + MAX_PINYIN_CHARS);
     let (run, run_map) = (&chars[span.clone()], &map[span.clone()]);
-    add_variants(&mut keys, run, run_map, &choices[span.clone()]);
+    add_variants(&mut keys, run, run_map, &choices[span.clone()], spread);
 
     // Initials: the distinct first letters of the readings.
-    let initials: Vec<Vec<String>> = pieces
+    let initials: Vec<Vec<&str>> = pieces
         .iter()
         .map(|p| match p {
             Piece::Han(list) => {
-                let mut v: Vec<String> = Vec::new();
+                let mut v: Vec<&str> = Vec::new();
                 for r in list {
-                    push_new(&mut v, r.chars().take(1).collect());
+                    let first = r.chars().next().map_or(0, char::len_utf8);
+                    push_new(&mut v, &r[..first]);
                 }
                 v
             }
             Piece::Text => Vec::new(),
         })
         .collect();
-    let initials: Vec<Vec<&str>> = initials
-        .iter()
-        .map(|v| v.iter().map(String::as_str).collect())
-        .collect();
-    add_variants(&mut keys, run, run_map, &initials[span]);
+    add_variants(&mut keys, run, run_map, &initials[span], spread);
 
     let mut superkey = String::new();
     for (c, piece) in chars.iter().zip(&pieces) {
@@ -1244,12 +1323,19 @@ fn compute_keys(label: &str, person: bool) -> (Vec<Key>, String) {
     (keys, superkey)
 }
 
-/// Adds up to [`MAX_VARIANTS`] keys spelling each character by one of its
-/// `choices` (plain characters have none), cheapest combinations first;
-/// a key equal to one already there is skipped.
-fn add_variants(keys: &mut Vec<Key>, chars: &[char], map: &[u32], choices: &[Vec<&str>]) {
+/// Adds the keys `spread` allows (the index takes [`MAX_VARIANTS`])
+/// spelling each character by one of its `choices` (plain characters have
+/// none), cheapest combinations first; a key equal to one already there is
+/// skipped.
+fn add_variants(
+    keys: &mut Vec<Key>,
+    chars: &[char],
+    map: &[u32],
+    choices: &[Vec<&str>],
+    spread: Spread,
+) {
     let counts: Vec<usize> = choices.iter().map(|c| c.len().max(1)).collect();
-    for (picks, cost) in combinations(&counts, MAX_VARIANTS) {
+    for (picks, cost) in combinations_upto(&counts, spread.cap, spread.max_cost) {
         let mut text = String::new();
         let mut key_map = Vec::new();
         for (i, &c) in chars.iter().enumerate() {
@@ -1274,10 +1360,31 @@ fn add_variants(keys: &mut Vec<Key>, chars: &[char], map: &[u32], choices: &[Vec
     }
 }
 
+/// [`combinations_upto`] at any cost.
+#[cfg(test)]
+fn combinations(counts: &[usize], cap: usize) -> Vec<(Vec<usize>, u32)> {
+    combinations_upto(counts, cap, u32::MAX)
+}
+
 /// Up to `cap` choices of one option per position (`counts[i]` options at
 /// position `i`), with their cost (the sum of the option indices), in
-/// increasing cost.
-fn combinations(counts: &[usize], cap: usize) -> Vec<(Vec<usize>, u32)> {
+/// increasing cost, none costing more than `max_cost`.
+fn combinations_upto(counts: &[usize], cap: usize, max_cost: u32) -> Vec<(Vec<usize>, u32)> {
+    if max_cost <= 1 {
+        // The first option everywhere, then each position's second one,
+        // the last position first (the order of the walk below), without
+        // walking every position for every combination.
+        let mut out = vec![(vec![0; counts.len()], 0)];
+        if max_cost == 1 {
+            for (i, _) in counts.iter().enumerate().rev().filter(|(_, n)| **n > 1) {
+                let mut picks = vec![0; counts.len()];
+                picks[i] = 1;
+                out.push((picks, 1));
+            }
+        }
+        out.truncate(cap);
+        return out;
+    }
     // The largest cost still reachable from each position on.
     let mut room = vec![0usize; counts.len() + 1];
     for i in (0..counts.len()).rev() {
@@ -1285,7 +1392,8 @@ fn combinations(counts: &[usize], cap: usize) -> Vec<(Vec<usize>, u32)> {
     }
     let mut out = Vec::new();
     let mut current = vec![0; counts.len()];
-    for cost in 0..=room[0] {
+    let most = room[0].min(usize::try_from(max_cost).unwrap_or(usize::MAX));
+    for cost in 0..=most {
         walk(counts, &room, 0, cost, cost, &mut current, &mut out, cap);
         if out.len() >= cap {
             break;
@@ -1699,6 +1807,23 @@ mod tests {
         assert_eq!(all[0].0, vec![0, 0, 0]);
         assert_eq!(combinations(&[3; 20], 32).len(), 32);
         assert_eq!(combinations(&[], 32), vec![(vec![], 0)]);
+        // Cost 0 and 1 without the walk: the walk's first combinations.
+        for counts in [&[2, 1, 3][..], &[3; 20], &[1, 1], &[], &[2, 2, 2, 2, 2, 2]] {
+            for cap in [1, 3, 32] {
+                for max_cost in [0, 1] {
+                    let walked: Vec<_> = combinations(counts, 1000)
+                        .into_iter()
+                        .filter(|(_, c)| *c <= max_cost)
+                        .take(cap)
+                        .collect();
+                    assert_eq!(
+                        combinations_upto(counts, cap, max_cost),
+                        walked,
+                        "{counts:?} cap {cap} cost {max_cost}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -45,6 +45,8 @@ id_enum!(
         Override => "override",
         Triage => "triage",
         Sort => "sort",
+        /// Show the selected client's details (read-only).
+        Details => "details",
     }
 );
 
@@ -84,6 +86,7 @@ impl Action {
             Action::Report => "write the network's report (Markdown)",
             Action::Triage => "what needs attention today (triage)",
             Action::Sort => "sort by the next column",
+            Action::Details => "client details (credit code, address, contacts, notes)",
         }
     }
 

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use crate::domain::agenda::AgendaRow;
+use crate::domain::filter::{ClientText, Filter, FilterText};
 use crate::domain::grading::{self, Grade};
 use crate::domain::model::{Client, ClientId, Level, Network, NetworkId};
 use crate::domain::search::Hit;
@@ -124,6 +125,13 @@ pub enum Mode {
         lines: Vec<String>,
         scroll: u16,
     },
+    /// A client's details (names, credit code, address, contacts,
+    /// notes), scrolled down by this many lines; read-only, so open in
+    /// `--readonly` too.
+    Details {
+        client: ClientId,
+        scroll: u16,
+    },
 }
 
 /// What the app is told: an action from the keymap, text typed into the
@@ -158,6 +166,10 @@ pub enum Msg {
     /// Another session's write, or the database going away.
     Change(Change),
     Reconnected(Reconnected),
+    /// Nothing happened for a moment: work that can wait (the clients'
+    /// filter texts) is done a slice at a time. Sent only while
+    /// [`App::idle_work`] says there is some.
+    Idle,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,10 +223,15 @@ pub struct App {
     pub clients: Vec<Client>,
     /// Bumped on every change of `clients`.
     clients_generation: u64,
+    /// The generation of `clients` whose filter texts are all worked out.
+    warmed: u64,
     /// The clients the filter lets through, for the generation and filter
     /// they were worked out for: frames and keys do not filter 10 000
     /// names again.
     visible_cache: std::cell::RefCell<Option<Visible>>,
+    /// What the filters match each client and network by (see
+    /// [`crate::domain::filter`]).
+    filter_texts: std::cell::RefCell<FilterTexts>,
     /// The networks of the clients read so far, each list in name order.
     /// A client missing here has not been read yet: its networks are read
     /// when it is selected (or next to the selection).
@@ -291,6 +308,48 @@ struct Want {
 /// Clients that pass a filter: (clients generation, filter, indices).
 type Visible = (u64, String, std::rc::Rc<[usize]>);
 
+/// The texts the filters search (names with their pinyin, notes,
+/// address, contacts), by record, with the revision each was worked out
+/// for: a keystroke only searches them. A client's text is worked out in
+/// idle time once the clients are put ([`Msg::Idle`]), or by the first
+/// filter that needs it before then; a network's when a filter first
+/// needs it. Each is kept until its record is put again
+/// ([`App::put_clients`] keeps those of the clients that did not change,
+/// [`App::put_client`], [`App::put_networks`]) or its revision changes.
+/// They are not worked out with the clients themselves: for 10 000
+/// clients that takes longer than the first frame may.
+#[derive(Debug, Default)]
+struct FilterTexts {
+    clients: HashMap<ClientId, (u64, ClientText)>,
+    networks: HashMap<NetworkId, (u64, FilterText)>,
+}
+
+impl FilterTexts {
+    /// The client's text, worked out now if it has none for its
+    /// revision.
+    fn client(&mut self, c: &Client) -> &ClientText {
+        let slot = self
+            .clients
+            .entry(c.id)
+            .or_insert_with(|| (c.revision, ClientText::of(c)));
+        if slot.0 != c.revision {
+            *slot = (c.revision, ClientText::of(c));
+        }
+        &slot.1
+    }
+
+    fn network(&mut self, n: &Network) -> &FilterText {
+        let slot = self
+            .networks
+            .entry(n.id)
+            .or_insert_with(|| (n.revision, crate::domain::filter::network_text(n)));
+        if slot.0 != n.revision {
+            *slot = (n.revision, crate::domain::filter::network_text(n));
+        }
+        &slot.1
+    }
+}
+
 pub(crate) fn client_order(c: &Client) -> (String, String) {
     (c.display_name().to_lowercase(), c.name_zh.clone())
 }
@@ -307,7 +366,9 @@ impl App {
             color: true,
             clients: Vec::new(),
             clients_generation: 0,
+            warmed: 0,
             visible_cache: Default::default(),
+            filter_texts: Default::default(),
             networks: HashMap::new(),
             grades: HashMap::new(),
             loading: Default::default(),
@@ -329,14 +390,92 @@ impl App {
     }
 
     /// The clients as read: networks are read again as they are needed.
+    /// The filter texts of the clients that did not change are kept.
     pub(crate) fn put_clients(&mut self, mut clients: Vec<Client>) {
         clients.sort_by_key(client_order);
+        let texts = self.filter_texts.get_mut();
+        if !texts.clients.is_empty() {
+            let before: HashMap<ClientId, &Client> =
+                self.clients.iter().map(|c| (c.id, c)).collect();
+            for c in &clients {
+                if before.get(&c.id).is_none_or(|b| *b != c) {
+                    texts.clients.remove(&c.id);
+                }
+            }
+            // Those of clients gone.
+            if texts.clients.len() > clients.len() {
+                let now: std::collections::HashSet<ClientId> =
+                    clients.iter().map(|c| c.id).collect();
+                texts.clients.retain(|id, _| now.contains(id));
+            }
+        }
+        texts.networks.clear();
         self.clients = clients;
         self.clients_changed();
         self.networks.clear();
         self.grades.clear();
         self.loading.clear();
         self.clamp();
+    }
+
+    /// A client as saved or read again: added, or put in place of its
+    /// old version (its filter text is worked out again when needed).
+    pub(crate) fn put_client(&mut self, c: Client) {
+        self.filter_texts.get_mut().clients.remove(&c.id);
+        match self.clients.iter_mut().find(|x| x.id == c.id) {
+            Some(slot) => *slot = c,
+            None => self.clients.push(c),
+        }
+        self.clients.sort_by_key(client_order);
+        self.clients_changed();
+    }
+
+    /// Clients whose filter texts are worked out in a slice of idle time
+    /// ([`Msg::Idle`]): some 10 ms of work.
+    pub const IDLE_SLICE: usize = 250;
+
+    /// Whether there is work for idle moments: clients whose filter
+    /// texts are not worked out yet. With them ready, the first filter
+    /// keystroke is as quick as the next (for 10 000 clients they take
+    /// some 0.4 s, which neither the first frame nor a key should wait
+    /// for).
+    pub fn idle_work(&self) -> bool {
+        self.warmed != self.clients_generation
+    }
+
+    /// Works out the filter texts of up to `n` clients that have none.
+    pub(crate) fn warm_filter(&mut self, n: usize) {
+        let texts = self.filter_texts.get_mut();
+        let mut left = n;
+        for c in &self.clients {
+            if texts
+                .clients
+                .get(&c.id)
+                .is_some_and(|(r, _)| *r == c.revision)
+            {
+                continue;
+            }
+            if left == 0 {
+                return;
+            }
+            texts.clients.insert(c.id, (c.revision, ClientText::of(c)));
+            left -= 1;
+        }
+        self.warmed = self.clients_generation;
+    }
+
+    /// How many clients have their filter text worked out.
+    pub fn filter_texts_ready(&self) -> usize {
+        let texts = self.filter_texts.borrow();
+        self.clients
+            .iter()
+            .filter(|c| {
+                texts
+                    .clients
+                    .get(&c.id)
+                    .is_some_and(|(r, _)| *r == c.revision)
+            })
+            .count()
     }
 
     /// Whether reads are on their way.
@@ -398,6 +537,10 @@ impl App {
     /// network selected if it is one of them.
     pub(crate) fn put_networks(&mut self, id: ClientId, mut list: Vec<Network>) {
         list.sort_by_key(|a| a.name.to_lowercase());
+        let texts = self.filter_texts.get_mut();
+        for n in self.networks.get(&id).into_iter().flatten().chain(&list) {
+            texts.networks.remove(&n.id);
+        }
         for n in &list {
             self.grades.insert(
                 n.id,
@@ -539,33 +682,42 @@ impl App {
 
     // ----- what is visible and selected -----
 
-    fn matches(filter: &str, text: &str) -> bool {
-        filter.is_empty() || text.to_lowercase().contains(&filter.to_lowercase())
-    }
-
     /// Says `clients` changed, so the filtered list is worked out again.
     pub fn clients_changed(&mut self) {
         self.clients_generation += 1;
     }
 
-    /// Indices into `clients` that pass the clients filter.
+    /// Indices into `clients` that pass the clients filter: a client
+    /// passes when every term of the filter is in one of its names (as
+    /// written, in pinyin or in pinyin initials), its region, credit
+    /// code, address, notes or contacts (see [`crate::domain::filter`]).
     pub fn visible_clients(&self) -> std::rc::Rc<[usize]> {
         let f = &self.filters[Pane::Clients.index()];
+        let mut before: Option<(String, std::rc::Rc<[usize]>)> = None;
         if let Some((generation, filter, list)) = self.visible_cache.borrow().as_ref()
             && *generation == self.clients_generation
-            && filter == f
         {
-            return std::rc::Rc::clone(list);
+            if filter == f {
+                return std::rc::Rc::clone(list);
+            }
+            before = Some((filter.clone(), std::rc::Rc::clone(list)));
         }
-        let list: std::rc::Rc<[usize]> = (0..self.clients.len())
-            .filter(|i| {
-                let c = &self.clients[*i];
-                Self::matches(f, &c.name)
-                    || Self::matches(f, &c.name_zh)
-                    || Self::matches(f, &c.region)
-                    || Self::matches(f, &c.credit_code)
-            })
-            .collect();
+        let filter = Filter::new(f);
+        // Typing on at the end of the filter searches only the clients
+        // the shorter filter let through.
+        let wider = before
+            .filter(|(b, _)| filter.narrows(&Filter::new(b)))
+            .map(|(_, list)| list);
+        let list: std::rc::Rc<[usize]> = if filter.is_empty() {
+            (0..self.clients.len()).collect()
+        } else {
+            let mut texts = self.filter_texts.borrow_mut();
+            let mut passes = |i: &usize| filter.matches_client(texts.client(&self.clients[*i]));
+            match wider {
+                Some(list) => list.iter().copied().filter(|i| passes(i)).collect(),
+                None => (0..self.clients.len()).filter(|i| passes(i)).collect(),
+            }
+        };
         *self.visible_cache.borrow_mut() = Some((
             self.clients_generation,
             f.clone(),
@@ -580,20 +732,21 @@ impl App {
             .map(|i| &self.clients[*i])
     }
 
-    /// Indices into the selected client's contacts that pass the filter.
+    /// Indices into the selected client's contacts that pass the filter
+    /// (on the contact's name, also in pinyin, role, e-mail and phone).
     pub fn visible_contacts(&self) -> Vec<usize> {
-        let f = &self.filters[Pane::Contacts.index()];
-        match self.selected_client() {
-            Some(c) => (0..c.contacts.len())
-                .filter(|i| {
-                    let k = &c.contacts[*i];
-                    Self::matches(f, &k.name)
-                        || Self::matches(f, &k.role)
-                        || Self::matches(f, &k.email)
-                })
-                .collect(),
-            None => Vec::new(),
+        let filter = Filter::new(&self.filters[Pane::Contacts.index()]);
+        let Some(c) = self.selected_client() else {
+            return Vec::new();
+        };
+        if filter.is_empty() {
+            return (0..c.contacts.len()).collect();
         }
+        let mut texts = self.filter_texts.borrow_mut();
+        let text = texts.client(c);
+        (0..c.contacts.len())
+            .filter(|i| text.contact(*i).is_some_and(|t| filter.matches(t)))
+            .collect()
     }
 
     pub fn selected_contact(&self) -> Option<usize> {
@@ -602,17 +755,23 @@ impl App {
             .copied()
     }
 
-    /// The selected client's networks that pass the filter.
+    /// The selected client's networks that pass the filter (on the
+    /// network's name, also in pinyin, and its notes).
     pub fn visible_networks(&self) -> Vec<&Network> {
-        let f = &self.filters[Pane::Networks.index()];
-        match self.selected_client() {
-            Some(c) => self
-                .networks
-                .get(&c.id)
-                .map(|list| list.iter().filter(|n| Self::matches(f, &n.name)).collect())
-                .unwrap_or_default(),
-            None => Vec::new(),
+        let filter = Filter::new(&self.filters[Pane::Networks.index()]);
+        let Some(list) = self
+            .selected_client()
+            .and_then(|c| self.networks.get(&c.id))
+        else {
+            return Vec::new();
+        };
+        if filter.is_empty() {
+            return list.iter().collect();
         }
+        let mut texts = self.filter_texts.borrow_mut();
+        list.iter()
+            .filter(|n| filter.matches(texts.network(n)))
+            .collect()
     }
 
     pub fn selected_network(&self) -> Option<&Network> {
@@ -668,10 +827,10 @@ impl App {
 
     /// Rows of the answers pane: the questions, then the two overrides.
     pub fn answer_rows(&self) -> Vec<edit::AnswerRow> {
-        let f = &self.filters[Pane::Answers.index()];
+        let filter = Filter::new(&self.filters[Pane::Answers.index()]);
         edit::AnswerRow::all()
             .into_iter()
-            .filter(|r| Self::matches(f, r.label()))
+            .filter(|r| filter.matches_label(r.label()))
             .collect()
     }
 
@@ -681,15 +840,18 @@ impl App {
         let Some(n) = self.selected_network() else {
             return Vec::new();
         };
-        let f = &self.filters[Pane::Timeline.index()];
+        let filter = Filter::new(&self.filters[Pane::Timeline.index()]);
         let mut rows: Vec<TimelineRow> = (0..n.milestones.len())
-            .filter(|i| Self::matches(f, n.milestones[*i].stage.as_str()))
+            .filter(|i| filter.matches_label(n.milestones[*i].stage.as_str()))
             .map(TimelineRow::Milestone)
             .collect();
         let t = self.timeline_of(n);
         rows.extend(
             (0..t.deadlines.len())
-                .filter(|i| Self::matches(f, t.deadlines[*i].kind.as_str()))
+                .filter(|i| {
+                    let kind = t.deadlines[*i].kind;
+                    filter.matches_label(&format!("{} {}", kind.as_str(), kind.label()))
+                })
                 .map(TimelineRow::Deadline),
         );
         rows
@@ -732,6 +894,8 @@ impl App {
             Mode::Agenda { .. } => Section::Agenda,
             Mode::Triage { .. } => Section::Triage,
             Mode::Help { .. } | Mode::History { .. } => Section::Global,
+            // The clients' keys: the one that opened it closes it.
+            Mode::Details { .. } => Section::Clients,
             Mode::Fuzzy { .. }
             | Mode::Filter
             | Mode::Form { .. }

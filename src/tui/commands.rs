@@ -70,7 +70,7 @@ pub const COMMANDS: &[Command] = &[
         name: "filter",
         aliases: &["f"],
         args: "TEXT",
-        doc: "only the focused list's rows that hold TEXT",
+        doc: "only the focused list's rows that match TEXT (pinyin too)",
         edits: false,
         run: |app, arg| {
             app.filters[app.focus.index()] = arg.to_string();

@@ -81,6 +81,7 @@ impl Section {
             Action::Override => &[Answers],
             Action::Submit => &[Agenda, Triage, Form],
             Action::Sort => &[Triage],
+            Action::Details => &[Clients, Global],
             Action::NextField | Action::PrevField | Action::Today | Action::Toggle => &[Form],
         }
     }
@@ -923,7 +924,15 @@ mod tests {
             ])
         );
         let panes = expect(&[("edit", &["Enter"]), ("add", &["a"]), ("delete", &["d"])]);
-        assert_eq!(shown(Section::Clients), panes);
+        assert_eq!(
+            shown(Section::Clients),
+            expect(&[
+                ("edit", &["Enter"]),
+                ("add", &["a"]),
+                ("delete", &["d"]),
+                ("details", &["i"]),
+            ])
+        );
         assert_eq!(shown(Section::Networks), panes);
         assert_eq!(shown(Section::Timeline), panes);
         assert_eq!(
@@ -1092,6 +1101,29 @@ mod tests {
     }
 
     #[test]
+    fn details_is_i_in_the_clients_panes_and_rebindable() {
+        let k = Keymap::defaults();
+        assert_eq!(k.lookup(Section::Clients, &ch('i')), Some(Action::Details));
+        assert_eq!(k.lookup(Section::Networks, &ch('i')), None);
+        assert!(!Action::Details.edits(), "it must work in --readonly");
+        // Another key, or every pane through [global].
+        let k = user("[clients]\ndetails = \"I\"\n");
+        assert_eq!(
+            k.lookup(Section::Clients, &key(KeyCode::Char('I'), S)),
+            Some(Action::Details)
+        );
+        assert_eq!(k.lookup(Section::Clients, &ch('i')), None);
+        let k = user("[clients]\ndetails = \"none\"\n[global]\ndetails = \"i\"\n");
+        assert_eq!(k.lookup(Section::Networks, &ch('i')), Some(Action::Details));
+        assert_eq!(k.lookup(Section::Clients, &ch('i')), Some(Action::Details));
+        assert_eq!(
+            error("[answers]\ndetails = \"i\"\n"),
+            "keymap.toml:2:1: [answers] details: details cannot be bound in [answers]; \
+             it goes in [clients], [global]"
+        );
+    }
+
+    #[test]
     fn a_pane_may_shadow_a_global_key() {
         let k = user("[clients]\nadd = \"g\"\n");
         assert_eq!(k.lookup(Section::Clients, &ch('g')), Some(Action::Add));
@@ -1116,6 +1148,7 @@ mod tests {
                 (Action::Edit, vec![chord("Enter")]),
                 (Action::Add, vec![chord("g")]),
                 (Action::Delete, vec![chord("d")]),
+                (Action::Details, vec![chord("i")]),
             ]
         );
         // A form has no global keys at all.

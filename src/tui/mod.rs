@@ -200,7 +200,15 @@ fn event_loop(session: &mut Session, terminal: &mut Screen, stop: &AtomicBool) -
             dirty = true;
             continue;
         }
-        if !event::poll(Duration::from_millis(250)).map_err(io)? {
+        // Work that can wait is done a slice at a time while no key
+        // comes; it changes nothing on the screen.
+        let idle = session.app.idle_work();
+        let wait = Duration::from_millis(if idle { 0 } else { 250 });
+        if !event::poll(wait).map_err(io)? {
+            if idle {
+                session.send(Msg::Idle);
+                continue;
+            }
             // A terminal that went away (a dropped SSH connection) gives no
             // events and no error; asking its size does fail.
             if crossterm::terminal::size().is_err() {

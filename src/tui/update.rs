@@ -90,6 +90,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Written(network, result) => report_written(app, &network, result),
         Msg::Change(change) => edit::other_session(app, change),
         Msg::Reconnected(r) => reconnected(app, r),
+        Msg::Idle => {
+            app.warm_filter(App::IDLE_SLICE);
+            Vec::new()
+        }
     };
     app.clamp();
     fx.extend(app.fetch());
@@ -143,6 +147,16 @@ fn input(app: &mut App, msg: Msg) -> Vec<Effect> {
                 lines,
                 scroll,
             },
+        },
+        Mode::Details { client, scroll } => match msg {
+            Msg::Action(Action::Details | Action::Cancel | Action::Quit | Action::Submit) => {
+                Mode::Normal
+            }
+            Msg::Action(a) => Mode::Details {
+                client,
+                scroll: scrolled(scroll, a),
+            },
+            _ => Mode::Details { client, scroll },
         },
         Mode::Conflict {
             form,
@@ -306,6 +320,15 @@ fn normal(app: &mut App, a: Action, fx: &mut Vec<Effect>) {
                 selected: 0,
             }
         }
+        Action::Details => match app.selected_client() {
+            Some(c) => {
+                app.mode = Mode::Details {
+                    client: c.id,
+                    scroll: 0,
+                }
+            }
+            None => app.info("no client selected"),
+        },
         Action::Agenda => fx.push(open_agenda(app)),
         Action::Triage => fx.push(open_triage(app)),
         Action::History => fx.extend(open_history(app)),
@@ -600,6 +623,11 @@ fn fuzzy_update(
             selected = (selected + 1).min(hits.len().saturating_sub(1))
         }
         Msg::Action(Action::PrevField | Action::Up) => selected = selected.saturating_sub(1),
+        Msg::Action(Action::ClearField) => {
+            query.clear();
+            hits.clear();
+            selected = 0;
+        }
         Msg::Action(Action::Cancel) => return Mode::Normal,
         Msg::Action(Action::Submit) => {
             if let Some(hit) = hits.get(selected) {
@@ -635,6 +663,8 @@ fn filter_update(app: &mut App, msg: Msg) -> Mode {
         Msg::Backspace => {
             app.filters[i].pop();
         }
+        // Ctrl-u: start the filter again, still typing it.
+        Msg::Action(Action::ClearField) => app.filters[i].clear(),
         Msg::Action(Action::Submit) => return Mode::Normal,
         Msg::Action(Action::Cancel) => {
             app.filters[i].clear();

@@ -57,6 +57,9 @@ pub fn view(app: &App, f: &mut Frame) {
             lines,
             scroll,
         } => panes::overlays::history(title, lines, *scroll, f, body, &theme),
+        Mode::Details { client, scroll } => {
+            panes::overlays::details(app, *client, *scroll, f, body, &theme)
+        }
         Mode::Normal | Mode::Filter | Mode::Command { .. } => {}
     }
 }
@@ -207,6 +210,7 @@ fn render_hints(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
             Action::Filter,
             Action::Undo,
             Action::Override,
+            Action::Details,
         ],
         Mode::Agenda { .. } => &[
             Action::Submit,
@@ -223,7 +227,9 @@ fn render_hints(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
             Action::Cancel,
             Action::Help,
         ],
-        Mode::Help { .. } | Mode::History { .. } => &[Action::Down, Action::Up, Action::Cancel],
+        Mode::Help { .. } | Mode::History { .. } | Mode::Details { .. } => {
+            &[Action::Down, Action::Up, Action::Cancel]
+        }
         Mode::Form { .. } => &[
             Action::Submit,
             Action::Cancel,
@@ -239,7 +245,8 @@ fn render_hints(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
             Action::PrevField,
             Action::Cancel,
         ],
-        Mode::Filter | Mode::Command { .. } => &[Action::Submit, Action::Cancel],
+        Mode::Filter => &[Action::Submit, Action::Cancel, Action::ClearField],
+        Mode::Command { .. } => &[Action::Submit, Action::Cancel],
         Mode::Confirm { .. } => &[Action::Submit, Action::Cancel],
         Mode::Conflict { .. } => &[Action::Cancel],
     };
@@ -262,7 +269,9 @@ fn render_hints(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
         _ => false,
     };
     for &a in wanted {
-        if (app.readonly && a.edits()) || (a == Action::Today && !date_field) {
+        // Clearing a filter being typed edits nothing.
+        let edits = a.edits() && !matches!(app.mode, Mode::Filter);
+        if (app.readonly && edits) || (a == Action::Today && !date_field) {
             continue;
         }
         // `keys_for` includes the global keys the section does not shadow.
@@ -271,6 +280,7 @@ fn render_hints(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
         let label = match a {
             Action::Right if matches!(app.mode, Mode::Form { .. }) => "choose",
             Action::Submit if matches!(app.mode, Mode::Form { .. }) => "save",
+            Action::ClearField if matches!(app.mode, Mode::Filter) => "clear",
             Action::Submit
                 if matches!(
                     app.mode,
@@ -307,6 +317,7 @@ fn short(a: Action) -> &'static str {
         Action::Agenda => "agenda",
         Action::Triage => "triage",
         Action::Sort => "sort",
+        Action::Details => "details",
         Action::Undo => "undo",
         Action::Delete => "del",
         other => other.describe(),

@@ -148,6 +148,11 @@ fn every_pane_and_overlay_shows_hostile_text_inert() {
         check(&app, &format!("client {i}, history"));
         act(&mut app, Action::Cancel);
         app.focus = Pane::Clients;
+        act(&mut app, Action::Details);
+        check(&app, &format!("client {i}, details"));
+        act(&mut app, Action::PageDown);
+        check(&app, &format!("client {i}, details scrolled"));
+        act(&mut app, Action::Cancel);
         act(&mut app, Action::Down);
     }
     for query in ["red", "title", "bidi", "joiner", "long", "emoji", "csi"] {
@@ -165,6 +170,14 @@ fn every_pane_and_overlay_shows_hostile_text_inert() {
     }
     act(&mut app, Action::Agenda);
     check(&app, "agenda");
+    act(&mut app, Action::Cancel);
+    // A filter typed with escapes, matching nothing, is shown inert too.
+    act(&mut app, Action::Filter);
+    for ch in "\x1b]0;pwned\x07\u{202e}x".chars() {
+        app.send(Msg::Char(ch));
+    }
+    assert!(app.visible_clients().is_empty());
+    check(&app, "a hostile filter");
     act(&mut app, Action::Cancel);
     // An edit form over a hostile record.
     app.focus = Pane::Networks;

@@ -34,5 +34,6 @@ mod store;
 mod timeline;
 mod triage;
 mod tui;
+mod tui_filter;
 mod tui_render;
 mod tui_update;

@@ -550,12 +550,7 @@ pub fn unseen<'a>(seen: &[Network], stored: &'a [Network]) -> Option<&'a Network
 // ----- keeping the records in view in step -----
 
 pub(super) fn put_client(app: &mut App, c: Client) {
-    match app.clients.iter_mut().find(|x| x.id == c.id) {
-        Some(slot) => *slot = c,
-        None => app.clients.push(c),
-    }
-    app.clients.sort_by_key(crate::tui::app::client_order);
-    app.clients_changed();
+    app.put_client(c);
 }
 
 /// Puts a network in the view, when its client's networks are in it

@@ -32,7 +32,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
     let label_w = (width / 2).clamp(8, 24);
     let value_w = width.saturating_sub(label_w + 1);
     let selected = app.selected[Pane::Answers.index()];
-    let lines: Vec<_> = app
+    let mut lines: Vec<_> = app
         .answer_rows()
         .iter()
         .enumerate()
@@ -84,5 +84,16 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
             row(vec![label, value], i == selected, focused, theme)
         })
         .collect();
+    if lines.is_empty() {
+        lines.push(row(
+            vec![Span::styled(
+                super::empty_hint(app, Pane::Answers, "answers"),
+                theme.dim(),
+            )],
+            false,
+            focused,
+            theme,
+        ));
+    }
     f.render_widget(Paragraph::new(lines).block(b), area);
 }

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Span;
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{block, inner_width, row, safe, scroll_offset};
 use crate::tui::app::{App, Pane};
@@ -35,11 +35,13 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
             row(spans, i == selected, focused, theme)
         })
         .collect();
+    // The hint may be longer than this narrow pane is wide.
     let body = if lines.is_empty() {
         Paragraph::new(Span::styled(
             super::empty_hint(app, Pane::Clients, "clients"),
             theme.dim(),
         ))
+        .wrap(Wrap { trim: true })
     } else {
         Paragraph::new(lines)
     };
@@ -89,6 +91,7 @@ pub fn render_contacts(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
             super::empty_hint(app, Pane::Contacts, "contacts"),
             theme.dim(),
         ))
+        .wrap(Wrap { trim: true })
     } else {
         Paragraph::new(lines)
     };

@@ -65,11 +65,17 @@ pub fn row<'a>(spans: Vec<Span<'a>>, selected: bool, focused: bool, theme: &Them
     }
 }
 
-/// What the list shows when it has no rows: a filter that matched nothing,
-/// or how to add the first one, with the key from the live keymap.
+/// What the list shows when it has no rows: that its filter matched
+/// nothing and how to clear it, or how to add the first one, with the
+/// keys from the live keymap.
 pub fn empty_hint(app: &crate::tui::app::App, pane: crate::tui::app::Pane, what: &str) -> String {
-    if !app.filters[pane.index()].is_empty() {
-        return "nothing matches the filter (Esc clears it)".to_string();
+    let filter = &app.filters[pane.index()];
+    if !filter.is_empty() {
+        let said = format!("no {what} match \"{}\"", safe(filter, 24));
+        return match key_name(app, pane.section(), crate::tui::Action::Cancel) {
+            Some(k) => format!("{said} · {k} clears"),
+            None => said,
+        };
     }
     if app.readonly {
         return format!("no {what}");

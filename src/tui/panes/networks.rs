@@ -78,11 +78,15 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
         lines.push(row(spans, i == selected, focused, theme));
     }
     if networks.is_empty() {
+        // No client in view (none yet, or a filter hides them all): there
+        // is nothing to add a network to.
+        let hint = if app.selected_client().is_none() {
+            "select a client".to_string()
+        } else {
+            super::empty_hint(app, Pane::Networks, "networks")
+        };
         lines.push(row(
-            vec![Span::styled(
-                super::empty_hint(app, Pane::Networks, "networks"),
-                theme.dim(),
-            )],
+            vec![Span::styled(hint, theme.dim())],
             false,
             focused,
             theme,

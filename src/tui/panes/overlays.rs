@@ -377,3 +377,121 @@ pub fn history(
         r,
     );
 }
+
+/// A client's details, for reading (in `--readonly` too): names, region,
+/// credit code, address, contacts and notes, each long value wrapped.
+pub fn details(
+    app: &App,
+    client: crate::domain::model::ClientId,
+    scroll: u16,
+    f: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+) {
+    let r = centered(area, 76, area.height.saturating_sub(2));
+    f.render_widget(Clear, r);
+    let width = inner_width(r);
+    let key = |a: Action| {
+        app.keymap
+            .keys_for(Section::Clients, a)
+            .first()
+            .map(|k| k.to_string())
+            .unwrap_or_default()
+    };
+    let title = format!(
+        "Client details · {}/{} scroll · {} closes",
+        key(Action::Down),
+        key(Action::Up),
+        key(Action::Cancel)
+    );
+    let Some(c) = app.clients.iter().find(|c| c.id == client) else {
+        let gone = Line::from(Span::styled(
+            "This client is no longer in the database.",
+            theme.dim(),
+        ));
+        f.render_widget(
+            Paragraph::new(gone).block(block(&title, "", true, theme)),
+            r,
+        );
+        return;
+    };
+    // Label column, then the value wrapped in the rest.
+    const LABEL: usize = 22;
+    let room = width.saturating_sub(LABEL).max(10);
+    let mut lines: Vec<Line> = Vec::new();
+    for (label, value) in [
+        ("Name", &c.name),
+        ("中文名称", &c.name_zh),
+        ("Region 地区", &c.region),
+        ("Credit code 信用代码", &c.credit_code),
+        ("Address 单位地址", &c.address),
+    ] {
+        let label = Span::styled(crate::text::pad(label, LABEL), theme.dim());
+        if value.is_empty() {
+            lines.push(Line::from(vec![label, Span::styled("—", theme.dim())]));
+            continue;
+        }
+        let parts = wrap_words(&crate::text::escape_for_terminal(value), room);
+        for (i, part) in parts.into_iter().enumerate() {
+            let head = if i == 0 {
+                label.clone()
+            } else {
+                Span::raw(" ".repeat(LABEL))
+            };
+            lines.push(Line::from(vec![head, Span::raw(part)]));
+        }
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled(
+        format!("Contacts ({})", c.contacts.len()),
+        theme.title(),
+    )));
+    if c.contacts.is_empty() {
+        lines.push(Line::from(Span::styled("  none", theme.dim())));
+    }
+    for k in &c.contacts {
+        let mut head = k.name.clone();
+        if !k.role.is_empty() {
+            head.push_str(" · ");
+            head.push_str(&k.role);
+        }
+        for part in wrap_words(
+            &crate::text::escape_for_terminal(&head),
+            width.saturating_sub(2),
+        ) {
+            lines.push(Line::from(vec![Span::raw("  "), Span::raw(part)]));
+        }
+        let reach: Vec<&str> = [k.email.as_str(), k.phone.as_str()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect();
+        if !reach.is_empty() {
+            let text = crate::text::escape_for_terminal(&reach.join(" · "));
+            for part in wrap_words(&text, width.saturating_sub(4)) {
+                lines.push(Line::from(vec![
+                    Span::raw("    "),
+                    Span::styled(part, theme.dim()),
+                ]));
+            }
+        }
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled("Notes", theme.title())));
+    if c.notes.is_empty() {
+        lines.push(Line::from(Span::styled("  none", theme.dim())));
+    }
+    for l in c.notes.lines() {
+        let text = crate::text::escape_for_terminal(l);
+        for part in wrap_words(&text, width.saturating_sub(2)) {
+            lines.push(Line::from(vec![Span::raw("  "), Span::raw(part)]));
+        }
+    }
+    // Scrolling stops with the last line at the bottom.
+    let most = (lines.len() as u16).saturating_sub(r.height.saturating_sub(2));
+    f.render_widget(
+        Paragraph::new(lines)
+            .scroll((scroll.min(most), 0))
+            .block(block(&title, "", true, theme)),
+        r,
+    );
+}
