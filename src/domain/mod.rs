@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod filter;
 pub mod grading;
 pub mod ids;
+pub mod labels;
 pub mod merge;
 pub mod model;
 pub mod questionnaire;

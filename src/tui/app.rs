@@ -216,6 +216,8 @@ pub struct App {
     pub keymap: Keymap,
     pub readonly: bool,
     pub today: NaiveDate,
+    /// The interface language every drawn string is in.
+    pub lang: crate::domain::labels::Lang,
     /// False under `NO_COLOR`.
     pub color: bool,
     /// In display-name order. Whoever changes it calls
@@ -363,6 +365,7 @@ impl App {
             keymap,
             readonly: false,
             today,
+            lang: Default::default(),
             color: true,
             clients: Vec::new(),
             clients_generation: 0,
