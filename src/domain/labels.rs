@@ -84,6 +84,112 @@ impl Label {
     }
 }
 
+use crate::domain::questionnaire::{DataCategory, Deployment, ObjectType, QuestionId, Sector};
+
+/// A question's short name, as a pane row or a form field says it (the
+/// report's Chinese names; `Question::meaning` is the long English).
+pub fn question(q: QuestionId) -> Label {
+    use QuestionId as Q;
+    match q {
+        Q::ObjectType => Label::new("Object type", "定级对象类型"),
+        Q::Sector => Label::new("Sector", "行业类别"),
+        Q::Cii => Label::new("CII", "关键信息基础设施"),
+        Q::DataCategories => Label::new("Data categories", "数据类别"),
+        Q::PiSubjects => Label::new("PI subjects", "个人信息主体数量"),
+        Q::SensitivePiSubjects => Label::new("Sensitive-PI subjects", "敏感个人信息主体数量"),
+        Q::RegisteredUsers => Label::new("Registered users", "注册用户数"),
+        Q::PublicFacing => Label::new("Public-facing", "面向公众服务"),
+        Q::PublicOpinion => Label::new("Public opinion", "舆论属性或社会动员能力"),
+        Q::OutageAffectedPeople => Label::new("Outage affects", "服务中断影响人数"),
+        Q::HostedMaxLevel => Label::new("Hosted max level", "承载对象最高等级"),
+        Q::Deployment => Label::new("Deployment", "部署方式"),
+        Q::CloudProvider => Label::new("Cloud provider", "云服务商"),
+        Q::CloudProviderLevel => Label::new("Cloud platform level", "云平台安全保护等级"),
+        Q::CrossBorderTransfer => Label::new("Cross-border transfer", "数据出境"),
+        Q::ArchitectureNotes => Label::new("Architecture", "网络拓扑/互联情况"),
+    }
+}
+
+pub fn object_type(o: ObjectType) -> Label {
+    use ObjectType as O;
+    match o {
+        O::InformationSystem => Label::new("Information system", "信息系统"),
+        O::Website => Label::new("Website", "网站"),
+        O::MobileAppBackend => Label::new("Mobile app backend", "移动应用后台"),
+        O::CloudPlatform => Label::new("Cloud platform", "云计算平台"),
+        O::BigData => Label::new("Big data platform", "大数据平台"),
+        O::Iot => Label::new("Internet of things", "物联网"),
+        O::IndustrialControl => Label::new("Industrial control", "工业控制系统"),
+        O::CommunicationNetwork => Label::new("Communication network", "通信网络设施"),
+        O::DataResource => Label::new("Data resource", "数据资源"),
+    }
+}
+
+pub fn sector(s: Sector) -> Label {
+    use Sector as S;
+    match s {
+        S::Finance => Label::new("Finance", "金融"),
+        S::Energy => Label::new("Energy", "能源"),
+        S::Telecom => Label::new("Telecom", "电信"),
+        S::Transport => Label::new("Transport", "交通运输"),
+        S::Water => Label::new("Water", "水利"),
+        S::Healthcare => Label::new("Healthcare", "卫生健康"),
+        S::Education => Label::new("Education", "教育"),
+        S::Government => Label::new("Government", "政务"),
+        S::Media => Label::new("Media", "新闻传媒"),
+        S::Ecommerce => Label::new("E-commerce", "电子商务"),
+        S::Gaming => Label::new("Online games", "网络游戏"),
+        S::Manufacturing => Label::new("Manufacturing", "制造业"),
+        S::Other => Label::new("Other", "其他"),
+    }
+}
+
+pub fn data_category(d: DataCategory) -> Label {
+    use DataCategory as D;
+    match d {
+        D::Business => Label::new("Business data", "业务数据"),
+        D::Personal => Label::new("Personal information", "个人信息"),
+        D::SensitivePersonal => Label::new("Sensitive PI", "敏感个人信息"),
+        D::Payment => Label::new("Payment data", "支付数据"),
+        D::Health => Label::new("Health data", "健康数据"),
+        D::Minors => Label::new("Minors' data", "未成年人信息"),
+        D::Important => Label::new("Important data", "重要数据"),
+        D::Core => Label::new("Core data", "核心数据"),
+    }
+}
+
+pub fn deployment(d: Deployment) -> Label {
+    use Deployment as D;
+    match d {
+        D::OnPremises => Label::new("On premises", "本地部署"),
+        D::Cloud => Label::new("Cloud", "云上部署"),
+        D::Hybrid => Label::new("Hybrid", "混合部署"),
+    }
+}
+
+/// The label of answer value `id` of question `q` (a choice or a flag of
+/// `object_type`, `sector`, `data_categories`, `deployment`; yes and no of
+/// the yes/no questions); `None` for a value the question does not have.
+pub fn value(q: QuestionId, id: &str) -> Option<Label> {
+    use crate::domain::questionnaire::QuestionKind;
+    match q {
+        QuestionId::ObjectType => id.parse::<ObjectType>().ok().map(object_type),
+        QuestionId::Sector => id.parse::<Sector>().ok().map(sector),
+        QuestionId::DataCategories => id.parse::<DataCategory>().ok().map(data_category),
+        QuestionId::Deployment => id.parse::<Deployment>().ok().map(deployment),
+        _ if q.question().kind == QuestionKind::Bool => match id {
+            "true" | "yes" => Some(YES),
+            "false" | "no" => Some(NO),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+pub const YES: Label = Label::new("yes", "是");
+pub const NO: Label = Label::new("no", "否");
+pub const UNKNOWN: Label = Label::new("unknown", "未知");
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,5 +214,25 @@ mod tests {
         assert_eq!(Lang::from_locale("C.UTF-8"), Some(Lang::En));
         assert_eq!(Lang::from_locale("de_DE.UTF-8"), None);
         assert_eq!(Lang::Both.next().next().next(), Lang::Both);
+    }
+
+    #[test]
+    fn every_answer_value_has_a_label_in_both_languages() {
+        use crate::domain::questionnaire::QuestionKind;
+        for q in QuestionId::ALL {
+            let l = question(*q);
+            assert!(!l.en.is_empty() && !l.zh.is_empty(), "{q}");
+            let ids: &[&str] = match q.question().kind {
+                QuestionKind::OneOf(ids) | QuestionKind::SetOf(ids) => ids,
+                QuestionKind::Bool => &["true", "false"],
+                _ => &[],
+            };
+            for id in ids {
+                let v = value(*q, id).unwrap_or_else(|| panic!("{q}: {id} has no label"));
+                assert!(!v.en.is_empty() && !v.zh.is_empty(), "{q}: {id}");
+                assert_ne!(v.en, *id, "{q}: {id} is labelled by its id");
+            }
+        }
+        assert_eq!(value(QuestionId::Sector, "bakery"), None);
     }
 }
