@@ -559,3 +559,29 @@ fn a_long_message_wraps_and_opens_in_full() {
     act(&mut app, Action::Cancel);
     assert_eq!(app.mode, mlps::tui::app::Mode::Normal);
 }
+
+#[test]
+fn the_agenda_names_clients_in_chinese_where_there_is_room() {
+    let (_dir, mut app) = demo_app();
+    act(&mut app, Action::Agenda);
+    let mlps::tui::app::Mode::Agenda { rows, .. } = &app.mode else {
+        panic!("the agenda opens")
+    };
+    let rows = rows.clone();
+    let screen = draw(&app, 200, 50);
+    let mut seen = 0;
+    for r in rows.iter().take(40) {
+        assert!(!r.client_zh.is_empty());
+        assert!(
+            screen.contains(&format!("{} {}", r.client, r.client_zh)),
+            "{} {}:\n{screen}",
+            r.client,
+            r.client_zh
+        );
+        seen += 1;
+    }
+    assert!(seen > 30);
+    // Narrower, the English name comes first and the rest is cut.
+    let narrow = draw(&app, 120, 30);
+    assert!(narrow.contains(&rows[0].client[..20]), "{narrow}");
+}

@@ -26,7 +26,8 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
             let c = &app.clients[ci];
             let mut spans = vec![Span::raw(safe(c.display_name(), width))];
             let used = crate::text::width(&spans[0].content);
-            if !c.name.is_empty() && !c.name_zh.is_empty() && used + 2 < width {
+            // The Chinese name where at least two of its characters fit.
+            if !c.name.is_empty() && !c.name_zh.is_empty() && used + 6 <= width {
                 spans.push(Span::styled(
                     format!(" {}", safe(&c.name_zh, width - used - 1)),
                     theme.dim(),
