@@ -47,6 +47,10 @@ id_enum!(
         Sort => "sort",
         /// Show the selected client's details (read-only).
         Details => "details",
+        /// The focused pane over the whole body, or back.
+        Zoom => "zoom",
+        /// The latest status messages, in full.
+        Messages => "messages",
     }
 );
 
@@ -87,6 +91,8 @@ impl Action {
             Action::Triage => "what needs attention today (triage)",
             Action::Sort => "sort by the next column",
             Action::Details => "client details (credit code, address, contacts, notes)",
+            Action::Zoom => "zoom the focused pane (again or Esc restores)",
+            Action::Messages => "the latest messages, in full",
         }
     }
 

@@ -119,6 +119,11 @@ pub enum Mode {
         target: FormTarget,
         message: String,
     },
+    /// The latest status messages in full, newest first, scrolled down
+    /// by this many lines.
+    Messages {
+        scroll: u16,
+    },
     /// Who changed the selected network (or client), when, and what.
     History {
         title: String,
@@ -170,6 +175,11 @@ pub enum Msg {
     /// filter texts) is done a slice at a time. Sent only while
     /// [`App::idle_work`] says there is some.
     Idle,
+    /// The time since the session started, from the event loop: the
+    /// update side has no clock of its own. Sent while
+    /// [`App::wants_tick`] says a status message may expire, and before
+    /// each key.
+    Tick(std::time::Duration),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,11 +189,23 @@ pub enum StatusKind {
     Error,
 }
 
+/// A message on the status line. It goes with the next key, or, for
+/// info and saved, after [`STATUS_SECONDS`] as well; a sticky one (the
+/// database lost) stays until a message that replaces it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {
     pub kind: StatusKind,
     pub text: String,
+    /// [`App::clock`] when it was set.
+    pub at: std::time::Duration,
+    pub sticky: bool,
 }
+
+/// How long an info or saved message stays without a key.
+pub const STATUS_SECONDS: u64 = 6;
+
+/// The status messages kept for the messages overlay.
+pub const MESSAGES_KEPT: usize = 30;
 
 /// An edit of this session, with what it replaced.
 #[derive(Debug, Clone, PartialEq)]
@@ -231,6 +253,9 @@ pub struct App {
     /// they were worked out for: frames and keys do not filter 10 000
     /// names again.
     visible_cache: std::cell::RefCell<Option<Visible>>,
+    /// The widest row of the clients list, for the generation it was
+    /// worked out for (see [`App::client_rows_width`]).
+    rows_width: std::cell::Cell<Option<(u64, usize)>>,
     /// What the filters match each client and network by (see
     /// [`crate::domain::filter`]).
     filter_texts: std::cell::RefCell<FilterTexts>,
@@ -257,6 +282,13 @@ pub struct App {
     pub filters: [String; 5],
     pub mode: Mode,
     pub status: Option<Status>,
+    /// The latest status messages, oldest first (at most
+    /// [`MESSAGES_KEPT`]), for the messages overlay.
+    pub messages: std::collections::VecDeque<(StatusKind, String)>,
+    /// The time since the session started, as the last [`Msg::Tick`] said.
+    pub clock: std::time::Duration,
+    /// The focused pane fills the body (header and status stay).
+    pub zoom: bool,
     pub undo: Vec<Undo>,
     /// The last edit changed this network's computed level: (old, new).
     pub level_change: Option<(NetworkId, Level, Level)>,
@@ -371,6 +403,7 @@ impl App {
             clients_generation: 0,
             warmed: 0,
             visible_cache: Default::default(),
+            rows_width: Default::default(),
             filter_texts: Default::default(),
             networks: HashMap::new(),
             grades: HashMap::new(),
@@ -384,6 +417,9 @@ impl App {
             filters: Default::default(),
             mode: Mode::Normal,
             status: None,
+            messages: Default::default(),
+            clock: Default::default(),
+            zoom: false,
             undo: Vec::new(),
             level_change: None,
             quit: false,
@@ -729,6 +765,34 @@ impl App {
         list
     }
 
+    /// The display columns of the widest row of the clients list as it
+    /// draws them (the display name, then the Chinese name beside an
+    /// English one), over every client, filtered out or not: the pane's
+    /// width stays as it is while the list scrolls or a filter is typed.
+    /// Worked out once per change of the clients.
+    pub fn client_rows_width(&self) -> usize {
+        if let Some((generation, w)) = self.rows_width.get()
+            && generation == self.clients_generation
+        {
+            return w;
+        }
+        let cols = |s: &str| crate::text::width(&crate::text::escape_for_terminal(s));
+        let w = self
+            .clients
+            .iter()
+            .map(|c| {
+                let mut w = cols(c.display_name());
+                if !c.name.is_empty() && !c.name_zh.is_empty() {
+                    w += 1 + cols(&c.name_zh);
+                }
+                w
+            })
+            .max()
+            .unwrap_or(0);
+        self.rows_width.set(Some((self.clients_generation, w)));
+        w
+    }
+
     pub fn selected_client(&self) -> Option<&Client> {
         let v = self.visible_clients();
         v.get(self.selected[Pane::Clients.index()])
@@ -880,10 +944,57 @@ impl App {
     }
 
     pub(crate) fn set_status(&mut self, kind: StatusKind, text: impl Into<String>) {
+        self.put_status(kind, text.into(), false);
+    }
+
+    /// A message that stays until another replaces it: a state that lasts
+    /// (the database lost), not an event.
+    pub(crate) fn sticky_error(&mut self, text: impl Into<String>) {
+        self.put_status(StatusKind::Error, text.into(), true);
+    }
+
+    fn put_status(&mut self, kind: StatusKind, text: String, sticky: bool) {
+        if self.messages.back() != Some(&(kind, text.clone())) {
+            if self.messages.len() == MESSAGES_KEPT {
+                self.messages.pop_front();
+            }
+            self.messages.push_back((kind, text.clone()));
+        }
         self.status = Some(Status {
             kind,
-            text: text.into(),
+            text,
+            at: self.clock,
+            sticky,
         });
+    }
+
+    /// Whether the status line shows a message that time will clear, so
+    /// the event loop should send [`Msg::Tick`]s.
+    pub fn wants_tick(&self) -> bool {
+        self.status
+            .as_ref()
+            .is_some_and(|s| !s.sticky && s.kind != StatusKind::Error)
+    }
+
+    /// Time passed: an info or saved message shown for
+    /// [`STATUS_SECONDS`] goes.
+    pub(crate) fn tick(&mut self, now: std::time::Duration) {
+        self.clock = now;
+        if self.status.as_ref().is_some_and(|s| {
+            !s.sticky
+                && s.kind != StatusKind::Error
+                && now.saturating_sub(s.at).as_secs() >= STATUS_SECONDS
+        }) {
+            self.status = None;
+        }
+    }
+
+    /// A key came: the message of an earlier key or answer has been read
+    /// (or can be, in the messages overlay), and may no longer be true.
+    pub(crate) fn key_pressed(&mut self) {
+        if self.status.as_ref().is_some_and(|s| !s.sticky) {
+            self.status = None;
+        }
     }
 
     pub fn error(&mut self, text: impl Into<String>) {
@@ -896,7 +1007,7 @@ impl App {
             Mode::Normal => self.focus.section(),
             Mode::Agenda { .. } => Section::Agenda,
             Mode::Triage { .. } => Section::Triage,
-            Mode::Help { .. } | Mode::History { .. } => Section::Global,
+            Mode::Help { .. } | Mode::History { .. } | Mode::Messages { .. } => Section::Global,
             // The clients' keys: the one that opened it closes it.
             Mode::Details { .. } => Section::Clients,
             Mode::Fuzzy { .. }

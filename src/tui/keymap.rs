@@ -73,6 +73,8 @@ impl Section {
             | Action::Undo
             | Action::Help
             | Action::Command
+            | Action::Zoom
+            | Action::Messages
             | Action::Quit => &[Global],
             Action::Left | Action::Right | Action::Cancel => &[Global, Form],
             Action::Edit => &[Clients, Networks, Answers, Timeline],
@@ -921,6 +923,8 @@ mod tests {
                 ("quit", &["q", "Ctrl-c"]),
                 ("cancel", &["Esc"]),
                 ("triage", &["T"]),
+                ("zoom", &["z"]),
+                ("messages", &["m"]),
             ])
         );
         let panes = expect(&[("edit", &["Enter"]), ("add", &["a"]), ("delete", &["d"])]);

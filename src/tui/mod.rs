@@ -184,6 +184,9 @@ const READ_WAIT: Duration = Duration::from_millis(12);
 fn event_loop(session: &mut Session, terminal: &mut Screen, stop: &AtomicBool) -> Result<()> {
     let io = |e: std::io::Error| Error::runtime(format!("terminal: {e}"));
     let mut dirty = true;
+    // The update side has no clock: time reaches it as `Msg::Tick`, the
+    // time since this moment.
+    let started = std::time::Instant::now();
     loop {
         if dirty {
             terminal.draw(|f| view::view(&session.app, f)).map_err(io)?;
@@ -205,6 +208,11 @@ fn event_loop(session: &mut Session, terminal: &mut Screen, stop: &AtomicBool) -
         let idle = session.app.idle_work();
         let wait = Duration::from_millis(if idle { 0 } else { 250 });
         if !event::poll(wait).map_err(io)? {
+            // A status message that has had its time goes.
+            if session.app.wants_tick() {
+                session.send(Msg::Tick(started.elapsed()));
+                dirty = session.app.status.is_none();
+            }
             if idle {
                 session.send(Msg::Idle);
                 continue;
@@ -217,6 +225,8 @@ fn event_loop(session: &mut Session, terminal: &mut Screen, stop: &AtomicBool) -
             continue;
         }
         dirty = true;
+        // The key's message is timed from now.
+        session.send(Msg::Tick(started.elapsed()));
         match event::read().map_err(io)? {
             Event::Paste(text) => session.send(Msg::Paste(text)),
             Event::Key(key) if key.kind != KeyEventKind::Release => {

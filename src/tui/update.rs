@@ -72,8 +72,17 @@ fn paste(app: &mut App, text: &str) {
 /// the session to do and answer with another message.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     let mut fx = match msg {
-        Msg::Action(_) | Msg::Char(_) | Msg::Backspace => input(app, msg),
+        // Time only ages the status message: nothing else to work out.
+        Msg::Tick(now) => {
+            app.tick(now);
+            return Vec::new();
+        }
+        Msg::Action(_) | Msg::Char(_) | Msg::Backspace => {
+            app.key_pressed();
+            input(app, msg)
+        }
         Msg::Paste(text) => {
+            app.key_pressed();
             paste(app, &text);
             Vec::new()
         }
@@ -128,6 +137,15 @@ fn input(app: &mut App, msg: Msg) -> Vec<Effect> {
                 scroll: scrolled(scroll, a),
             },
             _ => Mode::Help { scroll },
+        },
+        Mode::Messages { scroll } => match msg {
+            Msg::Action(Action::Messages | Action::Cancel | Action::Quit | Action::Submit) => {
+                Mode::Normal
+            }
+            Msg::Action(a) => Mode::Messages {
+                scroll: scrolled(scroll, a),
+            },
+            _ => Mode::Messages { scroll },
         },
         Mode::History {
             title,
@@ -254,14 +272,14 @@ fn reconnected(app: &mut App, r: Reconnected) -> Vec<Effect> {
     match r {
         Reconnected::Done(link) => vec![Effect::Reload(Reload::Reconnected(app.selection(), link))],
         Reconnected::Failed { reason, pause } => {
-            app.error(format!(
+            app.sticky_error(format!(
                 "lost the database and could not reconnect (trying again every {pause} s; \
                  nothing can be saved until then): {reason}"
             ));
             vec![Effect::ReconnectLater]
         }
         Reconnected::Impossible => {
-            app.error(
+            app.sticky_error(
                 "lost the database daemon: other sessions' edits no longer show; restart mlps",
             );
             Vec::new()
@@ -307,6 +325,8 @@ fn normal(app: &mut App, a: Action, fx: &mut Vec<Effect>) {
         Action::Top => move_selection(app, isize::MIN / 2),
         Action::Bottom => move_selection(app, isize::MAX / 2),
         Action::Help => app.mode = Mode::Help { scroll: 0 },
+        Action::Zoom => app.zoom = !app.zoom,
+        Action::Messages => app.mode = Mode::Messages { scroll: 0 },
         Action::Filter => app.mode = Mode::Filter,
         Action::Command => {
             app.mode = Mode::Command {
@@ -338,9 +358,12 @@ fn normal(app: &mut App, a: Action, fx: &mut Vec<Effect>) {
             None,
         )),
         Action::Cancel => {
+            // The innermost first: the filter, then the zoom.
             if !app.filters[app.focus.index()].is_empty() {
                 app.filters[app.focus.index()].clear();
                 app.set_status(StatusKind::Info, "filter cleared");
+            } else if app.zoom {
+                app.zoom = false;
             } else {
                 app.status = None;
             }

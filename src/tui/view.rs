@@ -5,9 +5,11 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use crate::domain::labels::Label;
 use crate::tui::Action;
-use crate::tui::app::{App, Mode, StatusKind};
-use crate::tui::panes::{self, safe};
+use crate::tui::app::{App, Mode, Pane, StatusKind};
+use crate::tui::keymap::Section;
+use crate::tui::panes::{self, safe, share};
 use crate::tui::theme::Theme;
 
 pub fn view(app: &App, f: &mut Frame) {
@@ -18,16 +20,20 @@ pub fn view(app: &App, f: &mut Frame) {
         .map(|n| app.reasons_of(n))
         .unwrap_or_default();
     let header_h = if reasons.is_empty() { 2 } else { 3 };
+    let screen = f.area();
+    // A long message wraps onto up to three lines, fewer on a short screen.
+    let most = (screen.height / 8).clamp(1, STATUS_LINES);
+    let status_lines = status_lines(app, screen.width as usize, most as usize, &theme);
     let [header, body, status, hints] = Layout::vertical([
         Constraint::Length(header_h),
         Constraint::Min(6),
-        Constraint::Length(1),
+        Constraint::Length(status_lines.len().max(1) as u16),
         Constraint::Length(1),
     ])
-    .areas(f.area());
+    .areas(screen);
     render_header(app, &reasons, f, header, &theme);
     render_body(app, f, body, &theme);
-    render_status(app, f, status, &theme);
+    f.render_widget(Paragraph::new(status_lines), status);
     render_hints(app, f, hints, &theme);
     match &app.mode {
         Mode::Help { scroll } => panes::overlays::help(app, *scroll, f, body, &theme),
@@ -60,18 +66,53 @@ pub fn view(app: &App, f: &mut Frame) {
         Mode::Details { client, scroll } => {
             panes::overlays::details(app, *client, *scroll, f, body, &theme)
         }
+        Mode::Messages { scroll } => panes::overlays::messages(app, *scroll, f, body, &theme),
         Mode::Normal | Mode::Filter | Mode::Command { .. } => {}
     }
 }
 
+/// The most lines a status message wraps onto; the messages overlay has
+/// it in full.
+const STATUS_LINES: u16 = 3;
+
+/// The clients column: as wide as its widest row (with the borders), so
+/// that names are whole where there is room, but at least 22 columns and
+/// at most 45% of the screen, leaving the networks' table 54 (a name
+/// column of 21).
+pub fn clients_width(app: &App, total: u16) -> u16 {
+    let want = app.client_rows_width().saturating_add(2);
+    let most = (total as usize * 45 / 100)
+        .min((total as usize).saturating_sub(54))
+        .max(22);
+    want.clamp(22, most) as u16
+}
+
+/// The networks pane: its rows, the column heads and the borders (at
+/// least two rows), up to half the right-hand side; answers and the
+/// timeline get the rest.
+pub fn networks_height(app: &App, right: u16) -> u16 {
+    let rows = app.visible_networks().len().max(1) as u16;
+    (rows + 3).clamp(5, (right / 2).max(5))
+}
+
 fn render_body(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
-    let left_w = (area.width / 3).clamp(22, 44);
+    if app.zoom {
+        match app.focus {
+            Pane::Clients => panes::clients::render(app, f, area, theme),
+            Pane::Contacts => panes::clients::render_contacts(app, f, area, theme),
+            Pane::Networks => panes::networks::render(app, f, area, theme),
+            Pane::Answers => panes::answers::render(app, f, area, theme),
+            Pane::Timeline => panes::timeline::render(app, f, area, theme),
+        }
+        return;
+    }
+    let left_w = clients_width(app, area.width);
     let [left, right] =
         Layout::horizontal([Constraint::Length(left_w), Constraint::Min(30)]).areas(area);
     let contacts_h = (left.height / 3).max(4);
     let [clients, contacts] =
         Layout::vertical([Constraint::Min(4), Constraint::Length(contacts_h)]).areas(left);
-    let networks_h = (right.height * 2 / 5).max(5);
+    let networks_h = networks_height(app, right.height);
     let [networks, bottom] =
         Layout::vertical([Constraint::Length(networks_h), Constraint::Min(4)]).areas(right);
     let [answers, timeline] =
@@ -120,29 +161,39 @@ fn render_header(
                     .selected_client()
                     .map(|c| c.display_name().to_string())
                     .unwrap_or_default();
-                second.push(Span::styled(
-                    format!(
-                        "{} › {}",
-                        safe(&client, width / 3),
-                        safe(&n.name, width / 3)
-                    ),
-                    theme.dim(),
-                ));
+                // What must show comes first; the names get the room left
+                // and the warnings what remains after them.
+                let mut must = Vec::new();
                 if let Some(filed) = n.filed_level {
-                    second.push(Span::raw(format!(" · filed {filed}")));
+                    must.push(Span::raw(format!(" · filed {filed}")));
                     if filed != g.level {
-                        second.push(Span::styled(" · re-grading needed", theme.error()));
+                        must.push(Span::styled(" · re-grading needed", theme.error()));
                     }
                 }
-                if !g.warnings.is_empty() {
+                if app.readonly {
+                    must.push(Span::styled(" · read-only", theme.warning()));
+                }
+                let must_w: usize = must.iter().map(|s| crate::text::width(&s.content)).sum();
+                let room = width.saturating_sub(must_w + 3);
+                let (client_w, net_w) = share(
+                    crate::text::width(&client),
+                    crate::text::width(&n.name),
+                    room,
+                );
+                let names = format!("{} › {}", safe(&client, client_w), safe(&n.name, net_w));
+                let used = crate::text::width(&names) + must_w;
+                second.push(Span::styled(names, theme.dim()));
+                second.extend(must);
+                if !g.warnings.is_empty() && used + 6 < width {
                     let w: Vec<&str> = g.warnings.iter().map(|w| w.as_str()).collect();
-                    second.push(Span::styled(format!(" · {}", w.join(" ")), theme.warning()));
+                    let text = format!(" · {}", safe(&w.join(" "), width - used - 3));
+                    second.push(Span::styled(text, theme.warning()));
                 }
             }
         }
         None => first.push(Span::styled("mlps · MLPS 2.0 case manager", theme.title())),
     }
-    if app.readonly {
+    if app.readonly && second.is_empty() {
         second.push(Span::styled(" · read-only", theme.warning()));
     }
     let mut lines = vec![Line::from(first), Line::from(second)];
@@ -162,8 +213,10 @@ fn render_header(
     f.render_widget(Paragraph::new(lines), area);
 }
 
-fn render_status(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
-    let width = area.width as usize;
+/// The status line: the filter or command being typed, or the message,
+/// wrapped onto at most `most` lines (the last cut, pointing at the
+/// messages overlay, when it is longer still).
+fn status_lines(app: &App, width: usize, most: usize, theme: &Theme) -> Vec<Line<'static>> {
     let line = match &app.mode {
         Mode::Filter => Line::from(vec![
             Span::styled("/", theme.key()),
@@ -185,12 +238,32 @@ fn render_status(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
                     StatusKind::Saved => theme.saved(),
                     StatusKind::Error => theme.error(),
                 };
-                Line::from(Span::styled(safe(&s.text, width), style))
+                let text = crate::text::escape_for_terminal(&s.text);
+                let mut parts = panes::overlays::wrap_words(&text, width.max(1));
+                if parts.len() > most {
+                    parts.truncate(most);
+                    let more = match panes::key_name(app, Section::Global, Action::Messages) {
+                        Some(k) => {
+                            format!(" {k}: {}", Label::new("in full", "查看全文").get(app.lang))
+                        }
+                        None => String::new(),
+                    };
+                    let last = parts.last_mut().expect("at least one line");
+                    let keep = width.saturating_sub(crate::text::width(&more) + 1);
+                    *last = format!(
+                        "{}…{more}",
+                        crate::text::truncate(last, keep).trim_end_matches('…')
+                    );
+                }
+                return parts
+                    .into_iter()
+                    .map(|p| Line::from(Span::styled(p, style)))
+                    .collect();
             }
             None => Line::from(""),
         },
     };
-    f.render_widget(Paragraph::new(line), area);
+    vec![line]
 }
 
 /// The hint bar: the main actions of the moment with their live keys.
@@ -211,6 +284,8 @@ fn render_hints(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
             Action::Undo,
             Action::Override,
             Action::Details,
+            Action::Zoom,
+            Action::Messages,
         ],
         Mode::Agenda { .. } => &[
             Action::Submit,
@@ -227,7 +302,7 @@ fn render_hints(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
             Action::Cancel,
             Action::Help,
         ],
-        Mode::Help { .. } | Mode::History { .. } | Mode::Details { .. } => {
+        Mode::Help { .. } | Mode::History { .. } | Mode::Details { .. } | Mode::Messages { .. } => {
             &[Action::Down, Action::Up, Action::Cancel]
         }
         Mode::Form { .. } => &[
@@ -277,7 +352,17 @@ fn render_hints(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
         // `keys_for` includes the global keys the section does not shadow.
         let key = app.keymap.keys_for(section, a).into_iter().next();
         let Some(key) = key else { continue };
+        let own;
         let label = match a {
+            Action::Zoom | Action::Messages => {
+                own = match a {
+                    Action::Zoom if app.zoom => Label::new("restore", "还原"),
+                    Action::Zoom => Label::new("zoom", "全屏"),
+                    _ => Label::new("messages", "消息"),
+                }
+                .get(app.lang);
+                &*own
+            }
             Action::Right if matches!(app.mode, Mode::Form { .. }) => "choose",
             Action::Submit if matches!(app.mode, Mode::Form { .. }) => "save",
             Action::ClearField if matches!(app.mode, Mode::Filter) => "clear",

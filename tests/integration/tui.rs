@@ -123,6 +123,15 @@ fn changing_pi_subjects_regrades_and_saves() {
     assert_eq!(app.grade_of(network).unwrap().level, old);
 }
 
+/// The problem an open form shows, once: under the focused field (the
+/// one it is in), or at the foot of the form when it is about no field.
+fn shown_problem(form: &mlps::tui::form::Form) -> String {
+    match (&form.fields[form.focus].error, &form.error) {
+        (Some(e), None) | (None, Some(e)) => e.clone(),
+        other => panic!("the problem shows once: {other:?}"),
+    }
+}
+
 #[test]
 fn a_bad_date_keeps_the_form_open_with_the_reason() {
     let (_dir, mut app) = demo_app();
@@ -137,12 +146,8 @@ fn a_bad_date_keeps_the_form_open_with_the_reason() {
         panic!("form stays open")
     };
     assert!(
-        form.error
-            .as_deref()
-            .unwrap()
-            .contains("not a real calendar date"),
-        "{:?}",
-        form.error
+        shown_problem(form).contains("not a real calendar date"),
+        "{form:?}"
     );
     // t gives today; the milestone saves.
     act(&mut app, Action::ClearField);
@@ -188,11 +193,7 @@ fn an_override_needs_a_justification() {
     let Mode::Form { form, .. } = &app.mode else {
         panic!("form stays open")
     };
-    assert!(
-        form.error.as_deref().unwrap().contains("justification"),
-        "{:?}",
-        form.error
-    );
+    assert!(shown_problem(form).contains("justification"), "{form:?}");
     // The cursor went to the field the problem is in.
     let Mode::Form { form, .. } = &app.mode else {
         panic!()
@@ -270,11 +271,7 @@ fn a_new_client_needs_a_name_and_is_saved() {
     let Mode::Form { form, .. } = &app.mode else {
         panic!("form stays open")
     };
-    assert!(
-        form.error.as_deref().unwrap().contains("name"),
-        "{:?}",
-        form.error
-    );
+    assert!(shown_problem(form).contains("name"), "{form:?}");
     act(&mut app, Action::NextField);
     typ(&mut app, "重庆测试银行");
     act(&mut app, Action::Submit);
@@ -401,11 +398,7 @@ fn too_many_risks_are_refused_not_cut() {
         panic!("form stays open")
     };
     assert_eq!(form.fields[form.focus].key, "medium_risks");
-    assert!(
-        form.error.as_deref().unwrap().contains("more than"),
-        "{:?}",
-        form.error
-    );
+    assert!(shown_problem(form).contains("more than"), "{form:?}");
 }
 
 #[test]
@@ -1147,7 +1140,7 @@ fn a_filing_records_the_level_and_the_filed_level_follows_it() {
     let Mode::Form { form, .. } = &app.mode else {
         panic!("the form stays open: {:?}", app.mode)
     };
-    let error = form.error.as_deref().unwrap();
+    let error = shown_problem(form);
     assert!(error.contains("follows the latest filing"), "{error}");
     act(&mut app, Action::Cancel);
     assert_eq!(

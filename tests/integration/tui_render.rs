@@ -416,3 +416,172 @@ fn the_compact_backend_shows_the_frame_in_fewer_bytes() {
         "{compact_bytes} bytes against {plain_bytes}"
     );
 }
+
+/// The lines of a drawn screen, as the snapshot shows them.
+fn lines(screen: &str) -> Vec<String> {
+    screen
+        .lines()
+        .map(|l| {
+            l.trim_start_matches('"')
+                .split("\"")
+                .next()
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn chinese_names_whole_at_200x50() {
+    let (_dir, mut app) = demo_app();
+    chinese_client(&mut app);
+    let screen = draw(&app, 200, 50);
+    support::assert_snapshot!("chinese_names_whole_at_200x50", screen.clone());
+    // Every client in view shows its English and Chinese names whole.
+    let shown: Vec<_> = app
+        .clients
+        .iter()
+        .filter(|c| screen.contains(&c.name))
+        .collect();
+    assert!(shown.len() >= 20, "{screen}");
+    for c in shown {
+        assert!(
+            screen.contains(&format!("{} {}", c.name, c.name_zh)),
+            "{} {} cut:\n{screen}",
+            c.name,
+            c.name_zh
+        );
+    }
+    // The networks pane is as tall as its three rows, its head and its
+    // borders; the answers and timeline have the rest.
+    let rows = lines(&screen);
+    let top = rows.iter().position(|l| l.contains("Networks 3")).unwrap();
+    assert!(rows[top + 5].contains("└"), "{}", rows[top + 5]);
+    assert!(rows[top + 6].contains("Answers"), "{}", rows[top + 6]);
+}
+
+#[test]
+fn re_grading_needed_shows_whole_at_80x24() {
+    let (_dir, mut app) = demo_app();
+    act(&mut app, Action::Triage);
+    let mlps::tui::app::Mode::Triage { rows, .. } = &app.mode else {
+        panic!("triage opens")
+    };
+    let at = rows
+        .iter()
+        .position(|r| r.first().tier == mlps::domain::triage::Tier::Regrading)
+        .expect("the demo has a network to re-grade");
+    for _ in 0..at {
+        act(&mut app, Action::Down);
+    }
+    act(&mut app, Action::Submit);
+    let screen = draw(&app, 80, 24);
+    let header = &lines(&screen)[1];
+    assert!(header.contains("· filed 2 · re-grading needed"), "{header}");
+    support::assert_snapshot!("re_grading_needed_at_80x24", screen);
+}
+
+#[test]
+fn the_focused_pane_is_marked_in_its_title() {
+    let (_dir, mut app) = demo_app();
+    app.color = false;
+    let screen = draw(&app, 100, 30);
+    assert!(screen.contains("┌ ▸ Clients 30"), "{screen}");
+    for other in ["Contacts", "Networks", "Answers", "Timeline"] {
+        assert!(screen.contains(&format!("┌ {other}")), "{screen}");
+    }
+    act(&mut app, Action::NextPane);
+    act(&mut app, Action::NextPane);
+    let screen = draw(&app, 100, 30);
+    assert!(screen.contains("▸ Networks 3"), "{screen}");
+    assert!(!screen.contains("▸ Clients"), "{screen}");
+    assert!(screen.contains("┌ Clients 30"), "{screen}");
+}
+
+#[test]
+fn zoom_fills_the_body_and_esc_or_z_restores() {
+    let (_dir, mut app) = demo_app();
+    app.focus = Pane::Networks;
+    let normal = draw(&app, 80, 24);
+    act(&mut app, Action::Zoom);
+    assert!(app.zoom);
+    let zoomed = draw(&app, 80, 24);
+    support::assert_snapshot!("networks_zoomed_at_80x24", zoomed.clone());
+    let rows = lines(&zoomed);
+    // The header and the hints stay; the networks take the rest.
+    assert!(rows[0].starts_with("Level 2"), "{zoomed}");
+    assert!(
+        rows[3].starts_with("┌ ▸ Networks 3 · zoomed · z restores"),
+        "{zoomed}"
+    );
+    assert!(rows[21].starts_with("└"), "{zoomed}");
+    assert!(!zoomed.contains("Clients") && !zoomed.contains("Answers"));
+    // The zoom follows the focus.
+    act(&mut app, Action::NextPane);
+    assert!(draw(&app, 80, 24).contains("▸ Answers · zoomed"));
+    act(&mut app, Action::PrevPane);
+    act(&mut app, Action::Zoom);
+    assert!(!app.zoom);
+    assert_eq!(draw(&app, 80, 24), normal);
+    act(&mut app, Action::Zoom);
+    act(&mut app, Action::Cancel);
+    assert!(!app.zoom);
+    assert_eq!(draw(&app, 80, 24), normal);
+}
+
+#[test]
+fn a_long_message_wraps_and_opens_in_full() {
+    let (_dir, mut app) = demo_app();
+    let words: Vec<String> = (1..=30).map(|i| format!("word{i}")).collect();
+    app.error(words.join(" "));
+    let screen = draw(&app, 80, 24);
+    // Wrapped onto the lines above the hints, none of it cut.
+    for w in &words {
+        assert!(
+            screen.contains(&format!("{w} ")) || screen.contains(&format!("{w}\"")),
+            "{w}: {screen}"
+        );
+    }
+    let rows = lines(&screen);
+    assert!(rows[20].starts_with("word1 word2"), "{screen}");
+    assert!(rows[22].trim_end().ends_with("word30"), "{screen}");
+    assert!(rows[23].starts_with("Enter edit"), "{screen}");
+    // Longer than three lines: cut, and m shows it whole.
+    let long: Vec<String> = (1..=80).map(|i| format!("part{i}")).collect();
+    app.error(long.join(" "));
+    let screen = draw(&app, 80, 24);
+    assert!(screen.contains("… m: in full"), "{screen}");
+    assert!(!screen.contains("part80"), "{screen}");
+    act(&mut app, Action::Messages);
+    let screen = draw(&app, 100, 30);
+    support::assert_snapshot!("messages_overlay", screen.clone());
+    assert!(screen.contains("part80"), "{screen}");
+    act(&mut app, Action::Cancel);
+    assert_eq!(app.mode, mlps::tui::app::Mode::Normal);
+}
+
+#[test]
+fn the_agenda_names_clients_in_chinese_where_there_is_room() {
+    let (_dir, mut app) = demo_app();
+    act(&mut app, Action::Agenda);
+    let mlps::tui::app::Mode::Agenda { rows, .. } = &app.mode else {
+        panic!("the agenda opens")
+    };
+    let rows = rows.clone();
+    let screen = draw(&app, 200, 50);
+    let mut seen = 0;
+    for r in rows.iter().take(40) {
+        assert!(!r.client_zh.is_empty());
+        assert!(
+            screen.contains(&format!("{} {}", r.client, r.client_zh)),
+            "{} {}:\n{screen}",
+            r.client,
+            r.client_zh
+        );
+        seen += 1;
+    }
+    assert!(seen > 30);
+    // Narrower, the English name comes first and the rest is cut.
+    let narrow = draw(&app, 120, 30);
+    assert!(narrow.contains(&rows[0].client[..20]), "{narrow}");
+}

@@ -13,7 +13,8 @@ use mlps::tui::Action;
 use mlps::tui::app::{App, Mode, Msg, Pane, StatusKind, Undo, update};
 use mlps::tui::edit::{AnswerRow, FormTarget, Record};
 use mlps::tui::effect::{
-    Delete, Effect, Fresh, FreshRecords, Purpose, Refreshed, Reload, Save, Stored, UndoWrite,
+    Delete, Effect, Fresh, FreshRecords, Purpose, Reconnected, Refreshed, Reload, Save, Stored,
+    UndoWrite,
 };
 use mlps::tui::form::Version;
 use mlps::tui::keymap::Keymap;
@@ -197,9 +198,16 @@ fn a_write_the_store_refuses_keeps_the_form_with_the_reason() {
         form.error.as_deref(),
         Some("pi_subjects: the database is read-only")
     );
-    assert_eq!(status(&app).0, StatusKind::Error);
+    // Said once: in the form, not on the status line as well.
+    assert_eq!(app.status, None);
     assert_eq!(app.undo, Vec::new(), "nothing to undo");
     assert_eq!(app.network(CRM), Some(&crm()), "the view is unchanged");
+    // Changing a value clears it: the next submit says what is true then.
+    typ(&mut app, "0");
+    let Mode::Form { form, .. } = &app.mode else {
+        panic!("{:?}", app.mode)
+    };
+    assert_eq!(form.error, None);
 }
 
 #[test]
@@ -678,4 +686,181 @@ fn triage_asks_for_its_list_and_comes_back_to_the_row_it_left() {
     );
     assert_eq!(app.mode, Mode::Normal);
     assert!(status(&app).1.contains("could not read the triage list"));
+}
+
+/// The status line's message, if any.
+fn said(app: &App) -> Option<String> {
+    app.status.as_ref().map(|s| s.text.clone())
+}
+
+fn tick(app: &mut App, secs: u64) {
+    assert_eq!(
+        update(app, Msg::Tick(std::time::Duration::from_secs(secs))),
+        Vec::new()
+    );
+}
+
+#[test]
+fn a_message_goes_with_the_next_key() {
+    let mut app = app_with(acme(), vec![crm()]);
+    // A paste outside a field says it was ignored; that key's own message
+    // stays after it.
+    update(&mut app, Msg::Paste("x".into()));
+    assert!(said(&app).unwrap().contains("paste ignored"));
+    act(&mut app, Action::Down);
+    assert_eq!(said(&app), None);
+    // An error goes with the next key too, whatever the key.
+    app.readonly = true;
+    act(&mut app, Action::Edit);
+    assert_eq!(status(&app).0, StatusKind::Error);
+    act(&mut app, Action::NextPane);
+    assert_eq!(said(&app), None);
+    // A key that says something anew replaces it.
+    act(&mut app, Action::Edit);
+    act(&mut app, Action::Edit);
+    assert!(said(&app).unwrap().contains("read-only"));
+    // Answers from the store are not keys: they leave it.
+    update(&mut app, Msg::Idle);
+    assert!(said(&app).is_some());
+}
+
+#[test]
+fn info_goes_after_a_while_errors_wait_for_a_key() {
+    let mut app = app_with(acme(), vec![crm()]);
+    assert!(!app.wants_tick(), "nothing to expire");
+    tick(&mut app, 10);
+    update(&mut app, Msg::Paste("x".into()));
+    assert!(app.wants_tick());
+    tick(&mut app, 15);
+    assert!(said(&app).is_some(), "5 s on, still shown");
+    tick(&mut app, 16);
+    assert_eq!(said(&app), None, "6 s on, gone");
+    assert!(!app.wants_tick());
+    // An error stays until a key: it is not timed.
+    app.readonly = true;
+    act(&mut app, Action::Edit);
+    assert!(!app.wants_tick());
+    tick(&mut app, 1000);
+    assert_eq!(status(&app).0, StatusKind::Error);
+    act(&mut app, Action::Down);
+    assert_eq!(said(&app), None);
+}
+
+#[test]
+fn losing_the_database_stays_said_until_it_is_found() {
+    let mut app = app_with(acme(), vec![crm()]);
+    update(
+        &mut app,
+        Msg::Reconnected(Reconnected::Failed {
+            reason: "no daemon".into(),
+            pause: 5,
+        }),
+    );
+    let lost = said(&app).unwrap();
+    assert!(lost.contains("could not reconnect"), "{lost}");
+    act(&mut app, Action::Down);
+    tick(&mut app, 1000);
+    assert_eq!(said(&app), Some(lost), "still true, still said");
+    update(&mut app, Msg::Reconnected(Reconnected::Impossible));
+    act(&mut app, Action::Down);
+    assert!(said(&app).unwrap().contains("restart mlps"));
+}
+
+#[test]
+fn the_messages_overlay_keeps_the_latest_in_full() {
+    let mut app = app_with(acme(), vec![crm()]);
+    let long = "word ".repeat(200);
+    app.error(long.trim());
+    update(&mut app, Msg::Paste("x".into()));
+    act(&mut app, Action::Messages);
+    assert_eq!(app.mode, Mode::Messages { scroll: 0 });
+    assert_eq!(said(&app), None, "the key read it");
+    let kept: Vec<&str> = app.messages.iter().map(|(_, t)| t.as_str()).collect();
+    assert_eq!(kept.len(), 2);
+    assert_eq!(kept[0], long.trim(), "whole");
+    assert!(kept[1].contains("paste ignored"));
+    act(&mut app, Action::Down);
+    assert_eq!(app.mode, Mode::Messages { scroll: 1 });
+    act(&mut app, Action::Messages);
+    assert_eq!(app.mode, Mode::Normal);
+    // At most so many are kept, the oldest dropped.
+    for i in 0..100 {
+        app.error(format!("message {i}"));
+    }
+    assert_eq!(app.messages.len(), mlps::tui::app::MESSAGES_KEPT);
+    assert_eq!(app.messages.back().unwrap().1, "message 99");
+}
+
+#[test]
+fn zoom_toggles_and_esc_restores_after_the_filter() {
+    let mut app = app_with(acme(), vec![crm()]);
+    act(&mut app, Action::Zoom);
+    assert!(app.zoom);
+    act(&mut app, Action::Zoom);
+    assert!(!app.zoom);
+    act(&mut app, Action::Zoom);
+    app.filters[Pane::Clients.index()] = "acme".into();
+    // Esc clears the filter first, then the zoom.
+    act(&mut app, Action::Cancel);
+    assert!(app.filters[Pane::Clients.index()].is_empty());
+    assert!(app.zoom);
+    act(&mut app, Action::Cancel);
+    assert!(!app.zoom);
+}
+
+#[test]
+fn a_form_problem_shows_once_at_its_field_and_goes_when_fixed() {
+    let mut app = app_with(acme(), vec![crm()]);
+    app.focus = Pane::Clients;
+    act(&mut app, Action::Add);
+    // No name: refused at the name field, and only there.
+    assert_eq!(act(&mut app, Action::Submit), Vec::new());
+    let Mode::Form { form, .. } = &app.mode else {
+        panic!("{:?}", app.mode)
+    };
+    let field = &form.fields[form.focus];
+    assert_eq!(field.key, "name");
+    assert!(field.error.is_some(), "{form:?}");
+    assert_eq!(form.error, None, "not again at the foot of the form");
+    assert_eq!(app.status, None, "nor on the status line");
+    // Typing a name fixes it, and the problem goes at once.
+    typ(&mut app, "B");
+    let Mode::Form { form, .. } = &app.mode else {
+        panic!("{:?}", app.mode)
+    };
+    assert!(form.fields.iter().all(|f| f.error.is_none()), "{form:?}");
+    assert_eq!(form.error, None);
+    assert!(matches!(
+        act(&mut app, Action::Submit).as_slice(),
+        [Effect::Save(_)]
+    ));
+}
+
+#[test]
+fn a_bad_value_shows_once_and_goes_when_corrected() {
+    let mut app = app_with(acme(), vec![crm()]);
+    app.focus = Pane::Timeline;
+    act(&mut app, Action::Add);
+    act(&mut app, Action::NextField);
+    typ(&mut app, "2026-02-30");
+    assert_eq!(act(&mut app, Action::Submit), Vec::new());
+    let Mode::Form { form, .. } = &app.mode else {
+        panic!("{:?}", app.mode)
+    };
+    let problems: Vec<&str> = form
+        .fields
+        .iter()
+        .filter_map(|f| f.error.as_deref())
+        .chain(form.error.as_deref())
+        .collect();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].contains("not a real calendar date"));
+    update(&mut app, Msg::Backspace);
+    update(&mut app, Msg::Backspace);
+    typ(&mut app, "28");
+    let Mode::Form { form, .. } = &app.mode else {
+        panic!("{:?}", app.mode)
+    };
+    assert!(form.fields.iter().all(|f| f.error.is_none()), "{form:?}");
+    assert_eq!(form.error, None);
 }

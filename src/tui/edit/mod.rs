@@ -272,6 +272,19 @@ pub fn form_update(
     msg: Msg,
     fx: &mut Vec<Effect>,
 ) -> Mode {
+    // A problem with the whole record, from the last submit, is about
+    // values that have now changed: it goes with the change (a field's own
+    // problem goes when the field is checked again, fixed).
+    if matches!(
+        msg,
+        Msg::Char(_)
+            | Msg::Backspace
+            | Msg::Action(
+                Action::Left | Action::Right | Action::Toggle | Action::ClearField | Action::Today
+            )
+    ) {
+        form.error = None;
+    }
     match msg {
         Msg::Char(c) if form.focused().accepts(c) => {
             form.focused().input(c);
@@ -292,8 +305,10 @@ pub fn form_update(
             form.focused().set_today(today);
         }
         Msg::Action(Action::Submit) => {
-            if let Some(problem) = form.first_problem() {
-                form.error = Some(problem);
+            // The first field with a problem is focused, the problem shown
+            // under it (once: not again at the foot of the form).
+            if form.first_problem().is_some() {
+                form.error = None;
             } else {
                 match save::submit(app, &form, &target) {
                     Ok(Some(save)) => fx.push(save),
@@ -324,9 +339,11 @@ fn show_problem(form: &mut Form, problem: Problem) {
         .and_then(|k| form.fields.iter().position(|f| f.key == k))
     {
         form.focus = i;
-        form.fields[i].error = Some(problem.message.clone());
+        form.fields[i].error = Some(problem.message);
+        form.error = None;
+    } else {
+        form.error = Some(problem.message);
     }
-    form.error = Some(problem.message);
 }
 
 /// Why a form could not be saved, and the field it is about.

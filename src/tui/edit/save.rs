@@ -108,15 +108,17 @@ pub(crate) fn saved(
         }
         Err(e) => e,
     };
-    app.error(e.message().to_string());
     let Some((mut form, target)) = form else {
+        app.error(e.message().to_string());
         return Vec::new();
     };
     let gone = matches!(stored, Some(Ok(Stored { version: None, .. })));
     app.mode = if matches!(e, Error::Conflict(_)) || gone {
+        app.error(e.message().to_string());
         let stored = stored.unwrap_or_else(|| Err(e.clone()));
         conflict(app, form, target, stored)
     } else {
+        // Said once, in the form, at the field it is about.
         show_problem(&mut form, Problem::from(e));
         Mode::Form { form, target }
     };

@@ -6,10 +6,20 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
-use super::{block, cell, inner_width, row, scroll_offset};
+use super::{block, cell, inner_width, row, scroll_offset, share};
 use crate::domain::agenda::AgendaRow;
 use crate::domain::timeline::{DueKind, DueStatus};
 use crate::tui::theme::Theme;
+
+/// The client as the agenda names it: English, then Chinese where it has
+/// both.
+fn client_name(r: &AgendaRow) -> String {
+    if r.client_zh.is_empty() || r.client_zh == r.client {
+        r.client.clone()
+    } else {
+        format!("{} {}", r.client, r.client_zh)
+    }
+}
 
 pub fn render(
     rows: &[AgendaRow],
@@ -30,9 +40,21 @@ pub fn render(
     let b = block(&title, "", true, theme);
     let width = inner_width(area);
     let fixed = 8 + 1 + 10 + 1 + 5 + 1 + 4 + 1 + 22 + 1;
-    let rest = width.saturating_sub(fixed);
-    let client_w = rest / 2;
-    let network_w = rest.saturating_sub(client_w + 1);
+    let rest = width.saturating_sub(fixed + 1);
+    // The client's English and Chinese names, as triage shows them.
+    let clients: Vec<String> = rows.iter().map(client_name).collect();
+    let cols = |s: &str| crate::text::width(&crate::text::escape_for_terminal(s));
+    let (client_w, network_w) = share(
+        clients.iter().map(|c| cols(c)).max().unwrap_or(0).max(6),
+        rows.iter()
+            .map(|r| cols(&r.network))
+            .max()
+            .unwrap_or(0)
+            .max(7),
+        rest,
+    );
+    // Room to spare goes to the client.
+    let client_w = rest.saturating_sub(network_w).max(client_w);
     let height = area.height.saturating_sub(3) as usize;
     let mut lines = vec![Line::from(Span::styled(
         format!(
@@ -68,7 +90,7 @@ pub fn render(
                     r.days_left,
                     r.level_mark(),
                     r.kind_label(under),
-                    cell(&r.client, client_w),
+                    cell(&clients[i], client_w),
                     cell(&r.network, network_w)
                 )),
             ],

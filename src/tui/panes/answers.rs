@@ -6,19 +6,14 @@ use ratatui::layout::Rect;
 use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 
-use super::{block, cell, inner_width, row, safe, scroll_offset};
+use super::{cell, inner_width, pane_block, row, safe, scroll_offset};
 use crate::tui::app::{App, Pane};
 use crate::tui::edit::AnswerRow;
 use crate::tui::theme::Theme;
 
 pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
     let focused = app.focus == Pane::Answers;
-    let b = block(
-        "Answers",
-        &app.filters[Pane::Answers.index()],
-        focused,
-        theme,
-    );
+    let b = pane_block(app, Pane::Answers, "Answers", theme);
     let Some(n) = app.selected_network() else {
         f.render_widget(
             Paragraph::new(Span::styled("select a network", theme.dim())).block(b),

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Span;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::{block, inner_width, row, safe, scroll_offset};
+use super::{inner_width, pane_block, row, safe, scroll_offset};
 use crate::tui::app::{App, Pane};
 use crate::tui::theme::Theme;
 
@@ -13,7 +13,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
     let focused = app.focus == Pane::Clients;
     let visible = app.visible_clients();
     let title = format!("Clients {}", visible.len());
-    let b = block(&title, &app.filters[Pane::Clients.index()], focused, theme);
+    let b = pane_block(app, Pane::Clients, &title, theme);
     let height = area.height.saturating_sub(2) as usize;
     let width = inner_width(area);
     let selected = app.selected[Pane::Clients.index()];
@@ -26,7 +26,8 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
             let c = &app.clients[ci];
             let mut spans = vec![Span::raw(safe(c.display_name(), width))];
             let used = crate::text::width(&spans[0].content);
-            if !c.name.is_empty() && !c.name_zh.is_empty() && used + 2 < width {
+            // The Chinese name where at least two of its characters fit.
+            if !c.name.is_empty() && !c.name_zh.is_empty() && used + 6 <= width {
                 spans.push(Span::styled(
                     format!(" {}", safe(&c.name_zh, width - used - 1)),
                     theme.dim(),
@@ -50,12 +51,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
 
 pub fn render_contacts(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
     let focused = app.focus == Pane::Contacts;
-    let b = block(
-        "Contacts",
-        &app.filters[Pane::Contacts.index()],
-        focused,
-        theme,
-    );
+    let b = pane_block(app, Pane::Contacts, "Contacts", theme);
     let height = area.height.saturating_sub(2) as usize;
     let width = inner_width(area);
     let selected = app.selected[Pane::Contacts.index()];

@@ -26,6 +26,22 @@ pub fn cell(s: &str, cols: usize) -> String {
     text::pad(&text::escape_for_terminal(s), cols)
 }
 
+/// Splits `room` columns between two texts (or columns) whose widest is
+/// `a` and `b` columns: both whole when they fit; else the narrower whole
+/// when it takes at most half; else `a` three fifths and `b` the rest.
+pub fn share(a: usize, b: usize, room: usize) -> (usize, usize) {
+    if a + b <= room {
+        (a, b)
+    } else if b <= room / 2 {
+        (room - b, b)
+    } else if a <= room / 2 {
+        (a, room - a)
+    } else {
+        let a_w = room * 3 / 5;
+        (a_w, room - a_w)
+    }
+}
+
 /// A pane's frame: its title, with the filter when one is set.
 pub fn block<'a>(title: &str, filter: &str, focused: bool, theme: &Theme) -> Block<'a> {
     let mut spans = vec![Span::styled(format!(" {title} "), theme.title())];
@@ -39,6 +55,37 @@ pub fn block<'a>(title: &str, filter: &str, focused: bool, theme: &Theme) -> Blo
         .borders(Borders::ALL)
         .border_style(theme.border(focused))
         .title(Line::from(spans))
+}
+
+/// A main pane's frame: [`block`], its title marked `▸` when the pane
+/// has focus (so the focus shows without colour, and to a screen reader),
+/// and saying how to restore the layout when it is zoomed.
+pub fn pane_block<'a>(
+    app: &crate::tui::app::App,
+    pane: crate::tui::app::Pane,
+    title: &str,
+    theme: &Theme,
+) -> Block<'a> {
+    use crate::domain::labels::Label;
+    let focused = app.focus == pane;
+    let mut title = if focused {
+        format!("▸ {title}")
+    } else {
+        title.to_string()
+    };
+    if app.zoom && focused {
+        title.push_str(&format!(
+            " · {}",
+            Label::new("zoomed", "全屏").get(app.lang)
+        ));
+        if let Some(k) = key_name(app, pane.section(), crate::tui::Action::Zoom) {
+            title.push_str(&format!(
+                " · {k} {}",
+                Label::new("restores", "还原").get(app.lang)
+            ));
+        }
+    }
+    block(&title, &app.filters[pane.index()], focused, theme)
 }
 
 /// The first row to draw so that `selected` stays in a window of `height`.

@@ -6,23 +6,29 @@ use ratatui::layout::Rect;
 use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 
-use super::{block, cell, inner_width, row, scroll_offset};
+use super::{cell, inner_width, pane_block, row, scroll_offset};
 use crate::tui::app::{App, Pane};
 use crate::tui::theme::Theme;
 
 pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
     let focused = app.focus == Pane::Networks;
     let networks = app.visible_networks();
-    let b = block(
+    let b = pane_block(
+        app,
+        Pane::Networks,
         &format!("Networks {}", networks.len()),
-        &app.filters[Pane::Networks.index()],
-        focused,
         theme,
     );
     let height = area.height.saturating_sub(3) as usize;
     let width = inner_width(area);
-    // LVL CALC NEXT-DUE STATUS take 4+1+4+1+10+1+8+1 columns.
-    let name_w = width.saturating_sub(31).max(8);
+    // LVL CALC NEXT-DUE STATUS take 4+1+4+1+10+1+8+1 columns; the name
+    // column is as wide as the longest name, so they sit beside it.
+    let longest = networks
+        .iter()
+        .map(|n| crate::text::width(&crate::text::escape_for_terminal(&n.name)))
+        .max()
+        .unwrap_or(0);
+    let name_w = longest.max(8).min(width.saturating_sub(31)).max(8);
     let mut lines = vec![row(
         vec![Span::styled(
             format!(

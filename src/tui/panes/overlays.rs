@@ -179,7 +179,7 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 /// `text` in lines of at most `width` columns, broken between words where
 /// it can be (a word longer than a line is broken anywhere). Leading
 /// spaces, which indent a line, are kept.
-fn wrap_words(text: &str, width: usize) -> Vec<String> {
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
     let indent: String = text.chars().take_while(|c| *c == ' ').collect();
     let mut lines: Vec<String> = Vec::new();
     let mut line = indent.clone();
@@ -370,6 +370,49 @@ pub fn history(
         .collect();
     let most = (lines.len() as u16).saturating_sub(r.height.saturating_sub(2));
     let title = format!("{title} · newest first · j/k scroll · Esc closes");
+    f.render_widget(
+        Paragraph::new(lines)
+            .scroll((scroll.min(most), 0))
+            .block(block(&title, "", true, theme)),
+        r,
+    );
+}
+
+/// The latest status messages in full, newest first, each wrapped.
+pub fn messages(app: &App, scroll: u16, f: &mut Frame, area: Rect, theme: &Theme) {
+    use crate::domain::labels::Label;
+    use crate::tui::app::StatusKind;
+    let r = centered(area, 100, area.height.saturating_sub(2));
+    f.render_widget(Clear, r);
+    let width = inner_width(r);
+    let mut lines: Vec<Line> = Vec::new();
+    for (kind, text) in app.messages.iter().rev() {
+        let style = match kind {
+            StatusKind::Info => theme.normal(),
+            StatusKind::Saved => theme.saved(),
+            StatusKind::Error => theme.error(),
+        };
+        let text = crate::text::escape_for_terminal(text);
+        for (i, part) in wrap_words(&text, width.saturating_sub(2))
+            .into_iter()
+            .enumerate()
+        {
+            let mark = if i == 0 { "• " } else { "  " };
+            lines.push(Line::from(vec![Span::raw(mark), Span::styled(part, style)]));
+        }
+    }
+    if lines.is_empty() {
+        lines.push(Line::from(Span::styled(
+            Label::new("No messages yet.", "还没有消息。").get(app.lang),
+            theme.dim(),
+        )));
+    }
+    let most = (lines.len() as u16).saturating_sub(r.height.saturating_sub(2));
+    let title = Label::new(
+        "Messages · newest first · j/k scroll · Esc closes",
+        "消息 · 最新在前 · j/k 滚动 · Esc 关闭",
+    )
+    .get(app.lang);
     f.render_widget(
         Paragraph::new(lines)
             .scroll((scroll.min(most), 0))

@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{block, inner_width, row, safe, scroll_offset};
+use super::{inner_width, pane_block, row, safe, scroll_offset};
 use crate::domain::model::{Network, Stage};
 use crate::domain::timeline::Timeline;
 use crate::tui::app::{App, Pane, TimelineRow};
@@ -16,12 +16,7 @@ use crate::tui::theme::Theme;
 
 pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
     let focused = app.focus == Pane::Timeline;
-    let b = block(
-        "Timeline",
-        &app.filters[Pane::Timeline.index()],
-        focused,
-        theme,
-    );
+    let b = pane_block(app, Pane::Timeline, "Timeline", theme);
     let Some(n) = app.selected_network() else {
         f.render_widget(
             Paragraph::new(Span::styled("select a network", theme.dim())).block(b),

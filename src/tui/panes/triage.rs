@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
-use super::{block, cell, inner_width, row, safe, scroll_offset};
+use super::{block, cell, inner_width, row, safe, scroll_offset, share};
 use crate::domain::triage::{SortBy, Tier, TriageRow};
 use crate::tui::theme::Theme;
 
@@ -16,6 +16,16 @@ fn tier_style(tier: Tier, theme: &Theme) -> Style {
         Tier::Overdue | Tier::Regrading => theme.error(),
         Tier::Due | Tier::Stalled => theme.warning(),
         Tier::Provisional | Tier::MissingFacts => theme.dim(),
+    }
+}
+
+/// The client as triage names it: English, then Chinese where it has
+/// both.
+fn client_name(r: &TriageRow) -> String {
+    if r.client_zh.is_empty() || r.client_zh == r.client {
+        r.client.clone()
+    } else {
+        format!("{} {}", r.client, r.client_zh)
     }
 }
 
@@ -52,9 +62,21 @@ pub fn render(
     let height = (area.height.saturating_sub(3) as usize).saturating_sub(more.len().min(3));
     let fixed = 11 + 1 + 4 + 1 + 5 + 1;
     let rest = width.saturating_sub(fixed);
-    // The next action gets the most room; names are searchable anyway.
-    let client_w = (rest / 4).max(8);
-    let network_w = (rest / 6).max(7);
+    let clients: Vec<String> = rows.iter().map(client_name).collect();
+    let cols = |s: &str| crate::text::width(&crate::text::escape_for_terminal(s));
+    // The next action gets the most room (at least half); the names as
+    // much as they need of the rest, and are searchable anyway.
+    let names = rest.saturating_sub(2) - rest.saturating_sub(2) / 2;
+    let (client_w, network_w) = share(
+        clients.iter().map(|c| cols(c)).max().unwrap_or(0).max(6),
+        rows.iter()
+            .map(|r| cols(&r.network))
+            .max()
+            .unwrap_or(0)
+            .max(7),
+        names,
+    );
+    let (client_w, network_w) = (client_w.max(8), network_w.max(7));
     let action_w = rest.saturating_sub(client_w + network_w + 2);
     let mut lines = vec![Line::from(Span::styled(
         format!(
@@ -75,11 +97,6 @@ pub fn render(
         .take(height)
     {
         let first = r.first();
-        let client = if r.client_zh.is_empty() || r.client_zh == r.client {
-            r.client.clone()
-        } else {
-            format!("{} {}", r.client, r.client_zh)
-        };
         lines.push(row(
             vec![
                 Span::styled(
@@ -90,7 +107,7 @@ pub fn render(
                     "{:>4} {:<5} {} {} {}",
                     first.days.map_or(String::new(), |d| d.to_string()),
                     r.level_mark(),
-                    cell(&client, client_w),
+                    cell(&clients[i], client_w),
                     cell(&r.network, network_w),
                     safe(&first.sentence(), action_w)
                 )),
