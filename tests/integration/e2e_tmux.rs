@@ -198,7 +198,7 @@ fn jump_by_pinyin_edit_pi_subjects_and_see_the_level_change() {
 
     // Networks, then answers; pi_subjects is the fifth question.
     tmux.keys(&["Tab", "Tab", "Tab"]);
-    tmux.wait_for("┌ Answers");
+    tmux.wait_for("┌ ▸ Answers");
     tmux.keys(&["j", "j", "j", "j", "Enter"]);
     tmux.wait_for("Answer pi_subjects");
     tmux.keys(&["C-u"]);
