@@ -51,6 +51,9 @@ id_enum!(
         Zoom => "zoom",
         /// The latest status messages, in full.
         Messages => "messages",
+        /// Walk the selected network's unanswered questions, one key per
+        /// answer.
+        Questionnaire => "questionnaire",
     }
 );
 
@@ -93,6 +96,7 @@ impl Action {
             Action::Details => "client details (credit code, address, contacts, notes)",
             Action::Zoom => "zoom the focused pane (again or Esc restores)",
             Action::Messages => "the latest messages, in full",
+            Action::Questionnaire => "questionnaire mode: the open questions, one key per answer",
         }
     }
 
@@ -106,6 +110,7 @@ impl Action {
                 | Action::Undo
                 | Action::Override
                 | Action::ClearField
+                | Action::Questionnaire
         )
     }
 }

@@ -52,6 +52,9 @@ pub struct Field {
     /// For flag sets: the flag under the cursor.
     pub cursor: usize,
     pub error: Option<String>,
+    /// Not shown, not focused and not checked: a milestone's fields its
+    /// stage does not use.
+    pub hidden: bool,
     /// The value the field was made with.
     initial: Value,
 }
@@ -167,6 +170,7 @@ impl Field {
             value,
             cursor: 0,
             error: None,
+            hidden: false,
         };
         f.check();
         f
@@ -175,6 +179,11 @@ impl Field {
     /// Whether the value is other than the one the field was made with.
     pub fn changed(&self) -> bool {
         self.value != self.initial
+    }
+
+    /// Whether the field is a set of flags.
+    pub fn is_flags(&self) -> bool {
+        matches!(self.kind, FieldKind::SetOf { .. })
     }
 
     /// Whether a typed character goes into this field.
@@ -375,8 +384,10 @@ impl Field {
     }
 
     /// For a set of flags, one line per option (`[x] personal`); `None`
-    /// for every other kind. An unknown set shows every flag unticked.
-    pub fn option_lines(&self) -> Option<Vec<String>> {
+    /// for every other kind. An unknown set shows every flag unticked and
+    /// says it is unknown; a set with no flag ticked says "none of these".
+    pub fn option_lines(&self, lang: crate::domain::labels::Lang) -> Option<Vec<String>> {
+        use crate::domain::labels::Label;
         match (&self.kind, &self.value) {
             (FieldKind::SetOf { options }, Value::Flags(f)) => {
                 let mut lines: Vec<String> = options
@@ -389,9 +400,18 @@ impl Field {
                         format!("[{}] {o}", if on { 'x' } else { ' ' })
                     })
                     .collect();
-                if f.is_none() {
+                match f {
                     // Nothing ticked yet is "unknown", not "none of these".
-                    lines.push("(unknown until a flag is ticked)".to_string());
+                    None => lines.push(format!(
+                        "({})",
+                        Label::new("unknown until a flag is ticked", "未知：勾选后才有答案")
+                            .get(lang)
+                    )),
+                    Some(f) if f.iter().all(|on| !on) => lines.push(format!(
+                        "({})",
+                        Label::new("none of these", "以上都不是").get(lang)
+                    )),
+                    Some(_) => {}
                 }
                 Some(lines)
             }
@@ -484,17 +504,36 @@ impl Form {
         &mut self.fields[self.focus]
     }
 
+    /// The next shown field.
     pub fn next(&mut self) {
-        self.focus = (self.focus + 1) % self.fields.len();
+        let n = self.fields.len();
+        for step in 1..=n {
+            let i = (self.focus + step) % n;
+            if !self.fields[i].hidden {
+                self.focus = i;
+                return;
+            }
+        }
     }
 
+    /// The previous shown field.
     pub fn prev(&mut self) {
-        self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
+        let n = self.fields.len();
+        for step in 1..=n {
+            let i = (self.focus + n - step) % n;
+            if !self.fields[i].hidden {
+                self.focus = i;
+                return;
+            }
+        }
     }
 
     /// The first field with a problem, focused, or `None` when all are fine.
     pub fn first_problem(&mut self) -> Option<String> {
         for (i, f) in self.fields.iter_mut().enumerate() {
+            if f.hidden {
+                continue;
+            }
             f.check();
             if let Some(e) = &f.error {
                 self.focus = i;

@@ -23,6 +23,13 @@ fn paste(app: &mut App, text: &str) {
             crate::tui::form::FieldKind::Notes
         ),
         Mode::Fuzzy { .. } | Mode::Filter | Mode::Command { .. } => false,
+        Mode::Questionnaire(_) => {
+            let text: String = text.chars().filter(|c| !c.is_control()).collect();
+            if let Mode::Questionnaire(q) = &mut app.mode {
+                edit::questionnaire::paste(q, &text);
+            }
+            return;
+        }
         _ => {
             app.info("paste ignored: open a field first");
             return;
@@ -195,6 +202,7 @@ fn input(app: &mut App, msg: Msg) -> Vec<Effect> {
         Mode::Filter => filter_update(app, msg),
         Mode::Command { input } => command_update(app, input, msg, &mut fx),
         Mode::Form { form, target } => edit::form_update(app, form, target, msg, &mut fx),
+        Mode::Questionnaire(q) => edit::questionnaire::key(app, q, msg, &mut fx),
         Mode::Confirm { message, target } => match msg {
             Msg::Action(Action::Submit) | Msg::Char('y') => {
                 fx.extend(edit::delete(app, target));
@@ -369,6 +377,7 @@ fn normal(app: &mut App, a: Action, fx: &mut Vec<Effect>) {
             }
         }
         Action::Undo => fx.extend(edit::undo(app)),
+        Action::Questionnaire => edit::questionnaire::start(app),
         Action::Edit | Action::Add | Action::Delete | Action::Override | Action::ClearField => {
             fx.extend(edit::start(app, a))
         }

@@ -55,7 +55,7 @@ pub fn view(app: &App, f: &mut Frame) {
             hits,
             selected,
         } => panes::overlays::fuzzy(query, hits, *selected, app.search_ready, f, body, &theme),
-        Mode::Form { form, .. } => panes::overlays::form(form, f, body, &theme),
+        Mode::Form { form, .. } => panes::overlays::form(form, app.lang, f, body, &theme),
         Mode::Confirm { message, .. } => panes::overlays::confirm(app, message, f, body, &theme),
         Mode::Conflict { message, .. } => panes::overlays::conflict(app, message, f, body, &theme),
         Mode::History {
@@ -67,6 +67,7 @@ pub fn view(app: &App, f: &mut Frame) {
             panes::overlays::details(app, *client, *scroll, f, body, &theme)
         }
         Mode::Messages { scroll } => panes::overlays::messages(app, *scroll, f, body, &theme),
+        Mode::Questionnaire(q) => panes::questionnaire::render(app, q, f, body, &theme),
         Mode::Normal | Mode::Filter | Mode::Command { .. } => {}
     }
 }
@@ -269,7 +270,21 @@ fn status_lines(app: &App, width: usize, most: usize, theme: &Theme) -> Vec<Line
 /// The hint bar: the main actions of the moment with their live keys.
 fn render_hints(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
     let section = app.section();
+    // A set of flags: Down and Up move between the flags, Space ticks the
+    // one under the cursor.
+    let flags = match &app.mode {
+        Mode::Form { form, .. } => form.fields[form.focus].is_flags(),
+        _ => false,
+    };
     let wanted: &[Action] = match app.mode {
+        Mode::Form { .. } if flags => &[
+            Action::NextField,
+            Action::PrevField,
+            Action::Toggle,
+            Action::Submit,
+            Action::Cancel,
+            Action::ClearField,
+        ],
         Mode::Normal => &[
             Action::Edit,
             Action::Add,
@@ -324,6 +339,13 @@ fn render_hints(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
         Mode::Command { .. } => &[Action::Submit, Action::Cancel],
         Mode::Confirm { .. } => &[Action::Submit, Action::Cancel],
         Mode::Conflict { .. } => &[Action::Cancel],
+        Mode::Questionnaire(_) => &[
+            Action::Submit,
+            Action::NextField,
+            Action::PrevField,
+            Action::ClearField,
+            Action::Cancel,
+        ],
     };
     let mut spans = Vec::new();
     let mut used = 0;
@@ -350,10 +372,43 @@ fn render_hints(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
             continue;
         }
         // `keys_for` includes the global keys the section does not shadow.
-        let key = app.keymap.keys_for(section, a).into_iter().next();
+        let keys = app.keymap.keys_for(section, a);
+        // Among a flag list's keys, the arrow that moves along it.
+        let arrow = match a {
+            Action::NextField if flags => keys.iter().find(|k| k.to_string() == "Down"),
+            Action::PrevField if flags => keys.iter().find(|k| k.to_string() == "Up"),
+            _ => None,
+        };
+        let key = arrow.or(keys.first()).copied();
         let Some(key) = key else { continue };
         let own;
         let label = match a {
+            Action::Submit
+            | Action::NextField
+            | Action::PrevField
+            | Action::ClearField
+            | Action::Cancel
+                if matches!(app.mode, Mode::Questionnaire(_)) =>
+            {
+                own = match a {
+                    Action::Submit => Label::new("save", "保存"),
+                    Action::NextField => Label::new("skip", "跳过"),
+                    Action::PrevField => Label::new("back", "上一题"),
+                    Action::ClearField => Label::new("unknown", "未知"),
+                    _ => Label::new("leave", "退出"),
+                }
+                .get(app.lang);
+                &*own
+            }
+            Action::NextField | Action::PrevField | Action::Toggle if flags => {
+                own = match a {
+                    Action::NextField => Label::new("next flag", "下一项"),
+                    Action::PrevField => Label::new("previous flag", "上一项"),
+                    _ => Label::new("tick / untick", "勾选/取消"),
+                }
+                .get(app.lang);
+                &*own
+            }
             Action::Zoom | Action::Messages => {
                 own = match a {
                     Action::Zoom if app.zoom => Label::new("restore", "还原"),

@@ -5,7 +5,8 @@
 //! asked for as effects, and its answers come back as messages.
 
 mod feed;
-mod forms;
+pub mod forms;
+pub mod questionnaire;
 mod save;
 mod undo;
 
@@ -123,8 +124,10 @@ pub fn start(app: &mut App, action: Action) -> Vec<Effect> {
             network.map(|n| (override_form(&n.overrides), FormTarget::Override(n.id)))
         }
         (Action::Add, Pane::Timeline) => network.map(|n| {
+            // The stage the case expects next, with the fields it uses.
+            let level = app.timeline_of(&n).level;
             (
-                milestone_form("New milestone", None),
+                milestone_form("New milestone", None, forms::expected_stage(&n, level)),
                 FormTarget::NewMilestone(n.id),
             )
         }),
@@ -135,7 +138,11 @@ pub fn start(app: &mut App, action: Action) -> Vec<Effect> {
                 .copied();
             match (network, row) {
                 (Some(n), Some(TimelineRow::Milestone(i))) => Some((
-                    milestone_form("Edit milestone", Some(&n.milestones[i])),
+                    milestone_form(
+                        "Edit milestone",
+                        Some(&n.milestones[i]),
+                        n.milestones[i].stage,
+                    ),
                     FormTarget::Milestone(n.id, i),
                 )),
                 (Some(_), Some(TimelineRow::Deadline(_))) => {
@@ -294,6 +301,14 @@ pub fn form_update(
             app.info("not saved");
             return Mode::Normal;
         }
+        // In a set of flags, Down and Up move between the flags (moving
+        // changes nothing: an unknown set stays unknown).
+        Msg::Action(Action::NextField | Action::Down) if form.focused().is_flags() => {
+            form.focused().step(true)
+        }
+        Msg::Action(Action::PrevField | Action::Up) if form.focused().is_flags() => {
+            form.focused().step(false)
+        }
         Msg::Action(Action::NextField | Action::Down) => form.next(),
         Msg::Action(Action::PrevField | Action::Up) => form.prev(),
         Msg::Action(Action::Left) => form.focused().step(false),
@@ -326,6 +341,13 @@ pub fn form_update(
             }
         }
         _ => {}
+    }
+    if matches!(
+        target,
+        FormTarget::NewMilestone(_) | FormTarget::Milestone(..)
+    ) {
+        // The fields shown follow the stage chosen.
+        forms::show_stage_fields(&mut form);
     }
     Mode::Form { form, target }
 }
