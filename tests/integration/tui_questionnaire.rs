@@ -51,7 +51,10 @@ fn app_with(network: Network) -> App {
     let mut app = App::new(Config::default(), Keymap::defaults(), today());
     let asked = update(&mut app, Msg::Clients(Ok(vec![acme()]), Reload::Quiet));
     assert_eq!(asked, vec![Effect::Read(Ask::Networks(ACME))]);
-    update(&mut app, Msg::Read(Answer::Networks(ACME, Ok(vec![network]))));
+    update(
+        &mut app,
+        Msg::Read(Answer::Networks(ACME, Ok(vec![network]))),
+    );
     app.focus = Pane::Networks;
     app
 }
@@ -128,7 +131,10 @@ fn one_key_picks_a_choice_and_the_next_question_comes_once_saved() {
     assert_eq!(shown(&app), Some(QuestionId::ObjectType));
     let save = the_save(key(&mut app, '2'));
     assert_eq!(after(&save).answers.object_type, Some(ObjectType::Website));
-    assert_eq!(save.form, Some(FormTarget::Answer(NEW, QuestionId::ObjectType)));
+    assert_eq!(
+        save.form,
+        Some(FormTarget::Answer(NEW, QuestionId::ObjectType))
+    );
     // Still on it until the store says saved.
     assert_eq!(shown(&app), Some(QuestionId::ObjectType));
     assert_eq!(stored(&mut app, save), Vec::new());
@@ -256,7 +262,13 @@ fn counts_take_k_and_m() {
     let mut app = at(QuestionId::RegisteredUsers);
     keys(&mut app, "1.2345k");
     assert_eq!(act(&mut app, Action::Submit), Vec::new());
-    assert!(mode(&app).error.as_deref().unwrap().contains("whole number"));
+    assert!(
+        mode(&app)
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("whole number")
+    );
 }
 
 #[test]
@@ -285,7 +297,13 @@ fn ctrl_u_makes_unknown_tab_skips_esc_leaves() {
     assert_eq!(shown(&app), Some(QuestionId::Cii));
     assert_eq!(act(&mut app, Action::Cancel), Vec::new());
     assert_eq!(app.mode, Mode::Normal);
-    assert!(app.status.as_ref().unwrap().text.contains("1 answers saved"));
+    assert!(
+        app.status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("1 answers saved")
+    );
 }
 
 #[test]
@@ -299,7 +317,10 @@ fn keys_typed_while_saving_wait_their_turn() {
     assert_eq!(mode(&app).queued.len(), 2);
     let second = the_save(stored(&mut app, first));
     assert_eq!(after(&second).answers.sector, Some(Sector::Telecom));
-    assert_eq!(after(&second).answers.object_type, Some(ObjectType::InformationSystem));
+    assert_eq!(
+        after(&second).answers.object_type,
+        Some(ObjectType::InformationSystem)
+    );
     let third = the_save(stored(&mut app, second));
     assert_eq!(after(&third).answers.cii, Some(true));
     assert_eq!(stored(&mut app, third), Vec::new());
@@ -394,7 +415,10 @@ fn the_flag_editor_moves_with_down_ticks_with_space_and_says_so() {
     assert!(hints.contains("Down next flag"), "{hints}");
     assert!(hints.contains("Up previous flag"), "{hints}");
     assert!(hints.contains("Space tick / untick"), "{hints}");
-    assert!(screen.contains("(unknown until a flag is ticked)"), "{screen}");
+    assert!(
+        screen.contains("(unknown until a flag is ticked)"),
+        "{screen}"
+    );
     // Down moves; moving alone keeps the answer unknown.
     act(&mut app, Action::Down);
     assert_eq!(flags_field(&app).cursor, 1);
