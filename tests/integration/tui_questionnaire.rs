@@ -385,6 +385,20 @@ fn questionnaire_mode_at_80x24() {
     assert!(screen.contains("2/16"), "{screen}");
     assert!(screen.contains("Manufacturing"), "{screen}");
     support::assert_snapshot!("questionnaire_at_80x24", screen);
+    // In Chinese: the question, its choices and the hints.
+    app.lang = mlps::domain::labels::Lang::Zh;
+    let screen = draw(&app, 80, 24);
+    for text in [
+        "问卷",
+        "行业类别",
+        "金融",
+        "网络游戏",
+        "当前：",
+        "未知",
+        "跳过",
+    ] {
+        assert!(screen.contains(text), "{text}:\n{screen}");
+    }
 }
 
 /// Opens the answer form of `q` on the selected network.

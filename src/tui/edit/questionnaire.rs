@@ -405,14 +405,11 @@ fn typed(q: &mut Questionnaire, question: QuestionId, c: char) -> Option<Given> 
                     .get(i as usize - 1)
                     .map(|(i, _)| Given::Choice(*i));
             }
+            // Narrowing: the first match is highlighted, so Enter takes
+            // the only one left.
             q.typing = true;
             q.input.push(c);
             q.cursor = 0;
-            let shown = q.shown();
-            if shown.len() == 1 {
-                // One match left: Enter takes it (it is highlighted).
-                q.cursor = 0;
-            }
             None
         }
     }
