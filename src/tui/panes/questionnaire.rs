@@ -264,8 +264,8 @@ fn how(kind: QuestionKind, typing: bool) -> Label {
             "按数字选择 · 保存键选高亮项",
         ),
         _ => Label::new(
-            "its key picks · type to narrow: English, 中文, pinyin (/ first)",
-            "按键选择 · 输入筛选：英文、中文、拼音（先按 /）",
+            "a choice's key picks it · / then type to narrow: English, 中文, pinyin",
+            "按编号选择 · 先按 / 再输入筛选：英文、中文、拼音",
         ),
     }
 }
