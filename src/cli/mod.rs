@@ -43,6 +43,12 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "USER@HOST")]
     pub remote: Option<String>,
 
+    /// Interface language: zh, en or both (default: `lang` in
+    /// config.toml, else LC_ALL / LANG; the case manager then shows both,
+    /// printed tables English).
+    #[arg(long, global = true, value_name = "LANG", value_parser = parse_lang)]
+    pub lang: Option<crate::domain::labels::Lang>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -271,6 +277,28 @@ pub enum ExportFormat {
     Csv,
     /// Every open deadline and renewal as an iCalendar feed.
     Ics,
+}
+
+fn parse_lang(s: &str) -> std::result::Result<crate::domain::labels::Lang, String> {
+    crate::domain::labels::Lang::parse(s)
+        .ok_or_else(|| format!("unknown language {s:?}, expected one of: zh, en, both"))
+}
+
+/// The interface language `--lang`, `config.toml` and the locale ask
+/// for; `default` when none does.
+pub(crate) fn interface_lang(
+    flag: Option<crate::domain::labels::Lang>,
+    config: &Config,
+    default: crate::domain::labels::Lang,
+) -> crate::domain::labels::Lang {
+    let env = |name| std::env::var(name).ok();
+    crate::domain::labels::Lang::resolve(
+        flag,
+        config.settings.lang,
+        env("LC_ALL").as_deref(),
+        env("LANG").as_deref(),
+        default,
+    )
 }
 
 /// Runs the command line; returns the process exit code.

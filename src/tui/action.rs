@@ -51,6 +51,8 @@ id_enum!(
         Zoom => "zoom",
         /// The latest status messages, in full.
         Messages => "messages",
+        /// Switch the interface language: 中文, English, both.
+        Language => "language",
     }
 );
 
@@ -93,6 +95,7 @@ impl Action {
             Action::Details => "client details (credit code, address, contacts, notes)",
             Action::Zoom => "zoom the focused pane (again or Esc restores)",
             Action::Messages => "the latest messages, in full",
+            Action::Language => "interface language: 中文, English, both",
         }
     }
 

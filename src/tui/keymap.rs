@@ -75,6 +75,7 @@ impl Section {
             | Action::Command
             | Action::Zoom
             | Action::Messages
+            | Action::Language
             | Action::Quit => &[Global],
             Action::Left | Action::Right | Action::Cancel => &[Global, Form],
             Action::Edit => &[Clients, Networks, Answers, Timeline],

@@ -327,6 +327,19 @@ fn normal(app: &mut App, a: Action, fx: &mut Vec<Effect>) {
         Action::Help => app.mode = Mode::Help { scroll: 0 },
         Action::Zoom => app.zoom = !app.zoom,
         Action::Messages => app.mode = Mode::Messages { scroll: 0 },
+        Action::Language => {
+            app.lang = app.lang.next();
+            let said = crate::domain::labels::Label::new(
+                "Interface language: English and Chinese",
+                "界面语言：英文和中文",
+            );
+            let said = match app.lang {
+                crate::domain::labels::Lang::Zh => "界面语言：中文".to_string(),
+                crate::domain::labels::Lang::En => "Interface language: English".to_string(),
+                crate::domain::labels::Lang::Both => said.get(app.lang).into_owned(),
+            };
+            app.info(said);
+        }
         Action::Filter => app.mode = Mode::Filter,
         Action::Command => {
             app.mode = Mode::Command {

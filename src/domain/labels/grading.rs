@@ -135,3 +135,116 @@ pub fn aspect(a: Aspect) -> Label {
         Aspect::SystemService => Label::new("system service (A)", "系统服务安全"),
     }
 }
+
+use super::{Lang, level_number, question};
+use crate::domain::grading::{AspectGrade, Grade};
+
+/// What a provisional level means, in `lang`: `provisional: up to 4
+/// until CII, PI subjects, … are answered` / `等级待定：回答关键信息基础设施、
+/// … 前最高可能第四级`, naming at most `names` questions; `None` when the
+/// level is firm.
+pub fn provisional_words(g: &Grade, lang: Lang, names: usize) -> Option<String> {
+    if !g.is_provisional() {
+        return None;
+    }
+    let list = |zh: bool| {
+        let mut list: Vec<&str> = g
+            .could_raise
+            .iter()
+            .take(names.max(1))
+            .map(|q| if zh { question(*q).zh } else { question(*q).en })
+            .collect();
+        if g.could_raise.len() > list.len() {
+            list.push("…");
+        }
+        list
+    };
+    let en = || {
+        format!(
+            "provisional: up to {} until {} {} answered",
+            g.max_level,
+            list(false).join(", "),
+            if g.could_raise.len() == 1 {
+                "is"
+            } else {
+                "are"
+            }
+        )
+    };
+    let zh = || {
+        format!(
+            "等级待定：{}回答前最高可能{}",
+            list(true).join("、"),
+            level_number(g.max_level).zh
+        )
+    };
+    Some(match lang {
+        Lang::En => en(),
+        Lang::Zh => zh(),
+        Lang::Both => format!("{} {}", en(), zh()),
+    })
+}
+
+/// Why the level is what it is, after the level itself, in `lang`: each
+/// aspect's harm and the rule that decided it, the floors that raised it,
+/// and what the other rule set gives.
+pub fn explain(g: &Grade, lang: Lang) -> String {
+    if lang == Lang::En {
+        // The engine's own words, with the facts behind each rule.
+        let all = g.explain().replace('\n', " / ");
+        return all
+            .split_once(" · ")
+            .map_or(String::new(), |(_, r)| r.to_string());
+    }
+    let aspect = |letter: &str, a: &AspectGrade| match lang {
+        Lang::Zh => format!(
+            "{letter} {}/{}（{}：{}）",
+            harmed_object(a.object).zh,
+            degree(a.degree).zh,
+            a.rule,
+            rule(a.rule).zh
+        ),
+        _ => format!(
+            "{letter} {}/{} {}/{} ({}: {})",
+            harmed_object(a.object).en,
+            degree(a.degree).en,
+            harmed_object(a.object).zh,
+            degree(a.degree).zh,
+            a.rule,
+            a.reason.replace('\n', " / ")
+        ),
+    };
+    let mut parts = vec![
+        aspect("S", &g.business_information),
+        aspect("A", &g.system_service),
+    ];
+    for f in &g.floors {
+        parts.push(match lang {
+            Lang::Zh => format!("{} 提升至{}", f.rule, level_number(f.level).zh),
+            _ => format!(
+                "{} raises to {} 提升至{}",
+                f.rule,
+                f.level,
+                level_number(f.level).zh
+            ),
+        });
+    }
+    if g.other_rules_level != g.level {
+        let other = g.rules.other();
+        parts.push(match lang {
+            Lang::Zh => format!(
+                "按{}为{}",
+                rule_set(other).zh,
+                level_number(g.other_rules_level).zh
+            ),
+            _ => format!(
+                "{} gives {} 按{}为{}",
+                other.title(),
+                g.other_rules_level,
+                rule_set(other).zh,
+                level_number(g.other_rules_level).zh
+            ),
+        });
+    }
+    parts.join(" · ")
+}

@@ -6,10 +6,12 @@
 use std::borrow::Cow;
 
 mod case;
+mod fields;
 mod grading;
 mod legend;
 
 pub use case::*;
+pub use fields::*;
 pub use grading::*;
 pub use legend::*;
 
@@ -21,9 +23,10 @@ pub enum Lang {
     /// 中文.
     Zh,
     /// English.
-    #[default]
     En,
-    /// English, then Chinese: `Evaluation 测评`.
+    /// English, then Chinese: `Evaluation 测评`. The case manager's
+    /// default.
+    #[default]
     Both,
 }
 
@@ -52,6 +55,24 @@ impl Lang {
             Lang::Zh => Lang::En,
             Lang::En => Lang::Both,
         }
+    }
+
+    /// The interface language: `--lang` first, then `lang` in
+    /// `config.toml`, then the locale (`LC_ALL`, then `LANG`: a `zh_*`
+    /// locale is Chinese, `en_*`, `C` and `POSIX` English; an unset or
+    /// empty one, or one naming another language, is passed over), else
+    /// `default` (the case manager's is `Both`, the command line's `En`).
+    pub fn resolve(
+        flag: Option<Lang>,
+        config: Option<Lang>,
+        lc_all: Option<&str>,
+        lang: Option<&str>,
+        default: Lang,
+    ) -> Lang {
+        flag.or(config)
+            .or_else(|| lc_all.and_then(Lang::from_locale))
+            .or_else(|| lang.and_then(Lang::from_locale))
+            .unwrap_or(default)
     }
 
     /// The language a locale string (`LC_ALL`, `LANG`: `zh_CN.UTF-8`,
@@ -253,6 +274,20 @@ mod tests {
         assert_eq!(Lang::from_locale("C.UTF-8"), Some(Lang::En));
         assert_eq!(Lang::from_locale("de_DE.UTF-8"), None);
         assert_eq!(Lang::Both.next().next().next(), Lang::Both);
+        assert_eq!(Lang::from_locale(""), None);
+    }
+
+    #[test]
+    fn the_flag_wins_then_the_config_then_lc_all_then_lang() {
+        use Lang::*;
+        let r = Lang::resolve;
+        assert_eq!(r(Some(En), Some(Zh), Some("zh_CN.UTF-8"), None, Both), En);
+        assert_eq!(r(None, Some(Zh), Some("en_US.UTF-8"), None, Both), Zh);
+        assert_eq!(r(None, None, Some("zh_CN.UTF-8"), Some("en_US"), Both), Zh);
+        assert_eq!(r(None, None, Some(""), Some("zh_TW.UTF-8"), En), Zh);
+        assert_eq!(r(None, None, Some("de_DE.UTF-8"), Some("en_GB"), Both), En);
+        assert_eq!(r(None, None, None, None, Both), Both);
+        assert_eq!(r(None, None, None, Some("fr_FR"), En), En);
     }
 
     #[test]
