@@ -476,7 +476,10 @@ fn history_read(app: &mut App, title: String, result: Result<Vec<LogEntry>>) -> 
     for e in entries.iter().rev() {
         lines.push(crate::service::history::heading(e));
         for c in e.changes() {
-            lines.push(format!("    {}", crate::service::history::change_line(&c)));
+            lines.push(format!(
+                "    {}",
+                crate::service::history::change_line_in(&c, app.lang)
+            ));
         }
     }
     if lines.is_empty() {

@@ -67,9 +67,9 @@ pub fn field(path: &str, lang: Lang) -> String {
                 Some(l) => l.en.to_string(),
                 None => name.to_string(),
             };
-            // People count milestones and contacts from 1.
-            match index.and_then(|i| i.parse::<usize>().ok()) {
-                Some(i) => parts.push(format!("{word} {}", i + 1)),
+            // The index as `mlps log` prints it (`milestones[7]`).
+            match index {
+                Some(i) => parts.push(format!("{word} {i}")),
                 None => parts.push(word),
             }
         }
@@ -139,4 +139,32 @@ pub fn answer(answers: &Answers, q: QuestionId, lang: Lang) -> Option<String> {
             None => shown,
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_paths_in_words() {
+        let p = "milestones[7].conclusion";
+        assert_eq!(field(p, Lang::En), "Milestone 7 · conclusion");
+        assert_eq!(field(p, Lang::Zh), "里程碑 7 · 结论");
+        assert_eq!(
+            field(p, Lang::Both),
+            "Milestone 7 · conclusion 里程碑 7 · 结论"
+        );
+        assert_eq!(field("answers.pi_subjects", Lang::En), "PI subjects");
+        assert_eq!(field("answers.pi_subjects", Lang::Zh), "个人信息主体数量");
+        assert_eq!(field("mystery[2].x", Lang::En), "mystery 2 · x");
+        assert_eq!(
+            field_value("milestones[0].stage", "\"expert_review\"", Lang::Zh),
+            "专家评审"
+        );
+        assert_eq!(
+            field_value("answers.sector", "\"finance\"", Lang::Both),
+            "Finance 金融"
+        );
+        assert_eq!(field_value("milestones[0].score", "91.5", Lang::Zh), "91.5");
+    }
 }

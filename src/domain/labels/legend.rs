@@ -6,7 +6,8 @@ use crate::domain::grading::{FloorId, RuleId, WarningId};
 use crate::domain::model::Level;
 
 /// An answer not given yet.
-pub const OPEN: Label = Label::new("? open", "? 未答");
+/// (drawn after `? `).
+pub const OPEN: Label = Label::new("open", "未答");
 /// An open answer that could raise the level.
 pub const COULD_RAISE: Label = Label::new("could raise", "可能提级");
 /// The filed level differs from the computed one.
@@ -52,7 +53,10 @@ pub fn legend(lang: Lang) -> Vec<LegendSection> {
                 "等级待定：当前第一级，问题回答前最高可能第四级",
             )),
         ),
-        (l(OPEN), l(Label::new("not answered yet", "尚未回答的问题"))),
+        (
+            format!("? {}", l(OPEN)),
+            l(Label::new("not answered yet", "尚未回答的问题")),
+        ),
         (
             l(COULD_RAISE),
             l(Label::new(
@@ -119,3 +123,10 @@ pub fn legend(lang: Lang) -> Vec<LegendSection> {
         },
     ]
 }
+
+/// The panes' titles.
+pub const CLIENTS: Label = Label::new("Clients", "客户");
+pub const CONTACTS: Label = Label::new("Contacts", "联系人");
+pub const NETWORKS: Label = Label::new("Networks", "定级对象");
+pub const ANSWERS: Label = Label::new("Answers", "问卷答复");
+pub const TIMELINE: Label = Label::new("Timeline", "时间线");

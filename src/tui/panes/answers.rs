@@ -7,13 +7,16 @@ use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 
 use super::{cell, inner_width, pane_block, row, safe, scroll_offset};
+use crate::domain::labels::{self, Label, Lang};
+use crate::domain::model::Aspect;
 use crate::tui::app::{App, Pane};
 use crate::tui::edit::AnswerRow;
 use crate::tui::theme::Theme;
 
 pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
     let focused = app.focus == Pane::Answers;
-    let b = pane_block(app, Pane::Answers, "Answers", theme);
+    let lang = app.lang;
+    let b = pane_block(app, Pane::Answers, &labels::ANSWERS.get(lang), theme);
     let Some(n) = app.selected_network() else {
         f.render_widget(
             Paragraph::new(Span::styled("select a network", theme.dim())).block(b),
@@ -34,19 +37,44 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
         .skip(scroll_offset(selected, height))
         .take(height)
         .map(|(i, r)| {
-            let label = Span::raw(format!("{} ", cell(r.label(), label_w)));
+            let name = match r {
+                AnswerRow::Question(q) => labels::question(*q).fit(lang, label_w),
+                AnswerRow::Override(a) => Label::new(
+                    match a {
+                        Aspect::BusinessInformation => "override S",
+                        Aspect::SystemService => "override A",
+                    },
+                    match a {
+                        Aspect::BusinessInformation => "人工认定 S",
+                        Aspect::SystemService => "人工认定 A",
+                    },
+                )
+                .fit(lang, label_w),
+            };
+            let label = Span::raw(format!("{} ", cell(&name, label_w)));
             let value = match r {
-                AnswerRow::Question(q) => match n.answers.display(*q) {
+                AnswerRow::Question(q) => match labels::answer(&n.answers, *q, lang) {
                     Some(v) => Span::raw(safe(&v, value_w)),
                     None => {
                         let raises = grade.is_some_and(|g| g.could_raise.contains(q));
+                        let open = format!("? {}", labels::OPEN.get(lang));
                         let text = if raises {
-                            "? open · could raise"
+                            // Narrow: the two marks in one language.
+                            let full = format!("{open} · {}", labels::COULD_RAISE.get(lang));
+                            if crate::text::width(&full) <= value_w || lang != Lang::Both {
+                                full
+                            } else {
+                                format!(
+                                    "? {} · {}",
+                                    labels::OPEN.fit(lang, value_w / 2),
+                                    labels::COULD_RAISE.fit(lang, value_w / 2)
+                                )
+                            }
                         } else {
-                            "? open"
+                            open
                         };
                         Span::styled(
-                            safe(text, value_w),
+                            safe(&text, value_w),
                             if raises {
                                 theme.warning()
                             } else {
@@ -58,7 +86,12 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
                 AnswerRow::Override(aspect) => match n.overrides.get(*aspect) {
                     Some(o) => Span::styled(
                         safe(
-                            &format!("{}/{}: {}", o.object, o.degree.words(), o.justification),
+                            &format!(
+                                "{}/{}: {}",
+                                labels::harmed_object(o.object).fit(lang, value_w / 3),
+                                labels::degree(o.degree).fit(lang, value_w / 3),
+                                o.justification
+                            ),
                             value_w,
                         ),
                         theme.warning(),
@@ -69,8 +102,11 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
                             crate::tui::keymap::Section::Answers,
                             crate::tui::Action::Override,
                         ) {
-                            Some(k) if !app.readonly => format!("none ({k} to set)"),
-                            _ => "none".to_string(),
+                            Some(k) if !app.readonly => match lang {
+                                Lang::Zh => format!("无（{k} 设置）"),
+                                _ => format!("{} ({k} to set)", labels::NONE.get(lang)),
+                            },
+                            _ => labels::NONE.get(lang).into_owned(),
                         };
                         Span::styled(safe(&hint, value_w), theme.dim())
                     }

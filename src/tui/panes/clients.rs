@@ -12,7 +12,11 @@ use crate::tui::theme::Theme;
 pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
     let focused = app.focus == Pane::Clients;
     let visible = app.visible_clients();
-    let title = format!("Clients {}", visible.len());
+    let title = format!(
+        "{} {}",
+        crate::domain::labels::CLIENTS.get(app.lang),
+        visible.len()
+    );
     let b = pane_block(app, Pane::Clients, &title, theme);
     let height = area.height.saturating_sub(2) as usize;
     let width = inner_width(area);
@@ -51,7 +55,12 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
 
 pub fn render_contacts(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
     let focused = app.focus == Pane::Contacts;
-    let b = pane_block(app, Pane::Contacts, "Contacts", theme);
+    let b = pane_block(
+        app,
+        Pane::Contacts,
+        &crate::domain::labels::CONTACTS.get(app.lang),
+        theme,
+    );
     let height = area.height.saturating_sub(2) as usize;
     let width = inner_width(area);
     let selected = app.selected[Pane::Contacts.index()];

@@ -26,6 +26,13 @@ pub fn cell(s: &str, cols: usize) -> String {
     text::pad(&text::escape_for_terminal(s), cols)
 }
 
+/// Text padded on the left to `cols` columns (a column of numbers, or its
+/// head).
+pub fn right(s: &str, cols: usize) -> String {
+    let s = safe(s, cols);
+    format!("{}{s}", " ".repeat(cols.saturating_sub(text::width(&s))))
+}
+
 /// Splits `room` columns between two texts (or columns) whose widest is
 /// `a` and `b` columns: both whole when they fit; else the narrower whole
 /// when it takes at most half; else `a` three fifths and `b` the rest.
