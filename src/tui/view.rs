@@ -158,7 +158,15 @@ fn render_header(
                 };
                 first.push(Span::styled(change.clone(), theme.level()));
                 let mut used = crate::text::width(&change);
-                if let Some(words) = labels::provisional_words(g, lang, 3) {
+                let words = labels::provisional_words(g, lang, 3).map(|w| {
+                    // Both languages where they fit, else the Chinese.
+                    if lang == Lang::Both && crate::text::width(&w) + used + 2 > width {
+                        labels::provisional_words(g, Lang::Zh, 3).unwrap_or(w)
+                    } else {
+                        w
+                    }
+                });
+                if let Some(words) = words {
                     let words = safe(&format!(", {words}"), width.saturating_sub(used));
                     used += crate::text::width(&words);
                     first.push(Span::styled(words, theme.warning()));
@@ -177,17 +185,33 @@ fn render_header(
                 // and the warnings what remains after them.
                 let mut must = Vec::new();
                 if let Some(filed) = n.filed_level {
-                    let filed_words = match lang {
-                        Lang::En => format!("filed {filed}"),
-                        Lang::Zh => format!("{}{}", labels::FILED.zh, level(filed)),
-                        Lang::Both => format!("filed {filed} {}{}", labels::FILED.zh, level(filed)),
+                    let filed_zh =
+                        format!("{}{}", labels::FILED.zh, labels::level_number(filed).zh);
+                    let words = |lang| {
+                        let filed_words = match lang {
+                            Lang::En => format!("filed {filed}"),
+                            Lang::Zh => filed_zh.clone(),
+                            Lang::Both => format!("filed {filed} {filed_zh}"),
+                        };
+                        let mut words = vec![format!(" · {filed_words}")];
+                        if filed != g.level {
+                            words.push(format!(" · {}", labels::REGRADING_NEEDED.get(lang)));
+                        }
+                        words
                     };
-                    must.push(Span::raw(format!(" · {filed_words}")));
-                    if filed != g.level {
-                        must.push(Span::styled(
-                            format!(" · {}", labels::REGRADING_NEEDED.get(lang)),
-                            theme.error(),
-                        ));
+                    // Both languages where they leave the names half the
+                    // line, else the Chinese.
+                    let mut said = words(lang);
+                    let said_w: usize = said.iter().map(|s| crate::text::width(s)).sum();
+                    if lang == Lang::Both && said_w > width / 3 {
+                        said = words(Lang::Zh);
+                    }
+                    for (i, s) in said.into_iter().enumerate() {
+                        must.push(if i == 0 {
+                            Span::raw(s)
+                        } else {
+                            Span::styled(s, theme.error())
+                        });
                     }
                 }
                 if app.readonly {

@@ -122,14 +122,25 @@ impl Label {
         if lang != Lang::Both || crate::text::width(&full) <= cols {
             return full;
         }
-        if crate::text::width(self.zh) <= cols || self.en.is_empty() {
-            Cow::Borrowed(self.zh)
-        } else if crate::text::width(self.en) <= cols {
+        if crate::text::width(self.en) <= cols && crate::text::width(self.zh) > cols {
             Cow::Borrowed(self.en)
-        } else if crate::text::width(self.zh) <= crate::text::width(self.en) {
-            Cow::Borrowed(self.zh)
         } else {
-            Cow::Borrowed(self.en)
+            Cow::Borrowed(self.zh)
+        }
+    }
+
+    /// The language a column of `labels` is drawn in, in `cols` columns:
+    /// `Both` only when every label fits in both, else Chinese for the
+    /// whole column (one language down a column reads better than a mix).
+    pub fn column(lang: Lang, labels: impl IntoIterator<Item = Label>, cols: usize) -> Lang {
+        if lang == Lang::Both
+            && labels
+                .into_iter()
+                .any(|l| crate::text::width(&l.get(Lang::Both)) > cols)
+        {
+            Lang::Zh
+        } else {
+            lang
         }
     }
 
@@ -424,6 +435,12 @@ mod tests {
         assert_eq!(l.fit(Lang::En, 5), "questionnaire received");
         let wide_zh = Label::new("CII", "关键信息基础设施");
         assert_eq!(wide_zh.fit(Lang::Both, 10), "CII");
+        // Nothing fits: the Chinese, for the caller to cut.
+        assert_eq!(l.fit(Lang::Both, 4), "收到问卷答复");
+        let cells = [l, wide_zh];
+        assert_eq!(Label::column(Lang::Both, cells, 40), Lang::Both);
+        assert_eq!(Label::column(Lang::Both, cells, 20), Lang::Zh);
+        assert_eq!(Label::column(Lang::En, cells, 2), Lang::En);
     }
 
     #[test]

@@ -30,6 +30,16 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
     let label_w = (width / 2).clamp(8, 24);
     let value_w = width.saturating_sub(label_w + 1);
     let selected = app.selected[Pane::Answers.index()];
+    // The questions' names in one language down the column when both do
+    // not fit.
+    let label_lang = Label::column(
+        lang,
+        app.answer_rows().iter().filter_map(|r| match r {
+            AnswerRow::Question(q) => Some(labels::question(*q)),
+            AnswerRow::Override(_) => None,
+        }),
+        label_w,
+    );
     let mut lines: Vec<_> = app
         .answer_rows()
         .iter()
@@ -38,7 +48,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
         .take(height)
         .map(|(i, r)| {
             let name = match r {
-                AnswerRow::Question(q) => labels::question(*q).fit(lang, label_w),
+                AnswerRow::Question(q) => labels::question(*q).get(label_lang),
                 AnswerRow::Override(a) => Label::new(
                     match a {
                         Aspect::BusinessInformation => "override S",
@@ -49,11 +59,16 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
                         Aspect::SystemService => "人工认定 A",
                     },
                 )
-                .fit(lang, label_w),
+                .get(label_lang),
             };
             let label = Span::raw(format!("{} ", cell(&name, label_w)));
             let value = match r {
                 AnswerRow::Question(q) => match labels::answer(&n.answers, *q, lang) {
+                    // Both languages where they fit, else the Chinese.
+                    Some(v) if lang == Lang::Both && crate::text::width(&v) > value_w => {
+                        let zh = labels::answer(&n.answers, *q, Lang::Zh).unwrap_or(v);
+                        Span::raw(safe(&zh, value_w))
+                    }
                     Some(v) => Span::raw(safe(&v, value_w)),
                     None => {
                         let raises = grade.is_some_and(|g| g.could_raise.contains(q));

@@ -32,6 +32,12 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
     let height = area.height.saturating_sub(3) as usize;
     let selected = app.selected[Pane::Timeline.index()];
     let rows = app.timeline_rows();
+    // One language down the pane when the stages do not fit in both.
+    let lang = labels::Label::column(
+        lang,
+        n.milestones.iter().map(|m| labels::stage(m.stage)),
+        width.saturating_sub(11),
+    );
     for (i, r) in rows
         .iter()
         .enumerate()
