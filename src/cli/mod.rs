@@ -354,11 +354,13 @@ fn run(cli: Cli) -> Result<()> {
     let (remote, db) = (cli.remote.clone(), cli.db.clone());
     match cli.command {
         Some(Command::Assess { file, rules, json }) => {
+            let config = Config::load_default()?;
             let rules = match rules {
                 Some(r) => r.into(),
-                None => Config::load_default()?.settings.rules,
+                None => config.settings.rules,
             };
-            assess::run(&file, rules, json)
+            let lang = interface_lang(cli.lang, &config, crate::domain::labels::Lang::En);
+            assess::run(&file, rules, json, lang)
         }
         Some(Command::Keymap { action }) => {
             let keymap = crate::tui::keymap::Keymap::load(config::config_dir().as_deref())?;

@@ -167,7 +167,8 @@ fn render_header(
                     }
                 });
                 if let Some(words) = words {
-                    let words = safe(&format!(", {words}"), width.saturating_sub(used));
+                    let comma = if lang == Lang::Zh { "，" } else { ", " };
+                    let words = safe(&format!("{comma}{words}"), width.saturating_sub(used));
                     used += crate::text::width(&words);
                     first.push(Span::styled(words, theme.warning()));
                 }
@@ -265,11 +266,12 @@ fn render_header(
             Tier::Provisional | Tier::MissingFacts => theme.normal(),
         };
         let say = |lang: Lang| {
-            let mut text = format!(
-                "{}: {}",
-                Label::new("Next", "下一步").get(lang),
-                labels::reason_sentence(top, lang)
-            );
+            let next = match lang {
+                Lang::En => "Next: ",
+                Lang::Zh => "下一步：",
+                Lang::Both => "Next 下一步：",
+            };
+            let mut text = format!("{next}{}", labels::reason_sentence(top, lang));
             for more in &reasons[1..] {
                 text.push_str(&format!(
                     " · {} {}",
@@ -283,7 +285,7 @@ fn render_header(
         let text = match lang {
             Lang::Both
                 if crate::text::width(&format!(
-                    "Next 下一步: {}",
+                    "Next 下一步：{}",
                     labels::reason_sentence(top, lang)
                 )) > width =>
             {

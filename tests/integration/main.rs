@@ -35,5 +35,6 @@ mod timeline;
 mod triage;
 mod tui;
 mod tui_filter;
+mod tui_lang;
 mod tui_render;
 mod tui_update;

@@ -16,7 +16,12 @@ use crate::tui::theme::Theme;
 pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
     let focused = app.focus == Pane::Answers;
     let lang = app.lang;
-    let b = pane_block(app, Pane::Answers, &labels::ANSWERS.get(lang), theme);
+    let b = pane_block(
+        app,
+        Pane::Answers,
+        &super::pane_title(app, Pane::Answers, labels::ANSWERS, None, area),
+        theme,
+    );
     let Some(n) = app.selected_network() else {
         f.render_widget(
             Paragraph::new(Span::styled("select a network", theme.dim())).block(b),

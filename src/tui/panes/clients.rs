@@ -12,10 +12,12 @@ use crate::tui::theme::Theme;
 pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
     let focused = app.focus == Pane::Clients;
     let visible = app.visible_clients();
-    let title = format!(
-        "{} {}",
-        crate::domain::labels::CLIENTS.get(app.lang),
-        visible.len()
+    let title = super::pane_title(
+        app,
+        Pane::Clients,
+        crate::domain::labels::CLIENTS,
+        Some(visible.len()),
+        area,
     );
     let b = pane_block(app, Pane::Clients, &title, theme);
     let height = area.height.saturating_sub(2) as usize;
@@ -58,7 +60,13 @@ pub fn render_contacts(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
     let b = pane_block(
         app,
         Pane::Contacts,
-        &crate::domain::labels::CONTACTS.get(app.lang),
+        &super::pane_title(
+            app,
+            Pane::Contacts,
+            crate::domain::labels::CONTACTS,
+            None,
+            area,
+        ),
         theme,
     );
     let height = area.height.saturating_sub(2) as usize;

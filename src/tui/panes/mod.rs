@@ -95,6 +95,27 @@ pub fn pane_block<'a>(
     block(&title, &app.filters[pane.index()], focused, theme)
 }
 
+/// A pane's title in the interface language, with its count: both
+/// languages where the title (with the focus mark and the filter) fits the
+/// pane's top border, else one.
+pub fn pane_title(
+    app: &crate::tui::app::App,
+    pane: crate::tui::app::Pane,
+    label: crate::domain::labels::Label,
+    count: Option<usize>,
+    area: Rect,
+) -> String {
+    let filter = &app.filters[pane.index()];
+    let filter_w = if filter.is_empty() {
+        0
+    } else {
+        text::width(&safe(filter, 20)) + 2
+    };
+    let count = count.map(|n| format!(" {n}")).unwrap_or_default();
+    let room = inner_width(area).saturating_sub(2 + 2 + text::width(&count) + filter_w);
+    format!("{}{count}", label.fit(app.lang, room))
+}
+
 /// The first row to draw so that `selected` stays in a window of `height`.
 pub fn scroll_offset(selected: usize, height: usize) -> usize {
     if height == 0 {

@@ -18,7 +18,13 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
     let b = pane_block(
         app,
         Pane::Networks,
-        &format!("{} {}", labels::NETWORKS.get(lang), networks.len()),
+        &super::pane_title(
+            app,
+            Pane::Networks,
+            labels::NETWORKS,
+            Some(networks.len()),
+            area,
+        ),
         theme,
     );
     let height = area.height.saturating_sub(3) as usize;

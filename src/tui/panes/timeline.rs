@@ -18,7 +18,12 @@ use crate::tui::theme::Theme;
 pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
     let focused = app.focus == Pane::Timeline;
     let lang = app.lang;
-    let b = pane_block(app, Pane::Timeline, &labels::TIMELINE.get(lang), theme);
+    let b = pane_block(
+        app,
+        Pane::Timeline,
+        &super::pane_title(app, Pane::Timeline, labels::TIMELINE, None, area),
+        theme,
+    );
     let Some(n) = app.selected_network() else {
         f.render_widget(
             Paragraph::new(Span::styled("select a network", theme.dim())).block(b),
