@@ -406,7 +406,8 @@ fn run(cli: Cli) -> Result<()> {
             }
             let config = Config::load_default()?;
             let place = endpoint(remote.as_deref(), db.as_deref())?;
-            store_commands::run(command, &place, config)
+            let lang = interface_lang(cli.lang, &config, crate::domain::labels::Lang::En);
+            store_commands::run(command, &place, config, lang)
         }
         None => case_manager::run(&cli),
     }

@@ -280,3 +280,38 @@ fn a_wrong_language_is_refused_with_file_and_line() {
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("zh, en, both"));
 }
+
+#[test]
+fn printed_tables_follow_the_language_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    support::mlps_beside(&db)
+        .args(["demo", "--clients", "5"])
+        .assert()
+        .success();
+    let run = |args: &[&str]| {
+        let out = support::mlps_beside(&db).args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // English by default (support::mlps fixes LC_ALL=C.UTF-8).
+    let due = run(&["due", "--within", "400"]);
+    assert!(due.contains("STATUS") && !due.contains("状态"), "{due}");
+    let due = run(&["--lang", "zh", "due", "--within", "400"]);
+    assert!(due.contains("状态") && due.contains("事项"), "{due}");
+    assert!(!due.contains("STATUS"), "{due}");
+    let triage = run(&["--lang", "zh", "triage"]);
+    assert!(
+        triage.contains("紧急程度") && triage.contains("下一步（原因）"),
+        "{triage}"
+    );
+    let triage = run(&["--lang", "both", "triage"]);
+    assert!(triage.contains("URGENCY 紧急程度"), "{triage}");
+    // JSON stays ids whatever the language.
+    let en = run(&["triage", "--json"]);
+    let zh = run(&["--lang", "zh", "triage", "--json"]);
+    assert_eq!(en, zh);
+    let en = run(&["due", "--json"]);
+    let zh = run(&["--lang", "zh", "due", "--json"]);
+    assert_eq!(en, zh);
+}
