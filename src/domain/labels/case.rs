@@ -224,7 +224,7 @@ pub fn reason_why(r: &Reason, lang: Lang) -> String {
             } else {
                 (
                     format!("due in {days} days, {due}"),
-                    format!("还有 {days} 天到期（{due}）"),
+                    format!("还有 {days} 天到期，{due}"),
                 )
             };
             pick(format!("{} {en}", k.en), format!("{}{zh}", k.zh))
