@@ -116,7 +116,7 @@ pub(super) fn run(
         Command::Show { query, .. } => {
             let today = input.today.expect("read before opening, for show");
             let found = crate::service::lookup::resolve(store, &query)?;
-            super::show::print(store, &found, today, &config, out)
+            super::show::print(store, &found, today, &config, lang, out)
         }
         Command::Log { client, json, .. } => {
             let entries = crate::service::history::entries(store, input.since, client.as_deref())?;

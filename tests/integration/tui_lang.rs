@@ -307,6 +307,14 @@ fn printed_tables_follow_the_language_only_when_asked() {
     );
     let triage = run(&["--lang", "both", "triage"]);
     assert!(triage.contains("URGENCY 紧急程度"), "{triage}");
+    let show = run(&["show", "Acme"]);
+    assert!(show.contains("Level:"), "{show}");
+    let show = run(&["--lang", "zh", "show", "Acme"]);
+    assert!(
+        show.contains("等级：") && show.contains("下一步："),
+        "{show}"
+    );
+    assert!(!show.contains("pi_subjects"), "{show}");
     // JSON stays ids whatever the language.
     let en = run(&["triage", "--json"]);
     let zh = run(&["--lang", "zh", "triage", "--json"]);
