@@ -68,14 +68,17 @@ pub fn render(
     // Room to spare goes to the client.
     let client_w = rest.saturating_sub(network_w).max(client_w);
     let height = area.height.saturating_sub(3) as usize;
+    // The statuses and the kinds each in one language down their column.
+    let status_lang = Label::column(lang, rows.iter().map(|r| labels::due_status(r.status)), 8);
+    let kind_lang = Label::column(lang, rows.iter().map(|r| labels::due_kind(r.kind)), 20);
     let mut lines = vec![Line::from(Span::styled(
         format!(
             "{} {} {} {} {} {} {}",
-            cell(&Label::new("STATUS", "状态").fit(lang, 8), 8),
+            cell(&Label::new("STATUS", "状态").get(status_lang), 8),
             cell(&Label::new("DUE", "到期日").fit(lang, 10), 10),
             right(&Label::new("DAYS", "天数").fit(lang, 5), 5),
             right(&Label::new("LVL", "等级").fit(lang, 4), 4),
-            cell(&Label::new("KIND", "事项").fit(lang, 22), 22),
+            cell(&Label::new("KIND", "事项").get(kind_lang), 22),
             cell(&Label::new("CLIENT", "客户").fit(lang, client_w), client_w),
             cell(
                 &Label::new("NETWORK", "定级对象").fit(lang, network_w),
@@ -99,7 +102,10 @@ pub fn render(
         lines.push(row(
             vec![
                 Span::styled(
-                    format!("{} ", cell(&labels::due_status(r.status).fit(lang, 8), 8)),
+                    format!(
+                        "{} ",
+                        cell(&labels::due_status(r.status).get(status_lang), 8)
+                    ),
                     theme.status(r.status),
                 ),
                 Span::raw(format!(
@@ -107,7 +113,7 @@ pub fn render(
                     r.due.format("%Y-%m-%d"),
                     r.days_left,
                     r.level_mark(),
-                    cell(&kind_label(r, under, lang), 22),
+                    cell(&kind_label(r, under, kind_lang), 22),
                     cell(&clients[i], client_w),
                     cell(&r.network, network_w)
                 )),

@@ -99,10 +99,12 @@ pub fn render(
     );
     let (client_w, network_w) = (client_w.max(8), network_w.max(7));
     let action_w = rest.saturating_sub(client_w + network_w + 2);
+    // The urgencies in one language down their column.
+    let tier_lang = Label::column(lang, rows.iter().map(|r| labels::tier(r.first().tier)), 11);
     let mut lines = vec![Line::from(Span::styled(
         format!(
             "{} {} {} {} {} {}",
-            cell(&Label::new("URGENCY", "紧急程度").fit(lang, 11), 11),
+            cell(&Label::new("URGENCY", "紧急程度").get(tier_lang), 11),
             right(&Label::new("DAYS", "天数").fit(lang, 4), 4),
             cell(&Label::new("LVL", "等级").fit(lang, 5), 5),
             cell(&Label::new("CLIENT", "客户").fit(lang, client_w), client_w),
@@ -124,7 +126,7 @@ pub fn render(
         lines.push(row(
             vec![
                 Span::styled(
-                    format!("{} ", cell(&labels::tier(first.tier).fit(lang, 11), 11)),
+                    format!("{} ", cell(&labels::tier(first.tier).get(tier_lang), 11)),
                     tier_style(first.tier, theme),
                 ),
                 Span::raw(format!(
