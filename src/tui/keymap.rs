@@ -926,6 +926,7 @@ mod tests {
                 ("triage", &["T"]),
                 ("zoom", &["z"]),
                 ("messages", &["m"]),
+                ("language", &["L"]),
             ])
         );
         let panes = expect(&[("edit", &["Enter"]), ("add", &["a"]), ("delete", &["d"])]);
