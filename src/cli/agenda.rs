@@ -1,6 +1,7 @@
 //! The agenda as `mlps renewals` and `mlps due` print it (and `mlps` when
 //! not in a terminal): aligned tables, widths in display columns.
 
+use crate::domain::labels::{self, Label, Lang};
 use std::collections::HashMap;
 use std::io::Write;
 
@@ -126,6 +127,13 @@ fn network_cell(name: &str, cols: usize, fit: Fit) -> String {
 /// (`CLIENT_ID/NETWORK_ID`) in a column of their own, the client's
 /// English and Chinese names side by side.
 pub fn table(rows: &[AgendaRow], fit: Fit) -> String {
+    table_in(rows, fit, Lang::En)
+}
+
+/// [`table`] with its headers, statuses and kinds in `lang` (ids and
+/// names as they are).
+pub fn table_in(rows: &[AgendaRow], fit: Fit, lang: Lang) -> String {
+    let word = |l: Label, cols: usize| text::pad(&l.get(lang), cols);
     let names: HashMap<ClientId, (String, String)> = rows
         .iter()
         .map(|r| (r.client_id, client_names(&r.client, &r.client_zh)))
@@ -137,26 +145,34 @@ pub fn table(rows: &[AgendaRow], fit: Fit) -> String {
         .max()
         .unwrap_or(0)
         .max(2);
+    let status_w = if lang == Lang::Both { 17 } else { 8 };
+    let kind_w = if lang == Lang::Both { 40 } else { 22 };
     let mut out = format!(
-        "{:<8}  {:<10}  {:>5}  {:>4}  {:<id_w$}  {:<22}  {}  {}\n",
-        "STATUS",
-        "DUE",
-        "DAYS",
-        "LVL",
+        "{}  {}  {}  {}  {:<id_w$}  {}  {}  {}\n",
+        word(Label::new("STATUS", "状态"), status_w),
+        word(Label::new("DUE", "到期日"), 10),
+        right(&Label::new("DAYS", "天数").get(lang), 5),
+        right(&Label::new("LVL", "等级").get(lang), 4),
         "ID",
-        "KIND",
-        text::pad("CLIENT", client_w),
-        "NETWORK"
+        word(Label::new("KIND", "事项"), kind_w),
+        text::pad(&Label::new("CLIENT", "客户").get(lang), client_w),
+        Label::new("NETWORK", "定级对象").get(lang)
     );
     for (r, under) in grouped(rows) {
+        let kind = if lang == Lang::En {
+            r.kind_label(under)
+        } else {
+            let mark = if under { "└ " } else { "" };
+            format!("{mark}{}", labels::due_kind(r.kind).get(lang))
+        };
         out.push_str(&format!(
-            "{:<8}  {}  {:>5}  {:>4}  {:<id_w$}  {:<22}  {}  {}\n",
-            r.status.as_str(),
+            "{}  {}  {:>5}  {:>4}  {:<id_w$}  {}  {}  {}\n",
+            word(labels::due_status(r.status), status_w),
             r.due.format("%Y-%m-%d"),
             r.days_left,
             r.level_mark(),
             ids(r.client_id, r.network_id),
-            r.kind_label(under),
+            text::pad(&kind, kind_w),
             client_cell(&names[&r.client_id], client_w, fit),
             network_cell(&r.network, NETWORK_COLUMNS, fit),
         ));
@@ -217,7 +233,7 @@ pub(super) fn print_agenda(
     renewals_only: bool,
     settings: &crate::domain::settings::Settings,
     found: Option<&Found>,
-    fit: Fit,
+    (fit, lang): (Fit, Lang),
     out: &mut impl Write,
 ) -> Result<()> {
     let due_soon = settings.due_soon_days;
@@ -250,7 +266,7 @@ pub(super) fn print_agenda(
     if rows.is_empty() {
         writeln!(out, "Nothing is due.").map_err(io_error)?;
     } else {
-        out.write_all(table(&rows, fit).as_bytes())
+        out.write_all(table_in(&rows, fit, lang).as_bytes())
             .map_err(io_error)?;
         let count = |s| rows.iter().filter(|r| r.status == s).count();
         use crate::domain::timeline::DueStatus;
@@ -329,6 +345,7 @@ pub(super) fn print_triage(
     today: chrono::NaiveDate,
     args: &super::TriageArgs,
     settings: &crate::domain::settings::Settings,
+    lang: Lang,
     out: &mut impl Write,
 ) -> Result<()> {
     use crate::domain::triage::Tier;
@@ -385,19 +402,26 @@ pub(super) fn print_triage(
             .max()
             .unwrap_or(0)
     };
+    let head = |l: Label| l.get(lang).into_owned();
+    let (client_h, network_h) = (
+        head(Label::new("CLIENT", "客户")),
+        head(Label::new("NETWORK", "定级对象")),
+    );
     let id_w = width(&ids, "ID");
-    let client_w = width(&client, "CLIENT");
-    let network_w = width(&|r| r.network.clone(), "NETWORK");
-    let lead = 11 + 2 + 5 + 2 + 5 + 2 + id_w + 2 + client_w + 2 + network_w + 2;
+    let client_w = width(&client, &client_h);
+    let network_w = width(&|r| r.network.clone(), &network_h);
+    let tier_w = if lang == Lang::Both { 24 } else { 11 };
+    let lead = tier_w + 2 + 5 + 2 + 5 + 2 + id_w + 2 + client_w + 2 + network_w + 2;
     writeln!(
         out,
-        "{:<11}  {:>5}  {:<5}  {}  {}  {}  NEXT ACTION (WHY)",
-        "URGENCY",
-        "DAYS",
-        "LVL",
+        "{}  {}  {}  {}  {}  {}  {}",
+        text::pad(&head(Label::new("URGENCY", "紧急程度")), tier_w),
+        right(&head(Label::new("DAYS", "天数")), 5),
+        text::pad(&head(Label::new("LVL", "等级")), 5),
         text::pad("ID", id_w),
-        text::pad("CLIENT", client_w),
-        text::pad("NETWORK", network_w),
+        text::pad(&client_h, client_w),
+        text::pad(&network_h, network_w),
+        head(Label::new("NEXT ACTION (WHY)", "下一步（原因）")),
     )
     .map_err(io_error)?;
     for r in rows {
@@ -405,26 +429,41 @@ pub(super) fn print_triage(
         let days = first.days.map_or(String::new(), |d| d.to_string());
         writeln!(
             out,
-            "{:<11}  {:>5}  {:<5}  {}  {}  {}  {}",
-            first.tier.label(),
+            "{}  {:>5}  {:<5}  {}  {}  {}  {}",
+            text::pad(&labels::tier(first.tier).get(lang), tier_w),
             days,
             r.level_mark(),
             text::pad(&ids(r), id_w),
             text::pad(&text::escape_for_terminal(&client(r)), client_w),
             text::pad(&text::escape_for_terminal(&r.network), network_w),
-            first.sentence()
+            sentence(first, lang)
         )
         .map_err(io_error)?;
         for more in &r.reasons[1..] {
             writeln!(
                 out,
-                "{:lead$}also ({}): {}",
+                "{:lead$}{} ({}): {}",
                 "",
-                more.tier.label(),
-                more.sentence()
+                Label::new("also", "另有").get(lang),
+                labels::tier(more.tier).get(lang),
+                sentence(more, lang)
             )
             .map_err(io_error)?;
         }
     }
     Ok(())
+}
+
+/// A reason's next action and why: in English as the engine says it (ids
+/// as ids, as scripts read it), else in `lang`.
+fn sentence(r: &crate::domain::triage::Reason, lang: Lang) -> String {
+    match lang {
+        Lang::En => r.sentence(),
+        _ => labels::reason_sentence(r, lang),
+    }
+}
+
+/// `s` padded on the left to `cols` display columns.
+fn right(s: &str, cols: usize) -> String {
+    format!("{}{s}", " ".repeat(cols.saturating_sub(text::width(s))))
 }

@@ -56,6 +56,11 @@ pub(super) fn run(cli: &Cli) -> Result<()> {
             |mut session| {
                 session.follow(crate::tui::connection::Link::new(place.clone(), changes));
                 session.app.readonly = cli.readonly;
+                session.app.lang = super::interface_lang(
+                    cli.lang,
+                    &session.app.config,
+                    crate::domain::labels::Lang::Both,
+                );
                 session.app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
                 if !notices.is_empty() {
                     session.app.info(notices.join("; "));

@@ -43,6 +43,12 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "USER@HOST")]
     pub remote: Option<String>,
 
+    /// Interface language: zh, en or both (default: `lang` in
+    /// config.toml, else LC_ALL / LANG; the case manager then shows both,
+    /// printed tables English).
+    #[arg(long, global = true, value_name = "LANG", value_parser = parse_lang)]
+    pub lang: Option<crate::domain::labels::Lang>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -273,6 +279,28 @@ pub enum ExportFormat {
     Ics,
 }
 
+fn parse_lang(s: &str) -> std::result::Result<crate::domain::labels::Lang, String> {
+    crate::domain::labels::Lang::parse(s)
+        .ok_or_else(|| format!("unknown language {s:?}, expected one of: zh, en, both"))
+}
+
+/// The interface language `--lang`, `config.toml` and the locale ask
+/// for; `default` when none does.
+pub(crate) fn interface_lang(
+    flag: Option<crate::domain::labels::Lang>,
+    config: &Config,
+    default: crate::domain::labels::Lang,
+) -> crate::domain::labels::Lang {
+    let env = |name| std::env::var(name).ok();
+    crate::domain::labels::Lang::resolve(
+        flag,
+        config.settings.lang,
+        env("LC_ALL").as_deref(),
+        env("LANG").as_deref(),
+        default,
+    )
+}
+
 /// Runs the command line; returns the process exit code.
 pub fn main() -> i32 {
     install_panic_hook();
@@ -326,11 +354,13 @@ fn run(cli: Cli) -> Result<()> {
     let (remote, db) = (cli.remote.clone(), cli.db.clone());
     match cli.command {
         Some(Command::Assess { file, rules, json }) => {
+            let config = Config::load_default()?;
             let rules = match rules {
                 Some(r) => r.into(),
-                None => Config::load_default()?.settings.rules,
+                None => config.settings.rules,
             };
-            assess::run(&file, rules, json)
+            let lang = interface_lang(cli.lang, &config, crate::domain::labels::Lang::En);
+            assess::run(&file, rules, json, lang)
         }
         Some(Command::Keymap { action }) => {
             let keymap = crate::tui::keymap::Keymap::load(config::config_dir().as_deref())?;
@@ -376,7 +406,8 @@ fn run(cli: Cli) -> Result<()> {
             }
             let config = Config::load_default()?;
             let place = endpoint(remote.as_deref(), db.as_deref())?;
-            store_commands::run(command, &place, config)
+            let lang = interface_lang(cli.lang, &config, crate::domain::labels::Lang::En);
+            store_commands::run(command, &place, config, lang)
         }
         None => case_manager::run(&cli),
     }

@@ -34,7 +34,12 @@ struct Input {
 }
 
 /// Runs `command` on the database at `place`.
-pub(super) fn run(command: Command, place: &Endpoint, config: Config) -> Result<()> {
+pub(super) fn run(
+    command: Command,
+    place: &Endpoint,
+    config: Config,
+    lang: crate::domain::labels::Lang,
+) -> Result<()> {
     let Some(input) = read_input(&command, place, &config)? else {
         return Ok(());
     };
@@ -95,7 +100,7 @@ pub(super) fn run(command: Command, place: &Endpoint, config: Config) -> Result<
                 renewals_only,
                 settings,
                 found.as_ref(),
-                fit,
+                (fit, lang),
                 out,
             )
         }
@@ -106,12 +111,12 @@ pub(super) fn run(command: Command, place: &Endpoint, config: Config) -> Result<
                 let found = crate::service::lookup::resolve(store, query)?;
                 rows.retain(|r| found.covers(r.client_id, r.network_id));
             }
-            agenda::print_triage(&rows, today, &args, settings, out)
+            agenda::print_triage(&rows, today, &args, settings, lang, out)
         }
         Command::Show { query, .. } => {
             let today = input.today.expect("read before opening, for show");
             let found = crate::service::lookup::resolve(store, &query)?;
-            super::show::print(store, &found, today, &config, out)
+            super::show::print(store, &found, today, &config, lang, out)
         }
         Command::Log { client, json, .. } => {
             let entries = crate::service::history::entries(store, input.since, client.as_deref())?;

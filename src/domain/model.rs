@@ -31,14 +31,8 @@ impl Level {
     }
 
     /// The level's name under MLPS 2.0, Chinese and English.
-    pub fn name(self) -> &'static str {
-        match self.0 {
-            1 => "自主保护级 autonomous",
-            2 => "指导保护级 guided",
-            3 => "监督保护级 supervised",
-            4 => "强制保护级 mandatory",
-            _ => "专控保护级 specially controlled",
-        }
+    pub fn name(self) -> String {
+        crate::domain::labels::level_name(self).zh_en()
     }
 }
 
@@ -86,11 +80,7 @@ id_enum!(
 impl Degree {
     /// "particularly serious", for sentences.
     pub fn words(self) -> &'static str {
-        match self {
-            Degree::General => "general",
-            Degree::Serious => "serious",
-            Degree::ParticularlySerious => "particularly serious",
-        }
+        crate::domain::labels::degree(self).en
     }
 }
 
@@ -239,12 +229,7 @@ impl Conclusion {
     }
 
     pub fn chinese(self) -> &'static str {
-        match self {
-            Conclusion::Excellent => "优",
-            Conclusion::Good => "良",
-            Conclusion::Fair => "中",
-            Conclusion::Poor => "差",
-        }
+        crate::domain::labels::conclusion(self).zh
     }
 }
 

@@ -27,6 +27,10 @@ pub struct Settings {
     /// calls it stalled.
     pub stall_days: StallDays,
     pub daemon: DaemonSettings,
+    /// `lang = "zh" | "en" | "both"`: the interface language (`--lang`
+    /// overrides it; unset, the locale decides).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<crate::domain::labels::Lang>,
 }
 
 impl Default for Settings {
@@ -37,6 +41,7 @@ impl Default for Settings {
             intervals: Intervals::default(),
             stall_days: StallDays::default(),
             daemon: DaemonSettings::default(),
+            lang: None,
         }
     }
 }

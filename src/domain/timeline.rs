@@ -99,14 +99,7 @@ impl DueKind {
 
     /// Words for tables.
     pub fn label(self) -> &'static str {
-        match self {
-            DueKind::SelfAssessment => "self-assessment",
-            DueKind::Evaluation => "evaluation",
-            DueKind::Filing => "filing deadline",
-            DueKind::Certificate => "certificate expected",
-            DueKind::CaseDone => "case done",
-            DueKind::CertificateExpiry => "certificate expiry",
-        }
+        crate::domain::labels::due_kind(self).en
     }
 }
 

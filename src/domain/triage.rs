@@ -101,14 +101,7 @@ id_enum!(
 impl Tier {
     /// Words for tables.
     pub fn label(self) -> &'static str {
-        match self {
-            Tier::Overdue => "overdue",
-            Tier::Regrading => "re-grade",
-            Tier::Due => "due",
-            Tier::Stalled => "stalled",
-            Tier::Provisional => "provisional",
-            Tier::MissingFacts => "missing",
-        }
+        crate::domain::labels::tier(self).en
     }
 }
 
@@ -149,6 +142,52 @@ pub struct Reason {
     /// minus the days waited of a stall, -1 for a level filed too low.
     #[serde(skip)]
     pub rank: i64,
+    /// What the reason says, as data, so that the case manager can say it
+    /// in the interface language (`labels::reason_sentence`); `None`
+    /// says `action` and `why` as they are. Not in the JSON.
+    #[serde(skip)]
+    pub words: Option<Words>,
+}
+
+/// A reason's next action and why, as data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Words {
+    /// An obligation overdue or due.
+    Due {
+        kind: DueKind,
+        days: i64,
+        due: NaiveDate,
+        action: crate::domain::labels::Label,
+    },
+    /// The filed level is not the computed one.
+    Regrade {
+        filed: Level,
+        computed: Level,
+        higher: bool,
+    },
+    /// A stage recorded and the next one not, for too long.
+    Stalled {
+        stage: Stage,
+        waited: i64,
+        next: Stage,
+        action: crate::domain::labels::Label,
+    },
+    /// Open answers could raise the level.
+    Provisional {
+        level: Level,
+        max: Level,
+        questions: Vec<QuestionId>,
+    },
+    /// Facts the filing needs from the client.
+    Missing { facts: Vec<Fact> },
+}
+
+/// A fact the filing needs from the client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fact {
+    Contact,
+    CreditCode,
+    Address,
 }
 
 impl Reason {
@@ -217,12 +256,7 @@ impl SortBy {
     }
 
     pub fn label(self) -> &'static str {
-        match self {
-            SortBy::Urgency => "urgency",
-            SortBy::Due => "due date",
-            SortBy::Client => "client",
-            SortBy::Level => "level",
-        }
+        crate::domain::labels::sort_by(self).en
     }
 }
 
@@ -297,9 +331,10 @@ pub fn reasons(
         } else {
             format!("due in {days} days, {}", d.due)
         };
+        let action = due_action(d.kind, next, level);
         out.push(Reason {
             tier,
-            action: due_action(d.kind, next, level),
+            action: action.en.to_string(),
             why: format!("{} {when}", d.kind.label()),
             days: Some(days),
             place: Place::Deadline {
@@ -307,6 +342,12 @@ pub fn reasons(
                 due: d.due,
             },
             rank: days,
+            words: Some(Words::Due {
+                kind: d.kind,
+                days,
+                due: d.due,
+                action,
+            }),
         });
     }
     // Re-grading: filed below the computed level is the graver case.
@@ -325,6 +366,11 @@ pub fn reasons(
             days: None,
             place: Place::FiledLevel,
             rank: gap,
+            words: Some(Words::Regrade {
+                filed,
+                computed: grade.level,
+                higher: grade.level > filed,
+            }),
         });
     }
     // A stage recorded and the next one not, for too long.
@@ -341,6 +387,12 @@ pub fn reasons(
                 days: Some(waited),
                 place: Place::Milestone { stage },
                 rank: -waited,
+                words: Some(Words::Stalled {
+                    stage,
+                    waited,
+                    next,
+                    action: crate::domain::labels::stage_action(next),
+                }),
             });
         }
     }
@@ -358,13 +410,18 @@ pub fn reasons(
                 days: None,
                 place: Place::Question { question: *first },
                 rank: 0,
+                words: Some(Words::Provisional {
+                    level,
+                    max: grade.max_level,
+                    questions: grade.could_raise.clone(),
+                }),
             });
         }
     }
     // What the filing needs from the client.
-    let mut missing: Vec<&str> = Vec::new();
+    let mut missing: Vec<Fact> = Vec::new();
     if client.contacts.is_empty() {
-        missing.push("a contact");
+        missing.push(Fact::Contact);
     }
     let filed = network
         .milestones
@@ -372,20 +429,28 @@ pub fn reasons(
         .any(|m| m.stage == Stage::FilingSubmitted);
     if level.max(grade.level) >= Level::L2 && !filed {
         if client.credit_code.trim().is_empty() {
-            missing.push("the credit code");
+            missing.push(Fact::CreditCode);
         }
         if client.address.trim().is_empty() {
-            missing.push("the address");
+            missing.push(Fact::Address);
         }
     }
     if !missing.is_empty() {
         out.push(Reason {
             tier: Tier::MissingFacts,
-            action: format!("add {} to the client", missing.join(", ")),
+            action: format!(
+                "add {} to the client",
+                missing
+                    .iter()
+                    .map(|f| crate::domain::labels::fact(*f).en)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             why: "the filing and the case need them".to_string(),
             days: None,
             place: Place::Client,
             rank: 0,
+            words: Some(Words::Missing { facts: missing }),
         });
     }
     out.sort_by_key(Reason::urgency);
@@ -460,33 +525,22 @@ pub fn next_stage(network: &Network, level: Level) -> Option<Stage> {
 
 /// What to do to reach `stage`.
 pub fn stage_action(stage: Stage) -> &'static str {
-    match stage {
-        Stage::QuestionnaireSent => "send the questionnaire",
-        Stage::QuestionnaireReceived => "chase the questionnaire answers",
-        Stage::InitialAssessment => "propose the likely level",
-        Stage::SelfAssessment => "do the self-assessment",
-        Stage::AuditFirmSelected => "engage an audit firm",
-        Stage::ExpertReview => "arrange the expert review",
-        Stage::FilingSubmitted => "submit the filing to the public security bureau",
-        Stage::GapAnalysis => "get the gap analysis from the audit firm",
-        Stage::RectificationDone => "chase the rectification",
-        Stage::EvaluationPassed | Stage::EvaluationFailed => "book the evaluation",
-        Stage::CertificateIssued => "chase the certificate (备案证明) with the bureau",
-    }
+    crate::domain::labels::stage_action(stage).en
 }
 
 /// What to do about an obligation of `kind`.
-fn due_action(kind: DueKind, next: Option<Stage>, level: Level) -> String {
+fn due_action(kind: DueKind, next: Option<Stage>, level: Level) -> crate::domain::labels::Label {
+    use crate::domain::labels as l;
     match kind {
-        DueKind::SelfAssessment => "do the yearly self-assessment".to_string(),
-        DueKind::Evaluation => "book the evaluation".to_string(),
-        DueKind::Filing => stage_action(Stage::FilingSubmitted).to_string(),
-        DueKind::Certificate => stage_action(Stage::CertificateIssued).to_string(),
-        DueKind::CertificateExpiry => "renew the filing certificate with the bureau".to_string(),
+        DueKind::SelfAssessment => l::DO_YEARLY_SELF_ASSESSMENT,
+        DueKind::Evaluation => l::stage_action(Stage::EvaluationPassed),
+        DueKind::Filing => l::stage_action(Stage::FilingSubmitted),
+        DueKind::Certificate => l::stage_action(Stage::CertificateIssued),
+        DueKind::CertificateExpiry => l::RENEW_CERTIFICATE,
         DueKind::CaseDone => match next {
-            Some(stage) => stage_action(stage).to_string(),
-            None if level == Level::L1 => stage_action(Stage::SelfAssessment).to_string(),
-            None => "record the case's last milestone".to_string(),
+            Some(stage) => l::stage_action(stage),
+            None if level == Level::L1 => l::stage_action(Stage::SelfAssessment),
+            None => l::RECORD_LAST_MILESTONE,
         },
     }
 }

@@ -14,16 +14,14 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::domain::grading::{
-    self, AspectGrade, FloorId, Grade, OUTAGE_GENERAL, OUTAGE_SOCIAL, PI_SERIOUS, PI_SOCIAL,
-    RuleId, RuleSet, SENSITIVE_SERIOUS, SENSITIVE_SOCIAL, WarningId,
-};
+use crate::domain::grading::{self, AspectGrade, FloorId, Grade, RuleId, RuleSet, WarningId};
+use crate::domain::labels;
 use crate::domain::model::{Client, Degree, HarmedObject, Level, Milestone, Network, Stage};
 use crate::domain::questionnaire::{
     Answers, Deployment, ObjectType, QuestionId, Sector, group_thousands,
 };
 use crate::domain::settings::Config;
-use crate::domain::timeline::{self, Deadline, DueKind, DueStatus, Timeline};
+use crate::domain::timeline::{self, Deadline, DueKind, Timeline};
 
 /// The two formats a report is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -185,19 +183,14 @@ fn date(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
-fn yes_no(b: bool) -> &'static str {
-    if b { "是 yes" } else { "否 no" }
+fn yes_no(b: bool) -> String {
+    let l = if b { labels::YES } else { labels::NO };
+    format!("{} {}", l.zh, l.en)
 }
 
 fn level_text(level: Level) -> String {
-    let numeral = match level.get() {
-        1 => "一",
-        2 => "二",
-        3 => "三",
-        4 => "四",
-        _ => "五",
-    };
-    format!("第{numeral}级 Level {} {}", level.get(), level.name())
+    let number = labels::level_number(level);
+    format!("{} {} {}", number.zh, number.en, level.name())
 }
 
 fn client_name(c: &Client) -> String {
@@ -220,114 +213,38 @@ fn rules_text(rules: RuleSet) -> String {
     }
 }
 
-fn object_text(o: HarmedObject) -> &'static str {
-    match o {
-        HarmedObject::Citizens => {
-            "公民、法人和其他组织的合法权益 rights of citizens and organisations (citizens)"
-        }
-        HarmedObject::SocialOrder => "社会秩序、公共利益 social order and public interest",
-        HarmedObject::NationalSecurity => "国家安全 national security",
-    }
+fn object_text(o: HarmedObject) -> String {
+    labels::harmed_object_full(o).zh_en()
 }
 
-fn degree_text(d: Degree) -> &'static str {
-    match d {
-        Degree::General => "一般损害 general",
-        Degree::Serious => "严重损害 serious",
-        Degree::ParticularlySerious => "特别严重损害 particularly serious",
-    }
+fn degree_text(d: Degree) -> String {
+    labels::degree(d).zh_en()
 }
 
 fn question_zh(q: QuestionId) -> &'static str {
-    use QuestionId as Q;
-    match q {
-        Q::ObjectType => "定级对象类型",
-        Q::Sector => "行业类别",
-        Q::Cii => "关键信息基础设施",
-        Q::DataCategories => "数据类别",
-        Q::PiSubjects => "个人信息主体数量",
-        Q::SensitivePiSubjects => "敏感个人信息主体数量",
-        Q::RegisteredUsers => "注册用户数",
-        Q::PublicFacing => "面向公众服务",
-        Q::PublicOpinion => "舆论属性或社会动员能力",
-        Q::OutageAffectedPeople => "服务中断影响人数",
-        Q::HostedMaxLevel => "承载对象最高等级",
-        Q::Deployment => "部署方式",
-        Q::CloudProvider => "云服务商",
-        Q::CloudProviderLevel => "云平台安全保护等级",
-        Q::CrossBorderTransfer => "数据出境",
-        Q::ArchitectureNotes => "网络拓扑/互联情况",
-    }
+    labels::question(q).zh
 }
 
 fn object_type_zh(o: ObjectType) -> &'static str {
-    match o {
-        ObjectType::InformationSystem => "信息系统",
-        ObjectType::Website => "网站",
-        ObjectType::MobileAppBackend => "移动应用后台",
-        ObjectType::CloudPlatform => "云计算平台",
-        ObjectType::BigData => "大数据平台",
-        ObjectType::Iot => "物联网",
-        ObjectType::IndustrialControl => "工业控制系统",
-        ObjectType::CommunicationNetwork => "通信网络设施",
-        ObjectType::DataResource => "数据资源",
-    }
+    labels::object_type(o).zh
 }
 
 fn sector_zh(s: Sector) -> &'static str {
-    match s {
-        Sector::Finance => "金融",
-        Sector::Energy => "能源",
-        Sector::Telecom => "电信",
-        Sector::Transport => "交通运输",
-        Sector::Water => "水利",
-        Sector::Healthcare => "卫生健康",
-        Sector::Education => "教育",
-        Sector::Government => "政务",
-        Sector::Media => "新闻传媒",
-        Sector::Ecommerce => "电子商务",
-        Sector::Gaming => "网络游戏",
-        Sector::Manufacturing => "制造业",
-        Sector::Other => "其他",
-    }
+    labels::sector(s).zh
 }
 
 fn deployment_zh(d: Deployment) -> &'static str {
-    match d {
-        Deployment::OnPremises => "本地部署",
-        Deployment::Cloud => "云上部署",
-        Deployment::Hybrid => "混合部署",
-    }
+    labels::deployment(d).zh
 }
 
 fn stage_zh(s: Stage) -> &'static str {
-    match s {
-        Stage::QuestionnaireSent => "发送调查问卷",
-        Stage::QuestionnaireReceived => "收到问卷答复",
-        Stage::InitialAssessment => "初步定级",
-        Stage::SelfAssessment => "自查完成",
-        Stage::AuditFirmSelected => "选定测评机构",
-        Stage::ExpertReview => "专家评审",
-        Stage::FilingSubmitted => "提交备案",
-        Stage::GapAnalysis => "差距分析",
-        Stage::RectificationDone => "整改完成",
-        Stage::EvaluationPassed => "等级测评通过",
-        Stage::EvaluationFailed => "等级测评未通过",
-        Stage::CertificateIssued => "取得备案证明",
-    }
+    labels::stage(s).zh
 }
 
 fn kind_text(k: DueKind) -> String {
-    let zh = match k {
-        DueKind::SelfAssessment => "续期：年度自查",
-        DueKind::Evaluation => "续期：等级测评",
-        DueKind::Filing => "备案期限",
-        DueKind::Certificate => "预计取得备案证明",
-        DueKind::CaseDone => "项目预计完成",
-        DueKind::CertificateExpiry => "备案证明到期",
-    };
+    let zh = labels::due_kind(k).zh;
     if k.is_renewal() {
-        format!("{zh} renewal: {}", k.label())
+        format!("续期：{zh} renewal: {}", k.label())
     } else {
         format!("{zh} {}", k.label())
     }
@@ -335,13 +252,7 @@ fn kind_text(k: DueKind) -> String {
 
 fn status_text(d: &Deadline, today: NaiveDate, due_soon_days: u32) -> String {
     let status = d.status(today, due_soon_days);
-    let zh = match status {
-        DueStatus::Done => "已完成",
-        DueStatus::Late => "逾期完成",
-        DueStatus::Overdue => "已逾期",
-        DueStatus::Due => "即将到期",
-        DueStatus::Upcoming => "未到期",
-    };
+    let zh = labels::due_status(status).zh;
     let when = match d.completed {
         Some(done) => format!("完成于 completed {}", date(done)),
         None => {
@@ -359,55 +270,12 @@ fn status_text(d: &Deadline, today: NaiveDate, due_soon_days: u32) -> String {
 }
 
 fn rule_meaning(rule: RuleId) -> String {
-    let n = group_thousands;
-    match rule {
-        RuleId::S1 => "数据包含核心数据 data includes core data".to_string(),
-        RuleId::S2 => "数据包含重要数据 data includes important data".to_string(),
-        RuleId::S3 => format!(
-            "个人信息达到社会影响规模 ≥ {} PI subjects or ≥ {} sensitive-PI subjects",
-            n(PI_SOCIAL),
-            n(SENSITIVE_SOCIAL)
-        ),
-        RuleId::S4 => format!(
-            "个人信息达到严重规模 ≥ {} PI subjects or ≥ {} sensitive-PI subjects",
-            n(PI_SERIOUS),
-            n(SENSITIVE_SERIOUS)
-        ),
-        RuleId::S5 => "处理个人信息或敏感数据 any PI subjects or sensitive data".to_string(),
-        RuleId::S6 => "其他情形 otherwise".to_string(),
-        RuleId::A1 => "关键信息基础设施 critical information infrastructure".to_string(),
-        RuleId::A2 => {
-            "具有舆论属性或社会动员能力 public-opinion attributes or social mobilisation capacity"
-                .to_string()
-        }
-        RuleId::A3 => format!(
-            "服务中断影响 ≥ {} 人 outage affects ≥ {} people",
-            n(OUTAGE_SOCIAL),
-            n(OUTAGE_SOCIAL)
-        ),
-        RuleId::A4 => format!(
-            "服务中断影响 ≥ {} 人 outage affects ≥ {} people",
-            n(OUTAGE_GENERAL),
-            n(OUTAGE_GENERAL)
-        ),
-        RuleId::A5 => "面向公众服务 serves the public over the internet".to_string(),
-        RuleId::A6 => "其他情形 otherwise".to_string(),
-        RuleId::Override => "人工认定 consultant's override".to_string(),
-    }
+    let l = labels::rule(rule);
+    format!("{} {}", l.zh, l.en)
 }
 
-fn floor_meaning(f: FloorId) -> &'static str {
-    match f {
-        FloorId::Cii => {
-            "关键信息基础设施不低于第三级 critical information infrastructure is at least level 3"
-        }
-        FloorId::BigData => {
-            "处理个人信息的大数据平台不低于第三级 a big-data platform processing personal information is at least level 3"
-        }
-        FloorId::Host => {
-            "承载其他定级对象的平台不低于其承载的最高等级 a platform is at least the highest level it hosts"
-        }
-    }
+fn floor_meaning(f: FloorId) -> String {
+    labels::floor(f).zh_en()
 }
 
 fn warning_meaning(w: WarningId, g: &Grade, answers: &Answers) -> String {
@@ -418,13 +286,16 @@ fn warning_meaning(w: WarningId, g: &Grade, answers: &Answers) -> String {
                 None => "未知 unknown".to_string(),
             };
             format!(
-                "云平台等级不足：云平台安全保护等级 {provider} 低于本系统的第 {} 级 the cloud platform's MLPS level ({provider}) is below this network's level {}: a cloud platform may not host a system graded above its own level",
-                g.level, g.level
+                "{}：云平台安全保护等级 {provider} 低于本系统的第 {} 级 the cloud platform's MLPS level ({provider}) is below this network's level {}: a cloud platform may not host a system graded above its own level",
+                labels::warning(w).zh,
+                g.level,
+                g.level
             )
         }
-        WarningId::CrossBorder => "数据出境达到出境评估规模 data leaves mainland China at export-review scale: a separate export-compliance route applies".to_string(),
+        WarningId::CrossBorder => labels::warning_meaning(w).zh_en(),
         WarningId::Open => format!(
-            "未回答的问题可能提高等级 open questions could raise the level: {}",
+            "{}: {}",
+            labels::warning_meaning(w).zh_en(),
             ids(&g.could_raise)
         ),
     }

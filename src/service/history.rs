@@ -68,6 +68,23 @@ pub fn change_line(c: &FieldChange) -> String {
     )
 }
 
+/// One change in `lang`, as the case manager's history shows it: the
+/// field in words (`Milestone 8 · conclusion 里程碑 8 · 结论`) and the
+/// values the catalogue knows (stages, conclusions, choices) in words.
+pub fn change_line_in(c: &FieldChange, lang: crate::domain::labels::Lang) -> String {
+    use crate::domain::labels::{field, field_value};
+    let v = |x: &Option<String>| match x {
+        Some(json) => value(&Some(field_value(&c.field, json, lang))),
+        None => value(&None),
+    };
+    format!(
+        "{}: {} → {}",
+        escape_for_terminal(&field(&c.field, lang)),
+        v(&c.before),
+        v(&c.after)
+    )
+}
+
 /// The entry's heading: when, who, what.
 pub fn heading(e: &LogEntry) -> String {
     format!(

@@ -54,6 +54,8 @@ id_enum!(
         /// Walk the selected network's unanswered questions, one key per
         /// answer.
         Questionnaire => "questionnaire",
+        /// Switch the interface language: 中文, English, both.
+        Language => "language",
     }
 );
 
@@ -97,6 +99,7 @@ impl Action {
             Action::Zoom => "zoom the focused pane (again or Esc restores)",
             Action::Messages => "the latest messages, in full",
             Action::Questionnaire => "questionnaire mode: the open questions, one key per answer",
+            Action::Language => "interface language: 中文, English, both",
         }
     }
 

@@ -400,7 +400,7 @@ impl App {
             keymap,
             readonly: false,
             today,
-            lang: Default::default(),
+            lang: crate::domain::labels::Lang::Both,
             color: true,
             clients: Vec::new(),
             clients_generation: 0,

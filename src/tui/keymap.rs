@@ -75,6 +75,7 @@ impl Section {
             | Action::Command
             | Action::Zoom
             | Action::Messages
+            | Action::Language
             | Action::Quit => &[Global],
             Action::Left | Action::Right | Action::Cancel => &[Global, Form],
             Action::Edit => &[Clients, Networks, Answers, Timeline],
@@ -926,6 +927,7 @@ mod tests {
                 ("triage", &["T"]),
                 ("zoom", &["z"]),
                 ("messages", &["m"]),
+                ("language", &["L"]),
             ])
         );
         let panes = expect(&[("edit", &["Enter"]), ("add", &["a"]), ("delete", &["d"])]);

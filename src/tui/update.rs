@@ -335,6 +335,19 @@ fn normal(app: &mut App, a: Action, fx: &mut Vec<Effect>) {
         Action::Help => app.mode = Mode::Help { scroll: 0 },
         Action::Zoom => app.zoom = !app.zoom,
         Action::Messages => app.mode = Mode::Messages { scroll: 0 },
+        Action::Language => {
+            app.lang = app.lang.next();
+            let said = crate::domain::labels::Label::new(
+                "Interface language: English and Chinese",
+                "界面语言：英文和中文",
+            );
+            let said = match app.lang {
+                crate::domain::labels::Lang::Zh => "界面语言：中文".to_string(),
+                crate::domain::labels::Lang::En => "Interface language: English".to_string(),
+                crate::domain::labels::Lang::Both => said.get(app.lang).into_owned(),
+            };
+            app.info(said);
+        }
         Action::Filter => app.mode = Mode::Filter,
         Action::Command => {
             app.mode = Mode::Command {
@@ -472,7 +485,10 @@ fn history_read(app: &mut App, title: String, result: Result<Vec<LogEntry>>) -> 
     for e in entries.iter().rev() {
         lines.push(crate::service::history::heading(e));
         for c in e.changes() {
-            lines.push(format!("    {}", crate::service::history::change_line(&c)));
+            lines.push(format!(
+                "    {}",
+                crate::service::history::change_line_in(&c, app.lang)
+            ));
         }
     }
     if lines.is_empty() {

@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::domain::labels::Label;
+use crate::domain::labels::{self, Label, Lang};
 use crate::tui::Action;
 use crate::tui::app::{App, Mode, Pane, StatusKind};
 use crate::tui::keymap::Section;
@@ -41,6 +41,7 @@ pub fn view(app: &App, f: &mut Frame) {
             rows,
             *selected,
             app.config.settings.due_soon_days,
+            app.lang,
             f,
             body,
             &theme,
@@ -49,7 +50,7 @@ pub fn view(app: &App, f: &mut Frame) {
             rows,
             selected,
             sort,
-        } => panes::triage::render(rows, *selected, *sort, f, body, &theme),
+        } => panes::triage::render(rows, *selected, *sort, app.lang, f, body, &theme),
         Mode::Fuzzy {
             query,
             hits,
@@ -135,28 +136,48 @@ fn render_header(
     theme: &Theme,
 ) {
     let width = area.width as usize;
+    let lang = app.lang;
+    let level = |l| labels::level_number(l).get(lang);
     let mut first = Vec::new();
     let mut second = Vec::new();
     match app.selected_network() {
         Some(n) => {
             if let Some(g) = app.grade_of(n.id) {
+                // `Level 3 第三级 监督保护级`: the name where there is room.
                 let change = match app.level_change {
-                    Some((id, old, new)) if id == n.id => format!("Level {old} → {new}"),
-                    _ => format!("Level {}", g.level),
+                    Some((id, old, new)) if id == n.id => match lang {
+                        Lang::En => format!("Level {old} → {new}"),
+                        Lang::Zh => format!("{} → {}", level(old), level(new)),
+                        Lang::Both => format!("Level {old} → {new} {}", level(new)),
+                    },
+                    _ if width >= 120 => format!(
+                        "{} {}",
+                        level(g.level),
+                        labels::level_name(g.level).get(lang)
+                    ),
+                    _ => level(g.level).into_owned(),
                 };
                 first.push(Span::styled(change.clone(), theme.level()));
                 let mut used = crate::text::width(&change);
-                if let Some(words) = g.provisional_words(3) {
-                    let words = safe(&format!(", {words}"), width.saturating_sub(used));
+                let words = labels::provisional_words(g, lang, 3).map(|w| {
+                    // Both languages where they fit, else the Chinese.
+                    if lang == Lang::Both && crate::text::width(&w) + used + 2 > width {
+                        labels::provisional_words(g, Lang::Zh, 3).unwrap_or(w)
+                    } else {
+                        w
+                    }
+                });
+                if let Some(words) = words {
+                    let comma = if lang == Lang::Zh { "，" } else { ", " };
+                    let words = safe(&format!("{comma}{words}"), width.saturating_sub(used));
                     used += crate::text::width(&words);
                     first.push(Span::styled(words, theme.warning()));
                 }
                 // A justification may span lines; the header has one.
-                let rest = g.explain().replace('\n', " / ");
-                let rest = rest.split_once(" · ").map_or("", |(_, r)| r);
+                let rest = labels::explain(g, lang).replace('\n', " / ");
                 first.push(Span::raw(format!(
                     " · {}",
-                    safe(rest, width.saturating_sub(used + 3))
+                    safe(&rest, width.saturating_sub(used + 3))
                 )));
                 let client = app
                     .selected_client()
@@ -166,9 +187,33 @@ fn render_header(
                 // and the warnings what remains after them.
                 let mut must = Vec::new();
                 if let Some(filed) = n.filed_level {
-                    must.push(Span::raw(format!(" · filed {filed}")));
-                    if filed != g.level {
-                        must.push(Span::styled(" · re-grading needed", theme.error()));
+                    let filed_zh =
+                        format!("{}{}", labels::FILED.zh, labels::level_number(filed).zh);
+                    let words = |lang| {
+                        let filed_words = match lang {
+                            Lang::En => format!("filed {filed}"),
+                            Lang::Zh => filed_zh.clone(),
+                            Lang::Both => format!("filed {filed} {filed_zh}"),
+                        };
+                        let mut words = vec![format!(" · {filed_words}")];
+                        if filed != g.level {
+                            words.push(format!(" · {}", labels::REGRADING_NEEDED.get(lang)));
+                        }
+                        words
+                    };
+                    // Both languages where they leave the names half the
+                    // line, else the Chinese.
+                    let mut said = words(lang);
+                    let said_w: usize = said.iter().map(|s| crate::text::width(s)).sum();
+                    if lang == Lang::Both && said_w > width / 3 {
+                        said = words(Lang::Zh);
+                    }
+                    for (i, s) in said.into_iter().enumerate() {
+                        must.push(if i == 0 {
+                            Span::raw(s)
+                        } else {
+                            Span::styled(s, theme.error())
+                        });
                     }
                 }
                 if app.readonly {
@@ -185,9 +230,25 @@ fn render_header(
                 let used = crate::text::width(&names) + must_w;
                 second.push(Span::styled(names, theme.dim()));
                 second.extend(must);
-                if !g.warnings.is_empty() && used + 6 < width {
-                    let w: Vec<&str> = g.warnings.iter().map(|w| w.as_str()).collect();
-                    let text = format!(" · {}", safe(&w.join(" "), width - used - 3));
+                // Each warning with its words (in one language, or as
+                // many as fit whole; the legend has them all).
+                let mut used = used;
+                for w in &g.warnings {
+                    let full = labels::warning_mark(*w, lang);
+                    let short = format!(
+                        "{} {}",
+                        w.as_str(),
+                        labels::warning(*w)
+                            .fit(lang, width.saturating_sub(used + 4 + w.as_str().len()))
+                    );
+                    let Some(text) = [full, short]
+                        .into_iter()
+                        .map(|t| format!(" · {t}"))
+                        .find(|t| used + crate::text::width(t) <= width)
+                    else {
+                        break;
+                    };
+                    used += crate::text::width(&text);
                     second.push(Span::styled(text, theme.warning()));
                 }
             }
@@ -205,10 +266,34 @@ fn render_header(
             Tier::Due | Tier::Stalled => theme.warning(),
             Tier::Provisional | Tier::MissingFacts => theme.normal(),
         };
-        let mut text = format!("Next: {}", top.sentence());
-        for more in &reasons[1..] {
-            text.push_str(&format!(" · then {}", more.action));
-        }
+        let say = |lang: Lang| {
+            let next = match lang {
+                Lang::En => "Next: ",
+                Lang::Zh => "下一步：",
+                Lang::Both => "Next 下一步：",
+            };
+            let mut text = format!("{next}{}", labels::reason_sentence(top, lang));
+            for more in &reasons[1..] {
+                text.push_str(&format!(
+                    " · {} {}",
+                    Label::new("then", "然后").get(lang),
+                    labels::reason_action(more, lang)
+                ));
+            }
+            text
+        };
+        // Both languages where the first reason fits whole, else Chinese.
+        let text = match lang {
+            Lang::Both
+                if crate::text::width(&format!(
+                    "Next 下一步：{}",
+                    labels::reason_sentence(top, lang)
+                )) > width =>
+            {
+                say(Lang::Zh)
+            }
+            _ => say(lang),
+        };
         lines.push(Line::from(Span::styled(safe(&text, width), style)));
     }
     f.render_widget(Paragraph::new(lines), area);

@@ -139,7 +139,7 @@ fn demo_db(dir: &Path, clients: &str) -> std::path::PathBuf {
 /// server. `--db` is on the command line so the process can be found.
 fn case_manager(db: &Path, tag: &str) -> Tmux {
     let command = format!(
-        "env MLPS_CONFIG_DIR={} MLPS_TODAY=2026-11-28 TERM=xterm-256color {} --db {}",
+        "env MLPS_CONFIG_DIR={} MLPS_TODAY=2026-11-28 TERM=xterm-256color LC_ALL=C.UTF-8 {} --db {}",
         db.with_extension("config").display(),
         support::MLPS,
         db.display()

@@ -78,9 +78,12 @@ pub fn is_root() -> bool {
 /// another day included (`.env("MLPS_TODAY", ...)`).
 pub fn mlps(db: &Path, config: &Path) -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::new(MLPS);
+    // The locale is fixed, so that printed tables are in English
+    // whatever the machine's language.
     cmd.env("MLPS_DB", db)
         .env("MLPS_CONFIG_DIR", config)
-        .env("MLPS_TODAY", TODAY);
+        .env("MLPS_TODAY", TODAY)
+        .env("LC_ALL", "C.UTF-8");
     cmd
 }
 
@@ -97,6 +100,7 @@ pub fn mlps_beside(db: &Path) -> assert_cmd::Command {
 pub fn mlps_process(config: &Path) -> Command {
     let mut cmd = Command::new(MLPS);
     cmd.env("MLPS_CONFIG_DIR", config)
+        .env("LC_ALL", "C.UTF-8")
         .env_remove("MLPS_DB")
         .stdin(Stdio::null());
     cmd

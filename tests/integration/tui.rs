@@ -576,7 +576,7 @@ fn a_networks_history_says_who_changed_what_and_when() {
         lines[0].contains(&format!("{me}  updated network")),
         "{lines:?}"
     );
-    assert_eq!(lines[1].trim(), "answers.pi_subjects: 5 → 250000");
+    assert_eq!(lines[1].trim(), "PI subjects 个人信息主体数量: 5 → 250000");
     assert!(lines[2].contains("bob  updated network"), "{lines:?}");
     act(&mut app, Action::Cancel);
     assert!(matches!(app.mode, Mode::Normal));

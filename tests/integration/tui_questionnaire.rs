@@ -430,7 +430,7 @@ fn the_flag_editor_moves_with_down_ticks_with_space_and_says_so() {
     assert!(hints.contains("Up previous flag"), "{hints}");
     assert!(hints.contains("Space tick / untick"), "{hints}");
     assert!(
-        screen.contains("(unknown until a flag is ticked)"),
+        screen.contains("(unknown until a flag is ticked"),
         "{screen}"
     );
     // Down moves; moving alone keeps the answer unknown.
@@ -456,7 +456,7 @@ fn the_flag_editor_moves_with_down_ticks_with_space_and_says_so() {
     act(&mut app, Action::Up);
     act(&mut app, Action::Toggle);
     assert_eq!(flags_field(&app).as_flags(), Some(vec![]));
-    assert!(draw(&app, 100, 30).contains("(none of these)"));
+    assert!(draw(&app, 100, 30).contains("(none of these"));
     let save = the_save(act(&mut app, Action::Submit));
     assert_eq!(
         after(&save).answers.data_categories,

@@ -455,7 +455,10 @@ fn chinese_names_whole_at_200x50() {
     // The networks pane is as tall as its three rows, its head and its
     // borders; the answers and timeline have the rest.
     let rows = lines(&screen);
-    let top = rows.iter().position(|l| l.contains("Networks 3")).unwrap();
+    let top = rows
+        .iter()
+        .position(|l| l.contains("Networks 定级对象 3"))
+        .unwrap();
     assert!(rows[top + 5].contains("└"), "{}", rows[top + 5]);
     assert!(rows[top + 6].contains("Answers"), "{}", rows[top + 6]);
 }
@@ -477,7 +480,7 @@ fn re_grading_needed_shows_whole_at_80x24() {
     act(&mut app, Action::Submit);
     let screen = draw(&app, 80, 24);
     let header = &lines(&screen)[1];
-    assert!(header.contains("· filed 2 · re-grading needed"), "{header}");
+    assert!(header.contains("· 已备案第二级 · 需重新定级"), "{header}");
     support::assert_snapshot!("re_grading_needed_at_80x24", screen);
 }
 
@@ -486,16 +489,16 @@ fn the_focused_pane_is_marked_in_its_title() {
     let (_dir, mut app) = demo_app();
     app.color = false;
     let screen = draw(&app, 100, 30);
-    assert!(screen.contains("┌ ▸ Clients 30"), "{screen}");
+    assert!(screen.contains("┌ ▸ Clients 客户 30"), "{screen}");
     for other in ["Contacts", "Networks", "Answers", "Timeline"] {
         assert!(screen.contains(&format!("┌ {other}")), "{screen}");
     }
     act(&mut app, Action::NextPane);
     act(&mut app, Action::NextPane);
     let screen = draw(&app, 100, 30);
-    assert!(screen.contains("▸ Networks 3"), "{screen}");
+    assert!(screen.contains("▸ Networks 定级对象 3"), "{screen}");
     assert!(!screen.contains("▸ Clients"), "{screen}");
-    assert!(screen.contains("┌ Clients 30"), "{screen}");
+    assert!(screen.contains("┌ Clients 客户 30"), "{screen}");
 }
 
 #[test]
@@ -509,16 +512,16 @@ fn zoom_fills_the_body_and_esc_or_z_restores() {
     support::assert_snapshot!("networks_zoomed_at_80x24", zoomed.clone());
     let rows = lines(&zoomed);
     // The header and the hints stay; the networks take the rest.
-    assert!(rows[0].starts_with("Level 2"), "{zoomed}");
+    assert!(rows[0].starts_with("Level 2 第二级"), "{zoomed}");
     assert!(
-        rows[3].starts_with("┌ ▸ Networks 3 · zoomed · z restores"),
+        rows[3].starts_with("┌ ▸ Networks 定级对象 3 · zoomed"),
         "{zoomed}"
     );
     assert!(rows[21].starts_with("└"), "{zoomed}");
     assert!(!zoomed.contains("Clients") && !zoomed.contains("Answers"));
     // The zoom follows the focus.
     act(&mut app, Action::NextPane);
-    assert!(draw(&app, 80, 24).contains("▸ Answers · zoomed"));
+    assert!(draw(&app, 80, 24).contains("▸ Answers 问卷答复 · zoomed"));
     act(&mut app, Action::PrevPane);
     act(&mut app, Action::Zoom);
     assert!(!app.zoom);

@@ -633,6 +633,7 @@ fn triage_row(
                 question: QuestionId::Cii,
             },
             rank: 0,
+            words: None,
         }],
     }
 }

@@ -12,7 +12,13 @@ use crate::tui::theme::Theme;
 pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
     let focused = app.focus == Pane::Clients;
     let visible = app.visible_clients();
-    let title = format!("Clients {}", visible.len());
+    let title = super::pane_title(
+        app,
+        Pane::Clients,
+        crate::domain::labels::CLIENTS,
+        Some(visible.len()),
+        area,
+    );
     let b = pane_block(app, Pane::Clients, &title, theme);
     let height = area.height.saturating_sub(2) as usize;
     let width = inner_width(area);
@@ -51,7 +57,18 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
 
 pub fn render_contacts(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
     let focused = app.focus == Pane::Contacts;
-    let b = pane_block(app, Pane::Contacts, "Contacts", theme);
+    let b = pane_block(
+        app,
+        Pane::Contacts,
+        &super::pane_title(
+            app,
+            Pane::Contacts,
+            crate::domain::labels::CONTACTS,
+            None,
+            area,
+        ),
+        theme,
+    );
     let height = area.height.saturating_sub(2) as usize;
     let width = inner_width(area);
     let selected = app.selected[Pane::Contacts.index()];

@@ -27,6 +27,13 @@ pub fn cell(s: &str, cols: usize) -> String {
     text::pad(&text::escape_for_terminal(s), cols)
 }
 
+/// Text padded on the left to `cols` columns (a column of numbers, or its
+/// head).
+pub fn right(s: &str, cols: usize) -> String {
+    let s = safe(s, cols);
+    format!("{}{s}", " ".repeat(cols.saturating_sub(text::width(&s))))
+}
+
 /// Splits `room` columns between two texts (or columns) whose widest is
 /// `a` and `b` columns: both whole when they fit; else the narrower whole
 /// when it takes at most half; else `a` three fifths and `b` the rest.
@@ -87,6 +94,27 @@ pub fn pane_block<'a>(
         }
     }
     block(&title, &app.filters[pane.index()], focused, theme)
+}
+
+/// A pane's title in the interface language, with its count: both
+/// languages where the title (with the focus mark and the filter) fits the
+/// pane's top border, else one.
+pub fn pane_title(
+    app: &crate::tui::app::App,
+    pane: crate::tui::app::Pane,
+    label: crate::domain::labels::Label,
+    count: Option<usize>,
+    area: Rect,
+) -> String {
+    let filter = &app.filters[pane.index()];
+    let filter_w = if filter.is_empty() {
+        0
+    } else {
+        text::width(&safe(filter, 20)) + 2
+    };
+    let count = count.map(|n| format!(" {n}")).unwrap_or_default();
+    let room = inner_width(area).saturating_sub(2 + 2 + text::width(&count) + filter_w);
+    format!("{}{count}", label.fit(app.lang, room))
 }
 
 /// The first row to draw so that `selected` stays in a window of `height`.

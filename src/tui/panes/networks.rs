@@ -6,17 +6,25 @@ use ratatui::layout::Rect;
 use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 
-use super::{cell, inner_width, pane_block, row, scroll_offset};
+use super::{cell, inner_width, pane_block, right, row, scroll_offset};
+use crate::domain::labels::{self, Label};
 use crate::tui::app::{App, Pane};
 use crate::tui::theme::Theme;
 
 pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
     let focused = app.focus == Pane::Networks;
     let networks = app.visible_networks();
+    let lang = app.lang;
     let b = pane_block(
         app,
         Pane::Networks,
-        &format!("Networks {}", networks.len()),
+        &super::pane_title(
+            app,
+            Pane::Networks,
+            labels::NETWORKS,
+            Some(networks.len()),
+            area,
+        ),
         theme,
     );
     let height = area.height.saturating_sub(3) as usize;
@@ -32,12 +40,12 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
     let mut lines = vec![row(
         vec![Span::styled(
             format!(
-                "{} {:>4} {:>4} {:<10} {:<8}",
-                cell("NETWORK", name_w),
-                "LVL",
-                "CALC",
-                "NEXT DUE",
-                "STATUS"
+                "{} {} {} {} {}",
+                cell(&Label::new("NETWORK", "定级对象").fit(lang, name_w), name_w),
+                right(&Label::new("LVL", "等级").fit(lang, 4), 4),
+                right(&Label::new("CALC", "计算").fit(lang, 4), 4),
+                cell(&Label::new("NEXT DUE", "下次到期").fit(lang, 10), 10),
+                cell(&Label::new("STATUS", "状态").fit(lang, 8), 8),
             ),
             theme.dim(),
         )],
@@ -79,7 +87,10 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
             Span::raw(format!(" {due:<10} ")),
         ];
         if let Some(s) = status {
-            spans.push(Span::styled(format!("{:<8}", s.as_str()), theme.status(s)));
+            spans.push(Span::styled(
+                cell(&labels::due_status(s).fit(lang, 8), 8),
+                theme.status(s),
+            ));
         }
         lines.push(row(spans, i == selected, focused, theme));
     }

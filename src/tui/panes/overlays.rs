@@ -48,10 +48,13 @@ pub fn key_lines<'a>(app: &App, section: Section, theme: &Theme) -> Vec<Line<'a>
 pub fn help(app: &App, scroll: u16, f: &mut Frame, area: Rect, theme: &Theme) {
     let r = centered(area, 76, area.height.saturating_sub(2));
     f.render_widget(Clear, r);
-    let mut lines = vec![Line::from(Span::styled(
+    // The legend first: what the marks on screen mean.
+    let mut lines = legend_lines(app.lang, inner_width(r), theme);
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled(
         "Every key below comes from the keymap in use (mlps keymap print).",
         theme.dim(),
-    ))];
+    )));
     let focus = app.focus.section();
     for section in [focus, Section::Global, Section::Agenda, Section::Form] {
         lines.push(Line::from(""));
@@ -92,6 +95,48 @@ pub fn help(app: &App, scroll: u16, f: &mut Frame, area: Rect, theme: &Theme) {
         Paragraph::new(lines).scroll((scroll.min(most), 0)).block(b),
         r,
     );
+}
+
+/// The legend, from the catalogue in `lang`: each section's marks, and
+/// what they mean wrapped beside them.
+pub fn legend_lines<'a>(
+    lang: crate::domain::labels::Lang,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
+    use crate::domain::labels::{Label, legend};
+    let mut lines = vec![Line::from(Span::styled(
+        format!("[{}]", Label::new("Legend", "图例").get(lang)),
+        theme.title(),
+    ))];
+    for section in legend(lang) {
+        lines.push(Line::from(Span::styled(
+            format!("  {}", section.title),
+            theme.dim(),
+        )));
+        let mark_w = section
+            .rows
+            .iter()
+            .map(|(m, _)| crate::text::width(m))
+            .max()
+            .unwrap_or(0)
+            .min(width / 3);
+        let room = width.saturating_sub(mark_w + 6).max(10);
+        for (mark, meaning) in section.rows {
+            for (i, part) in wrap_words(&meaning, room).into_iter().enumerate() {
+                let head = if i == 0 {
+                    crate::tui::panes::cell(&mark, mark_w)
+                } else {
+                    " ".repeat(mark_w)
+                };
+                lines.push(Line::from(vec![
+                    Span::styled(format!("    {head}  "), theme.key()),
+                    Span::raw(part),
+                ]));
+            }
+        }
+    }
+    lines
 }
 
 /// The label with the matched characters highlighted.

@@ -8,7 +8,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{inner_width, pane_block, row, safe, scroll_offset};
+use super::{cell, inner_width, pane_block, row, safe, scroll_offset};
+use crate::domain::labels;
 use crate::domain::model::{Network, Stage};
 use crate::domain::timeline::Timeline;
 use crate::tui::app::{App, Pane, TimelineRow};
@@ -16,7 +17,13 @@ use crate::tui::theme::Theme;
 
 pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
     let focused = app.focus == Pane::Timeline;
-    let b = pane_block(app, Pane::Timeline, "Timeline", theme);
+    let lang = app.lang;
+    let b = pane_block(
+        app,
+        Pane::Timeline,
+        &super::pane_title(app, Pane::Timeline, labels::TIMELINE, None, area),
+        theme,
+    );
     let Some(n) = app.selected_network() else {
         f.render_widget(
             Paragraph::new(Span::styled("select a network", theme.dim())).block(b),
@@ -30,6 +37,12 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
     let height = area.height.saturating_sub(3) as usize;
     let selected = app.selected[Pane::Timeline.index()];
     let rows = app.timeline_rows();
+    // One language down the pane when the stages do not fit in both.
+    let lang = labels::Label::column(
+        lang,
+        n.milestones.iter().map(|m| labels::stage(m.stage)),
+        width.saturating_sub(11),
+    );
     for (i, r) in rows
         .iter()
         .enumerate()
@@ -44,15 +57,17 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
                     detail.push_str(&format!(" {s}"));
                 }
                 if let Some(c) = m.effective_conclusion() {
-                    detail.push_str(&format!(" {c} {}", c.chinese()));
+                    detail.push_str(&format!(" {}", labels::conclusion(c).get(lang)));
                 }
                 if let Some(level) = m.level {
-                    detail.push_str(&format!(" level {level}"));
+                    detail.push_str(&format!(" {}", labels::level_number(level).get(lang)));
                 }
                 if let Some(num) = &m.number {
                     detail.push_str(&format!(" {num}"));
                 }
-                let head = format!("{} {}", m.date.format("%Y-%m-%d"), m.stage.as_str());
+                // The stage in one language where both do not fit.
+                let stage = labels::stage(m.stage).fit(lang, width.saturating_sub(11));
+                let head = format!("{} {stage}", m.date.format("%Y-%m-%d"));
                 let head = safe(&head, width);
                 let room = width.saturating_sub(crate::text::width(&head));
                 // A failed evaluation keeps the case open: it stands out.
@@ -72,11 +87,12 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
                 } else {
                     String::new()
                 };
+                let room = width.saturating_sub(11 + 8 + 3 + crate::text::width(&when));
                 let text = format!(
-                    "{} {:<8} ▸ {}{when}",
+                    "{} {} ▸ {}{when}",
                     d.due.format("%Y-%m-%d"),
-                    status.as_str(),
-                    d.kind.label()
+                    cell(&labels::due_status(status).fit(lang, 8), 8),
+                    labels::due_kind(d.kind).fit(lang, room)
                 );
                 vec![Span::styled(safe(&text, width), theme.status(status))]
             }

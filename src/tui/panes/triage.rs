@@ -7,7 +7,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
-use super::{block, cell, inner_width, row, safe, scroll_offset, share};
+use super::{block, cell, inner_width, right, row, safe, scroll_offset, share};
+use crate::domain::labels::{self, Label, Lang};
+use crate::domain::triage::Reason;
 use crate::domain::triage::{SortBy, Tier, TriageRow};
 use crate::tui::theme::Theme;
 
@@ -33,20 +35,32 @@ pub fn render(
     rows: &[TriageRow],
     selected: usize,
     sort: SortBy,
+    lang: Lang,
     f: &mut Frame,
     area: Rect,
     theme: &Theme,
 ) {
     f.render_widget(Clear, area);
     let count = |t: Tier| rows.iter().filter(|r| r.first().tier == t).count();
-    let title = format!(
-        "Triage · {} need attention · {} overdue · {} to re-grade · {} due · sorted by {}",
+    let (all, overdue, regrade, due) = (
         rows.len(),
         count(Tier::Overdue),
         count(Tier::Regrading),
         count(Tier::Due),
+    );
+    let en = format!(
+        "Triage · {all} need attention · {overdue} overdue · {regrade} to re-grade · {due} due · sorted by {}",
         sort.label()
     );
+    let zh = format!(
+        "待办分诊 · {all} 项需处理 · {overdue} 项已逾期 · {regrade} 项需重新定级 · {due} 项即将到期 · 按{}排序",
+        labels::sort_by(sort).zh
+    );
+    let title = match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
+        Lang::Both => format!("{en} · 待办分诊"),
+    };
     let b = block(&title, "", true, theme);
     let width = inner_width(area);
     // The selected row's other reasons, under the list.
@@ -55,7 +69,14 @@ pub fn render(
         .map(|r| {
             r.reasons[1..]
                 .iter()
-                .map(|x| format!("also ({}): {}", x.tier.label(), x.sentence()))
+                .map(|x| {
+                    format!(
+                        "{} ({}): {}",
+                        Label::new("also", "另有").get(lang),
+                        labels::tier(x.tier).get(lang),
+                        labels::reason_sentence(x, lang)
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -78,15 +99,20 @@ pub fn render(
     );
     let (client_w, network_w) = (client_w.max(8), network_w.max(7));
     let action_w = rest.saturating_sub(client_w + network_w + 2);
+    // The urgencies in one language down their column.
+    let tier_lang = Label::column(lang, rows.iter().map(|r| labels::tier(r.first().tier)), 11);
     let mut lines = vec![Line::from(Span::styled(
         format!(
-            "{:<11} {:>4} {:<5} {} {} {}",
-            "URGENCY",
-            "DAYS",
-            "LVL",
-            cell("CLIENT", client_w),
-            cell("NETWORK", network_w),
-            "NEXT ACTION (WHY)"
+            "{} {} {} {} {} {}",
+            cell(&Label::new("URGENCY", "紧急程度").get(tier_lang), 11),
+            right(&Label::new("DAYS", "天数").fit(lang, 4), 4),
+            cell(&Label::new("LVL", "等级").fit(lang, 5), 5),
+            cell(&Label::new("CLIENT", "客户").fit(lang, client_w), client_w),
+            cell(
+                &Label::new("NETWORK", "定级对象").fit(lang, network_w),
+                network_w
+            ),
+            Label::new("NEXT ACTION (WHY)", "下一步（原因）").fit(lang, action_w)
         ),
         theme.dim(),
     ))];
@@ -100,7 +126,7 @@ pub fn render(
         lines.push(row(
             vec![
                 Span::styled(
-                    format!("{:<11} ", first.tier.label()),
+                    format!("{} ", cell(&labels::tier(first.tier).get(tier_lang), 11)),
                     tier_style(first.tier, theme),
                 ),
                 Span::raw(format!(
@@ -109,7 +135,7 @@ pub fn render(
                     r.level_mark(),
                     cell(&clients[i], client_w),
                     cell(&r.network, network_w),
-                    safe(&first.sentence(), action_w)
+                    safe(&sentence(first, lang, action_w), action_w)
                 )),
             ],
             i == selected,
@@ -127,4 +153,15 @@ pub fn render(
         lines.push(Line::from(Span::styled(safe(m, width), theme.dim())));
     }
     f.render_widget(Paragraph::new(lines).block(b), area);
+}
+
+/// The next action and why in `lang`; in Chinese alone where both
+/// languages do not fit `cols`.
+fn sentence(r: &Reason, lang: Lang, cols: usize) -> String {
+    let s = labels::reason_sentence(r, lang);
+    if lang == Lang::Both && crate::text::width(&s) > cols {
+        labels::reason_sentence(r, Lang::Zh)
+    } else {
+        s
+    }
 }

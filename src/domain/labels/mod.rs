@@ -5,6 +5,16 @@
 
 use std::borrow::Cow;
 
+mod case;
+mod fields;
+mod grading;
+mod legend;
+
+pub use case::*;
+pub use fields::*;
+pub use grading::*;
+pub use legend::*;
+
 /// The interface language: `lang` in `config.toml`, `--lang`, else the
 /// locale (`LC_ALL`, `LANG`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
@@ -13,9 +23,10 @@ pub enum Lang {
     /// 中文.
     Zh,
     /// English.
-    #[default]
     En,
-    /// English, then Chinese: `Evaluation 测评`.
+    /// English, then Chinese: `Evaluation 测评`. The case manager's
+    /// default.
+    #[default]
     Both,
 }
 
@@ -44,6 +55,24 @@ impl Lang {
             Lang::Zh => Lang::En,
             Lang::En => Lang::Both,
         }
+    }
+
+    /// The interface language: `--lang` first, then `lang` in
+    /// `config.toml`, then the locale (`LC_ALL`, then `LANG`: a `zh_*`
+    /// locale is Chinese, `en_*`, `C` and `POSIX` English; an unset or
+    /// empty one, or one naming another language, is passed over), else
+    /// `default` (the case manager's is `Both`, the command line's `En`).
+    pub fn resolve(
+        flag: Option<Lang>,
+        config: Option<Lang>,
+        lc_all: Option<&str>,
+        lang: Option<&str>,
+        default: Lang,
+    ) -> Lang {
+        flag.or(config)
+            .or_else(|| lc_all.and_then(Lang::from_locale))
+            .or_else(|| lang.and_then(Lang::from_locale))
+            .unwrap_or(default)
     }
 
     /// The language a locale string (`LC_ALL`, `LANG`: `zh_CN.UTF-8`,
@@ -80,6 +109,48 @@ impl Label {
             Lang::Zh => Cow::Borrowed(self.zh),
             Lang::Both if self.en == self.zh || self.zh.is_empty() => Cow::Borrowed(self.en),
             Lang::Both => Cow::Owned(format!("{} {}", self.en, self.zh)),
+        }
+    }
+
+    /// The label in `lang` in at most `cols` display columns where it can
+    /// be: in `Both`, when the two together do not fit, the Chinese alone,
+    /// else the English alone (so a narrow cell shows one whole word
+    /// rather than two cut ones). It may still be wider than `cols` when
+    /// nothing fits; the caller cuts it.
+    pub fn fit(self, lang: Lang, cols: usize) -> Cow<'static, str> {
+        let full = self.get(lang);
+        if lang != Lang::Both || crate::text::width(&full) <= cols {
+            return full;
+        }
+        if crate::text::width(self.en) <= cols && crate::text::width(self.zh) > cols {
+            Cow::Borrowed(self.en)
+        } else {
+            Cow::Borrowed(self.zh)
+        }
+    }
+
+    /// The language a column of `labels` is drawn in, in `cols` columns:
+    /// `Both` only when every label fits in both, else Chinese for the
+    /// whole column (one language down a column reads better than a mix).
+    pub fn column(lang: Lang, labels: impl IntoIterator<Item = Label>, cols: usize) -> Lang {
+        if lang == Lang::Both
+            && labels
+                .into_iter()
+                .any(|l| crate::text::width(&l.get(Lang::Both)) > cols)
+        {
+            Lang::Zh
+        } else {
+            lang
+        }
+    }
+
+    /// Both languages, Chinese first, as the report writes them:
+    /// `专家评审 expert review`.
+    pub fn zh_en(self) -> String {
+        if self.zh == self.en || self.en.is_empty() {
+            self.zh.to_string()
+        } else {
+            format!("{} {}", self.zh, self.en)
         }
     }
 }
@@ -214,6 +285,20 @@ mod tests {
         assert_eq!(Lang::from_locale("C.UTF-8"), Some(Lang::En));
         assert_eq!(Lang::from_locale("de_DE.UTF-8"), None);
         assert_eq!(Lang::Both.next().next().next(), Lang::Both);
+        assert_eq!(Lang::from_locale(""), None);
+    }
+
+    #[test]
+    fn the_flag_wins_then_the_config_then_lc_all_then_lang() {
+        use Lang::*;
+        let r = Lang::resolve;
+        assert_eq!(r(Some(En), Some(Zh), Some("zh_CN.UTF-8"), None, Both), En);
+        assert_eq!(r(None, Some(Zh), Some("en_US.UTF-8"), None, Both), Zh);
+        assert_eq!(r(None, None, Some("zh_CN.UTF-8"), Some("en_US"), Both), Zh);
+        assert_eq!(r(None, None, Some(""), Some("zh_TW.UTF-8"), En), Zh);
+        assert_eq!(r(None, None, Some("de_DE.UTF-8"), Some("en_GB"), Both), En);
+        assert_eq!(r(None, None, None, None, Both), Both);
+        assert_eq!(r(None, None, None, Some("fr_FR"), En), En);
     }
 
     #[test]
@@ -234,5 +319,153 @@ mod tests {
             }
         }
         assert_eq!(value(QuestionId::Sector, "bakery"), None);
+    }
+
+    #[test]
+    fn every_catalogue_value_has_both_labels_non_empty() {
+        use crate::domain::grading::{FloorId, RuleId, RuleSet, WarningId};
+        use crate::domain::model::{Aspect, Conclusion, Degree, HarmedObject, Level, Stage};
+        use crate::domain::timeline::{DueKind, DueStatus};
+        use crate::domain::triage::{Fact, SortBy, Tier};
+        let mut all: Vec<(String, Label)> = Vec::new();
+        let mut add = |what: String, l: Label| all.push((what, l));
+        for s in Stage::ALL {
+            add(format!("stage {s}"), stage(*s));
+            add(format!("stage action {s}"), stage_action(*s));
+        }
+        for k in DueKind::ALL {
+            add(format!("due kind {k}"), due_kind(*k));
+            assert_eq!(due_kind(*k).en, k.label());
+        }
+        for s in DueStatus::ALL {
+            add(format!("status {s}"), due_status(*s));
+        }
+        for c in Conclusion::ALL {
+            add(format!("conclusion {c}"), conclusion(*c));
+        }
+        for t in Tier::ALL {
+            add(format!("tier {t}"), tier(*t));
+        }
+        for s in [SortBy::Urgency, SortBy::Due, SortBy::Client, SortBy::Level] {
+            add(format!("sort {s:?}"), sort_by(s));
+        }
+        for f in [Fact::Contact, Fact::CreditCode, Fact::Address] {
+            add(format!("fact {f:?}"), fact(f));
+        }
+        for r in RuleSet::ALL {
+            add(format!("rule set {r}"), rule_set(*r));
+        }
+        for r in RuleId::ALL {
+            add(format!("rule {r}"), rule(*r));
+        }
+        for f in FloorId::ALL {
+            add(format!("floor {f}"), floor(*f));
+        }
+        for w in WarningId::ALL {
+            add(format!("warning {w}"), warning(*w));
+            add(format!("warning meaning {w}"), warning_meaning(*w));
+        }
+        for o in HarmedObject::ALL {
+            add(format!("object {o}"), harmed_object(*o));
+            add(format!("object in full {o}"), harmed_object_full(*o));
+        }
+        for d in Degree::ALL {
+            add(format!("degree {d}"), degree(*d));
+        }
+        for a in Aspect::ALL {
+            add(format!("aspect {a}"), aspect(*a));
+        }
+        for n in 1..=5 {
+            let v = Level::new(n).expect("a level");
+            add(format!("level {n}"), level_number(v));
+            add(format!("level name {n}"), level_name(v));
+        }
+        for l in [
+            OPEN,
+            COULD_RAISE,
+            REGRADING_NEEDED,
+            FILED,
+            NOT_FILED,
+            PROVISIONAL,
+            NONE,
+            YES,
+            NO,
+            UNKNOWN,
+            DO_YEARLY_SELF_ASSESSMENT,
+            RENEW_CERTIFICATE,
+            RECORD_LAST_MILESTONE,
+            REGRADE_HIGHER,
+            RECONFIRM_LEVEL,
+        ] {
+            add(format!("mark {}", l.en), l);
+        }
+        for (what, l) in &all {
+            assert!(!l.en.trim().is_empty(), "{what}: no English");
+            assert!(!l.zh.trim().is_empty(), "{what}: no Chinese");
+            // The Chinese says it in Chinese (codes such as GB/T aside).
+            assert!(
+                l.zh == l.en || l.zh.chars().any(|c| c as u32 >= 0x3000),
+                "{what}: {:?} is not Chinese",
+                l.zh
+            );
+        }
+        assert_eq!(level_number(Level::L3).zh, "第三级");
+        assert_eq!(level_name(Level::L5).zh, "专控保护级");
+    }
+
+    #[test]
+    fn the_rules_thresholds_are_the_grading_engines() {
+        use crate::domain::grading::*;
+        use crate::domain::questionnaire::group_thousands as n;
+        assert!(rule(RuleId::S3).en.contains(&n(PI_SOCIAL)));
+        assert!(rule(RuleId::S3).en.contains(&n(SENSITIVE_SOCIAL)));
+        assert!(rule(RuleId::S4).en.contains(&n(PI_SERIOUS)));
+        assert!(rule(RuleId::S4).en.contains(&n(SENSITIVE_SERIOUS)));
+        assert!(rule(RuleId::A3).en.contains(&n(OUTAGE_SOCIAL)));
+        assert!(rule(RuleId::A3).zh.contains(&n(OUTAGE_SOCIAL)));
+        assert!(rule(RuleId::A4).en.contains(&n(OUTAGE_GENERAL)));
+        assert!(rule(RuleId::A4).zh.contains(&n(OUTAGE_GENERAL)));
+    }
+
+    #[test]
+    fn a_narrow_cell_gets_one_whole_language() {
+        let l = Label::new("questionnaire received", "收到问卷答复");
+        assert_eq!(l.fit(Lang::Both, 40), "questionnaire received 收到问卷答复");
+        assert_eq!(l.fit(Lang::Both, 20), "收到问卷答复");
+        assert_eq!(l.fit(Lang::En, 5), "questionnaire received");
+        let wide_zh = Label::new("CII", "关键信息基础设施");
+        assert_eq!(wide_zh.fit(Lang::Both, 10), "CII");
+        // Nothing fits: the Chinese, for the caller to cut.
+        assert_eq!(l.fit(Lang::Both, 4), "收到问卷答复");
+        let cells = [l, wide_zh];
+        assert_eq!(Label::column(Lang::Both, cells, 40), Lang::Both);
+        assert_eq!(Label::column(Lang::Both, cells, 20), Lang::Zh);
+        assert_eq!(Label::column(Lang::En, cells, 2), Lang::En);
+    }
+
+    #[test]
+    fn the_legend_names_every_warning_rule_and_floor_in_each_language() {
+        use crate::domain::grading::{FloorId, RuleId, WarningId};
+        for lang in Lang::ALL {
+            let legend = legend(lang);
+            let marks: Vec<&String> = legend
+                .iter()
+                .flat_map(|s| s.rows.iter().map(|(m, _)| m))
+                .collect();
+            for w in WarningId::ALL {
+                assert!(marks.iter().any(|m| m.starts_with(w.as_str())), "{w}");
+            }
+            for r in RuleId::ALL {
+                assert!(marks.iter().any(|m| *m == r.as_str()), "{r}");
+            }
+            for f in FloorId::ALL {
+                assert!(marks.iter().any(|m| *m == f.as_str()), "{f}");
+            }
+            for s in &legend {
+                for (m, meaning) in &s.rows {
+                    assert!(!meaning.is_empty(), "{lang:?} {m}");
+                }
+            }
+        }
     }
 }
