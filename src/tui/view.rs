@@ -5,12 +5,13 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::domain::labels::Label;
+use crate::domain::labels::{Label, Lang};
 use crate::tui::Action;
 use crate::tui::app::{App, Mode, Pane, StatusKind};
 use crate::tui::keymap::Section;
 use crate::tui::panes::{self, safe, share};
 use crate::tui::theme::Theme;
+use crate::tui::words;
 
 pub fn view(app: &App, f: &mut Frame) {
     let theme = Theme { color: app.color };
@@ -325,15 +326,12 @@ fn render_hints(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
         Mode::Confirm { .. } => &[Action::Submit, Action::Cancel],
         Mode::Conflict { .. } => &[Action::Cancel],
     };
-    let mut spans = Vec::new();
-    let mut used = 0;
+    // The hints that show, each with its key and its word.
+    let mut shown: Vec<(String, Label)> = Vec::new();
     // The conflict dialog's own letters, which no keymap rebinds.
     if matches!(app.mode, Mode::Conflict { .. }) {
-        for (key, label) in [("r", "reload theirs"), ("o", "save your changes")] {
-            used += key.len() + label.len() + 3;
-            spans.push(Span::styled(key, theme.key()));
-            spans.push(Span::raw(format!(" {label}  ")));
-        }
+        shown.push(("r".into(), words::hints::RELOAD_THEIRS));
+        shown.push(("o".into(), words::hints::SAVE_YOURS));
     }
     // `t` for today only means something in a date field.
     let date_field = match &app.mode {
@@ -352,59 +350,60 @@ fn render_hints(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
         // `keys_for` includes the global keys the section does not shadow.
         let key = app.keymap.keys_for(section, a).into_iter().next();
         let Some(key) = key else { continue };
-        let own;
         let label = match a {
-            Action::Zoom | Action::Messages => {
-                own = match a {
-                    Action::Zoom if app.zoom => Label::new("restore", "还原"),
-                    Action::Zoom => Label::new("zoom", "全屏"),
-                    _ => Label::new("messages", "消息"),
-                }
-                .get(app.lang);
-                &*own
-            }
-            Action::Right if matches!(app.mode, Mode::Form { .. }) => "choose",
-            Action::Submit if matches!(app.mode, Mode::Form { .. }) => "save",
-            Action::ClearField if matches!(app.mode, Mode::Filter) => "clear",
+            Action::Zoom if app.zoom => words::hints::RESTORE,
+            Action::Right if matches!(app.mode, Mode::Form { .. }) => words::hints::CHOOSE,
+            Action::Submit if matches!(app.mode, Mode::Form { .. }) => words::hints::SAVE,
+            Action::ClearField if matches!(app.mode, Mode::Filter) => words::hints::CLEAR,
             Action::Submit
                 if matches!(
                     app.mode,
                     Mode::Agenda { .. } | Mode::Triage { .. } | Mode::Fuzzy { .. }
                 ) =>
             {
-                "jump"
+                words::hints::JUMP
             }
-            _ => short(a),
+            _ => words::hint(a),
         };
-        let key = key.to_string();
-        let w = crate::text::width(&key) + label.len() + 3;
-        if used + w > area.width as usize {
+        shown.push((key.to_string(), label));
+    }
+    f.render_widget(
+        Paragraph::new(hint_line(&shown, app.lang, area.width as usize, theme)),
+        area,
+    );
+}
+
+/// The hints as one line of at most `width` columns, as many as fit in
+/// order. In `both`, each word is `english 中文` when every hint fits so,
+/// else the bar is in Chinese alone (shorter; `?` has both).
+fn hint_line(shown: &[(String, Label)], lang: Lang, width: usize, theme: &Theme) -> Line<'static> {
+    let words_in = |lang: Lang| -> Vec<String> {
+        shown
+            .iter()
+            .map(|(_, label)| label.get(lang).into_owned())
+            .collect()
+    };
+    let total = |words: &[String]| -> usize {
+        shown
+            .iter()
+            .zip(words)
+            .map(|((key, _), w)| crate::text::width(key) + crate::text::width(w) + 3)
+            .sum()
+    };
+    let mut labels = words_in(lang);
+    if lang == Lang::Both && total(&labels) > width {
+        labels = words_in(Lang::Zh);
+    }
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for ((key, _), label) in shown.iter().zip(labels) {
+        let w = crate::text::width(key) + crate::text::width(&label) + 3;
+        if used + w > width {
             break;
         }
         used += w;
-        spans.push(Span::styled(key, theme.key()));
+        spans.push(Span::styled(key.clone(), theme.key()));
         spans.push(Span::raw(format!(" {label}  ")));
     }
-    f.render_widget(Paragraph::new(Line::from(spans)), area);
-}
-
-fn short(a: Action) -> &'static str {
-    match a {
-        Action::NextPane => "pane",
-        Action::FuzzyJump => "jump",
-        Action::NextField => "next",
-        Action::PrevField => "prev",
-        Action::ClearField => "unknown",
-        Action::Override => "override",
-        Action::Cancel => "back",
-        Action::Submit => "ok",
-        Action::Filter => "filter",
-        Action::Agenda => "agenda",
-        Action::Triage => "triage",
-        Action::Sort => "sort",
-        Action::Details => "details",
-        Action::Undo => "undo",
-        Action::Delete => "del",
-        other => other.describe(),
-    }
+    Line::from(spans)
 }

@@ -39,7 +39,7 @@ pub fn key_lines<'a>(app: &App, section: Section, theme: &Theme) -> Vec<Line<'a>
                 .join(" ");
             Line::from(vec![
                 Span::styled(format!("{keys:>16}  "), theme.key()),
-                Span::raw(a.describe()),
+                Span::raw(a.describe(app.lang)),
             ])
         })
         .collect()
