@@ -4,7 +4,9 @@
 use chrono::NaiveDate;
 
 use crate::domain::calendar::parse_date;
+use crate::domain::labels::{self, Label, Lang};
 use crate::domain::model::{Client, Network};
+use crate::tui::words;
 
 /// The editor a field uses.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,6 +54,11 @@ pub struct Field {
     /// For flag sets: the flag under the cursor.
     pub cursor: usize,
     pub error: Option<String>,
+    /// The language the field's words and checks are in.
+    pub lang: Lang,
+    /// What to call each option (in the order of the options); empty
+    /// shows the ids.
+    pub names: Vec<Label>,
     /// The value the field was made with.
     initial: Value,
 }
@@ -167,9 +174,27 @@ impl Field {
             value,
             cursor: 0,
             error: None,
+            lang: Lang::En,
+            names: Vec::new(),
         };
         f.check();
         f
+    }
+
+    /// The field with a name for each of its options (ids stay the
+    /// values).
+    pub fn named(mut self, names: Vec<Label>) -> Field {
+        self.names = names;
+        self
+    }
+
+    /// What option `i` is called in the field's language: English shows
+    /// the id, as answers files and the panes spell it.
+    fn option_name(&self, i: usize, id: &str) -> String {
+        match self.names.get(i) {
+            Some(name) if self.lang != Lang::En => name.get(self.lang).into_owned(),
+            _ => id.to_string(),
+        }
     }
 
     /// Whether the value is other than the one the field was made with.
@@ -291,22 +316,28 @@ impl Field {
             Value::Text(s) => s.trim(),
             _ => return None,
         };
+        let lang = self.lang;
         match &self.kind {
-            FieldKind::Text { required: true } if text.is_empty() => Some("required".into()),
+            FieldKind::Text { required: true } if text.is_empty() => {
+                Some(words::form::REQUIRED.get(lang).into_owned())
+            }
             FieldKind::Count if !text.is_empty() => {
                 let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
-                digits
-                    .parse::<u64>()
-                    .err()
-                    .map(|_| format!("a whole number from 0 to {}", u64::MAX))
+                digits.parse::<u64>().err().map(|_| {
+                    format!("{} {}", words::form::WHOLE_NUMBER.get(lang), u64::MAX)
+                })
             }
             FieldKind::Decimal { min, max } if !text.is_empty() => match text.parse::<f64>() {
                 Ok(v) if (*min..=*max).contains(&v) => None,
-                _ => Some(format!("a number from {min} to {max}")),
+                _ => Some(format!(
+                    "{} {min} {} {max}",
+                    words::form::NUMBER_FROM.get(lang),
+                    words::form::TO.get(lang)
+                )),
             },
             FieldKind::Date { required } => {
                 if text.is_empty() {
-                    required.then(|| "required: YYYY-MM-DD, or t for today".into())
+                    required.then(|| words::form::REQUIRED_DATE.get(lang).into_owned())
                 } else {
                     parse_date(text).err()
                 }
@@ -386,12 +417,13 @@ impl Field {
                         let on = f
                             .as_ref()
                             .is_some_and(|f| f.get(i).copied().unwrap_or(false));
+                        let o = self.option_name(i, o);
                         format!("[{}] {o}", if on { 'x' } else { ' ' })
                     })
                     .collect();
                 if f.is_none() {
                     // Nothing ticked yet is "unknown", not "none of these".
-                    lines.push("(unknown until a flag is ticked)".to_string());
+                    lines.push(words::form::UNKNOWN_UNTIL_TICKED.get(self.lang).into_owned());
                 }
                 Some(lines)
             }
@@ -401,20 +433,25 @@ impl Field {
 
     /// The value as the form shows it.
     pub fn display(&self) -> String {
+        let unknown = || labels::UNKNOWN.get(self.lang).into_owned();
         match (&self.kind, &self.value) {
             (_, Value::Text(s)) => s.clone(),
-            (_, Value::Bool(None)) => "unknown".into(),
-            (_, Value::Bool(Some(b))) => if *b { "yes" } else { "no" }.into(),
+            (_, Value::Bool(None)) => unknown(),
+            (_, Value::Bool(Some(b))) => if *b { labels::YES } else { labels::NO }
+                .get(self.lang)
+                .into_owned(),
             (FieldKind::OneOf { options, .. }, Value::Choice(c)) => c
-                .and_then(|i| options.get(i))
-                .cloned()
-                .unwrap_or_else(|| "unknown".into()),
+                .and_then(|i| options.get(i).map(|o| self.option_name(i, o)))
+                .unwrap_or_else(unknown),
             (FieldKind::SetOf { options }, Value::Flags(f)) => match f {
-                None => "unknown".into(),
+                None => unknown(),
                 Some(f) => options
                     .iter()
                     .zip(f)
-                    .map(|(o, on)| format!("[{}] {o}", if *on { 'x' } else { ' ' }))
+                    .enumerate()
+                    .map(|(i, (o, on))| {
+                        format!("[{}] {}", if *on { 'x' } else { ' ' }, self.option_name(i, o))
+                    })
                     .collect::<Vec<_>>()
                     .join("  "),
             },
@@ -465,6 +502,15 @@ impl Form {
             base: None,
             theirs: None,
         }
+    }
+
+    /// The form with its fields' words and checks in `lang`.
+    pub fn in_lang(mut self, lang: Lang) -> Form {
+        for f in &mut self.fields {
+            f.lang = lang;
+            f.check();
+        }
+        self
     }
 
     pub fn field(&self, key: &str) -> &Field {

@@ -55,7 +55,7 @@ pub fn view(app: &App, f: &mut Frame) {
             query,
             hits,
             selected,
-        } => panes::overlays::fuzzy(query, hits, *selected, app.search_ready, f, body, &theme),
+        } => panes::overlays::fuzzy(app.lang, query, hits, *selected, app.search_ready, f, body, &theme),
         Mode::Form { form, .. } => panes::overlays::form(form, f, body, &theme),
         Mode::Confirm { message, .. } => panes::overlays::confirm(app, message, f, body, &theme),
         Mode::Conflict { message, .. } => panes::overlays::conflict(app, message, f, body, &theme),
@@ -63,7 +63,7 @@ pub fn view(app: &App, f: &mut Frame) {
             title,
             lines,
             scroll,
-        } => panes::overlays::history(title, lines, *scroll, f, body, &theme),
+        } => panes::overlays::history(app.lang, title, lines, *scroll, f, body, &theme),
         Mode::Details { client, scroll } => {
             panes::overlays::details(app, *client, *scroll, f, body, &theme)
         }

@@ -12,6 +12,16 @@ use std::borrow::Cow;
 use crate::domain::labels::{Label, Lang};
 use crate::tui::Action;
 
+/// `label` in `lang`, where in `both` an English that already carries
+/// its Chinese (`Credit code 统一社会信用代码`) is not followed by it again.
+pub fn say(label: Label, lang: Lang) -> String {
+    if lang == Lang::Both && label.en.contains(label.zh) {
+        label.en.to_string()
+    } else {
+        label.get(lang).into_owned()
+    }
+}
+
 /// `label` in `lang`; in `both`, the Chinese alone when `english 中文`
 /// is wider than `room` columns.
 pub fn fit(label: Label, lang: Lang, room: usize) -> Cow<'static, str> {

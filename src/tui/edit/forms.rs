@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 
 use crate::domain::grading;
+use crate::domain::labels::{self, Label, Lang};
 use crate::domain::model::{
     Aspect, Client, ClientId, Conclusion, Contact, Degree, HarmOverride, HarmedObject, Level,
     Milestone, Network, NetworkId, Overrides, Stage,
@@ -12,76 +13,96 @@ use crate::domain::questionnaire::{Answers, QuestionId, QuestionKind};
 use crate::tui::app::App;
 use crate::tui::edit::{Built, FormTarget, Problem};
 use crate::tui::form::{Field, Form, Version};
+use crate::tui::words::{self, form as w};
 
-pub(super) fn client_form(title: &str, c: Option<&Client>) -> Form {
+pub(super) fn client_form(title: Label, c: Option<&Client>, lang: Lang) -> Form {
     let get = |f: fn(&Client) -> &str| c.map(f).unwrap_or("");
+    let say = |l: Label| words::say(l, lang);
     Form::new(
-        title,
+        say(title),
         vec![
-            Field::text("name", "Name", get(|c| &c.name), false),
-            Field::text("name_zh", "中文名", get(|c| &c.name_zh), false),
-            Field::text("region", "Region", get(|c| &c.region), false),
+            Field::text("name", say(w::NAME), get(|c| &c.name), false),
+            Field::text("name_zh", say(w::NAME_ZH), get(|c| &c.name_zh), false),
+            Field::text("region", say(w::REGION), get(|c| &c.region), false),
             Field::text(
                 "credit_code",
-                "Credit code 统一社会信用代码",
+                say(w::CREDIT_CODE),
                 get(|c| &c.credit_code),
                 false,
             ),
-            Field::text("address", "Address 单位地址", get(|c| &c.address), false),
-            Field::notes("notes", "Notes", get(|c| &c.notes)),
+            Field::text("address", say(w::ADDRESS), get(|c| &c.address), false),
+            Field::notes("notes", say(w::NOTES), get(|c| &c.notes)),
         ],
     )
+    .in_lang(lang)
 }
 
-pub(super) fn contact_form(title: &str, c: Option<&Contact>) -> Form {
+pub(super) fn contact_form(title: Label, c: Option<&Contact>, lang: Lang) -> Form {
     let get = |f: fn(&Contact) -> &str| c.map(f).unwrap_or("");
+    let say = |l: Label| words::say(l, lang);
     Form::new(
-        title,
+        say(title),
         vec![
-            Field::text("name", "Name", get(|c| &c.name), true),
-            Field::text("role", "Role", get(|c| &c.role), false),
-            Field::text("email", "E-mail", get(|c| &c.email), false),
-            Field::text("phone", "Phone", get(|c| &c.phone), false),
+            Field::text("name", say(w::NAME), get(|c| &c.name), true),
+            Field::text("role", say(w::ROLE), get(|c| &c.role), false),
+            Field::text("email", say(w::EMAIL), get(|c| &c.email), false),
+            Field::text("phone", say(w::PHONE), get(|c| &c.phone), false),
         ],
     )
+    .in_lang(lang)
 }
 
 const LEVELS: &[&str] = &["1", "2", "3", "4", "5"];
 const LEVELS0: &[&str] = &["0", "1", "2", "3", "4", "5"];
 
-pub(super) fn network_form(title: &str, n: Option<&Network>) -> Form {
+pub(super) fn network_form(title: Label, n: Option<&Network>, lang: Lang) -> Form {
     let filed = n.and_then(|n| n.filed_level).map(|l| l.to_string());
+    let say = |l: Label| words::say(l, lang);
     Form::new(
-        title,
+        say(title),
         vec![
-            Field::text("name", "Name", n.map_or("", |n| &n.name), true),
-            Field::notes("notes", "Notes", n.map_or("", |n| &n.notes)),
+            Field::text("name", say(w::NAME), n.map_or("", |n| &n.name), true),
+            Field::notes("notes", say(w::NOTES), n.map_or("", |n| &n.notes)),
             Field::one_of(
                 "filed_level",
-                "Filed level (certificate)",
+                say(w::FILED_LEVEL),
                 LEVELS,
                 filed.as_deref(),
                 true,
             ),
         ],
     )
+    .in_lang(lang)
 }
 
-pub(super) fn answer_form(answers: &Answers, q: QuestionId) -> Form {
+pub(super) fn answer_form(answers: &Answers, q: QuestionId, lang: Lang) -> Form {
     let question = q.question();
     let current = answers.display(q);
     let key = q.as_str();
-    let label = format!("{key}: {}", question.meaning);
+    // English says the id and what the question asks; Chinese its name.
+    let name = labels::question(q).zh;
+    let label = match lang {
+        Lang::En => format!("{key}: {}", question.meaning),
+        Lang::Zh => format!("{name} ({key})"),
+        Lang::Both => format!("{key}: {} {name}", question.meaning),
+    };
+    // Each choice by its name in the catalogue (the id where it has none).
+    let names = |options: &'static [&'static str]| -> Vec<Label> {
+        options
+            .iter()
+            .map(|o| labels::value(q, o).unwrap_or(Label::new(o, o)))
+            .collect()
+    };
     let field = match question.kind {
         QuestionKind::OneOf(options) => {
-            Field::one_of(key, label, options, current.as_deref(), true)
+            Field::one_of(key, label, options, current.as_deref(), true).named(names(options))
         }
         QuestionKind::SetOf(options) => {
             let set = answers
                 .data_categories
                 .as_ref()
                 .map(|s| s.iter().map(|c| c.as_str()).collect());
-            Field::set_of(key, label, options, set)
+            Field::set_of(key, label, options, set).named(names(options))
         }
         QuestionKind::Bool => Field::yes_no(key, label, current.map(|v| v == "yes")),
         QuestionKind::Count => {
@@ -92,17 +113,22 @@ pub(super) fn answer_form(answers: &Answers, q: QuestionId) -> Form {
         QuestionKind::Text => Field::text(key, label, current.as_deref().unwrap_or(""), false),
     };
     let unknown = match question.unknown_means {
-        "{}" => "no categories",
-        "\"\"" => "empty",
-        other => other,
+        "{}" => w::NO_CATEGORIES.get(lang),
+        "\"\"" => w::EMPTY.get(lang),
+        "false, listed as open" => w::FALSE_LISTED_OPEN.get(lang),
+        other => labels::value(q, other)
+            .map_or(std::borrow::Cow::Borrowed(other), |l| l.get(lang)),
     };
-    Form::new(
-        format!("Answer {key} (unknown counts as {unknown})"),
-        vec![field],
-    )
+    let (answer, counts_as) = (w::ANSWER.get(lang), w::UNKNOWN_COUNTS_AS.get(lang));
+    let title = match lang {
+        Lang::En => format!("{answer} {key} ({counts_as} {unknown})"),
+        Lang::Zh => format!("{answer} {name}（{counts_as} {unknown} 计）"),
+        Lang::Both => format!("{answer} {key} {name} ({counts_as} {unknown})"),
+    };
+    Form::new(title, vec![field]).in_lang(lang)
 }
 
-pub(super) fn override_form(o: &Overrides) -> Form {
+pub(super) fn override_form(o: &Overrides, lang: Lang) -> Form {
     let mut fields = Vec::new();
     for (aspect, prefix) in [
         (Aspect::BusinessInformation, "S"),
@@ -116,85 +142,87 @@ pub(super) fn override_form(o: &Overrides) -> Form {
             };
         fields.push(Field::one_of(
             object,
-            format!("{prefix} harmed object (unknown: no override)"),
+            format!("{prefix} {}", w::HARMED_OBJECT.get(lang)),
             HarmedObject::IDS,
             current.map(|c| c.object.as_str()),
             true,
         ));
         fields.push(Field::one_of(
             degree,
-            format!("{prefix} degree"),
+            format!("{prefix} {}", w::DEGREE.get(lang)),
             Degree::IDS,
             current.map(|c| c.degree.as_str()),
             false,
         ));
         fields.push(Field::notes(
             justification,
-            format!("{prefix} justification"),
+            format!("{prefix} {}", w::JUSTIFICATION.get(lang)),
             current.map_or("", |c| &c.justification),
         ));
     }
-    Form::new("Override the harm (needs a justification)", fields)
+    Form::new(w::OVERRIDE.get(lang), fields).in_lang(lang)
 }
 
-pub(super) fn milestone_form(title: &str, m: Option<&Milestone>) -> Form {
+pub(super) fn milestone_form(title: Label, m: Option<&Milestone>, lang: Lang) -> Form {
     let counts = |v: Option<u32>| v.map(u64::from);
+    let say = |l: Label| words::say(l, lang);
     Form::new(
-        title,
+        say(title),
         vec![
             Field::one_of(
                 "stage",
-                "Stage",
+                say(w::STAGE),
                 Stage::IDS,
                 m.map(|m| m.stage.as_str()),
                 false,
             ),
             Field::date(
                 "date",
-                "Date (YYYY-MM-DD, t: today)",
+                say(w::DATE),
                 m.map(|m| m.date),
                 true,
             ),
-            Field::notes("note", "Note", m.map_or("", |m| &m.note)),
+            Field::notes("note", say(w::NOTE), m.map_or("", |m| &m.note)),
             Field::decimal(
                 "score",
-                "Score (evaluation_passed or _failed)",
+                say(w::SCORE),
                 m.and_then(|m| m.score),
                 0.0,
                 100.0,
             ),
             Field::one_of(
                 "conclusion",
-                "Conclusion (evaluation_passed or _failed)",
+                say(w::CONCLUSION),
                 Conclusion::IDS,
                 m.and_then(|m| m.conclusion).map(|c| c.as_str()),
                 true,
             ),
             Field::count(
                 "high_risks",
-                "High risks (evaluation_passed or _failed)",
+                say(w::HIGH_RISKS),
                 m.and_then(|m| counts(m.high_risks)),
             ),
             Field::count(
                 "medium_risks",
-                "Medium risks (evaluation_passed or _failed)",
+                say(w::MEDIUM_RISKS),
                 m.and_then(|m| counts(m.medium_risks)),
             ),
             Field::text(
                 "number",
-                "Certificate number (certificate_issued)",
+                say(w::NUMBER),
                 m.and_then(|m| m.number.as_deref()).unwrap_or(""),
                 false,
             ),
             Field::one_of(
                 "level",
-                "Level filed (filing_submitted, certificate_issued; empty: computed)",
+                say(w::LEVEL),
                 LEVELS,
                 m.and_then(|m| m.level).map(|l| l.to_string()).as_deref(),
                 true,
             ),
         ],
     )
+    .in_lang(lang)
 }
 
 /// The level a filing milestone records when the form leaves it empty: a

@@ -22,6 +22,7 @@ use crate::tui::Action;
 use crate::tui::app::{App, Mode, Msg, Pane, TimelineRow};
 use crate::tui::effect::{Effect, Purpose};
 use crate::tui::form::{Form, Version};
+use crate::tui::words::form as w;
 use forms::{answer_form, client_form, contact_form, milestone_form, network_form, override_form};
 
 /// What a form or a delete confirmation acts on.
@@ -69,38 +70,39 @@ impl AnswerRow {
 pub fn start(app: &mut App, action: Action) -> Vec<Effect> {
     let client = app.selected_client().cloned();
     let network = app.selected_network().cloned();
+    let lang = app.lang;
     let opened = match (action, app.focus) {
         (Action::Add, Pane::Clients) => {
-            Some((client_form("New client", None), FormTarget::NewClient))
+            Some((client_form(w::NEW_CLIENT, None, lang), FormTarget::NewClient))
         }
         (Action::Edit, Pane::Clients) => client.map(|c| {
             (
-                client_form("Edit client", Some(&c)),
+                client_form(w::EDIT_CLIENT, Some(&c), lang),
                 FormTarget::Client(c.id),
             )
         }),
         (Action::Add, Pane::Contacts) => client.map(|c| {
             (
-                contact_form("New contact", None),
+                contact_form(w::NEW_CONTACT, None, lang),
                 FormTarget::NewContact(c.id),
             )
         }),
         (Action::Edit, Pane::Contacts) => match (client, app.selected_contact()) {
             (Some(c), Some(i)) => Some((
-                contact_form("Edit contact", Some(&c.contacts[i])),
+                contact_form(w::EDIT_CONTACT, Some(&c.contacts[i]), lang),
                 FormTarget::Contact(c.id, i),
             )),
             _ => None,
         },
         (Action::Add, Pane::Networks) => client.map(|c| {
             (
-                network_form("New network", None),
+                network_form(w::NEW_NETWORK, None, lang),
                 FormTarget::NewNetwork(c.id),
             )
         }),
         (Action::Edit, Pane::Networks) => network.map(|n| {
             (
-                network_form("Edit network", Some(&n)),
+                network_form(w::EDIT_NETWORK, Some(&n), lang),
                 FormTarget::Network(n.id),
             )
         }),
@@ -111,20 +113,20 @@ pub fn start(app: &mut App, action: Action) -> Vec<Effect> {
                 .copied();
             match (network, row) {
                 (Some(n), Some(AnswerRow::Question(q))) => {
-                    Some((answer_form(&n.answers, q), FormTarget::Answer(n.id, q)))
+                    Some((answer_form(&n.answers, q, lang), FormTarget::Answer(n.id, q)))
                 }
                 (Some(n), Some(AnswerRow::Override(_))) => {
-                    Some((override_form(&n.overrides), FormTarget::Override(n.id)))
+                    Some((override_form(&n.overrides, lang), FormTarget::Override(n.id)))
                 }
                 _ => None,
             }
         }
         (Action::Override, _) => {
-            network.map(|n| (override_form(&n.overrides), FormTarget::Override(n.id)))
+            network.map(|n| (override_form(&n.overrides, lang), FormTarget::Override(n.id)))
         }
         (Action::Add, Pane::Timeline) => network.map(|n| {
             (
-                milestone_form("New milestone", None),
+                milestone_form(w::NEW_MILESTONE, None, lang),
                 FormTarget::NewMilestone(n.id),
             )
         }),
@@ -135,7 +137,7 @@ pub fn start(app: &mut App, action: Action) -> Vec<Effect> {
                 .copied();
             match (network, row) {
                 (Some(n), Some(TimelineRow::Milestone(i))) => Some((
-                    milestone_form("Edit milestone", Some(&n.milestones[i])),
+                    milestone_form(w::EDIT_MILESTONE, Some(&n.milestones[i]), lang),
                     FormTarget::Milestone(n.id, i),
                 )),
                 (Some(_), Some(TimelineRow::Deadline(_))) => {
