@@ -80,9 +80,15 @@ impl Action {
             Action::Add => Label::new("add", "新增"),
             Action::Delete => Label::new("delete", "删除"),
             Action::Filter => Label::new("filter this list", "筛选此列表"),
-            Action::FuzzyJump => Label::new("jump to a client, network or contact", "跳转到客户、网络或联系人"),
+            Action::FuzzyJump => Label::new(
+                "jump to a client, network or contact",
+                "跳转到客户、网络或联系人",
+            ),
             Action::Agenda => Label::new("renewals agenda", "续期日程"),
-            Action::History => Label::new("change history (who, when, what)", "变更历史（谁、何时、改了什么）"),
+            Action::History => Label::new(
+                "change history (who, when, what)",
+                "变更历史（谁、何时、改了什么）",
+            ),
             Action::Undo => Label::new("undo the last edit", "撤销上一次编辑"),
             Action::Help => Label::new("help", "帮助"),
             Action::Command => Label::new("command line", "命令行"),
@@ -95,11 +101,23 @@ impl Action {
             Action::ClearField => Label::new("make unknown", "设为未知"),
             Action::Toggle => Label::new("toggle", "切换"),
             Action::Override => Label::new("override the harm", "调整侵害判定"),
-            Action::Report => Label::new("write the network's report (Markdown)", "写出该网络的报告（Markdown）"),
-            Action::Triage => Label::new("what needs attention today (triage)", "今天需要处理的事项（待办）"),
+            Action::Report => Label::new(
+                "write the network's report (Markdown)",
+                "写出该网络的报告（Markdown）",
+            ),
+            Action::Triage => Label::new(
+                "what needs attention today (triage)",
+                "今天需要处理的事项（待办）",
+            ),
             Action::Sort => Label::new("sort by the next column", "按下一列排序"),
-            Action::Details => Label::new("client details (credit code, address, contacts, notes)", "客户详情（信用代码、地址、联系人、备注）"),
-            Action::Zoom => Label::new("zoom the focused pane (again or Esc restores)", "当前窗格全屏（再按或 Esc 还原）"),
+            Action::Details => Label::new(
+                "client details (credit code, address, contacts, notes)",
+                "客户详情（信用代码、地址、联系人、备注）",
+            ),
+            Action::Zoom => Label::new(
+                "zoom the focused pane (again or Esc restores)",
+                "当前窗格全屏（再按或 Esc 还原）",
+            ),
             Action::Messages => Label::new("the latest messages, in full", "最近的消息全文"),
         }
     }

@@ -323,9 +323,10 @@ impl Field {
             }
             FieldKind::Count if !text.is_empty() => {
                 let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
-                digits.parse::<u64>().err().map(|_| {
-                    format!("{} {}", words::form::WHOLE_NUMBER.get(lang), u64::MAX)
-                })
+                digits
+                    .parse::<u64>()
+                    .err()
+                    .map(|_| format!("{} {}", words::form::WHOLE_NUMBER.get(lang), u64::MAX))
             }
             FieldKind::Decimal { min, max } if !text.is_empty() => match text.parse::<f64>() {
                 Ok(v) if (*min..=*max).contains(&v) => None,
@@ -423,7 +424,11 @@ impl Field {
                     .collect();
                 if f.is_none() {
                     // Nothing ticked yet is "unknown", not "none of these".
-                    lines.push(words::form::UNKNOWN_UNTIL_TICKED.get(self.lang).into_owned());
+                    lines.push(
+                        words::form::UNKNOWN_UNTIL_TICKED
+                            .get(self.lang)
+                            .into_owned(),
+                    );
                 }
                 Some(lines)
             }
@@ -450,7 +455,11 @@ impl Field {
                     .zip(f)
                     .enumerate()
                     .map(|(i, (o, on))| {
-                        format!("[{}] {}", if *on { 'x' } else { ' ' }, self.option_name(i, o))
+                        format!(
+                            "[{}] {}",
+                            if *on { 'x' } else { ' ' },
+                            self.option_name(i, o)
+                        )
                     })
                     .collect::<Vec<_>>()
                     .join("  "),

@@ -12,6 +12,38 @@ use std::borrow::Cow;
 use crate::domain::labels::{Label, Lang};
 use crate::tui::Action;
 
+/// What a save changed (`client`, `milestone`, a question's id), as the
+/// status line names it in `lang`: English keeps the id, Chinese says the
+/// question's name.
+pub fn what(what: &str, lang: Lang) -> String {
+    let label = match what {
+        "client" => Label::new("client", "客户"),
+        "contact" => Label::new("contact", "联系人"),
+        "network" => Label::new("network", "网络"),
+        "override" => Label::new("override", "侵害调整"),
+        "milestone" => Label::new("milestone", "节点"),
+        id => match id.parse::<crate::domain::questionnaire::QuestionId>() {
+            Ok(q) => {
+                let zh = crate::domain::labels::question(q).zh;
+                return phrase(lang, id.to_string(), zh.to_string());
+            }
+            Err(_) => return id.to_string(),
+        },
+    };
+    label.get(lang).into_owned()
+}
+
+/// A sentence with values in it, said in `lang` (`both`: the English,
+/// then the Chinese).
+pub fn phrase(lang: Lang, en: String, zh: String) -> String {
+    match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
+        Lang::Both if en == zh => en,
+        Lang::Both => format!("{en} {zh}"),
+    }
+}
+
 /// `label` in `lang`, where in `both` an English that already carries
 /// its Chinese (`Credit code 统一社会信用代码`) is not followed by it again.
 pub fn say(label: Label, lang: Lang) -> String {
@@ -97,7 +129,8 @@ pub mod overlay {
     pub const DELETE: Label = Label::new("delete", "删除");
     pub const KEEP: Label = Label::new("keep", "保留");
     pub const CONFLICT: Label = Label::new("Changed by someone else", "已被他人修改");
-    pub const RELOAD_DROP: Label = Label::new("reload theirs, drop yours", "载入对方版本，放弃我的");
+    pub const RELOAD_DROP: Label =
+        Label::new("reload theirs, drop yours", "载入对方版本，放弃我的");
     pub const SAVE_YOURS: Label = Label::new("save your changes", "保存我的修改");
     pub const KEEP_EDITING: Label = Label::new("keep editing", "继续编辑");
     pub const SEARCHING: Label = Label::new("searching…", "搜索中…");
@@ -154,16 +187,21 @@ pub mod form {
     pub const PHONE: Label = Label::new("Phone", "电话");
     pub const FILED_LEVEL: Label = Label::new("Filed level (certificate)", "备案等级（证书）");
 
-    pub const HARMED_OBJECT: Label =
-        Label::new("harmed object (unknown: no override)", "受侵害的客体（未知：不调整）");
+    pub const HARMED_OBJECT: Label = Label::new(
+        "harmed object (unknown: no override)",
+        "受侵害的客体（未知：不调整）",
+    );
     pub const DEGREE: Label = Label::new("degree", "侵害程度");
     pub const JUSTIFICATION: Label = Label::new("justification", "理由");
 
     pub const STAGE: Label = Label::new("Stage", "阶段");
-    pub const DATE: Label = Label::new("Date (YYYY-MM-DD, t: today)", "日期（YYYY-MM-DD，t：今天）");
+    pub const DATE: Label =
+        Label::new("Date (YYYY-MM-DD, t: today)", "日期（YYYY-MM-DD，t：今天）");
     pub const NOTE: Label = Label::new("Note", "备注");
-    pub const SCORE: Label =
-        Label::new("Score (evaluation_passed or _failed)", "测评得分（测评通过或未通过）");
+    pub const SCORE: Label = Label::new(
+        "Score (evaluation_passed or _failed)",
+        "测评得分（测评通过或未通过）",
+    );
     pub const CONCLUSION: Label = Label::new(
         "Conclusion (evaluation_passed or _failed)",
         "测评结论（测评通过或未通过）",
@@ -176,8 +214,10 @@ pub mod form {
         "Medium risks (evaluation_passed or _failed)",
         "中风险数（测评通过或未通过）",
     );
-    pub const NUMBER: Label =
-        Label::new("Certificate number (certificate_issued)", "备案证明编号（已发证）");
+    pub const NUMBER: Label = Label::new(
+        "Certificate number (certificate_issued)",
+        "备案证明编号（已发证）",
+    );
     pub const LEVEL: Label = Label::new(
         "Level filed (filing_submitted, certificate_issued; empty: computed)",
         "备案等级（已提交备案、已发证；空：按定级结果）",
@@ -275,4 +315,28 @@ pub mod status {
         "no directory to write the report in",
         "没有可写入报告的目录",
     );
+    pub const COULD_NOT_READ_CHANGE: Label = Label::new(
+        "could not read another session's change",
+        "无法读取其他会话的修改",
+    );
+    pub const COULD_NOT_READ_HISTORY: Label =
+        Label::new("could not read the history", "无法读取变更历史");
+    pub const COULD_NOT_READ_TRIAGE: Label =
+        Label::new("could not read the triage list", "无法读取待办列表");
+    pub const SORTED_BY: Label = Label::new("triage sorted by", "待办排序：");
+    pub const COULD_NOT_RELOAD: Label = Label::new("could not reload", "无法重新载入");
+    pub const COULD_NOT_READ_STORED: Label =
+        Label::new("could not read the stored version", "无法读取已保存的版本");
+    pub const COULD_NOT_READ_THEIRS: Label =
+        Label::new("could not read their version", "无法读取对方版本");
+    pub const CONTACT_DELETED: Label = Label::new("contact deleted", "已删除联系人");
+    pub const MILESTONE_DELETED: Label = Label::new("milestone deleted", "已删除节点");
+    pub const NOTHING_TO_DELETE: Label = Label::new("nothing to delete", "没有可删除的内容");
+    pub const COULD_NOT_UNDO: Label = Label::new("could not undo", "无法撤销");
+    pub const UNDO_AGAIN: Label = Label::new(
+        "press undo again to try on their version",
+        "再按撤销可在对方版本上重试",
+    );
+    pub const KEPT: Label = Label::new("kept", "保留");
+    pub const UNDONE_ALREADY: Label = Label::new("is undone already", "已经撤销过");
 }

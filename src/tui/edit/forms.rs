@@ -116,8 +116,7 @@ pub(super) fn answer_form(answers: &Answers, q: QuestionId, lang: Lang) -> Form 
         "{}" => w::NO_CATEGORIES.get(lang),
         "\"\"" => w::EMPTY.get(lang),
         "false, listed as open" => w::FALSE_LISTED_OPEN.get(lang),
-        other => labels::value(q, other)
-            .map_or(std::borrow::Cow::Borrowed(other), |l| l.get(lang)),
+        other => labels::value(q, other).map_or(std::borrow::Cow::Borrowed(other), |l| l.get(lang)),
     };
     let (answer, counts_as) = (w::ANSWER.get(lang), w::UNKNOWN_COUNTS_AS.get(lang));
     let title = match lang {
@@ -176,20 +175,9 @@ pub(super) fn milestone_form(title: Label, m: Option<&Milestone>, lang: Lang) ->
                 m.map(|m| m.stage.as_str()),
                 false,
             ),
-            Field::date(
-                "date",
-                say(w::DATE),
-                m.map(|m| m.date),
-                true,
-            ),
+            Field::date("date", say(w::DATE), m.map(|m| m.date), true),
             Field::notes("note", say(w::NOTE), m.map_or("", |m| &m.note)),
-            Field::decimal(
-                "score",
-                say(w::SCORE),
-                m.and_then(|m| m.score),
-                0.0,
-                100.0,
-            ),
+            Field::decimal("score", say(w::SCORE), m.and_then(|m| m.score), 0.0, 100.0),
             Field::one_of(
                 "conclusion",
                 say(w::CONCLUSION),

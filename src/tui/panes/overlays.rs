@@ -495,13 +495,11 @@ pub fn details(
         _ => [w::NAME, w::NAME_ZH, w::REGION, w::CREDIT_CODE, w::ADDRESS]
             .map(|l| words::fit(l, lang, LABEL - 1)),
     };
-    for (label, value) in labels.iter().zip([
-        &c.name,
-        &c.name_zh,
-        &c.region,
-        &c.credit_code,
-        &c.address,
-    ]) {
+    for (label, value) in
+        labels
+            .iter()
+            .zip([&c.name, &c.name_zh, &c.region, &c.credit_code, &c.address])
+    {
         let label = Span::styled(crate::text::pad(label, LABEL), theme.dim());
         if value.is_empty() {
             lines.push(Line::from(vec![label, Span::styled("—", theme.dim())]));
