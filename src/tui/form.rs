@@ -483,6 +483,8 @@ pub struct Form {
     /// The revision of the stored version the open conflict dialog
     /// describes: overwriting saves over that version only.
     pub theirs: Option<u64>,
+    /// The language of the form's words and of the problems it states.
+    pub lang: Lang,
 }
 
 /// One version of a stored record.
@@ -510,11 +512,13 @@ impl Form {
             error: None,
             base: None,
             theirs: None,
+            lang: Lang::En,
         }
     }
 
     /// The form with its fields' words and checks in `lang`.
     pub fn in_lang(mut self, lang: Lang) -> Form {
+        self.lang = lang;
         for f in &mut self.fields {
             f.lang = lang;
             f.check();

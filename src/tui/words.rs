@@ -237,6 +237,10 @@ pub mod form {
     );
 
     pub const REQUIRED: Label = Label::new("required", "必填");
+    pub const CLIENT_GONE: Label = Label::new("the client no longer exists", "该客户已不存在");
+    pub const NETWORK_GONE: Label = Label::new("the network no longer exists", "该网络已不存在");
+    pub const DATE_EXPECTED: Label =
+        Label::new("date: expected YYYY-MM-DD", "日期：应为 YYYY-MM-DD");
     pub const REQUIRED_DATE: Label = Label::new(
         "required: YYYY-MM-DD, or t for today",
         "必填：YYYY-MM-DD，或按 t 填今天",

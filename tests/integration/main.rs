@@ -37,3 +37,4 @@ mod tui;
 mod tui_filter;
 mod tui_render;
 mod tui_update;
+mod tui_words;

@@ -242,14 +242,14 @@ pub(super) fn at_field(e: crate::domain::model::FieldError) -> Problem {
 pub(super) fn base_client(form: &Form) -> Result<Client, Problem> {
     match &form.base {
         Some(Version::Client(c)) => Ok((**c).clone()),
-        _ => Err("the client no longer exists".into()),
+        _ => Err(w::CLIENT_GONE.get(form.lang).into_owned().into()),
     }
 }
 
 pub(super) fn base_network(form: &Form) -> Result<Network, Problem> {
     match &form.base {
         Some(Version::Network(n)) => Ok((**n).clone()),
-        _ => Err("the network no longer exists".into()),
+        _ => Err(w::NETWORK_GONE.get(form.lang).into_owned().into()),
     }
 }
 
@@ -352,13 +352,22 @@ pub(super) fn build(
                 {
                     return Err(Problem {
                         field: Some("filed_level".into()),
-                        message: format!(
-                            "filed_level follows the latest filing ({} on {}, level {}): record a \
-                             filing_submitted milestone to change it",
-                            m.stage,
-                            m.date,
-                            m.level.map_or(0, Level::get)
-                        ),
+                        message: {
+                            let (stage, date) = (m.stage, m.date);
+                            let level = m.level.map_or(0, Level::get);
+                            words::phrase(
+                                form.lang,
+                                format!(
+                                    "filed_level follows the latest filing ({stage} on {date}, \
+                                     level {level}): record a filing_submitted milestone to \
+                                     change it"
+                                ),
+                                format!(
+                                    "备案等级随最近一次备案（{date} {stage}，等级 {level}）：\
+                                     要修改，请记录一个 filing_submitted 节点"
+                                ),
+                            )
+                        },
                         changed: false,
                     });
                 }
@@ -461,7 +470,7 @@ pub(super) fn build(
                 m.date = form
                     .field("date")
                     .as_date()
-                    .ok_or("date: expected YYYY-MM-DD")?;
+                    .ok_or_else(|| w::DATE_EXPECTED.get(form.lang).into_owned())?;
             }
             if take("note") {
                 m.note = notes("note");
@@ -481,7 +490,11 @@ pub(super) fn build(
                     .map(|v| {
                         u32::try_from(v).map_err(|_| Problem {
                             field: Some(k.to_string()),
-                            message: format!("{k}: {v} is more than {} risks", u32::MAX),
+                            message: words::phrase(
+                                form.lang,
+                                format!("{k}: {v} is more than {} risks", u32::MAX),
+                                format!("{k}：{v} 超过了 {} 个风险", u32::MAX),
+                            ),
                             changed: false,
                         })
                     })
@@ -524,11 +537,11 @@ pub(super) fn find_client(app: &App, id: ClientId) -> Result<Client, String> {
         .iter()
         .find(|c| c.id == id)
         .cloned()
-        .ok_or_else(|| "the client no longer exists".to_string())
+        .ok_or_else(|| w::CLIENT_GONE.get(app.lang).into_owned())
 }
 
 pub(super) fn find_network(app: &App, id: NetworkId) -> Result<Network, String> {
     app.network(id)
         .cloned()
-        .ok_or_else(|| "the network no longer exists".to_string())
+        .ok_or_else(|| w::NETWORK_GONE.get(app.lang).into_owned())
 }

@@ -78,9 +78,9 @@ pub fn help(app: &App, scroll: u16, f: &mut Frame, area: Rect, theme: &Theme) {
         lines.push(Line::from(vec![
             Span::styled(format!("{names:>16}  "), theme.key()),
             Span::raw(if c.args.is_empty() {
-                c.doc.to_string()
+                c.doc.get(app.lang).into_owned()
             } else {
-                format!("{} — {}", c.args, c.doc)
+                format!("{} — {}", c.args, c.doc.get(app.lang))
             }),
         ]));
     }
