@@ -441,17 +441,22 @@ fn open_history(app: &mut App) -> Option<Effect> {
     let esc = crate::text::escape_for_terminal;
     let on_client = matches!(app.focus, Pane::Clients | Pane::Contacts);
     let (query, title) = match (app.selected_client(), app.selected_network()) {
-        (_, Some(n)) if !on_client => (
-            LogQuery::of_network(n.id),
-            format!("History of network \"{}\"", esc(&n.name)),
-        ),
-        (Some(c), _) => (
-            LogQuery::of_client(c.id),
-            format!(
-                "History of client \"{}\" and its networks",
-                esc(c.display_name())
-            ),
-        ),
+        (_, Some(n)) if !on_client => (LogQuery::of_network(n.id), {
+            let name = esc(&n.name);
+            words::phrase(
+                app.lang,
+                format!("History of network \"{name}\""),
+                format!("网络“{name}”的变更历史"),
+            )
+        }),
+        (Some(c), _) => (LogQuery::of_client(c.id), {
+            let name = esc(c.display_name());
+            words::phrase(
+                app.lang,
+                format!("History of client \"{name}\" and its networks"),
+                format!("客户“{name}”及其网络的变更历史"),
+            )
+        }),
         (None, _) => {
             app.info(st::NOTHING_SELECTED.get(app.lang));
             return None;

@@ -284,7 +284,6 @@ pub mod status {
         "请先选择一个网络：报告针对单个网络",
     );
     pub const NOTHING_SELECTED: Label = Label::new("nothing selected here", "此处未选择任何内容");
-    pub const NO_CHANGES_RECORDED: Label = Label::new("No changes recorded.", "没有变更记录。");
     pub const DERIVED_DATES: Label = Label::new(
         "derived dates follow the milestones: edit a milestone instead",
         "推算的日期随节点变化：请改为编辑节点",
@@ -310,8 +309,6 @@ pub mod status {
     pub const NOTHING_TO_UNDO: Label = Label::new("nothing to undo", "没有可撤销的操作");
     pub const UNDONE: Label = Label::new("undone", "已撤销");
     pub const NOTHING_UNDONE: Label = Label::new("nothing undone", "未撤销");
-    pub const REPORT_OF: Label = Label::new("report of", "报告：");
-    pub const WRITTEN_TO: Label = Label::new("written to", "已写入");
     pub const UNKNOWN_AGAIN: Label = Label::new("is unknown again", "已恢复为未知");
     pub const COULD_NOT_WRITE_REPORT: Label =
         Label::new("could not write the report", "无法写入报告");
@@ -343,4 +340,7 @@ pub mod status {
     );
     pub const KEPT: Label = Label::new("kept", "保留");
     pub const UNDONE_ALREADY: Label = Label::new("is undone already", "已经撤销过");
+    pub const COULD_NOT_READ_NETWORKS: Label =
+        Label::new("could not read the networks", "无法读取网络");
+    pub const COULD_NOT_SEARCH: Label = Label::new("could not search", "无法搜索");
 }

@@ -80,7 +80,8 @@ fn the_hint_bar_in_chinese_at_80x24() {
 #[test]
 fn no_english_word_of_the_hint_bar_remains_in_chinese() {
     let (_dir, mut app) = demo_app();
-    let modes: Vec<(&str, fn(&mut Session))> = vec![
+    type Open = fn(&mut Session);
+    let modes: Vec<(&str, Open)> = vec![
         ("main view", |_| {}),
         ("zoomed", |app| act(app, Action::Zoom)),
         ("answer form", |app| {
