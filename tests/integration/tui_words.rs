@@ -297,3 +297,37 @@ fn status_messages_in_chinese() {
     act(&mut app, Action::Cancel);
     assert_eq!(app.status.clone().unwrap().text, "not saved 未保存");
 }
+
+/// In `both`, a form says its title and labels in English then Chinese
+/// and fits 80 columns; in `en`, the form is as it always was (ids).
+#[test]
+fn the_answer_form_in_both_and_in_english() {
+    let (_dir, mut app) = demo_app();
+    answer_form_open(&mut app, QuestionId::ObjectType);
+    let screen = rows(&app, 100, 24).join("\n");
+    assert!(
+        screen.contains("Answer object_type (unknown counts as information_system)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("object_type: kind of grading object"),
+        "{screen}"
+    );
+    act(&mut app, Action::Cancel);
+    app.lang = Lang::Both;
+    answer_form_open(&mut app, QuestionId::ObjectType);
+    let screen = rows(&app, 80, 24).join("\n");
+    // The title in Chinese alone: both would overflow the border.
+    for words in [
+        "┌ 填写 定级对象类型（未知按 信息系统 计）",
+        "object_type: kind of grading object 定级对象类型",
+        "保存",
+    ] {
+        assert!(screen.contains(words), "{words} in\n{screen}");
+    }
+    assert!(screen.contains("Information system 信息系统"), "{screen}");
+    act(&mut app, Action::Right);
+    let screen = rows(&app, 80, 24).join("\n");
+    assert!(screen.contains("Website 网站"), "{screen}");
+    support::assert_snapshot!("answer_form_in_both_at_80x24", draw(&app, 80, 24));
+}

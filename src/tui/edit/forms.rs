@@ -112,17 +112,36 @@ pub(super) fn answer_form(answers: &Answers, q: QuestionId, lang: Lang) -> Form 
         QuestionKind::Level => Field::one_of(key, label, LEVELS0, current.as_deref(), true),
         QuestionKind::Text => Field::text(key, label, current.as_deref().unwrap_or(""), false),
     };
-    let unknown = match question.unknown_means {
-        "{}" => w::NO_CATEGORIES.get(lang),
-        "\"\"" => w::EMPTY.get(lang),
-        "false, listed as open" => w::FALSE_LISTED_OPEN.get(lang),
-        other => labels::value(q, other).map_or(std::borrow::Cow::Borrowed(other), |l| l.get(lang)),
+    // What unknown counts as: English names the value by its id.
+    let unknown = |lang: Lang| -> String {
+        let named = match question.unknown_means {
+            "{}" => w::NO_CATEGORIES,
+            "\"\"" => w::EMPTY,
+            "false, listed as open" => w::FALSE_LISTED_OPEN,
+            other => match labels::value(q, other) {
+                Some(l) if lang != Lang::En => l,
+                _ => return other.to_string(),
+            },
+        };
+        named.get(lang).into_owned()
     };
-    let (answer, counts_as) = (w::ANSWER.get(lang), w::UNKNOWN_COUNTS_AS.get(lang));
-    let title = match lang {
-        Lang::En => format!("{answer} {key} ({counts_as} {unknown})"),
-        Lang::Zh => format!("{answer} {name}（{counts_as} {unknown} 计）"),
-        Lang::Both => format!("{answer} {key} {name} ({counts_as} {unknown})"),
+    let en = format!(
+        "{} {key} ({} {})",
+        w::ANSWER.en,
+        w::UNKNOWN_COUNTS_AS.en,
+        unknown(Lang::En)
+    );
+    let zh = format!(
+        "{} {name}（{} {} 计）",
+        w::ANSWER.zh,
+        w::UNKNOWN_COUNTS_AS.zh,
+        unknown(Lang::Zh)
+    );
+    // In `both`, the Chinese alone when the two overflow the form's top
+    // border (76 columns); the field below names the question in both.
+    let title = match words::phrase(lang, en, zh.clone()) {
+        t if lang == Lang::Both && crate::text::width(&t) > 72 => zh,
+        t => t,
     };
     Form::new(title, vec![field]).in_lang(lang)
 }
