@@ -44,15 +44,20 @@ pub fn phrase(lang: Lang, en: String, zh: String) -> String {
     }
 }
 
-/// `label` in `lang`, where in `both` an English that already carries
-/// its Chinese (`Credit code 统一社会信用代码`) is not followed by it again.
+/// A form's word: `label` in `lang`, where in `both` an English that
+/// already carries its Chinese (`Credit code 统一社会信用代码`) is not
+/// followed by it again, and the two that would not fit a form's line
+/// (72 columns) are the Chinese alone.
 pub fn say(label: Label, lang: Lang) -> String {
     if lang == Lang::Both && label.en.contains(label.zh) {
         label.en.to_string()
     } else {
-        label.get(lang).into_owned()
+        fit(label, lang, FORM_LINE).into_owned()
     }
 }
+
+/// The columns of a form's line, as a label has them.
+pub const FORM_LINE: usize = 72;
 
 /// `label` in `lang`; in `both`, the Chinese alone when `english 中文`
 /// is wider than `room` columns.
@@ -343,4 +348,58 @@ pub mod status {
     pub const COULD_NOT_READ_NETWORKS: Label =
         Label::new("could not read the networks", "无法读取网络");
     pub const COULD_NOT_SEARCH: Label = Label::new("could not search", "无法搜索");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_falls_back_to_chinese_where_the_two_do_not_fit() {
+        let l = Label::new("save your changes", "保存我的修改");
+        assert_eq!(fit(l, Lang::Both, 80), "save your changes 保存我的修改");
+        assert_eq!(fit(l, Lang::Both, 20), "保存我的修改");
+        assert_eq!(fit(l, Lang::En, 5), "save your changes");
+        assert_eq!(fit(l, Lang::Zh, 80), "保存我的修改");
+    }
+
+    #[test]
+    fn a_form_word_says_its_chinese_once() {
+        assert_eq!(
+            say(form::CREDIT_CODE, Lang::Both),
+            "Credit code 统一社会信用代码"
+        );
+        assert_eq!(say(form::CREDIT_CODE, Lang::Zh), "统一社会信用代码");
+        assert_eq!(say(form::NAME_ZH, Lang::Both), "中文名");
+        assert_eq!(say(form::LEVEL, Lang::Both), form::LEVEL.zh);
+        assert_eq!(
+            say(form::SCORE, Lang::Both),
+            "Score (evaluation_passed or _failed) 测评得分（测评通过或未通过）"
+        );
+    }
+
+    #[test]
+    fn what_a_save_changed_in_each_language() {
+        assert_eq!(what("pi_subjects", Lang::En), "pi_subjects");
+        assert_eq!(what("pi_subjects", Lang::Zh), "个人信息主体数量");
+        assert_eq!(
+            what("pi_subjects", Lang::Both),
+            "pi_subjects 个人信息主体数量"
+        );
+        assert_eq!(what("milestone", Lang::Zh), "节点");
+        assert_eq!(what("contact deleted", Lang::Zh), "contact deleted");
+        assert_eq!(
+            phrase(Lang::Both, "not saved".into(), "未保存".into()),
+            "not saved 未保存"
+        );
+    }
+
+    #[test]
+    fn every_hint_is_short_in_chinese() {
+        for a in Action::ALL {
+            let zh = hint(*a).zh;
+            assert!(crate::text::width(zh) <= 12, "{a:?}: {zh}");
+            assert!(!a.describe(Lang::Zh).is_empty());
+        }
+    }
 }

@@ -140,7 +140,7 @@ pub(super) fn answer_form(answers: &Answers, q: QuestionId, lang: Lang) -> Form 
     // In `both`, the Chinese alone when the two overflow the form's top
     // border (76 columns); the field below names the question in both.
     let title = match words::phrase(lang, en, zh.clone()) {
-        t if lang == Lang::Both && crate::text::width(&t) > 72 => zh,
+        t if lang == Lang::Both && crate::text::width(&t) > words::FORM_LINE => zh,
         t => t,
     };
     Form::new(title, vec![field]).in_lang(lang)
