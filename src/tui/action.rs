@@ -54,6 +54,9 @@ id_enum!(
         Zoom => "zoom",
         /// The latest status messages, in full.
         Messages => "messages",
+        /// Walk the selected network's unanswered questions, one key per
+        /// answer.
+        Questionnaire => "questionnaire",
     }
 );
 
@@ -119,6 +122,10 @@ impl Action {
                 "当前窗格全屏（再按或 Esc 还原）",
             ),
             Action::Messages => Label::new("the latest messages, in full", "最近的消息全文"),
+            Action::Questionnaire => Label::new(
+                "questionnaire mode: the open questions, one key per answer",
+                "问卷模式：逐一回答未答问题，一键一答",
+            ),
         }
     }
 
@@ -132,6 +139,7 @@ impl Action {
                 | Action::Undo
                 | Action::Override
                 | Action::ClearField
+                | Action::Questionnaire
         )
     }
 }

@@ -137,6 +137,9 @@ pub enum Mode {
         client: ClientId,
         scroll: u16,
     },
+    /// Questionnaire mode: the selected network's questions one at a
+    /// time, one key per answer.
+    Questionnaire(Box<crate::tui::edit::questionnaire::Questionnaire>),
 }
 
 /// What the app is told: an action from the keymap, text typed into the
@@ -1023,6 +1026,7 @@ impl App {
             | Mode::Form { .. }
             | Mode::Confirm { .. }
             | Mode::Conflict { .. }
+            | Mode::Questionnaire(_)
             | Mode::Command { .. } => Section::Form,
         }
     }

@@ -59,6 +59,9 @@ pub struct Field {
     /// What to call each option (in the order of the options); empty
     /// shows the ids.
     pub names: Vec<Label>,
+    /// Not shown, not focused and not checked: a milestone's fields its
+    /// stage does not use.
+    pub hidden: bool,
     /// The value the field was made with.
     initial: Value,
 }
@@ -176,6 +179,7 @@ impl Field {
             error: None,
             lang: Lang::En,
             names: Vec::new(),
+            hidden: false,
         };
         f.check();
         f
@@ -190,9 +194,9 @@ impl Field {
 
     /// What option `i` is called in the field's language: English shows
     /// the id, as answers files and the panes spell it.
-    fn option_name(&self, i: usize, id: &str) -> String {
+    fn option_name(&self, i: usize, id: &str, lang: Lang) -> String {
         match self.names.get(i) {
-            Some(name) if self.lang != Lang::En => name.get(self.lang).into_owned(),
+            Some(name) if lang != Lang::En => name.get(lang).into_owned(),
             _ => id.to_string(),
         }
     }
@@ -200,6 +204,11 @@ impl Field {
     /// Whether the value is other than the one the field was made with.
     pub fn changed(&self) -> bool {
         self.value != self.initial
+    }
+
+    /// Whether the field is a set of flags.
+    pub fn is_flags(&self) -> bool {
+        matches!(self.kind, FieldKind::SetOf { .. })
     }
 
     /// Whether a typed character goes into this field.
@@ -407,8 +416,10 @@ impl Field {
     }
 
     /// For a set of flags, one line per option (`[x] personal`); `None`
-    /// for every other kind. An unknown set shows every flag unticked.
-    pub fn option_lines(&self) -> Option<Vec<String>> {
+    /// for every other kind. An unknown set shows every flag unticked and
+    /// says it is unknown; a set with no flag ticked says "none of these".
+    pub fn option_lines(&self, lang: crate::domain::labels::Lang) -> Option<Vec<String>> {
+        use crate::domain::labels::Label;
         match (&self.kind, &self.value) {
             (FieldKind::SetOf { options }, Value::Flags(f)) => {
                 let mut lines: Vec<String> = options
@@ -418,17 +429,22 @@ impl Field {
                         let on = f
                             .as_ref()
                             .is_some_and(|f| f.get(i).copied().unwrap_or(false));
-                        let o = self.option_name(i, o);
+                        let o = self.option_name(i, o, lang);
                         format!("[{}] {o}", if on { 'x' } else { ' ' })
                     })
                     .collect();
-                if f.is_none() {
+                match f {
                     // Nothing ticked yet is "unknown", not "none of these".
-                    lines.push(
-                        words::form::UNKNOWN_UNTIL_TICKED
-                            .get(self.lang)
-                            .into_owned(),
-                    );
+                    None => lines.push(format!(
+                        "({})",
+                        Label::new("unknown until a flag is ticked", "未知：勾选后才有答案")
+                            .get(lang)
+                    )),
+                    Some(f) if f.iter().all(|on| !on) => lines.push(format!(
+                        "({})",
+                        Label::new("none of these", "以上都不是").get(lang)
+                    )),
+                    Some(_) => {}
                 }
                 Some(lines)
             }
@@ -446,7 +462,7 @@ impl Field {
                 .get(self.lang)
                 .into_owned(),
             (FieldKind::OneOf { options, .. }, Value::Choice(c)) => c
-                .and_then(|i| options.get(i).map(|o| self.option_name(i, o)))
+                .and_then(|i| options.get(i).map(|o| self.option_name(i, o, self.lang)))
                 .unwrap_or_else(unknown),
             (FieldKind::SetOf { options }, Value::Flags(f)) => match f {
                 None => unknown(),
@@ -458,7 +474,7 @@ impl Field {
                         format!(
                             "[{}] {}",
                             if *on { 'x' } else { ' ' },
-                            self.option_name(i, o)
+                            self.option_name(i, o, self.lang)
                         )
                     })
                     .collect::<Vec<_>>()
@@ -543,17 +559,36 @@ impl Form {
         &mut self.fields[self.focus]
     }
 
+    /// The next shown field.
     pub fn next(&mut self) {
-        self.focus = (self.focus + 1) % self.fields.len();
+        let n = self.fields.len();
+        for step in 1..=n {
+            let i = (self.focus + step) % n;
+            if !self.fields[i].hidden {
+                self.focus = i;
+                return;
+            }
+        }
     }
 
+    /// The previous shown field.
     pub fn prev(&mut self) {
-        self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
+        let n = self.fields.len();
+        for step in 1..=n {
+            let i = (self.focus + n - step) % n;
+            if !self.fields[i].hidden {
+                self.focus = i;
+                return;
+            }
+        }
     }
 
     /// The first field with a problem, focused, or `None` when all are fine.
     pub fn first_problem(&mut self) -> Option<String> {
         for (i, f) in self.fields.iter_mut().enumerate() {
+            if f.hidden {
+                continue;
+            }
             f.check();
             if let Some(e) = &f.error {
                 self.focus = i;

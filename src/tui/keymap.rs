@@ -81,6 +81,7 @@ impl Section {
             Action::Add | Action::Delete => &[Clients, Networks, Timeline],
             Action::ClearField => &[Answers, Form],
             Action::Override => &[Answers],
+            Action::Questionnaire => &[Networks, Answers],
             Action::Submit => &[Agenda, Triage, Form],
             Action::Sort => &[Triage],
             Action::Details => &[Clients, Global],
@@ -937,7 +938,15 @@ mod tests {
                 ("details", &["i"]),
             ])
         );
-        assert_eq!(shown(Section::Networks), panes);
+        assert_eq!(
+            shown(Section::Networks),
+            expect(&[
+                ("edit", &["Enter"]),
+                ("add", &["a"]),
+                ("delete", &["d"]),
+                ("questionnaire", &["Q"]),
+            ])
+        );
         assert_eq!(shown(Section::Timeline), panes);
         assert_eq!(
             shown(Section::Answers),
@@ -945,6 +954,7 @@ mod tests {
                 ("edit", &["Enter"]),
                 ("clear_field", &["x"]),
                 ("override", &["o"]),
+                ("questionnaire", &["Q"]),
             ])
         );
         assert_eq!(shown(Section::Agenda), expect(&[("submit", &["Enter"])]));

@@ -71,6 +71,21 @@ pub fn key_to_msg(app: &App, key: &KeyEvent) -> Option<Msg> {
             }
             app.keymap.lookup(Section::Form, key).map(Msg::Action)
         }
+        // Letters, digits and symbols answer; Up and Down (as [global]
+        // binds them) move in the lists; the [form] keys do the rest (Tab
+        // skips, Ctrl-u makes unknown, Space ticks a flag).
+        Mode::Questionnaire(_) => {
+            if let Some(c) = plain.filter(|c| *c != ' ') {
+                return Some(Msg::Char(c));
+            }
+            if backspace {
+                return Some(Msg::Backspace);
+            }
+            match app.keymap.lookup(Section::Global, key) {
+                Some(a @ (Action::Up | Action::Down)) => Some(Msg::Action(a)),
+                _ => app.keymap.lookup(Section::Form, key).map(Msg::Action),
+            }
+        }
         Mode::Confirm { .. } => match plain {
             Some(c @ ('y' | 'n')) => Some(Msg::Char(c)),
             _ => app.keymap.lookup(Section::Form, key).map(Msg::Action),

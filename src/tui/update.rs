@@ -24,6 +24,13 @@ fn paste(app: &mut App, text: &str) {
             crate::tui::form::FieldKind::Notes
         ),
         Mode::Fuzzy { .. } | Mode::Filter | Mode::Command { .. } => false,
+        Mode::Questionnaire(_) => {
+            let text: String = text.chars().filter(|c| !c.is_control()).collect();
+            if let Mode::Questionnaire(q) = &mut app.mode {
+                edit::questionnaire::paste(q, &text);
+            }
+            return;
+        }
         _ => {
             app.info(st::PASTE_IGNORED.get(app.lang));
             return;
@@ -196,6 +203,7 @@ fn input(app: &mut App, msg: Msg) -> Vec<Effect> {
         Mode::Filter => filter_update(app, msg),
         Mode::Command { input } => command_update(app, input, msg, &mut fx),
         Mode::Form { form, target } => edit::form_update(app, form, target, msg, &mut fx),
+        Mode::Questionnaire(q) => edit::questionnaire::key(app, q, msg, &mut fx),
         Mode::Confirm { message, target } => match msg {
             Msg::Action(Action::Submit) | Msg::Char('y') => {
                 fx.extend(edit::delete(app, target));
@@ -374,6 +382,7 @@ fn normal(app: &mut App, a: Action, fx: &mut Vec<Effect>) {
             }
         }
         Action::Undo => fx.extend(edit::undo(app)),
+        Action::Questionnaire => edit::questionnaire::start(app),
         Action::Edit | Action::Add | Action::Delete | Action::Override | Action::ClearField => {
             fx.extend(edit::start(app, a))
         }

@@ -65,7 +65,7 @@ pub fn view(app: &App, f: &mut Frame) {
             body,
             &theme,
         ),
-        Mode::Form { form, .. } => panes::overlays::form(form, f, body, &theme),
+        Mode::Form { form, .. } => panes::overlays::form(form, app.lang, f, body, &theme),
         Mode::Confirm { message, .. } => panes::overlays::confirm(app, message, f, body, &theme),
         Mode::Conflict { message, .. } => panes::overlays::conflict(app, message, f, body, &theme),
         Mode::History {
@@ -77,6 +77,7 @@ pub fn view(app: &App, f: &mut Frame) {
             panes::overlays::details(app, *client, *scroll, f, body, &theme)
         }
         Mode::Messages { scroll } => panes::overlays::messages(app, *scroll, f, body, &theme),
+        Mode::Questionnaire(q) => panes::questionnaire::render(app, q, f, body, &theme),
         Mode::Normal | Mode::Filter | Mode::Command { .. } => {}
     }
 }
@@ -279,7 +280,21 @@ fn status_lines(app: &App, width: usize, most: usize, theme: &Theme) -> Vec<Line
 /// The hint bar: the main actions of the moment with their live keys.
 fn render_hints(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
     let section = app.section();
+    // A set of flags: Down and Up move between the flags, Space ticks the
+    // one under the cursor.
+    let flags = match &app.mode {
+        Mode::Form { form, .. } => form.fields[form.focus].is_flags(),
+        _ => false,
+    };
     let wanted: &[Action] = match app.mode {
+        Mode::Form { .. } if flags => &[
+            Action::NextField,
+            Action::PrevField,
+            Action::Toggle,
+            Action::Submit,
+            Action::Cancel,
+            Action::ClearField,
+        ],
         Mode::Normal => &[
             Action::Edit,
             Action::Add,
@@ -334,6 +349,13 @@ fn render_hints(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
         Mode::Command { .. } => &[Action::Submit, Action::Cancel],
         Mode::Confirm { .. } => &[Action::Submit, Action::Cancel],
         Mode::Conflict { .. } => &[Action::Cancel],
+        Mode::Questionnaire(_) => &[
+            Action::Submit,
+            Action::NextField,
+            Action::PrevField,
+            Action::ClearField,
+            Action::Cancel,
+        ],
     };
     // The hints that show, each with its key and its word.
     let mut shown: Vec<(String, Label)> = Vec::new();
@@ -357,9 +379,34 @@ fn render_hints(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
             continue;
         }
         // `keys_for` includes the global keys the section does not shadow.
-        let key = app.keymap.keys_for(section, a).into_iter().next();
+        let keys = app.keymap.keys_for(section, a);
+        // Among a flag list's keys, the arrow that moves along it.
+        let arrow = match a {
+            Action::NextField if flags => keys.iter().find(|k| k.to_string() == "Down"),
+            Action::PrevField if flags => keys.iter().find(|k| k.to_string() == "Up"),
+            _ => None,
+        };
+        let key = arrow.or(keys.first()).copied();
         let Some(key) = key else { continue };
         let label = match a {
+            Action::Submit
+            | Action::NextField
+            | Action::PrevField
+            | Action::ClearField
+            | Action::Cancel
+                if matches!(app.mode, Mode::Questionnaire(_)) =>
+            {
+                match a {
+                    Action::Submit => words::hints::SAVE,
+                    Action::NextField => words::hints::SKIP,
+                    Action::PrevField => words::hints::PREVIOUS_QUESTION,
+                    Action::ClearField => words::hint(Action::ClearField),
+                    _ => words::hints::LEAVE,
+                }
+            }
+            Action::NextField if flags => words::hints::NEXT_FLAG,
+            Action::PrevField if flags => words::hints::PREVIOUS_FLAG,
+            Action::Toggle if flags => words::hints::TICK,
             Action::Zoom if app.zoom => words::hints::RESTORE,
             Action::Right if matches!(app.mode, Mode::Form { .. }) => words::hints::CHOOSE,
             Action::Submit if matches!(app.mode, Mode::Form { .. }) => words::hints::SAVE,

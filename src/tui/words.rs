@@ -108,6 +108,7 @@ pub fn hint(a: Action) -> Label {
         Action::PageDown => Label::new("page down", "下页"),
         Action::Top => Label::new("first row", "首行"),
         Action::Bottom => Label::new("last row", "末行"),
+        Action::Questionnaire => Label::new("questionnaire", "问卷"),
     }
 }
 
@@ -115,6 +116,14 @@ pub fn hint(a: Action) -> Label {
 pub mod hints {
     use super::Label;
     pub const RESTORE: Label = Label::new("restore", "还原");
+    /// Questionnaire mode: the next question, the one before, leaving.
+    pub const SKIP: Label = Label::new("skip", "跳过");
+    pub const PREVIOUS_QUESTION: Label = Label::new("back", "上一题");
+    pub const LEAVE: Label = Label::new("leave", "退出");
+    /// A flag list in a form.
+    pub const NEXT_FLAG: Label = Label::new("next flag", "下一项");
+    pub const PREVIOUS_FLAG: Label = Label::new("previous flag", "上一项");
+    pub const TICK: Label = Label::new("tick / untick", "勾选/取消");
     /// Right in a form: the next choice.
     pub const CHOOSE: Label = Label::new("choose", "选择");
     pub const SAVE: Label = Label::new("save", "保存");

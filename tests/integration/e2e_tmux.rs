@@ -913,3 +913,98 @@ fn triage_ranks_jumps_and_comes_back_to_the_same_row() {
         "level {most} first:\n{screen}"
     );
 }
+
+/// Questionnaire mode on a new network: the whole questionnaire in fewer
+/// than two keystrokes a question on average, the level in the header at
+/// the end.
+#[test]
+fn a_new_networks_questionnaire_takes_two_keys_a_question_at_most() {
+    if !Tmux::available() {
+        eprintln!("SKIPPED: tmux is not installed (.ci/run installs it)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path(), "30");
+    let tmux = case_manager(&db, "qmode");
+    tmux.wait_for("Clients 30");
+    // A new network of the first client: every answer unknown.
+    tmux.keys(&["Tab", "Tab"]);
+    tmux.wait_for("┌ ▸ Networks");
+    tmux.keys(&["a"]);
+    tmux.wait_for("New network");
+    tmux.text("Portal");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("saved · network");
+
+    // Each question's keys, sent once its panel shows; every key and
+    // every typed character is counted.
+    let answers: [&[&str]; 16] = [
+        &["2"],               // object_type: website
+        &["a"],               // sector: e-commerce (the tenth)
+        &["n"],               // cii
+        &["1", "2", "Enter"], // data_categories: business, personal
+        &["2m", "Enter"],     // pi_subjects
+        &["0", "Enter"],      // sensitive_pi_subjects
+        &["2m", "Enter"],     // registered_users
+        &["y"],               // public_facing
+        &["n"],               // public_opinion
+        &["1m", "Enter"],     // outage_affected_people
+        &["0"],               // hosted_max_level
+        &["2"],               // deployment: cloud
+        &["Ali", "Enter"],    // cloud_provider
+        &["3"],               // cloud_provider_level
+        &["n"],               // cross_border_transfer
+        &["DC", "Enter"],     // architecture_notes
+    ];
+    let mut keystrokes = 1;
+    tmux.keys(&["Q"]);
+    for (i, keys) in answers.iter().enumerate() {
+        tmux.wait_for(&format!("· {}/16", i + 1));
+        for k in keys.iter() {
+            if *k == "Enter" {
+                tmux.keys(&["Enter"]);
+                keystrokes += 1;
+            } else {
+                tmux.text(k);
+                keystrokes += k.chars().count();
+            }
+        }
+    }
+    let screen = tmux.wait_for("The open questions are done.");
+    assert!(screen.contains("16 answers saved"), "{screen}");
+    let average = keystrokes as f64 / 16.0;
+    // The level from the answers, in the header, no longer provisional.
+    let header = screen.lines().next().unwrap_or("").to_string();
+    eprintln!(
+        "questionnaire mode: {keystrokes} keystrokes for 16 questions, {average:.2} each; {}",
+        header.trim_end()
+    );
+    assert!(
+        average <= 2.0,
+        "{keystrokes} keystrokes: {average:.2} a question"
+    );
+    assert!(header.starts_with("Level "), "{screen}");
+    assert!(!header.contains("provisional"), "{screen}");
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("questionnaire left");
+
+    tmux.keys(&["q"]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !tmux.session_gone() {
+        assert!(Instant::now() < deadline, "mlps did not quit");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let out = mlps_beside(&db).arg("export").output().unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let portal = doc["clients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["networks"].as_array().unwrap().iter())
+        .find(|n| n["name"] == "Portal")
+        .unwrap()
+        .clone();
+    assert_eq!(portal["answers"]["pi_subjects"], 2_000_000, "{portal:#}");
+    assert_eq!(portal["answers"]["sector"], "ecommerce", "{portal:#}");
+    assert_eq!(portal["answers"]["architecture_notes"], "DC", "{portal:#}");
+}

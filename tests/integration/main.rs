@@ -35,6 +35,7 @@ mod timeline;
 mod triage;
 mod tui;
 mod tui_filter;
+mod tui_questionnaire;
 mod tui_render;
 mod tui_update;
 mod tui_words;

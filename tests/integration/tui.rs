@@ -384,9 +384,7 @@ fn too_many_risks_are_refused_not_cut() {
     let (_dir, mut app) = demo_app();
     app.focus = Pane::Timeline;
     act(&mut app, Action::Add);
-    for _ in 0..9 {
-        act(&mut app, Action::Right); // stage: evaluation_passed
-    }
+    choose_stage(&mut app, mlps::domain::model::Stage::EvaluationPassed);
     act(&mut app, Action::NextField);
     act(&mut app, Action::Today);
     for _ in 0..5 {
@@ -1070,25 +1068,40 @@ fn the_report_command_writes_the_selected_networks_report_and_says_where() {
     );
 }
 
+/// Steps the open milestone form's stage (which starts at the stage the
+/// case expects next) to `stage`.
+fn choose_stage(app: &mut Session, stage: mlps::domain::model::Stage) {
+    for _ in 0..mlps::domain::model::Stage::ALL.len() {
+        let Mode::Form { form, .. } = &app.mode else {
+            panic!("{:?}", app.mode)
+        };
+        if form.field("stage").as_choice() == Some(stage.as_str()) {
+            return;
+        }
+        act(app, Action::Right);
+    }
+    panic!("no stage {stage}");
+}
+
 /// Opens the new-milestone form on the selected network and records
 /// `stage` (by its place in the list) today, with the level field as
 /// `level_steps` steps from empty.
 fn record_milestone(app: &mut Session, stage: mlps::domain::model::Stage, level_steps: usize) {
     app.focus = Pane::Timeline;
     act(app, Action::Add);
-    let place = mlps::domain::model::Stage::ALL
-        .iter()
-        .position(|s| *s == stage)
-        .unwrap();
-    for _ in 0..place {
-        act(app, Action::Right);
-    }
+    choose_stage(app, stage);
     act(app, Action::NextField);
     act(app, Action::Today);
     let Mode::Form { form, .. } = &app.mode else {
         panic!("{:?}", app.mode)
     };
-    let level_at = form.fields.iter().position(|f| f.key == "level").unwrap();
+    // The fields the stage shows (the others are skipped).
+    let level_at = form
+        .fields
+        .iter()
+        .filter(|f| !f.hidden)
+        .position(|f| f.key == "level")
+        .unwrap();
     for _ in 1..level_at {
         act(app, Action::NextField);
     }

@@ -181,17 +181,25 @@ pub(super) fn override_form(o: &Overrides, lang: Lang) -> Form {
     Form::new(w::OVERRIDE.get(lang), fields).in_lang(lang)
 }
 
-pub(super) fn milestone_form(title: Label, m: Option<&Milestone>, lang: Lang) -> Form {
+/// The form of a milestone: `m` to edit, else a new one at `stage` (the
+/// stage the case expects next). Only the fields the stage uses are shown
+/// (see [`show_stage_fields`]).
+pub(super) fn milestone_form(
+    title: Label,
+    m: Option<&Milestone>,
+    stage: Stage,
+    lang: Lang,
+) -> Form {
     let counts = |v: Option<u32>| v.map(u64::from);
     let say = |l: Label| words::say(l, lang);
-    Form::new(
+    let mut form = Form::new(
         say(title),
         vec![
             Field::one_of(
                 "stage",
                 say(w::STAGE),
                 Stage::IDS,
-                m.map(|m| m.stage.as_str()),
+                Some(m.map_or(stage, |m| m.stage).as_str()),
                 false,
             ),
             Field::date("date", say(w::DATE), m.map(|m| m.date), true),
@@ -229,7 +237,57 @@ pub(super) fn milestone_form(title: Label, m: Option<&Milestone>, lang: Lang) ->
             ),
         ],
     )
-    .in_lang(lang)
+    .in_lang(lang);
+    show_stage_fields(&mut form);
+    form
+}
+
+/// The fields of a milestone form that its stage uses: the date and note
+/// always; score, conclusion and risks for an evaluation; the level for a
+/// filing or a certificate, the number for a certificate. The others are
+/// hidden (and saved empty).
+pub(super) fn show_stage_fields(form: &mut Form) {
+    let Some(stage) = form
+        .fields
+        .iter()
+        .find(|f| f.key == "stage")
+        .and_then(|f| f.as_choice())
+        .and_then(|s| s.parse::<Stage>().ok())
+    else {
+        return;
+    };
+    for f in &mut form.fields {
+        f.hidden = !stage_uses(stage, f.key);
+    }
+    if form.fields.get(form.focus).is_some_and(|f| f.hidden) {
+        form.focus = 0;
+    }
+}
+
+/// Whether a milestone at `stage` has the field `key`.
+pub fn stage_uses(stage: Stage, key: &str) -> bool {
+    match key {
+        "score" | "conclusion" | "high_risks" | "medium_risks" => stage.is_evaluation(),
+        "number" => stage == Stage::CertificateIssued,
+        "level" => stage.is_filing(),
+        _ => true,
+    }
+}
+
+/// The stage a new milestone of `n` defaults to: the one the case expects
+/// next on its level's path (as triage says it); the first, sending the
+/// questionnaire, for a case with none; once the case is through its
+/// path, the periodic evaluation (level 2 and up) or self-assessment
+/// (level 1) that renewals repeat.
+pub(super) fn expected_stage(n: &Network, level: Level) -> Stage {
+    if n.milestones.is_empty() {
+        return Stage::QuestionnaireSent;
+    }
+    crate::domain::triage::next_stage(n, level).unwrap_or(if level == Level::L1 {
+        Stage::SelfAssessment
+    } else {
+        Stage::EvaluationPassed
+    })
 }
 
 /// The level a filing milestone records when the form leaves it empty: a
@@ -474,6 +532,8 @@ pub(super) fn build(
                 _ => None,
             };
             let take = |k: &str| index.is_none() || form.changed(k);
+            // A field the stage does not use is saved empty.
+            let hidden = |k: &str| form.field(k).hidden;
             let mut m = match index {
                 Some(i) => base.milestones[i].clone(),
                 None => Milestone::new(Stage::QuestionnaireSent, NaiveDate::default()),
@@ -494,10 +554,14 @@ pub(super) fn build(
             if take("note") {
                 m.note = notes("note");
             }
-            if take("score") {
+            if hidden("score") {
+                m.score = None;
+            } else if take("score") {
                 m.score = form.field("score").as_decimal();
             }
-            if take("conclusion") {
+            if hidden("conclusion") {
+                m.conclusion = None;
+            } else if take("conclusion") {
                 m.conclusion = form
                     .field("conclusion")
                     .as_choice()
@@ -519,13 +583,19 @@ pub(super) fn build(
                     })
                     .transpose()
             };
-            if take("high_risks") {
+            if hidden("high_risks") {
+                m.high_risks = None;
+            } else if take("high_risks") {
                 m.high_risks = small("high_risks")?;
             }
-            if take("medium_risks") {
+            if hidden("medium_risks") {
+                m.medium_risks = None;
+            } else if take("medium_risks") {
                 m.medium_risks = small("medium_risks")?;
             }
-            if take("number") {
+            if hidden("number") {
+                m.number = None;
+            } else if take("number") {
                 let number = text("number");
                 m.number = (!number.is_empty()).then_some(number);
             }

@@ -5,7 +5,8 @@
 //! asked for as effects, and its answers come back as messages.
 
 mod feed;
-mod forms;
+pub mod forms;
+pub mod questionnaire;
 mod save;
 mod undo;
 
@@ -131,8 +132,15 @@ pub fn start(app: &mut App, action: Action) -> Vec<Effect> {
             )
         }),
         (Action::Add, Pane::Timeline) => network.map(|n| {
+            // The stage the case expects next, with the fields it uses.
+            let level = app.timeline_of(&n).level;
             (
-                milestone_form(w::NEW_MILESTONE, None, lang),
+                milestone_form(
+                    w::NEW_MILESTONE,
+                    None,
+                    forms::expected_stage(&n, level),
+                    lang,
+                ),
                 FormTarget::NewMilestone(n.id),
             )
         }),
@@ -143,7 +151,12 @@ pub fn start(app: &mut App, action: Action) -> Vec<Effect> {
                 .copied();
             match (network, row) {
                 (Some(n), Some(TimelineRow::Milestone(i))) => Some((
-                    milestone_form(w::EDIT_MILESTONE, Some(&n.milestones[i]), lang),
+                    milestone_form(
+                        w::EDIT_MILESTONE,
+                        Some(&n.milestones[i]),
+                        n.milestones[i].stage,
+                        lang,
+                    ),
                     FormTarget::Milestone(n.id, i),
                 )),
                 (Some(_), Some(TimelineRow::Deadline(_))) => {
@@ -319,6 +332,14 @@ pub fn form_update(
             app.info(st::NOT_SAVED.get(app.lang));
             return Mode::Normal;
         }
+        // In a set of flags, Down and Up move between the flags (moving
+        // changes nothing: an unknown set stays unknown).
+        Msg::Action(Action::NextField | Action::Down) if form.focused().is_flags() => {
+            form.focused().step(true)
+        }
+        Msg::Action(Action::PrevField | Action::Up) if form.focused().is_flags() => {
+            form.focused().step(false)
+        }
         Msg::Action(Action::NextField | Action::Down) => form.next(),
         Msg::Action(Action::PrevField | Action::Up) => form.prev(),
         Msg::Action(Action::Left) => form.focused().step(false),
@@ -351,6 +372,13 @@ pub fn form_update(
             }
         }
         _ => {}
+    }
+    if matches!(
+        target,
+        FormTarget::NewMilestone(_) | FormTarget::Milestone(..)
+    ) {
+        // The fields shown follow the stage chosen.
+        forms::show_stage_fields(&mut form);
     }
     Mode::Form { form, target }
 }

@@ -101,6 +101,9 @@ pub(crate) fn saved(
     result: Result<Version>,
     stored: Option<Result<Stored>>,
 ) -> Vec<Effect> {
+    if super::questionnaire::waits_for(app, save.form.as_ref()) {
+        return super::questionnaire::saved(app, save, result, stored);
+    }
     let form = waiting(app, save.form.as_ref());
     let e = match result {
         Ok(version) => {
@@ -129,7 +132,7 @@ pub(crate) fn saved(
 
 /// A write the store made: an undo step, the record in view, selected,
 /// and "saved" (with the level when it changed).
-fn wrote(app: &mut App, before: Option<Version>, saved: Version, what: &str) {
+pub(super) fn wrote(app: &mut App, before: Option<Version>, saved: Version, what: &str) {
     match saved {
         Version::Client(saved) => {
             let before = match before {
@@ -230,7 +233,7 @@ pub(super) fn show_stored(app: &mut App, record: Record, version: Option<Version
 /// which of their changes a save keeps and which fields both changed
 /// (theirs and yours), and offers to reload theirs or to save this edit's
 /// changes over theirs.
-fn conflict(
+pub(super) fn conflict(
     app: &mut App,
     mut form: Box<Form>,
     target: FormTarget,

@@ -5,6 +5,7 @@ pub mod answers;
 pub mod clients;
 pub mod networks;
 pub mod overlays;
+pub mod questionnaire;
 pub mod timeline;
 pub mod triage;
 

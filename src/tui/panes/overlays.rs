@@ -225,11 +225,21 @@ fn tail(text: &str, cols: usize) -> String {
     std::iter::once('…').chain(out.into_iter().rev()).collect()
 }
 
-pub fn form(form: &Form, f: &mut Frame, area: Rect, theme: &Theme) {
+pub fn form(
+    form: &Form,
+    lang: crate::domain::labels::Lang,
+    f: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+) {
     let width = 76.min(area.width as usize).saturating_sub(2);
     let mut lines = Vec::new();
     let mut focus_span = (0, 0);
     for (i, field) in form.fields.iter().enumerate() {
+        // A milestone's fields its stage does not use.
+        if field.hidden {
+            continue;
+        }
         let focused = i == form.focus;
         let first = lines.len();
         let marker = if focused { "▸ " } else { "  " };
@@ -240,7 +250,7 @@ pub fn form(form: &Form, f: &mut Frame, area: Rect, theme: &Theme) {
                 if focused { theme.title() } else { theme.dim() },
             ),
         ]));
-        match field.option_lines() {
+        match field.option_lines(lang) {
             // A set of flags: one line each, the cursor marked.
             Some(options) => {
                 for (k, option) in options.iter().enumerate() {
