@@ -101,6 +101,10 @@ fn no_english_word_of_the_hint_bar_remains_in_chinese() {
         ("details", |app| act(app, Action::Details)),
         ("messages", |app| act(app, Action::Messages)),
         ("delete confirmation", |app| act(app, Action::Delete)),
+        ("questionnaire", |app| {
+            act(app, Action::Questionnaire);
+            assert!(matches!(app.mode, Mode::Questionnaire(_)), "{:?}", app.mode);
+        }),
     ];
     for (name, open) in modes {
         let (_dir, mut fresh) = demo_app();
