@@ -1,6 +1,9 @@
 //! What a key can ask the case manager to do. Keys reach the app only as
 //! these actions, through the keymap.
 
+use std::borrow::Cow;
+
+use crate::domain::labels::{Label, Lang};
 use crate::id_enum;
 
 id_enum!(
@@ -60,46 +63,75 @@ id_enum!(
 );
 
 impl Action {
-    /// One line for the help overlay and the hint bar.
-    pub fn describe(self) -> &'static str {
+    /// One line for the help overlay, in `lang`.
+    pub fn describe(self, lang: Lang) -> Cow<'static, str> {
+        self.description().get(lang)
+    }
+
+    /// What the action does, in both languages.
+    pub fn description(self) -> Label {
         match self {
-            Action::NextPane => "next pane",
-            Action::PrevPane => "previous pane",
-            Action::Up => "up",
-            Action::Down => "down",
-            Action::Left => "left",
-            Action::Right => "right",
-            Action::PageUp => "page up",
-            Action::PageDown => "page down",
-            Action::Top => "first row",
-            Action::Bottom => "last row",
-            Action::Edit => "edit",
-            Action::Add => "add",
-            Action::Delete => "delete",
-            Action::Filter => "filter this list",
-            Action::FuzzyJump => "jump to a client, network or contact",
-            Action::Agenda => "renewals agenda",
-            Action::History => "change history (who, when, what)",
-            Action::Undo => "undo the last edit",
-            Action::Help => "help",
-            Action::Command => "command line",
-            Action::Quit => "quit",
-            Action::Cancel => "cancel / back",
-            Action::Submit => "confirm / save",
-            Action::NextField => "next field",
-            Action::PrevField => "previous field",
-            Action::Today => "today's date",
-            Action::ClearField => "make unknown",
-            Action::Toggle => "toggle",
-            Action::Override => "override the harm",
-            Action::Report => "write the network's report (Markdown)",
-            Action::Triage => "what needs attention today (triage)",
-            Action::Sort => "sort by the next column",
-            Action::Details => "client details (credit code, address, contacts, notes)",
-            Action::Zoom => "zoom the focused pane (again or Esc restores)",
-            Action::Messages => "the latest messages, in full",
-            Action::Questionnaire => "questionnaire mode: the open questions, one key per answer",
-            Action::Language => "interface language: 中文, English, both",
+            Action::NextPane => Label::new("next pane", "下一个窗格"),
+            Action::PrevPane => Label::new("previous pane", "上一个窗格"),
+            Action::Up => Label::new("up", "向上"),
+            Action::Down => Label::new("down", "向下"),
+            Action::Left => Label::new("left", "向左"),
+            Action::Right => Label::new("right", "向右"),
+            Action::PageUp => Label::new("page up", "上一页"),
+            Action::PageDown => Label::new("page down", "下一页"),
+            Action::Top => Label::new("first row", "第一行"),
+            Action::Bottom => Label::new("last row", "最后一行"),
+            Action::Edit => Label::new("edit", "编辑"),
+            Action::Add => Label::new("add", "新增"),
+            Action::Delete => Label::new("delete", "删除"),
+            Action::Filter => Label::new("filter this list", "筛选此列表"),
+            Action::FuzzyJump => Label::new(
+                "jump to a client, network or contact",
+                "跳转到客户、网络或联系人",
+            ),
+            Action::Agenda => Label::new("renewals agenda", "续期日程"),
+            Action::History => Label::new(
+                "change history (who, when, what)",
+                "变更历史（谁、何时、改了什么）",
+            ),
+            Action::Undo => Label::new("undo the last edit", "撤销上一次编辑"),
+            Action::Help => Label::new("help", "帮助"),
+            Action::Command => Label::new("command line", "命令行"),
+            Action::Quit => Label::new("quit", "退出"),
+            Action::Cancel => Label::new("cancel / back", "取消 / 返回"),
+            Action::Submit => Label::new("confirm / save", "确认 / 保存"),
+            Action::NextField => Label::new("next field", "下一个字段"),
+            Action::PrevField => Label::new("previous field", "上一个字段"),
+            Action::Today => Label::new("today's date", "填今天的日期"),
+            Action::ClearField => Label::new("make unknown", "设为未知"),
+            Action::Toggle => Label::new("toggle", "切换"),
+            Action::Override => Label::new("override the harm", "调整侵害判定"),
+            Action::Report => Label::new(
+                "write the network's report (Markdown)",
+                "写出该网络的报告（Markdown）",
+            ),
+            Action::Triage => Label::new(
+                "what needs attention today (triage)",
+                "今天需要处理的事项（待办）",
+            ),
+            Action::Sort => Label::new("sort by the next column", "按下一列排序"),
+            Action::Details => Label::new(
+                "client details (credit code, address, contacts, notes)",
+                "客户详情（信用代码、地址、联系人、备注）",
+            ),
+            Action::Zoom => Label::new(
+                "zoom the focused pane (again or Esc restores)",
+                "当前窗格全屏（再按或 Esc 还原）",
+            ),
+            Action::Messages => Label::new("the latest messages, in full", "最近的消息全文"),
+            Action::Questionnaire => Label::new(
+                "questionnaire mode: the open questions, one key per answer",
+                "问卷模式：逐一回答未答问题，一键一答",
+            ),
+            Action::Language => Label::new(
+                "interface language: 中文, English, both",
+                "界面语言：中文、英文、中英双语",
+            ),
         }
     }
 

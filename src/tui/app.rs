@@ -544,7 +544,11 @@ impl App {
                     }
                     Err(e) => {
                         self.confirm_when_read = None;
-                        self.error(format!("could not read the networks: {}", e.message()))
+                        self.error(format!(
+                            "{}: {}",
+                            crate::tui::words::status::COULD_NOT_READ_NETWORKS.get(self.lang),
+                            e.message()
+                        ))
                     }
                 }
             }
@@ -556,7 +560,11 @@ impl App {
                 let hits = match result {
                     Ok(hits) => hits,
                     Err(e) => {
-                        self.error(format!("could not search: {}", e.message()));
+                        self.error(format!(
+                            "{}: {}",
+                            crate::tui::words::status::COULD_NOT_SEARCH.get(self.lang),
+                            e.message()
+                        ));
                         Vec::new()
                     }
                 };

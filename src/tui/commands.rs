@@ -1,6 +1,7 @@
 //! The commands of the `:` line, in one table: the line runs them, the
 //! help overlay and the "unknown command" message list them from it.
 
+use crate::domain::labels::Label;
 use crate::tui::app::{App, Mode};
 use crate::tui::edit;
 use crate::tui::effect::{Effect, Reload};
@@ -12,7 +13,8 @@ pub struct Command {
     pub aliases: &'static [&'static str],
     /// What follows the name, for help (`TEXT`, `[md|html] [DIR]`).
     pub args: &'static str,
-    pub doc: &'static str,
+    /// What it does, for help.
+    pub doc: Label,
     /// Refused in `--readonly`.
     pub edits: bool,
     /// What it does; the effects it asks for.
@@ -24,7 +26,7 @@ pub const COMMANDS: &[Command] = &[
         name: "quit",
         aliases: &["q"],
         args: "",
-        doc: "leave the case manager",
+        doc: Label::new("leave the case manager", "退出案件管理器"),
         edits: false,
         run: |app, _| {
             app.quit = true;
@@ -35,7 +37,10 @@ pub const COMMANDS: &[Command] = &[
         name: "agenda",
         aliases: &["renewals"],
         args: "",
-        doc: "every client's open deadlines and renewals",
+        doc: Label::new(
+            "every client's open deadlines and renewals",
+            "所有客户未完成的期限和续期",
+        ),
         edits: false,
         run: |app, _| vec![update::open_agenda(app)],
     },
@@ -43,7 +48,10 @@ pub const COMMANDS: &[Command] = &[
         name: "triage",
         aliases: &[],
         args: "",
-        doc: "what needs attention, ranked, with next actions",
+        doc: Label::new(
+            "what needs attention, ranked, with next actions",
+            "需要处理的事项，按轻重排列，附下一步",
+        ),
         edits: false,
         run: |app, _| vec![update::open_triage(app)],
     },
@@ -51,7 +59,7 @@ pub const COMMANDS: &[Command] = &[
         name: "help",
         aliases: &["h"],
         args: "",
-        doc: "the keys and these commands",
+        doc: Label::new("the keys and these commands", "按键和这些命令"),
         edits: false,
         run: |app, _| {
             app.mode = Mode::Help { scroll: 0 };
@@ -62,7 +70,7 @@ pub const COMMANDS: &[Command] = &[
         name: "undo",
         aliases: &[],
         args: "",
-        doc: "undo this session's last edit",
+        doc: Label::new("undo this session's last edit", "撤销本次会话的上一次编辑"),
         edits: true,
         run: |app, _| edit::undo(app),
     },
@@ -70,7 +78,10 @@ pub const COMMANDS: &[Command] = &[
         name: "filter",
         aliases: &["f"],
         args: "TEXT",
-        doc: "only the focused list's rows that match TEXT (pinyin too)",
+        doc: Label::new(
+            "only the focused list's rows that match TEXT (pinyin too)",
+            "当前列表只显示匹配 TEXT 的行（支持拼音）",
+        ),
         edits: false,
         run: |app, arg| {
             app.filters[app.focus.index()] = arg.to_string();
@@ -82,7 +93,10 @@ pub const COMMANDS: &[Command] = &[
         name: "jump",
         aliases: &["j"],
         args: "TEXT",
-        doc: "fuzzy jump to a client, contact or network",
+        doc: Label::new(
+            "fuzzy jump to a client, contact or network",
+            "模糊跳转到客户、联系人或网络",
+        ),
         edits: false,
         run: |app, arg| {
             app.mode = Mode::Fuzzy {
@@ -97,7 +111,10 @@ pub const COMMANDS: &[Command] = &[
         name: "report",
         aliases: &[],
         args: "[md|html] [DIR]",
-        doc: "the network's report, into DIR or here",
+        doc: Label::new(
+            "the network's report, into DIR or here",
+            "该网络的报告，写入 DIR 或当前目录",
+        ),
         edits: false,
         run: update::report_command,
     },
@@ -105,7 +122,10 @@ pub const COMMANDS: &[Command] = &[
         name: "reload",
         aliases: &[],
         args: "",
-        doc: "read everything from the database again",
+        doc: Label::new(
+            "read everything from the database again",
+            "从数据库重新读取全部内容",
+        ),
         edits: false,
         run: |_, _| vec![Effect::Reload(Reload::Command)],
     },

@@ -4,7 +4,9 @@
 use chrono::NaiveDate;
 
 use crate::domain::calendar::parse_date;
+use crate::domain::labels::{self, Label, Lang};
 use crate::domain::model::{Client, Network};
+use crate::tui::words;
 
 /// The editor a field uses.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,6 +54,11 @@ pub struct Field {
     /// For flag sets: the flag under the cursor.
     pub cursor: usize,
     pub error: Option<String>,
+    /// The language the field's words and checks are in.
+    pub lang: Lang,
+    /// What to call each option (in the order of the options); empty
+    /// shows the ids.
+    pub names: Vec<Label>,
     /// Not shown, not focused and not checked: a milestone's fields its
     /// stage does not use.
     pub hidden: bool,
@@ -170,10 +177,28 @@ impl Field {
             value,
             cursor: 0,
             error: None,
+            lang: Lang::En,
+            names: Vec::new(),
             hidden: false,
         };
         f.check();
         f
+    }
+
+    /// The field with a name for each of its options (ids stay the
+    /// values).
+    pub fn named(mut self, names: Vec<Label>) -> Field {
+        self.names = names;
+        self
+    }
+
+    /// What option `i` is called in the field's language: English shows
+    /// the id, as answers files and the panes spell it.
+    fn option_name(&self, i: usize, id: &str, lang: Lang) -> String {
+        match self.names.get(i) {
+            Some(name) if lang != Lang::En => name.get(lang).into_owned(),
+            _ => id.to_string(),
+        }
     }
 
     /// Whether the value is other than the one the field was made with.
@@ -300,22 +325,29 @@ impl Field {
             Value::Text(s) => s.trim(),
             _ => return None,
         };
+        let lang = self.lang;
         match &self.kind {
-            FieldKind::Text { required: true } if text.is_empty() => Some("required".into()),
+            FieldKind::Text { required: true } if text.is_empty() => {
+                Some(words::form::REQUIRED.get(lang).into_owned())
+            }
             FieldKind::Count if !text.is_empty() => {
                 let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
                 digits
                     .parse::<u64>()
                     .err()
-                    .map(|_| format!("a whole number from 0 to {}", u64::MAX))
+                    .map(|_| format!("{} {}", words::form::WHOLE_NUMBER.get(lang), u64::MAX))
             }
             FieldKind::Decimal { min, max } if !text.is_empty() => match text.parse::<f64>() {
                 Ok(v) if (*min..=*max).contains(&v) => None,
-                _ => Some(format!("a number from {min} to {max}")),
+                _ => Some(format!(
+                    "{} {min} {} {max}",
+                    words::form::NUMBER_FROM.get(lang),
+                    words::form::TO.get(lang)
+                )),
             },
             FieldKind::Date { required } => {
                 if text.is_empty() {
-                    required.then(|| "required: YYYY-MM-DD, or t for today".into())
+                    required.then(|| words::form::REQUIRED_DATE.get(lang).into_owned())
                 } else {
                     parse_date(text).err()
                 }
@@ -397,6 +429,7 @@ impl Field {
                         let on = f
                             .as_ref()
                             .is_some_and(|f| f.get(i).copied().unwrap_or(false));
+                        let o = self.option_name(i, o, lang);
                         format!("[{}] {o}", if on { 'x' } else { ' ' })
                     })
                     .collect();
@@ -421,20 +454,29 @@ impl Field {
 
     /// The value as the form shows it.
     pub fn display(&self) -> String {
+        let unknown = || labels::UNKNOWN.get(self.lang).into_owned();
         match (&self.kind, &self.value) {
             (_, Value::Text(s)) => s.clone(),
-            (_, Value::Bool(None)) => "unknown".into(),
-            (_, Value::Bool(Some(b))) => if *b { "yes" } else { "no" }.into(),
+            (_, Value::Bool(None)) => unknown(),
+            (_, Value::Bool(Some(b))) => if *b { labels::YES } else { labels::NO }
+                .get(self.lang)
+                .into_owned(),
             (FieldKind::OneOf { options, .. }, Value::Choice(c)) => c
-                .and_then(|i| options.get(i))
-                .cloned()
-                .unwrap_or_else(|| "unknown".into()),
+                .and_then(|i| options.get(i).map(|o| self.option_name(i, o, self.lang)))
+                .unwrap_or_else(unknown),
             (FieldKind::SetOf { options }, Value::Flags(f)) => match f {
-                None => "unknown".into(),
+                None => unknown(),
                 Some(f) => options
                     .iter()
                     .zip(f)
-                    .map(|(o, on)| format!("[{}] {o}", if *on { 'x' } else { ' ' }))
+                    .enumerate()
+                    .map(|(i, (o, on))| {
+                        format!(
+                            "[{}] {}",
+                            if *on { 'x' } else { ' ' },
+                            self.option_name(i, o, self.lang)
+                        )
+                    })
                     .collect::<Vec<_>>()
                     .join("  "),
             },
@@ -457,6 +499,8 @@ pub struct Form {
     /// The revision of the stored version the open conflict dialog
     /// describes: overwriting saves over that version only.
     pub theirs: Option<u64>,
+    /// The language of the form's words and of the problems it states.
+    pub lang: Lang,
 }
 
 /// One version of a stored record.
@@ -484,7 +528,18 @@ impl Form {
             error: None,
             base: None,
             theirs: None,
+            lang: Lang::En,
         }
+    }
+
+    /// The form with its fields' words and checks in `lang`.
+    pub fn in_lang(mut self, lang: Lang) -> Form {
+        self.lang = lang;
+        for f in &mut self.fields {
+            f.lang = lang;
+            f.check();
+        }
+        self
     }
 
     pub fn field(&self, key: &str) -> &Field {

@@ -19,6 +19,7 @@ pub mod session;
 pub mod theme;
 pub mod update;
 pub mod view;
+pub mod words;
 
 pub use action::Action;
 

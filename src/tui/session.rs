@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 
+use crate::domain::labels::Lang;
 use crate::domain::settings::Config;
 use crate::error::{Error, Result};
 use crate::store::CaseStore;
@@ -191,6 +192,7 @@ impl Session {
     fn perform(&mut self, effect: Effect) -> Option<Msg> {
         let store = Arc::clone(&self.store);
         let store = store.as_ref();
+        let lang = self.app.lang;
         Some(match effect {
             Effect::Reload(why) => Msg::Clients(store.clients(), why),
             Effect::Read(ask) => return self.ask(ask),
@@ -200,10 +202,10 @@ impl Session {
                 Msg::Saved(save, result, stored)
             }
             Effect::Delete(delete) => {
-                let result = remove(store, &delete);
+                let result = remove(store, &delete, lang);
                 Msg::Deleted(delete, result)
             }
-            Effect::Undo(step, write) => Msg::Undid(step, undo(store, write)),
+            Effect::Undo(step, write) => Msg::Undid(step, undo(store, write, lang)),
             Effect::Refresh(refresh) => {
                 let result = read_again(store, &refresh);
                 Msg::Refreshed(result, refresh.why)
@@ -335,15 +337,19 @@ fn write(store: &dyn CaseStore, save: &Save) -> (Result<Version>, Option<Result<
 }
 
 /// Deletes what the confirmation showed, and only that.
-fn remove(store: &dyn CaseStore, delete: &Delete) -> Result<()> {
+fn remove(store: &dyn CaseStore, delete: &Delete, lang: Lang) -> Result<()> {
     match delete {
         Delete::Client { client, networks } => {
             let stored = store.networks_of(client.id)?;
             if let Some(n) = crate::tui::edit::unseen(networks, &stored) {
-                return Err(Error::runtime(format!(
-                    "nothing deleted: network {:?} of this client was added or changed by someone \
-                     else meanwhile; look again and delete again",
-                    n.name
+                let name = format!("{:?}", n.name);
+                return Err(Error::runtime(crate::tui::words::phrase(
+                    lang,
+                    format!(
+                        "nothing deleted: network {name} of this client was added or changed by \
+                         someone else meanwhile; look again and delete again"
+                    ),
+                    format!("未删除：其间他人新增或修改了该客户的网络 {name}；请重新查看后再删除"),
                 )));
             }
             store.delete_client(client.id, Some(client.revision))
@@ -353,14 +359,18 @@ fn remove(store: &dyn CaseStore, delete: &Delete) -> Result<()> {
 }
 
 /// What an undo step writes.
-fn undo(store: &dyn CaseStore, write: UndoWrite) -> Result<()> {
+fn undo(store: &dyn CaseStore, write: UndoWrite, lang: Lang) -> Result<()> {
     use crate::domain::model::{NewClient, NewNetwork};
     match write {
         UndoWrite::DeleteAddedClient { id, revision } => match store.networks_of(id)?.first() {
-            Some(n) => Err(Error::runtime(format!(
-                "someone else has added network {:?} to it since",
-                n.name
-            ))),
+            Some(n) => {
+                let name = format!("{:?}", n.name);
+                Err(Error::runtime(crate::tui::words::phrase(
+                    lang,
+                    format!("someone else has added network {name} to it since"),
+                    format!("其间他人已为其新增网络 {name}"),
+                )))
+            }
             None => store.delete_client(id, Some(revision)),
         },
         UndoWrite::DeleteAddedNetwork { id, revision } => store.delete_network(id, Some(revision)),

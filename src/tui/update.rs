@@ -13,6 +13,7 @@ use crate::tui::Action;
 use crate::tui::app::{App, Mode, Msg, Pane, StatusKind};
 use crate::tui::edit;
 use crate::tui::effect::{Effect, Reconnected, Reload, WriteFailed};
+use crate::tui::words::{self, status as st};
 
 /// Types pasted text into whatever takes text now. Line breaks become the
 /// ` / ` that notes use, or a space; outside a field, a paste does nothing.
@@ -31,7 +32,7 @@ fn paste(app: &mut App, text: &str) {
             return;
         }
         _ => {
-            app.info("paste ignored: open a field first");
+            app.info(st::PASTE_IGNORED.get(app.lang));
             return;
         }
     };
@@ -124,7 +125,7 @@ fn input(app: &mut App, msg: Msg) -> Vec<Effect> {
         && a.edits()
         && matches!(app.mode, Mode::Normal)
     {
-        app.error("read-only: editing is turned off (--readonly)");
+        app.error(st::READ_ONLY.get(app.lang));
         return fx;
     }
     let mode = std::mem::replace(&mut app.mode, Mode::Normal);
@@ -209,7 +210,7 @@ fn input(app: &mut App, msg: Msg) -> Vec<Effect> {
                 std::mem::replace(&mut app.mode, Mode::Normal)
             }
             Msg::Action(Action::Cancel) | Msg::Char('n') => {
-                app.set_status(StatusKind::Info, "nothing deleted");
+                app.set_status(StatusKind::Info, st::NOTHING_DELETED.get(app.lang));
                 Mode::Normal
             }
             _ => Mode::Confirm { message, target },
@@ -238,7 +239,8 @@ fn clients_read(app: &mut App, result: Result<Vec<Client>>, why: Reload) -> Vec<
             match why {
                 Reload::Quiet | Reload::Command => app.error(e.message().to_string()),
                 Reload::Change(_) => app.error(format!(
-                    "could not read another session's change: {}",
+                    "{}: {}",
+                    st::COULD_NOT_READ_CHANGE.get(app.lang),
                     e.message()
                 )),
                 Reload::Reconnected(..) => {
@@ -257,18 +259,17 @@ fn clients_read(app: &mut App, result: Result<Vec<Client>>, why: Reload) -> Vec<
     app.put_clients(clients);
     match why {
         Reload::Quiet => {}
-        Reload::Command => app.info("reloaded from the database"),
+        Reload::Command => app.info(st::RELOADED.get(app.lang)),
         Reload::Change(at) => edit::reselect_after_read(app, at),
         Reload::Reconnected(at, link) => {
             edit::reselect_after_read(app, at);
-            app.info(match link {
-                crate::tui::effect::Link::Local => {
-                    "the database daemon restarted; reconnected and reloaded"
+            app.info(
+                match link {
+                    crate::tui::effect::Link::Local => st::DAEMON_RESTARTED,
+                    crate::tui::effect::Link::Remote => st::CONNECTION_LOST,
                 }
-                crate::tui::effect::Link::Remote => {
-                    "the connection to the database was lost; reconnected and reloaded"
-                }
-            });
+                .get(app.lang),
+            );
         }
     }
     Vec::new()
@@ -280,16 +281,20 @@ fn reconnected(app: &mut App, r: Reconnected) -> Vec<Effect> {
     match r {
         Reconnected::Done(link) => vec![Effect::Reload(Reload::Reconnected(app.selection(), link))],
         Reconnected::Failed { reason, pause } => {
-            app.sticky_error(format!(
-                "lost the database and could not reconnect (trying again every {pause} s; \
-                 nothing can be saved until then): {reason}"
+            app.sticky_error(words::phrase(
+                app.lang,
+                format!(
+                    "lost the database and could not reconnect (trying again every {pause} s; \
+                     nothing can be saved until then): {reason}"
+                ),
+                format!(
+                    "与数据库失去连接且无法重连（每 {pause} 秒重试；在此之前无法保存）：{reason}"
+                ),
             ));
             vec![Effect::ReconnectLater]
         }
         Reconnected::Impossible => {
-            app.sticky_error(
-                "lost the database daemon: other sessions' edits no longer show; restart mlps",
-            );
+            app.sticky_error(st::DAEMON_LOST.get(app.lang));
             Vec::new()
         }
     }
@@ -368,7 +373,7 @@ fn normal(app: &mut App, a: Action, fx: &mut Vec<Effect>) {
                     scroll: 0,
                 }
             }
-            None => app.info("no client selected"),
+            None => app.info(st::NO_CLIENT.get(app.lang)),
         },
         Action::Agenda => fx.push(open_agenda(app)),
         Action::Triage => fx.push(open_triage(app)),
@@ -382,7 +387,7 @@ fn normal(app: &mut App, a: Action, fx: &mut Vec<Effect>) {
             // The innermost first: the filter, then the zoom.
             if !app.filters[app.focus.index()].is_empty() {
                 app.filters[app.focus.index()].clear();
-                app.set_status(StatusKind::Info, "filter cleared");
+                app.set_status(StatusKind::Info, st::FILTER_CLEARED.get(app.lang));
             } else if app.zoom {
                 app.zoom = false;
             } else {
@@ -412,7 +417,7 @@ fn write_report(
 ) -> Option<Effect> {
     use crate::formats::report;
     let (Some(client), Some(network)) = (app.selected_client(), app.selected_network()) else {
-        app.info("select a network first: the report is of one network");
+        app.info(st::SELECT_NETWORK.get(app.lang));
         return None;
     };
     Some(Effect::WriteFile(Box::new(crate::tui::effect::WriteFile {
@@ -431,17 +436,22 @@ fn report_written(
 ) -> Vec<Effect> {
     let esc = crate::text::escape_for_terminal;
     match result {
-        Ok(path) => app.saved(format!(
-            "report of {} written to {}",
-            esc(network),
-            esc(&path.display().to_string())
-        )),
+        Ok(path) => {
+            let (network, path) = (esc(network), esc(&path.display().to_string()));
+            app.saved(words::phrase(
+                app.lang,
+                format!("report of {network} written to {path}"),
+                format!("{network} 的报告已写入 {path}"),
+            ))
+        }
         Err(WriteFailed::NoDirectory(e)) => {
-            app.error(format!("no directory to write the report in: {e}"))
+            app.error(format!("{}: {e}", st::NO_DIRECTORY.get(app.lang)))
         }
-        Err(WriteFailed::Write(e)) => {
-            app.error(format!("could not write the report: {}", e.message()))
-        }
+        Err(WriteFailed::Write(e)) => app.error(format!(
+            "{}: {}",
+            st::COULD_NOT_WRITE_REPORT.get(app.lang),
+            e.message()
+        )),
     }
     Vec::new()
 }
@@ -453,19 +463,24 @@ fn open_history(app: &mut App) -> Option<Effect> {
     let esc = crate::text::escape_for_terminal;
     let on_client = matches!(app.focus, Pane::Clients | Pane::Contacts);
     let (query, title) = match (app.selected_client(), app.selected_network()) {
-        (_, Some(n)) if !on_client => (
-            LogQuery::of_network(n.id),
-            format!("History of network \"{}\"", esc(&n.name)),
-        ),
-        (Some(c), _) => (
-            LogQuery::of_client(c.id),
-            format!(
-                "History of client \"{}\" and its networks",
-                esc(c.display_name())
-            ),
-        ),
+        (_, Some(n)) if !on_client => (LogQuery::of_network(n.id), {
+            let name = esc(&n.name);
+            words::phrase(
+                app.lang,
+                format!("History of network \"{name}\""),
+                format!("网络“{name}”的变更历史"),
+            )
+        }),
+        (Some(c), _) => (LogQuery::of_client(c.id), {
+            let name = esc(c.display_name());
+            words::phrase(
+                app.lang,
+                format!("History of client \"{name}\" and its networks"),
+                format!("客户“{name}”及其网络的变更历史"),
+            )
+        }),
         (None, _) => {
-            app.info("nothing selected here");
+            app.info(st::NOTHING_SELECTED.get(app.lang));
             return None;
         }
     };
@@ -477,7 +492,11 @@ fn history_read(app: &mut App, title: String, result: Result<Vec<LogEntry>>) -> 
     let entries = match result {
         Ok(entries) => entries,
         Err(e) => {
-            app.error(format!("could not read the history: {}", e.message()));
+            app.error(format!(
+                "{}: {}",
+                st::COULD_NOT_READ_HISTORY.get(app.lang),
+                e.message()
+            ));
             return Vec::new();
         }
     };
@@ -587,7 +606,11 @@ fn triage_read(app: &mut App, result: Result<Vec<TriageRow>>) -> Vec<Effect> {
                 sort,
             };
         }
-        Err(e) => app.error(format!("could not read the triage list: {}", e.message())),
+        Err(e) => app.error(format!(
+            "{}: {}",
+            st::COULD_NOT_READ_TRIAGE.get(app.lang),
+            e.message()
+        )),
     }
     Vec::new()
 }
@@ -616,7 +639,7 @@ fn triage_update(
                 .and_then(|n| rows.iter().position(|r| r.network_id == n))
                 .unwrap_or(0);
             app.triage_at = (here, sort);
-            app.info(format!("triage sorted by {}", sort.label()));
+            app.info(format!("{} {}", st::SORTED_BY.get(app.lang), sort.label()));
             return Mode::Triage {
                 rows,
                 selected,
@@ -750,15 +773,17 @@ fn run_command(app: &mut App, line: &str) -> Vec<Effect> {
     }
     match super::commands::find(name) {
         Some(c) if c.edits && app.readonly => {
-            app.error("read-only: editing is turned off (--readonly)");
+            app.error(st::READ_ONLY.get(app.lang));
             Vec::new()
         }
         Some(c) => (c.run)(app, arg),
         None => {
-            app.error(format!(
-                "unknown command {:?}: try {}",
-                crate::text::escape_for_terminal(name),
-                super::commands::usage_list()
+            let name = format!("{:?}", crate::text::escape_for_terminal(name));
+            let usage = super::commands::usage_list();
+            app.error(words::phrase(
+                app.lang,
+                format!("unknown command {name}: try {usage}"),
+                format!("未知命令 {name}：可用 {usage}"),
             ));
             Vec::new()
         }

@@ -11,6 +11,7 @@ use crate::tui::app::{App, Mode, Pane, StatusKind};
 use crate::tui::keymap::Section;
 use crate::tui::panes::{self, safe, share};
 use crate::tui::theme::Theme;
+use crate::tui::words;
 
 pub fn view(app: &App, f: &mut Frame) {
     let theme = Theme { color: app.color };
@@ -55,7 +56,16 @@ pub fn view(app: &App, f: &mut Frame) {
             query,
             hits,
             selected,
-        } => panes::overlays::fuzzy(query, hits, *selected, app.search_ready, f, body, &theme),
+        } => panes::overlays::fuzzy(
+            app.lang,
+            query,
+            hits,
+            *selected,
+            app.search_ready,
+            f,
+            body,
+            &theme,
+        ),
         Mode::Form { form, .. } => panes::overlays::form(form, app.lang, f, body, &theme),
         Mode::Confirm { message, .. } => panes::overlays::confirm(app, message, f, body, &theme),
         Mode::Conflict { message, .. } => panes::overlays::conflict(app, message, f, body, &theme),
@@ -63,7 +73,7 @@ pub fn view(app: &App, f: &mut Frame) {
             title,
             lines,
             scroll,
-        } => panes::overlays::history(title, lines, *scroll, f, body, &theme),
+        } => panes::overlays::history(app.lang, title, lines, *scroll, f, body, &theme),
         Mode::Details { client, scroll } => {
             panes::overlays::details(app, *client, *scroll, f, body, &theme)
         }
@@ -432,15 +442,12 @@ fn render_hints(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
             Action::Cancel,
         ],
     };
-    let mut spans = Vec::new();
-    let mut used = 0;
+    // The hints that show, each with its key and its word.
+    let mut shown: Vec<(String, Label)> = Vec::new();
     // The conflict dialog's own letters, which no keymap rebinds.
     if matches!(app.mode, Mode::Conflict { .. }) {
-        for (key, label) in [("r", "reload theirs"), ("o", "save your changes")] {
-            used += key.len() + label.len() + 3;
-            spans.push(Span::styled(key, theme.key()));
-            spans.push(Span::raw(format!(" {label}  ")));
-        }
+        shown.push(("r".into(), words::hints::RELOAD_THEIRS));
+        shown.push(("o".into(), words::hints::SAVE_YOURS));
     }
     // `t` for today only means something in a date field.
     let date_field = match &app.mode {
@@ -466,7 +473,6 @@ fn render_hints(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
         };
         let key = arrow.or(keys.first()).copied();
         let Some(key) = key else { continue };
-        let own;
         let label = match a {
             Action::Submit
             | Action::NextField
@@ -475,76 +481,70 @@ fn render_hints(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
             | Action::Cancel
                 if matches!(app.mode, Mode::Questionnaire(_)) =>
             {
-                own = match a {
-                    Action::Submit => Label::new("save", "保存"),
-                    Action::NextField => Label::new("skip", "跳过"),
-                    Action::PrevField => Label::new("back", "上一题"),
-                    Action::ClearField => Label::new("unknown", "未知"),
-                    _ => Label::new("leave", "退出"),
+                match a {
+                    Action::Submit => words::hints::SAVE,
+                    Action::NextField => words::hints::SKIP,
+                    Action::PrevField => words::hints::PREVIOUS_QUESTION,
+                    Action::ClearField => words::hint(Action::ClearField),
+                    _ => words::hints::LEAVE,
                 }
-                .get(app.lang);
-                &*own
             }
-            Action::NextField | Action::PrevField | Action::Toggle if flags => {
-                own = match a {
-                    Action::NextField => Label::new("next flag", "下一项"),
-                    Action::PrevField => Label::new("previous flag", "上一项"),
-                    _ => Label::new("tick / untick", "勾选/取消"),
-                }
-                .get(app.lang);
-                &*own
-            }
-            Action::Zoom | Action::Messages => {
-                own = match a {
-                    Action::Zoom if app.zoom => Label::new("restore", "还原"),
-                    Action::Zoom => Label::new("zoom", "全屏"),
-                    _ => Label::new("messages", "消息"),
-                }
-                .get(app.lang);
-                &*own
-            }
-            Action::Right if matches!(app.mode, Mode::Form { .. }) => "choose",
-            Action::Submit if matches!(app.mode, Mode::Form { .. }) => "save",
-            Action::ClearField if matches!(app.mode, Mode::Filter) => "clear",
+            Action::NextField if flags => words::hints::NEXT_FLAG,
+            Action::PrevField if flags => words::hints::PREVIOUS_FLAG,
+            Action::Toggle if flags => words::hints::TICK,
+            Action::Zoom if app.zoom => words::hints::RESTORE,
+            Action::Right if matches!(app.mode, Mode::Form { .. }) => words::hints::CHOOSE,
+            Action::Submit if matches!(app.mode, Mode::Form { .. }) => words::hints::SAVE,
+            Action::ClearField if matches!(app.mode, Mode::Filter) => words::hints::CLEAR,
             Action::Submit
                 if matches!(
                     app.mode,
                     Mode::Agenda { .. } | Mode::Triage { .. } | Mode::Fuzzy { .. }
                 ) =>
             {
-                "jump"
+                words::hints::JUMP
             }
-            _ => short(a),
+            _ => words::hint(a),
         };
-        let key = key.to_string();
-        let w = crate::text::width(&key) + label.len() + 3;
-        if used + w > area.width as usize {
+        shown.push((key.to_string(), label));
+    }
+    f.render_widget(
+        Paragraph::new(hint_line(&shown, app.lang, area.width as usize, theme)),
+        area,
+    );
+}
+
+/// The hints as one line of at most `width` columns, as many as fit in
+/// order. In `both`, each word is `english 中文` when every hint fits so,
+/// else the bar is in Chinese alone (shorter; `?` has both).
+fn hint_line(shown: &[(String, Label)], lang: Lang, width: usize, theme: &Theme) -> Line<'static> {
+    let words_in = |lang: Lang| -> Vec<String> {
+        shown
+            .iter()
+            .map(|(_, label)| label.get(lang).into_owned())
+            .collect()
+    };
+    let total = |words: &[String]| -> usize {
+        shown
+            .iter()
+            .zip(words)
+            .map(|((key, _), w)| crate::text::width(key) + crate::text::width(w) + 3)
+            .sum()
+    };
+    let mut labels = words_in(lang);
+    if lang == Lang::Both && total(&labels) > width {
+        labels = words_in(Lang::Zh);
+    }
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for ((key, _), label) in shown.iter().zip(labels) {
+        let w = crate::text::width(key) + crate::text::width(&label) + 3;
+        if used + w > width {
             break;
         }
         used += w;
-        spans.push(Span::styled(key, theme.key()));
+        spans.push(Span::styled(key.clone(), theme.key()));
         spans.push(Span::raw(format!(" {label}  ")));
     }
-    f.render_widget(Paragraph::new(Line::from(spans)), area);
-}
-
-fn short(a: Action) -> &'static str {
-    match a {
-        Action::NextPane => "pane",
-        Action::FuzzyJump => "jump",
-        Action::NextField => "next",
-        Action::PrevField => "prev",
-        Action::ClearField => "unknown",
-        Action::Override => "override",
-        Action::Cancel => "back",
-        Action::Submit => "ok",
-        Action::Filter => "filter",
-        Action::Agenda => "agenda",
-        Action::Triage => "triage",
-        Action::Sort => "sort",
-        Action::Details => "details",
-        Action::Undo => "undo",
-        Action::Delete => "del",
-        other => other.describe(),
-    }
+    Line::from(spans)
 }

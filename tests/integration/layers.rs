@@ -132,6 +132,7 @@ const UPDATE_SIDE: &[&str] = &[
     "tui/form.rs",
     "tui/commands.rs",
     "tui/action.rs",
+    "tui/words.rs",
 ];
 
 /// What I/O looks like in source: a store, files, the environment, the

@@ -39,3 +39,4 @@ mod tui_lang;
 mod tui_questionnaire;
 mod tui_render;
 mod tui_update;
+mod tui_words;

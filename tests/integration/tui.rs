@@ -76,6 +76,7 @@ fn fuzzy_jump_finds_a_client_by_pinyin_initials() {
 #[test]
 fn changing_pi_subjects_regrades_and_saves() {
     let (_dir, mut app) = demo_app();
+    app.lang = mlps::domain::labels::Lang::En;
     // A network at level 1 or 2 with no override on S.
     let (client, network) = app
         .networks
@@ -585,6 +586,7 @@ fn a_networks_history_says_who_changed_what_and_when() {
 #[test]
 fn undo_never_reverts_someone_elses_later_change() {
     let (_dir, mut app, store) = shared_app();
+    app.lang = mlps::domain::labels::Lang::En;
     let id = app.selected_network().unwrap().id;
     edit_pi(&mut app, "777");
     act(&mut app, Action::Submit);

@@ -423,6 +423,7 @@ fn flags_field(app: &App) -> &mlps::tui::form::Field {
 #[test]
 fn the_flag_editor_moves_with_down_ticks_with_space_and_says_so() {
     let mut app = app_with(blank());
+    app.lang = mlps::domain::labels::Lang::En;
     answer_form(&mut app, QuestionId::DataCategories);
     let screen = draw(&app, 100, 30);
     let hints = screen.lines().last().unwrap().to_string();

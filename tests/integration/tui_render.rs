@@ -535,6 +535,7 @@ fn zoom_fills_the_body_and_esc_or_z_restores() {
 #[test]
 fn a_long_message_wraps_and_opens_in_full() {
     let (_dir, mut app) = demo_app();
+    app.lang = mlps::domain::labels::Lang::En;
     let words: Vec<String> = (1..=30).map(|i| format!("word{i}")).collect();
     app.error(words.join(" "));
     let screen = draw(&app, 80, 24);

@@ -53,6 +53,8 @@ fn crm() -> Network {
 /// them: the only reads it asks for are answered here.
 fn app_with(client: Client, networks: Vec<Network>) -> App {
     let mut app = App::new(Config::default(), Keymap::defaults(), today());
+    // Behaviour is checked in English; the languages have tests of their own.
+    app.lang = mlps::domain::labels::Lang::En;
     let asked = update(&mut app, Msg::Clients(Ok(vec![client]), Reload::Quiet));
     assert_eq!(asked, vec![Effect::Read(Ask::Networks(ACME))]);
     let asked = update(&mut app, Msg::Read(Answer::Networks(ACME, Ok(networks))));
@@ -578,6 +580,8 @@ fn an_undo_refused_as_a_conflict_can_be_tried_again() {
 #[test]
 fn deleting_a_client_counts_its_networks_first_and_undo_puts_them_back() {
     let mut app = App::new(Config::default(), Keymap::defaults(), today());
+    // Behaviour is checked in English; the languages have tests of their own.
+    app.lang = mlps::domain::labels::Lang::En;
     update(&mut app, Msg::Clients(Ok(vec![acme()]), Reload::Quiet));
     // The networks are still on their way: the question waits for them.
     let asked = act(&mut app, Action::Delete);
@@ -864,4 +868,70 @@ fn a_bad_value_shows_once_and_goes_when_corrected() {
     };
     assert!(form.fields.iter().all(|f| f.error.is_none()), "{form:?}");
     assert_eq!(form.error, None);
+}
+
+/// The conflict dialog and the refusal in Chinese: who changed what, both
+/// values, and the choices; the ids of fields stay ids.
+#[test]
+fn the_conflict_dialog_speaks_the_interface_language() {
+    use mlps::domain::labels::Lang;
+    let mut app = app_with(acme(), vec![crm()]);
+    app.lang = Lang::Zh;
+    edit_answer(&mut app, QuestionId::PiSubjects, "777");
+    let save = the_save(act(&mut app, Action::Submit));
+    // Meanwhile Bob set the same answer, and the store refuses the write.
+    let mut theirs = crm();
+    theirs.answers.pi_subjects = Some(250_000);
+    theirs.revision = 2;
+    let stored = Stored {
+        version: Some(Version::Network(Box::new(theirs.clone()))),
+        log: vec![bob_wrote(&crm(), &theirs)],
+    };
+    update(
+        &mut app,
+        Msg::Saved(save, Err(conflict_error(2)), Some(Ok(stored))),
+    );
+    let Mode::Conflict { message, .. } = &app.mode else {
+        panic!("{:?}", app.mode)
+    };
+    for words in [
+        "你编辑期间，网络“CRM”已被修改：",
+        "bob 于 ",
+        "双方都修改了（按 o 以你的为准）：",
+        "  answers.pi_subjects",
+        "对方：250 000",
+        "你的：777",
+    ] {
+        assert!(message.contains(words), "{words} in\n{message}");
+    }
+    assert_eq!(status(&app).1, "未保存：其间他人修改了这条记录");
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|f| mlps::tui::view::view(&app, f)).unwrap();
+    crate::support::assert_snapshot!(
+        "conflict_dialog_in_chinese_at_80x24",
+        terminal.backend().to_string()
+    );
+    // In both, the sentences say it twice and the choices fit in Chinese.
+    let mut app = app_with(acme(), vec![crm()]);
+    app.lang = Lang::Both;
+    edit_answer(&mut app, QuestionId::PiSubjects, "778");
+    let save = the_save(act(&mut app, Action::Submit));
+    let stored = Stored {
+        version: Some(Version::Network(Box::new(theirs.clone()))),
+        log: vec![bob_wrote(&crm(), &theirs)],
+    };
+    update(
+        &mut app,
+        Msg::Saved(save, Err(conflict_error(2)), Some(Ok(stored))),
+    );
+    let Mode::Conflict { message, .. } = &app.mode else {
+        panic!("{:?}", app.mode)
+    };
+    assert!(
+        message.contains(
+            "Network \"CRM\" was changed while you were editing it: 你编辑期间，网络“CRM”已被修改："
+        ),
+        "{message}"
+    );
+    assert!(message.contains("  by bob at "), "{message}");
 }

@@ -65,7 +65,8 @@ fn changed(app: &mut App, result: Result<FreshRecords>, at: Selection) -> Vec<Ef
             }
         }
         Err(e) => app.error(format!(
-            "could not read another session's change: {}",
+            "{}: {}",
+            crate::tui::words::status::COULD_NOT_READ_CHANGE.get(app.lang),
             e.message()
         )),
     }
@@ -129,17 +130,24 @@ fn replaced_note(
             }
         }
     }
-    let who = || esc(by.unwrap_or("someone else"));
+    let (who, who_zh) = match by {
+        Some(by) => (esc(by), esc(by)),
+        None => ("someone else".to_string(), "他人".to_string()),
+    };
     // Named as it is now (as it was, when deleted).
-    let name = record_name(app, record, now.or(Some(was)));
+    let (name, name_zh) = record_name(app, record, now.or(Some(was)));
+    let say = |en: String, zh: String| crate::tui::words::phrase(app.lang, en, zh);
     match now {
-        None if saved_here => Some(format!("{} deleted {name}, which you had changed", who())),
+        None if saved_here => Some(say(
+            format!("{who} deleted {name}, which you had changed"),
+            format!("{who_zh} 删除了你修改过的{name_zh}"),
+        )),
         Some(_) if !fields.is_empty() => {
             let s = if fields.len() == 1 { "" } else { "s" };
-            Some(format!(
-                "{} replaced your change{s} to {} of {name}",
-                who(),
-                esc(&fields.join(", "))
+            let fields = esc(&fields.join(", "));
+            Some(say(
+                format!("{who} replaced your change{s} to {fields} of {name}"),
+                format!("{who_zh} 覆盖了你对{name_zh}的 {fields} 的修改"),
             ))
         }
         _ => None,

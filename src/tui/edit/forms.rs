@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 
 use crate::domain::grading;
+use crate::domain::labels::{self, Label, Lang};
 use crate::domain::model::{
     Aspect, Client, ClientId, Conclusion, Contact, Degree, HarmOverride, HarmedObject, Level,
     Milestone, Network, NetworkId, Overrides, Stage,
@@ -12,76 +13,96 @@ use crate::domain::questionnaire::{Answers, QuestionId, QuestionKind};
 use crate::tui::app::App;
 use crate::tui::edit::{Built, FormTarget, Problem};
 use crate::tui::form::{Field, Form, Version};
+use crate::tui::words::{self, form as w};
 
-pub(super) fn client_form(title: &str, c: Option<&Client>) -> Form {
+pub(super) fn client_form(title: Label, c: Option<&Client>, lang: Lang) -> Form {
     let get = |f: fn(&Client) -> &str| c.map(f).unwrap_or("");
+    let say = |l: Label| words::say(l, lang);
     Form::new(
-        title,
+        say(title),
         vec![
-            Field::text("name", "Name", get(|c| &c.name), false),
-            Field::text("name_zh", "中文名", get(|c| &c.name_zh), false),
-            Field::text("region", "Region", get(|c| &c.region), false),
+            Field::text("name", say(w::NAME), get(|c| &c.name), false),
+            Field::text("name_zh", say(w::NAME_ZH), get(|c| &c.name_zh), false),
+            Field::text("region", say(w::REGION), get(|c| &c.region), false),
             Field::text(
                 "credit_code",
-                "Credit code 统一社会信用代码",
+                say(w::CREDIT_CODE),
                 get(|c| &c.credit_code),
                 false,
             ),
-            Field::text("address", "Address 单位地址", get(|c| &c.address), false),
-            Field::notes("notes", "Notes", get(|c| &c.notes)),
+            Field::text("address", say(w::ADDRESS), get(|c| &c.address), false),
+            Field::notes("notes", say(w::NOTES), get(|c| &c.notes)),
         ],
     )
+    .in_lang(lang)
 }
 
-pub(super) fn contact_form(title: &str, c: Option<&Contact>) -> Form {
+pub(super) fn contact_form(title: Label, c: Option<&Contact>, lang: Lang) -> Form {
     let get = |f: fn(&Contact) -> &str| c.map(f).unwrap_or("");
+    let say = |l: Label| words::say(l, lang);
     Form::new(
-        title,
+        say(title),
         vec![
-            Field::text("name", "Name", get(|c| &c.name), true),
-            Field::text("role", "Role", get(|c| &c.role), false),
-            Field::text("email", "E-mail", get(|c| &c.email), false),
-            Field::text("phone", "Phone", get(|c| &c.phone), false),
+            Field::text("name", say(w::NAME), get(|c| &c.name), true),
+            Field::text("role", say(w::ROLE), get(|c| &c.role), false),
+            Field::text("email", say(w::EMAIL), get(|c| &c.email), false),
+            Field::text("phone", say(w::PHONE), get(|c| &c.phone), false),
         ],
     )
+    .in_lang(lang)
 }
 
 const LEVELS: &[&str] = &["1", "2", "3", "4", "5"];
 const LEVELS0: &[&str] = &["0", "1", "2", "3", "4", "5"];
 
-pub(super) fn network_form(title: &str, n: Option<&Network>) -> Form {
+pub(super) fn network_form(title: Label, n: Option<&Network>, lang: Lang) -> Form {
     let filed = n.and_then(|n| n.filed_level).map(|l| l.to_string());
+    let say = |l: Label| words::say(l, lang);
     Form::new(
-        title,
+        say(title),
         vec![
-            Field::text("name", "Name", n.map_or("", |n| &n.name), true),
-            Field::notes("notes", "Notes", n.map_or("", |n| &n.notes)),
+            Field::text("name", say(w::NAME), n.map_or("", |n| &n.name), true),
+            Field::notes("notes", say(w::NOTES), n.map_or("", |n| &n.notes)),
             Field::one_of(
                 "filed_level",
-                "Filed level (certificate)",
+                say(w::FILED_LEVEL),
                 LEVELS,
                 filed.as_deref(),
                 true,
             ),
         ],
     )
+    .in_lang(lang)
 }
 
-pub(super) fn answer_form(answers: &Answers, q: QuestionId) -> Form {
+pub(super) fn answer_form(answers: &Answers, q: QuestionId, lang: Lang) -> Form {
     let question = q.question();
     let current = answers.display(q);
     let key = q.as_str();
-    let label = format!("{key}: {}", question.meaning);
+    // English says the id and what the question asks; Chinese its name.
+    let name = labels::question(q).zh;
+    let label = match lang {
+        Lang::En => format!("{key}: {}", question.meaning),
+        Lang::Zh => format!("{name} ({key})"),
+        Lang::Both => format!("{key}: {} {name}", question.meaning),
+    };
+    // Each choice by its name in the catalogue (the id where it has none).
+    let names = |options: &'static [&'static str]| -> Vec<Label> {
+        options
+            .iter()
+            .map(|o| labels::value(q, o).unwrap_or(Label::new(o, o)))
+            .collect()
+    };
     let field = match question.kind {
         QuestionKind::OneOf(options) => {
-            Field::one_of(key, label, options, current.as_deref(), true)
+            Field::one_of(key, label, options, current.as_deref(), true).named(names(options))
         }
         QuestionKind::SetOf(options) => {
             let set = answers
                 .data_categories
                 .as_ref()
                 .map(|s| s.iter().map(|c| c.as_str()).collect());
-            Field::set_of(key, label, options, set)
+            Field::set_of(key, label, options, set).named(names(options))
         }
         QuestionKind::Bool => Field::yes_no(key, label, current.map(|v| v == "yes")),
         QuestionKind::Count => {
@@ -91,18 +112,41 @@ pub(super) fn answer_form(answers: &Answers, q: QuestionId) -> Form {
         QuestionKind::Level => Field::one_of(key, label, LEVELS0, current.as_deref(), true),
         QuestionKind::Text => Field::text(key, label, current.as_deref().unwrap_or(""), false),
     };
-    let unknown = match question.unknown_means {
-        "{}" => "no categories",
-        "\"\"" => "empty",
-        other => other,
+    // What unknown counts as: English names the value by its id.
+    let unknown = |lang: Lang| -> String {
+        let named = match question.unknown_means {
+            "{}" => w::NO_CATEGORIES,
+            "\"\"" => w::EMPTY,
+            "false, listed as open" => w::FALSE_LISTED_OPEN,
+            other => match labels::value(q, other) {
+                Some(l) if lang != Lang::En => l,
+                _ => return other.to_string(),
+            },
+        };
+        named.get(lang).into_owned()
     };
-    Form::new(
-        format!("Answer {key} (unknown counts as {unknown})"),
-        vec![field],
-    )
+    let en = format!(
+        "{} {key} ({} {})",
+        w::ANSWER.en,
+        w::UNKNOWN_COUNTS_AS.en,
+        unknown(Lang::En)
+    );
+    let zh = format!(
+        "{} {name}（{} {} 计）",
+        w::ANSWER.zh,
+        w::UNKNOWN_COUNTS_AS.zh,
+        unknown(Lang::Zh)
+    );
+    // In `both`, the Chinese alone when the two overflow the form's top
+    // border (76 columns); the field below names the question in both.
+    let title = match words::phrase(lang, en, zh.clone()) {
+        t if lang == Lang::Both && crate::text::width(&t) > words::FORM_LINE => zh,
+        t => t,
+    };
+    Form::new(title, vec![field]).in_lang(lang)
 }
 
-pub(super) fn override_form(o: &Overrides) -> Form {
+pub(super) fn override_form(o: &Overrides, lang: Lang) -> Form {
     let mut fields = Vec::new();
     for (aspect, prefix) in [
         (Aspect::BusinessInformation, "S"),
@@ -116,88 +160,84 @@ pub(super) fn override_form(o: &Overrides) -> Form {
             };
         fields.push(Field::one_of(
             object,
-            format!("{prefix} harmed object (unknown: no override)"),
+            format!("{prefix} {}", w::HARMED_OBJECT.get(lang)),
             HarmedObject::IDS,
             current.map(|c| c.object.as_str()),
             true,
         ));
         fields.push(Field::one_of(
             degree,
-            format!("{prefix} degree"),
+            format!("{prefix} {}", w::DEGREE.get(lang)),
             Degree::IDS,
             current.map(|c| c.degree.as_str()),
             false,
         ));
         fields.push(Field::notes(
             justification,
-            format!("{prefix} justification"),
+            format!("{prefix} {}", w::JUSTIFICATION.get(lang)),
             current.map_or("", |c| &c.justification),
         ));
     }
-    Form::new("Override the harm (needs a justification)", fields)
+    Form::new(w::OVERRIDE.get(lang), fields).in_lang(lang)
 }
 
 /// The form of a milestone: `m` to edit, else a new one at `stage` (the
 /// stage the case expects next). Only the fields the stage uses are shown
 /// (see [`show_stage_fields`]).
-pub(super) fn milestone_form(title: &str, m: Option<&Milestone>, stage: Stage) -> Form {
+pub(super) fn milestone_form(
+    title: Label,
+    m: Option<&Milestone>,
+    stage: Stage,
+    lang: Lang,
+) -> Form {
     let counts = |v: Option<u32>| v.map(u64::from);
+    let say = |l: Label| words::say(l, lang);
     let mut form = Form::new(
-        title,
+        say(title),
         vec![
             Field::one_of(
                 "stage",
-                "Stage",
+                say(w::STAGE),
                 Stage::IDS,
                 Some(m.map_or(stage, |m| m.stage).as_str()),
                 false,
             ),
-            Field::date(
-                "date",
-                "Date (YYYY-MM-DD, t: today)",
-                m.map(|m| m.date),
-                true,
-            ),
-            Field::notes("note", "Note", m.map_or("", |m| &m.note)),
-            Field::decimal(
-                "score",
-                "Score (evaluation_passed or _failed)",
-                m.and_then(|m| m.score),
-                0.0,
-                100.0,
-            ),
+            Field::date("date", say(w::DATE), m.map(|m| m.date), true),
+            Field::notes("note", say(w::NOTE), m.map_or("", |m| &m.note)),
+            Field::decimal("score", say(w::SCORE), m.and_then(|m| m.score), 0.0, 100.0),
             Field::one_of(
                 "conclusion",
-                "Conclusion (evaluation_passed or _failed)",
+                say(w::CONCLUSION),
                 Conclusion::IDS,
                 m.and_then(|m| m.conclusion).map(|c| c.as_str()),
                 true,
             ),
             Field::count(
                 "high_risks",
-                "High risks (evaluation_passed or _failed)",
+                say(w::HIGH_RISKS),
                 m.and_then(|m| counts(m.high_risks)),
             ),
             Field::count(
                 "medium_risks",
-                "Medium risks (evaluation_passed or _failed)",
+                say(w::MEDIUM_RISKS),
                 m.and_then(|m| counts(m.medium_risks)),
             ),
             Field::text(
                 "number",
-                "Certificate number (certificate_issued)",
+                say(w::NUMBER),
                 m.and_then(|m| m.number.as_deref()).unwrap_or(""),
                 false,
             ),
             Field::one_of(
                 "level",
-                "Level filed (filing_submitted, certificate_issued; empty: computed)",
+                say(w::LEVEL),
                 LEVELS,
                 m.and_then(|m| m.level).map(|l| l.to_string()).as_deref(),
                 true,
             ),
         ],
-    );
+    )
+    .in_lang(lang);
     show_stage_fields(&mut form);
     form
 }
@@ -279,14 +319,14 @@ pub(super) fn at_field(e: crate::domain::model::FieldError) -> Problem {
 pub(super) fn base_client(form: &Form) -> Result<Client, Problem> {
     match &form.base {
         Some(Version::Client(c)) => Ok((**c).clone()),
-        _ => Err("the client no longer exists".into()),
+        _ => Err(w::CLIENT_GONE.get(form.lang).into_owned().into()),
     }
 }
 
 pub(super) fn base_network(form: &Form) -> Result<Network, Problem> {
     match &form.base {
         Some(Version::Network(n)) => Ok((**n).clone()),
-        _ => Err("the network no longer exists".into()),
+        _ => Err(w::NETWORK_GONE.get(form.lang).into_owned().into()),
     }
 }
 
@@ -389,13 +429,22 @@ pub(super) fn build(
                 {
                     return Err(Problem {
                         field: Some("filed_level".into()),
-                        message: format!(
-                            "filed_level follows the latest filing ({} on {}, level {}): record a \
-                             filing_submitted milestone to change it",
-                            m.stage,
-                            m.date,
-                            m.level.map_or(0, Level::get)
-                        ),
+                        message: {
+                            let (stage, date) = (m.stage, m.date);
+                            let level = m.level.map_or(0, Level::get);
+                            words::phrase(
+                                form.lang,
+                                format!(
+                                    "filed_level follows the latest filing ({stage} on {date}, \
+                                     level {level}): record a filing_submitted milestone to \
+                                     change it"
+                                ),
+                                format!(
+                                    "备案等级随最近一次备案（{date} {stage}，等级 {level}）：\
+                                     要修改，请记录一个 filing_submitted 节点"
+                                ),
+                            )
+                        },
                         changed: false,
                     });
                 }
@@ -500,7 +549,7 @@ pub(super) fn build(
                 m.date = form
                     .field("date")
                     .as_date()
-                    .ok_or("date: expected YYYY-MM-DD")?;
+                    .ok_or_else(|| w::DATE_EXPECTED.get(form.lang).into_owned())?;
             }
             if take("note") {
                 m.note = notes("note");
@@ -524,7 +573,11 @@ pub(super) fn build(
                     .map(|v| {
                         u32::try_from(v).map_err(|_| Problem {
                             field: Some(k.to_string()),
-                            message: format!("{k}: {v} is more than {} risks", u32::MAX),
+                            message: words::phrase(
+                                form.lang,
+                                format!("{k}: {v} is more than {} risks", u32::MAX),
+                                format!("{k}：{v} 超过了 {} 个风险", u32::MAX),
+                            ),
                             changed: false,
                         })
                     })
@@ -573,11 +626,11 @@ pub(super) fn find_client(app: &App, id: ClientId) -> Result<Client, String> {
         .iter()
         .find(|c| c.id == id)
         .cloned()
-        .ok_or_else(|| "the client no longer exists".to_string())
+        .ok_or_else(|| w::CLIENT_GONE.get(app.lang).into_owned())
 }
 
 pub(super) fn find_network(app: &App, id: NetworkId) -> Result<Network, String> {
     app.network(id)
         .cloned()
-        .ok_or_else(|| "the network no longer exists".to_string())
+        .ok_or_else(|| w::NETWORK_GONE.get(app.lang).into_owned())
 }

@@ -23,6 +23,7 @@ use crate::tui::Action;
 use crate::tui::app::{App, Mode, Msg, Pane, TimelineRow};
 use crate::tui::effect::{Effect, Purpose};
 use crate::tui::form::{Form, Version};
+use crate::tui::words::{form as w, status as st};
 use forms::{answer_form, client_form, contact_form, milestone_form, network_form, override_form};
 
 /// What a form or a delete confirmation acts on.
@@ -70,38 +71,40 @@ impl AnswerRow {
 pub fn start(app: &mut App, action: Action) -> Vec<Effect> {
     let client = app.selected_client().cloned();
     let network = app.selected_network().cloned();
+    let lang = app.lang;
     let opened = match (action, app.focus) {
-        (Action::Add, Pane::Clients) => {
-            Some((client_form("New client", None), FormTarget::NewClient))
-        }
+        (Action::Add, Pane::Clients) => Some((
+            client_form(w::NEW_CLIENT, None, lang),
+            FormTarget::NewClient,
+        )),
         (Action::Edit, Pane::Clients) => client.map(|c| {
             (
-                client_form("Edit client", Some(&c)),
+                client_form(w::EDIT_CLIENT, Some(&c), lang),
                 FormTarget::Client(c.id),
             )
         }),
         (Action::Add, Pane::Contacts) => client.map(|c| {
             (
-                contact_form("New contact", None),
+                contact_form(w::NEW_CONTACT, None, lang),
                 FormTarget::NewContact(c.id),
             )
         }),
         (Action::Edit, Pane::Contacts) => match (client, app.selected_contact()) {
             (Some(c), Some(i)) => Some((
-                contact_form("Edit contact", Some(&c.contacts[i])),
+                contact_form(w::EDIT_CONTACT, Some(&c.contacts[i]), lang),
                 FormTarget::Contact(c.id, i),
             )),
             _ => None,
         },
         (Action::Add, Pane::Networks) => client.map(|c| {
             (
-                network_form("New network", None),
+                network_form(w::NEW_NETWORK, None, lang),
                 FormTarget::NewNetwork(c.id),
             )
         }),
         (Action::Edit, Pane::Networks) => network.map(|n| {
             (
-                network_form("Edit network", Some(&n)),
+                network_form(w::EDIT_NETWORK, Some(&n), lang),
                 FormTarget::Network(n.id),
             )
         }),
@@ -111,23 +114,33 @@ pub fn start(app: &mut App, action: Action) -> Vec<Effect> {
                 .get(app.selected[Pane::Answers.index()])
                 .copied();
             match (network, row) {
-                (Some(n), Some(AnswerRow::Question(q))) => {
-                    Some((answer_form(&n.answers, q), FormTarget::Answer(n.id, q)))
-                }
-                (Some(n), Some(AnswerRow::Override(_))) => {
-                    Some((override_form(&n.overrides), FormTarget::Override(n.id)))
-                }
+                (Some(n), Some(AnswerRow::Question(q))) => Some((
+                    answer_form(&n.answers, q, lang),
+                    FormTarget::Answer(n.id, q),
+                )),
+                (Some(n), Some(AnswerRow::Override(_))) => Some((
+                    override_form(&n.overrides, lang),
+                    FormTarget::Override(n.id),
+                )),
                 _ => None,
             }
         }
-        (Action::Override, _) => {
-            network.map(|n| (override_form(&n.overrides), FormTarget::Override(n.id)))
-        }
+        (Action::Override, _) => network.map(|n| {
+            (
+                override_form(&n.overrides, lang),
+                FormTarget::Override(n.id),
+            )
+        }),
         (Action::Add, Pane::Timeline) => network.map(|n| {
             // The stage the case expects next, with the fields it uses.
             let level = app.timeline_of(&n).level;
             (
-                milestone_form("New milestone", None, forms::expected_stage(&n, level)),
+                milestone_form(
+                    w::NEW_MILESTONE,
+                    None,
+                    forms::expected_stage(&n, level),
+                    lang,
+                ),
                 FormTarget::NewMilestone(n.id),
             )
         }),
@@ -139,14 +152,15 @@ pub fn start(app: &mut App, action: Action) -> Vec<Effect> {
             match (network, row) {
                 (Some(n), Some(TimelineRow::Milestone(i))) => Some((
                     milestone_form(
-                        "Edit milestone",
+                        w::EDIT_MILESTONE,
                         Some(&n.milestones[i]),
                         n.milestones[i].stage,
+                        lang,
                     ),
                     FormTarget::Milestone(n.id, i),
                 )),
                 (Some(_), Some(TimelineRow::Deadline(_))) => {
-                    app.info("derived dates follow the milestones: edit a milestone instead");
+                    app.info(st::DERIVED_DATES.get(lang));
                     None
                 }
                 _ => None,
@@ -161,7 +175,7 @@ pub fn start(app: &mut App, action: Action) -> Vec<Effect> {
             if let (Some(n), Some(AnswerRow::Question(q))) = (network, row) {
                 let mut after = n.clone();
                 after.answers.clear(q);
-                let what = format!("{q} is unknown again");
+                let what = format!("{q} {}", st::UNKNOWN_AGAIN.get(lang));
                 let before = Version::Network(Box::new(n));
                 return save::save(
                     app,
@@ -187,7 +201,7 @@ pub fn start(app: &mut App, action: Action) -> Vec<Effect> {
                 target,
             }
         }
-        None if app.status.is_none() => app.info("nothing selected here"),
+        None if app.status.is_none() => app.info(st::NOTHING_SELECTED.get(app.lang)),
         None => {}
     }
     Vec::new()
@@ -197,6 +211,8 @@ pub fn start(app: &mut App, action: Action) -> Vec<Effect> {
 /// the question counts them (it is asked once they are in).
 pub(crate) fn confirm_delete(app: &mut App, pane: Pane) -> Option<Effect> {
     let esc = crate::text::escape_for_terminal;
+    let lang = app.lang;
+    let say = |en: String, zh: String| crate::tui::words::phrase(lang, en, zh);
     let (message, target) = match pane {
         Pane::Clients => match app.selected_client().map(|c| c.id) {
             Some(id) => {
@@ -207,10 +223,11 @@ pub(crate) fn confirm_delete(app: &mut App, pane: Pane) -> Option<Effect> {
                 // The count the user confirms is of the networks read now.
                 let count = app.networks.get(&id).map_or(0, Vec::len);
                 let c = app.selected_client()?;
+                let name = esc(c.display_name());
                 (
-                    format!(
-                        "Delete client {} and its {count} network(s)?",
-                        esc(c.display_name())
+                    say(
+                        format!("Delete client {name} and its {count} network(s)?"),
+                        format!("删除客户 {name} 及其 {count} 个网络？"),
                     ),
                     FormTarget::Client(c.id),
                 )
@@ -219,18 +236,26 @@ pub(crate) fn confirm_delete(app: &mut App, pane: Pane) -> Option<Effect> {
         },
         Pane::Contacts => match (app.selected_client(), app.selected_contact()) {
             (Some(c), Some(i)) => (
-                format!(
-                    "Delete contact {} of {}?",
-                    esc(&c.contacts[i].name),
-                    esc(c.display_name())
-                ),
+                {
+                    let (name, of) = (esc(&c.contacts[i].name), esc(c.display_name()));
+                    say(
+                        format!("Delete contact {name} of {of}?"),
+                        format!("删除 {of} 的联系人 {name}？"),
+                    )
+                },
                 FormTarget::Contact(c.id, i),
             ),
             _ => return None,
         },
         Pane::Networks => match app.selected_network() {
             Some(n) => (
-                format!("Delete network {} and its case history?", esc(&n.name)),
+                {
+                    let name = esc(&n.name);
+                    say(
+                        format!("Delete network {name} and its case history?"),
+                        format!("删除网络 {name} 及其全部案卷记录？"),
+                    )
+                },
                 FormTarget::Network(n.id),
             ),
             None => return None,
@@ -244,12 +269,15 @@ pub(crate) fn confirm_delete(app: &mut App, pane: Pane) -> Option<Effect> {
                 (Some(n), Some(TimelineRow::Milestone(i))) => {
                     let m = &n.milestones[i];
                     (
-                        format!("Delete milestone {} of {}?", m.stage, m.date),
+                        say(
+                            format!("Delete milestone {} of {}?", m.stage, m.date),
+                            format!("删除 {} 的节点 {}？", m.date, m.stage),
+                        ),
                         FormTarget::Milestone(n.id, i),
                     )
                 }
                 _ => {
-                    app.info("only recorded milestones can be deleted");
+                    app.info(st::ONLY_RECORDED.get(lang));
                     return None;
                 }
             }
@@ -261,7 +289,10 @@ pub(crate) fn confirm_delete(app: &mut App, pane: Pane) -> Option<Effect> {
                 Action::ClearField,
             )
             .unwrap_or_else(|| "clear_field".to_string());
-            app.info(format!("answers are not deleted: {key} makes one unknown"));
+            app.info(say(
+                format!("answers are not deleted: {key} makes one unknown"),
+                format!("回答不能删除：按 {key} 设为未知"),
+            ));
             return None;
         }
     };
@@ -298,7 +329,7 @@ pub fn form_update(
         }
         Msg::Backspace => form.focused().backspace(),
         Msg::Action(Action::Cancel) => {
-            app.info("not saved");
+            app.info(st::NOT_SAVED.get(app.lang));
             return Mode::Normal;
         }
         // In a set of flags, Down and Up move between the flags (moving
@@ -458,15 +489,22 @@ fn version_in_view(app: &App, record: Record) -> Option<Version> {
     }
 }
 
-/// How the record is named in sentences: `network "CRM"`.
-fn record_name(app: &App, record: Record, version: Option<&Version>) -> String {
+/// How the record is named in sentences, in English and in Chinese:
+/// `network "CRM"`, `网络“CRM”`.
+fn record_name(app: &App, record: Record, version: Option<&Version>) -> (String, String) {
     let esc = crate::text::escape_for_terminal;
     let version = version.cloned().or_else(|| version_in_view(app, record));
     match (record, version) {
-        (_, Some(Version::Client(c))) => format!("client \"{}\"", esc(c.display_name())),
-        (_, Some(Version::Network(n))) => format!("network \"{}\"", esc(&n.name)),
-        (Record::Client(_), None) => "the client".to_string(),
-        (Record::Network(_), None) => "the network".to_string(),
+        (_, Some(Version::Client(c))) => {
+            let name = esc(c.display_name());
+            (format!("client \"{name}\""), format!("客户“{name}”"))
+        }
+        (_, Some(Version::Network(n))) => {
+            let name = esc(&n.name);
+            (format!("network \"{name}\""), format!("网络“{name}”"))
+        }
+        (Record::Client(_), None) => ("the client".into(), "该客户".into()),
+        (Record::Network(_), None) => ("the network".into(), "该网络".into()),
     }
 }
 

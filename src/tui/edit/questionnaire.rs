@@ -472,7 +472,7 @@ fn answer(
         );
         return Mode::Questionnaire(q);
     };
-    let mut form = answer_form(&network.answers, question);
+    let mut form = answer_form(&network.answers, question, app.lang);
     form.base = version_in_view(app, Record::Network(network.id));
     let field = &mut form.fields[0];
     match given {

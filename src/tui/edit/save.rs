@@ -3,6 +3,7 @@
 //! the store answered.
 
 use crate::domain::grading;
+use crate::domain::labels::Lang;
 use crate::domain::merge;
 use crate::domain::model::{Client, ClientId, Network, NetworkId};
 use crate::error::{Error, Result};
@@ -15,6 +16,7 @@ use crate::tui::edit::{
 };
 use crate::tui::effect::{Delete, Effect, Purpose, Save, Selection, Stored};
 use crate::tui::form::{Form, Version};
+use crate::tui::words::{self, status as st};
 
 /// The save a submitted form asks for; `Ok(None)` when it changes
 /// nothing (the status line says so). A record someone else changed since
@@ -47,7 +49,7 @@ pub(super) fn submit(
         app,
         before,
         after,
-        what.to_string(),
+        words::what(what, app.lang),
         Some(target.clone()),
     ))
 }
@@ -63,7 +65,7 @@ pub(crate) fn save(
     form: Option<FormTarget>,
 ) -> Option<Effect> {
     if before.as_ref() == Some(&after) {
-        app.info("no changes to save");
+        app.info(st::NO_CHANGES.get(app.lang));
         return None;
     }
     Some(Effect::Save(Box::new(Save {
@@ -145,7 +147,7 @@ pub(super) fn wrote(app: &mut App, before: Option<Version>, saved: Version, what
             let id = saved.id;
             put_client(app, *saved);
             reselect(app, id, None);
-            app.saved(format!("saved · {what}"));
+            app.saved(format!("{} · {what}", st::SAVED.get(app.lang)));
         }
         Version::Network(saved) => {
             let before = match before {
@@ -168,9 +170,13 @@ pub(super) fn wrote(app: &mut App, before: Option<Version>, saved: Version, what
             match old_level {
                 Some(old) if old != new_level => {
                     app.level_change = Some((id, old, new_level));
-                    app.saved(format!("saved · {what} · level {old} → {new_level}"));
+                    app.saved(format!(
+                        "{} · {what} · {} {old} → {new_level}",
+                        st::SAVED.get(app.lang),
+                        st::LEVEL.get(app.lang)
+                    ));
                 }
-                _ => app.saved(format!("saved · {what}")),
+                _ => app.saved(format!("{} · {what}", st::SAVED.get(app.lang))),
             }
         }
     }
@@ -198,9 +204,13 @@ pub(crate) fn fetched(
             match result {
                 Ok(stored) => {
                     show_stored(app, record, stored.version);
-                    app.info("reloaded their version; your edit was not saved")
+                    app.info(st::RELOADED_THEIRS.get(app.lang))
                 }
-                Err(e) => app.error(format!("could not reload: {}", e.message())),
+                Err(e) => app.error(format!(
+                    "{}: {}",
+                    st::COULD_NOT_RELOAD.get(app.lang),
+                    e.message()
+                )),
             }
             Vec::new()
         }
@@ -236,7 +246,8 @@ pub(super) fn conflict(
         Ok(stored) => stored,
         Err(e) => {
             form.error = Some(format!(
-                "could not read the stored version: {}",
+                "{}: {}",
+                st::COULD_NOT_READ_STORED.get(app.lang),
                 e.message()
             ));
             return Mode::Form { form, target };
@@ -254,11 +265,14 @@ pub(super) fn conflict(
     };
     form.theirs = theirs.as_ref().map(Version::revision);
     let name = record_name(app, record, theirs.as_ref().or(form.base.as_ref()));
-    let message = conflict_text(record, &name, &form, &stored, outcome.as_ref());
-    app.error(match theirs {
-        Some(_) => "not saved: someone else changed this record meanwhile",
-        None => "not saved: someone else deleted this record",
-    });
+    let message = conflict_text(app.lang, record, &name, &form, &stored, outcome.as_ref());
+    app.error(
+        match theirs {
+            Some(_) => st::NOT_SAVED_CHANGED,
+            None => st::NOT_SAVED_DELETED,
+        }
+        .get(app.lang),
+    );
     Mode::Conflict {
         form,
         target,
@@ -266,10 +280,13 @@ pub(super) fn conflict(
     }
 }
 
-/// The conflict dialog's text.
+/// The conflict dialog's text. In `both`, its sentences are in both
+/// languages and the lines of each change (`by bob at …`, `theirs: …`)
+/// in English.
 fn conflict_text(
+    lang: Lang,
     record: Record,
-    name: &str,
+    (name, name_zh): &(String, String),
     form: &Form,
     stored: &Stored,
     outcome: Option<&Outcome>,
@@ -291,62 +308,107 @@ fn conflict_text(
     if let Some(first) = name.get(..1) {
         name.replace_range(..1, &first.to_uppercase());
     }
+    let say = |en: String, zh: String| words::phrase(lang, en, zh);
+    // A line about one change: Chinese in `zh`, else English.
+    let line = |en: String, zh: String| if lang == Lang::Zh { zh } else { en };
     let mut lines = vec![match theirs {
-        Some(_) => format!("{name} was changed while you were editing it:"),
-        None => format!("{name} was deleted while you were editing it:"),
+        Some(_) => say(
+            format!("{name} was changed while you were editing it:"),
+            format!("你编辑期间，{name_zh}已被修改："),
+        ),
+        None => say(
+            format!("{name} was deleted while you were editing it:"),
+            format!("你编辑期间，{name_zh}已被删除："),
+        ),
     }];
     const SHOWN: usize = 4;
     if since.len() > SHOWN {
-        lines.push(format!(
-            "  ({} earlier changes not shown)",
-            since.len() - SHOWN
+        let n = since.len() - SHOWN;
+        lines.push(line(
+            format!("  ({n} earlier changes not shown)"),
+            format!("  （另有 {n} 处更早的修改未显示）"),
         ));
         since.drain(..since.len() - SHOWN);
     }
     for e in &since {
+        let (user, when) = (esc(&e.user), e.when());
         if e.action == Did::Deleted {
-            lines.push(format!("  deleted by {} at {}", esc(&e.user), e.when()));
+            lines.push(line(
+                format!("  deleted by {user} at {when}"),
+                format!("  {user} 于 {when} 删除"),
+            ));
             continue;
         }
-        lines.push(format!("  by {} at {}", esc(&e.user), e.when()));
+        lines.push(line(
+            format!("  by {user} at {when}"),
+            format!("  {user} 于 {when} 修改"),
+        ));
         let changes = e.changes();
         for c in changes.iter().take(3) {
             lines.push(format!("    {}", crate::service::history::change_line(c)));
         }
         if changes.len() > 3 {
-            lines.push(format!("    and {} more fields", changes.len() - 3));
+            let n = changes.len() - 3;
+            lines.push(line(
+                format!("    and {n} more fields"),
+                format!("    另有 {n} 个字段"),
+            ));
         }
     }
     if since.is_empty() {
-        lines.push("  by someone else (the log has no entry for it)".to_string());
+        lines.push(line(
+            "  by someone else (the log has no entry for it)".to_string(),
+            "  由他人修改（日志中没有记录）".to_string(),
+        ));
     }
     lines.push(String::new());
     let Some(outcome) = outcome else {
-        lines.push("There is no record left to save your edit to: o saves nothing.".to_string());
+        lines.push(say(
+            "There is no record left to save your edit to: o saves nothing.".to_string(),
+            "记录已不存在，无处保存你的修改：按 o 不会保存任何内容。".to_string(),
+        ));
         return lines.join("\n");
     };
     // What a value is shown as: one line, cut to fit the dialog.
     let value = |v: &str| crate::text::truncate(&esc(v), 60);
     let kept = match outcome.theirs_kept.as_slice() {
         [] => None,
-        fields => Some(format!("Their changes to {} are kept", fields.join(", "))),
+        fields => Some(fields.join(", ")),
     };
     if outcome.conflicts.is_empty() {
         let same = theirs.is_some_and(|t| outcome.record == *t);
         lines.push(match kept {
-            _ if same => "Their version already has your changes: o has nothing to save.".into(),
-            Some(kept) => format!("{kept}; o saves yours alongside them."),
-            None => "o saves your changes.".to_string(),
+            _ if same => say(
+                "Their version already has your changes: o has nothing to save.".into(),
+                "对方版本已包含你的修改：按 o 无需保存。".into(),
+            ),
+            Some(kept) => say(
+                format!("Their changes to {kept} are kept; o saves yours alongside them."),
+                format!("保留对方对 {kept} 的修改；按 o 将你的修改一并保存。"),
+            ),
+            None => say("o saves your changes.".into(), "按 o 保存你的修改。".into()),
         });
     } else {
-        lines.push("You both changed (o saves yours for these):".to_string());
+        lines.push(say(
+            "You both changed (o saves yours for these):".to_string(),
+            "双方都修改了（按 o 以你的为准）：".to_string(),
+        ));
         for c in &outcome.conflicts {
             lines.push(format!("  {}", esc(&c.field)));
-            lines.push(format!("    theirs: {}", value(&c.theirs)));
-            lines.push(format!("    yours: {}", value(&c.yours)));
+            lines.push(line(
+                format!("    theirs: {}", value(&c.theirs)),
+                format!("    对方：{}", value(&c.theirs)),
+            ));
+            lines.push(line(
+                format!("    yours: {}", value(&c.yours)),
+                format!("    你的：{}", value(&c.yours)),
+            ));
         }
         if let Some(kept) = kept {
-            lines.push(format!("{kept}."));
+            lines.push(say(
+                format!("Their changes to {kept} are kept."),
+                format!("保留对方对 {kept} 的修改。"),
+            ));
         }
     }
     lines.join("\n")
@@ -407,7 +469,11 @@ fn overwrite(app: &mut App, record: Record, stored: Result<Stored>) -> Vec<Effec
     let stored = match stored {
         Ok(stored) => stored,
         Err(e) => {
-            app.error(format!("could not read their version: {}", e.message()));
+            app.error(format!(
+                "{}: {}",
+                st::COULD_NOT_READ_THEIRS.get(app.lang),
+                e.message()
+            ));
             app.mode = Mode::Conflict {
                 form,
                 target,
@@ -418,11 +484,18 @@ fn overwrite(app: &mut App, record: Record, stored: Result<Stored>) -> Vec<Effec
     };
     show_stored(app, record, stored.version.clone());
     let Some(theirs) = stored.version.clone() else {
-        let name = record_name(app, record, form.base.as_ref());
-        let who = stored.last_changed_by().unwrap_or("someone else");
-        app.error(format!(
-            "nothing saved: {} deleted {name} meanwhile",
-            crate::text::escape_for_terminal(who)
+        let (name, name_zh) = record_name(app, record, form.base.as_ref());
+        let (who, who_zh) = match stored.last_changed_by() {
+            Some(who) => {
+                let who = crate::text::escape_for_terminal(who);
+                (who.clone(), who)
+            }
+            None => ("someone else".to_string(), "他人".to_string()),
+        };
+        app.error(words::phrase(
+            app.lang,
+            format!("nothing saved: {who} deleted {name} meanwhile"),
+            format!("未保存：其间 {who_zh} 删除了{name_zh}"),
         ));
         return Vec::new();
     };
@@ -444,9 +517,18 @@ fn overwrite(app: &mut App, record: Record, stored: Result<Stored>) -> Vec<Effec
         app.mode = Mode::Form { form, target };
         return Vec::new();
     };
+    let what = words::what(what, app.lang);
     let what = match outcome.theirs_kept.as_slice() {
-        [] => what.to_string(),
-        kept => format!("{what} · their changes to {} kept", kept.join(", ")),
+        [] => what,
+        kept => {
+            let kept = kept.join(", ");
+            let kept = words::phrase(
+                app.lang,
+                format!("their changes to {kept} kept"),
+                format!("已保留对方对 {kept} 的修改"),
+            );
+            format!("{what} · {kept}")
+        }
     };
     match save(
         app,
@@ -488,7 +570,8 @@ pub(crate) fn delete(app: &mut App, target: FormTarget) -> Vec<Effect> {
                 Version::Client(Box::new(before)),
                 Version::Client(Box::new(after)),
             );
-            save(app, Some(before), after, "contact deleted".into(), None)
+            let what = st::CONTACT_DELETED.get(app.lang).into_owned();
+            save(app, Some(before), after, what, None)
         }),
         FormTarget::Network(id) => {
             find_network(app, id).map(|n| Some(Effect::Delete(Delete::Network(Box::new(n)))))
@@ -502,9 +585,10 @@ pub(crate) fn delete(app: &mut App, target: FormTarget) -> Vec<Effect> {
                 Version::Network(Box::new(before)),
                 Version::Network(Box::new(after)),
             );
-            save(app, Some(before), after, "milestone deleted".into(), None)
+            let what = st::MILESTONE_DELETED.get(app.lang).into_owned();
+            save(app, Some(before), after, what, None)
         }),
-        _ => Err("nothing to delete".to_string()),
+        _ => Err(st::NOTHING_TO_DELETE.get(app.lang).into_owned()),
     };
     match asked {
         Ok(effect) => effect.into_iter().collect(),
@@ -524,7 +608,11 @@ pub(crate) fn deleted(app: &mut App, delete: Delete, result: Result<()>) -> Vec<
     match delete {
         Delete::Client { client, networks } => {
             forget_client(app, client.id);
-            let what = format!("saved · client {} deleted", client.display_name());
+            let what = words::phrase(
+                app.lang,
+                format!("saved · client {} deleted", client.display_name()),
+                format!("已保存 · 已删除客户 {}", client.display_name()),
+            );
             app.undo.push(Undo::DeletedClient {
                 client: *client,
                 networks,
@@ -533,7 +621,11 @@ pub(crate) fn deleted(app: &mut App, delete: Delete, result: Result<()>) -> Vec<
         }
         Delete::Network(network) => {
             forget_network(app, network.id);
-            let what = format!("saved · network {} deleted", network.name);
+            let what = words::phrase(
+                app.lang,
+                format!("saved · network {} deleted", network.name),
+                format!("已保存 · 已删除网络 {}", network.name),
+            );
             app.undo.push(Undo::DeletedNetwork { network: *network });
             app.saved(what);
         }

@@ -2,6 +2,7 @@
 //! put back, and an edit reverted field by field, only where the stored
 //! value is still what this session saved.
 
+use crate::domain::labels::Lang;
 use crate::domain::merge;
 use crate::domain::model::{ClientId, NetworkId};
 use crate::error::{Error, Result};
@@ -13,11 +14,12 @@ use crate::tui::effect::{
     Effect, FreshRecords, Purpose, Refresh, Refreshed, Stored, UndoStep, UndoWrite,
 };
 use crate::tui::form::Version;
+use crate::tui::words::{self, status as st};
 
 /// Undoes the session's last edit: asks the store for what that takes.
 pub(crate) fn undo(app: &mut App) -> Vec<Effect> {
     let Some(step) = app.undo.pop() else {
-        app.info("nothing to undo");
+        app.info(st::NOTHING_TO_UNDO.get(app.lang));
         return Vec::new();
     };
     let name_of = |id: ClientId| {
@@ -27,22 +29,47 @@ pub(crate) fn undo(app: &mut App) -> Vec<Effect> {
             .map_or(String::new(), |c| c.display_name().to_string())
     };
     let network_name = |id: NetworkId| app.network(id).map_or(String::new(), |n| n.name.clone());
-    let what = match &step {
+    let (en, zh) = match &step {
         Undo::Client {
             id, before: None, ..
-        } => format!("adding client {}", name_of(*id)),
+        } => {
+            let name = name_of(*id);
+            (format!("adding client {name}"), format!("新增客户 {name}"))
+        }
         Undo::Client {
             before: Some(c), ..
-        } => format!("the edit of client {}", c.display_name()),
+        } => {
+            let name = c.display_name();
+            (
+                format!("the edit of client {name}"),
+                format!("对客户 {name} 的编辑"),
+            )
+        }
         Undo::Network {
             id, before: None, ..
-        } => format!("adding network {}", network_name(*id)),
+        } => {
+            let name = network_name(*id);
+            (format!("adding network {name}"), format!("新增网络 {name}"))
+        }
         Undo::Network {
             before: Some(n), ..
-        } => format!("the edit of network {}", n.name),
-        Undo::DeletedClient { client, .. } => format!("deleting client {}", client.display_name()),
-        Undo::DeletedNetwork { network } => format!("deleting network {}", network.name),
+        } => (
+            format!("the edit of network {}", n.name),
+            format!("对网络 {} 的编辑", n.name),
+        ),
+        Undo::DeletedClient { client, .. } => {
+            let name = client.display_name();
+            (
+                format!("deleting client {name}"),
+                format!("删除客户 {name}"),
+            )
+        }
+        Undo::DeletedNetwork { network } => (
+            format!("deleting network {}", network.name),
+            format!("删除网络 {}", network.name),
+        ),
     };
+    let what = words::phrase(app.lang, en, zh);
     let what = crate::text::escape_for_terminal(&what);
     // What to read back once the store has it: (client, network).
     let (client, network) = match &step {
@@ -116,15 +143,19 @@ pub(super) fn fetched(app: &mut App, mut step: UndoStep, result: Result<Stored>)
         Err(e) => return undid(app, step, Err(e)),
     };
     let Some(current) = stored.version.clone() else {
-        let who = stored
-            .last_changed_by()
-            .unwrap_or("someone else")
-            .to_string();
-        return undid(
-            app,
-            step,
-            Err(Error::runtime(format!("{who} deleted it since"))),
-        );
+        let gone = match stored.last_changed_by() {
+            Some(who) => words::phrase(
+                app.lang,
+                format!("{who} deleted it since"),
+                format!("{who} 已将其删除"),
+            ),
+            None => words::phrase(
+                app.lang,
+                "someone else deleted it since".into(),
+                "他人已将其删除".into(),
+            ),
+        };
+        return undid(app, step, Err(Error::runtime(gone)));
     };
     let saved = match &built {
         Built::Client { base: Some(c), .. } => c.revision,
@@ -152,7 +183,7 @@ pub(super) fn fetched(app: &mut App, mut step: UndoStep, result: Result<Stored>)
         let kept = if fields.is_empty() {
             String::new()
         } else {
-            later_changes(&changed_by(&stored.log, saved, &fields))
+            later_changes(&changed_by(&stored.log, saved, &fields), app.lang)
         };
         (outcome.record, kept)
     };
@@ -198,11 +229,17 @@ pub(crate) fn undid(app: &mut App, step: UndoStep, result: Result<()>) -> Vec<Ef
         // tried again on their version.
         app.undo.push(step.step.clone());
         app.error(format!(
-            "could not undo {what}: {}; press undo again to try on their version",
-            e.message()
+            "{} {what}: {}; {}",
+            st::COULD_NOT_UNDO.get(app.lang),
+            e.message(),
+            st::UNDO_AGAIN.get(app.lang)
         ))
     } else {
-        app.error(format!("could not undo {what}: {}", e.message()))
+        app.error(format!(
+            "{} {what}: {}",
+            st::COULD_NOT_UNDO.get(app.lang),
+            e.message()
+        ))
     }
     // Show the record as it is now, which the undo left alone.
     if conflict {
@@ -224,7 +261,12 @@ pub(super) fn read(
         Ok(fresh) => fresh,
         Err(_) if !done => return Vec::new(),
         Err(e) => {
-            app.error(format!("could not undo {}: {}", step.what, e.message()));
+            app.error(format!(
+                "{} {}: {}",
+                st::COULD_NOT_UNDO.get(app.lang),
+                step.what,
+                e.message()
+            ));
             return Vec::new();
         }
     };
@@ -240,11 +282,21 @@ pub(super) fn read(
     }
     app.level_change = None;
     let (what, kept) = (&step.what, &step.kept);
+    let lang = app.lang;
+    let (saved, undone, nothing) = (
+        st::SAVED.get(lang),
+        st::UNDONE.get(lang),
+        st::NOTHING_UNDONE.get(lang),
+    );
+    let kept_word = st::KEPT.get(lang);
     match (step.writes, kept.is_empty()) {
-        (true, true) => app.saved(format!("saved · undone: {what}")),
-        (true, false) => app.saved(format!("saved · undone: {what} · kept {kept}")),
-        (false, true) => app.info(format!("nothing undone: {what} is undone already")),
-        (false, false) => app.info(format!("nothing undone: kept {kept} ({what})")),
+        (true, true) => app.saved(format!("{saved} · {undone}: {what}")),
+        (true, false) => app.saved(format!("{saved} · {undone}: {what} · {kept_word} {kept}")),
+        (false, true) => app.info(format!(
+            "{nothing}: {what} {}",
+            st::UNDONE_ALREADY.get(lang)
+        )),
+        (false, false) => app.info(format!("{nothing}: {kept_word} {kept} ({what})")),
     }
     Vec::new()
 }
@@ -285,15 +337,16 @@ fn changed_by(log: &[LogEntry], after: u64, fields: &[String]) -> Vec<(String, V
 }
 
 /// `bob's later change to notes; carol's later changes to name, region`.
-fn later_changes(by: &[(String, Vec<String>)]) -> String {
+fn later_changes(by: &[(String, Vec<String>)], lang: Lang) -> String {
     let esc = crate::text::escape_for_terminal;
     by.iter()
         .map(|(user, fields)| {
             let s = if fields.len() == 1 { "" } else { "s" };
-            format!(
-                "{}'s later change{s} to {}",
-                esc(user),
-                esc(&fields.join(", "))
+            let (user, fields) = (esc(user), esc(&fields.join(", ")));
+            words::phrase(
+                lang,
+                format!("{user}'s later change{s} to {fields}"),
+                format!("{user} 之后对 {fields} 的修改"),
             )
         })
         .collect::<Vec<_>>()

@@ -6,12 +6,16 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 use super::{block, inner_width, safe, scroll_offset};
+use std::borrow::Cow;
+
+use crate::domain::labels::Lang;
 use crate::domain::search::Hit;
 use crate::tui::Action;
 use crate::tui::app::App;
 use crate::tui::form::Form;
 use crate::tui::keymap::Section;
 use crate::tui::theme::Theme;
+use crate::tui::words::{self, overlay as w};
 
 /// A rectangle centred in `area`, at most `w` by `h`.
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
@@ -39,7 +43,7 @@ pub fn key_lines<'a>(app: &App, section: Section, theme: &Theme) -> Vec<Line<'a>
                 .join(" ");
             Line::from(vec![
                 Span::styled(format!("{keys:>16}  "), theme.key()),
-                Span::raw(a.describe()),
+                Span::raw(a.describe(app.lang)),
             ])
         })
         .collect()
@@ -77,9 +81,9 @@ pub fn help(app: &App, scroll: u16, f: &mut Frame, area: Rect, theme: &Theme) {
         lines.push(Line::from(vec![
             Span::styled(format!("{names:>16}  "), theme.key()),
             Span::raw(if c.args.is_empty() {
-                c.doc.to_string()
+                c.doc.get(app.lang).into_owned()
             } else {
-                format!("{} — {}", c.args, c.doc)
+                format!("{} — {}", c.args, c.doc.get(app.lang))
             }),
         ]));
     }
@@ -166,7 +170,9 @@ fn highlighted<'a>(hit: &Hit, width: usize, theme: &Theme, selected: bool) -> Li
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn fuzzy(
+    lang: Lang,
     query: &str,
     hits: &[Hit],
     selected: usize,
@@ -193,13 +199,16 @@ pub fn fuzzy(
         lines.push(highlighted(h, width, theme, i == selected));
     }
     if !ready && hits.is_empty() && !query.trim().is_empty() {
-        lines.push(Line::from(Span::styled("searching…", theme.dim())));
+        lines.push(Line::from(Span::styled(
+            w::SEARCHING.get(lang),
+            theme.dim(),
+        )));
     } else if ready && hits.is_empty() && !query.is_empty() {
-        lines.push(Line::from(Span::styled("no match", theme.dim())));
+        lines.push(Line::from(Span::styled(w::NO_MATCH.get(lang), theme.dim())));
     }
-    let title = "Jump · Chinese, pinyin, initials or English · Enter jumps · Esc closes";
+    let title = words::fit(w::JUMP_TITLE, lang, width.saturating_sub(2));
     f.render_widget(
-        Paragraph::new(lines).block(block(title, "", true, theme)),
+        Paragraph::new(lines).block(block(&title, "", true, theme)),
         r,
     );
 }
@@ -358,14 +367,15 @@ pub fn confirm(app: &App, message: &str, f: &mut Frame, area: Rect, theme: &Them
             .unwrap_or_default()
     };
     let mut lines: Vec<Line> = message_lines.into_iter().map(Line::from).collect();
+    let lang = app.lang;
     lines.push(Line::from(vec![
         Span::styled(format!("{} / y", keys(Action::Submit)), theme.key()),
-        Span::raw(" delete   "),
+        Span::raw(format!(" {}   ", w::DELETE.get(lang))),
         Span::styled(format!("{} / n", keys(Action::Cancel)), theme.key()),
-        Span::raw(" keep"),
+        Span::raw(format!(" {}", w::KEEP.get(lang))),
     ]));
     f.render_widget(
-        Paragraph::new(lines).block(block("Confirm", "", true, theme)),
+        Paragraph::new(lines).block(block(&w::CONFIRM.get(lang), "", true, theme)),
         r,
     );
 }
@@ -386,22 +396,26 @@ pub fn conflict(app: &App, message: &str, f: &mut Frame, area: Rect, theme: &The
         .unwrap_or_default();
     let mut lines: Vec<Line> = message_lines.into_iter().map(Line::from).collect();
     lines.push(Line::from(""));
+    let lang = app.lang;
+    // In `both`, the three choices fit the dialog's 74 columns in Chinese.
+    let room = if lang == Lang::Both { 0 } else { usize::MAX };
     lines.push(Line::from(vec![
         Span::styled("r", theme.key()),
-        Span::raw(" reload theirs, drop yours   "),
+        Span::raw(format!(" {}   ", words::fit(w::RELOAD_DROP, lang, room))),
         Span::styled("o", theme.key()),
-        Span::raw(" save your changes   "),
+        Span::raw(format!(" {}   ", words::fit(w::SAVE_YOURS, lang, room))),
         Span::styled(cancel, theme.key()),
-        Span::raw(" keep editing"),
+        Span::raw(format!(" {}", words::fit(w::KEEP_EDITING, lang, room))),
     ]));
     f.render_widget(
-        Paragraph::new(lines).block(block("Changed by someone else", "", true, theme)),
+        Paragraph::new(lines).block(block(&w::CONFLICT.get(lang), "", true, theme)),
         r,
     );
 }
 
 /// A record's change history, newest first.
 pub fn history(
+    lang: Lang,
     title: &str,
     lines: &[String],
     scroll: u16,
@@ -424,7 +438,12 @@ pub fn history(
         })
         .collect();
     let most = (lines.len() as u16).saturating_sub(r.height.saturating_sub(2));
-    let title = format!("{title} · newest first · j/k scroll · Esc closes");
+    let tail = words::fit(
+        w::HISTORY_TAIL,
+        lang,
+        width.saturating_sub(crate::text::width(title) + 5),
+    );
+    let title = format!("{title} · {tail}");
     f.render_widget(
         Paragraph::new(lines)
             .scroll((scroll.min(most), 0))
@@ -496,17 +515,18 @@ pub fn details(
             .map(|k| k.to_string())
             .unwrap_or_default()
     };
+    let lang = app.lang;
     let title = format!(
-        "Client details · {}/{} scroll · {} closes",
+        "{} · {}/{} {} · {} {}",
+        w::DETAILS.get(lang),
         key(Action::Down),
         key(Action::Up),
-        key(Action::Cancel)
+        w::SCROLL.get(lang),
+        key(Action::Cancel),
+        w::CLOSES.get(lang),
     );
     let Some(c) = app.clients.iter().find(|c| c.id == client) else {
-        let gone = Line::from(Span::styled(
-            "This client is no longer in the database.",
-            theme.dim(),
-        ));
+        let gone = Line::from(Span::styled(w::CLIENT_GONE.get(lang), theme.dim()));
         f.render_widget(
             Paragraph::new(gone).block(block(&title, "", true, theme)),
             r,
@@ -517,13 +537,24 @@ pub fn details(
     const LABEL: usize = 22;
     let room = width.saturating_sub(LABEL).max(10);
     let mut lines: Vec<Line> = Vec::new();
-    for (label, value) in [
-        ("Name", &c.name),
-        ("中文名称", &c.name_zh),
-        ("Region 地区", &c.region),
-        ("Credit code 信用代码", &c.credit_code),
-        ("Address 单位地址", &c.address),
-    ] {
+    // English keeps the Chinese of the fields beside it, as it always
+    // has; `both` says each name once.
+    let labels = match lang {
+        Lang::En => [
+            Cow::Borrowed("Name"),
+            Cow::Borrowed("中文名称"),
+            Cow::Borrowed("Region 地区"),
+            Cow::Borrowed("Credit code 信用代码"),
+            Cow::Borrowed("Address 单位地址"),
+        ],
+        _ => [w::NAME, w::NAME_ZH, w::REGION, w::CREDIT_CODE, w::ADDRESS]
+            .map(|l| words::fit(l, lang, LABEL - 1)),
+    };
+    for (label, value) in
+        labels
+            .iter()
+            .zip([&c.name, &c.name_zh, &c.region, &c.credit_code, &c.address])
+    {
         let label = Span::styled(crate::text::pad(label, LABEL), theme.dim());
         if value.is_empty() {
             lines.push(Line::from(vec![label, Span::styled("—", theme.dim())]));
@@ -541,11 +572,14 @@ pub fn details(
     }
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(
-        format!("Contacts ({})", c.contacts.len()),
+        format!("{} ({})", w::CONTACTS.get(lang), c.contacts.len()),
         theme.title(),
     )));
     if c.contacts.is_empty() {
-        lines.push(Line::from(Span::styled("  none", theme.dim())));
+        lines.push(Line::from(Span::styled(
+            format!("  {}", w::NONE.get(lang)),
+            theme.dim(),
+        )));
     }
     for k in &c.contacts {
         let mut head = k.name.clone();
@@ -574,9 +608,12 @@ pub fn details(
         }
     }
     lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled("Notes", theme.title())));
+    lines.push(Line::from(Span::styled(w::NOTES.get(lang), theme.title())));
     if c.notes.is_empty() {
-        lines.push(Line::from(Span::styled("  none", theme.dim())));
+        lines.push(Line::from(Span::styled(
+            format!("  {}", w::NONE.get(lang)),
+            theme.dim(),
+        )));
     }
     for l in c.notes.lines() {
         let text = crate::text::escape_for_terminal(l);
