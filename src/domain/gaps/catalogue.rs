@@ -473,3 +473,52 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     }
     prev[b.len()]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_fold_to_one_spelling() {
+        assert_eq!(fold("数据备份与恢复"), "数据备份恢复");
+        assert_eq!(fold(" Data Backup & Recovery "), "databackuprecovery");
+        assert_eq!(fold("Data backup and recovery"), "databackuprecovery");
+        assert_eq!(fold("ＡＢＣ－１"), "abc1");
+        assert_eq!(fold("\u{1b}[0m"), "0m");
+        assert_eq!(fold(""), "");
+    }
+
+    #[test]
+    fn edit_distance_counts_characters() {
+        assert_eq!(edit_distance("身份鉴别", "身份鉴定"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("same", "same"), 0);
+    }
+
+    #[test]
+    fn category_cells_name_a_category_an_extension_or_both() {
+        let s = parse_scope("安全计算环境").unwrap();
+        assert_eq!(
+            (s.category.map(|c| c.id.as_str()), s.extension),
+            (Some("computing"), None)
+        );
+        let s = parse_scope("云计算安全扩展要求").unwrap();
+        assert_eq!((s.category, s.extension), (None, Some(Extension::Cloud)));
+        let s = parse_scope("Industrial control / boundary").unwrap();
+        assert_eq!(
+            (s.category.map(|c| c.id.as_str()), s.extension),
+            (Some("boundary"), Some(Extension::IndustrialControl))
+        );
+        assert_eq!(parse_scope(""), Some(Scope::default()));
+        assert_eq!(parse_scope("kitchen"), None);
+        assert_eq!(parse_scope("cloud kitchen"), None);
+    }
+
+    #[test]
+    fn the_embedded_catalogue_parses() {
+        let c = Catalogue::parse(CATALOGUE_TOML).unwrap();
+        assert_eq!(c.categories.len(), 10);
+        assert_eq!(c.points.len(), 71 + 16 + 9 + 8 + 9);
+    }
+}
