@@ -9,9 +9,9 @@ use std::collections::BTreeSet;
 use mlps::domain::gaps::catalogue::{self, fold};
 use mlps::domain::gaps::labels as gl;
 use mlps::domain::gaps::{
-    ComplianceResult, Conclusion, ControlPoint, Extension, Finding, FindingId, FindingStatus,
-    PointLookup, Risk, Scheme, TEMPLATE_2025_FROM, applicable, default_extensions, lookup_point,
-    predict, progress, rectification_done,
+    ComplianceResult, Conclusion, ControlPoint, Extension, ExtensionChoice, Finding, FindingId,
+    FindingStatus, PointLookup, Risk, Scheme, TEMPLATE_2025_FROM, applicable, default_extensions,
+    lookup_point, predict, progress, rectification_done,
 };
 use mlps::domain::labels::Lang;
 use mlps::domain::questionnaire::{Answers, Deployment, ObjectType};
@@ -343,6 +343,43 @@ fn default_extensions_follow_deployment_and_object_type() {
     assert_eq!(with(Some(ObjectType::BigData), None), BTreeSet::new());
 }
 
+#[test]
+fn a_network_overrides_its_extensions_and_later_answers_still_count() {
+    use Extension::*;
+    let mut answers = Answers {
+        object_type: Some(ObjectType::MobileAppBackend),
+        deployment: Some(Deployment::OnPremises),
+        ..Answers::default()
+    };
+    let mut choice = ExtensionChoice::default();
+    assert_eq!(choice.resolve(&answers), BTreeSet::from([Mobile]));
+    // The app has no wireless side; the network runs one IoT gateway.
+    choice.set(Mobile, false);
+    choice.set(Iot, true);
+    assert_eq!(choice.resolve(&answers), BTreeSet::from([Iot]));
+    // Moving to the cloud later still brings the cloud set.
+    answers.deployment = Some(Deployment::Cloud);
+    assert_eq!(choice.resolve(&answers), BTreeSet::from([Cloud, Iot]));
+    choice.set(Iot, false);
+    assert!(choice.added.is_empty() && choice.removed.contains(&Iot));
+    choice.reset(Mobile);
+    choice.reset(Iot);
+    assert_eq!(choice.resolve(&answers), BTreeSet::from([Cloud, Mobile]));
+    // Stored as changes, by id.
+    choice.set(IndustrialControl, true);
+    let json = serde_json::to_string(&choice).unwrap();
+    assert_eq!(json, r#"{"added":["industrial_control"]}"#);
+    assert_eq!(
+        serde_json::from_str::<ExtensionChoice>(&json).unwrap(),
+        choice
+    );
+    assert_eq!(
+        serde_json::from_str::<ExtensionChoice>("{}").unwrap(),
+        ExtensionChoice::default()
+    );
+    assert!(serde_json::from_str::<ExtensionChoice>(r#"{"added":["blockchain"]}"#).is_err());
+}
+
 fn found(l: PointLookup) -> String {
     match l {
         PointLookup::Found(p) => p.id.clone(),
@@ -482,6 +519,18 @@ fn near_misses_suggest_the_nearest_names() {
     );
     let s = suggested(lookup_point("数据备份", None, &pts));
     assert!(s.contains(&"computing.backup".to_string()), "{s:?}");
+    let misses: Vec<&ControlPoint> = match lookup_point("身份鉴定", None, &pts) {
+        PointLookup::NotFound { did_you_mean } => did_you_mean,
+        other => panic!("{other:?}"),
+    };
+    let hint = gl::did_you_mean(&misses[..1], Lang::En);
+    assert_eq!(
+        hint,
+        "did you mean: Identity authentication 身份鉴别 (computing.identity_auth)?"
+    );
+    let hint = gl::did_you_mean(&misses[..1], Lang::Zh);
+    assert_eq!(hint, "是否指：身份鉴别（computing.identity_auth）？");
+    assert_eq!(gl::did_you_mean(&[], Lang::En), "");
     let s = suggested(lookup_point("Change managment", None, &pts));
     assert_eq!(
         s.first().map(String::as_str),
@@ -697,6 +746,17 @@ fn the_2025_scheme_at_every_edge() {
         .set_status(FindingStatus::Fixed, d("2026-03-01"))
         .unwrap();
     assert_eq!(conclude(&fs, AFTER), (Compliant, 100.0));
+    // Major risks as found, with those rectified.
+    let mut fs = gaps(3, 0, Risk::High);
+    fs[0]
+        .set_status(FindingStatus::Verified, d("2026-03-01"))
+        .unwrap();
+    let pts = points(20);
+    let refs: Vec<&ControlPoint> = pts.iter().collect();
+    let p = predict(&fs, &refs, d(AFTER));
+    assert_eq!((p.high_found, p.high_open, p.major_risk()), (3, 2, true));
+    assert_eq!(gl::major_risks(&p, Lang::En), "3 (1 rectified)");
+    assert_eq!(gl::major_risks(&p, Lang::Zh), "3（已整改 1）");
     // In progress is still open.
     let mut fs = gaps(1, 0, Risk::High);
     fs[0]

@@ -258,6 +258,47 @@ pub fn default_extensions(answers: &Answers) -> BTreeSet<Extension> {
     out
 }
 
+/// A network's own choice of extension sets, kept as changes to the
+/// defaults so that a later answer (moving to the cloud) still counts:
+/// the sets in `added` apply whatever the answers say, the sets in
+/// `removed` never do.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExtensionChoice {
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub added: BTreeSet<Extension>,
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub removed: BTreeSet<Extension>,
+}
+
+impl ExtensionChoice {
+    /// The sets that apply to a network with these answers.
+    pub fn resolve(&self, answers: &Answers) -> BTreeSet<Extension> {
+        let mut out = default_extensions(answers);
+        out.extend(self.added.iter().copied());
+        out.retain(|e| !self.removed.contains(e));
+        out
+    }
+
+    /// Makes `ext` apply (`on`) or not, whatever the answers say; a set
+    /// is in at most one of `added` and `removed`.
+    pub fn set(&mut self, ext: Extension, on: bool) {
+        if on {
+            self.removed.remove(&ext);
+            self.added.insert(ext);
+        } else {
+            self.added.remove(&ext);
+            self.removed.insert(ext);
+        }
+    }
+
+    /// Back to what the answers say for `ext`.
+    pub fn reset(&mut self, ext: Extension) {
+        self.added.remove(&ext);
+        self.removed.remove(&ext);
+    }
+}
+
 /// A name folded for comparison: NFKC, lower case, without white space,
 /// punctuation and the joining words 和 / 与 / and, so that
 /// `数据备份与恢复`, `数据备份恢复` and `Data backup & recovery` meet.

@@ -1,7 +1,7 @@
 //! The words of rectification in Chinese and English: results, risks,
 //! statuses, extension sets, conclusions, and the progress line.
 
-use crate::domain::gaps::catalogue::{CategoryKind, Extension};
+use crate::domain::gaps::catalogue::{CategoryKind, ControlPoint, Extension};
 use crate::domain::gaps::finding::{ComplianceResult, FindingStatus, Risk};
 use crate::domain::gaps::predict::{Conclusion, Prediction, Progress, Scheme};
 use crate::domain::labels::{Label, Lang};
@@ -112,5 +112,43 @@ pub fn progress_line(p: &Progress, lang: Lang) -> String {
         Lang::En => en,
         Lang::Zh => zh,
         Lang::Both => format!("{en} {zh}"),
+    }
+}
+
+/// A lookup's near misses as a hint: `did you mean: 身份鉴别
+/// (computing.identity_auth), ...?` / `是否指：身份鉴别（computing.identity_auth）、...？`;
+/// empty when there are none.
+pub fn did_you_mean(points: &[&'static ControlPoint], lang: Lang) -> String {
+    if points.is_empty() {
+        return String::new();
+    }
+    let en = || {
+        let names: Vec<String> = points
+            .iter()
+            .map(|p| format!("{} ({})", p.label().get(Lang::Both), p.id))
+            .collect();
+        format!("did you mean: {}?", names.join(", "))
+    };
+    let zh = || {
+        let names: Vec<String> = points
+            .iter()
+            .map(|p| format!("{}（{}）", p.zh, p.id))
+            .collect();
+        format!("是否指：{}？", names.join("、"))
+    };
+    match lang {
+        Lang::En | Lang::Both => en(),
+        Lang::Zh => zh(),
+    }
+}
+
+/// The major risks as the 2025 report counts them: `2 (1 rectified)` /
+/// `2（已整改 1）`.
+pub fn major_risks(p: &Prediction, lang: Lang) -> String {
+    let fixed = p.high_found - p.high_open.min(p.high_found);
+    match lang {
+        Lang::Zh => format!("{}（已整改 {fixed}）", p.high_found),
+        Lang::En => format!("{} ({fixed} rectified)", p.high_found),
+        Lang::Both => format!("{} ({fixed} rectified 已整改)", p.high_found),
     }
 }

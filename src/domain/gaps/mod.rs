@@ -11,8 +11,9 @@ pub mod labels;
 pub mod predict;
 
 pub use catalogue::{
-    Catalogue, Category, CategoryKind, ControlPoint, Extension, PointLookup, Scope, applicable,
-    catalogue, default_extensions, find_category, lookup_point, parse_scope, point,
+    Catalogue, Category, CategoryKind, ControlPoint, Extension, ExtensionChoice, PointLookup,
+    Scope, applicable, catalogue, default_extensions, find_category, lookup_point, parse_scope,
+    point,
 };
 pub use finding::{ComplianceResult, Finding, FindingId, FindingStatus, Risk, StatusChange};
 pub use predict::{

@@ -104,6 +104,9 @@ pub struct Prediction {
     pub counted: usize,
     /// Points scored, in half points (a partial point is 1, a compliant 2).
     pub half_points: usize,
+    /// High-risk gaps as the audit firm found them, fixed or not: the
+    /// 2025 report gives major risks as found, e.g. "10 (5 rectified)".
+    pub high_found: usize,
     /// High-risk gaps neither fixed nor verified (major risks).
     pub high_open: usize,
     /// Medium-risk gaps neither fixed nor verified.
@@ -220,6 +223,11 @@ pub fn predict(
         scheme: Scheme::for_report_date(report_date),
         counted,
         half_points: half,
+        high_found: by_point
+            .values()
+            .flatten()
+            .filter(|f| f.risk == Risk::High && f.result.is_gap())
+            .count(),
         high_open: open_of(Risk::High),
         medium_open: open_of(Risk::Medium),
         ignored,
