@@ -275,6 +275,12 @@ fn the_catalogue_parser_names_what_is_wrong() {
     );
     let err = catalogue::Catalogue::parse(&dup).unwrap_err();
     assert!(err.contains("repeated"), "{err}");
+    let twin = catalogue::CATALOGUE_TOML.replacen("zh = \"防静电\"", "zh = \"防火\"", 1);
+    let err = catalogue::Catalogue::parse(&twin).unwrap_err();
+    assert!(
+        err.contains("physical.static") && err.contains("防火"),
+        "{err}"
+    );
     let err = catalogue::Catalogue::parse("point = 3").unwrap_err();
     assert!(!err.is_empty());
 }

@@ -147,6 +147,9 @@ impl Catalogue {
             }
         }
         let mut point_ids = BTreeSet::new();
+        // A name is the point's within its set and category, or lookups
+        // could never tell the two apart.
+        let mut names = BTreeSet::new();
         for p in &self.points {
             let segments: Vec<&str> = p.id.split('.').collect();
             let expected = if p.extension.is_some() { 3 } else { 2 };
@@ -166,6 +169,12 @@ impl Catalogue {
             }
             if self.category(p.category_id()).is_none() {
                 return Err(format!("point {}: no category {:?}", p.id, p.category_id()));
+            }
+            if !names.insert((p.extension, p.category_id().to_string(), fold(&p.zh))) {
+                return Err(format!(
+                    "point {}: another point of its category is called {}",
+                    p.id, p.zh
+                ));
             }
             for (field, value) in [
                 ("zh", &p.zh),
