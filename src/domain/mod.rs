@@ -4,6 +4,7 @@
 pub mod agenda;
 pub mod calendar;
 pub mod filter;
+pub mod gaps;
 pub mod grading;
 pub mod ids;
 pub mod labels;

@@ -21,6 +21,7 @@ mod daemon;
 mod data_in_out;
 mod decoders;
 mod e2e_tmux;
+mod gaps;
 mod grading;
 mod hostile;
 mod keymap;
