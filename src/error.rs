@@ -94,6 +94,8 @@ pub enum Missing {
     /// A client or network looked up by a query (`mlps renewals QUERY`)
     /// that matches none, as given.
     Query(String),
+    /// A finding, by id.
+    Finding(u64),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

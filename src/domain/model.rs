@@ -733,6 +733,10 @@ pub struct NewClient {
 pub struct NewNetwork {
     pub id: Option<NetworkId>,
     pub network: Network,
+    /// Its findings, created under new ids.
+    pub findings: Vec<crate::domain::gaps::Finding>,
+    /// Its own choice of extension sets, when it made one.
+    pub gap_extensions: Option<crate::domain::gaps::ExtensionChoice>,
 }
 
 /// A bad value, with the dotted path of the field it is in.

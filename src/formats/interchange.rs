@@ -193,6 +193,8 @@ pub fn to_records(file: &str, doc: &Document) -> Result<Vec<NewClient>> {
             networks.push(NewNetwork {
                 id: n.id.map(NetworkId),
                 network,
+                findings: Vec::new(),
+                gap_extensions: None,
             });
         }
         out.push(NewClient {

@@ -1036,6 +1036,8 @@ impl Sheet {
             Ok(()) => Some(NewNetwork {
                 id: id.map(NetworkId),
                 network,
+                findings: Vec::new(),
+                gap_extensions: None,
             }),
             Err(e) => {
                 let col = network_field_col(&e);

@@ -17,12 +17,13 @@ use super::daemon::{lock_path, socket_path};
 use super::protocol::{
     self, DaemonStatus, FrameError, ImportClient, ImportNetwork, Request, Response, WireHit,
 };
+use crate::domain::gaps::{ExtensionChoice, Finding, FindingId, FindingStatus};
 use crate::domain::model::NewClient;
 use crate::domain::model::{Client, ClientId, Network, NetworkId};
 use crate::error::{Error, Result};
 use crate::store::audit::{LogEntry, LogQuery};
 use crate::store::codec::{self, DueRecord, Record};
-use crate::store::{CaseStore, DueItem, ImportSummary, Maintenance};
+use crate::store::{CaseStore, DueItem, ImportSummary, Maintenance, StoredFinding};
 
 /// How long `connect_or_start` waits for a daemon it started, and `stop`
 /// for one to go. Only a failure waits this long; opening a large store
@@ -758,17 +759,94 @@ impl CaseStore for RemoteStore {
                     .map(|n| ImportNetwork {
                         id: n.id.map(|id| id.0),
                         record: codec::encode(&n.network),
+                        findings: n
+                            .findings
+                            .iter()
+                            .map(|f| codec::encode(&StoredFinding::new(n.network.id, f.clone())))
+                            .collect(),
+                        gap_extensions: n.gap_extensions.as_ref().map(codec::encode),
                     })
                     .collect(),
             })
             .collect();
         match self.call(&Request::Import { clients })? {
-            Response::Imported { clients, networks } => Ok(ImportSummary {
+            Response::Imported {
+                clients,
+                networks,
+                findings,
+            } => Ok(ImportSummary {
                 clients: clients as usize,
                 networks: networks as usize,
+                findings: findings as usize,
             }),
             other => Err(self.unexpected("Import", &other)),
         }
+    }
+
+    fn findings_of(&self, network: NetworkId) -> Result<Vec<StoredFinding>> {
+        self.records(Request::FindingsOf { network: network.0 })
+    }
+
+    fn finding(&self, id: FindingId) -> Result<Option<StoredFinding>> {
+        self.found(Request::Finding { id: id.0 })
+    }
+
+    fn create_finding(&self, finding: StoredFinding) -> Result<StoredFinding> {
+        let record = codec::encode(&finding);
+        self.write(Request::CreateFinding { record })
+    }
+
+    fn update_finding(&self, finding: StoredFinding) -> Result<StoredFinding> {
+        let record = codec::encode(&finding);
+        self.write(Request::UpdateFinding { record })
+    }
+
+    fn delete_finding(&self, id: FindingId, revision: Option<u64>) -> Result<()> {
+        self.done(Request::DeleteFinding { id: id.0, revision })
+    }
+
+    fn set_finding_status(
+        &self,
+        ids: &[FindingId],
+        status: FindingStatus,
+        date: NaiveDate,
+    ) -> Result<Vec<StoredFinding>> {
+        self.records(Request::SetFindingStatus {
+            ids: ids.iter().map(|f| f.0).collect(),
+            status: codec::status_code(status),
+            date: codec::date_to_days(date),
+        })
+    }
+
+    fn import_findings(
+        &self,
+        network: NetworkId,
+        findings: Vec<Finding>,
+        replace: bool,
+    ) -> Result<usize> {
+        let request = Request::ImportFindings {
+            network: network.0,
+            findings: findings
+                .into_iter()
+                .map(|f| codec::encode(&StoredFinding::new(network, f)))
+                .collect(),
+            replace,
+        };
+        match self.call(&request)? {
+            Response::Imported { findings, .. } => Ok(findings as usize),
+            other => Err(self.unexpected(request.kind(), &other)),
+        }
+    }
+
+    fn gap_extensions(&self, network: NetworkId) -> Result<ExtensionChoice> {
+        self.write(Request::GapExtensions { network: network.0 })
+    }
+
+    fn set_gap_extensions(&self, network: NetworkId, choice: ExtensionChoice) -> Result<()> {
+        self.done(Request::SetGapExtensions {
+            network: network.0,
+            record: codec::encode(&choice),
+        })
     }
 
     fn due_named_until(
@@ -924,6 +1002,12 @@ pub enum Change {
     },
     /// Too much to list (an import): read everything again.
     Everything,
+    /// Findings were written or deleted: those of `networks` (their
+    /// extension sets too), and `findings` by id.
+    Findings {
+        networks: Vec<NetworkId>,
+        findings: Vec<FindingId>,
+    },
     /// The feed ended: the daemon stopped or went away.
     Lost,
 }
@@ -965,6 +1049,12 @@ pub fn follow(store: RemoteStore) -> Result<Receiver<Change>> {
                                 clients: clients.into_iter().map(ClientId).collect(),
                                 networks: networks.into_iter().map(NetworkId).collect(),
                             }
+                        }
+                    }
+                    Ok(Some(Response::FindingsChanged { networks, findings })) => {
+                        Change::Findings {
+                            networks: networks.into_iter().map(NetworkId).collect(),
+                            findings: findings.into_iter().map(FindingId).collect(),
                         }
                     }
                     Ok(Some(_)) => continue,

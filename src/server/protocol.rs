@@ -28,7 +28,7 @@ use crate::store::codec;
 
 /// The protocol this build speaks. Bump it whenever a variant or field
 /// below changes (apart from the frozen ones, which never change).
-pub const PROTOCOL: u32 = 7;
+pub const PROTOCOL: u32 = 8;
 
 /// This build's version, for messages.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -136,6 +136,47 @@ pub enum Request {
     },
     /// The database's own id (`DatabaseId`).
     DatabaseId,
+    /// The findings of a network (`Records` of findings).
+    FindingsOf {
+        network: u64,
+    },
+    /// One finding by id (`Found`).
+    Finding {
+        id: u64,
+    },
+    /// A finding record to create (`Record`).
+    CreateFinding {
+        record: Vec<u8>,
+    },
+    UpdateFinding {
+        record: Vec<u8>,
+    },
+    DeleteFinding {
+        id: u64,
+        revision: Option<u64>,
+    },
+    /// Bulk status change (`Records` of the findings as stored); `status`
+    /// is `codec::status_code`, `date` a day number.
+    SetFindingStatus {
+        ids: Vec<u64>,
+        status: u8,
+        date: i32,
+    },
+    /// Finding records (network and revision ignored) to add to a network
+    /// (`Imported`).
+    ImportFindings {
+        network: u64,
+        findings: Vec<Vec<u8>>,
+        replace: bool,
+    },
+    /// The network's extension choice (`Record`).
+    GapExtensions {
+        network: u64,
+    },
+    SetGapExtensions {
+        network: u64,
+        record: Vec<u8>,
+    },
 }
 
 /// One client of an import: ids kept where the document gave them.
@@ -150,6 +191,10 @@ pub struct ImportClient {
 pub struct ImportNetwork {
     pub id: Option<u64>,
     pub record: Vec<u8>,
+    /// Finding records, created under new ids.
+    pub findings: Vec<Vec<u8>>,
+    /// An extension choice record, when the network made one.
+    pub gap_extensions: Option<Vec<u8>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -179,6 +224,7 @@ pub enum Response {
     Imported {
         clients: u64,
         networks: u64,
+        findings: u64,
     },
     /// The answer to `Subscribe`; `Changed` messages follow.
     Subscribed,
@@ -208,6 +254,14 @@ pub enum Response {
     /// A request that failed, as the kind of failure it was in the daemon
     /// (so the client acts on the kind, never on the sentence).
     Error(WireError),
+    /// A change to findings (sent on the change feed, like `Changed`):
+    /// the networks whose findings or extension sets were written, and the
+    /// findings written or deleted. A client that does not show findings
+    /// has nothing to read again.
+    FindingsChanged {
+        networks: Vec<u64>,
+        findings: Vec<u64>,
+    },
 }
 
 /// An [`Error`] as it crosses the socket: its kind, what the kind carries,
@@ -257,6 +311,7 @@ pub enum WireMissing {
     NetworkNamed(String),
     Path(Vec<u8>),
     Query(String),
+    Finding(u64),
 }
 
 fn path_bytes(path: &Path) -> Vec<u8> {
@@ -292,6 +347,7 @@ impl From<&Error> for WireError {
                     Missing::NetworkNamed(name) => WireMissing::NetworkNamed(name.clone()),
                     Missing::Path(p) => WireMissing::Path(path_bytes(p)),
                     Missing::Query(q) => WireMissing::Query(q.clone()),
+                    Missing::Finding(id) => WireMissing::Finding(*id),
                 },
                 input: n.input,
             },
@@ -343,6 +399,7 @@ impl From<WireError> for Error {
                     WireMissing::NetworkNamed(name) => Missing::NetworkNamed(name),
                     WireMissing::Path(p) => Missing::Path(bytes_path(p)),
                     WireMissing::Query(q) => Missing::Query(q),
+                    WireMissing::Finding(id) => Missing::Finding(id),
                 },
                 input,
             })),
@@ -439,6 +496,9 @@ impl Request {
                 | Request::Search { .. }
                 | Request::Doctor { repair: false }
                 | Request::DatabaseId
+                | Request::FindingsOf { .. }
+                | Request::Finding { .. }
+                | Request::GapExtensions { .. }
         )
     }
 
@@ -474,6 +534,15 @@ impl Request {
             Request::RestorePairs { .. } => "RestorePairs",
             Request::RestoreCommit { .. } => "RestoreCommit",
             Request::DatabaseId => "DatabaseId",
+            Request::FindingsOf { .. } => "FindingsOf",
+            Request::Finding { .. } => "Finding",
+            Request::CreateFinding { .. } => "CreateFinding",
+            Request::UpdateFinding { .. } => "UpdateFinding",
+            Request::DeleteFinding { .. } => "DeleteFinding",
+            Request::SetFindingStatus { .. } => "SetFindingStatus",
+            Request::ImportFindings { .. } => "ImportFindings",
+            Request::GapExtensions { .. } => "GapExtensions",
+            Request::SetGapExtensions { .. } => "SetGapExtensions",
         }
     }
 }
@@ -502,6 +571,7 @@ impl Response {
             Response::Restored(_) => "Restored",
             Response::DatabaseId(_) => "DatabaseId",
             Response::Error(_) => "Error",
+            Response::FindingsChanged { .. } => "FindingsChanged",
         }
     }
 

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::codec;
+use crate::domain::gaps::FindingId;
 use crate::domain::model::{Client, ClientId, Network, NetworkId};
 
 /// The OS user a change is made by.
@@ -78,8 +79,12 @@ pub struct LogEntry {
     /// The network changed, when the change was to a network.
     pub network: Option<NetworkId>,
     pub network_name: String,
+    /// The finding changed, when the change was to a finding of the
+    /// network.
+    pub finding: Option<FindingId>,
     /// The record before and after, as `codec` bytes (a `Client` when
-    /// `network` is `None`, else a `Network`).
+    /// `network` is `None`, a `StoredFinding` when `finding` is set, else
+    /// a `Network`).
     pub before: Option<Vec<u8>>,
     pub after: Option<Vec<u8>>,
     /// Free text: what an import brought in.
@@ -124,7 +129,10 @@ impl LogEntry {
     }
 
     fn record_json(&self, bytes: &[u8]) -> Option<serde_json::Value> {
-        if self.network.is_some() {
+        if self.finding.is_some() {
+            let f: crate::store::StoredFinding = codec::decode(bytes).ok()?;
+            serde_json::to_value(f.finding).ok()
+        } else if self.network.is_some() {
             let n: Network = codec::decode(bytes).ok()?;
             serde_json::to_value(crate::formats::interchange::network_doc(n)).ok()
         } else {
@@ -137,7 +145,11 @@ impl LogEntry {
     /// an import).
     pub fn revision_after(&self) -> Option<u64> {
         let bytes = self.after.as_deref()?;
-        if self.network.is_some() {
+        if self.finding.is_some() {
+            codec::decode::<crate::store::StoredFinding>(bytes)
+                .ok()
+                .map(|f| f.revision)
+        } else if self.network.is_some() {
             codec::decode::<Network>(bytes).ok().map(|n| n.revision)
         } else {
             codec::decode::<Client>(bytes).ok().map(|c| c.revision)
@@ -148,6 +160,12 @@ impl LogEntry {
     pub fn subject(&self) -> String {
         let esc = crate::text::escape_for_terminal;
         match (self.network, self.client) {
+            (Some(_), _) if self.finding.is_some() => format!(
+                "finding {} of network \"{}\" of {}",
+                self.finding.map_or(0, |f| f.0),
+                esc(&self.network_name),
+                esc(&self.client_name)
+            ),
             (Some(_), _) => format!(
                 "network \"{}\" of {}",
                 esc(&self.network_name),
@@ -287,6 +305,7 @@ mod tests {
             client_name: "Acme".into(),
             network: Some(NetworkId(7)),
             network_name: "HR".into(),
+            finding: None,
             before: before.map(codec::encode),
             after: after.map(codec::encode),
             note: String::new(),

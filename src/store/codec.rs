@@ -13,12 +13,17 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::domain::gaps::{
+    ComplianceResult, Extension, ExtensionChoice, Finding, FindingId, FindingStatus, Risk,
+    StatusChange,
+};
 use crate::domain::model::{
     Client, ClientId, Conclusion, Contact, HarmOverride, Level, Milestone, Network, NetworkId,
     Overrides, Stage,
 };
 use crate::domain::questionnaire::{Answers, DataCategory, Deployment, ObjectType, Sector};
 use crate::domain::timeline::DueKind;
+use crate::store::StoredFinding;
 use crate::store::audit::LogEntry;
 
 /// A record that could not be read back.
@@ -369,6 +374,92 @@ pub mod wire {
         pub note: String,
     }
 
+    /// Format 2 added the finding a change was to: its `before` and
+    /// `after` are then finding records.
+    #[derive(Serialize, serde::Deserialize)]
+    pub struct LogV2 {
+        pub seq: u64,
+        pub at: i64,
+        pub uid: u32,
+        pub user: String,
+        pub action: crate::store::audit::Action,
+        pub client: Option<u64>,
+        pub client_name: String,
+        pub network: Option<u64>,
+        pub network_name: String,
+        pub finding: Option<u64>,
+        pub before: Option<Vec<u8>>,
+        pub after: Option<Vec<u8>>,
+        pub note: String,
+    }
+
+    /// The audit firm's result, by position: new results only ever go
+    /// last.
+    #[derive(Clone, Copy, Serialize, serde::Deserialize)]
+    pub enum ResultV1 {
+        Compliant,
+        Partial,
+        NonCompliant,
+        NotApplicable,
+    }
+
+    #[derive(Clone, Copy, Serialize, serde::Deserialize)]
+    pub enum RiskV1 {
+        High,
+        Medium,
+        Low,
+    }
+
+    #[derive(Clone, Copy, Serialize, serde::Deserialize)]
+    pub enum FindingStatusV1 {
+        Open,
+        InProgress,
+        Fixed,
+        Verified,
+    }
+
+    #[derive(Clone, Copy, Serialize, serde::Deserialize)]
+    pub enum ExtensionV1 {
+        Cloud,
+        Mobile,
+        Iot,
+        IndustrialControl,
+    }
+
+    #[derive(Serialize, serde::Deserialize)]
+    pub struct StatusChangeV1 {
+        /// Days since 0001-01-01 (day 1).
+        pub date: i32,
+        pub from: Option<FindingStatusV1>,
+        pub to: FindingStatusV1,
+    }
+
+    /// A finding of a network (stored under `keys::FINDING`).
+    #[derive(Serialize, serde::Deserialize)]
+    pub struct FindingV1 {
+        pub id: u64,
+        pub network: u64,
+        pub client: u64,
+        pub revision: u64,
+        pub control_point: String,
+        pub description: String,
+        pub result: ResultV1,
+        pub risk: RiskV1,
+        pub owner: String,
+        pub due: Option<i32>,
+        pub status: FindingStatusV1,
+        pub evidence: String,
+        pub history: Vec<StatusChangeV1>,
+    }
+
+    /// A network's choice of extension sets (stored under
+    /// `keys::GAP_EXTENSIONS`).
+    #[derive(Serialize, serde::Deserialize)]
+    pub struct GapExtensionsV1 {
+        pub added: Vec<ExtensionV1>,
+        pub removed: Vec<ExtensionV1>,
+    }
+
     #[derive(Serialize, serde::Deserialize)]
     pub struct SearchV1 {
         pub entries: Vec<SearchEntryV1>,
@@ -709,11 +800,11 @@ impl Record for SearchRecord {
 
 impl Record for LogEntry {
     const NAME: &'static str = "log entry";
-    const VERSION: u16 = 1;
-    type Wire = wire::LogV1;
+    const VERSION: u16 = 2;
+    type Wire = wire::LogV2;
 
-    fn to_wire(&self) -> wire::LogV1 {
-        wire::LogV1 {
+    fn to_wire(&self) -> wire::LogV2 {
+        wire::LogV2 {
             seq: self.seq,
             at: self.at,
             uid: self.uid,
@@ -723,13 +814,14 @@ impl Record for LogEntry {
             client_name: self.client_name.clone(),
             network: self.network.map(|n| n.0),
             network_name: self.network_name.clone(),
+            finding: self.finding.map(|f| f.0),
             before: self.before.clone(),
             after: self.after.clone(),
             note: self.note.clone(),
         }
     }
 
-    fn from_wire(w: wire::LogV1) -> Result<LogEntry, CodecError> {
+    fn from_wire(w: wire::LogV2) -> Result<LogEntry, CodecError> {
         Ok(LogEntry {
             seq: w.seq,
             at: w.at,
@@ -740,9 +832,220 @@ impl Record for LogEntry {
             client_name: w.client_name,
             network: w.network.map(NetworkId),
             network_name: w.network_name,
+            finding: w.finding.map(FindingId),
             before: w.before,
             after: w.after,
             note: w.note,
+        })
+    }
+
+    fn upgrade(version: u16, body: &[u8]) -> Result<LogEntry, CodecError> {
+        match version {
+            1 => {
+                let w: wire::LogV1 = decode_body(Self::NAME, body)?;
+                Ok(LogEntry {
+                    seq: w.seq,
+                    at: w.at,
+                    uid: w.uid,
+                    user: w.user,
+                    action: w.action,
+                    client: w.client.map(ClientId),
+                    client_name: w.client_name,
+                    network: w.network.map(NetworkId),
+                    network_name: w.network_name,
+                    finding: None,
+                    before: w.before,
+                    after: w.after,
+                    note: w.note,
+                })
+            }
+            _ => Err(CodecError(format!(
+                "{} record format {version} is unknown",
+                Self::NAME
+            ))),
+        }
+    }
+}
+
+impl From<ComplianceResult> for wire::ResultV1 {
+    fn from(r: ComplianceResult) -> wire::ResultV1 {
+        match r {
+            ComplianceResult::Compliant => wire::ResultV1::Compliant,
+            ComplianceResult::Partial => wire::ResultV1::Partial,
+            ComplianceResult::NonCompliant => wire::ResultV1::NonCompliant,
+            ComplianceResult::NotApplicable => wire::ResultV1::NotApplicable,
+        }
+    }
+}
+
+impl From<wire::ResultV1> for ComplianceResult {
+    fn from(r: wire::ResultV1) -> ComplianceResult {
+        match r {
+            wire::ResultV1::Compliant => ComplianceResult::Compliant,
+            wire::ResultV1::Partial => ComplianceResult::Partial,
+            wire::ResultV1::NonCompliant => ComplianceResult::NonCompliant,
+            wire::ResultV1::NotApplicable => ComplianceResult::NotApplicable,
+        }
+    }
+}
+
+impl From<Risk> for wire::RiskV1 {
+    fn from(r: Risk) -> wire::RiskV1 {
+        match r {
+            Risk::High => wire::RiskV1::High,
+            Risk::Medium => wire::RiskV1::Medium,
+            Risk::Low => wire::RiskV1::Low,
+        }
+    }
+}
+
+impl From<wire::RiskV1> for Risk {
+    fn from(r: wire::RiskV1) -> Risk {
+        match r {
+            wire::RiskV1::High => Risk::High,
+            wire::RiskV1::Medium => Risk::Medium,
+            wire::RiskV1::Low => Risk::Low,
+        }
+    }
+}
+
+impl From<FindingStatus> for wire::FindingStatusV1 {
+    fn from(s: FindingStatus) -> wire::FindingStatusV1 {
+        match s {
+            FindingStatus::Open => wire::FindingStatusV1::Open,
+            FindingStatus::InProgress => wire::FindingStatusV1::InProgress,
+            FindingStatus::Fixed => wire::FindingStatusV1::Fixed,
+            FindingStatus::Verified => wire::FindingStatusV1::Verified,
+        }
+    }
+}
+
+impl From<wire::FindingStatusV1> for FindingStatus {
+    fn from(s: wire::FindingStatusV1) -> FindingStatus {
+        match s {
+            wire::FindingStatusV1::Open => FindingStatus::Open,
+            wire::FindingStatusV1::InProgress => FindingStatus::InProgress,
+            wire::FindingStatusV1::Fixed => FindingStatus::Fixed,
+            wire::FindingStatusV1::Verified => FindingStatus::Verified,
+        }
+    }
+}
+
+impl From<Extension> for wire::ExtensionV1 {
+    fn from(e: Extension) -> wire::ExtensionV1 {
+        match e {
+            Extension::Cloud => wire::ExtensionV1::Cloud,
+            Extension::Mobile => wire::ExtensionV1::Mobile,
+            Extension::Iot => wire::ExtensionV1::Iot,
+            Extension::IndustrialControl => wire::ExtensionV1::IndustrialControl,
+        }
+    }
+}
+
+impl From<wire::ExtensionV1> for Extension {
+    fn from(e: wire::ExtensionV1) -> Extension {
+        match e {
+            wire::ExtensionV1::Cloud => Extension::Cloud,
+            wire::ExtensionV1::Mobile => Extension::Mobile,
+            wire::ExtensionV1::Iot => Extension::Iot,
+            wire::ExtensionV1::IndustrialControl => Extension::IndustrialControl,
+        }
+    }
+}
+
+/// A finding status as the protocol carries it: its stored position.
+pub fn status_code(s: FindingStatus) -> u8 {
+    wire::FindingStatusV1::from(s) as u8
+}
+
+pub fn status_of_code(code: u8) -> Result<FindingStatus, CodecError> {
+    FindingStatus::ALL
+        .iter()
+        .copied()
+        .find(|s| status_code(*s) == code)
+        .ok_or_else(|| CodecError(format!("finding status {code} is unknown")))
+}
+
+impl Record for StoredFinding {
+    const NAME: &'static str = "finding";
+    const VERSION: u16 = 1;
+    type Wire = wire::FindingV1;
+
+    fn to_wire(&self) -> wire::FindingV1 {
+        let f = &self.finding;
+        wire::FindingV1 {
+            id: f.id.0,
+            network: self.network.0,
+            client: self.client.0,
+            revision: self.revision,
+            control_point: f.control_point.clone(),
+            description: f.description.clone(),
+            result: f.result.into(),
+            risk: f.risk.into(),
+            owner: f.owner.clone(),
+            due: f.due.map(date_to_days),
+            status: f.status.into(),
+            evidence: f.evidence.clone(),
+            history: f
+                .history
+                .iter()
+                .map(|c| wire::StatusChangeV1 {
+                    date: date_to_days(c.date),
+                    from: c.from.map(Into::into),
+                    to: c.to.into(),
+                })
+                .collect(),
+        }
+    }
+
+    fn from_wire(w: wire::FindingV1) -> Result<StoredFinding, CodecError> {
+        let history = w
+            .history
+            .into_iter()
+            .map(|c| {
+                Ok(StatusChange {
+                    date: days_to_date(c.date)?,
+                    from: c.from.map(Into::into),
+                    to: c.to.into(),
+                })
+            })
+            .collect::<Result<Vec<_>, CodecError>>()?;
+        Ok(StoredFinding {
+            network: NetworkId(w.network),
+            client: ClientId(w.client),
+            revision: w.revision,
+            finding: Finding {
+                id: FindingId(w.id),
+                control_point: w.control_point,
+                description: w.description,
+                result: w.result.into(),
+                risk: w.risk.into(),
+                owner: w.owner,
+                due: w.due.map(days_to_date).transpose()?,
+                status: w.status.into(),
+                evidence: w.evidence,
+                history,
+            },
+        })
+    }
+}
+
+impl Record for ExtensionChoice {
+    const NAME: &'static str = "gap extensions";
+    const VERSION: u16 = 1;
+    type Wire = wire::GapExtensionsV1;
+
+    fn to_wire(&self) -> wire::GapExtensionsV1 {
+        wire::GapExtensionsV1 {
+            added: self.added.iter().map(|e| (*e).into()).collect(),
+            removed: self.removed.iter().map(|e| (*e).into()).collect(),
+        }
+    }
+
+    fn from_wire(w: wire::GapExtensionsV1) -> Result<ExtensionChoice, CodecError> {
+        Ok(ExtensionChoice {
+            added: w.added.into_iter().map(Into::into).collect(),
+            removed: w.removed.into_iter().map(Into::into).collect(),
         })
     }
 }
@@ -772,6 +1075,13 @@ pub mod keys {
     pub const SEARCH_CLIENT: u8 = b'f';
     /// network id: the fuzzy-jump keys of the network.
     pub const SEARCH_NETWORK: u8 = b'g';
+    /// network id, finding id: the findings of a network.
+    pub const FINDING: u8 = b'i';
+    /// finding id: the network the finding is under (8 bytes), to find it
+    /// by its id alone.
+    pub const FINDING_OF: u8 = b'j';
+    /// network id: the network's choice of extension sets.
+    pub const GAP_EXTENSIONS: u8 = b'e';
 
     pub fn meta(name: &str) -> Vec<u8> {
         let mut k = vec![META];
@@ -801,6 +1111,20 @@ pub mod keys {
         k[1..9].copy_from_slice(&id.to_be_bytes());
         k[9..].copy_from_slice(&seq.to_be_bytes());
         k
+    }
+
+    /// A finding under its network: a network's findings are one prefix.
+    pub fn finding(network: NetworkId, finding: FindingId) -> [u8; 17] {
+        let mut k = [0u8; 17];
+        k[0] = FINDING;
+        k[1..9].copy_from_slice(&network.0.to_be_bytes());
+        k[9..].copy_from_slice(&finding.0.to_be_bytes());
+        k
+    }
+
+    /// The prefix of a network's findings.
+    pub fn findings_of(network: NetworkId) -> [u8; 9] {
+        id(FINDING, network.0)
     }
 
     /// Days are shifted so that every date sorts correctly as unsigned.

@@ -9,6 +9,7 @@ pub mod sled_store;
 
 use chrono::NaiveDate;
 
+use crate::domain::gaps::{ExtensionChoice, Finding, FindingId, FindingStatus};
 use crate::domain::model::NewClient;
 use crate::domain::model::{Client, ClientId, Level, Network, NetworkId};
 use crate::domain::timeline::DueKind;
@@ -61,6 +62,8 @@ impl From<&DueItem> for codec::DueRecord {
 pub struct Checkup {
     pub clients: u64,
     pub networks: u64,
+    #[serde(default)]
+    pub findings: u64,
     pub log_entries: u64,
     pub index_entries: u64,
     /// One line per problem; empty when the database is sound.
@@ -69,11 +72,42 @@ pub struct Checkup {
     pub repaired: Vec<String>,
 }
 
+/// A finding as the store keeps it: a record of its own under its
+/// network, with a revision of its own so that a write based on an old
+/// copy is refused like a network's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredFinding {
+    pub network: NetworkId,
+    /// The network's client; the store fills it in.
+    pub client: ClientId,
+    /// 1 when created; every write adds one.
+    pub revision: u64,
+    pub finding: Finding,
+}
+
+impl StoredFinding {
+    /// A finding to create under `network` (the store gives it its id,
+    /// client and revision).
+    pub fn new(network: NetworkId, finding: Finding) -> StoredFinding {
+        StoredFinding {
+            network,
+            client: ClientId(0),
+            revision: 0,
+            finding,
+        }
+    }
+
+    pub fn id(&self) -> FindingId {
+        self.finding.id
+    }
+}
+
 /// What an import created.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ImportSummary {
     pub clients: usize,
     pub networks: usize,
+    pub findings: usize,
 }
 
 /// The database, as every part of the product sees it. Every write returns
@@ -108,6 +142,38 @@ pub trait CaseStore: Send + Sync {
 
     /// Creates all the clients and networks, or nothing.
     fn import(&self, clients: Vec<NewClient>) -> Result<ImportSummary>;
+
+    /// The findings of a network, in id order.
+    fn findings_of(&self, network: NetworkId) -> Result<Vec<StoredFinding>>;
+    fn finding(&self, id: FindingId) -> Result<Option<StoredFinding>>;
+    /// Creates a finding under an existing network; the store assigns the
+    /// id and revision 1.
+    fn create_finding(&self, finding: StoredFinding) -> Result<StoredFinding>;
+    /// Replaces a finding, refusing a stale revision. A finding stays
+    /// under its network.
+    fn update_finding(&self, finding: StoredFinding) -> Result<StoredFinding>;
+    /// Deletes a finding, refusing a stale `revision` when one is given.
+    fn delete_finding(&self, id: FindingId, revision: Option<u64>) -> Result<()>;
+    /// Moves every finding of `ids` to `status` on `date` (recorded in
+    /// each one's history), all of them or none.
+    fn set_finding_status(
+        &self,
+        ids: &[FindingId],
+        status: FindingStatus,
+        date: NaiveDate,
+    ) -> Result<Vec<StoredFinding>>;
+    /// Adds the findings to a network under new ids, replacing the ones it
+    /// has when `replace`; all or nothing. Returns how many were added.
+    fn import_findings(
+        &self,
+        network: NetworkId,
+        findings: Vec<Finding>,
+        replace: bool,
+    ) -> Result<usize>;
+    /// The network's own choice of extension sets (empty when it kept the
+    /// defaults its answers give).
+    fn gap_extensions(&self, network: NetworkId) -> Result<ExtensionChoice>;
+    fn set_gap_extensions(&self, network: NetworkId, choice: ExtensionChoice) -> Result<()>;
 
     /// Open obligations due on or before `until` (overdue ones included),
     /// by date.

@@ -2,6 +2,7 @@
 //! [`codec::keys`]), every write one atomic batch followed by a flush.
 
 mod doctor;
+mod findings;
 mod migrate;
 mod restore;
 mod search;
@@ -16,7 +17,8 @@ use chrono::NaiveDate;
 
 use super::audit::{self, Action, Actor, LogEntry, LogQuery};
 use super::codec::{self, DueRecord, Record, keys};
-use super::{CaseStore, DueItem, ImportSummary, Maintenance};
+use super::{CaseStore, DueItem, ImportSummary, Maintenance, StoredFinding};
+use crate::domain::gaps::{ExtensionChoice, Finding, FindingId, FindingStatus};
 use crate::domain::grading;
 use crate::domain::model::NewClient;
 use crate::domain::model::{Client, ClientId, Network, NetworkId};
@@ -31,9 +33,10 @@ const CACHE_BYTES: u64 = 48 << 20;
 
 /// The database format this build writes: 2 added the clients' unit
 /// fields (credit code, address); 3 the level each filing records, failed
-/// evaluations, and the provisional level in the due-date index. Older
-/// databases are upgraded on open.
-const SCHEMA: u64 = 3;
+/// evaluations, and the provisional level in the due-date index; 4 the
+/// findings of a network as records of their own, and log entries that
+/// name the finding they changed. Older databases are upgraded on open.
+const SCHEMA: u64 = 4;
 
 pub struct SledStore {
     db: sled::Db,
@@ -512,6 +515,8 @@ impl SledStore {
             batch.remove(k);
         }
         batch.remove(&keys::id(keys::DUE_OF_NETWORK, n.id.0));
+        // Its findings and extension sets go with it.
+        self.stage_gaps_removal(batch, n.id)?;
         batch.remove(&keys::id(keys::NETWORK, n.id.0));
         batch.remove(&keys::client_network(n.client, n.id));
         Ok(())
@@ -735,6 +740,7 @@ fn client_entry(
         client_name: c.map(|c| c.display_name().to_string()).unwrap_or_default(),
         network: None,
         network_name: String::new(),
+        finding: None,
         before: before.map(codec::encode),
         after: after.map(codec::encode),
         note: String::new(),
@@ -759,6 +765,7 @@ fn network_entry(
         client_name,
         network: n.map(|n| n.id),
         network_name: n.map(|n| n.name.clone()).unwrap_or_default(),
+        finding: None,
         before: before.map(codec::encode),
         after: after.map(codec::encode),
         note: String::new(),
@@ -820,6 +827,54 @@ impl CaseStore for SledStore {
 
     fn import(&self, clients: Vec<NewClient>) -> Result<ImportSummary> {
         self.acting(&self.owner).import(clients)
+    }
+
+    fn findings_of(&self, network: NetworkId) -> Result<Vec<StoredFinding>> {
+        self.read_findings_of(network)
+    }
+
+    fn finding(&self, id: FindingId) -> Result<Option<StoredFinding>> {
+        self.read_finding(id)
+    }
+
+    fn create_finding(&self, finding: StoredFinding) -> Result<StoredFinding> {
+        self.acting(&self.owner).create_finding(finding)
+    }
+
+    fn update_finding(&self, finding: StoredFinding) -> Result<StoredFinding> {
+        self.acting(&self.owner).update_finding(finding)
+    }
+
+    fn delete_finding(&self, id: FindingId, revision: Option<u64>) -> Result<()> {
+        self.acting(&self.owner).delete_finding(id, revision)
+    }
+
+    fn set_finding_status(
+        &self,
+        ids: &[FindingId],
+        status: FindingStatus,
+        date: NaiveDate,
+    ) -> Result<Vec<StoredFinding>> {
+        self.acting(&self.owner)
+            .set_finding_status(ids, status, date)
+    }
+
+    fn import_findings(
+        &self,
+        network: NetworkId,
+        findings: Vec<Finding>,
+        replace: bool,
+    ) -> Result<usize> {
+        self.acting(&self.owner)
+            .import_findings(network, findings, replace)
+    }
+
+    fn gap_extensions(&self, network: NetworkId) -> Result<ExtensionChoice> {
+        self.read_gap_extensions(network)
+    }
+
+    fn set_gap_extensions(&self, network: NetworkId, choice: ExtensionChoice) -> Result<()> {
+        self.acting(&self.owner).set_gap_extensions(network, choice)
     }
 
     fn due_until(&self, until: NaiveDate) -> Result<Vec<DueItem>> {
@@ -1107,6 +1162,52 @@ impl CaseStore for Acting<'_> {
         self.store.add_network(self.actor, network, true)
     }
 
+    fn findings_of(&self, network: NetworkId) -> Result<Vec<StoredFinding>> {
+        self.store.read_findings_of(network)
+    }
+
+    fn finding(&self, id: FindingId) -> Result<Option<StoredFinding>> {
+        self.store.read_finding(id)
+    }
+
+    fn create_finding(&self, finding: StoredFinding) -> Result<StoredFinding> {
+        self.add_finding(finding)
+    }
+
+    fn update_finding(&self, finding: StoredFinding) -> Result<StoredFinding> {
+        self.change_finding(finding)
+    }
+
+    fn delete_finding(&self, id: FindingId, revision: Option<u64>) -> Result<()> {
+        self.remove_finding(id, revision)
+    }
+
+    fn set_finding_status(
+        &self,
+        ids: &[FindingId],
+        status: FindingStatus,
+        date: NaiveDate,
+    ) -> Result<Vec<StoredFinding>> {
+        self.finding_status(ids, status, date)
+    }
+
+    fn import_findings(
+        &self,
+        network: NetworkId,
+        findings: Vec<Finding>,
+        replace: bool,
+    ) -> Result<usize> {
+        self.add_findings(network, findings, replace)
+    }
+
+    fn gap_extensions(&self, network: NetworkId) -> Result<ExtensionChoice> {
+        self.store.read_gap_extensions(network)
+    }
+
+    fn set_gap_extensions(&self, network: NetworkId, choice: ExtensionChoice) -> Result<()> {
+        self.choose_gap_extensions(network, choice)
+    }
+
     fn import(&self, clients: Vec<NewClient>) -> Result<ImportSummary> {
         let store = self.store;
         let _guard = store.lock();
@@ -1148,7 +1249,10 @@ impl CaseStore for Acting<'_> {
             .iter()
             .map(|c| {
                 u64::from(c.id.is_none())
-                    + c.networks.iter().filter(|n| n.id.is_none()).count() as u64
+                    + c.networks
+                        .iter()
+                        .map(|n| u64::from(n.id.is_none()) + n.findings.len() as u64)
+                        .sum::<u64>()
             })
             .sum();
         let mut batch = sled::Batch::default();
@@ -1163,7 +1267,7 @@ impl CaseStore for Acting<'_> {
             next += 1;
             next - 1
         };
-        for c in clients {
+        for (ci, c) in clients.into_iter().enumerate() {
             let mut client = SledStore::validated_client(c.client)?;
             client.id = c.id.unwrap_or_else(|| ClientId(fresh()));
             client.revision = 1;
@@ -1171,7 +1275,7 @@ impl CaseStore for Acting<'_> {
             summary.clients += 1;
             imported.push((client.id, Vec::with_capacity(c.networks.len())));
             named_clients.push(client.clone());
-            for nn in c.networks {
+            for (ni, nn) in c.networks.into_iter().enumerate() {
                 let mut n = self.store.validated_network(nn.network)?;
                 n.id = nn.id.unwrap_or_else(|| NetworkId(fresh()));
                 n.client = client.id;
@@ -1182,6 +1286,40 @@ impl CaseStore for Acting<'_> {
                 store.stage_due(&mut batch, &n, &[]);
                 named_networks.push((n.id, n.client, n.name.clone()));
                 summary.networks += 1;
+                if nn.findings.len() > findings::MAX_FINDINGS {
+                    return Err(Error::input(format!(
+                        "at clients[{ci}].networks[{ni}].findings: {} findings, more than the {} \
+                         one network may hold; nothing was imported",
+                        nn.findings.len(),
+                        findings::MAX_FINDINGS
+                    )));
+                }
+                for (fi, finding) in nn.findings.into_iter().enumerate() {
+                    let mut finding = finding;
+                    finding.validate().map_err(|e| {
+                        Error::input(format!(
+                            "at clients[{ci}].networks[{ni}].findings[{fi}].{}: {}; nothing was imported",
+                            e.field, e.message
+                        ))
+                    })?;
+                    finding.id = FindingId(fresh());
+                    let f = StoredFinding {
+                        network: n.id,
+                        client: n.client,
+                        revision: 1,
+                        finding,
+                    };
+                    SledStore::stage_finding(&mut batch, &f);
+                    summary.findings += 1;
+                }
+                if let Some(choice) = nn.gap_extensions
+                    && choice != ExtensionChoice::default()
+                {
+                    batch.insert(
+                        &keys::id(keys::GAP_EXTENSIONS, n.id.0),
+                        codec::encode(&choice),
+                    );
+                }
                 if let Some((_, ids)) = imported.last_mut() {
                     ids.push(n.id);
                 }
@@ -1199,6 +1337,7 @@ impl CaseStore for Acting<'_> {
             client_name: String::new(),
             network: None,
             network_name: String::new(),
+            finding: None,
             before: None,
             after: None,
             note: format!(

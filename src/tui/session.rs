@@ -383,6 +383,8 @@ fn undo(store: &dyn CaseStore, write: UndoWrite, lang: Lang) -> Result<()> {
                     .map(|n| NewNetwork {
                         id: Some(n.id),
                         network: n,
+                        findings: Vec::new(),
+                        gap_extensions: None,
                     })
                     .collect(),
             }])

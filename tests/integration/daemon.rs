@@ -196,6 +196,8 @@ fn a_remote_store_reads_and_writes_through_the_daemon() {
             networks: vec![NewNetwork {
                 id: None,
                 network: network(ClientId(0), "ERP"),
+                findings: Vec::new(),
+                gap_extensions: None,
             }],
         }])
         .unwrap();
@@ -447,6 +449,8 @@ fn the_log_tells_who_did_what() {
             networks: vec![NewNetwork {
                 id: None,
                 network: network(ClientId(0), "Mail"),
+                findings: Vec::new(),
+                gap_extensions: None,
             }],
         }])
         .unwrap();

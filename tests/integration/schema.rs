@@ -47,7 +47,7 @@ fn a_format_1_database_is_upgraded_on_open_after_a_copy_and_said_once() {
     let store = SledStore::open(&dir, Config::default()).unwrap();
     let said = store.take_notices();
     assert_eq!(said.len(), 1, "{said:?}");
-    assert!(said[0].contains("from format 1 to format 3"), "{}", said[0]);
+    assert!(said[0].contains("from format 1 to format 4"), "{}", said[0]);
     assert!(said[0].contains("credit code"), "{}", said[0]);
     let copy = the_copy(&dir);
     assert!(said[0].contains(&copy.display().to_string()), "{}", said[0]);
@@ -107,13 +107,13 @@ fn a_format_1_database_is_upgraded_on_open_after_a_copy_and_said_once() {
     drop(store);
 
     // On disk: every record in the current format, the database marked
-    // format 3.
+    // format 4.
     {
         let db = open_raw(&dir.join("store"));
         let tree = db.open_tree("cases").unwrap();
         assert_eq!(
             tree.get(meta("schema")).unwrap().unwrap().as_ref(),
-            &3u64.to_be_bytes()
+            &4u64.to_be_bytes()
         );
         for kv in tree.scan_prefix([b'c']) {
             let (_, v) = kv.unwrap();
@@ -254,7 +254,7 @@ fn the_first_command_says_the_database_was_upgraded_and_the_next_does_not() {
     };
     let (first_out, first_err) = run();
     assert!(
-        first_err.contains("upgraded from format 1 to format 3"),
+        first_err.contains("upgraded from format 1 to format 4"),
         "{first_err}"
     );
     assert_eq!(first_err.matches("upgraded").count(), 1, "{first_err}");

@@ -155,6 +155,8 @@ fn an_import_with_a_taken_id_imports_nothing() {
             networks: vec![NewNetwork {
                 id: None,
                 network: network(ClientId(0), "N", vec![]),
+                findings: Vec::new(),
+                gap_extensions: None,
             }],
         },
     ];
@@ -175,6 +177,8 @@ fn imported_ids_are_kept_and_new_ones_do_not_collide() {
             networks: vec![NewNetwork {
                 id: Some(NetworkId(41)),
                 network: network(ClientId(0), "N41", vec![]),
+                findings: Vec::new(),
+                gap_extensions: None,
             }],
         },
         NewClient {
@@ -183,6 +187,8 @@ fn imported_ids_are_kept_and_new_ones_do_not_collide() {
             networks: vec![NewNetwork {
                 id: None,
                 network: network(ClientId(0), "Nfresh", vec![]),
+                findings: Vec::new(),
+                gap_extensions: None,
             }],
         },
     ];

@@ -124,6 +124,7 @@ fn bob_wrote(before: &Network, after: &Network) -> LogEntry {
         client_name: "Acme Ltd".into(),
         network: Some(CRM),
         network_name: "CRM".into(),
+        finding: None,
         before: Some(mlps::store::codec::encode(before)),
         after: Some(mlps::store::codec::encode(after)),
         note: String::new(),

@@ -2,10 +2,11 @@
 //! from the socket so it reads in one place.
 
 use super::super::protocol::{self, Request, Response};
+use crate::domain::gaps::{ExtensionChoice, FindingId};
 use crate::domain::model::{Client, ClientId, Network, NetworkId, NewClient, NewNetwork};
 use crate::error::{Error, Result};
-use crate::store::Database;
 use crate::store::codec::{self, DueRecord, Record};
+use crate::store::{Database, StoredFinding};
 
 pub(super) fn record<R: Record>(bytes: &[u8]) -> Result<R> {
     codec::decode(bytes).map_err(refused)
@@ -63,9 +64,19 @@ pub fn dispatch(store: &dyn Database, request: Request) -> Result<Response> {
             for c in clients {
                 let mut networks = Vec::with_capacity(c.networks.len());
                 for n in c.networks {
+                    let mut findings = Vec::with_capacity(n.findings.len());
+                    for f in &n.findings {
+                        findings.push(record::<StoredFinding>(f)?.finding);
+                    }
                     networks.push(NewNetwork {
                         id: n.id.map(NetworkId),
                         network: record(&n.record)?,
+                        findings,
+                        gap_extensions: n
+                            .gap_extensions
+                            .as_deref()
+                            .map(record::<ExtensionChoice>)
+                            .transpose()?,
                     });
                 }
                 new.push(NewClient {
@@ -78,7 +89,53 @@ pub fn dispatch(store: &dyn Database, request: Request) -> Result<Response> {
             Response::Imported {
                 clients: summary.clients as u64,
                 networks: summary.networks as u64,
+                findings: summary.findings as u64,
             }
+        }
+        Request::FindingsOf { network } => {
+            Response::Records(records(&store.findings_of(NetworkId(network))?))
+        }
+        Request::Finding { id } => {
+            Response::Found(store.finding(FindingId(id))?.as_ref().map(codec::encode))
+        }
+        Request::CreateFinding { record: r } => Response::Record(codec::encode(
+            &store.create_finding(record::<StoredFinding>(&r)?)?,
+        )),
+        Request::UpdateFinding { record: r } => Response::Record(codec::encode(
+            &store.update_finding(record::<StoredFinding>(&r)?)?,
+        )),
+        Request::DeleteFinding { id, revision } => {
+            store.delete_finding(FindingId(id), revision)?;
+            Response::Done
+        }
+        Request::SetFindingStatus { ids, status, date } => {
+            let status = codec::status_of_code(status).map_err(refused)?;
+            let date = codec::days_to_date(date).map_err(refused)?;
+            let ids: Vec<FindingId> = ids.into_iter().map(FindingId).collect();
+            Response::Records(records(&store.set_finding_status(&ids, status, date)?))
+        }
+        Request::ImportFindings {
+            network,
+            findings,
+            replace,
+        } => {
+            let mut list = Vec::with_capacity(findings.len());
+            for f in &findings {
+                list.push(record::<StoredFinding>(f)?.finding);
+            }
+            let n = store.import_findings(NetworkId(network), list, replace)?;
+            Response::Imported {
+                clients: 0,
+                networks: 0,
+                findings: n as u64,
+            }
+        }
+        Request::GapExtensions { network } => {
+            Response::Record(codec::encode(&store.gap_extensions(NetworkId(network))?))
+        }
+        Request::SetGapExtensions { network, record: r } => {
+            store.set_gap_extensions(NetworkId(network), record::<ExtensionChoice>(&r)?)?;
+            Response::Done
         }
         Request::DueUntil { until } => {
             let until = codec::days_to_date(until).map_err(refused)?;

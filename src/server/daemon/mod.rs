@@ -32,9 +32,9 @@ use super::protocol::{self, DaemonStatus, FrameError, PeerStatus, Request, Respo
 use crate::domain::model::{Client, Network};
 use crate::domain::settings::Config;
 use crate::error::{Error, Result};
-use crate::store::SledStore;
 use crate::store::audit::Actor;
 use crate::store::codec;
+use crate::store::{SledStore, StoredFinding};
 
 /// How many changes a subscriber may fall behind before its feed is
 /// closed (it then reloads).
@@ -199,6 +199,11 @@ enum Touched {
     Client(Option<u64>),
     Network(Option<u64>),
     Everything,
+    /// Findings of a network, or the network's gap data as a whole.
+    Findings {
+        network: Option<u64>,
+        finding: Option<u64>,
+    },
 }
 
 impl Touched {
@@ -213,11 +218,43 @@ impl Touched {
             | Request::RestoreNetwork { .. } => Some(Touched::Network(None)),
             Request::DeleteNetwork { id, .. } => Some(Touched::Network(Some(*id))),
             Request::Import { .. } => Some(Touched::Everything),
+            Request::CreateFinding { .. }
+            | Request::UpdateFinding { .. }
+            | Request::SetFindingStatus { .. } => Some(Touched::Findings {
+                network: None,
+                finding: None,
+            }),
+            Request::DeleteFinding { id, .. } => Some(Touched::Findings {
+                network: None,
+                finding: Some(*id),
+            }),
+            Request::ImportFindings { network, .. } | Request::SetGapExtensions { network, .. } => {
+                Some(Touched::Findings {
+                    network: Some(*network),
+                    finding: None,
+                })
+            }
             _ => None,
         }
     }
 
     fn change(self, response: &Response) -> Response {
+        if let Touched::Findings { network, finding } = self {
+            let written: Vec<StoredFinding> = match response {
+                Response::Record(bytes) => codec::decode(bytes).into_iter().collect(),
+                Response::Records(list) => {
+                    list.iter().filter_map(|b| codec::decode(b).ok()).collect()
+                }
+                _ => Vec::new(),
+            };
+            let mut networks: Vec<u64> = network.into_iter().collect();
+            networks.extend(written.iter().map(|f| f.network.0));
+            networks.sort_unstable();
+            networks.dedup();
+            let mut findings: Vec<u64> = finding.into_iter().collect();
+            findings.extend(written.iter().map(|f| f.id().0));
+            return Response::FindingsChanged { networks, findings };
+        }
         let stored = |r: &Response| match r {
             Response::Record(bytes) => Some(bytes.clone()),
             _ => None,
@@ -237,7 +274,7 @@ impl Touched {
                     None => (vec![], vec![], true),
                 }
             }
-            Touched::Everything => (vec![], vec![], true),
+            Touched::Everything | Touched::Findings { .. } => (vec![], vec![], true),
         };
         Response::Changed {
             clients,

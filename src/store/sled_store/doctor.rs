@@ -7,15 +7,16 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::search::MARK;
 use super::{SledStore, db_error};
+use crate::domain::gaps::ExtensionChoice;
 use crate::domain::model::{Client, ClientId, Network, NetworkId};
 use crate::domain::search::Entry;
 use crate::error::Result;
-use crate::store::Checkup;
 use crate::store::audit::LogEntry;
 use crate::store::codec::{self, DueRecord, Record, SearchRecord, keys};
+use crate::store::{Checkup, StoredFinding};
 
 /// The prefixes a database holds.
-const KNOWN: [u8; 11] = [
+const KNOWN: [u8; 14] = [
     keys::META,
     keys::CLIENT,
     keys::NETWORK,
@@ -27,6 +28,9 @@ const KNOWN: [u8; 11] = [
     keys::LOG_OF_NETWORK,
     keys::SEARCH_CLIENT,
     keys::SEARCH_NETWORK,
+    keys::FINDING,
+    keys::FINDING_OF,
+    keys::GAP_EXTENSIONS,
 ];
 
 /// A key as a message shows it: its prefix letter and numbers.
@@ -54,6 +58,10 @@ struct Wrong {
     log_index: bool,
     search: bool,
     counters: bool,
+    /// Findings (or extension choices) of networks that do not exist.
+    orphans: bool,
+    /// The index of findings by id, or a finding's client.
+    findings: bool,
 }
 
 impl SledStore {
@@ -78,6 +86,22 @@ impl SledStore {
             if wrong.log_index {
                 self.stage_log_index(&mut batch)?;
                 repaired.push("rebuilt the audit log's per-record indexes".to_string());
+            }
+            if wrong.orphans || wrong.findings {
+                let (dropped, fixed) = self.stage_findings_repair(&mut batch)?;
+                if dropped > 0 {
+                    repaired.push(format!(
+                        "removed {} of networks that no longer exist",
+                        crate::text::counted(
+                            dropped,
+                            "finding or extension choice",
+                            "findings and extension choices"
+                        )
+                    ));
+                }
+                if fixed && wrong.findings {
+                    repaired.push("rebuilt the index of findings by id".to_string());
+                }
             }
             if wrong.counters {
                 self.stage_counters(&mut batch)?;
@@ -116,6 +140,9 @@ impl SledStore {
         let mut log_of: BTreeSet<(u8, u64, u64)> = BTreeSet::new();
         let mut search: HashMap<(u8, u64), SearchRecord> = HashMap::new();
         let mut meta: HashMap<Vec<u8>, sled::IVec> = HashMap::new();
+        let mut findings: BTreeMap<(u64, u64), StoredFinding> = BTreeMap::new();
+        let mut finding_of: BTreeMap<u64, u64> = BTreeMap::new();
+        let mut gap_extensions: BTreeSet<u64> = BTreeSet::new();
 
         fn record<R: Record>(c: &mut Checkup, k: &[u8], v: &[u8]) -> Option<R> {
             match codec::decode::<R>(v) {
@@ -200,12 +227,96 @@ impl SledStore {
                         None => wrong.search = true,
                     }
                 }
+                keys::FINDING if k.len() == 17 => {
+                    let network = u64::from_be_bytes(k[1..9].try_into().unwrap_or([0; 8]));
+                    if let Some(r) = record::<StoredFinding>(&mut c, &k, &v) {
+                        if r.id().0 != id || r.network.0 != network {
+                            c.problems.push(format!(
+                                "record {} holds finding {} of network {}",
+                                show(&k),
+                                r.id().0,
+                                r.network.0
+                            ));
+                        }
+                        findings.insert((network, id), r);
+                    }
+                }
+                keys::FINDING_OF => match codec::decode_u64(&v) {
+                    Ok(network) => {
+                        finding_of.insert(id, network);
+                    }
+                    Err(e) => {
+                        c.problems
+                            .push(format!("record {} cannot be read: {e}", show(&k)));
+                        wrong.findings = true;
+                    }
+                },
+                keys::GAP_EXTENSIONS => {
+                    if record::<ExtensionChoice>(&mut c, &k, &v).is_some() {
+                        gap_extensions.insert(id);
+                    }
+                }
                 _ => c.problems.push(format!("key {} is malformed", show(&k))),
             }
         }
         c.clients = clients.len() as u64;
         c.networks = networks.len() as u64;
+        c.findings = findings.len() as u64;
         c.log_entries = log.len() as u64;
+
+        // Each finding under a network that exists, at a control point of
+        // the catalogue, and found by its id.
+        for ((network, id), f) in &findings {
+            match networks.get(&NetworkId(*network)) {
+                None => {
+                    c.problems.push(format!(
+                        "finding {id} ({}) belongs to network {network}, which does not exist",
+                        f.finding.control_point
+                    ));
+                    wrong.orphans = true;
+                }
+                Some(n) if n.client != f.client => {
+                    c.problems.push(format!(
+                        "finding {id} names client {} but its network is client {}'s",
+                        f.client.0, n.client.0
+                    ));
+                    wrong.findings = true;
+                }
+                Some(_) => {}
+            }
+            if crate::domain::gaps::point(&f.finding.control_point).is_none() {
+                c.problems.push(format!(
+                    "finding {id} of network {network} is under {:?}, no control point of the \
+                     catalogue: edit it or delete it",
+                    f.finding.control_point
+                ));
+            }
+            if finding_of.get(id) != Some(network) {
+                c.problems.push(format!(
+                    "finding {id} is missing from the index of findings by id"
+                ));
+                wrong.findings = true;
+            }
+        }
+        let stray = finding_of
+            .iter()
+            .filter(|(id, network)| !findings.contains_key(&(**network, **id)))
+            .count();
+        if stray > 0 {
+            c.problems.push(format!(
+                "the index of findings by id names {stray} findings that do not exist"
+            ));
+            wrong.findings = true;
+        }
+        for network in &gap_extensions {
+            if !networks.contains_key(&NetworkId(*network)) {
+                c.problems.push(format!(
+                    "network {network}, which does not exist, has a choice of extension sets"
+                ));
+                wrong.orphans = true;
+            }
+        }
+        c.index_entries += finding_of.len() as u64;
 
         // Each network under its client, and the client index of them.
         for n in networks.values() {
@@ -352,6 +463,7 @@ impl SledStore {
             .keys()
             .map(|c| c.0)
             .chain(networks.keys().map(|n| n.0))
+            .chain(findings.keys().map(|(_, f)| *f))
             .max()
             .unwrap_or(0);
         if counter("next_id") <= highest_id {
@@ -417,6 +529,11 @@ impl SledStore {
                     .iter()
                     .map(|n| n.id.0),
             )
+            .chain(
+                self.scan_readable::<StoredFinding>(keys::FINDING)?
+                    .iter()
+                    .map(|f| f.id().0),
+            )
             .max()
             .unwrap_or(0);
         let next = self
@@ -439,6 +556,55 @@ impl SledStore {
             .max(highest_seq + 1);
         batch.insert(keys::meta("log_seq"), &codec::encode_u64(seq));
         Ok(())
+    }
+
+    /// Drops the findings and extension choices of networks that do not
+    /// exist, gives each finding its network's client, and rebuilds the
+    /// index of findings by id. Returns how many records were dropped and
+    /// whether anything else was rewritten.
+    fn stage_findings_repair(&self, batch: &mut sled::Batch) -> Result<(usize, bool)> {
+        let clients: HashMap<NetworkId, ClientId> = self
+            .scan_readable::<Network>(keys::NETWORK)?
+            .into_iter()
+            .map(|n| (n.id, n.client))
+            .collect();
+        let mut dropped = 0;
+        let mut fixed = false;
+        for kv in self.tree.scan_prefix([keys::FINDING_OF]) {
+            let (k, _) = kv.map_err(|e| db_error(&self.path, e))?;
+            batch.remove(k);
+        }
+        for kv in self.tree.scan_prefix([keys::FINDING]) {
+            let (k, v) = kv.map_err(|e| db_error(&self.path, e))?;
+            let Ok(mut f) = codec::decode::<StoredFinding>(&v) else {
+                continue;
+            };
+            match clients.get(&f.network) {
+                None => {
+                    batch.remove(k);
+                    dropped += 1;
+                }
+                Some(client) => {
+                    if f.client != *client {
+                        f.client = *client;
+                        batch.insert(k, codec::encode(&f));
+                    }
+                    batch.insert(
+                        &keys::id(keys::FINDING_OF, f.id().0),
+                        &codec::encode_u64(f.network.0),
+                    );
+                    fixed = true;
+                }
+            }
+        }
+        for kv in self.tree.scan_prefix([keys::GAP_EXTENSIONS]) {
+            let (k, _) = kv.map_err(|e| db_error(&self.path, e))?;
+            if keys::tail_id(&k).is_none_or(|n| !clients.contains_key(&NetworkId(n))) {
+                batch.remove(k);
+                dropped += 1;
+            }
+        }
+        Ok((dropped, fixed))
     }
 
     /// The records of a kind that decode (a repair works around the

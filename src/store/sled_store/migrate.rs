@@ -14,9 +14,14 @@ use crate::store::codec::{self, DueRecord, Record, SearchRecord, keys};
 fn what_changed(from: u64) -> &'static str {
     match from {
         1 => {
-            "clients gained a unified social credit code and an address; filings record their level"
+            "clients gained a unified social credit code and an address; filings record their \
+             level; networks keep their gap-list findings"
         }
-        2 => "filings record their level, and failed evaluations can be recorded",
+        2 => {
+            "filings record their level, failed evaluations can be recorded, and networks keep \
+             their gap-list findings"
+        }
+        3 => "networks keep their gap-list findings, and the audit log records changes to them",
         _ => "records moved to the current shapes",
     }
 }
@@ -189,6 +194,8 @@ impl Upgrade {
             // The before and after copies inside a log entry stay as they
             // were written: they are read through the same upgrade.
             Some(&keys::LOG) => current::<LogEntry>(value)?,
+            Some(&keys::FINDING) => current::<crate::store::StoredFinding>(value)?,
+            Some(&keys::GAP_EXTENSIONS) => current::<crate::domain::gaps::ExtensionChoice>(value)?,
             Some(&keys::DUE) => match current::<DueRecord>(value) {
                 Ok(u) => u,
                 Err(_) => {

@@ -175,6 +175,7 @@ impl SledStore {
             client_name: String::new(),
             network: None,
             network_name: String::new(),
+            finding: None,
             before: None,
             after: None,
             note: note.to_string(),

@@ -29,6 +29,8 @@ pub fn other_session(app: &mut App, change: Change) -> Vec<Effect> {
         })),
         Change::Everything => Effect::Reload(Reload::Change(at)),
         Change::Lost => Effect::Reconnect,
+        // No pane shows findings yet: nothing to read again.
+        Change::Findings { .. } => return Vec::new(),
     }]
 }
 
