@@ -1386,6 +1386,8 @@ impl Gen {
             overrides,
             filed_level,
             milestones,
+            gap_extensions: None,
+            findings: Vec::new(),
         }
     }
 

@@ -250,14 +250,21 @@ fn import(
         Error::Taken(_) => ids.check_free(store, file).err().unwrap_or(e),
         e => e,
     })?;
-    writeln!(
-        out,
-        "Imported {} and {} into {}; saved.",
-        counted(s.clients, "client", "clients"),
-        counted(s.networks, "network", "networks"),
-        place
-    )
-    .map_err(io_error)
+    let what = if s.findings > 0 {
+        format!(
+            "{}, {} and {}",
+            counted(s.clients, "client", "clients"),
+            counted(s.networks, "network", "networks"),
+            counted(s.findings, "finding", "findings")
+        )
+    } else {
+        format!(
+            "{} and {}",
+            counted(s.clients, "client", "clients"),
+            counted(s.networks, "network", "networks")
+        )
+    };
+    writeln!(out, "Imported {what} into {place}; saved.").map_err(io_error)
 }
 
 /// `mlps export --format json|csv|ics`.
@@ -364,8 +371,13 @@ fn doctor(
     for p in &c.problems {
         writeln!(out, "problem: {p}").map_err(io_error)?;
     }
+    let findings = if c.findings > 0 {
+        format!(", {}", counted(c.findings as usize, "finding", "findings"))
+    } else {
+        String::new()
+    };
     let read = format!(
-        "{}, {}, {} and {} index entries in {place}",
+        "{}, {}{findings}, {} and {} index entries in {place}",
         counted(c.clients as usize, "client", "clients"),
         counted(c.networks as usize, "network", "networks"),
         counted(c.log_entries as usize, "log entry", "log entries"),
@@ -388,7 +400,14 @@ fn doctor(
 
 /// The whole database as an interchange document.
 fn export_document(store: &dyn CaseStore) -> Result<interchange::Document> {
-    Ok(interchange::from_records(all_records(store)?))
+    let mut doc = interchange::from_records(all_records(store)?);
+    let findings = store
+        .all_findings()?
+        .into_iter()
+        .map(|f| (f.network, f.finding))
+        .collect();
+    interchange::add_gaps(&mut doc, findings, store.all_gap_extensions()?);
+    Ok(doc)
 }
 
 /// Every client with its networks, in id order.

@@ -4,6 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::gaps::{
+    ComplianceResult, ExtensionChoice, Finding, FindingId, FindingStatus, Risk, StatusChange,
+};
 use crate::domain::model::{
     Client, ClientId, Contact, FieldError, Level, Milestone, Network, NetworkId, NewClient,
     NewNetwork, Overrides,
@@ -64,6 +67,98 @@ pub struct NetworkDoc {
     pub filed_level: Option<Level>,
     #[serde(default)]
     pub milestones: Vec<Milestone>,
+    /// The network's own choice of extension sets; left out when it kept
+    /// the defaults.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gap_extensions: Option<ExtensionChoice>,
+    /// The gap list; left out when empty, so documents without findings
+    /// read as they always did.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<FindingDoc>,
+}
+
+/// One finding of a network's gap list (see docs/formats.md).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FindingDoc {
+    /// The id it had where it was exported; an import gives new ids.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<u64>,
+    /// The catalogue id (`computing.identity_auth`).
+    pub control_point: String,
+    pub description: String,
+    pub result: ComplianceResult,
+    pub risk: Risk,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub owner: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "optional_date"
+    )]
+    pub due: Option<chrono::NaiveDate>,
+    #[serde(default = "open")]
+    pub status: FindingStatus,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub evidence: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<StatusChange>,
+}
+
+fn open() -> FindingStatus {
+    FindingStatus::Open
+}
+
+impl FindingDoc {
+    pub fn of(f: Finding) -> FindingDoc {
+        FindingDoc {
+            id: Some(f.id.0),
+            control_point: f.control_point,
+            description: f.description,
+            result: f.result,
+            risk: f.risk,
+            owner: f.owner,
+            due: f.due,
+            status: f.status,
+            evidence: f.evidence,
+            history: f.history,
+        }
+    }
+
+    /// The finding, id left for the store to give.
+    pub fn finding(&self) -> Finding {
+        Finding {
+            id: FindingId(0),
+            control_point: self.control_point.clone(),
+            description: self.description.clone(),
+            result: self.result,
+            risk: self.risk,
+            owner: self.owner.clone(),
+            due: self.due,
+            status: self.status,
+            evidence: self.evidence.clone(),
+            history: self.history.clone(),
+        }
+    }
+}
+
+/// `Option<NaiveDate>` as an ISO date or nothing.
+mod optional_date {
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => crate::domain::calendar::date_serde::serialize(d, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+        #[derive(Deserialize)]
+        struct Wrapped(#[serde(with = "crate::domain::calendar::date_serde")] NaiveDate);
+        Ok(Option::<Wrapped>::deserialize(d)?.map(|Wrapped(d)| d))
+    }
 }
 
 /// Parses a document. `file` names the source in messages. Errors name
@@ -190,11 +285,29 @@ pub fn to_records(file: &str, doc: &Document) -> Result<Vec<NewClient>> {
                 .validate()
                 .and_then(|()| network.check_filed_level())
                 .map_err(|e| bad(e.within(&at_network)))?;
+            if n.findings.len() > crate::domain::gaps::finding::MAX_FINDINGS {
+                return Err(bad(FieldError::new(
+                    format!("{at_network}.findings"),
+                    format!(
+                        "{} findings, more than the {} one network may hold",
+                        n.findings.len(),
+                        crate::domain::gaps::finding::MAX_FINDINGS
+                    ),
+                )));
+            }
+            let mut findings = Vec::with_capacity(n.findings.len());
+            for (fi, f) in n.findings.iter().enumerate() {
+                let mut finding = f.finding();
+                finding
+                    .validate()
+                    .map_err(|e| bad(e.within(&format!("{at_network}.findings[{fi}]"))))?;
+                findings.push(finding);
+            }
             networks.push(NewNetwork {
                 id: n.id.map(NetworkId),
                 network,
-                findings: Vec::new(),
-                gap_extensions: None,
+                findings,
+                gap_extensions: n.gap_extensions.clone(),
             });
         }
         out.push(NewClient {
@@ -245,6 +358,36 @@ pub fn network_doc(n: Network) -> NetworkDoc {
         overrides: n.overrides,
         filed_level: n.filed_level,
         milestones: n.milestones,
+        gap_extensions: None,
+        findings: Vec::new(),
+    }
+}
+
+/// Puts each network's findings and extension choice into `doc`.
+pub fn add_gaps(
+    doc: &mut Document,
+    findings: Vec<(NetworkId, Finding)>,
+    extensions: Vec<(NetworkId, ExtensionChoice)>,
+) {
+    let mut by_network: std::collections::HashMap<u64, Vec<FindingDoc>> = Default::default();
+    for (network, f) in findings {
+        by_network
+            .entry(network.0)
+            .or_default()
+            .push(FindingDoc::of(f));
+    }
+    let mut chosen: std::collections::HashMap<u64, ExtensionChoice> = extensions
+        .into_iter()
+        .filter(|(_, c)| *c != ExtensionChoice::default())
+        .map(|(n, c)| (n.0, c))
+        .collect();
+    for n in doc.clients.iter_mut().flat_map(|c| c.networks.iter_mut()) {
+        let Some(id) = n.id else { continue };
+        if let Some(mut list) = by_network.remove(&id) {
+            list.sort_by_key(|f| f.id);
+            n.findings = list;
+        }
+        n.gap_extensions = chosen.remove(&id);
     }
 }
 

@@ -791,6 +791,20 @@ impl CaseStore for RemoteStore {
         self.found(Request::Finding { id: id.0 })
     }
 
+    fn all_findings(&self) -> Result<Vec<StoredFinding>> {
+        self.records(Request::AllFindings)
+    }
+
+    fn all_gap_extensions(&self) -> Result<Vec<(NetworkId, ExtensionChoice)>> {
+        match self.call(&Request::AllGapExtensions)? {
+            Response::GapExtensions(list) => list
+                .into_iter()
+                .map(|(n, bytes)| Ok((NetworkId(n), decode(&bytes)?)))
+                .collect(),
+            other => Err(self.unexpected("AllGapExtensions", &other)),
+        }
+    }
+
     fn create_finding(&self, finding: StoredFinding) -> Result<StoredFinding> {
         let record = codec::encode(&finding);
         self.write(Request::CreateFinding { record })

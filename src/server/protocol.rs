@@ -177,6 +177,10 @@ pub enum Request {
         network: u64,
         record: Vec<u8>,
     },
+    /// Every finding (`Records`).
+    AllFindings,
+    /// Every network's extension choice (`GapExtensions`).
+    AllGapExtensions,
 }
 
 /// One client of an import: ids kept where the document gave them.
@@ -262,6 +266,8 @@ pub enum Response {
         networks: Vec<u64>,
         findings: Vec<u64>,
     },
+    /// Network ids with their extension choice records.
+    GapExtensions(Vec<(u64, Vec<u8>)>),
 }
 
 /// An [`Error`] as it crosses the socket: its kind, what the kind carries,
@@ -499,6 +505,8 @@ impl Request {
                 | Request::FindingsOf { .. }
                 | Request::Finding { .. }
                 | Request::GapExtensions { .. }
+                | Request::AllFindings
+                | Request::AllGapExtensions
         )
     }
 
@@ -543,6 +551,8 @@ impl Request {
             Request::ImportFindings { .. } => "ImportFindings",
             Request::GapExtensions { .. } => "GapExtensions",
             Request::SetGapExtensions { .. } => "SetGapExtensions",
+            Request::AllFindings => "AllFindings",
+            Request::AllGapExtensions => "AllGapExtensions",
         }
     }
 }
@@ -572,6 +582,7 @@ impl Response {
             Response::DatabaseId(_) => "DatabaseId",
             Response::Error(_) => "Error",
             Response::FindingsChanged { .. } => "FindingsChanged",
+            Response::GapExtensions(_) => "GapExtensions",
         }
     }
 

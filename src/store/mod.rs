@@ -145,6 +145,10 @@ pub trait CaseStore: Send + Sync {
 
     /// The findings of a network, in id order.
     fn findings_of(&self, network: NetworkId) -> Result<Vec<StoredFinding>>;
+    /// Every finding, by network (for an export).
+    fn all_findings(&self) -> Result<Vec<StoredFinding>>;
+    /// Every network's own choice of extension sets (for an export).
+    fn all_gap_extensions(&self) -> Result<Vec<(NetworkId, ExtensionChoice)>>;
     fn finding(&self, id: FindingId) -> Result<Option<StoredFinding>>;
     /// Creates a finding under an existing network; the store assigns the
     /// id and revision 1.

@@ -833,6 +833,14 @@ impl CaseStore for SledStore {
         self.read_findings_of(network)
     }
 
+    fn all_findings(&self) -> Result<Vec<StoredFinding>> {
+        self.read_all_findings()
+    }
+
+    fn all_gap_extensions(&self) -> Result<Vec<(NetworkId, ExtensionChoice)>> {
+        self.read_all_gap_extensions()
+    }
+
     fn finding(&self, id: FindingId) -> Result<Option<StoredFinding>> {
         self.read_finding(id)
     }
@@ -1164,6 +1172,14 @@ impl CaseStore for Acting<'_> {
 
     fn findings_of(&self, network: NetworkId) -> Result<Vec<StoredFinding>> {
         self.store.read_findings_of(network)
+    }
+
+    fn all_findings(&self) -> Result<Vec<StoredFinding>> {
+        self.store.read_all_findings()
+    }
+
+    fn all_gap_extensions(&self) -> Result<Vec<(NetworkId, ExtensionChoice)>> {
+        self.store.read_all_gap_extensions()
     }
 
     fn finding(&self, id: FindingId) -> Result<Option<StoredFinding>> {

@@ -85,6 +85,8 @@ pub struct StatusChange {
 pub const MAX_DESCRIPTION: usize = 2000;
 pub const MAX_OWNER: usize = 200;
 pub const MAX_EVIDENCE: usize = 4000;
+/// Most findings one network may hold: a gap list is a few hundred.
+pub const MAX_FINDINGS: usize = 5000;
 
 /// A gap the audit firm found under one control point of a network.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -130,6 +130,14 @@ pub fn dispatch(store: &dyn Database, request: Request) -> Result<Response> {
                 findings: n as u64,
             }
         }
+        Request::AllFindings => Response::Records(records(&store.all_findings()?)),
+        Request::AllGapExtensions => Response::GapExtensions(
+            store
+                .all_gap_extensions()?
+                .iter()
+                .map(|(n, c)| (n.0, codec::encode(c)))
+                .collect(),
+        ),
         Request::GapExtensions { network } => {
             Response::Record(codec::encode(&store.gap_extensions(NetworkId(network))?))
         }

@@ -666,6 +666,7 @@ impl Daemon {
                     let bulky = matches!(
                         request,
                         Request::Networks
+                            | Request::AllFindings
                             | Request::Clients
                             | Request::Import { .. }
                             | Request::Log { .. }

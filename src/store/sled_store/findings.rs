@@ -13,8 +13,7 @@ use crate::store::StoredFinding;
 use crate::store::audit::{Action, Actor, LogEntry};
 use crate::store::codec::{self, keys};
 
-/// Most findings one network may hold: a gap list is a few hundred.
-pub const MAX_FINDINGS: usize = 5000;
+pub use crate::domain::gaps::finding::MAX_FINDINGS;
 
 impl SledStore {
     pub(super) fn read_findings_of(&self, network: NetworkId) -> Result<Vec<StoredFinding>> {
@@ -22,6 +21,20 @@ impl SledStore {
         for kv in self.tree.scan_prefix(keys::findings_of(network)) {
             let (k, v) = kv.map_err(|e| db_error(&self.path, e))?;
             out.push(codec::decode(&v).map_err(|e| damaged(&self.path, &k, e))?);
+        }
+        Ok(out)
+    }
+
+    pub(super) fn read_all_findings(&self) -> Result<Vec<StoredFinding>> {
+        self.scan(keys::FINDING)
+    }
+
+    pub(super) fn read_all_gap_extensions(&self) -> Result<Vec<(NetworkId, ExtensionChoice)>> {
+        let mut out = Vec::new();
+        for kv in self.tree.scan_prefix([keys::GAP_EXTENSIONS]) {
+            let (k, v) = kv.map_err(|e| db_error(&self.path, e))?;
+            let choice = codec::decode(&v).map_err(|e| damaged(&self.path, &k, e))?;
+            out.extend(keys::tail_id(&k).map(|n| (NetworkId(n), choice)));
         }
         Ok(out)
     }
