@@ -1082,3 +1082,123 @@ fn the_idle_time_is_a_setting() {
     wait_until("the daemon exits after a second alone", || !alive(pid));
     assert!(!socket_path(&place.db).exists());
 }
+
+#[test]
+fn findings_travel_through_the_daemon_and_the_change_feed_announces_them() {
+    use mlps::domain::gaps::{ComplianceResult, Extension, ExtensionChoice, Finding, FindingId};
+    use mlps::domain::gaps::{FindingStatus, Risk};
+    use mlps::store::StoredFinding;
+
+    let place = place();
+    let _daemon = Daemon::serve(&place, &[]);
+    let store = client::connect(&place.db).unwrap();
+    let feed = client::subscribe(&place.db).unwrap();
+    let next_change = || feed.recv_timeout(DEADLINE).expect("a change arrives");
+
+    let c = store.create_client(client("Acme")).unwrap();
+    let n = store.create_network(network(c.id, "Shop")).unwrap();
+    assert!(matches!(next_change(), client::Change::Records { .. }));
+    assert!(matches!(next_change(), client::Change::Records { .. }));
+
+    let new = |point: &str, risk| {
+        Finding::new(
+            FindingId(0),
+            point,
+            "弱口令",
+            ComplianceResult::NonCompliant,
+            risk,
+            mlps::domain::calendar::parse_date("2026-10-01").unwrap(),
+        )
+    };
+    let f = store
+        .create_finding(StoredFinding::new(
+            n.id,
+            new("computing.identity_auth", Risk::High),
+        ))
+        .unwrap();
+    assert_eq!((f.revision, f.client), (1, c.id));
+    assert_eq!(
+        next_change(),
+        client::Change::Findings {
+            networks: vec![n.id],
+            findings: vec![f.id()],
+        }
+    );
+    assert_eq!(store.findings_of(n.id).unwrap(), vec![f.clone()]);
+    assert_eq!(store.finding(f.id()).unwrap(), Some(f.clone()));
+
+    // A stale write is refused as a conflict, as for networks.
+    let mut edit = f.clone();
+    edit.finding.owner = "王工".into();
+    let f2 = store.update_finding(edit).unwrap();
+    next_change();
+    let mut stale = f.clone();
+    stale.finding.owner = "other".into();
+    assert!(matches!(
+        store.update_finding(stale),
+        Err(Error::Conflict(c)) if c.revision == 2
+    ));
+
+    let done = store
+        .set_finding_status(
+            &[f.id()],
+            FindingStatus::Fixed,
+            mlps::domain::calendar::parse_date("2026-11-01").unwrap(),
+        )
+        .unwrap();
+    assert_eq!(done[0].revision, f2.revision + 1);
+    assert_eq!(
+        next_change(),
+        client::Change::Findings {
+            networks: vec![n.id],
+            findings: vec![f.id()],
+        }
+    );
+    assert!(matches!(
+        store.set_finding_status(
+            &[FindingId(999_999)],
+            FindingStatus::Fixed,
+            mlps::domain::calendar::parse_date("2026-11-01").unwrap(),
+        ),
+        Err(Error::NotFound(ref m)) if matches!(m.what, Missing::Finding(999_999))
+    ));
+
+    assert_eq!(
+        store
+            .import_findings(n.id, vec![new("computing.audit", Risk::Low)], false)
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        next_change(),
+        client::Change::Findings {
+            networks: vec![n.id],
+            findings: vec![],
+        }
+    );
+    let mut choice = ExtensionChoice::default();
+    choice.set(Extension::Cloud, true);
+    store.set_gap_extensions(n.id, choice.clone()).unwrap();
+    next_change();
+    assert_eq!(store.gap_extensions(n.id).unwrap(), choice);
+    assert_eq!(store.all_gap_extensions().unwrap(), vec![(n.id, choice)]);
+    assert_eq!(store.all_findings().unwrap().len(), 2);
+
+    store.delete_finding(f.id(), None).unwrap();
+    assert_eq!(
+        next_change(),
+        client::Change::Findings {
+            networks: vec![],
+            findings: vec![f.id()],
+        }
+    );
+    assert_eq!(store.findings_of(n.id).unwrap().len(), 1);
+
+    // Logged as the user, naming the finding.
+    let log = store.log(&LogQuery::of_network(n.id)).unwrap();
+    assert!(
+        log.iter()
+            .any(|e| e.finding == Some(f.id()) && e.action == Action::Deleted),
+        "{log:?}"
+    );
+}
