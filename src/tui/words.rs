@@ -213,29 +213,14 @@ pub mod form {
     pub const DATE: Label =
         Label::new("Date (YYYY-MM-DD, t: today)", "日期（YYYY-MM-DD，t：今天）");
     pub const NOTE: Label = Label::new("Note", "备注");
-    pub const SCORE: Label = Label::new(
-        "Score (evaluation_passed or _failed)",
-        "测评得分（测评通过或未通过）",
-    );
-    pub const CONCLUSION: Label = Label::new(
-        "Conclusion (evaluation_passed or _failed)",
-        "测评结论（测评通过或未通过）",
-    );
-    pub const HIGH_RISKS: Label = Label::new(
-        "High risks (evaluation_passed or _failed)",
-        "高风险数（测评通过或未通过）",
-    );
-    pub const MEDIUM_RISKS: Label = Label::new(
-        "Medium risks (evaluation_passed or _failed)",
-        "中风险数（测评通过或未通过）",
-    );
-    pub const NUMBER: Label = Label::new(
-        "Certificate number (certificate_issued)",
-        "备案证明编号（已发证）",
-    );
+    pub const SCORE: Label = Label::new("Score (evaluation)", "测评得分");
+    pub const CONCLUSION: Label = Label::new("Conclusion (evaluation)", "测评结论");
+    pub const HIGH_RISKS: Label = Label::new("High risks (evaluation)", "高风险数");
+    pub const MEDIUM_RISKS: Label = Label::new("Medium risks (evaluation)", "中风险数");
+    pub const NUMBER: Label = Label::new("Certificate number", "备案证明编号");
     pub const LEVEL: Label = Label::new(
-        "Level filed (filing_submitted, certificate_issued; empty: computed)",
-        "备案等级（已提交备案、已发证；空：按定级结果）",
+        "Level filed (empty: the computed level)",
+        "备案等级（空：按定级结果）",
     );
 
     /// The answer form's title: the question, and what unknown counts as.
@@ -381,11 +366,12 @@ mod tests {
         );
         assert_eq!(say(form::CREDIT_CODE, Lang::Zh), "统一社会信用代码");
         assert_eq!(say(form::NAME_ZH, Lang::Both), "中文名");
-        assert_eq!(say(form::LEVEL, Lang::Both), form::LEVEL.zh);
-        assert_eq!(
-            say(form::SCORE, Lang::Both),
-            "Score (evaluation_passed or _failed) 测评得分（测评通过或未通过）"
+        let long = Label::new(
+            "A label far too long to stand beside its Chinese on one line of a form",
+            "很长的标签",
         );
+        assert_eq!(say(long, Lang::Both), long.zh);
+        assert_eq!(say(form::SCORE, Lang::Both), "Score (evaluation) 测评得分");
     }
 
     #[test]
