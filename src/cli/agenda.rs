@@ -295,7 +295,12 @@ pub(super) fn print_agenda(
     )
     .map_err(io_error)?;
     if rows.is_empty() {
-        writeln!(out, "{}", labels::cli::lines(labels::cli::NOTHING_DUE, lang)).map_err(io_error)?;
+        writeln!(
+            out,
+            "{}",
+            labels::cli::lines(labels::cli::NOTHING_DUE, lang)
+        )
+        .map_err(io_error)?;
     } else {
         out.write_all(table_in(&rows, fit, lang).as_bytes())
             .map_err(io_error)?;
@@ -357,7 +362,8 @@ fn print_regrading(
         out,
         "\n{}",
         labels::cli::lines(labels::cli::REGRADING_HEADING, lang)
-    ).map_err(io_error)?;
+    )
+    .map_err(io_error)?;
     out.write_all(regrading_table_in(&rows, rules, fit, lang).as_bytes())
         .map_err(io_error)
 }

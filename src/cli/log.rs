@@ -3,8 +3,8 @@
 use std::io::Write;
 
 use super::io_error;
-use crate::error::{Error, Result};
 use crate::domain::labels::{self, Lang};
+use crate::error::{Error, Result};
 use crate::service::history::{change_line, change_line_in, heading_in};
 use crate::store::audit::LogEntry;
 

@@ -77,11 +77,7 @@ pub fn agenda_counts(
     sentence(
         lang,
         || format!("{overdue} overdue, {due} due within {due_soon} days, {later} later."),
-        || {
-            format!(
-                "已逾期 {overdue} 项，{due_soon} 天内到期 {due} 项，之后到期 {later} 项。"
-            )
-        },
+        || format!("已逾期 {overdue} 项，{due_soon} 天内到期 {due} 项，之后到期 {later} 项。"),
     )
 }
 
@@ -239,7 +235,13 @@ mod tests {
     #[test]
     fn english_is_the_products_own_words() {
         assert_eq!(
-            agenda_heading(Lang::En, OPEN_DEADLINES, ("", ""), "2027-02-26", "2026-11-28"),
+            agenda_heading(
+                Lang::En,
+                OPEN_DEADLINES,
+                ("", ""),
+                "2027-02-26",
+                "2026-11-28"
+            ),
             "Open deadlines due by 2027-02-26 (today 2026-11-28; overdue ones always shown)"
         );
         assert_eq!(
@@ -260,7 +262,10 @@ mod tests {
     #[test]
     fn chinese_has_no_english_words_and_both_has_the_two() {
         let zh = triage_brief(Lang::Zh, (10, 14, 2, 0), 30).unwrap();
-        assert_eq!(zh, "mlps：已逾期 10 个，30 天内到期 14 个，需重新定级 2 个。详见 mlps triage");
+        assert_eq!(
+            zh,
+            "mlps：已逾期 10 个，30 天内到期 14 个，需重新定级 2 个。详见 mlps triage"
+        );
         let zh = agenda_heading(
             Lang::Zh,
             RENEWALS,
