@@ -89,7 +89,7 @@ pub(super) fn run(
             let renewals_only = matches!(command, Command::Renewals(_));
             let today = input.today.expect("read before opening, for the agenda");
             let found = match &args.query {
-                Some(query) => Some(crate::service::lookup::resolve(store, query)?),
+                Some(query) => Some(crate::service::lookup::resolve_in(store, query, lang)?),
                 None => None,
             };
             let fit = agenda::Fit::stdout();
@@ -108,14 +108,14 @@ pub(super) fn run(
             let today = input.today.expect("read before opening, for triage");
             let mut rows = crate::service::triage::rows(store, today, &config)?;
             if let Some(query) = &args.query {
-                let found = crate::service::lookup::resolve(store, query)?;
+                let found = crate::service::lookup::resolve_in(store, query, lang)?;
                 rows.retain(|r| found.covers(r.client_id, r.network_id));
             }
             agenda::print_triage(&rows, today, &args, settings, lang, out)
         }
         Command::Show { query, .. } => {
             let today = input.today.expect("read before opening, for show");
-            let found = crate::service::lookup::resolve(store, &query)?;
+            let found = crate::service::lookup::resolve_in(store, &query, lang)?;
             super::show::print(store, &found, today, &config, lang, out)
         }
         Command::Log { client, json, .. } => {

@@ -383,8 +383,55 @@ fn assess_in_chinese_has_no_english_sentence() {
     assert_eq!(run("zh", true), run("en", true));
 }
 
-/// Errors stay English on stderr whatever the language: a path that is
-/// not a database is refused so.
+/// A query that fits several, or nothing, is refused (exit 2) in the
+/// language asked, the candidates listed with their ids.
+#[test]
+fn a_query_is_refused_in_the_language_asked() {
+    let demo = Demo::new();
+    let refused = |args: &[&str]| {
+        let out = support::mlps_beside(&demo.db).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+        assert!(out.stdout.is_empty(), "{out:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let en = refused(&["due", "bank"]);
+    assert!(
+        en.starts_with(
+            "mlps: \"bank\" matches 2 clients equally well; give one by its id, or more of its \
+             name:\n  client   5  Woodgrove Bank"
+        ),
+        "{en}"
+    );
+    let zh = refused(&["--lang", "zh", "due", "bank"]);
+    assert!(
+        zh.starts_with(
+            "mlps: \"bank\" 同样匹配 2 个客户：请用编号指定，或多给出一些名称：\n  客户      5  Woodgrove Bank"
+        ),
+        "{zh}"
+    );
+    no_english(&zh, &["matches", "client ", "give one"], "ties");
+    let both = refused(&["--lang", "both", "triage", "bank"]);
+    assert!(
+        both.contains("equally well") && both.contains("同样匹配"),
+        "{both}"
+    );
+    assert!(both.contains("\n  client 客户 "), "{both}");
+
+    let zh = refused(&["--lang", "zh", "show", "zzzzqqq"]);
+    assert!(
+        zh.starts_with("mlps: 没有与 \"zzzzqqq\" 匹配的客户或定级对象："),
+        "{zh}"
+    );
+    no_english(&zh, &["no client", "matches", "give an id"], "nothing");
+    let en = refused(&["show", "zzzzqqq"]);
+    assert!(
+        en.starts_with("mlps: no client or network matches \"zzzzqqq\": give an id"),
+        "{en}"
+    );
+}
+
+/// Other errors stay English on stderr whatever the language: a path
+/// that is not a database is refused so.
 #[test]
 fn errors_stay_english_on_stderr() {
     let dir = tempfile::tempdir().unwrap();

@@ -162,6 +162,26 @@ pub const NOTHING_OPEN: Label = Label::new("nothing open", "无待办事项");
 pub const CLIENT_WORD: Label = Label::new("client", "客户");
 pub const NETWORK_WORD: Label = Label::new("network", "定级对象");
 
+/// A query's candidates: a contact a client was found by, and how many
+/// more there were (`N` stands for the number).
+pub const CONTACT_WORD: Label = Label::new("contact", "联系人");
+pub const AND_MORE: Label = Label::new("and N more", "另有 N 个");
+
+/// A query that matches nothing, in Chinese (`query` as quoted).
+pub fn nothing_matches_zh(query: &str) -> String {
+    format!(
+        "没有与 {query} 匹配的客户或定级对象：请给出编号（CLIENT_ID 或 \
+         CLIENT_ID/NETWORK_ID，即 mlps renewals 打印的编号）、名称，或名称中的几个字\
+         （英文、中文、拼音或首字母）"
+    )
+}
+
+/// A query that fits several equally, in Chinese: `"ac" 同样匹配 3
+/// 个客户：请用编号指定，或多给出一些名称：`.
+pub fn ties_zh(query: &str, total: usize, what: &str) -> String {
+    format!("{query} 同样匹配 {total} {what}：请用编号指定，或多给出一些名称：")
+}
+
 /// `mlps log` with nothing to list.
 pub const NO_CHANGES: Label = Label::new("No changes recorded.", "没有变更记录。");
 
