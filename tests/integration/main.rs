@@ -15,6 +15,7 @@ mod rfc5545;
 mod backup;
 mod bad_input;
 mod cli;
+mod cli_lang;
 mod crash;
 mod csv;
 mod daemon;

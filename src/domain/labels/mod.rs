@@ -6,6 +6,7 @@
 use std::borrow::Cow;
 
 mod case;
+pub mod cli;
 mod fields;
 mod grading;
 mod legend;
