@@ -517,25 +517,11 @@ fn column_letter(index: usize) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 /// The known column closest to a misspelt one, when one is close.
 fn suggestion(name: &str) -> Option<&'static str> {
     COLUMNS
         .iter()
-        .map(|c| (edit_distance(name, c), *c))
+        .map(|c| (crate::text::edit_distance(name, c), *c))
         .filter(|(d, c)| *d <= 2.max(c.len() / 5))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
