@@ -19,7 +19,7 @@ pub fn what(what: &str, lang: Lang) -> String {
     let label = match what {
         "client" => Label::new("client", "客户"),
         "contact" => Label::new("contact", "联系人"),
-        "network" => Label::new("network", "网络"),
+        "network" => Label::new("network", "定级对象"),
         "override" => Label::new("override", "侵害调整"),
         "milestone" => Label::new("milestone", "节点"),
         id => match id.parse::<crate::domain::questionnaire::QuestionId>() {
@@ -182,8 +182,8 @@ pub mod form {
     pub const EDIT_CLIENT: Label = Label::new("Edit client", "编辑客户");
     pub const NEW_CONTACT: Label = Label::new("New contact", "新增联系人");
     pub const EDIT_CONTACT: Label = Label::new("Edit contact", "编辑联系人");
-    pub const NEW_NETWORK: Label = Label::new("New network", "新增网络");
-    pub const EDIT_NETWORK: Label = Label::new("Edit network", "编辑网络");
+    pub const NEW_NETWORK: Label = Label::new("New network", "新增定级对象");
+    pub const EDIT_NETWORK: Label = Label::new("Edit network", "编辑定级对象");
     pub const NEW_MILESTONE: Label = Label::new("New milestone", "新增节点");
     pub const EDIT_MILESTONE: Label = Label::new("Edit milestone", "编辑节点");
     pub const OVERRIDE: Label = Label::new(
@@ -238,7 +238,8 @@ pub mod form {
 
     pub const REQUIRED: Label = Label::new("required", "必填");
     pub const CLIENT_GONE: Label = Label::new("the client no longer exists", "该客户已不存在");
-    pub const NETWORK_GONE: Label = Label::new("the network no longer exists", "该网络已不存在");
+    pub const NETWORK_GONE: Label =
+        Label::new("the network no longer exists", "该定级对象已不存在");
     pub const DATE_EXPECTED: Label =
         Label::new("date: expected YYYY-MM-DD", "日期：应为 YYYY-MM-DD");
     pub const REQUIRED_DATE: Label = Label::new(
@@ -281,7 +282,7 @@ pub mod status {
     pub const FILTER_CLEARED: Label = Label::new("filter cleared", "已清除筛选");
     pub const SELECT_NETWORK: Label = Label::new(
         "select a network first: the report is of one network",
-        "请先选择一个网络：报告针对单个网络",
+        "请先选择一个定级对象：报告针对单个定级对象",
     );
     pub const NOTHING_SELECTED: Label = Label::new("nothing selected here", "此处未选择任何内容");
     pub const DERIVED_DATES: Label = Label::new(
@@ -341,7 +342,7 @@ pub mod status {
     pub const KEPT: Label = Label::new("kept", "保留");
     pub const UNDONE_ALREADY: Label = Label::new("is undone already", "已经撤销过");
     pub const COULD_NOT_READ_NETWORKS: Label =
-        Label::new("could not read the networks", "无法读取网络");
+        Label::new("could not read the networks", "无法读取定级对象");
     pub const COULD_NOT_SEARCH: Label = Label::new("could not search", "无法搜索");
 }
 
