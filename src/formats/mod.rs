@@ -4,6 +4,7 @@
 
 pub mod answers_file;
 pub mod calendar_feed;
+pub mod gap_list;
 pub mod interchange;
 pub mod report;
 pub mod spreadsheet;
