@@ -278,7 +278,7 @@ fn word<T: PartialEq>(cell: &str, read: fn(&str) -> Option<T>) -> Option<T> {
 fn expected_words<T: Copy>(all: &[T], label: fn(T) -> Label, id: fn(T) -> &'static str) -> String {
     let zh: Vec<&str> = all.iter().map(|v| label(*v).zh).collect();
     let ids: Vec<&str> = all.iter().map(|v| id(*v)).collect();
-    format!("{} (or {})", zh.join(" / "), ids.join(" / "))
+    format!("{} or {}", zh.join(" / "), ids.join(" / "))
 }
 
 // ---------------------------------------------------------------------------
@@ -495,6 +495,8 @@ pub fn read_gap_list(
     if errors.is_empty() {
         Ok(rows)
     } else {
+        // In the sheet's order: by row, then by column.
+        errors.sort_by_key(|e| (e.row, e.column.as_ref().map_or(usize::MAX, |(i, _)| *i)));
         Err(errors)
     }
 }
@@ -724,7 +726,7 @@ fn read_row(
             bad(
                 GapColumn::Status,
                 format!(
-                    "expected a status, {} (empty is 未整改 open), not {}",
+                    "expected a status, {}; 未整改 and an empty cell are open; not {}",
                     expected_words(FindingStatus::ALL, labels::status, FindingStatus::as_str),
                     shown(&status_text)
                 ),
@@ -740,10 +742,15 @@ fn read_row(
         match spreadsheet::parse_date(&due_text) {
             Ok(d) => Some(Some(d)),
             Err(m) => {
-                bad(
-                    GapColumn::Due,
-                    format!("expected a due date, YYYY-MM-DD or YYYY/MM/DD: {m}"),
-                );
+                let m = if m.contains("not a real calendar date") {
+                    format!("expected a due date: {m}")
+                } else {
+                    format!(
+                        "expected a due date, YYYY-MM-DD or YYYY/MM/DD, not {}",
+                        shown(&due_text)
+                    )
+                };
+                bad(GapColumn::Due, m);
                 None
             }
         }
