@@ -10,8 +10,10 @@ use mlps::domain::gaps::{
     self, ComplianceResult, ControlPoint, Extension, Finding, FindingId, FindingStatus, Risk,
 };
 use mlps::domain::labels::Lang;
-use mlps::domain::model::Level;
+use mlps::domain::model::{Client, ClientId, Level, Network, NetworkId, Overrides};
+use mlps::domain::settings::Config;
 use mlps::formats::gap_list::{self, CellError, GapRow};
+use mlps::formats::report::{self, Rectification, ReportFormat};
 
 use crate::support::d;
 
@@ -579,6 +581,266 @@ fn cells_a_spreadsheet_would_run_are_exported_inert() {
         assert!(
             cells.iter().any(|c| c == inert),
             "{inert} not among {cells:?}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The report's rectification plan
+
+fn plan_client() -> Client {
+    let mut c = Client {
+        id: ClientId(4),
+        name: "Ningbo Harbour Logistics".into(),
+        name_zh: "宁波港口物流有限公司".into(),
+        region: "浙江省宁波市".into(),
+        ..Client::default()
+    };
+    c.validate().unwrap();
+    c
+}
+
+fn plan_network() -> Network {
+    let mut n = Network {
+        id: NetworkId(21),
+        client: ClientId(4),
+        revision: 1,
+        name: "仓储管理系统 WMS".into(),
+        notes: String::new(),
+        answers: crate::support::answered(),
+        overrides: Overrides::default(),
+        filed_level: Some(Level::L3),
+        milestones: Vec::new(),
+    };
+    n.validate().unwrap();
+    n
+}
+
+fn report_today() -> NaiveDate {
+    d("2026-05-10")
+}
+
+fn report(findings: &[Finding], format: ReportFormat) -> String {
+    let extensions = BTreeSet::from([Extension::Cloud]);
+    report::render_with_findings(
+        &plan_client(),
+        &plan_network(),
+        &Config::default(),
+        report_today(),
+        format,
+        Some(&Rectification {
+            findings,
+            extensions: &extensions,
+        }),
+    )
+}
+
+/// The plan's section, from its heading to the report's closing line.
+fn plan_section(out: &str, start: &str, end: &str) -> String {
+    let from = out.find(start).expect("the plan's heading");
+    let to = out[from..].find(end).map_or(out.len(), |i| from + i);
+    out[from..to].to_string()
+}
+
+#[test]
+fn the_rectification_plan_as_markdown() {
+    let out = report(&sample_findings(), ReportFormat::Markdown);
+    let section = plan_section(
+        &out,
+        "## 6. 整改计划 Rectification plan",
+        "由 mlps 根据案卷",
+    );
+    crate::support::assert_snapshot!("the_rectification_plan_as_markdown", section);
+}
+
+#[test]
+fn the_rectification_plan_as_html() {
+    let out = report(&sample_findings(), ReportFormat::Html);
+    let section = plan_section(
+        &out,
+        "<h2>6. 整改计划 Rectification plan",
+        "<p>由 mlps 根据案卷",
+    );
+    crate::support::assert_snapshot!("the_rectification_plan_as_html", section);
+}
+
+#[test]
+fn the_plan_groups_by_owner_then_open_before_closed_then_due_date() {
+    let out = report(&sample_findings(), ReportFormat::Markdown);
+    let headings: Vec<&str> = out.lines().filter(|l| l.starts_with("### ")).collect();
+    let owners: Vec<&str> = headings
+        .iter()
+        .copied()
+        .skip_while(|h| !h.contains("责任人") && !h.contains("No owner"))
+        .collect();
+    assert_eq!(
+        owners,
+        [
+            "### 责任人 Owner: +86 21 5555 · 未关闭 1/1 open",
+            "### 责任人 Owner: Wang Fang · 未关闭 0/1 open",
+            "### 责任人 Owner: 李娜 · 未关闭 1/1 open",
+            "### 责任人 Owner: 运维部 张伟 · 未关闭 1/1 open",
+            "### 未指定责任人 No owner · 未关闭 0/1 open",
+        ],
+        "{out}"
+    );
+    // Compliant and not-applicable findings ask for no fix.
+    assert!(out.contains("另有 2 条记录为符合或不适用"));
+    assert!(!out.contains("机房位于顶层"));
+    // One owner's open gaps by due date, before the closed ones.
+    let mut many = Vec::new();
+    for (i, (due, status)) in [
+        (Some("2026-09-01"), FindingStatus::Open),
+        (Some("2026-04-01"), FindingStatus::Fixed),
+        (None, FindingStatus::InProgress),
+        (Some("2026-04-30"), FindingStatus::Open),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut f = Finding::new(
+            FindingId(i as u64),
+            "computing.audit",
+            &format!("gap {i}"),
+            ComplianceResult::Partial,
+            Risk::Medium,
+            found(),
+        );
+        f.owner = "李娜".into();
+        f.due = due.map(d);
+        f.set_status(status, d("2026-04-20")).unwrap();
+        many.push(f);
+    }
+    let out = report(&many, ReportFormat::Markdown);
+    let order: Vec<usize> = out
+        .lines()
+        .filter_map(|l| l.find("gap ").map(|at| l[at + 4..at + 5].parse().unwrap()))
+        .collect();
+    assert_eq!(order, [3, 0, 2, 1], "{out}");
+    // The past-due open gap says so; the report is dated 2026-05-10.
+    assert!(out.contains("**2026-04-30** · 逾期 overdue"), "{out}");
+}
+
+#[test]
+fn the_plan_states_the_estimate_under_both_templates() {
+    let out = report(&sample_findings(), ReportFormat::Markdown);
+    let points = gaps::applicable(Level::L3, &BTreeSet::from([Extension::Cloud]));
+    let p = gaps::predict(&sample_findings(), &points, report_today());
+    let words = mlps::domain::gaps::labels::prediction(&p, Lang::Zh);
+    assert!(out.contains(&words), "{words} in the report");
+    assert!(out.contains("估计值 an estimate"));
+    // Two open high gaps: a major risk, so 不符合 and 差.
+    assert!(
+        out.contains("| 2025版报告模板 2025 report template | 不符合 non-compliant |"),
+        "{out}"
+    );
+    assert!(out.contains("| 2021版报告模板 2021 report template | 差 poor |"));
+    assert!(
+        out.contains("| 整改完成 Rectification done | 否 no |"),
+        "{out}"
+    );
+    // Fixing them changes the estimate.
+    let mut fixed = sample_findings();
+    for f in &mut fixed {
+        if f.risk == Risk::High || f.risk == Risk::Medium {
+            f.set_status(FindingStatus::Fixed, d("2026-05-01")).unwrap();
+        }
+    }
+    let out = report(&fixed, ReportFormat::Markdown);
+    assert!(
+        out.contains("| 整改完成 Rectification done | 是 yes |"),
+        "{out}"
+    );
+    assert!(!out.contains("| 2025版报告模板 2025 report template | 不符合"));
+}
+
+#[test]
+fn without_findings_the_report_is_unchanged() {
+    let extensions = BTreeSet::new();
+    for format in [ReportFormat::Markdown, ReportFormat::Html] {
+        let plain = report::render(
+            &plan_client(),
+            &plan_network(),
+            &Config::default(),
+            report_today(),
+            format,
+        );
+        let none = report::render_with_findings(
+            &plan_client(),
+            &plan_network(),
+            &Config::default(),
+            report_today(),
+            format,
+            None,
+        );
+        let empty = report::render_with_findings(
+            &plan_client(),
+            &plan_network(),
+            &Config::default(),
+            report_today(),
+            format,
+            Some(&Rectification {
+                findings: &[],
+                extensions: &extensions,
+            }),
+        );
+        assert_eq!(none, plain);
+        assert_eq!(empty, plain);
+        assert!(!plain.contains("整改计划"));
+    }
+}
+
+fn hostile_findings() -> Vec<Finding> {
+    let mut f = Finding::new(
+        FindingId(1),
+        "computing.identity_auth",
+        "<script>alert(1)</script> | pipe |\n# not a heading\n**bold** [x](javascript:alert(2))",
+        ComplianceResult::NonCompliant,
+        Risk::High,
+        found(),
+    );
+    f.owner = "<img src=x onerror=alert(3)> | 张\u{202e}伟".into();
+    f.evidence = "`code`\n| a | b |\n<b>bold</b> &amp;".into();
+    f.validate().unwrap();
+    // Past the store's cleaning, as a damaged record could be.
+    f.description.push_str("\u{1b}[2J");
+    vec![f]
+}
+
+#[test]
+fn hostile_text_stays_text_in_the_plan() {
+    let html = report(&hostile_findings(), ReportFormat::Html);
+    let section = plan_section(&html, "<h2>6. 整改计划", "<p>由 mlps 根据案卷");
+    let lower = section.to_lowercase();
+    assert!(!lower.contains("<script"), "{section}");
+    assert!(!lower.contains("<img"));
+    assert!(!lower.contains("<b>"));
+    assert!(section.contains("&lt;script&gt;alert(1)&lt;/script&gt; | pipe |"));
+    assert!(section.contains("&amp;amp;"));
+    assert!(!section.contains('\u{202e}') && !section.contains('\u{1b}'));
+    assert!(section.contains("张\\u{202e}伟"));
+
+    let md = report(&hostile_findings(), ReportFormat::Markdown);
+    let section = plan_section(&md, "## 6. 整改计划", "由 mlps 根据案卷");
+    assert!(!section.contains('\u{202e}') && !section.contains('\u{1b}'));
+    assert!(section.contains("\\<script\\>alert(1)\\</script\\> \\| pipe \\|<br>\\# not a heading<br>\\*\\*bold\\*\\* \\[x\\](javascript:alert(2))"), "{section}");
+    // Every table row keeps its six cells.
+    for line in section.lines().filter(|l| l.starts_with('|')) {
+        let mut seps = 0;
+        let mut backslashes = 0;
+        for c in line.chars() {
+            if c == '|' && backslashes % 2 == 0 {
+                seps += 1;
+            }
+            backslashes = if c == '\\' { backslashes + 1 } else { 0 };
+        }
+        assert!(seps == 7 || seps == 3, "{line}");
+    }
+    // No line of user text starts a block of its own.
+    for line in section.lines() {
+        assert!(
+            line.is_empty() || line.starts_with(['|', '#']) || !line.is_ascii(),
+            "{line}"
         );
     }
 }
