@@ -312,14 +312,19 @@ impl fmt::Display for CellError {
         match (self.row, &self.column) {
             (0, _) => write!(f, "{}: {}", self.file, self.message),
             (row, None) => write!(f, "{}:{row}: {}", self.file, self.message),
-            (row, Some((i, header))) => write!(
-                f,
-                "{}:{row}:{} ({}): {}",
-                self.file,
-                spreadsheet::column_letter(*i),
-                crate::text::truncate(&crate::text::clean_line(header), 40),
-                self.message
-            ),
+            (row, Some((i, header))) => {
+                let letter = spreadsheet::column_letter(*i);
+                let header = crate::text::truncate(&crate::text::clean_line(header), 40);
+                if header.is_empty() {
+                    write!(f, "{}:{row}:{letter}: {}", self.file, self.message)
+                } else {
+                    write!(
+                        f,
+                        "{}:{row}:{letter} ({header}): {}",
+                        self.file, self.message
+                    )
+                }
+            }
         }
     }
 }

@@ -281,7 +281,7 @@ fn unknown_and_repeated_columns_and_stray_cells_are_errors() {
         )
         .contains("control_point 控制点")
     );
-    assert!(line_for(&errors, "gaps.csv:2:G (): expected nothing").contains("\"多余\""));
+    assert!(line_for(&errors, "gaps.csv:2:G: expected nothing").contains("\"多余\""));
 }
 
 #[test]
@@ -360,18 +360,21 @@ fn a_description_too_long_names_its_cell() {
     assert!(line_for(&errors, "gaps.csv:2:B (问题描述):").contains("2001 characters"));
 }
 
+/// Point, description, result, risk, owner, due, status, evidence.
+type Spec = (
+    &'static str,
+    &'static str,
+    ComplianceResult,
+    Risk,
+    &'static str,
+    Option<&'static str>,
+    FindingStatus,
+    &'static str,
+);
+
 fn sample_findings() -> Vec<Finding> {
     let mut out = Vec::new();
-    let specs: [(
-        &str,
-        &str,
-        ComplianceResult,
-        Risk,
-        &str,
-        Option<&str>,
-        FindingStatus,
-        &str,
-    ); 7] = [
+    let specs: [Spec; 7] = [
         (
             "computing.identity_auth",
             "口令过短, 未定期更换",
@@ -460,9 +463,7 @@ fn sample_findings() -> Vec<Finding> {
 }
 
 /// What a gap list carries of a finding: all but the id and the history.
-fn carried(
-    f: &Finding,
-) -> (
+type Carried = (
     String,
     String,
     ComplianceResult,
@@ -471,7 +472,9 @@ fn carried(
     Option<NaiveDate>,
     FindingStatus,
     String,
-) {
+);
+
+fn carried(f: &Finding) -> Carried {
     (
         f.control_point.clone(),
         f.description.clone(),
