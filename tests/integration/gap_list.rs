@@ -352,12 +352,41 @@ fn control_characters_are_stripped_from_every_cell() {
 }
 
 #[test]
-fn a_description_too_long_names_its_cell() {
+fn text_too_long_names_its_cell() {
     let long = "长".repeat(2_001);
     let errors = read_err(&format!(
         "控制点,问题描述,结果,风险等级\n身份鉴别,{long},不符合,高\n"
     ));
     assert!(line_for(&errors, "gaps.csv:2:B (问题描述):").contains("2001 characters"));
+    let owner = "x".repeat(201);
+    let errors = read_err(&format!(
+        "控制点,问题描述,结果,风险等级,责任人\n身份鉴别,口令过短,不符合,高,{owner}\n"
+    ));
+    assert!(line_for(&errors, "gaps.csv:2:E (责任人):").contains("201 characters"));
+}
+
+#[test]
+fn semicolons_and_tabs_delimit_too_and_the_errors_make_one_input_error() {
+    let fs = read_ok("控制点;问题描述;结果;风险等级\n身份鉴别;口令过短;不符合;高\n");
+    assert_eq!(fs[0].control_point, "computing.identity_auth");
+    let fs = read_ok("控制点\t问题描述\t结果\t风险等级\n身份鉴别\t口令过短\t不符合\t高\n");
+    assert_eq!(fs[0].risk, Risk::High);
+    let errors =
+        read("控制点,问题描述,结果,风险等级\n身份鉴别,口令过短,很差,高\n身份鉴别,,不符合,高\n")
+            .unwrap_err();
+    let e = gap_list::into_error(&errors).to_string();
+    assert!(
+        e.starts_with("gaps.csv:2:C (结果): expected a result"),
+        "{e}"
+    );
+    assert!(
+        e.contains("\ngaps.csv:3:B (问题描述): expected a description"),
+        "{e}"
+    );
+    assert!(
+        e.ends_with("\n2 problems in gaps.csv; nothing was imported"),
+        "{e}"
+    );
 }
 
 /// Point, description, result, risk, owner, due, status, evidence.
