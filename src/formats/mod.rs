@@ -1,5 +1,6 @@
 //! Pure conversions between the domain and text: the interchange JSON,
-//! answers files, the CSV tracker, the iCalendar feed and grading reports.
+//! answers files, the CSV tracker, the audit firm's gap list, the iCalendar
+//! feed and grading reports.
 //! No I/O: callers read and write the files.
 
 pub mod answers_file;

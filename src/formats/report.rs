@@ -6,7 +6,8 @@
 //! case manager. The report is first built as a small document (headings,
 //! paragraphs, lists, tables) whose every string is data; each format's
 //! writer escapes all of it, so no user text can add structure, markup or
-//! hidden characters to the output.
+//! hidden characters to the output. A network with findings gets a last
+//! section, the rectification plan (`render_with_findings`).
 
 use std::collections::BTreeSet;
 use std::fmt;
