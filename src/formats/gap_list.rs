@@ -173,6 +173,8 @@ enum Header {
     Column(GapColumn),
     Skipped,
     Unknown,
+    /// Unknown or repeated: the header row's error covers its cells.
+    Refused,
 }
 
 fn read_header_cell(cell: &str) -> Header {
@@ -459,7 +461,7 @@ pub fn read_gap_list(
                 Some((Header::Column(c), name)) => {
                     cells.insert(*c, (i, name.clone(), cell.into_owned()));
                 }
-                Some((Header::Skipped, _)) => {}
+                Some((Header::Skipped | Header::Refused, _)) => {}
                 _ if cell.trim().is_empty() => {}
                 _ => {
                     stray += 1;
@@ -520,7 +522,7 @@ fn read_header(
     let mut unknown = 0;
     for (i, cell) in record.iter().enumerate() {
         let name = crate::text::clean_line(cell.trim_start_matches('\u{feff}'));
-        let h = read_header_cell(&name);
+        let mut h = read_header_cell(&name);
         match h {
             Header::Column(c) => {
                 if let Some(first) = seen.get(&c) {
@@ -534,11 +536,13 @@ fn read_header(
                             spreadsheet::column_letter(*first)
                         ),
                     });
+                    h = Header::Refused;
                 } else {
                     seen.insert(c, i);
                 }
             }
             Header::Unknown if !name.is_empty() => {
+                h = Header::Refused;
                 unknown += 1;
                 if unknown <= MAX_LISTED {
                     errors.push(CellError {

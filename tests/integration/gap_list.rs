@@ -282,6 +282,8 @@ fn unknown_and_repeated_columns_and_stray_cells_are_errors() {
         .contains("control_point 控制点")
     );
     assert!(line_for(&errors, "gaps.csv:2:G: expected nothing").contains("\"多余\""));
+    // The cells under the refused columns are not named again.
+    assert_eq!(errors.len(), 3, "{}", errors.join("\n"));
 }
 
 #[test]
