@@ -22,6 +22,7 @@ mod daemon;
 mod data_in_out;
 mod decoders;
 mod e2e_tmux;
+mod gap_list;
 mod gaps;
 mod grading;
 mod hostile;
