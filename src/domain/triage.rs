@@ -598,6 +598,7 @@ fn due_action(kind: DueKind, next: Option<Stage>, level: Level) -> crate::domain
         DueKind::Filing => l::stage_action(Stage::FilingSubmitted),
         DueKind::Certificate => l::stage_action(Stage::CertificateIssued),
         DueKind::CertificateExpiry => l::RENEW_CERTIFICATE,
+        DueKind::FindingDue => l::CHASE_FIX_OWNER,
         DueKind::CaseDone => match next {
             Some(stage) => l::stage_action(stage),
             None if level == Level::L1 => l::stage_action(Stage::SelfAssessment),

@@ -56,6 +56,7 @@ pub fn due_kind(k: DueKind) -> Label {
         DueKind::Certificate => Label::new("certificate expected", "预计取得备案证明"),
         DueKind::CaseDone => Label::new("case done", "项目预计完成"),
         DueKind::CertificateExpiry => Label::new("certificate expiry", "备案证明到期"),
+        DueKind::FindingDue => Label::new("fix due", "整改期限"),
     }
 }
 
@@ -139,6 +140,7 @@ pub const RENEW_CERTIFICATE: Label = Label::new(
     "renew the filing certificate with the bureau",
     "向公安机关办理备案证明续期",
 );
+pub const CHASE_FIX_OWNER: Label = Label::new("chase the owner of the fix", "催促整改责任人");
 pub const RECORD_LAST_MILESTONE: Label =
     Label::new("record the case's last milestone", "记录项目最后一个里程碑");
 pub const REGRADE_HIGHER: Label = Label::new(
