@@ -138,15 +138,7 @@ const GAPS: &[Gap] = &[
     gap("industrial_control.boundary.access_control", 0, "工控网与办公网之间无隔离", "No isolation between the control network and the office network"),
 ];
 
-/// The client-side owners a gap list names, in English and Chinese.
-const OWNERS_EN: &[&str] = &[
-    "IT Manager",
-    "Security Officer",
-    "Network Team",
-    "Ops Team",
-    "DBA",
-];
-const OWNERS_ZH: &[&str] = &["运维组", "信息安全部", "网络组", "开发组", "IT经理"];
+/// The client-side owners of rules and people, in English and Chinese.
 const MANAGEMENT_EN: &[&str] = &["Security Officer", "HR", "Compliance"];
 const MANAGEMENT_ZH: &[&str] = &["信息安全部", "人力资源部", "综合管理部"];
 
@@ -382,17 +374,28 @@ fn words(style: Style, zh: &str, en: &str) -> String {
     }
 }
 
+/// Who fixes a gap under `point`: the network team for the network and
+/// its boundary, operations or the DBA for hosts, security for the
+/// management centre, the security officer, HR or compliance for rules
+/// and people.
 fn owner(rng: &mut Rng, style: Style, point: &str) -> &'static str {
-    let management = ["policies.", "organisation.", "personnel.", "construction."]
-        .iter()
-        .any(|p| point.starts_with(p));
-    let list = match (style, management) {
-        (Style::English, false) => OWNERS_EN,
-        (Style::English, true) => MANAGEMENT_EN,
-        (_, false) => OWNERS_ZH,
-        (_, true) => MANAGEMENT_ZH,
+    // The category is the segment before the point's own (ids are
+    // `category.point` or `extension.category.point`): no lookup.
+    let category = point
+        .rsplit_once('.')
+        .map(|(rest, _)| rest.rsplit('.').next().unwrap_or(rest))
+        .unwrap_or("");
+    let (en, zh): (&[&'static str], &[&'static str]) = match category {
+        "network" | "boundary" => (&["Network Team", "IT Manager"], &["网络组", "IT经理"]),
+        "computing" => (
+            &["Ops Team", "DBA", "IT Manager"],
+            &["运维组", "开发组", "IT经理"],
+        ),
+        "centre" => (&["Security Officer", "Ops Team"], &["信息安全部", "运维组"]),
+        "physical" | "operations" => (&["IT Manager", "Ops Team"], &["运维组", "IT经理"]),
+        _ => (MANAGEMENT_EN, MANAGEMENT_ZH),
     };
-    *rng.pick(list)
+    *rng.pick(if style == Style::English { en } else { zh })
 }
 
 /// Evidence a closed fix points to.
@@ -439,7 +442,11 @@ fn progress(
             _ => FindingStatus::Verified,
         },
         Stage::ReadyForEvaluation => {
-            if f.risk == Risk::Low && rng.chance(25) {
+            // Once the evaluation has passed, the cycle's list is closed.
+            let evaluated = milestones.iter().any(|m| {
+                m.stage == Milestones::EvaluationPassed && m.date >= found && m.date <= today
+            });
+            if f.risk == Risk::Low && !evaluated && rng.chance(25) {
                 if rng.chance(50) {
                     FindingStatus::InProgress
                 } else {
@@ -592,6 +599,15 @@ mod tests {
             assert!(just.iter().all(|f| f.status == FindingStatus::Open));
             assert!(just.iter().all(|f| f.history.len() == 1));
             assert!(!rectification_done(&just) || just.iter().all(|f| f.risk == Risk::Low));
+
+            // Evaluated since: the whole list is closed.
+            let mut evaluated = at(Stage::ReadyForEvaluation);
+            evaluated.milestones.push(Milestone::new(
+                Milestones::EvaluationPassed,
+                date(2026, 11, 20),
+            ));
+            let closed = findings_for(&evaluated, Level::L3, today(), seed);
+            assert!(closed.iter().all(|f| f.status.is_closed()), "seed {seed}");
 
             let ready = findings_for(&at(Stage::ReadyForEvaluation), Level::L3, today(), seed);
             assert!(rectification_done(&ready), "seed {seed}");
