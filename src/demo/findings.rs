@@ -395,7 +395,8 @@ fn owner(rng: &mut Rng, style: Style, point: &str) -> &'static str {
         "physical" | "operations" => (&["IT Manager", "Ops Team"], &["运维组", "IT经理"]),
         _ => (MANAGEMENT_EN, MANAGEMENT_ZH),
     };
-    *rng.pick(if style == Style::English { en } else { zh })
+    let list = if style == Style::English { en } else { zh };
+    list[rng.below(list.len() as u64) as usize]
 }
 
 /// Evidence a closed fix points to.

@@ -423,7 +423,7 @@ pub fn reasons_with_findings(
     if let Some((stage, since)) = resting(network)
         && let Some(next) = next
         && let Some(limit) = cx.stall_days.of(stage)
-        && !(stage == Stage::GapAnalysis && !findings.is_empty())
+        && (stage != Stage::GapAnalysis || findings.is_empty())
     {
         let waited = (cx.today - since).num_days();
         if waited > i64::from(limit) {

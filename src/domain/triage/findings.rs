@@ -381,7 +381,7 @@ mod tests {
         let on = |days: i64| due - chrono::Duration::days(days);
         // 61 days before: not yet; 60: yes.
         assert_eq!(
-            high_before_evaluation(&[high.clone()], &t, on(61)),
+            high_before_evaluation(std::slice::from_ref(&high), &t, on(61)),
             None,
             "{due}"
         );
@@ -393,7 +393,7 @@ mod tests {
             format!("1 high-risk gap open, evaluation in 60 days, {due}")
         );
         // Past the date it still holds, and says so.
-        let r = high_before_evaluation(&[high.clone()], &t, on(-5)).unwrap();
+        let r = high_before_evaluation(std::slice::from_ref(&high), &t, on(-5)).unwrap();
         assert_eq!(r.why, "1 high-risk gap open, evaluation overdue by 5 days");
         // Medium gaps alone, or the high one fixed: nothing.
         assert_eq!(high_before_evaluation(&[medium], &t, on(10)), None);
