@@ -574,6 +574,14 @@ mod tests {
                         assert_eq!(&checked, f, "validation changed nothing");
                         assert!(f.history.iter().all(|c| c.date <= today()));
                         assert!(f.due.is_some() && !f.owner.is_empty());
+                        if f.control_point.starts_with("boundary.") {
+                            assert!(
+                                ["Network Team", "IT Manager", "网络组", "IT经理"]
+                                    .contains(&f.owner.as_str()),
+                                "{}",
+                                f.owner
+                            );
+                        }
                     }
                 }
             }
