@@ -359,7 +359,7 @@ pub fn reasons_with_findings(
     findings: &[crate::domain::gaps::Finding],
     cx: Context<'_>,
 ) -> Vec<Reason> {
-    let mut out = findings::reasons(findings, timeline, cx);
+    let mut out = Vec::new();
     let level = timeline.level;
     let next = next_stage(network, level);
     // Obligations overdue or due.
@@ -500,6 +500,9 @@ pub fn reasons_with_findings(
             words: Some(Words::Missing { facts: missing }),
         });
     }
+    // The findings' reasons after the case's own: on a tie the case's
+    // obligation comes first (the sort is stable).
+    out.extend(findings::reasons(findings, timeline, cx));
     out.sort_by_key(Reason::urgency);
     out
 }

@@ -494,6 +494,18 @@ mod tests {
             .position(|x| matches!(x.words, Some(Words::FindingsOverdue { .. })))
             .unwrap();
         assert_eq!(fixes, 0, "{r:?}");
+        // On a tie, the case's own obligation comes first: a fix overdue
+        // by as many days as the evaluation renewal.
+        let tie = network(&[
+            (Stage::QuestionnaireReceived, "2025-09-01"),
+            (Stage::EvaluationPassed, "2025-11-18"),
+            (Stage::GapAnalysis, "2026-09-15"),
+        ]);
+        let late = finding(1, Risk::High, "2026-09-15", Some("2026-11-18"));
+        let r = all_reasons(&tie, &[late], "2026-11-28", 30);
+        assert_eq!((r[0].tier, r[0].rank), (Tier::Overdue, -10), "{r:?}");
+        assert!(matches!(r[0].place, Place::Deadline { .. }), "{r:?}");
+        assert!(matches!(r[1].words, Some(Words::FindingsOverdue { .. })));
         assert!(fixes < renewal);
         // The high gap with the evaluation 60 days away is a reason too.
         assert!(
