@@ -237,7 +237,8 @@ fn network_text(
         due_soon_days: settings.due_soon_days,
         stall_days: &settings.stall_days,
     };
-    let reasons = triage::reasons(c, n, &grade, &t, cx);
+    // The network's findings join in once the store serves them.
+    let reasons = triage::reasons_with_findings(c, n, &grade, &t, &[], cx);
     let sentence = |r: &triage::Reason| {
         if english {
             r.sentence()

@@ -394,6 +394,8 @@ mod tests {
             UNKNOWN,
             DO_YEARLY_SELF_ASSESSMENT,
             RENEW_CERTIFICATE,
+            CHASE_FIX_OWNER,
+            FIX_HIGH_BEFORE_EVALUATION,
             RECORD_LAST_MILESTONE,
             REGRADE_HIGHER,
             RECONFIRM_LEVEL,
