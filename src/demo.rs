@@ -24,6 +24,10 @@ use crate::domain::settings::Settings;
 use crate::domain::timeline::Intervals;
 use crate::formats::interchange::{ClientDoc, Document, FORMAT, NetworkDoc, VERSION};
 
+pub mod findings;
+
+pub use findings::findings_for;
+
 /// The most clients one demo run makes.
 pub const MAX_CLIENTS: usize = 100_000;
 

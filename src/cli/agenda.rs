@@ -182,40 +182,59 @@ pub fn table_in(rows: &[AgendaRow], fit: Fit, lang: Lang) -> String {
 
 /// The table, saying where the other rule set would agree with the filing.
 pub fn regrading_table(rows: &[Regrading], rules: RuleSet, fit: Fit) -> String {
+    regrading_table_in(rows, rules, fit, Lang::En)
+}
+
+/// [`regrading_table`] with its headers in `lang` (ids, names and level
+/// numbers as they are).
+pub fn regrading_table_in(rows: &[Regrading], rules: RuleSet, fit: Fit, lang: Lang) -> String {
     let names: HashMap<ClientId, (String, String)> = rows
         .iter()
         .map(|r| (r.client_id, client_names(&r.client, &r.client_zh)))
         .collect();
-    let client_w = client_width(names.values(), fit);
+    let head = |l: Label| l.get(lang).into_owned();
+    let client_h = head(Label::new("CLIENT", "客户"));
+    let client_w = client_width(names.values(), fit).max(text::width(&client_h));
     let id_w = rows
         .iter()
         .map(|r| ids(r.client_id, r.network_id).len())
         .max()
         .unwrap_or(0)
         .max(2);
-    let other = rules.other().title();
-    let other_w = other.len() + 3;
+    let other = match lang {
+        Lang::En => rules.other().title().to_uppercase(),
+        _ => labels::rule_set(rules.other()).get(lang).into_owned(),
+    };
+    let agrees = format!(" {}", labels::cli::AGREES_WITH_FILED.get(lang));
+    let (filed_h, computed_h) = (
+        head(labels::cli::FILED_HEADER),
+        head(labels::cli::COMPUTED_HEADER),
+    );
+    let filed_w = text::width(&filed_h).max(5);
+    let computed_w = text::width(&computed_h).max(8);
+    let other_w = text::width(&other).max(1 + text::width(&agrees)) + 3;
     let mut out = format!(
-        "{:<id_w$}  {}  {:<5}  {:<8}  {:<other_w$}  NETWORK\n",
+        "{:<id_w$}  {}  {}  {}  {}  {}\n",
         "ID",
-        text::pad("CLIENT", client_w),
-        "FILED",
-        "COMPUTED",
-        other.to_uppercase(),
+        text::pad(&client_h, client_w),
+        text::pad(&filed_h, filed_w),
+        text::pad(&computed_h, computed_w),
+        text::pad(&other, other_w),
+        head(Label::new("NETWORK", "定级对象")),
     );
     for r in rows {
         let agrees = if r.other_rules == r.filed {
-            " =filed"
+            agrees.as_str()
         } else {
             ""
         };
         out.push_str(&format!(
-            "{:<id_w$}  {}  {:<5}  {:<8}  {:<other_w$}  {}\n",
+            "{:<id_w$}  {}  {}  {}  {}  {}\n",
             ids(r.client_id, r.network_id),
             client_cell(&names[&r.client_id], client_w, fit),
-            r.filed,
-            r.computed,
-            format!("{}{agrees}", r.other_rules),
+            text::pad(&r.filed.to_string(), filed_w),
+            text::pad(&r.computed.to_string(), computed_w),
+            text::pad(&format!("{}{agrees}", r.other_rules), other_w),
             network_cell(&r.network, 40, fit),
         ));
     }
@@ -250,21 +269,38 @@ pub(super) fn print_agenda(
         return out.write_all(text.as_bytes()).map_err(io_error);
     }
     let what = if renewals_only {
-        "Renewals"
+        labels::cli::RENEWALS
     } else {
-        "Open deadlines"
+        labels::cli::OPEN_DEADLINES
     };
     let of = found
-        .map(|f| format!(" of {}", text::escape_for_terminal(&f.describe())))
+        .map(|f| {
+            (
+                text::escape_for_terminal(&f.describe()),
+                text::escape_for_terminal(&describe_zh(f)),
+            )
+        })
         .unwrap_or_default();
     let until = crate::domain::calendar::add_days(today, args.within);
     writeln!(
         out,
-        "{what}{of} due by {until} (today {today}; overdue ones always shown)"
+        "{}",
+        labels::cli::agenda_heading(
+            lang,
+            what,
+            (&of.0, &of.1),
+            &until.to_string(),
+            &today.to_string()
+        )
     )
     .map_err(io_error)?;
     if rows.is_empty() {
-        writeln!(out, "Nothing is due.").map_err(io_error)?;
+        writeln!(
+            out,
+            "{}",
+            labels::cli::lines(labels::cli::NOTHING_DUE, lang)
+        )
+        .map_err(io_error)?;
     } else {
         out.write_all(table_in(&rows, fit, lang).as_bytes())
             .map_err(io_error)?;
@@ -272,17 +308,37 @@ pub(super) fn print_agenda(
         use crate::domain::timeline::DueStatus;
         writeln!(
             out,
-            "{} overdue, {} due within {due_soon} days, {} later.",
-            count(DueStatus::Overdue),
-            count(DueStatus::Due),
-            count(DueStatus::Upcoming)
+            "{}",
+            labels::cli::agenda_counts(
+                lang,
+                count(DueStatus::Overdue),
+                count(DueStatus::Due),
+                count(DueStatus::Upcoming),
+                due_soon
+            )
         )
         .map_err(io_error)?;
     }
     if !renewals_only {
-        print_regrading(store, settings.rules, found, fit, out)?;
+        print_regrading(store, settings.rules, found, (fit, lang), out)?;
     }
     Ok(())
+}
+
+/// What a query found, in Chinese: `客户 16 Acme 阿克米` /
+/// `定级对象 16/17 Online shop — Acme 阿克米` (the English is
+/// `Found::describe`).
+fn describe_zh(found: &Found) -> String {
+    let names = crate::service::lookup::names(found.client());
+    match found.network() {
+        None => format!("{} {} {names}", labels::cli::CLIENT_WORD.zh, found.id()),
+        Some(n) => format!(
+            "{} {} {} — {names}",
+            labels::cli::NETWORK_WORD.zh,
+            found.id(),
+            n.name
+        ),
+    }
 }
 
 /// Lists the filed networks whose computed level differs from the filed
@@ -292,7 +348,7 @@ fn print_regrading(
     store: &dyn CaseStore,
     rules: RuleSet,
     found: Option<&Found>,
-    fit: Fit,
+    (fit, lang): (Fit, Lang),
     out: &mut impl Write,
 ) -> Result<()> {
     let mut rows = crate::service::agenda::regrading_needed(store, rules)?;
@@ -304,10 +360,11 @@ fn print_regrading(
     }
     writeln!(
         out,
-        "\nRe-grading needed (computed level differs from the filed one):"
+        "\n{}",
+        labels::cli::lines(labels::cli::REGRADING_HEADING, lang)
     )
     .map_err(io_error)?;
-    out.write_all(regrading_table(&rows, rules, fit).as_bytes())
+    out.write_all(regrading_table_in(&rows, rules, fit, lang).as_bytes())
         .map_err(io_error)
 }
 
@@ -328,7 +385,13 @@ pub(super) fn overview(store: &dyn CaseStore, config: &Config) -> Result<()> {
         out.write_all(table(&rows, Fit::stdout()).as_bytes())
             .map_err(io_error)?;
     }
-    print_regrading(store, config.settings.rules, None, Fit::stdout(), &mut out)?;
+    print_regrading(
+        store,
+        config.settings.rules,
+        None,
+        (Fit::stdout(), Lang::En),
+        &mut out,
+    )?;
     writeln!(
         out,
         "\nRun mlps in a terminal for the case manager; mlps --help lists the commands."
@@ -361,29 +424,30 @@ pub(super) fn print_triage(
                 .filter(|r| r.reasons.iter().any(|x| x.tier == t))
                 .count()
         };
-        let due_soon = settings.due_soon_days;
-        let parts: Vec<String> = [
-            (count(Tier::Overdue), "overdue".to_string()),
-            (count(Tier::Due), format!("due within {due_soon} days")),
-            (count(Tier::Regrading), "to re-grade".to_string()),
-            (count(Tier::Stalled), "stalled".to_string()),
-        ]
-        .into_iter()
-        .filter(|(n, _)| *n > 0)
-        .map(|(n, what)| format!("{n} {what}"))
-        .collect();
-        if parts.is_empty() {
-            return Ok(());
-        }
-        return writeln!(out, "mlps: {}: run mlps triage", parts.join(", ")).map_err(io_error);
+        let counts = (
+            count(Tier::Overdue),
+            count(Tier::Due),
+            count(Tier::Regrading),
+            count(Tier::Stalled),
+        );
+        return match labels::cli::triage_brief(lang, counts, settings.due_soon_days) {
+            Some(line) => writeln!(out, "{line}").map_err(io_error),
+            None => Ok(()),
+        };
     }
+    let today = today.to_string();
     if rows.is_empty() {
-        return writeln!(out, "Nothing needs attention on {today}.").map_err(io_error);
+        return writeln!(
+            out,
+            "{}",
+            labels::cli::nothing_needs_attention(lang, &today)
+        )
+        .map_err(io_error);
     }
     writeln!(
         out,
-        "{} need attention on {today}, most urgent first:",
-        text::counted(rows.len(), "network", "networks")
+        "{}",
+        labels::cli::need_attention(lang, rows.len(), &today)
     )
     .map_err(io_error)?;
     let client = |r: &crate::domain::triage::TriageRow| {

@@ -3,8 +3,9 @@
 use std::io::Write;
 
 use super::io_error;
+use crate::domain::labels::{self, Lang};
 use crate::error::{Error, Result};
-use crate::service::history::{change_line, heading};
+use crate::service::history::{change_line, change_line_in, heading_in};
 use crate::store::audit::LogEntry;
 
 /// The Unix time of local midnight starting `date` (YYYY-MM-DD).
@@ -19,7 +20,10 @@ pub fn since(date: &str) -> Result<i64> {
         .map_or_else(|| midnight.and_utc().timestamp(), |t| t.timestamp()))
 }
 
-pub fn print(entries: &[LogEntry], json: bool, out: &mut impl Write) -> Result<()> {
+/// The entries as JSON (the same in every language), or as lines in
+/// `lang`: each entry's heading, then its changed fields (in English by
+/// their ids, in Chinese and both by their names).
+pub fn print(entries: &[LogEntry], json: bool, lang: Lang, out: &mut impl Write) -> Result<()> {
     if json {
         let list: Vec<serde_json::Value> = entries.iter().map(to_json).collect();
         let mut text = crate::text::inert_json(
@@ -29,12 +33,17 @@ pub fn print(entries: &[LogEntry], json: bool, out: &mut impl Write) -> Result<(
         return out.write_all(text.as_bytes()).map_err(io_error);
     }
     if entries.is_empty() {
-        return writeln!(out, "No changes recorded.").map_err(io_error);
+        return writeln!(out, "{}", labels::cli::lines(labels::cli::NO_CHANGES, lang))
+            .map_err(io_error);
     }
     for e in entries {
-        writeln!(out, "{}", heading(e)).map_err(io_error)?;
+        writeln!(out, "{}", heading_in(e, lang)).map_err(io_error)?;
         for c in e.changes() {
-            writeln!(out, "    {}", change_line(&c)).map_err(io_error)?;
+            let line = match lang {
+                Lang::En => change_line(&c),
+                _ => change_line_in(&c, lang),
+            };
+            writeln!(out, "    {line}").map_err(io_error)?;
         }
     }
     Ok(())

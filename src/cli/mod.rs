@@ -365,10 +365,18 @@ fn run(cli: Cli) -> Result<()> {
         Some(Command::Keymap { action }) => {
             let keymap = crate::tui::keymap::Keymap::load(config::config_dir().as_deref())?;
             let text = match action {
-                KeymapCommand::Check => match keymap.user_file() {
-                    Some(path) => format!("keymap OK: {}\n", path.display()),
-                    None => "keymap OK: defaults\n".to_string(),
-                },
+                KeymapCommand::Check => {
+                    // A config.toml that does not read is config's
+                    // problem, not the keymap's: the language then
+                    // comes from --lang and the locale.
+                    let config = Config::load_default().unwrap_or_default();
+                    let lang = interface_lang(cli.lang, &config, crate::domain::labels::Lang::En);
+                    let file = keymap.user_file().map(|p| p.display().to_string());
+                    format!(
+                        "{}\n",
+                        crate::domain::labels::cli::keymap_ok(lang, file.as_deref())
+                    )
+                }
                 KeymapCommand::Print => keymap.to_toml(),
             };
             std::io::stdout()

@@ -48,7 +48,7 @@ pub(super) fn print(
             networks.len()
         ));
         if networks.is_empty() {
-            text.push_str("  none yet\n");
+            text.push_str(&format!("  {}\n", labels::cli::NONE_YET.get(lang)));
         }
     }
     for n in &networks {
@@ -71,9 +71,10 @@ fn client_text(c: &Client, lang: Lang, text: &mut String) {
         c.id.0,
         esc(c.display_name())
     ));
+    let none = format!("({})", labels::cli::NONE.get(lang));
     let field = |label: Label, value: &str| {
         let value = if value.trim().is_empty() {
-            "(none)".to_string()
+            none.clone()
         } else {
             esc(value)
         };
@@ -89,7 +90,7 @@ fn client_text(c: &Client, lang: Lang, text: &mut String) {
         text.push_str(&field(Label::new("Notes", "备注"), &c.notes));
     }
     if c.contacts.is_empty() {
-        text.push_str(&format!("  {} (none)\n", head(labels::CONTACTS)));
+        text.push_str(&format!("  {} {none}\n", head(labels::CONTACTS)));
     } else {
         text.push_str(&format!("  {}\n", head(labels::CONTACTS).trim_end()));
         for k in &c.contacts {
@@ -195,7 +196,7 @@ fn network_text(
             };
             format!("{} {kind} ({when})", d.due)
         }
-        None => "(nothing open)".to_string(),
+        None => format!("({})", labels::cli::NOTHING_OPEN.get(lang)),
     };
     text.push_str(&format!(
         "  {} {next}\n",
@@ -236,7 +237,8 @@ fn network_text(
         due_soon_days: settings.due_soon_days,
         stall_days: &settings.stall_days,
     };
-    let reasons = triage::reasons(c, n, &grade, &t, cx);
+    // The network's findings join in once the store serves them.
+    let reasons = triage::reasons_with_findings(c, n, &grade, &t, &[], cx);
     let sentence = |r: &triage::Reason| {
         if english {
             r.sentence()

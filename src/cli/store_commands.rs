@@ -77,7 +77,7 @@ pub(super) fn run(
             &format,
             output.as_deref(),
             today.as_deref(),
-            &config,
+            (&config, lang),
             out,
         ),
         Command::Backup { dir } => write_backup(store, &dir, place, out),
@@ -89,7 +89,7 @@ pub(super) fn run(
             let renewals_only = matches!(command, Command::Renewals(_));
             let today = input.today.expect("read before opening, for the agenda");
             let found = match &args.query {
-                Some(query) => Some(crate::service::lookup::resolve(store, query)?),
+                Some(query) => Some(crate::service::lookup::resolve_in(store, query, lang)?),
                 None => None,
             };
             let fit = agenda::Fit::stdout();
@@ -108,21 +108,21 @@ pub(super) fn run(
             let today = input.today.expect("read before opening, for triage");
             let mut rows = crate::service::triage::rows(store, today, &config)?;
             if let Some(query) = &args.query {
-                let found = crate::service::lookup::resolve(store, query)?;
+                let found = crate::service::lookup::resolve_in(store, query, lang)?;
                 rows.retain(|r| found.covers(r.client_id, r.network_id));
             }
             agenda::print_triage(&rows, today, &args, settings, lang, out)
         }
         Command::Show { query, .. } => {
             let today = input.today.expect("read before opening, for show");
-            let found = crate::service::lookup::resolve(store, &query)?;
+            let found = crate::service::lookup::resolve_in(store, &query, lang)?;
             super::show::print(store, &found, today, &config, lang, out)
         }
         Command::Log { client, json, .. } => {
             let entries = crate::service::history::entries(store, input.since, client.as_deref())?;
-            log::print(&entries, json, out)
+            log::print(&entries, json, lang, out)
         }
-        Command::Doctor { repair } => doctor(store, repair, place, out),
+        Command::Doctor { repair } => doctor(store, repair, place, lang, out),
         Command::Demo { .. } => {
             let s = store.import(input.records.unwrap_or_default())?;
             writeln!(
@@ -301,7 +301,7 @@ fn report(
     format: &str,
     output: Option<&Path>,
     today: Option<&str>,
-    config: &Config,
+    (config, lang): (&Config, crate::domain::labels::Lang),
     out: &mut impl Write,
 ) -> Result<()> {
     let format: crate::formats::report::ReportFormat = format.parse().map_err(Error::input)?;
@@ -311,13 +311,15 @@ fn report(
     match output {
         Some(path) => {
             crate::service::report::write_atomically(path, text.as_bytes())?;
-            writeln!(
-                out,
-                "Wrote the report of {:?} to {}.",
-                network.name,
-                path.display()
-            )
-            .map_err(io_error)
+            let line = crate::domain::labels::cli::report_written(
+                lang,
+                (
+                    &format!("{:?}", network.name),
+                    &crate::text::escape_for_terminal(&network.name),
+                ),
+                &path.display().to_string(),
+            );
+            writeln!(out, "{line}").map_err(io_error)
         }
         None => out.write_all(text.as_bytes()).map_err(io_error),
     }
@@ -362,14 +364,17 @@ fn doctor(
     store: &dyn Database,
     repair: bool,
     place: &Endpoint,
+    lang: crate::domain::labels::Lang,
     out: &mut impl Write,
 ) -> Result<()> {
+    use crate::domain::labels::cli;
     let c = store.doctor(repair)?;
+    // What was repaired and found is the store's own report, in English.
     for r in &c.repaired {
-        writeln!(out, "repaired: {r}").map_err(io_error)?;
+        writeln!(out, "{}: {r}", cli::REPAIRED.get(lang)).map_err(io_error)?;
     }
     for p in &c.problems {
-        writeln!(out, "problem: {p}").map_err(io_error)?;
+        writeln!(out, "{}: {p}", cli::PROBLEM.get(lang)).map_err(io_error)?;
     }
     let findings = if c.findings > 0 {
         format!(", {}", counted(c.findings as usize, "finding", "findings"))
@@ -384,7 +389,14 @@ fn doctor(
         c.index_entries
     );
     if c.problems.is_empty() {
-        return writeln!(out, "Checked {read}: no problems.").map_err(io_error);
+        let counts = (
+            c.clients as usize,
+            c.networks as usize,
+            c.log_entries as usize,
+            c.index_entries as usize,
+        );
+        let line = cli::doctor_clean(lang, counts, &place.to_string());
+        return writeln!(out, "{line}").map_err(io_error);
     }
     out.flush().map_err(io_error)?;
     let hint = if repair {

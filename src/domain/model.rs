@@ -566,6 +566,13 @@ impl Client {
             &self.name
         }
     }
+
+    /// The names in the order a reader of `lang` looks for them: the
+    /// first one to show, and the other (empty when there is none). In
+    /// Chinese the Chinese name leads; otherwise the English one.
+    pub fn names_for(&self, lang: crate::domain::labels::Lang) -> (&str, &str) {
+        names_for(&self.name, &self.name_zh, lang)
+    }
 }
 
 /// The characters of a unified social credit code (GB 32100-2015): digits
@@ -939,5 +946,42 @@ mod tests {
         passed.score = Some(62.0);
         let e = passed.validate().unwrap_err();
         assert!(e.message.contains("record it as evaluation_failed"), "{e}");
+    }
+}
+
+/// A client's English and Chinese names in the order a reader of `lang`
+/// looks for them: the one to show first and the other, which is empty
+/// when the client has one name only (or the same twice).
+pub fn names_for<'a>(
+    en: &'a str,
+    zh: &'a str,
+    lang: crate::domain::labels::Lang,
+) -> (&'a str, &'a str) {
+    let (first, second) = match lang {
+        crate::domain::labels::Lang::Zh if !zh.is_empty() => (zh, en),
+        _ if en.is_empty() => (zh, en),
+        _ => (en, zh),
+    };
+    if second == first {
+        (first, "")
+    } else {
+        (first, second)
+    }
+}
+
+#[cfg(test)]
+mod names_tests {
+    use super::names_for;
+    use crate::domain::labels::Lang;
+
+    #[test]
+    fn chinese_leads_in_chinese_and_english_otherwise() {
+        let (en, zh) = ("Chongqing Yuxin Bank", "重庆渝信银行");
+        assert_eq!(names_for(en, zh, Lang::Zh), (zh, en));
+        assert_eq!(names_for(en, zh, Lang::En), (en, zh));
+        assert_eq!(names_for(en, zh, Lang::Both), (en, zh));
+        assert_eq!(names_for(en, "", Lang::Zh), (en, ""));
+        assert_eq!(names_for("", zh, Lang::En), (zh, ""));
+        assert_eq!(names_for(zh, zh, Lang::Zh), (zh, ""));
     }
 }

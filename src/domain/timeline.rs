@@ -88,6 +88,9 @@ id_enum!(
         CaseDone => "case_done",
         /// Filing certificate expires.
         CertificateExpiry => "certificate_expiry",
+        /// An open finding's fix is due (整改期限): from the network's
+        /// findings, never from the timeline.
+        FindingDue => "finding_due",
     }
 );
 

@@ -15,6 +15,11 @@
 //!    the case works to;
 //! 6. facts the filing needs that the client lacks (a contact; for a
 //!    level 2+ case not filed yet, the credit code and the address).
+//!
+//! A network's findings add reasons of the same tiers (`findings`): fixes
+//! past their due date are overdue obligations, high-risk gaps open close
+//! to the evaluation are due, a rectification no fix has moved in is
+//! stalled.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -24,6 +29,8 @@ use crate::domain::model::{Client, ClientId, Level, Network, NetworkId, Stage};
 use crate::domain::questionnaire::QuestionId;
 use crate::domain::timeline::{DueKind, DueStatus, Timeline};
 use crate::id_enum;
+
+pub mod findings;
 
 /// How many days a case may rest at a stage before it counts as stalled,
 /// per stage (`[stall_days]` in `config.toml`); 0 never stalls. The stages
@@ -48,6 +55,10 @@ pub struct StallDays {
     pub rectification_done: u32,
     /// Evaluation failed, and no new one.
     pub evaluation_failed: u32,
+    /// High or medium gaps open, and no finding's status changed (the
+    /// findings' own stall, which replaces `gap_analysis` once the
+    /// network's findings are known).
+    pub findings: u32,
 }
 
 impl Default for StallDays {
@@ -61,6 +72,7 @@ impl Default for StallDays {
             gap_analysis: 90,
             rectification_done: 30,
             evaluation_failed: 30,
+            findings: 30,
         }
     }
 }
@@ -180,6 +192,25 @@ pub enum Words {
     },
     /// Facts the filing needs from the client.
     Missing { facts: Vec<Fact> },
+    /// Fixes past their due date: how many, the worst risk among them, the
+    /// days since the most overdue of that risk was due (negative), and
+    /// its owner (may be empty).
+    FindingsOverdue {
+        count: usize,
+        worst: crate::domain::gaps::Risk,
+        days: i64,
+        owner: String,
+    },
+    /// High-risk gaps open with the evaluation `days` away (negative:
+    /// past) on `due`.
+    HighBeforeEvaluation {
+        count: usize,
+        days: i64,
+        due: NaiveDate,
+    },
+    /// High or medium gaps open (`open`) and no status change for
+    /// `waited` days.
+    RectificationStalled { waited: i64, open: usize },
 }
 
 /// A fact the filing needs from the client.
@@ -305,12 +336,27 @@ pub struct Context<'a> {
 }
 
 /// The reasons `network` needs attention, most urgent first; empty when it
-/// needs none.
+/// needs none. Its findings are not known: see [`reasons_with_findings`].
 pub fn reasons(
     client: &Client,
     network: &Network,
     grade: &Grade,
     timeline: &Timeline,
+    cx: Context<'_>,
+) -> Vec<Reason> {
+    reasons_with_findings(client, network, grade, timeline, &[], cx)
+}
+
+/// The reasons `network` with its `findings` needs attention, most urgent
+/// first. Without findings these are exactly [`reasons`]; with them, the
+/// findings' reasons join in (`findings::reasons`), and their own stall
+/// replaces the stage stall of a case resting at the gap analysis.
+pub fn reasons_with_findings(
+    client: &Client,
+    network: &Network,
+    grade: &Grade,
+    timeline: &Timeline,
+    findings: &[crate::domain::gaps::Finding],
     cx: Context<'_>,
 ) -> Vec<Reason> {
     let mut out = Vec::new();
@@ -377,6 +423,7 @@ pub fn reasons(
     if let Some((stage, since)) = resting(network)
         && let Some(next) = next
         && let Some(limit) = cx.stall_days.of(stage)
+        && (stage != Stage::GapAnalysis || findings.is_empty())
     {
         let waited = (cx.today - since).num_days();
         if waited > i64::from(limit) {
@@ -453,11 +500,15 @@ pub fn reasons(
             words: Some(Words::Missing { facts: missing }),
         });
     }
+    // The findings' reasons after the case's own: on a tie the case's
+    // obligation comes first (the sort is stable).
+    out.extend(findings::reasons(findings, timeline, cx));
     out.sort_by_key(Reason::urgency);
     out
 }
 
 /// The row of a network that needs attention; `None` when it needs none.
+/// Its findings are not known: see [`row_with_findings`].
 pub fn row(
     client: &Client,
     network: &Network,
@@ -465,7 +516,20 @@ pub fn row(
     timeline: &Timeline,
     cx: Context<'_>,
 ) -> Option<TriageRow> {
-    let reasons = reasons(client, network, grade, timeline, cx);
+    row_with_findings(client, network, grade, timeline, &[], cx)
+}
+
+/// The row of a network with its `findings`; `None` when it needs no
+/// attention.
+pub fn row_with_findings(
+    client: &Client,
+    network: &Network,
+    grade: &Grade,
+    timeline: &Timeline,
+    findings: &[crate::domain::gaps::Finding],
+    cx: Context<'_>,
+) -> Option<TriageRow> {
+    let reasons = reasons_with_findings(client, network, grade, timeline, findings, cx);
     (!reasons.is_empty()).then(|| TriageRow {
         client_id: client.id,
         network_id: network.id,
@@ -537,6 +601,7 @@ fn due_action(kind: DueKind, next: Option<Stage>, level: Level) -> crate::domain
         DueKind::Filing => l::stage_action(Stage::FilingSubmitted),
         DueKind::Certificate => l::stage_action(Stage::CertificateIssued),
         DueKind::CertificateExpiry => l::RENEW_CERTIFICATE,
+        DueKind::FindingDue => l::CHASE_FIX_OWNER,
         DueKind::CaseDone => match next {
             Some(stage) => l::stage_action(stage),
             None if level == Level::L1 => l::stage_action(Stage::SelfAssessment),

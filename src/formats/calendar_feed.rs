@@ -37,6 +37,7 @@ fn kind_words(kind: DueKind) -> &'static str {
         DueKind::Certificate => "certificate expected 备案证明",
         DueKind::CaseDone => "case expected done",
         DueKind::CertificateExpiry => "certificate expiry 备案证明到期",
+        DueKind::FindingDue => "fix due 整改期限",
     }
 }
 

@@ -505,7 +505,7 @@ fn normalise_header(cell: &str) -> String {
 }
 
 /// The spreadsheet's letter for the column at `index` (0 is A, 26 is AA).
-fn column_letter(index: usize) -> String {
+pub(crate) fn column_letter(index: usize) -> String {
     let mut n = index + 1;
     let mut out = Vec::new();
     while n > 0 {
@@ -517,25 +517,11 @@ fn column_letter(index: usize) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 /// The known column closest to a misspelt one, when one is close.
 fn suggestion(name: &str) -> Option<&'static str> {
     COLUMNS
         .iter()
-        .map(|c| (edit_distance(name, c), *c))
+        .map(|c| (crate::text::edit_distance(name, c), *c))
         .filter(|(d, c)| *d <= 2.max(c.len() / 5))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
@@ -678,7 +664,7 @@ fn parse_risks(t: &str) -> Result<u32, String> {
 
 /// A date as `YYYY-MM-DD` or `YYYY/MM/DD`, month and day of one or two
 /// digits.
-fn parse_date(t: &str) -> Result<NaiveDate, String> {
+pub(crate) fn parse_date(t: &str) -> Result<NaiveDate, String> {
     let sep = if t.contains('/') { '/' } else { '-' };
     let parts: Vec<&str> = t.split(sep).collect();
     let shaped = parts.len() == 3
@@ -1297,7 +1283,7 @@ fn network_field_col(e: &FieldError) -> Option<Col> {
 
 /// Counts the empty lines csv skipped before the record that starts at
 /// `start`, so that row numbers stay the spreadsheet's.
-fn skipped_lines(text: &[u8], start: usize) -> usize {
+pub(crate) fn skipped_lines(text: &[u8], start: usize) -> usize {
     let mut i = start;
     // A record ended by CR LF may leave its LF to the next one.
     if i > 0 && text.get(i - 1) == Some(&b'\r') && text.get(i) == Some(&b'\n') {
@@ -1325,7 +1311,7 @@ fn skipped_lines(text: &[u8], start: usize) -> usize {
 
 /// The delimiter the header row uses: a comma, unless the first line holds
 /// none and a semicolon or tab instead.
-fn sniff_delimiter(text: &str) -> u8 {
+pub(crate) fn sniff_delimiter(text: &str) -> u8 {
     let first = text
         .lines()
         .find(|l| !l.trim().is_empty())
@@ -1573,7 +1559,7 @@ const FORMULA_STARTS: &[char] = &['=', '+', '-', '@', '\t', '\r', '＝', '＋', 
 /// A text cell safe to open in a spreadsheet (see the module comment):
 /// hidden characters (bidi overrides, zero-width joiners) are written as
 /// visible `\u{..}` escapes, which import reads back.
-fn inert(text: &str) -> String {
+pub(crate) fn inert(text: &str) -> String {
     let text = &crate::text::escape_for_terminal(text);
     let risky = text.starts_with('\'')
         || text.starts_with(['\t', '\r'])

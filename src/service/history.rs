@@ -95,3 +95,60 @@ pub fn heading(e: &LogEntry) -> String {
         e.subject()
     )
 }
+
+/// The entry's heading in `lang`, as `mlps log` prints it: in English
+/// [`heading`] byte for byte; in Chinese `修改 定级对象“Shop”（客户 Acme）`;
+/// in both, the English, then ` · ` and the Chinese. An entry's note (an
+/// import's, a restore's) is kept as the log recorded it.
+pub fn heading_in(e: &LogEntry, lang: crate::domain::labels::Lang) -> String {
+    use crate::domain::labels::{Lang, cli::log_action};
+    let esc = escape_for_terminal;
+    let zh = || {
+        let subject = match (e.network, e.client) {
+            (Some(_), _) => format!(
+                "定级对象“{}”（客户 {}）",
+                esc(&e.network_name),
+                esc(&e.client_name)
+            ),
+            (None, Some(_)) => format!("客户“{}”", esc(&e.client_name)),
+            (None, None) => import_note_zh(&e.note).unwrap_or_else(|| esc(&e.note)),
+        };
+        format!("{} {subject}", log_action(e.action.as_str()).zh)
+    };
+    match lang {
+        Lang::En => heading(e),
+        Lang::Zh => format!("{}  {}  {}", e.when(), esc(&e.user), zh()),
+        Lang::Both => format!("{} · {}", heading(e), zh()),
+    }
+}
+
+/// An import's note (`5 clients and 14 networks`, as the store writes
+/// it) in Chinese: `5 个客户和 14 个定级对象`; `None` for any other note.
+fn import_note_zh(note: &str) -> Option<String> {
+    let (clients, networks) = note.split_once(" and ")?;
+    let count = |s: &str, one: &str| -> Option<u64> {
+        let (n, word) = s.split_once(' ')?;
+        (word == one || word == format!("{one}s")).then_some(())?;
+        n.parse().ok()
+    };
+    Some(format!(
+        "{} 个客户和 {} 个定级对象",
+        count(clients, "client")?,
+        count(networks, "network")?
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::import_note_zh;
+
+    #[test]
+    fn an_import_note_reads_in_chinese_and_any_other_note_stays() {
+        assert_eq!(
+            import_note_zh("5 clients and 1 network").as_deref(),
+            Some("5 个客户和 1 个定级对象")
+        );
+        assert_eq!(import_note_zh("the backup in /x (taken 1 of y)"), None);
+        assert_eq!(import_note_zh("many clients and 2 networks"), None);
+    }
+}

@@ -26,6 +26,8 @@
 
 use std::collections::HashSet;
 
+use crate::domain::labels::{Label, Lang};
+
 use crate::domain::model::{Client, ClientId, Network, NetworkId};
 use crate::domain::search::{self, Hit, Target};
 use crate::error::{Error, Missing, Result};
@@ -157,12 +159,19 @@ pub fn lookup(store: &dyn CaseStore, query: &str) -> Result<Lookup> {
 /// [`lookup`], with an ambiguous or fruitless query as the error a
 /// command reports (exit 2): the candidates with their ids, or the query.
 pub fn resolve(store: &dyn CaseStore, query: &str) -> Result<Found> {
+    resolve_in(store, query, Lang::En)
+}
+
+/// [`resolve`], its refusals in `lang` (the printed commands' language):
+/// in Chinese the sentence and the candidates' kinds in Chinese, in both
+/// the English sentence, the Chinese one, then the candidates.
+pub fn resolve_in(store: &dyn CaseStore, query: &str, lang: Lang) -> Result<Found> {
     match lookup(store, query)? {
         Lookup::Found(found) => Ok(found),
         Lookup::Ambiguous { candidates, total } => {
-            Err(Error::input(ambiguous(query, &candidates, total)))
+            Err(Error::input(ambiguous_in(query, &candidates, total, lang)))
         }
-        Lookup::Nothing => Err(nothing(query)),
+        Lookup::Nothing => Err(nothing_in(query, lang)),
     }
 }
 
@@ -210,20 +219,34 @@ pub fn resolve_network(store: &dyn CaseStore, query: &str) -> Result<(Client, Ne
 
 /// The error for a query that matches nothing (exit 2).
 pub fn nothing(query: &str) -> Error {
+    nothing_in(query, Lang::En)
+}
+
+/// [`nothing`] in `lang`.
+pub fn nothing_in(query: &str, lang: Lang) -> Error {
     let query = crate::text::clean_line(query);
-    Error::not_found(
-        Missing::Query(query.clone()),
-        format!(
-            "no client or network matches {query:?}: give an id (CLIENT_ID or \
-             CLIENT_ID/NETWORK_ID, as mlps renewals prints them), a name, or a few letters of one \
-             (English, Chinese, pinyin or initials)"
-        ),
-    )
+    let message = crate::domain::labels::cli::sentence(
+        lang,
+        || {
+            format!(
+                "no client or network matches {query:?}: give an id (CLIENT_ID or \
+                 CLIENT_ID/NETWORK_ID, as mlps renewals prints them), a name, or a few letters of \
+                 one (English, Chinese, pinyin or initials)"
+            )
+        },
+        || crate::domain::labels::cli::nothing_matches_zh(&format!("{query:?}")),
+    );
+    Error::not_found(Missing::Query(query.clone()), message)
 }
 
 /// The sentence for an ambiguous query: how many of what, then one line
 /// per candidate with its id and names.
 pub fn ambiguous(query: &str, candidates: &[Candidate], total: usize) -> String {
+    ambiguous_in(query, candidates, total, Lang::En)
+}
+
+/// [`ambiguous`] in `lang`.
+pub fn ambiguous_in(query: &str, candidates: &[Candidate], total: usize, lang: Lang) -> String {
     let clients = candidates
         .iter()
         .filter(|c| matches!(c.found, Found::Client(_)))
@@ -234,16 +257,37 @@ pub fn ambiguous(query: &str, candidates: &[Candidate], total: usize) -> String 
         (0, _) => crate::text::counted(total, "network", "networks"),
         _ => format!("{total} clients and networks"),
     };
-    format!(
-        "{:?} matches {what} equally well; give one by its id, or more of its name:\n{}",
-        crate::text::clean_line(query),
-        listing(candidates, total, true)
-    )
+    let query = format!("{:?}", crate::text::clean_line(query));
+    let zh_what = match (clients, networks) {
+        (_, 0) => "个客户",
+        (0, _) => "个定级对象",
+        _ => "个客户和定级对象",
+    };
+    let head = crate::domain::labels::cli::sentence(
+        lang,
+        || format!("{query} matches {what} equally well; give one by its id, or more of its name:"),
+        || crate::domain::labels::cli::ties_zh(&query, total, zh_what),
+    );
+    format!("{head}\n{}", listing_in(candidates, total, true, lang))
 }
 
 /// One line per candidate: kind, id, names (a network's with its
 /// client's, unless `with_client` is false); and how many more there were.
 fn listing(candidates: &[Candidate], total: usize, with_client: bool) -> String {
+    listing_in(candidates, total, with_client, Lang::En)
+}
+
+/// [`listing`] with the kinds (`client`, `network`, `contact`, `and N
+/// more`) in `lang`.
+fn listing_in(candidates: &[Candidate], total: usize, with_client: bool, lang: Lang) -> String {
+    use crate::domain::labels::cli::{AND_MORE, CLIENT_WORD, CONTACT_WORD, NETWORK_WORD};
+    let kind_w = [CLIENT_WORD, NETWORK_WORD]
+        .iter()
+        .map(|l| crate::text::width(&l.get(lang)))
+        .max()
+        .unwrap_or(0)
+        + 2;
+    let kind = |l: Label| crate::text::pad(&l.get(lang), kind_w);
     let width = candidates
         .iter()
         .map(|c| c.found.id().len())
@@ -255,15 +299,26 @@ fn listing(candidates: &[Candidate], total: usize, with_client: bool) -> String 
             Found::Client(client) => {
                 let by = contact
                     .as_ref()
-                    .map(|name| format!(" (contact {name})"))
+                    .map(|name| format!(" ({} {name})", CONTACT_WORD.get(lang)))
                     .unwrap_or_default();
-                format!("  client   {:<width$}  {}{by}", c.id(), names(client))
+                format!(
+                    "  {}{:<width$}  {}{by}",
+                    kind(CLIENT_WORD),
+                    c.id(),
+                    names(client)
+                )
             }
             Found::Network { network, .. } if !with_client => {
-                format!("  network  {:<width$}  {}", c.id(), network.name)
+                format!(
+                    "  {}{:<width$}  {}",
+                    kind(NETWORK_WORD),
+                    c.id(),
+                    network.name
+                )
             }
             Found::Network { client, network } => format!(
-                "  network  {:<width$}  {} — {}",
+                "  {}{:<width$}  {} — {}",
+                kind(NETWORK_WORD),
                 c.id(),
                 network.name,
                 names(client)
@@ -271,7 +326,11 @@ fn listing(candidates: &[Candidate], total: usize, with_client: bool) -> String 
         })
         .collect();
     if total > candidates.len() {
-        lines.push(format!("  … and {} more", total - candidates.len()));
+        let more = total - candidates.len();
+        lines.push(format!(
+            "  … {}",
+            AND_MORE.get(lang).replace('N', &more.to_string())
+        ));
     }
     lines.join("\n")
 }

@@ -28,7 +28,8 @@ pub fn rows(store: &dyn CaseStore, today: NaiveDate, config: &Config) -> Result<
         };
         let grade = grading::grade(&n.answers, &n.overrides, settings.rules);
         let t = timeline::timeline(&n, grade.level, &settings.intervals, &config.calendar);
-        out.extend(triage::row(client, &n, &grade, &t, cx));
+        // The network's findings join in once the store serves them.
+        out.extend(triage::row_with_findings(client, &n, &grade, &t, &[], cx));
     }
     triage::sort(&mut out, SortBy::Urgency);
     Ok(out)

@@ -87,7 +87,7 @@ impl Action {
             Action::Filter => Label::new("filter this list", "筛选此列表"),
             Action::FuzzyJump => Label::new(
                 "jump to a client, network or contact",
-                "跳转到客户、网络或联系人",
+                "跳转到客户、定级对象或联系人",
             ),
             Action::Agenda => Label::new("renewals agenda", "续期日程"),
             Action::History => Label::new(
@@ -108,7 +108,7 @@ impl Action {
             Action::Override => Label::new("override the harm", "调整侵害判定"),
             Action::Report => Label::new(
                 "write the network's report (Markdown)",
-                "写出该网络的报告（Markdown）",
+                "写出该定级对象的定级报告（Markdown）",
             ),
             Action::Triage => Label::new(
                 "what needs attention today (triage)",

@@ -192,12 +192,12 @@ impl Field {
         self
     }
 
-    /// What option `i` is called in the field's language: English shows
-    /// the id, as answers files and the panes spell it.
+    /// What option `i` is called in the field's language, as the panes
+    /// say it (the id where the option has no name).
     fn option_name(&self, i: usize, id: &str, lang: Lang) -> String {
         match self.names.get(i) {
-            Some(name) if lang != Lang::En => name.get(lang).into_owned(),
-            _ => id.to_string(),
+            Some(name) => name.get(lang).into_owned(),
+            None => id.to_string(),
         }
     }
 

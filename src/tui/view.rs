@@ -191,7 +191,7 @@ fn render_header(
                 )));
                 let client = app
                     .selected_client()
-                    .map(|c| c.display_name().to_string())
+                    .map(|c| c.names_for(lang).0.to_string())
                     .unwrap_or_default();
                 // What must show comes first; the names get the room left
                 // and the warnings what remains after them.

@@ -19,7 +19,7 @@ pub fn what(what: &str, lang: Lang) -> String {
     let label = match what {
         "client" => Label::new("client", "客户"),
         "contact" => Label::new("contact", "联系人"),
-        "network" => Label::new("network", "网络"),
+        "network" => Label::new("network", "定级对象"),
         "override" => Label::new("override", "侵害调整"),
         "milestone" => Label::new("milestone", "节点"),
         id => match id.parse::<crate::domain::questionnaire::QuestionId>() {
@@ -182,8 +182,8 @@ pub mod form {
     pub const EDIT_CLIENT: Label = Label::new("Edit client", "编辑客户");
     pub const NEW_CONTACT: Label = Label::new("New contact", "新增联系人");
     pub const EDIT_CONTACT: Label = Label::new("Edit contact", "编辑联系人");
-    pub const NEW_NETWORK: Label = Label::new("New network", "新增网络");
-    pub const EDIT_NETWORK: Label = Label::new("Edit network", "编辑网络");
+    pub const NEW_NETWORK: Label = Label::new("New network", "新增定级对象");
+    pub const EDIT_NETWORK: Label = Label::new("Edit network", "编辑定级对象");
     pub const NEW_MILESTONE: Label = Label::new("New milestone", "新增节点");
     pub const EDIT_MILESTONE: Label = Label::new("Edit milestone", "编辑节点");
     pub const OVERRIDE: Label = Label::new(
@@ -213,29 +213,14 @@ pub mod form {
     pub const DATE: Label =
         Label::new("Date (YYYY-MM-DD, t: today)", "日期（YYYY-MM-DD，t：今天）");
     pub const NOTE: Label = Label::new("Note", "备注");
-    pub const SCORE: Label = Label::new(
-        "Score (evaluation_passed or _failed)",
-        "测评得分（测评通过或未通过）",
-    );
-    pub const CONCLUSION: Label = Label::new(
-        "Conclusion (evaluation_passed or _failed)",
-        "测评结论（测评通过或未通过）",
-    );
-    pub const HIGH_RISKS: Label = Label::new(
-        "High risks (evaluation_passed or _failed)",
-        "高风险数（测评通过或未通过）",
-    );
-    pub const MEDIUM_RISKS: Label = Label::new(
-        "Medium risks (evaluation_passed or _failed)",
-        "中风险数（测评通过或未通过）",
-    );
-    pub const NUMBER: Label = Label::new(
-        "Certificate number (certificate_issued)",
-        "备案证明编号（已发证）",
-    );
+    pub const SCORE: Label = Label::new("Score (evaluation)", "测评得分");
+    pub const CONCLUSION: Label = Label::new("Conclusion (evaluation)", "测评结论");
+    pub const HIGH_RISKS: Label = Label::new("High risks (evaluation)", "高风险数");
+    pub const MEDIUM_RISKS: Label = Label::new("Medium risks (evaluation)", "中风险数");
+    pub const NUMBER: Label = Label::new("Certificate number", "备案证明编号");
     pub const LEVEL: Label = Label::new(
-        "Level filed (filing_submitted, certificate_issued; empty: computed)",
-        "备案等级（已提交备案、已发证；空：按定级结果）",
+        "Level filed (empty: the computed level)",
+        "备案等级（空：按定级结果）",
     );
 
     /// The answer form's title: the question, and what unknown counts as.
@@ -253,7 +238,8 @@ pub mod form {
 
     pub const REQUIRED: Label = Label::new("required", "必填");
     pub const CLIENT_GONE: Label = Label::new("the client no longer exists", "该客户已不存在");
-    pub const NETWORK_GONE: Label = Label::new("the network no longer exists", "该网络已不存在");
+    pub const NETWORK_GONE: Label =
+        Label::new("the network no longer exists", "该定级对象已不存在");
     pub const DATE_EXPECTED: Label =
         Label::new("date: expected YYYY-MM-DD", "日期：应为 YYYY-MM-DD");
     pub const REQUIRED_DATE: Label = Label::new(
@@ -296,7 +282,7 @@ pub mod status {
     pub const FILTER_CLEARED: Label = Label::new("filter cleared", "已清除筛选");
     pub const SELECT_NETWORK: Label = Label::new(
         "select a network first: the report is of one network",
-        "请先选择一个网络：报告针对单个网络",
+        "请先选择一个定级对象：报告针对单个定级对象",
     );
     pub const NOTHING_SELECTED: Label = Label::new("nothing selected here", "此处未选择任何内容");
     pub const DERIVED_DATES: Label = Label::new(
@@ -356,7 +342,7 @@ pub mod status {
     pub const KEPT: Label = Label::new("kept", "保留");
     pub const UNDONE_ALREADY: Label = Label::new("is undone already", "已经撤销过");
     pub const COULD_NOT_READ_NETWORKS: Label =
-        Label::new("could not read the networks", "无法读取网络");
+        Label::new("could not read the networks", "无法读取定级对象");
     pub const COULD_NOT_SEARCH: Label = Label::new("could not search", "无法搜索");
 }
 
@@ -381,11 +367,12 @@ mod tests {
         );
         assert_eq!(say(form::CREDIT_CODE, Lang::Zh), "统一社会信用代码");
         assert_eq!(say(form::NAME_ZH, Lang::Both), "中文名");
-        assert_eq!(say(form::LEVEL, Lang::Both), form::LEVEL.zh);
-        assert_eq!(
-            say(form::SCORE, Lang::Both),
-            "Score (evaluation_passed or _failed) 测评得分（测评通过或未通过）"
+        let long = Label::new(
+            "A label far too long to stand beside its Chinese on one line of a form",
+            "很长的标签",
         );
+        assert_eq!(say(long, Lang::Both), long.zh);
+        assert_eq!(say(form::SCORE, Lang::Both), "Score (evaluation) 测评得分");
     }
 
     #[test]

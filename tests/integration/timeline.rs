@@ -869,6 +869,8 @@ fn status_and_kind_ids_are_the_interface_words() {
             ("certificate", false),
             ("case_done", false),
             ("certificate_expiry", false),
+            // An open finding's fix: from the findings, not the timeline.
+            ("finding_due", false),
         ]
     );
 }

@@ -135,6 +135,10 @@ fn no_raw_ids_in_the_panes_in_any_language() {
         app.focus = Pane::Timeline;
         screens.push(draw(&app, 80, 24));
         screens.push(draw(&app, 200, 50));
+        // A new milestone's form names its stage.
+        act(&mut app, Action::Add);
+        screens.push(draw(&app, 80, 24));
+        act(&mut app, Action::Cancel);
         // Agenda and triage.
         act(&mut app, Action::Agenda);
         screens.push(draw(&app, 200, 50));

@@ -179,7 +179,7 @@ fn help_lines_in_chinese() {
     let screen = rows(&app, 100, 200).join("\n");
     for line in [
         "下一个窗格",
-        "跳转到客户、网络或联系人",
+        "跳转到客户、定级对象或联系人",
         "撤销上一次编辑",
         "退出案件管理器",
     ] {

@@ -56,6 +56,7 @@ pub fn due_kind(k: DueKind) -> Label {
         DueKind::Certificate => Label::new("certificate expected", "预计取得备案证明"),
         DueKind::CaseDone => Label::new("case done", "项目预计完成"),
         DueKind::CertificateExpiry => Label::new("certificate expiry", "备案证明到期"),
+        DueKind::FindingDue => Label::new("fix due", "整改期限"),
     }
 }
 
@@ -139,6 +140,7 @@ pub const RENEW_CERTIFICATE: Label = Label::new(
     "renew the filing certificate with the bureau",
     "向公安机关办理备案证明续期",
 );
+pub const CHASE_FIX_OWNER: Label = Label::new("chase the owner of the fix", "催促整改责任人");
 pub const RECORD_LAST_MILESTONE: Label =
     Label::new("record the case's last milestone", "记录项目最后一个里程碑");
 pub const REGRADE_HIGHER: Label = Label::new(
@@ -196,8 +198,29 @@ pub fn reason_action(r: &Reason, lang: Lang) -> String {
                 format!("为客户补充{}", zh.join("、")),
             )
         }
+        Words::FindingsOverdue { owner, .. } => {
+            let (en, zh) = if owner.is_empty() {
+                ("the client", "客户")
+            } else {
+                (owner.as_str(), owner.as_str())
+            };
+            pick(
+                format!("chase {en} on the overdue fixes"),
+                format!("催促{zh}完成逾期整改"),
+            )
+        }
+        Words::HighBeforeEvaluation { .. } => FIX_HIGH_BEFORE_EVALUATION.get(lang).into_owned(),
+        Words::RectificationStalled { .. } => stage_action(Stage::RectificationDone)
+            .get(lang)
+            .into_owned(),
     }
 }
+
+/// The action of high-risk gaps open close to the evaluation.
+pub const FIX_HIGH_BEFORE_EVALUATION: Label = Label::new(
+    "fix the high-risk gaps before the evaluation",
+    "测评前完成高风险问题整改",
+);
 
 /// Why a triage reason holds, in `lang`.
 pub fn reason_why(r: &Reason, lang: Lang) -> String {
@@ -263,6 +286,50 @@ pub fn reason_why(r: &Reason, lang: Lang) -> String {
         Words::Missing { .. } => pick(
             "the filing and the case need them".to_string(),
             "备案和项目需要这些信息".to_string(),
+        ),
+        Words::FindingsOverdue {
+            count, worst, days, ..
+        } => {
+            let risk = crate::domain::gaps::labels::risk(*worst);
+            pick(
+                format!(
+                    "{count} {} overdue, worst {} risk, by {} days",
+                    if *count == 1 { "fix" } else { "fixes" },
+                    risk.en,
+                    -days
+                ),
+                format!(
+                    "{count} 项整改逾期，最高风险：{}，逾期 {} 天",
+                    risk.zh, -days
+                ),
+            )
+        }
+        Words::HighBeforeEvaluation { count, days, due } => {
+            let (en, zh) = if *days < 0 {
+                (
+                    format!("overdue by {} days", -days),
+                    format!("测评已逾期 {} 天", -days),
+                )
+            } else {
+                (
+                    format!("in {days} days, {due}"),
+                    format!("距测评 {days} 天，{due}"),
+                )
+            };
+            pick(
+                format!(
+                    "{count} high-risk {} open, evaluation {en}",
+                    if *count == 1 { "gap" } else { "gaps" }
+                ),
+                format!("{count} 项高风险问题未关闭，{zh}"),
+            )
+        }
+        Words::RectificationStalled { waited, open } => pick(
+            format!(
+                "no fix moved for {waited} days, {open} high or medium {} open",
+                if *open == 1 { "gap" } else { "gaps" }
+            ),
+            format!("已 {waited} 天无整改进展，中高风险问题未关闭 {open} 项"),
         ),
     }
 }

@@ -6,6 +6,7 @@
 use std::borrow::Cow;
 
 mod case;
+pub mod cli;
 mod fields;
 mod grading;
 mod legend;
@@ -393,6 +394,8 @@ mod tests {
             UNKNOWN,
             DO_YEARLY_SELF_ASSESSMENT,
             RENEW_CERTIFICATE,
+            CHASE_FIX_OWNER,
+            FIX_HIGH_BEFORE_EVALUATION,
             RECORD_LAST_MILESTONE,
             REGRADE_HIGHER,
             RECONFIRM_LEVEL,

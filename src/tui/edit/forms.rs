@@ -158,20 +158,31 @@ pub(super) fn override_form(o: &Overrides, lang: Lang) -> Form {
                 Aspect::BusinessInformation => ("s_object", "s_degree", "s_justification"),
                 Aspect::SystemService => ("a_object", "a_degree", "a_justification"),
             };
-        fields.push(Field::one_of(
-            object,
-            format!("{prefix} {}", w::HARMED_OBJECT.get(lang)),
-            HarmedObject::IDS,
-            current.map(|c| c.object.as_str()),
-            true,
-        ));
-        fields.push(Field::one_of(
-            degree,
-            format!("{prefix} {}", w::DEGREE.get(lang)),
-            Degree::IDS,
-            current.map(|c| c.degree.as_str()),
-            false,
-        ));
+        fields.push(
+            Field::one_of(
+                object,
+                format!("{prefix} {}", w::HARMED_OBJECT.get(lang)),
+                HarmedObject::IDS,
+                current.map(|c| c.object.as_str()),
+                true,
+            )
+            .named(
+                HarmedObject::ALL
+                    .iter()
+                    .map(|o| labels::harmed_object(*o))
+                    .collect(),
+            ),
+        );
+        fields.push(
+            Field::one_of(
+                degree,
+                format!("{prefix} {}", w::DEGREE.get(lang)),
+                Degree::IDS,
+                current.map(|c| c.degree.as_str()),
+                false,
+            )
+            .named(Degree::ALL.iter().map(|d| labels::degree(*d)).collect()),
+        );
         fields.push(Field::notes(
             justification,
             format!("{prefix} {}", w::JUSTIFICATION.get(lang)),
@@ -201,7 +212,8 @@ pub(super) fn milestone_form(
                 Stage::IDS,
                 Some(m.map_or(stage, |m| m.stage).as_str()),
                 false,
-            ),
+            )
+            .named(Stage::ALL.iter().map(|s| labels::stage(*s)).collect()),
             Field::date("date", say(w::DATE), m.map(|m| m.date), true),
             Field::notes("note", say(w::NOTE), m.map_or("", |m| &m.note)),
             Field::decimal("score", say(w::SCORE), m.and_then(|m| m.score), 0.0, 100.0),
@@ -211,6 +223,12 @@ pub(super) fn milestone_form(
                 Conclusion::IDS,
                 m.and_then(|m| m.conclusion).map(|c| c.as_str()),
                 true,
+            )
+            .named(
+                Conclusion::ALL
+                    .iter()
+                    .map(|c| labels::conclusion(*c))
+                    .collect(),
             ),
             Field::count(
                 "high_risks",

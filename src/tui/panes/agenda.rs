@@ -12,13 +12,11 @@ use crate::domain::labels::{self, Label, Lang};
 use crate::domain::timeline::{DueKind, DueStatus};
 use crate::tui::theme::Theme;
 
-/// The client as the agenda names it: English, then Chinese where it has
-/// both.
-fn client_name(r: &AgendaRow) -> String {
-    if r.client_zh.is_empty() || r.client_zh == r.client {
-        r.client.clone()
-    } else {
-        format!("{} {}", r.client, r.client_zh)
+/// The client as the agenda names it: both names, the reader's first.
+fn client_name(r: &AgendaRow, lang: Lang) -> String {
+    match crate::domain::model::names_for(&r.client, &r.client_zh, lang) {
+        (first, "") => first.to_string(),
+        (first, second) => format!("{first} {second}"),
     }
 }
 
@@ -54,7 +52,7 @@ pub fn render(
     let fixed = 8 + 1 + 10 + 1 + 5 + 1 + 4 + 1 + 22 + 1;
     let rest = width.saturating_sub(fixed + 1);
     // The client's English and Chinese names, as triage shows them.
-    let clients: Vec<String> = rows.iter().map(client_name).collect();
+    let clients: Vec<String> = rows.iter().map(|r| client_name(r, lang)).collect();
     let cols = |s: &str| crate::text::width(&crate::text::escape_for_terminal(s));
     let (client_w, network_w) = share(
         clients.iter().map(|c| cols(c)).max().unwrap_or(0).max(6),

@@ -30,12 +30,14 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
         .take(height)
         .map(|(i, &ci)| {
             let c = &app.clients[ci];
-            let mut spans = vec![Span::raw(safe(c.display_name(), width))];
+            // The reader's name first (Chinese in Chinese), then the
+            // other where at least two of its characters fit.
+            let (first, second) = c.names_for(app.lang);
+            let mut spans = vec![Span::raw(safe(first, width))];
             let used = crate::text::width(&spans[0].content);
-            // The Chinese name where at least two of its characters fit.
-            if !c.name.is_empty() && !c.name_zh.is_empty() && used + 6 <= width {
+            if !second.is_empty() && used + 6 <= width {
                 spans.push(Span::styled(
-                    format!(" {}", safe(&c.name_zh, width - used - 1)),
+                    format!(" {}", safe(second, width - used - 1)),
                     theme.dim(),
                 ));
             }

@@ -21,13 +21,11 @@ fn tier_style(tier: Tier, theme: &Theme) -> Style {
     }
 }
 
-/// The client as triage names it: English, then Chinese where it has
-/// both.
-fn client_name(r: &TriageRow) -> String {
-    if r.client_zh.is_empty() || r.client_zh == r.client {
-        r.client.clone()
-    } else {
-        format!("{} {}", r.client, r.client_zh)
+/// The client as triage names it: both names, the reader's first.
+fn client_name(r: &TriageRow, lang: Lang) -> String {
+    match crate::domain::model::names_for(&r.client, &r.client_zh, lang) {
+        (first, "") => first.to_string(),
+        (first, second) => format!("{first} {second}"),
     }
 }
 
@@ -83,7 +81,7 @@ pub fn render(
     let height = (area.height.saturating_sub(3) as usize).saturating_sub(more.len().min(3));
     let fixed = 11 + 1 + 4 + 1 + 5 + 1;
     let rest = width.saturating_sub(fixed);
-    let clients: Vec<String> = rows.iter().map(client_name).collect();
+    let clients: Vec<String> = rows.iter().map(|r| client_name(r, lang)).collect();
     let cols = |s: &str| crate::text::width(&crate::text::escape_for_terminal(s));
     // The next action gets the most room (at least half); the names as
     // much as they need of the rest, and are searchable anyway.
