@@ -31,6 +31,39 @@ pub use findings::findings_for;
 /// The most clients one demo run makes.
 pub const MAX_CLIENTS: usize = 100_000;
 
+/// Books up to this many clients get every gap list; larger ones (the
+/// scale data) only the gap lists of the current cycle, the ones no
+/// evaluation has closed yet: all of them made `demo --clients 10000`
+/// eight times slower and its database four times larger
+/// (docs/rectification.md).
+pub const FULL_GAP_LISTS_UP_TO: usize = 100;
+
+/// The demo's records as `mlps demo` and `mlps --demo` import them:
+/// `doc` (made by [`generate_with`] from `seed` on `today`) with the gap
+/// list of every level 2-4 network past its gap analysis
+/// ([`findings::document_findings`]), so the store holds findings at the
+/// networks' stages; above [`FULL_GAP_LISTS_UP_TO`] clients, only the
+/// current cycle's.
+pub fn records(
+    doc: &Document,
+    today: NaiveDate,
+    seed: u64,
+    settings: &Settings,
+) -> crate::error::Result<Vec<crate::domain::model::NewClient>> {
+    let mut records = crate::formats::interchange::to_records("demo", doc)?;
+    let scale = doc.clients.len() > FULL_GAP_LISTS_UP_TO;
+    for (c, n, found) in findings::document_findings(doc, today, seed, settings.rules) {
+        let Some(network) = records.get_mut(c).and_then(|r| r.networks.get_mut(n)) else {
+            continue;
+        };
+        if scale && !findings::current_cycle(&network.network.milestones, today) {
+            continue;
+        }
+        network.findings = found;
+    }
+    Ok(records)
+}
+
 /// A demo case book of `clients` clients, drawn from `seed`, with every
 /// date on or before `today`, under the default settings.
 pub fn generate(clients: usize, seed: u64, today: NaiveDate) -> Document {

@@ -4,7 +4,6 @@
 use crate::config;
 use crate::domain::settings::Config;
 use crate::error::{Error, Result};
-use crate::formats::interchange;
 use crate::server::remote::Endpoint;
 use crate::store::CaseStore;
 
@@ -39,7 +38,7 @@ pub(super) fn run(cli: &Cli) -> Result<()> {
     let notices = say_notices(&store);
     if cli.demo {
         let doc = crate::demo::generate_with(30, 1, today, &config.settings);
-        store.import(interchange::to_records("demo", &doc)?)?;
+        store.import(crate::demo::records(&doc, today, 1, &config.settings)?)?;
     }
     use std::io::IsTerminal;
     let result = if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {

@@ -125,9 +125,14 @@ pub(super) fn run(
         Command::Doctor { repair } => doctor(store, repair, place, lang, out),
         Command::Demo { .. } => {
             let s = store.import(input.records.unwrap_or_default())?;
+            let findings = if s.findings > 0 {
+                format!(" (with {})", counted(s.findings, "finding", "findings"))
+            } else {
+                String::new()
+            };
             writeln!(
                 out,
-                "Added {} and {} to {}; saved.",
+                "Added {} and {}{findings} to {}; saved.",
                 counted(s.clients, "demo client", "demo clients"),
                 counted(s.networks, "network", "networks"),
                 place
@@ -162,7 +167,7 @@ fn read_input(command: &Command, place: &Endpoint, config: &Config) -> Result<Op
         Command::Demo { clients, seed } => {
             let today = config::today(None)?;
             let doc = crate::demo::generate_with(*clients, *seed, today, &config.settings);
-            input.records = Some(interchange::to_records("demo", &doc)?);
+            input.records = Some(crate::demo::records(&doc, today, *seed, &config.settings)?);
         }
         // A backup is read and checked whole before anything is replaced.
         Command::Restore { dir, .. } => input.backup = Some(store::backup::read(dir)?),

@@ -181,6 +181,17 @@ pub fn stage(milestones: &[Milestone], today: NaiveDate) -> Option<Stage> {
     })
 }
 
+/// Whether the network's latest gap analysis (on or before `today`) is
+/// still its current cycle: no evaluation has passed since. A gap list
+/// the evaluation has closed is history; the scale demo leaves it out.
+pub fn current_cycle(milestones: &[Milestone], today: NaiveDate) -> bool {
+    gap_analysis(milestones, today).is_some_and(|gap| {
+        !milestones.iter().any(|m| {
+            m.stage == Milestones::EvaluationPassed && m.date >= gap.date && m.date <= today
+        })
+    })
+}
+
 /// The gap and high-risk counts of a note like "40 gaps, 2 high: ...".
 pub fn noted_counts(note: &str) -> Option<(usize, usize)> {
     let (gaps, rest) = note.split_once(" gaps, ")?;
