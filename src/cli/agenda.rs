@@ -430,7 +430,17 @@ pub(super) fn print_triage(
             count(Tier::Regrading),
             count(Tier::Stalled),
         );
-        return match labels::cli::triage_brief(lang, counts, settings.due_soon_days) {
+        let fixes: usize = rows
+            .iter()
+            .filter_map(|r| r.rectification.as_ref())
+            .map(|r| r.overdue)
+            .sum();
+        return match labels::cli::triage_brief_with_fixes(
+            lang,
+            counts,
+            fixes,
+            settings.due_soon_days,
+        ) {
             Some(line) => writeln!(out, "{line}").map_err(io_error),
             None => Ok(()),
         };
@@ -514,8 +524,38 @@ pub(super) fn print_triage(
             )
             .map_err(io_error)?;
         }
+        if let Some(rect) = &r.rectification {
+            writeln!(
+                out,
+                "{:lead$}{}: {}",
+                "",
+                Label::new("rectification", "整改进度").get(lang),
+                rectification_line(rect, lang)
+            )
+            .map_err(io_error)?;
+        }
     }
     Ok(())
+}
+
+/// A row's rectification progress in `lang`: the line the row carries in
+/// English, the same counts in Chinese (`已整改 12/40，高风险未关闭 2，逾期 3`).
+fn rectification_line(r: &crate::domain::triage::findings::Rectification, lang: Lang) -> String {
+    let zh = || {
+        let mut parts = vec![format!("已整改 {}/{}", r.fixed, r.total)];
+        if r.high_open > 0 {
+            parts.push(format!("高风险未关闭 {}", r.high_open));
+        }
+        if r.overdue > 0 {
+            parts.push(format!("逾期 {}", r.overdue));
+        }
+        parts.join("，")
+    };
+    match lang {
+        Lang::En => r.line.clone(),
+        Lang::Zh => zh(),
+        Lang::Both => format!("{} {}", r.line, zh()),
+    }
 }
 
 /// A reason's next action and why: in English as the engine says it (ids

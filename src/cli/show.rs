@@ -52,7 +52,12 @@ pub(super) fn print(
         }
     }
     for n in &networks {
-        network_text(client, n, today, config, lang, &mut text);
+        let findings: Vec<_> = store
+            .findings_of(n.id)?
+            .into_iter()
+            .map(|f| f.finding)
+            .collect();
+        network_text(client, (n, &findings), today, config, lang, &mut text);
     }
     out.write_all(text.as_bytes()).map_err(io_error)
 }
@@ -112,7 +117,7 @@ fn client_text(c: &Client, lang: Lang, text: &mut String) {
 /// A network: level, next date, open questions, what to do next.
 fn network_text(
     c: &Client,
-    n: &Network,
+    (n, findings): (&Network, &[crate::domain::gaps::Finding]),
     today: NaiveDate,
     config: &Config,
     lang: Lang,
@@ -237,8 +242,10 @@ fn network_text(
         due_soon_days: settings.due_soon_days,
         stall_days: &settings.stall_days,
     };
-    // The network's findings join in once the store serves them.
-    let reasons = triage::reasons_with_findings(c, n, &grade, &t, &[], cx);
+    if let Some(line) = triage::findings::progress_line(findings, today, lang) {
+        text.push_str(&format!("  {} {line}\n", head(Label::new("Gaps", "整改"))));
+    }
+    let reasons = triage::reasons_with_findings(c, n, &grade, &t, findings, cx);
     let sentence = |r: &triage::Reason| {
         if english {
             r.sentence()

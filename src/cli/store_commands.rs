@@ -312,7 +312,7 @@ fn report(
     let format: crate::formats::report::ReportFormat = format.parse().map_err(Error::input)?;
     let today = config::today(today)?;
     let (client, network) = crate::service::report::find(store, query)?;
-    let text = crate::formats::report::render(&client, &network, config, today, format);
+    let text = crate::service::report::render(store, &client, &network, config, today, format)?;
     match output {
         Some(path) => {
             crate::service::report::write_atomically(path, text.as_bytes())?;

@@ -246,6 +246,10 @@ pub struct TriageRow {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_level: Option<u8>,
     pub reasons: Vec<Reason>,
+    /// The network's rectification progress (`12/40 fixed, 2 high open, 3
+    /// overdue`); left out when it has no gaps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rectification: Option<findings::Rectification>,
 }
 
 impl TriageRow {
@@ -540,6 +544,7 @@ pub fn row_with_findings(
         max_level: (grade.provisional && network.filed_level.is_none())
             .then_some(grade.max_level.get()),
         reasons,
+        rectification: findings::rectification(findings, cx.today),
     })
 }
 

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use crate::domain::agenda::AgendaRow;
 use crate::domain::grading::{self, RuleSet};
-use crate::domain::model::{ClientId, Level};
+use crate::domain::model::{ClientId, Level, NetworkId};
 use crate::domain::timeline::status_for;
 use crate::error::Result;
 use crate::store::CaseStore;
@@ -25,8 +25,11 @@ pub fn rows(
 ) -> Result<Vec<AgendaRow>> {
     let until = crate::domain::calendar::add_days(today, within);
     let mut out = Vec::new();
+    // The level each network's rows carry, for its fixes' rows.
+    let mut levels: HashMap<NetworkId, (Level, Level)> = HashMap::new();
     for named in store.due_named_until(until, renewals_only)? {
         let (item, client, network) = (named.item, named.client, named.network);
+        levels.insert(item.network, (item.level, item.max_level));
         let client_zh = named.client_zh;
         let days_left = (item.due - today).num_days();
         out.push(AgendaRow {
@@ -43,9 +46,88 @@ pub fn rows(
             client_zh,
         });
     }
+    if !renewals_only {
+        out.extend(finding_rows(store, today, within, due_soon_days, &levels)?);
+    }
     out.sort_by(|a, b| {
         (a.due, &a.client, &a.network, a.kind).cmp(&(b.due, &b.client, &b.network, b.kind))
     });
+    Ok(out)
+}
+
+/// Up to this many networks with fixes due are read one by one; more, and
+/// every network is read in one call.
+const READ_ONE_BY_ONE: usize = 64;
+
+/// The `finding_due` rows: one per due date of each network's open fixes
+/// (see [`crate::domain::agenda::finding_rows`]), from one read of every
+/// finding. A network's level is the one its other rows carry, else its
+/// filed level, else the level its answers give under the conservative
+/// rules.
+fn finding_rows(
+    store: &dyn CaseStore,
+    today: NaiveDate,
+    within: u32,
+    due_soon_days: u32,
+    levels: &HashMap<NetworkId, (Level, Level)>,
+) -> Result<Vec<AgendaRow>> {
+    let until = crate::domain::calendar::add_days(today, within);
+    let mut due: Vec<(NetworkId, Vec<crate::domain::gaps::Finding>)> =
+        crate::service::triage::findings_by_network(store)?
+            .into_iter()
+            .filter(|(_, fs)| {
+                crate::domain::agenda::finding_due_dates(fs)
+                    .keys()
+                    .next()
+                    .is_some_and(|first| *first <= until)
+            })
+            .collect();
+    if due.is_empty() {
+        return Ok(Vec::new());
+    }
+    due.sort_by_key(|(id, _)| *id);
+    let mut networks: HashMap<NetworkId, crate::domain::model::Network> = HashMap::new();
+    if due.len() <= READ_ONE_BY_ONE {
+        for (id, _) in &due {
+            if let Some(n) = store.network(*id)? {
+                networks.insert(*id, n);
+            }
+        }
+    } else {
+        networks = store.networks()?.into_iter().map(|n| (n.id, n)).collect();
+    }
+    let mut clients: HashMap<ClientId, crate::domain::model::Client> = HashMap::new();
+    let mut out = Vec::new();
+    for (id, findings) in &due {
+        let Some(network) = networks.get(id) else {
+            continue;
+        };
+        if !clients.contains_key(&network.client) {
+            match store.client(network.client)? {
+                Some(c) => clients.insert(c.id, c),
+                None => continue,
+            };
+        }
+        let Some(client) = clients.get(&network.client) else {
+            continue;
+        };
+        let (level, max_level) = levels.get(id).copied().unwrap_or_else(|| {
+            let level = network.filed_level.unwrap_or_else(|| {
+                grading::level(&network.answers, &network.overrides, RuleSet::Conservative)
+            });
+            (level, level)
+        });
+        out.extend(crate::domain::agenda::finding_rows(
+            client,
+            network,
+            level,
+            Some(max_level),
+            findings,
+            today,
+            within,
+            due_soon_days,
+        ));
+    }
     Ok(out)
 }
 

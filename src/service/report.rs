@@ -40,6 +40,7 @@ pub fn find(store: &dyn CaseStore, query: &str) -> Result<(Client, Network)> {
 /// Writes the report into `dir` under its own file name, whole or not at
 /// all (written aside, then renamed), and returns the path.
 pub fn write_file(
+    store: &dyn CaseStore,
     dir: &Path,
     client: &Client,
     network: &Network,
@@ -48,9 +49,43 @@ pub fn write_file(
     format: ReportFormat,
 ) -> Result<PathBuf> {
     let path = dir.join(report::file_name(network, format));
-    let text = report::render(client, network, config, today, format);
+    let text = render(store, client, network, config, today, format)?;
     write_atomically(&path, text.as_bytes())?;
     Ok(path)
+}
+
+/// The network's report as [`report::render_with_findings`] writes it: with
+/// the rectification plan when the network has findings, under the
+/// extension sets its answers and the consultant's choice give.
+pub fn render(
+    store: &dyn CaseStore,
+    client: &Client,
+    network: &Network,
+    config: &Config,
+    today: chrono::NaiveDate,
+    format: ReportFormat,
+) -> Result<String> {
+    let findings: Vec<_> = store
+        .findings_of(network.id)?
+        .into_iter()
+        .map(|f| f.finding)
+        .collect();
+    if findings.is_empty() {
+        return Ok(report::render(client, network, config, today, format));
+    }
+    let extensions = store.gap_extensions(network.id)?.resolve(&network.answers);
+    let plan = report::Rectification {
+        findings: &findings,
+        extensions: &extensions,
+    };
+    Ok(report::render_with_findings(
+        client,
+        network,
+        config,
+        today,
+        format,
+        Some(&plan),
+    ))
 }
 
 /// Writes `bytes` to `path` through a temporary file beside it, so a

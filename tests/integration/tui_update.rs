@@ -640,6 +640,7 @@ fn triage_row(
             rank: 0,
             words: None,
         }],
+        rectification: None,
     }
 }
 

@@ -95,7 +95,20 @@ pub const AGREES_WITH_FILED: Label = Label::new("=filed", "=备案");
 /// to re-grade: run mlps triage`; `None` when every count is 0.
 pub fn triage_brief(
     lang: Lang,
+    counts: (usize, usize, usize, usize),
+    due_soon: u32,
+) -> Option<String> {
+    triage_brief_with_fixes(lang, counts, 0, due_soon)
+}
+
+/// [`triage_brief`] with the number of overdue fixes (open gaps past
+/// their due date) over all the rows, counted when there are any:
+/// `mlps: 3 overdue, 1 stalled, 12 fixes overdue: run mlps triage` /
+/// `…，整改逾期 12 项。…`.
+pub fn triage_brief_with_fixes(
+    lang: Lang,
     (overdue, due, regrade, stalled): (usize, usize, usize, usize),
+    fixes: usize,
     due_soon: u32,
 ) -> Option<String> {
     if overdue + due + regrade + stalled == 0 {
@@ -107,6 +120,15 @@ pub fn triage_brief(
             (due, format!("due within {due_soon} days")),
             (regrade, "to re-grade".to_string()),
             (stalled, "stalled".to_string()),
+            (
+                fixes,
+                if fixes == 1 {
+                    "fix overdue"
+                } else {
+                    "fixes overdue"
+                }
+                .to_string(),
+            ),
         ]
         .into_iter()
         .filter(|(n, _)| *n > 0)
@@ -124,6 +146,7 @@ pub fn triage_brief(
         .into_iter()
         .filter(|(n, _)| *n > 0)
         .map(|(n, what)| format!("{what} {n} 个"))
+        .chain((fixes > 0).then(|| format!("整改逾期 {fixes} 项")))
         .collect();
         format!("mlps：{}。详见 mlps triage", parts.join("，"))
     };
