@@ -5,6 +5,7 @@ pub mod agenda;
 pub mod assess;
 mod case_manager;
 mod daemon;
+mod gaps;
 mod input;
 pub mod log;
 mod show;
@@ -106,6 +107,11 @@ pub enum Command {
         #[arg(long, value_name = "DATE")]
         today: Option<String>,
     },
+    /// Rectification: a network's gap list (or every network's of a
+    /// client) by category and control point, with the predicted
+    /// evaluation result and the progress; `gaps import` reads an audit
+    /// firm's gap list CSV, `gaps export` writes the action plan.
+    Gaps(GapsArgs),
     /// Add deterministic, realistic demo data to the database.
     Demo {
         /// Number of clients (1 to 100 000).
@@ -244,6 +250,63 @@ pub struct TriageArgs {
     /// when nothing is overdue, due, to re-grade or stalled.
     #[arg(long)]
     pub brief: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct GapsArgs {
+    #[command(subcommand)]
+    pub action: Option<GapsCommand>,
+    /// The network, or a client (every network of it): an id
+    /// (CLIENT_ID or CLIENT_ID/NETWORK_ID), a name, or a few letters of
+    /// one, matched like the fuzzy jump.
+    #[arg(value_name = "QUERY")]
+    pub query: Option<String>,
+    /// Print a JSON array, one object per network, with ids.
+    #[arg(long)]
+    pub json: bool,
+    /// Only gaps neither fixed nor verified.
+    #[arg(long)]
+    pub open: bool,
+    /// Only high-risk findings.
+    #[arg(long)]
+    pub high: bool,
+    /// Date to count from (default: $MLPS_TODAY, else today), YYYY-MM-DD.
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GapsCommand {
+    /// Read an audit firm's gap list (CSV, UTF-8 or GBK) into a network:
+    /// every row good, or nothing imported and every bad cell named.
+    Import {
+        file: PathBuf,
+        /// The network the gap list is for (as QUERY above; a client with
+        /// one network stands for it).
+        #[arg(long, value_name = "QUERY")]
+        network: String,
+        /// Check only: say what would be imported, write nothing.
+        #[arg(long)]
+        check: bool,
+        /// Replace the network's findings instead of adding to them.
+        #[arg(long)]
+        replace: bool,
+        /// The day the findings' history starts (default: $MLPS_TODAY,
+        /// else today), YYYY-MM-DD.
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
+    },
+    /// Write a network's findings as a gap list CSV (the client's action
+    /// plan), in the language of --lang (default English).
+    Export {
+        /// The network (as QUERY above).
+        #[arg(value_name = "QUERY")]
+        query: String,
+        /// Write it to this file instead of stdout.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

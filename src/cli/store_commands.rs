@@ -18,7 +18,7 @@ use crate::store::{self, CaseStore, Database};
 use crate::text::counted;
 
 use super::input::{self, GivenIds};
-use super::{Command, ExportFormat, agenda, io_error, log, say_notices};
+use super::{Command, ExportFormat, GapsCommand, agenda, io_error, log, say_notices};
 
 /// What a command reads before it opens the database.
 #[derive(Default)]
@@ -31,6 +31,8 @@ struct Input {
     today: Option<NaiveDate>,
     /// The log's first day, as a Unix time.
     since: Option<i64>,
+    /// A gap list to import, read whole.
+    gap_list: Option<Vec<u8>>,
 }
 
 /// Runs `command` on the database at `place`.
@@ -123,6 +125,42 @@ pub(super) fn run(
             log::print(&entries, json, lang, out)
         }
         Command::Doctor { repair } => doctor(store, repair, place, lang, out),
+        Command::Gaps(args) => {
+            let today = input.today.expect("read before opening, for gaps");
+            match args.action {
+                None => {
+                    let query = args.query.as_deref().unwrap_or_default();
+                    let found = crate::service::lookup::resolve_in(store, query, lang)?;
+                    let filter = super::gaps::Filter {
+                        open: args.open,
+                        high: args.high,
+                    };
+                    super::gaps::show(store, &found, today, &config, filter, args.json, lang, out)
+                }
+                Some(GapsCommand::Import {
+                    file,
+                    network,
+                    check,
+                    replace,
+                    ..
+                }) => {
+                    let bytes = input.gap_list.unwrap_or_default();
+                    super::gaps::import(
+                        store,
+                        (&file, &bytes),
+                        &network,
+                        (check, replace),
+                        today,
+                        &config,
+                        lang,
+                        out,
+                    )
+                }
+                Some(GapsCommand::Export { query, output }) => {
+                    super::gaps::export(store, &query, output.as_ref(), lang, out)
+                }
+            }
+        }
         Command::Demo { .. } => {
             let s = store.import(input.records.unwrap_or_default())?;
             let findings = if s.findings > 0 {
@@ -176,6 +214,22 @@ fn read_input(command: &Command, place: &Endpoint, config: &Config) -> Result<Op
         }
         Command::Triage(args) => input.today = Some(config::today(args.today.as_deref())?),
         Command::Show { today, .. } => input.today = Some(config::today(today.as_deref())?),
+        Command::Gaps(args) => match &args.action {
+            None => {
+                if args.query.is_none() {
+                    return Err(Error::input(
+                        "mlps gaps: give a network or client (QUERY), or import FILE --network \
+                         QUERY, or export QUERY",
+                    ));
+                }
+                input.today = Some(config::today(args.today.as_deref())?)
+            }
+            Some(GapsCommand::Import { file, today, .. }) => {
+                input.gap_list = Some(super::gaps::read_file(file)?);
+                input.today = Some(config::today(today.as_deref())?)
+            }
+            Some(GapsCommand::Export { .. }) => input.today = Some(config::today(None)?),
+        },
         Command::Log {
             since: Some(date), ..
         } => input.since = Some(log::since(date)?),
@@ -198,7 +252,10 @@ fn access(command: &Command, place: &Endpoint) -> Result<Endpoint> {
             | Command::Doctor { .. }
             | Command::Backup { .. }
             | Command::Report { .. }
-    );
+    ) || matches!(command, Command::Gaps(args) if !matches!(
+        args.action,
+        Some(GapsCommand::Import { check: false, .. })
+    ));
     let mut place = place.clone();
     if let Endpoint::Remote(remote) = &mut place {
         remote.existing = reads_only;

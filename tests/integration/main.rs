@@ -25,6 +25,7 @@ mod e2e_tmux;
 mod gap_list;
 mod gap_store;
 mod gaps;
+mod gaps_cli;
 mod grading;
 mod hostile;
 mod keymap;
