@@ -779,6 +779,8 @@ mod tests {
                     networks: vec![ImportNetwork {
                         id: None,
                         record: vec![],
+                        findings: vec![],
+                        gap_extensions: None,
                     }],
                 }],
             },
