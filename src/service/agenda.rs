@@ -26,10 +26,19 @@ pub fn rows(
     let until = crate::domain::calendar::add_days(today, within);
     let mut out = Vec::new();
     // The level each network's rows carry, for its fixes' rows.
-    let mut levels: HashMap<NetworkId, (Level, Level)> = HashMap::new();
+    let mut known: HashMap<NetworkId, Known> = HashMap::new();
     for named in store.due_named_until(until, renewals_only)? {
+        known.insert(
+            named.item.network,
+            Known {
+                client: named.item.client,
+                client_name: named.client.clone(),
+                client_zh: named.client_zh.clone(),
+                network: named.network.clone(),
+                levels: (named.item.level, named.item.max_level),
+            },
+        );
         let (item, client, network) = (named.item, named.client, named.network);
-        levels.insert(item.network, (item.level, item.max_level));
         let client_zh = named.client_zh;
         let days_left = (item.due - today).num_days();
         out.push(AgendaRow {
@@ -47,7 +56,7 @@ pub fn rows(
         });
     }
     if !renewals_only {
-        out.extend(finding_rows(store, today, within, due_soon_days, &levels)?);
+        out.extend(finding_rows(store, today, within, due_soon_days, &known)?);
     }
     out.sort_by(|a, b| {
         (a.due, &a.client, &a.network, a.kind).cmp(&(b.due, &b.client, &b.network, b.kind))
@@ -55,9 +64,22 @@ pub fn rows(
     Ok(out)
 }
 
-/// Up to this many networks with fixes due are read one by one; more, and
-/// every network is read in one call.
-const READ_ONE_BY_ONE: usize = 64;
+/// What the due index already told about a network: enough for the rows
+/// of its fixes, without reading it.
+struct Known {
+    client: ClientId,
+    client_name: String,
+    client_zh: String,
+    network: String,
+    levels: (Level, Level),
+}
+
+/// Up to this many networks with fixes due and no other row are read one
+/// by one; more, and every network is read in one call. Measured on the
+/// 10,000-client demo (2026-12-05, release build): reading its few
+/// thousand such networks one by one made `mlps due` take 0.66 s, reading
+/// all 49,915 networks 1.7 s.
+const READ_ONE_BY_ONE: usize = 5_000;
 
 /// The `finding_due` rows: one per due date of each network's open fixes
 /// (see [`crate::domain::agenda::finding_rows`]), from one read of every
@@ -69,7 +91,7 @@ fn finding_rows(
     today: NaiveDate,
     within: u32,
     due_soon_days: u32,
-    levels: &HashMap<NetworkId, (Level, Level)>,
+    known: &HashMap<NetworkId, Known>,
 ) -> Result<Vec<AgendaRow>> {
     let until = crate::domain::calendar::add_days(today, within);
     let mut due: Vec<(NetworkId, Vec<crate::domain::gaps::Finding>)> =
@@ -86,11 +108,16 @@ fn finding_rows(
         return Ok(Vec::new());
     }
     due.sort_by_key(|(id, _)| *id);
+    let unknown: Vec<NetworkId> = due
+        .iter()
+        .map(|(id, _)| *id)
+        .filter(|id| !known.contains_key(id))
+        .collect();
     let mut networks: HashMap<NetworkId, crate::domain::model::Network> = HashMap::new();
-    if due.len() <= READ_ONE_BY_ONE {
-        for (id, _) in &due {
-            if let Some(n) = store.network(*id)? {
-                networks.insert(*id, n);
+    if unknown.len() <= READ_ONE_BY_ONE {
+        for id in unknown {
+            if let Some(n) = store.network(id)? {
+                networks.insert(id, n);
             }
         }
     } else {
@@ -99,6 +126,37 @@ fn finding_rows(
     let mut clients: HashMap<ClientId, crate::domain::model::Client> = HashMap::new();
     let mut out = Vec::new();
     for (id, findings) in &due {
+        if let Some(k) = known.get(id) {
+            // The names and level the index gave: no read.
+            let client = crate::domain::model::Client {
+                id: k.client,
+                name: k.client_name.clone(),
+                name_zh: k.client_zh.clone(),
+                ..crate::domain::model::Client::default()
+            };
+            let network = crate::domain::model::Network {
+                id: *id,
+                client: k.client,
+                revision: 0,
+                name: k.network.clone(),
+                notes: String::new(),
+                answers: Default::default(),
+                overrides: Default::default(),
+                filed_level: None,
+                milestones: Vec::new(),
+            };
+            out.extend(crate::domain::agenda::finding_rows(
+                &client,
+                &network,
+                k.levels.0,
+                Some(k.levels.1),
+                findings,
+                today,
+                within,
+                due_soon_days,
+            ));
+            continue;
+        }
         let Some(network) = networks.get(id) else {
             continue;
         };
@@ -111,12 +169,10 @@ fn finding_rows(
         let Some(client) = clients.get(&network.client) else {
             continue;
         };
-        let (level, max_level) = levels.get(id).copied().unwrap_or_else(|| {
-            let level = network.filed_level.unwrap_or_else(|| {
-                grading::level(&network.answers, &network.overrides, RuleSet::Conservative)
-            });
-            (level, level)
+        let level = network.filed_level.unwrap_or_else(|| {
+            grading::level(&network.answers, &network.overrides, RuleSet::Conservative)
         });
+        let max_level = level;
         out.extend(crate::domain::agenda::finding_rows(
             client,
             network,
