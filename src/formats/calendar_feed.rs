@@ -3,8 +3,9 @@
 //! feed keeps to RFC 5545: an event on day D ends on D + 1, and every
 //! line is folded to at most 75 octets between characters.
 //!
-//! Each event's UID is made of the obligation's kind, its network's id and
-//! the database's own id, nothing that an edit changes, so the same
+//! Each event's UID is made of the obligation's kind, its network's id
+//! (and for fixes due, the date: one event per date) and the database's
+//! own id, nothing that an edit changes, so the same
 //! obligation keeps its UID from one export to the next: a subscribed
 //! calendar moves the event when its date moves (a recorded evaluation
 //! moves the renewal on) and drops it once the obligation is met.
@@ -19,10 +20,17 @@ use crate::domain::timeline::{DueKind, DueStatus};
 /// Days before an obligation that a calendar reminds of it.
 pub const ALARM_DAYS: [i64; 2] = [30, 7];
 
-/// The stable UID of one obligation.
+/// The stable UID of one obligation. A network's open fixes fall due on
+/// several dates, one event each: their UID carries the date too
+/// (`finding_due-n20-20261210@...`).
 pub fn uid(database_id: &str, row: &AgendaRow) -> String {
+    let date = if row.kind == DueKind::FindingDue {
+        format!("-{}", row.due.format("%Y%m%d"))
+    } else {
+        String::new()
+    };
     format!(
-        "{}-n{}@{}.mlps",
+        "{}-n{}{date}@{}.mlps",
         row.kind.as_str(),
         row.network_id.0,
         database_id

@@ -1261,19 +1261,30 @@ impl CaseStore for Acting<'_> {
                 }
             }
         }
-        let missing = clients
+        // Clients and networks take their ids first, the findings after
+        // them all: a batch with findings gives its clients and networks
+        // the ids the same batch without findings would (the demo's ids
+        // stay those of the documented examples).
+        let missing_records: u64 = clients
             .iter()
             .map(|c| {
                 u64::from(c.id.is_none())
                     + c.networks
                         .iter()
-                        .map(|n| u64::from(n.id.is_none()) + n.findings.len() as u64)
+                        .map(|n| u64::from(n.id.is_none()))
                         .sum::<u64>()
             })
             .sum();
+        let missing_findings: u64 = clients
+            .iter()
+            .flat_map(|c| &c.networks)
+            .map(|n| n.findings.len() as u64)
+            .sum();
+        let missing = missing_records + missing_findings;
         let mut batch = sled::Batch::default();
         let mut next = store.next_ids(&mut batch, missing, highest.saturating_add(1))?;
         let next_after = next + missing;
+        let mut next_finding = next + missing_records;
         let mut summary = ImportSummary::default();
         let mut imported: Vec<(ClientId, Vec<NetworkId>)> = Vec::with_capacity(clients.len());
         // What the search keys are computed from, once the records are in.
@@ -1318,7 +1329,8 @@ impl CaseStore for Acting<'_> {
                             e.field, e.message
                         ))
                     })?;
-                    finding.id = FindingId(fresh());
+                    finding.id = FindingId(next_finding);
+                    next_finding += 1;
                     let f = StoredFinding {
                         network: n.id,
                         client: n.client,
@@ -1341,7 +1353,10 @@ impl CaseStore for Acting<'_> {
                 }
             }
         }
-        debug_assert_eq!(next, next_after);
+        debug_assert_eq!(
+            (next + missing_findings, next_finding),
+            (next_after, next_after)
+        );
         let found = store.stage_imported_search(&mut batch, &named_clients, &named_networks);
         let entry = LogEntry {
             seq: 0,

@@ -112,7 +112,7 @@ fn the_brief_digest_is_one_line_or_nothing() {
         .success()
         .stdout(
             predicate::str::is_match(
-                r"^mlps: \d+ overdue, \d+ due within 30 days, \d+ to re-grade: run mlps triage\n$",
+                r"^mlps: \d+ overdue, \d+ due within 30 days, \d+ to re-grade(, \d+ fix(es)? overdue)?: run mlps triage\n$",
             )
             .unwrap(),
         );
