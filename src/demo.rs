@@ -2032,6 +2032,41 @@ mod tests {
     use crate::domain::timeline::{DueKind, timeline};
     use crate::formats::interchange::to_records;
 
+    #[test]
+    fn the_records_carry_every_gap_list_of_a_small_book_and_the_current_cycles_of_a_large_one() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        let settings = Settings::default();
+        let count = |records: &[crate::domain::model::NewClient]| -> (usize, usize) {
+            let lists = records.iter().flat_map(|c| &c.networks);
+            let with: Vec<_> = lists.filter(|n| !n.findings.is_empty()).collect();
+            (with.len(), with.iter().map(|n| n.findings.len()).sum())
+        };
+        let doc = generate_with(30, 1, today, &settings);
+        let all = findings::document_findings(&doc, today, 1, settings.rules);
+        let made = records(&doc, today, 1, &settings).unwrap();
+        assert_eq!(
+            count(&made),
+            (all.len(), all.iter().map(|(_, _, f)| f.len()).sum())
+        );
+        assert!(count(&made).0 > 10);
+        // A large book: only the lists no evaluation has closed.
+        let doc = generate_with(FULL_GAP_LISTS_UP_TO + 50, 1, today, &settings);
+        let all = findings::document_findings(&doc, today, 1, settings.rules);
+        let made = records(&doc, today, 1, &settings).unwrap();
+        let current = all
+            .iter()
+            .filter(|(c, n, _)| {
+                findings::current_cycle(&doc.clients[*c].networks[*n].milestones, today)
+            })
+            .count();
+        assert_eq!(count(&made).0, current);
+        assert!(
+            0 < current && current < all.len(),
+            "{current} of {}",
+            all.len()
+        );
+    }
+
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
     }

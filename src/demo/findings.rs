@@ -537,6 +537,44 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_current_cycle_ends_when_an_evaluation_passes_after_the_gap_analysis() {
+        let gap = date(2026, 8, 1);
+        let n = network("Shop", &[(Milestones::GapAnalysis, gap)], "");
+        assert!(current_cycle(&n.milestones, today()));
+        let done = network(
+            "Shop",
+            &[
+                (Milestones::GapAnalysis, gap),
+                (Milestones::RectificationDone, date(2026, 10, 1)),
+            ],
+            "",
+        );
+        assert!(current_cycle(&done.milestones, today()));
+        let passed = network(
+            "Shop",
+            &[
+                (Milestones::GapAnalysis, gap),
+                (Milestones::EvaluationPassed, date(2026, 11, 1)),
+            ],
+            "",
+        );
+        assert!(!current_cycle(&passed.milestones, today()));
+        // An evaluation of an earlier cycle does not close this one, one
+        // after today not yet, and no gap analysis is no cycle.
+        let earlier = network(
+            "Shop",
+            &[
+                (Milestones::EvaluationPassed, date(2026, 1, 1)),
+                (Milestones::GapAnalysis, gap),
+                (Milestones::EvaluationPassed, date(2026, 12, 1)),
+            ],
+            "",
+        );
+        assert!(current_cycle(&earlier.milestones, today()));
+        assert!(!current_cycle(&[], today()));
+    }
+
     fn at(stage: Stage) -> Network {
         let gap = date(2026, 8, 1);
         let mut stages = vec![(Milestones::GapAnalysis, gap)];
