@@ -40,6 +40,8 @@ id_enum!(
         Timeline => "timeline",
         Agenda => "agenda",
         Triage => "triage",
+        /// The Gaps view of a network.
+        Gaps => "gaps",
         Form => "form",
     }
 );
@@ -78,15 +80,23 @@ impl Section {
             | Action::Language
             | Action::Quit => &[Global],
             Action::Left | Action::Right | Action::Cancel => &[Global, Form],
-            Action::Edit => &[Clients, Networks, Answers, Timeline],
-            Action::Add | Action::Delete => &[Clients, Networks, Timeline],
+            Action::Edit => &[Clients, Networks, Answers, Timeline, Gaps],
+            Action::Add | Action::Delete => &[Clients, Networks, Timeline, Gaps],
+            Action::Gaps => &[Networks, Answers, Timeline, Gaps],
+            Action::MarkOpen
+            | Action::MarkInProgress
+            | Action::MarkFixed
+            | Action::MarkVerified
+            | Action::ShowAll
+            | Action::CycleFilter => &[Gaps],
             Action::ClearField => &[Answers, Form],
             Action::Override => &[Answers],
             Action::Questionnaire => &[Networks, Answers],
             Action::Submit => &[Agenda, Triage, Form],
             Action::Sort => &[Triage],
             Action::Details => &[Clients, Global],
-            Action::NextField | Action::PrevField | Action::Today | Action::Toggle => &[Form],
+            Action::NextField | Action::PrevField | Action::Today => &[Form],
+            Action::Toggle => &[Form, Gaps],
         }
     }
 }

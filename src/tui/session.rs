@@ -83,6 +83,11 @@ impl Session {
             link: None,
             reconnect_at: None,
         };
+        // Whose findings the Gaps view's "mine" shows.
+        session.app.me = std::env::var("MLPS_OWNER")
+            .or_else(|_| std::env::var("USER"))
+            .or_else(|_| std::env::var("USERNAME"))
+            .unwrap_or_default();
         session.send(Msg::Clients(Ok(clients), Reload::Quiet));
         // The store gets its jump index ready while the first frame shows.
         if matches!(session.reads, Reads::Thread { .. }) {
@@ -229,6 +234,7 @@ impl Session {
                 let result = write_file(&file);
                 Msg::Written(file.network, result)
             }
+            Effect::Gaps(what) => Msg::Gaps(crate::tui::gaps::perform(store, what, lang)),
             Effect::Reconnect => Msg::Reconnected(self.reconnect()),
             Effect::ReconnectLater => {
                 self.reconnect_at =

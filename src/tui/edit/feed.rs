@@ -29,8 +29,11 @@ pub fn other_session(app: &mut App, change: Change) -> Vec<Effect> {
         })),
         Change::Everything => Effect::Reload(Reload::Change(at)),
         Change::Lost => Effect::Reconnect,
-        // No pane shows findings yet: nothing to read again.
-        Change::Findings { .. } => return Vec::new(),
+        // The Gaps view and the header read theirs again.
+        Change::Findings { networks, .. } => {
+            let networks: Vec<crate::domain::model::NetworkId> = networks.into_iter().collect();
+            return crate::tui::gaps::changed(app, &networks);
+        }
     }]
 }
 
