@@ -904,6 +904,25 @@ impl App {
         )
     }
 
+    /// The Gaps view, open (perhaps under its form or question).
+    pub fn gaps_view(&self) -> Option<&crate::tui::gaps::GapsView> {
+        match &self.mode {
+            Mode::Gaps(v) | Mode::GapForm { view: v, .. } | Mode::GapConfirm { view: v, .. } => {
+                Some(v)
+            }
+            _ => None,
+        }
+    }
+
+    pub(crate) fn gaps_view_mut(&mut self) -> Option<&mut crate::tui::gaps::GapsView> {
+        match &mut self.mode {
+            Mode::Gaps(v) | Mode::GapForm { view: v, .. } | Mode::GapConfirm { view: v, .. } => {
+                Some(v)
+            }
+            _ => None,
+        }
+    }
+
     /// Why the network needs attention, most urgent first (see
     /// [`crate::domain::triage`]); empty when it needs none.
     pub fn reasons_of(&self, n: &Network) -> Vec<crate::domain::triage::Reason> {
@@ -925,8 +944,8 @@ impl App {
             due_soon_days: settings.due_soon_days,
             stall_days: &settings.stall_days,
         };
-        let findings: Vec<crate::domain::gaps::Finding> = match &self.mode {
-            Mode::Gaps(v) if v.network == n.id && v.findings.is_some() => v.plain(),
+        let findings: Vec<crate::domain::gaps::Finding> = match self.gaps_view() {
+            Some(v) if v.network == n.id && v.findings.is_some() => v.plain(),
             _ => self
                 .findings
                 .get(&n.id)

@@ -429,7 +429,7 @@ pub fn done(app: &mut App, d: GapsDone) -> Vec<Effect> {
         GapsDone::Loaded(network, result) => match result {
             Ok((list, choice)) => {
                 let extensions = app.network(network).map(|n| choice.resolve(&n.answers));
-                if let Mode::Gaps(v) = &mut app.mode
+                if let Some(v) = app.gaps_view_mut()
                     && v.network == network
                 {
                     if let Some(e) = extensions {
@@ -454,6 +454,7 @@ pub fn done(app: &mut App, d: GapsDone) -> Vec<Effect> {
             now,
         } => {
             let lang = app.lang;
+            let ok = result.is_ok();
             match result {
                 Ok(word) => app.saved(word),
                 Err(WriteRefused::Stale) => app.error(
@@ -468,12 +469,18 @@ pub fn done(app: &mut App, d: GapsDone) -> Vec<Effect> {
                     Label::new("not saved", "未保存").get(lang)
                 )),
             }
-            if let Mode::Gaps(v) = &mut app.mode
+            if let Some(v) = app.gaps_view_mut()
                 && v.network == network
             {
                 v.busy = false;
-                v.marked.clear();
+                // Marks go with a done change; a refused one keeps them,
+                // to try again on what is shown now.
+                if ok {
+                    v.marked.clear();
+                }
                 if let Some(list) = now {
+                    let known: BTreeSet<FindingId> = list.iter().map(|s| s.finding.id).collect();
+                    v.marked.retain(|id| known.contains(id));
                     v.findings = Some(list);
                 }
             } else if let Some(list) = now {
@@ -490,8 +497,7 @@ pub fn changed(app: &App, networks: &[NetworkId]) -> Vec<Effect> {
     networks
         .iter()
         .filter(|n| {
-            app.findings.contains_key(n)
-                || matches!(&app.mode, Mode::Gaps(v) if v.network == **n)
+            app.findings.contains_key(n) || app.gaps_view().is_some_and(|v| v.network == **n)
         })
         .map(|n| Effect::Gaps(GapsDo::Load(*n)))
         .collect()

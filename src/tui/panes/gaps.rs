@@ -46,10 +46,10 @@ pub fn render(app: &App, v: &GapsView, f: &mut Frame, area: Rect, theme: &Theme)
     let (prediction, progress) = v.estimate(app.today);
     let title = if v.findings.is_some() {
         format!(
-            "{} · {} · L{} · {}",
+            "{} · {} · {} · {}",
             Label::new("Gaps", "差距与整改").get(lang),
             safe(name, 24),
-            v.level.get(),
+            crate::domain::labels::level_number(v.level).get(short(lang)),
             gaps::labels::prediction(&prediction, lang)
         )
     } else {
@@ -179,11 +179,20 @@ pub fn render(app: &App, v: &GapsView, f: &mut Frame, area: Rect, theme: &Theme)
     if v.findings.is_some() && rows.is_empty() {
         lines.push(Line::from(Span::styled(
             safe(
-                &Label::new(
-                    "no findings here: c changes what is shown, A shows every applicable point",
-                    "此处没有问题：c 切换显示范围，A 显示全部适用控制点",
-                )
-                .get(lang),
+                &format!(
+                    "{}{}",
+                    Label::new("no findings here", "此处没有问题").get(lang),
+                    super::key_name(
+                        app,
+                        crate::tui::keymap::Section::Gaps,
+                        crate::tui::Action::CycleFilter
+                    )
+                    .map(|k| format!(
+                        " · {k} {}",
+                        Label::new("changes what is shown", "切换显示范围").get(lang)
+                    ))
+                    .unwrap_or_default()
+                ),
                 width,
             ),
             theme.dim(),
