@@ -75,10 +75,7 @@ pub struct GapsView {
 pub enum GapRow {
     /// A category (or the findings whose points do not apply: `None`),
     /// with the counts of its findings that pass the filter.
-    Category {
-        label: Label,
-        counts: Progress,
-    },
+    Category { label: Label, counts: Progress },
     Point {
         point: Option<&'static ControlPoint>,
         id: String,
@@ -562,7 +559,11 @@ pub fn perform(
                 store.update_finding(*finding)
             };
             let result = result
-                .map(|_| Label::new("finding saved", "整改问题已保存").get(lang).into_owned())
+                .map(|_| {
+                    Label::new("finding saved", "整改问题已保存")
+                        .get(lang)
+                        .into_owned()
+                })
                 .map_err(|e| refused(&e));
             wrote(store, network, result)
         }
@@ -760,8 +761,11 @@ fn from_form(
     f.owner = form.field("owner").as_text().trim().to_string();
     f.due = form.field("due").as_date();
     f.evidence = form.field("evidence").as_notes();
-    f.set_status(status, today.max(f.history.last().map_or(today, |h| h.date)))
-        .map_err(|e| e.to_string())?;
+    f.set_status(
+        status,
+        today.max(f.history.last().map_or(today, |h| h.date)),
+    )
+    .map_err(|e| e.to_string())?;
     f.validate().map_err(|e| e.to_string())?;
     Ok(f)
 }
@@ -823,7 +827,11 @@ pub fn form_key(
         }
         _ => {}
     }
-    Mode::GapForm { view: v, form, target }
+    Mode::GapForm {
+        view: v,
+        form,
+        target,
+    }
 }
 
 /// The control point at the cursor: of the point row, or of the finding.

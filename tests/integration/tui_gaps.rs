@@ -55,7 +55,9 @@ fn findings() -> Vec<Finding> {
         "Li Si",
         "2026-10-31",
     );
-    fixed.set_status(FindingStatus::Fixed, d("2026-10-20")).unwrap();
+    fixed
+        .set_status(FindingStatus::Fixed, d("2026-10-20"))
+        .unwrap();
     vec![
         finding(
             "computing.identity_auth",
@@ -263,7 +265,10 @@ fn f_marks_the_finding_at_the_cursor_fixed_today_and_the_title_changes() {
     assert_eq!(f.finding.status, FindingStatus::Fixed);
     assert_eq!(f.finding.history.last().unwrap().date, support::today());
     let after = view(&s.app).estimate(s.app.today);
-    assert_eq!(after.1.open_of(Risk::High), before.1.open_of(Risk::High) - 1);
+    assert_eq!(
+        after.1.open_of(Risk::High),
+        before.1.open_of(Risk::High) - 1
+    );
     assert!(!view(&s.app).busy);
 }
 
@@ -383,14 +388,23 @@ fn a_adds_under_the_point_at_the_cursor_and_d_deletes_after_asking() {
     act(&mut s.app, Action::Submit);
     match &s.app.mode {
         Mode::GapForm { form, .. } => {
-            assert!(form.error.as_deref().unwrap_or("").contains("数据备份恢复"), "{:?}", form.error)
+            assert!(
+                form.error.as_deref().unwrap_or("").contains("数据备份恢复"),
+                "{:?}",
+                form.error
+            )
         }
         other => panic!("{other:?}"),
     }
     act(&mut s.app, Action::ClearField);
     typ(&mut s.app, "数据备份恢复");
     act(&mut s.app, Action::Submit);
-    assert!(stored(&s, "no backups offsite").finding.control_point.ends_with(".backup"));
+    assert!(
+        stored(&s, "no backups offsite")
+            .finding
+            .control_point
+            .ends_with(".backup")
+    );
     // Delete: asked, n keeps it, y deletes it.
     cursor_on(&mut s.app, "病毒库未更新");
     act(&mut s.app, Action::Delete);

@@ -25,8 +25,7 @@ fn counts(p: &Progress, lang: Lang) -> String {
     [Risk::High, Risk::Medium, Risk::Low]
         .iter()
         .map(|r| {
-            let open =
-                p.count(*r, FindingStatus::Open) + p.count(*r, FindingStatus::InProgress);
+            let open = p.count(*r, FindingStatus::Open) + p.count(*r, FindingStatus::InProgress);
             format!(
                 "{} {open}/{}/{}",
                 gaps::labels::risk(*r).get(short(lang)),
@@ -41,7 +40,10 @@ fn counts(p: &Progress, lang: Lang) -> String {
 pub fn render(app: &App, v: &GapsView, f: &mut Frame, area: Rect, theme: &Theme) {
     f.render_widget(Clear, area);
     let lang = app.lang;
-    let name = app.network(v.network).map(|n| n.name.as_str()).unwrap_or("");
+    let name = app
+        .network(v.network)
+        .map(|n| n.name.as_str())
+        .unwrap_or("");
     let width = inner_width(area);
     let (prediction, progress) = v.estimate(app.today);
     let title = if v.findings.is_some() {
