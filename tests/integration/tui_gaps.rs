@@ -498,3 +498,57 @@ fn snapshots_in_chinese_and_english_at_80x24_and_200x50() {
     assert!(matches!(s.app.mode, Mode::GapForm { .. }));
     support::assert_snapshot!("gaps_form_zh_80x24", draw(&s.app, 80, 24));
 }
+
+/// 200 findings spread over the applicable points of a level 3 network.
+fn two_hundred(level: mlps::domain::model::Level) -> Vec<Finding> {
+    let points = mlps::domain::gaps::applicable(level, &Default::default());
+    let risks = [Risk::High, Risk::Medium, Risk::Low];
+    (0..200)
+        .map(|i| {
+            let mut f = finding(
+                &points[i % points.len()].id,
+                &format!("finding {i}: 口令策略未落实 and more words to draw"),
+                risks[i % 3],
+                if i % 4 == 0 { "张三" } else { "Li Si" },
+                if i % 5 == 0 { "2026-11-01" } else { "2027-03-31" },
+            );
+            if i % 3 == 1 {
+                f.set_status(FindingStatus::Fixed, d("2026-11-01")).unwrap();
+            }
+            f
+        })
+        .collect()
+}
+
+/// Opening a network with 200 findings, and a key in its view, each with
+/// the frame drawn at 200x50: timed (`--nocapture` prints the figures;
+/// docs/performance.md has them from a release build) and bounded
+/// loosely enough for a debug build on a busy machine.
+#[test]
+fn two_hundred_findings_open_and_redraw_quickly() {
+    let (_dir, store) = demo_store(30, 1);
+    let (client, network) = level3(&store);
+    store
+        .import_findings(network, two_hundred(lv(3)), false)
+        .unwrap();
+    let mut app = support::app(Arc::new(store));
+    app.jump_to(client, Some(network));
+    app.focus = Pane::Networks;
+    let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap();
+    let t = std::time::Instant::now();
+    act(&mut app, Action::Gaps);
+    terminal.draw(|f| mlps::tui::view::view(&app, f)).unwrap();
+    let open = t.elapsed();
+    assert_eq!(view(&app).findings.as_ref().unwrap().len(), 200);
+    let mut keys = Vec::new();
+    for a in [Action::Down, Action::Down, Action::CycleFilter, Action::Toggle] {
+        let t = std::time::Instant::now();
+        act(&mut app, a);
+        terminal.draw(|f| mlps::tui::view::view(&app, f)).unwrap();
+        keys.push(t.elapsed());
+    }
+    let worst = keys.iter().max().copied().unwrap_or_default();
+    eprintln!("gaps view, 200 findings: open {open:?}, keys {keys:?}");
+    assert!(open < std::time::Duration::from_millis(1500), "{open:?}");
+    assert!(worst < std::time::Duration::from_millis(250), "{keys:?}");
+}
