@@ -510,7 +510,11 @@ fn two_hundred(level: mlps::domain::model::Level) -> Vec<Finding> {
                 &format!("finding {i}: 口令策略未落实 and more words to draw"),
                 risks[i % 3],
                 if i % 4 == 0 { "张三" } else { "Li Si" },
-                if i % 5 == 0 { "2026-11-01" } else { "2027-03-31" },
+                if i % 5 == 0 {
+                    "2026-11-01"
+                } else {
+                    "2027-03-31"
+                },
             );
             if i % 3 == 1 {
                 f.set_status(FindingStatus::Fixed, d("2026-11-01")).unwrap();
@@ -541,7 +545,12 @@ fn two_hundred_findings_open_and_redraw_quickly() {
     let open = t.elapsed();
     assert_eq!(view(&app).findings.as_ref().unwrap().len(), 200);
     let mut keys = Vec::new();
-    for a in [Action::Down, Action::Down, Action::CycleFilter, Action::Toggle] {
+    for a in [
+        Action::Down,
+        Action::Down,
+        Action::CycleFilter,
+        Action::Toggle,
+    ] {
         let t = std::time::Instant::now();
         act(&mut app, a);
         terminal.draw(|f| mlps::tui::view::view(&app, f)).unwrap();
