@@ -303,7 +303,13 @@ pub fn key(app: &mut App, mut v: Box<GapsView>, msg: Msg, fx: &mut Vec<Effect>) 
             }
             return Mode::Normal;
         }
-        Action::Help => return Mode::Help { scroll: 0 },
+        Action::Help => {
+            // Help closes to the main view: the header keeps the findings.
+            if let Some(list) = v.findings.take() {
+                app.findings.insert(v.network, list);
+            }
+            return Mode::Help { scroll: 0 };
+        }
         Action::CycleFilter => {
             v.filter = v.filter.next();
             v.selected = 0;

@@ -457,6 +457,18 @@ fn another_sessions_change_refreshes_the_view_and_the_header() {
         findings: vec![id],
     }));
     assert!(overdue_reason(&s.app));
+    // Too much to list (an import): the view reads its findings again.
+    act(&mut s.app, Action::Gaps);
+    s.store
+        .set_finding_status(&[id], FindingStatus::Verified, support::today())
+        .unwrap();
+    s.app.send(Msg::Change(Change::Everything));
+    let shown = view(&s.app).findings.clone().unwrap();
+    assert!(
+        shown
+            .iter()
+            .any(|f| f.finding.id == id && f.finding.status == FindingStatus::Verified)
+    );
 }
 
 #[test]
