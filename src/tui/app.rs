@@ -1070,6 +1070,8 @@ impl App {
             Mode::Normal => self.focus.section(),
             Mode::Agenda { .. } => Section::Agenda,
             Mode::Triage { .. } => Section::Triage,
+            // Typing its `/` filter, letters are text.
+            Mode::Gaps(v) if v.typing => Section::Form,
             Mode::Gaps(_) => Section::Gaps,
             Mode::Help { .. } | Mode::History { .. } | Mode::Messages { .. } => Section::Global,
             // The clients' keys: the one that opened it closes it.

@@ -68,6 +68,11 @@ pub struct GapsView {
     pub marked: BTreeSet<FindingId>,
     /// A write is on its way: keys that write wait for it.
     pub busy: bool,
+    /// The `/` filter: findings whose description, owner, evidence or
+    /// point name contain it (case ignored).
+    pub query: String,
+    /// The `/` filter is being typed.
+    pub typing: bool,
 }
 
 /// A row of the view.
@@ -144,6 +149,8 @@ impl GapsView {
             selected: 0,
             marked: BTreeSet::new(),
             busy: false,
+            query: String::new(),
+            typing: false,
         }
     }
 
@@ -158,6 +165,20 @@ impl GapsView {
 
     /// Whether finding `f` passes the filter (`me`: the user's name).
     fn passes(&self, f: &gaps::Finding, me: &str) -> bool {
+        let q = self.query.trim().to_lowercase();
+        if !q.is_empty() {
+            let point = gaps::point(&f.control_point)
+                .map(|p| format!("{} {}", p.zh, p.en))
+                .unwrap_or_default();
+            let text = format!(
+                "{} {} {} {} {}",
+                f.description, f.owner, f.evidence, f.control_point, point
+            )
+            .to_lowercase();
+            if !text.contains(&q) {
+                return false;
+            }
+        }
         match self.filter {
             GapFilter::All => true,
             GapFilter::Open => !f.status.is_closed(),
@@ -285,6 +306,23 @@ fn status_of(a: Action) -> Option<FindingStatus> {
 
 /// A key in the view.
 pub fn key(app: &mut App, mut v: Box<GapsView>, msg: Msg, fx: &mut Vec<Effect>) -> Mode {
+    if v.typing {
+        match msg {
+            Msg::Char(c) if !c.is_control() => v.query.push(c),
+            Msg::Backspace => {
+                v.query.pop();
+            }
+            Msg::Action(Action::ClearField) => v.query.clear(),
+            Msg::Action(Action::Cancel) => {
+                v.query.clear();
+                v.typing = false;
+            }
+            Msg::Action(Action::Submit) => v.typing = false,
+            _ => {}
+        }
+        v.selected = 0;
+        return Mode::Gaps(v);
+    }
     let rows = v.rows(&app.me, app.today);
     let last = rows.len().saturating_sub(1);
     let Msg::Action(a) = msg else {
@@ -297,6 +335,12 @@ pub fn key(app: &mut App, mut v: Box<GapsView>, msg: Msg, fx: &mut Vec<Effect>) 
         Action::PageDown => v.selected = (v.selected + 10).min(last),
         Action::Top => v.selected = 0,
         Action::Bottom => v.selected = last,
+        Action::Filter => v.typing = true,
+        // Esc clears a filter first, then leaves.
+        Action::Cancel if !v.query.is_empty() => {
+            v.query.clear();
+            v.selected = 0;
+        }
         Action::Cancel | Action::Gaps | Action::Quit => {
             if let Some(list) = v.findings.take() {
                 app.findings.insert(v.network, list);

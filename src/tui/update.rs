@@ -24,6 +24,14 @@ fn paste(app: &mut App, text: &str) {
             crate::tui::form::FieldKind::Notes
         ),
         Mode::Fuzzy { .. } | Mode::Filter | Mode::Command { .. } => false,
+        Mode::Gaps(v) if v.typing => {
+            let text: String = text.chars().filter(|c| !c.is_control()).collect();
+            if let Mode::Gaps(v) = &mut app.mode {
+                v.query.push_str(&text);
+                v.selected = 0;
+            }
+            return;
+        }
         Mode::Questionnaire(_) => {
             let text: String = text.chars().filter(|c| !c.is_control()).collect();
             if let Mode::Questionnaire(q) = &mut app.mode {

@@ -413,6 +413,7 @@ fn render_hints(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
             Action::Cancel,
             Action::Help,
         ],
+        Mode::Gaps(ref v) if v.typing => &[Action::Submit, Action::Cancel, Action::ClearField],
         Mode::Gaps(_) => &[
             Action::MarkFixed,
             Action::Toggle,

@@ -255,6 +255,48 @@ fn filters_cycle_open_high_mine_all() {
 }
 
 #[test]
+fn slash_filters_by_description_owner_or_point_and_esc_clears_it() {
+    let mut s = setup();
+    act(&mut s.app, Action::Gaps);
+    act(&mut s.app, Action::Filter);
+    assert_eq!(s.app.section(), mlps::tui::keymap::Section::Form);
+    // Letters are text while typing, not keys: `f` marks nothing fixed.
+    typ(&mut s.app, "li si");
+    assert_eq!(
+        listed(&s.app),
+        vec![
+            "default accounts not removed".to_string(),
+            "audit logs kept 30 days only".to_string()
+        ]
+    );
+    act(&mut s.app, Action::Submit);
+    assert!(!view(&s.app).typing);
+    assert_eq!(view(&s.app).query, "li si");
+    // By the point's name, in Chinese.
+    act(&mut s.app, Action::Filter);
+    act(&mut s.app, Action::ClearField);
+    typ(&mut s.app, "身份鉴别");
+    act(&mut s.app, Action::Submit);
+    assert_eq!(
+        listed(&s.app),
+        vec!["弱口令：运维账号使用默认密码".to_string()]
+    );
+    // Esc clears the filter, then leaves.
+    act(&mut s.app, Action::Cancel);
+    assert_eq!(listed(&s.app).len(), 5);
+    assert!(matches!(s.app.mode, Mode::Gaps(_)));
+    act(&mut s.app, Action::Cancel);
+    assert!(matches!(s.app.mode, Mode::Normal));
+    assert!(
+        s.store
+            .findings_of(s.network)
+            .unwrap()
+            .iter()
+            .all(|f| f.revision == 1)
+    );
+}
+
+#[test]
 fn f_marks_the_finding_at_the_cursor_fixed_today_and_the_title_changes() {
     let mut s = setup();
     act(&mut s.app, Action::Gaps);

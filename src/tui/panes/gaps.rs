@@ -62,13 +62,25 @@ pub fn render(app: &App, v: &GapsView, f: &mut Frame, area: Rect, theme: &Theme)
             Label::new("reading…", "读取中…").get(lang)
         )
     };
-    let b = block(&safe(&title, width.saturating_sub(2)), "", true, theme);
+    let b = block(
+        &safe(&title, width.saturating_sub(2)),
+        &v.query,
+        true,
+        theme,
+    );
     let mut info = format!(
         "{} · {}: {}",
         gaps::labels::progress_line(&progress, lang),
         Label::new("show", "显示").get(lang),
         v.filter.label().get(lang)
     );
+    if v.typing {
+        info.push_str(&format!(
+            " · {} /{}▏",
+            Label::new("filter", "筛选").get(lang),
+            safe(&v.query, 30)
+        ));
+    }
     if v.show_all {
         info.push_str(&format!(
             " · {}",
