@@ -73,6 +73,9 @@ pub struct GapsView {
     pub query: String,
     /// The `/` filter is being typed.
     pub typing: bool,
+    /// The form whose save is on its way: opened again, over the
+    /// finding as stored now, when the save is refused as stale.
+    pub pending: Option<(Box<crate::tui::form::Form>, GapTarget)>,
 }
 
 /// A row of the view.
@@ -151,6 +154,7 @@ impl GapsView {
             busy: false,
             query: String::new(),
             typing: false,
+            pending: None,
         }
     }
 
@@ -502,6 +506,38 @@ pub fn done(app: &mut App, d: GapsDone) -> Vec<Effect> {
         } => {
             let lang = app.lang;
             let ok = result.is_ok();
+            let stale = matches!(result, Err(WriteRefused::Stale));
+            let pending = app.gaps_view_mut().and_then(|v| v.pending.take());
+            // A refused form: back to it, over their version, to save
+            // yours over theirs (Enter) or keep theirs (Esc).
+            if stale
+                && let Some((mut form, GapTarget::Finding(old))) = pending
+                && let Some(theirs) = now
+                    .as_ref()
+                    .and_then(|l| l.iter().find(|s| s.finding.id == old.finding.id))
+                    .cloned()
+                && let Mode::Gaps(mut v) = std::mem::replace(&mut app.mode, Mode::Normal)
+            {
+                v.busy = false;
+                if let Some(list) = now {
+                    v.findings = Some(list);
+                }
+                form.error = Some(
+                    Label::new(
+                        "someone else changed this finding meanwhile: Enter saves yours over theirs, Esc keeps theirs",
+                        "其他人刚修改了此问题：Enter 用你的内容覆盖，Esc 保留对方的",
+                    )
+                    .get(lang)
+                    .into_owned(),
+                );
+                app.error(form.error.clone().unwrap_or_default());
+                app.mode = Mode::GapForm {
+                    view: v,
+                    form,
+                    target: GapTarget::Finding(Box::new(theirs)),
+                };
+                return Vec::new();
+            }
             match result {
                 Ok(word) => app.saved(word),
                 Err(WriteRefused::Stale) => app.error(
@@ -709,17 +745,33 @@ fn from_form(
             gaps::Finding::new(FindingId(0), &point.id, "", result, risk, today)
         }
     };
-    f.description = form.field("description").as_text().trim().to_string();
-    f.result = result;
-    f.risk = risk;
-    f.owner = form.field("owner").as_text().trim().to_string();
-    f.due = form.field("due").as_date();
-    f.evidence = form.field("evidence").as_notes();
-    f.set_status(
-        status,
-        today.max(f.history.last().map_or(today, |h| h.date)),
-    )
-    .map_err(|e| e.to_string())?;
+    // An edit writes the fields the form changed, over the finding as
+    // stored: after a refused save, over their version, theirs staying in
+    // the fields this form left alone.
+    let new = matches!(target, GapTarget::New);
+    let set = |key: &str| new || form.field(key).changed();
+    if set("description") {
+        f.description = form.field("description").as_text().trim().to_string();
+    }
+    if set("result") {
+        f.result = result;
+    }
+    if set("risk") {
+        f.risk = risk;
+    }
+    if set("owner") {
+        f.owner = form.field("owner").as_text().trim().to_string();
+    }
+    if set("due") {
+        f.due = form.field("due").as_date();
+    }
+    if set("evidence") {
+        f.evidence = form.field("evidence").as_notes();
+    }
+    if set("status") {
+        let on = today.max(f.history.last().map_or(today, |h| h.date));
+        f.set_status(status, on).map_err(|e| e.to_string())?;
+    }
     f.validate().map_err(|e| e.to_string())?;
     Ok(f)
 }
@@ -769,6 +821,7 @@ pub fn form_key(
                             GapTarget::New => (StoredFinding::new(v.network, finding), true),
                         };
                         v.busy = true;
+                        v.pending = Some((form.clone(), target.clone()));
                         fx.push(Effect::Gaps(GapsDo::Save {
                             network: v.network,
                             finding: Box::new(stored),

@@ -411,6 +411,39 @@ fn enter_edits_a_finding_in_a_form_saved_by_the_store() {
 }
 
 #[test]
+fn a_form_saved_over_a_change_meanwhile_comes_back_to_save_over_theirs_or_keep_it() {
+    let mut s = setup();
+    act(&mut s.app, Action::Gaps);
+    cursor_on(&mut s.app, "机房门禁无记录");
+    act(&mut s.app, Action::Edit);
+    act(&mut s.app, Action::ClearField);
+    typ(&mut s.app, "机房门禁未记录进出");
+    // Someone else changes the finding while the form is open.
+    let mut theirs = stored(&s, "机房门禁无记录");
+    theirs.finding.evidence = "their evidence".into();
+    s.store.update_finding(theirs).unwrap();
+    act(&mut s.app, Action::Submit);
+    // Refused: nothing of ours saved, the form is back with the word.
+    let now = stored(&s, "机房门禁无记录");
+    assert_eq!(
+        (now.revision, now.finding.evidence.as_str()),
+        (2, "their evidence")
+    );
+    let error = match &s.app.mode {
+        Mode::GapForm { form, .. } => form.error.clone().unwrap_or_default(),
+        other => panic!("{other:?}"),
+    };
+    assert!(error.contains("someone else"), "{error}");
+    // Enter: ours over theirs.
+    act(&mut s.app, Action::Submit);
+    assert!(matches!(s.app.mode, Mode::Gaps(_)));
+    let f = stored(&s, "机房门禁未记录进出");
+    assert_eq!(f.revision, 3);
+    // Only what the form changed is ours: their evidence stays.
+    assert_eq!(f.finding.evidence, "their evidence");
+}
+
+#[test]
 fn a_adds_under_the_point_at_the_cursor_and_d_deletes_after_asking() {
     let mut s = setup();
     act(&mut s.app, Action::Gaps);
