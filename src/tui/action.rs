@@ -59,6 +59,19 @@ id_enum!(
         Questionnaire => "questionnaire",
         /// Switch the interface language: 中文, English, both.
         Language => "language",
+        /// The Gaps view of the selected network (findings by control
+        /// point, the predicted result).
+        Gaps => "gaps",
+        /// In the Gaps view: findings at the cursor (or marked) to open.
+        MarkOpen => "mark_open",
+        MarkInProgress => "mark_in_progress",
+        MarkFixed => "mark_fixed",
+        MarkVerified => "mark_verified",
+        /// In the Gaps view: every applicable point, or only those with
+        /// findings.
+        ShowAll => "show_all",
+        /// In the Gaps view: all findings, open only, high only, mine.
+        CycleFilter => "cycle_filter",
     }
 );
 
@@ -132,6 +145,22 @@ impl Action {
                 "interface language: 中文, English, both",
                 "界面语言：中文、英文、中英双语",
             ),
+            Action::Gaps => Label::new(
+                "gaps: the network's findings and predicted result",
+                "差距与整改：问题清单与预测测评结论",
+            ),
+            Action::MarkOpen => Label::new("finding(s) open again", "问题改为待整改"),
+            Action::MarkInProgress => Label::new("finding(s) in progress", "问题改为整改中"),
+            Action::MarkFixed => Label::new("finding(s) fixed today", "问题今天已整改"),
+            Action::MarkVerified => Label::new("finding(s) verified today", "问题今天已验证"),
+            Action::CycleFilter => Label::new(
+                "show: all, open only, high risk only, mine",
+                "显示：全部、仅未整改、仅高风险、我负责的",
+            ),
+            Action::ShowAll => Label::new(
+                "all applicable control points, or only those with findings",
+                "显示全部适用控制点 / 仅有问题的",
+            ),
         }
     }
 
@@ -146,6 +175,10 @@ impl Action {
                 | Action::Override
                 | Action::ClearField
                 | Action::Questionnaire
+                | Action::MarkOpen
+                | Action::MarkInProgress
+                | Action::MarkFixed
+                | Action::MarkVerified
         )
     }
 }

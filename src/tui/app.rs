@@ -140,6 +140,20 @@ pub enum Mode {
     /// Questionnaire mode: the selected network's questions one at a
     /// time, one key per answer.
     Questionnaire(Box<crate::tui::edit::questionnaire::Questionnaire>),
+    /// The Gaps view of a network: its findings by control point.
+    Gaps(Box<crate::tui::gaps::GapsView>),
+    /// A finding's form over the Gaps view.
+    GapForm {
+        view: Box<crate::tui::gaps::GapsView>,
+        form: Box<Form>,
+        target: crate::tui::gaps::GapTarget,
+    },
+    /// Asking before a finding is deleted, over the Gaps view.
+    GapConfirm {
+        view: Box<crate::tui::gaps::GapsView>,
+        finding: Box<crate::store::StoredFinding>,
+        message: String,
+    },
 }
 
 /// What the app is told: an action from the keymap, text typed into the
@@ -173,6 +187,8 @@ pub enum Msg {
     Written(String, std::result::Result<std::path::PathBuf, WriteFailed>),
     /// Another session's write, or the database going away.
     Change(Change),
+    /// What came of a read or write of findings.
+    Gaps(crate::tui::gaps::GapsDone),
     Reconnected(Reconnected),
     /// Nothing happened for a moment: work that can wait (the clients'
     /// filter texts) is done a slice at a time. Sent only while
@@ -300,6 +316,13 @@ pub struct App {
     /// agenda (its row), so that coming back finds the same row.
     pub triage_at: (Option<NetworkId>, SortBy),
     pub agenda_at: Option<(NetworkId, DeadlineKind, NaiveDate)>,
+    /// The findings of networks whose Gaps view was opened this session
+    /// (kept up to date from the change feed): the header's reasons use
+    /// them.
+    pub findings: HashMap<NetworkId, Vec<crate::store::StoredFinding>>,
+    /// Whose findings the Gaps view's "mine" filter shows: `MLPS_OWNER`,
+    /// else the login name (set by the session).
+    pub me: String,
 }
 
 /// A row of a case to show after a jump: where the reason for the jump is.
@@ -428,6 +451,8 @@ impl App {
             quit: false,
             triage_at: (None, SortBy::Urgency),
             agenda_at: None,
+            findings: HashMap::new(),
+            me: String::new(),
         }
     }
 
@@ -879,6 +904,25 @@ impl App {
         )
     }
 
+    /// The Gaps view, open (perhaps under its form or question).
+    pub fn gaps_view(&self) -> Option<&crate::tui::gaps::GapsView> {
+        match &self.mode {
+            Mode::Gaps(v) | Mode::GapForm { view: v, .. } | Mode::GapConfirm { view: v, .. } => {
+                Some(v)
+            }
+            _ => None,
+        }
+    }
+
+    pub(crate) fn gaps_view_mut(&mut self) -> Option<&mut crate::tui::gaps::GapsView> {
+        match &mut self.mode {
+            Mode::Gaps(v) | Mode::GapForm { view: v, .. } | Mode::GapConfirm { view: v, .. } => {
+                Some(v)
+            }
+            _ => None,
+        }
+    }
+
     /// Why the network needs attention, most urgent first (see
     /// [`crate::domain::triage`]); empty when it needs none.
     pub fn reasons_of(&self, n: &Network) -> Vec<crate::domain::triage::Reason> {
@@ -900,7 +944,15 @@ impl App {
             due_soon_days: settings.due_soon_days,
             stall_days: &settings.stall_days,
         };
-        crate::domain::triage::reasons(client, n, grade, &t, cx)
+        let findings: Vec<crate::domain::gaps::Finding> = match self.gaps_view() {
+            Some(v) if v.network == n.id && v.findings.is_some() => v.plain(),
+            _ => self
+                .findings
+                .get(&n.id)
+                .map(|l| l.iter().map(|s| s.finding.clone()).collect())
+                .unwrap_or_default(),
+        };
+        crate::domain::triage::reasons_with_findings(client, n, grade, &t, &findings, cx)
     }
 
     /// Rows of the answers pane: the questions, then the two overrides.
@@ -1018,6 +1070,9 @@ impl App {
             Mode::Normal => self.focus.section(),
             Mode::Agenda { .. } => Section::Agenda,
             Mode::Triage { .. } => Section::Triage,
+            // Typing its `/` filter, letters are text.
+            Mode::Gaps(v) if v.typing => Section::Form,
+            Mode::Gaps(_) => Section::Gaps,
             Mode::Help { .. } | Mode::History { .. } | Mode::Messages { .. } => Section::Global,
             // The clients' keys: the one that opened it closes it.
             Mode::Details { .. } => Section::Clients,
@@ -1027,6 +1082,8 @@ impl App {
             | Mode::Confirm { .. }
             | Mode::Conflict { .. }
             | Mode::Questionnaire(_)
+            | Mode::GapForm { .. }
+            | Mode::GapConfirm { .. }
             | Mode::Command { .. } => Section::Form,
         }
     }

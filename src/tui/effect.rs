@@ -48,6 +48,8 @@ pub enum Effect {
     },
     /// Write a report file (answered by `Msg::Written`).
     WriteFile(Box<WriteFile>),
+    /// Read or write findings for the Gaps view (answered by `Msg::Gaps`).
+    Gaps(crate::tui::gaps::GapsDo),
     /// Find the database again after its daemon went away (answered by
     /// `Msg::Reconnected`).
     Reconnect,

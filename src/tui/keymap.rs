@@ -40,6 +40,8 @@ id_enum!(
         Timeline => "timeline",
         Agenda => "agenda",
         Triage => "triage",
+        /// The Gaps view of a network.
+        Gaps => "gaps",
         Form => "form",
     }
 );
@@ -78,15 +80,23 @@ impl Section {
             | Action::Language
             | Action::Quit => &[Global],
             Action::Left | Action::Right | Action::Cancel => &[Global, Form],
-            Action::Edit => &[Clients, Networks, Answers, Timeline],
-            Action::Add | Action::Delete => &[Clients, Networks, Timeline],
+            Action::Edit => &[Clients, Networks, Answers, Timeline, Gaps],
+            Action::Add | Action::Delete => &[Clients, Networks, Timeline, Gaps],
+            Action::Gaps => &[Networks, Answers, Timeline, Gaps],
+            Action::MarkOpen
+            | Action::MarkInProgress
+            | Action::MarkFixed
+            | Action::MarkVerified
+            | Action::ShowAll
+            | Action::CycleFilter => &[Gaps],
             Action::ClearField => &[Answers, Form],
             Action::Override => &[Answers],
             Action::Questionnaire => &[Networks, Answers],
             Action::Submit => &[Agenda, Triage, Form],
             Action::Sort => &[Triage],
             Action::Details => &[Clients, Global],
-            Action::NextField | Action::PrevField | Action::Today | Action::Toggle => &[Form],
+            Action::NextField | Action::PrevField | Action::Today => &[Form],
+            Action::Toggle => &[Form, Gaps],
         }
     }
 }
@@ -930,7 +940,12 @@ mod tests {
                 ("language", &["L"]),
             ])
         );
-        let panes = expect(&[("edit", &["Enter"]), ("add", &["a"]), ("delete", &["d"])]);
+        let panes = expect(&[
+            ("edit", &["Enter"]),
+            ("add", &["a"]),
+            ("delete", &["d"]),
+            ("gaps", &["g"]),
+        ]);
         assert_eq!(
             shown(Section::Clients),
             expect(&[
@@ -947,6 +962,7 @@ mod tests {
                 ("add", &["a"]),
                 ("delete", &["d"]),
                 ("questionnaire", &["Q"]),
+                ("gaps", &["g"]),
             ])
         );
         assert_eq!(shown(Section::Timeline), panes);
@@ -957,6 +973,23 @@ mod tests {
                 ("clear_field", &["x"]),
                 ("override", &["o"]),
                 ("questionnaire", &["Q"]),
+                ("gaps", &["g"]),
+            ])
+        );
+        assert_eq!(
+            shown(Section::Gaps),
+            expect(&[
+                ("edit", &["Enter"]),
+                ("add", &["a"]),
+                ("delete", &["d"]),
+                ("toggle", &["Space"]),
+                ("gaps", &["g"]),
+                ("mark_open", &["o"]),
+                ("mark_in_progress", &["p"]),
+                ("mark_fixed", &["f"]),
+                ("mark_verified", &["v"]),
+                ("show_all", &["A"]),
+                ("cycle_filter", &["c"]),
             ])
         );
         assert_eq!(shown(Section::Agenda), expect(&[("submit", &["Enter"])]));
@@ -1143,15 +1176,22 @@ mod tests {
     fn a_pane_may_shadow_a_global_key() {
         let k = user("[clients]\nadd = \"g\"\n");
         assert_eq!(k.lookup(Section::Clients, &ch('g')), Some(Action::Add));
-        assert_eq!(k.lookup(Section::Networks, &ch('g')), Some(Action::Top));
+        assert_eq!(k.lookup(Section::Agenda, &ch('g')), Some(Action::Top));
+        // The built-in keymap shadows it too: g opens the Gaps view from
+        // the networks pane, where Home goes to the top.
+        assert_eq!(k.lookup(Section::Networks, &ch('g')), Some(Action::Gaps));
         // What the clients pane shows for `top` is what works there.
         assert_eq!(
             k.keys_for(Section::Clients, Action::Top),
             vec![chord("Home")]
         );
         assert_eq!(
-            k.keys_for(Section::Networks, Action::Top),
+            k.keys_for(Section::Agenda, Action::Top),
             vec![chord("g"), chord("Home")]
+        );
+        assert_eq!(
+            k.keys_for(Section::Networks, Action::Top),
+            vec![chord("Home")]
         );
         assert_eq!(
             k.keys_for(Section::Clients, Action::Quit),
@@ -1276,7 +1316,7 @@ mod tests {
         assert_eq!(
             m,
             "keymap.toml:4:2: [client]: unknown section; the sections are: \
-             global, clients, networks, answers, timeline, agenda, triage, form"
+             global, clients, networks, answers, timeline, agenda, triage, gaps, form"
         );
         let m = error("quit = \"q\"\n");
         assert!(
@@ -1351,7 +1391,7 @@ mod tests {
         assert_eq!(
             error("[answers]\nadd = \"a\"\n"),
             "keymap.toml:2:1: [answers] add: add cannot be bound in [answers]; \
-             it goes in [clients], [networks], [timeline]"
+             it goes in [clients], [networks], [timeline], [gaps]"
         );
         assert_eq!(
             error("[clients]\nsubmit = \"Enter\"\n"),

@@ -12,6 +12,7 @@ pub mod connection;
 pub mod edit;
 pub mod effect;
 pub mod form;
+pub mod gaps;
 pub mod keymap;
 pub mod panes;
 pub mod reads;

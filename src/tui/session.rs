@@ -83,6 +83,11 @@ impl Session {
             link: None,
             reconnect_at: None,
         };
+        // Whose findings the Gaps view's "mine" shows.
+        session.app.me = std::env::var("MLPS_OWNER")
+            .or_else(|_| std::env::var("USER"))
+            .or_else(|_| std::env::var("USERNAME"))
+            .unwrap_or_default();
         session.send(Msg::Clients(Ok(clients), Reload::Quiet));
         // The store gets its jump index ready while the first frame shows.
         if matches!(session.reads, Reads::Thread { .. }) {
@@ -229,6 +234,7 @@ impl Session {
                 let result = write_file(&file);
                 Msg::Written(file.network, result)
             }
+            Effect::Gaps(what) => Msg::Gaps(gaps_do(store, what, lang)),
             Effect::Reconnect => Msg::Reconnected(self.reconnect()),
             Effect::ReconnectLater => {
                 self.reconnect_at =
@@ -447,4 +453,105 @@ fn write_file(file: &WriteFile) -> std::result::Result<std::path::PathBuf, Write
     crate::service::report::write_atomically(&path, file.text.as_bytes())
         .map_err(WriteFailed::Write)?;
     Ok(path)
+}
+
+/// Carries out a [`GapsDo`] on `store` (the session's side).
+pub(crate) fn gaps_do(
+    store: &dyn crate::store::CaseStore,
+    what: crate::tui::gaps::GapsDo,
+    lang: crate::domain::labels::Lang,
+) -> crate::tui::gaps::GapsDone {
+    match what {
+        crate::tui::gaps::GapsDo::Load(n) => crate::tui::gaps::GapsDone::Loaded(
+            n,
+            store
+                .findings_of(n)
+                .and_then(|list| Ok((list, store.gap_extensions(n)?))),
+        ),
+        crate::tui::gaps::GapsDo::Status {
+            network,
+            ids,
+            status,
+            date,
+        } => {
+            let result = match store.findings_of(network) {
+                Err(e) => Err(crate::tui::gaps::WriteRefused::Failed(
+                    e.message().to_string(),
+                )),
+                Ok(now) => {
+                    let stale = ids.iter().any(|(id, rev)| {
+                        !now.iter()
+                            .any(|s| s.finding.id == *id && s.revision == *rev)
+                    });
+                    if stale {
+                        Err(crate::tui::gaps::WriteRefused::Stale)
+                    } else {
+                        let just: Vec<crate::domain::gaps::FindingId> =
+                            ids.iter().map(|(id, _)| *id).collect();
+                        store
+                            .set_finding_status(&just, status, date)
+                            .map(|done| crate::tui::gaps::status_word(status, done.len(), lang))
+                            .map_err(|e| {
+                                crate::tui::gaps::WriteRefused::Failed(e.message().to_string())
+                            })
+                    }
+                }
+            };
+            wrote(store, network, result)
+        }
+        crate::tui::gaps::GapsDo::Save {
+            network,
+            finding,
+            create,
+        } => {
+            let result = if create {
+                store.create_finding(*finding)
+            } else {
+                store.update_finding(*finding)
+            };
+            let result = result
+                .map(|_| {
+                    crate::domain::labels::Label::new("finding saved", "整改问题已保存")
+                        .get(lang)
+                        .into_owned()
+                })
+                .map_err(|e| refused(&e));
+            wrote(store, network, result)
+        }
+        crate::tui::gaps::GapsDo::Delete {
+            network,
+            id,
+            revision,
+        } => {
+            let result = store
+                .delete_finding(id, Some(revision))
+                .map(|()| {
+                    crate::domain::labels::Label::new("finding deleted", "整改问题已删除")
+                        .get(lang)
+                        .into_owned()
+                })
+                .map_err(|e| refused(&e));
+            wrote(store, network, result)
+        }
+    }
+}
+
+fn refused(e: &crate::error::Error) -> crate::tui::gaps::WriteRefused {
+    if matches!(e, crate::error::Error::Conflict(_)) {
+        crate::tui::gaps::WriteRefused::Stale
+    } else {
+        crate::tui::gaps::WriteRefused::Failed(e.message().to_string())
+    }
+}
+
+fn wrote(
+    store: &dyn crate::store::CaseStore,
+    network: crate::domain::model::NetworkId,
+    result: std::result::Result<String, crate::tui::gaps::WriteRefused>,
+) -> crate::tui::gaps::GapsDone {
+    crate::tui::gaps::GapsDone::Wrote {
+        network,
+        result,
+        now: store.findings_of(network).ok(),
+    }
 }

@@ -19,11 +19,19 @@ use crate::tui::words::{self, status as st};
 /// ` / ` that notes use, or a space; outside a field, a paste does nothing.
 fn paste(app: &mut App, text: &str) {
     let notes = match &app.mode {
-        Mode::Form { form, .. } => matches!(
+        Mode::Form { form, .. } | Mode::GapForm { form, .. } => matches!(
             form.fields[form.focus].kind,
             crate::tui::form::FieldKind::Notes
         ),
         Mode::Fuzzy { .. } | Mode::Filter | Mode::Command { .. } => false,
+        Mode::Gaps(v) if v.typing => {
+            let text: String = text.chars().filter(|c| !c.is_control()).collect();
+            if let Mode::Gaps(v) = &mut app.mode {
+                v.query.push_str(&text);
+                v.selected = 0;
+            }
+            return;
+        }
         Mode::Questionnaire(_) => {
             let text: String = text.chars().filter(|c| !c.is_control()).collect();
             if let Mode::Questionnaire(q) = &mut app.mode {
@@ -47,7 +55,7 @@ fn paste(app: &mut App, text: &str) {
     // The whole text in one step: one search, one filter pass.
     let focus = app.focus.index();
     match &mut app.mode {
-        Mode::Form { form, .. } => {
+        Mode::Form { form, .. } | Mode::GapForm { form, .. } => {
             let field = form.focused();
             for c in text.chars() {
                 if field.accepts(c) {
@@ -106,6 +114,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Triage(result) => triage_read(app, result),
         Msg::Written(network, result) => report_written(app, &network, result),
         Msg::Change(change) => edit::other_session(app, change),
+        Msg::Gaps(done) => crate::tui::gaps::done(app, done),
         Msg::Reconnected(r) => reconnected(app, r),
         Msg::Idle => {
             app.warm_filter(App::IDLE_SLICE);
@@ -204,6 +213,15 @@ fn input(app: &mut App, msg: Msg) -> Vec<Effect> {
         Mode::Command { input } => command_update(app, input, msg, &mut fx),
         Mode::Form { form, target } => edit::form_update(app, form, target, msg, &mut fx),
         Mode::Questionnaire(q) => edit::questionnaire::key(app, q, msg, &mut fx),
+        Mode::Gaps(v) => crate::tui::gaps::key(app, v, msg, &mut fx),
+        Mode::GapForm { view, form, target } => {
+            crate::tui::gaps::form_key(app, view, form, target, msg, &mut fx)
+        }
+        Mode::GapConfirm {
+            view,
+            finding,
+            message,
+        } => crate::tui::gaps::confirm_key(app, view, finding, message, msg, &mut fx),
         Mode::Confirm { message, target } => match msg {
             Msg::Action(Action::Submit) | Msg::Char('y') => {
                 fx.extend(edit::delete(app, target));
@@ -377,6 +395,7 @@ fn normal(app: &mut App, a: Action, fx: &mut Vec<Effect>) {
         },
         Action::Agenda => fx.push(open_agenda(app)),
         Action::Triage => fx.push(open_triage(app)),
+        Action::Gaps => fx.extend(crate::tui::gaps::open(app)),
         Action::History => fx.extend(open_history(app)),
         Action::Report => fx.extend(write_report(
             app,
@@ -404,7 +423,13 @@ fn normal(app: &mut App, a: Action, fx: &mut Vec<Effect>) {
         | Action::PrevField
         | Action::Today
         | Action::Toggle
-        | Action::Sort => {}
+        | Action::Sort
+        | Action::MarkOpen
+        | Action::MarkInProgress
+        | Action::MarkFixed
+        | Action::MarkVerified
+        | Action::ShowAll
+        | Action::CycleFilter => {}
     }
 }
 

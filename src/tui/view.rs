@@ -52,6 +52,15 @@ pub fn view(app: &App, f: &mut Frame) {
             selected,
             sort,
         } => panes::triage::render(rows, *selected, *sort, app.lang, f, body, &theme),
+        Mode::Gaps(v) => panes::gaps::render(app, v, f, body, &theme),
+        Mode::GapForm { view, form, .. } => {
+            panes::gaps::render(app, view, f, body, &theme);
+            panes::overlays::form(form, app.lang, f, body, &theme);
+        }
+        Mode::GapConfirm { view, message, .. } => {
+            panes::gaps::render(app, view, f, body, &theme);
+            panes::overlays::confirm(app, message, f, body, &theme);
+        }
         Mode::Fuzzy {
             query,
             hits,
@@ -404,6 +413,15 @@ fn render_hints(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
             Action::Cancel,
             Action::Help,
         ],
+        Mode::Gaps(ref v) if v.typing => &[Action::Submit, Action::Cancel, Action::ClearField],
+        Mode::Gaps(_) => &[
+            Action::MarkFixed,
+            Action::Toggle,
+            Action::CycleFilter,
+            Action::ShowAll,
+            Action::Cancel,
+            Action::Help,
+        ],
         Mode::Triage { .. } => &[
             Action::Submit,
             Action::Sort,
@@ -415,7 +433,7 @@ fn render_hints(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
         Mode::Help { .. } | Mode::History { .. } | Mode::Details { .. } | Mode::Messages { .. } => {
             &[Action::Down, Action::Up, Action::Cancel]
         }
-        Mode::Form { .. } => &[
+        Mode::Form { .. } | Mode::GapForm { .. } => &[
             Action::Submit,
             Action::Cancel,
             Action::NextField,
@@ -432,7 +450,7 @@ fn render_hints(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
         ],
         Mode::Filter => &[Action::Submit, Action::Cancel, Action::ClearField],
         Mode::Command { .. } => &[Action::Submit, Action::Cancel],
-        Mode::Confirm { .. } => &[Action::Submit, Action::Cancel],
+        Mode::Confirm { .. } | Mode::GapConfirm { .. } => &[Action::Submit, Action::Cancel],
         Mode::Conflict { .. } => &[Action::Cancel],
         Mode::Questionnaire(_) => &[
             Action::Submit,
@@ -493,6 +511,7 @@ fn render_hints(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
             Action::PrevField if flags => words::hints::PREVIOUS_FLAG,
             Action::Toggle if flags => words::hints::TICK,
             Action::Zoom if app.zoom => words::hints::RESTORE,
+            Action::Toggle if matches!(app.mode, Mode::Gaps(_)) => Label::new("mark", "标记"),
             Action::Right if matches!(app.mode, Mode::Form { .. }) => words::hints::CHOOSE,
             Action::Submit if matches!(app.mode, Mode::Form { .. }) => words::hints::SAVE,
             Action::ClearField if matches!(app.mode, Mode::Filter) => words::hints::CLEAR,

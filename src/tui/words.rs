@@ -110,6 +110,13 @@ pub fn hint(a: Action) -> Label {
         Action::Bottom => Label::new("last row", "末行"),
         Action::Questionnaire => Label::new("questionnaire", "问卷"),
         Action::Language => Label::new("language", "语言"),
+        Action::Gaps => Label::new("gaps", "差距"),
+        Action::MarkOpen => Label::new("open", "待整改"),
+        Action::MarkInProgress => Label::new("in progress", "整改中"),
+        Action::MarkFixed => Label::new("fixed", "已整改"),
+        Action::MarkVerified => Label::new("verified", "已验证"),
+        Action::ShowAll => Label::new("all points", "全部控制点"),
+        Action::CycleFilter => Label::new("show", "显示"),
     }
 }
 

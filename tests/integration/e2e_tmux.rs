@@ -1008,3 +1008,124 @@ fn a_new_networks_questionnaire_takes_two_keys_a_question_at_most() {
     assert_eq!(portal["answers"]["sector"], "ecommerce", "{portal:#}");
     assert_eq!(portal["answers"]["architecture_notes"], "DC", "{portal:#}");
 }
+
+/// A database of the 30-client demo (seed 1) with a gap list under
+/// Shanghai Center's level 3 private cloud (私有云平台): one high-risk
+/// finding, overdue; a medium and a low one. Imported as interchange
+/// JSON through `mlps import`.
+fn demo_db_with_findings(dir: &Path) -> std::path::PathBuf {
+    use mlps::domain::gaps::{ComplianceResult, Finding, FindingId, Risk};
+    use mlps::formats::interchange::FindingDoc;
+    let mut doc = mlps::demo::generate(30, 1, support::today());
+    let network = doc
+        .clients
+        .iter_mut()
+        .find(|c| c.name_zh.contains("上海中心"))
+        .and_then(|c| c.networks.iter_mut().find(|n| n.name == "私有云平台"))
+        .expect("the demo's Shanghai Center runs a private cloud");
+    let f = |point: &str, desc: &str, risk: Risk, due: &str| {
+        let mut f = Finding::new(
+            FindingId(0),
+            point,
+            desc,
+            ComplianceResult::NonCompliant,
+            risk,
+            support::d("2026-09-01"),
+        );
+        f.owner = "张三".into();
+        f.due = Some(support::d(due));
+        FindingDoc::of(f)
+    };
+    network.findings = vec![
+        f(
+            "computing.identity_auth",
+            "weak admin passwords",
+            Risk::High,
+            "2026-11-15",
+        ),
+        f(
+            "computing.access_control",
+            "default accounts kept",
+            Risk::Medium,
+            "2027-01-31",
+        ),
+        f(
+            "computing.audit",
+            "logs kept 30 days",
+            Risk::Low,
+            "2027-02-28",
+        ),
+    ];
+    let json = dir.join("with-findings.json");
+    std::fs::write(&json, serde_json::to_string(&doc).unwrap()).unwrap();
+    let db = dir.join("db");
+    mlps_beside(&db).arg("import").arg(&json).assert().success();
+    db
+}
+
+#[test]
+fn the_gap_view_marks_a_high_risk_finding_fixed_and_the_prediction_and_next_line_change() {
+    if !Tmux::available() {
+        eprintln!("SKIPPED: tmux is not installed (.ci/run installs it)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db_with_findings(dir.path());
+    let tmux = case_manager(&db, "gaps");
+    tmux.wait_for("Clients 30");
+    tmux.keys(&["C-p"]);
+    tmux.wait_for("Jump");
+    tmux.text("shzx");
+    tmux.wait_for("上海中心");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Shanghai Center Data Services Co");
+    // Down the networks to the private cloud.
+    tmux.keys(&["Tab", "Tab"]);
+    tmux.wait_for("┌ ▸ Networks");
+    let mut tries = 0;
+    while !tmux
+        .screen()
+        .lines()
+        .nth(1)
+        .is_some_and(|l| l.contains("私有云平台"))
+    {
+        assert!(tries < 6, "no private cloud:\n{}", tmux.screen());
+        tmux.keys(&["j"]);
+        std::thread::sleep(Duration::from_millis(150));
+        tries += 1;
+    }
+    tmux.wait_for("┌ ▸ Networks");
+    tmux.keys(&["g"]);
+    let before = tmux.wait_until("the gap view with its prediction", |s| {
+        s.contains("Gaps") && s.contains("predicted") && s.contains("weak admin passwords")
+    });
+    assert!(before.contains("non-compliant"), "{before}");
+    assert!(
+        before.contains("0/3 fixed, 1 high open, 1 overdue"),
+        "{before}"
+    );
+    // The header's next step: the overdue fix, from the findings.
+    let next = |s: &str| {
+        s.lines()
+            .find(|l| l.contains("Next:") || l.contains("下一步"))
+            .unwrap_or("")
+            .to_string()
+    };
+    assert!(next(&before).contains("overdue"), "{before}");
+    // Category, point, then the high-risk finding: fixed today.
+    tmux.keys(&["j", "j", "f"]);
+    let after = tmux.wait_until("the fix saved and the title changed", |s| {
+        s.contains("1/3 fixed") && !s.contains("non-compliant")
+    });
+    assert!(after.contains("predicted"), "{after}");
+    assert_ne!(next(&after), next(&before), "{after}");
+    assert!(!next(&after).contains("overdue"), "{after}");
+    // Stored: read back through the CLI's export.
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("┌ ▸ Networks");
+    tmux.keys(&["q"]);
+    let out = mlps_beside(&db).args(["export"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let at = text.find("weak admin passwords").expect("exported");
+    assert!(text[at..].contains("\"fixed\""), "{}", &text[at..at + 400]);
+}

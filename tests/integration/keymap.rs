@@ -27,7 +27,7 @@ const INVALID: &[(&str, &str, &str, &str)] = &[
         "[global]\nquit = \"q\"\n\n[client]\nadd = \"A\"\n",
         "4:2",
         "[client]: unknown section; the sections are: global, clients, networks, answers, \
-         timeline, agenda, triage, form",
+         timeline, agenda, triage, gaps, form",
     ),
     (
         "entry-outside-a-section",

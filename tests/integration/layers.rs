@@ -130,6 +130,7 @@ const UPDATE_SIDE: &[&str] = &[
     "tui/edit/",
     "tui/effect.rs",
     "tui/form.rs",
+    "tui/gaps.rs",
     "tui/commands.rs",
     "tui/action.rs",
     "tui/words.rs",

@@ -40,6 +40,7 @@ mod timeline;
 mod triage;
 mod tui;
 mod tui_filter;
+mod tui_gaps;
 mod tui_lang;
 mod tui_questionnaire;
 mod tui_render;

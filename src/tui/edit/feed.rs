@@ -27,10 +27,26 @@ pub fn other_session(app: &mut App, change: Change) -> Vec<Effect> {
             authors: true,
             why: Refreshed::Change(at),
         })),
-        Change::Everything => Effect::Reload(Reload::Change(at)),
+        Change::Everything => {
+            // An import may have brought findings too: those in view are
+            // read again with everything else.
+            let mut fx = vec![Effect::Reload(Reload::Change(at))];
+            let networks: Vec<crate::domain::model::NetworkId> =
+                app.findings.keys().copied().collect();
+            fx.extend(crate::tui::gaps::changed(app, &networks));
+            if let Some(v) = app.gaps_view()
+                && !networks.contains(&v.network)
+            {
+                fx.extend(crate::tui::gaps::changed(app, &[v.network]));
+            }
+            return fx;
+        }
         Change::Lost => Effect::Reconnect,
-        // No pane shows findings yet: nothing to read again.
-        Change::Findings { .. } => return Vec::new(),
+        // The Gaps view and the header read theirs again.
+        Change::Findings { networks, .. } => {
+            let networks: Vec<crate::domain::model::NetworkId> = networks.into_iter().collect();
+            return crate::tui::gaps::changed(app, &networks);
+        }
     }]
 }
 

@@ -3,6 +3,7 @@
 pub mod agenda;
 pub mod answers;
 pub mod clients;
+pub mod gaps;
 pub mod networks;
 pub mod overlays;
 pub mod questionnaire;

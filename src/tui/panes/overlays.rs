@@ -60,7 +60,13 @@ pub fn help(app: &App, scroll: u16, f: &mut Frame, area: Rect, theme: &Theme) {
         theme.dim(),
     )));
     let focus = app.focus.section();
-    for section in [focus, Section::Global, Section::Agenda, Section::Form] {
+    for section in [
+        focus,
+        Section::Global,
+        Section::Agenda,
+        Section::Gaps,
+        Section::Form,
+    ] {
         lines.push(Line::from(""));
         lines.push(Line::from(Span::styled(
             format!("[{section}]"),
