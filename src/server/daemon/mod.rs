@@ -556,14 +556,18 @@ impl Daemon {
                 }
                 _ if !compatible => return,
                 Request::Subscribe => {
-                    if protocol::send(&mut stream, &Response::Subscribed).is_err() {
+                    // The answer goes out through the feed itself, queued
+                    // ahead of every change broadcast after it: a client
+                    // holding its answer has missed no later write.
+                    let fed = stream.try_clone().map(|feed| self.feed(feed));
+                    if !matches!(fed, Ok(true)) {
+                        let refused =
+                            Error::runtime("the mlps daemon could not start a change feed");
+                        let _ = protocol::send(&mut stream, &Response::failed(&refused));
                         return;
                     }
                     if let Some(c) = self.lock_state().clients.get_mut(&id) {
                         c.feed = true;
-                    }
-                    if let Ok(feed) = stream.try_clone() {
-                        self.feed(feed);
                     }
                     continue;
                 }
@@ -749,7 +753,10 @@ impl Daemon {
     /// Starts feeding changes to a subscribed connection. A feed that
     /// falls too far behind, or whose reader is gone, is closed: its
     /// client sees the end and reconnects, reading everything afresh.
-    fn feed(&self, mut stream: UnixStream) {
+    /// Its first message is `Subscribed`, queued under the subscribers'
+    /// lock with the feed's registration, so no broadcast falls between
+    /// the answer and the feed. Whether the feed started.
+    fn feed(&self, mut stream: UnixStream) -> bool {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Response>(FEED_BACKLOG);
         let spawned = std::thread::Builder::new()
             .name("mlps-feed".into())
@@ -762,12 +769,15 @@ impl Daemon {
                 }
                 let _ = stream.shutdown(std::net::Shutdown::Both);
             });
-        if spawned.is_ok() {
-            self.subscribers
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .push(tx);
+        if spawned.is_err() {
+            return false;
         }
+        let mut subscribers = self.subscribers.lock().unwrap_or_else(|p| p.into_inner());
+        if tx.try_send(Response::Subscribed).is_err() {
+            return false;
+        }
+        subscribers.push(tx);
+        true
     }
 
     /// Tells every subscriber what a write changed, without waiting for
