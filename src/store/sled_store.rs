@@ -1259,6 +1259,19 @@ impl CaseStore for Acting<'_> {
                     }
                     highest = highest.max(id.0);
                 }
+                for (fi, f) in n.findings.iter().enumerate() {
+                    if f.id.0 == 0 {
+                        continue;
+                    }
+                    if store.get(&keys::id(keys::FINDING_OF, f.id.0))?.is_some() {
+                        return Err(Error::input(format!(
+                            "at clients[{ci}].networks[{ni}].findings[{fi}].id: finding id {} \
+                             already exists in the database; nothing was imported",
+                            f.id.0
+                        )));
+                    }
+                    highest = highest.max(f.id.0);
+                }
             }
         }
         let missing = clients
@@ -1267,7 +1280,10 @@ impl CaseStore for Acting<'_> {
                 u64::from(c.id.is_none())
                     + c.networks
                         .iter()
-                        .map(|n| u64::from(n.id.is_none()) + n.findings.len() as u64)
+                        .map(|n| {
+                            u64::from(n.id.is_none())
+                                + n.findings.iter().filter(|f| f.id.0 == 0).count() as u64
+                        })
                         .sum::<u64>()
             })
             .sum();
@@ -1318,7 +1334,9 @@ impl CaseStore for Acting<'_> {
                             e.field, e.message
                         ))
                     })?;
-                    finding.id = FindingId(fresh());
+                    if finding.id.0 == 0 {
+                        finding.id = FindingId(fresh());
+                    }
                     let f = StoredFinding {
                         network: n.id,
                         client: n.client,
