@@ -166,6 +166,13 @@ impl LogEntry {
                 esc(&self.network_name),
                 esc(&self.client_name)
             ),
+            // A change to the network's gap data says what in its note.
+            (Some(_), _) if !self.note.is_empty() => format!(
+                "network \"{}\" of {}: {}",
+                esc(&self.network_name),
+                esc(&self.client_name),
+                esc(&self.note)
+            ),
             (Some(_), _) => format!(
                 "network \"{}\" of {}",
                 esc(&self.network_name),
