@@ -316,10 +316,11 @@ impl Acting<'_> {
                 Error::input(format!("finding {}: {e}; no status was changed", id.0))
             })?;
             new.revision += 1;
-            if !networks.contains_key(&stored.network) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = networks.entry(stored.network)
+            {
                 let network = store.existing_network(stored.network)?;
                 let name = store.client_name(network.client)?;
-                networks.insert(stored.network, (network, name));
+                slot.insert((network, name));
             }
             let (network, name) = &networks[&stored.network];
             new.client = network.client;
@@ -383,8 +384,8 @@ impl Acting<'_> {
             )));
         }
         let count = clean.len();
-        let mut next = store.next_ids(&mut batch, count as u64, 1)?;
-        for finding in clean {
+        let first = store.next_ids(&mut batch, count as u64, 1)?;
+        for (next, finding) in (first..).zip(clean) {
             let mut f = StoredFinding {
                 network: network.id,
                 client: network.client,
@@ -392,7 +393,6 @@ impl Acting<'_> {
                 finding,
             };
             f.finding.id = FindingId(next);
-            next += 1;
             SledStore::stage_finding(&mut batch, &f);
         }
         let name = store.client_name(network.client)?;
