@@ -1075,6 +1075,9 @@ pub mod keys {
     pub const SEARCH_CLIENT: u8 = b'f';
     /// network id: the fuzzy-jump keys of the network.
     pub const SEARCH_NETWORK: u8 = b'g';
+    /// network id, log sequence number: the entries about a network's
+    /// findings and gap list, kept apart from the network's own.
+    pub const LOG_OF_FINDINGS: u8 = b'o';
     /// network id, finding id: the findings of a network.
     pub const FINDING: u8 = b'i';
     /// finding id: the network the finding is under (8 bytes), to find it

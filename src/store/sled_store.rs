@@ -657,7 +657,7 @@ impl SledStore {
                 batch.insert(&keys::log_of(keys::LOG_OF_CLIENT, c.0, seq), &[]);
             }
             if let Some(n) = e.network {
-                batch.insert(&keys::log_of(keys::LOG_OF_NETWORK, n.0, seq), &[]);
+                batch.insert(&keys::log_of(log_index_of(&e), n.0, seq), &[]);
             }
             seq += 1;
         }
@@ -673,10 +673,11 @@ impl SledStore {
     }
 
     fn read_log(&self, query: &LogQuery) -> Result<Vec<LogEntry>> {
-        let index = match (query.network, query.client) {
-            (Some(n), _) => Some((keys::LOG_OF_NETWORK, n)),
-            (None, Some(c)) => Some((keys::LOG_OF_CLIENT, c)),
-            (None, None) => None,
+        let index = match (query.findings_of, query.network, query.client) {
+            (Some(n), _, _) => Some((keys::LOG_OF_FINDINGS, n)),
+            (None, Some(n), _) => Some((keys::LOG_OF_NETWORK, n)),
+            (None, None, Some(c)) => Some((keys::LOG_OF_CLIENT, c)),
+            (None, None, None) => None,
         };
         let limit = query.limit.map_or(usize::MAX, |l| l as usize);
         let mut out = Vec::new();
@@ -720,6 +721,16 @@ impl SledStore {
         }
         out.reverse();
         Ok(out)
+    }
+}
+
+/// The per-network index a log entry about a network goes in: its
+/// findings' entries apart from its own.
+pub(super) fn log_index_of(e: &LogEntry) -> u8 {
+    if e.finding.is_some() {
+        keys::LOG_OF_FINDINGS
+    } else {
+        keys::LOG_OF_NETWORK
     }
 }
 
