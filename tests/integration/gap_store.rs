@@ -244,8 +244,9 @@ fn a_gap_list_import_adds_or_replaces_all_or_nothing() {
         .map(|e| e.subject())
         .collect();
     assert_eq!(said.len(), 3, "{said:?}");
+    assert!(said[2].starts_with("gap list of network \"Shop\" of Acme"));
     assert!(
-        said[2].ends_with("gap list: 2 findings, replacing 4 findings"),
+        said[2].ends_with(": 2 findings imported, replacing 4 findings"),
         "{said:?}"
     );
     let now = store.findings_of(n.id).unwrap();

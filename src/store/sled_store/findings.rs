@@ -397,7 +397,7 @@ impl Acting<'_> {
         }
         let name = store.client_name(network.client)?;
         let mut note = format!(
-            "gap list: {}",
+            "{} imported",
             crate::text::counted(count, "finding", "findings")
         );
         if replace {
