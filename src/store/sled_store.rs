@@ -1275,11 +1275,15 @@ impl CaseStore for Acting<'_> {
                         continue;
                     }
                     if store.get(&keys::id(keys::FINDING_OF, f.id.0))?.is_some() {
-                        return Err(Error::input(format!(
-                            "at clients[{ci}].networks[{ni}].findings[{fi}].id: finding id {} \
-                             already exists in the database; nothing was imported",
-                            f.id.0
-                        )));
+                        return Err(Error::Taken(Box::new(crate::error::Taken {
+                            message: format!(
+                                "at clients[{ci}].networks[{ni}].findings[{fi}].id: finding id {} \
+                                 already exists in the database; nothing was imported",
+                                f.id.0
+                            ),
+                            clients: Vec::new(),
+                            networks: Vec::new(),
+                        })));
                     }
                     highest = highest.max(f.id.0);
                 }

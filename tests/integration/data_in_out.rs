@@ -555,13 +555,38 @@ fn findings_round_trip_through_mlps_export_and_import() {
     renumbered["clients"][0]["networks"][0]["id"] = serde_json::json!(101);
     renumbered["clients"][0]["networks"][1]["id"] = serde_json::json!(102);
     std::fs::write(&again, renumbered.to_string()).unwrap();
+    for check in [true, false] {
+        let mut cmd = mlps(&second);
+        cmd.arg("import").arg(&again);
+        if check {
+            cmd.arg("--check");
+        }
+        cmd.assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "finding id 3 (of network Shop) is already in the database",
+            ))
+            .stderr(predicate::str::contains(
+                "finding id 4 (of network Shop) is already in the database",
+            ));
+    }
+    renumbered["clients"][0]["networks"][0]["findings"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("id");
+    renumbered["clients"][0]["networks"][0]["findings"][1]
+        .as_object_mut()
+        .unwrap()
+        .remove("id");
+    std::fs::write(&again, renumbered.to_string()).unwrap();
     mlps(&second)
         .arg("import")
         .arg(&again)
+        .arg("--check")
         .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "clients[0].networks[0].findings[0].id: finding id 3 already exists",
+        .success()
+        .stdout(predicate::str::contains(
+            "it would import 1 client, 2 networks and 2 findings",
         ));
     mlps(&second)
         .arg("doctor")
