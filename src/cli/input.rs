@@ -83,11 +83,26 @@ pub(crate) fn read_file(path: &Path) -> Result<(String, String)> {
 /// `import --check`: what the file would bring in.
 pub(super) fn say_checked(file: &str, records: &[NewClient]) -> Result<()> {
     let networks: usize = records.iter().map(|c| c.networks.len()).sum();
-    println!(
-        "{file}: no problems; it would import {} and {} (nothing was imported).",
-        counted(records.len(), "client", "clients"),
-        counted(networks, "network", "networks")
-    );
+    let findings: usize = records
+        .iter()
+        .flat_map(|c| &c.networks)
+        .map(|n| n.findings.len())
+        .sum();
+    let what = if findings > 0 {
+        format!(
+            "{}, {} and {}",
+            counted(records.len(), "client", "clients"),
+            counted(networks, "network", "networks"),
+            counted(findings, "finding", "findings")
+        )
+    } else {
+        format!(
+            "{} and {}",
+            counted(records.len(), "client", "clients"),
+            counted(networks, "network", "networks")
+        )
+    };
+    println!("{file}: no problems; it would import {what} (nothing was imported).");
     Ok(())
 }
 
@@ -95,6 +110,8 @@ pub(super) fn say_checked(file: &str, records: &[NewClient]) -> Result<()> {
 pub(super) struct GivenIds {
     clients: Vec<(u64, String)>,
     networks: Vec<(u64, String)>,
+    /// Finding ids, with their network's name.
+    findings: Vec<(u64, String)>,
 }
 
 impl GivenIds {
@@ -102,6 +119,7 @@ impl GivenIds {
         let mut ids = GivenIds {
             clients: Vec::new(),
             networks: Vec::new(),
+            findings: Vec::new(),
         };
         for c in records {
             if let Some(id) = c.id {
@@ -111,6 +129,9 @@ impl GivenIds {
             for n in &c.networks {
                 if let Some(id) = n.id {
                     ids.networks.push((id.0, n.network.name.clone()));
+                }
+                for f in n.findings.iter().filter(|f| f.id.0 != 0) {
+                    ids.findings.push((f.id.0, n.network.name.clone()));
                 }
             }
         }
@@ -133,6 +154,16 @@ impl GivenIds {
             if store.network(NetworkId(*id))?.is_some() {
                 taken.push(format!(
                     "{file}: network id {id} ({name}) is already in the database"
+                ));
+            }
+        }
+        for (id, name) in &self.findings {
+            if store
+                .finding(crate::domain::gaps::FindingId(*id))?
+                .is_some()
+            {
+                taken.push(format!(
+                    "{file}: finding id {id} (of network {name}) is already in the database"
                 ));
             }
         }

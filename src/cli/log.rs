@@ -53,7 +53,7 @@ fn to_json(e: &LogEntry) -> serde_json::Value {
     let at = chrono::DateTime::from_timestamp(e.at, 0)
         .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
         .unwrap_or_default();
-    serde_json::json!({
+    let mut entry = serde_json::json!({
         "seq": e.seq,
         "at": at,
         "user": e.user,
@@ -69,7 +69,12 @@ fn to_json(e: &LogEntry) -> serde_json::Value {
             "before": c.before.as_deref().map(json_value),
             "after": c.after.as_deref().map(json_value),
         })).collect::<Vec<_>>(),
-    })
+    });
+    // Only entries about a finding name one.
+    if let (Some(f), Some(map)) = (e.finding, entry.as_object_mut()) {
+        map.insert("finding".into(), serde_json::json!(f.0));
+    }
+    entry
 }
 
 /// A value kept as JSON text back as JSON.

@@ -454,6 +454,7 @@ fn doctor(
         let counts = (
             c.clients as usize,
             c.networks as usize,
+            c.findings as usize,
             c.log_entries as usize,
             c.index_entries as usize,
         );

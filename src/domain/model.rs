@@ -740,7 +740,8 @@ pub struct NewClient {
 pub struct NewNetwork {
     pub id: Option<NetworkId>,
     pub network: Network,
-    /// Its findings, created under new ids.
+    /// Its findings: those with id 0 are given new ids, the others keep
+    /// theirs (which must be free).
     pub findings: Vec<crate::domain::gaps::Finding>,
     /// Its own choice of extension sets, when it made one.
     pub gap_extensions: Option<crate::domain::gaps::ExtensionChoice>,

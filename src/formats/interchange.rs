@@ -81,7 +81,8 @@ pub struct NetworkDoc {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FindingDoc {
-    /// The id it had where it was exported; an import gives new ids.
+    /// Kept by an import, like a network's (refused when the database
+    /// has it already); a new one is given when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
     /// The catalogue id (`computing.identity_auth`).
@@ -112,7 +113,7 @@ fn open() -> FindingStatus {
 impl FindingDoc {
     pub fn of(f: Finding) -> FindingDoc {
         FindingDoc {
-            id: Some(f.id.0),
+            id: (f.id.0 != 0).then_some(f.id.0),
             control_point: f.control_point,
             description: f.description,
             result: f.result,
@@ -125,10 +126,10 @@ impl FindingDoc {
         }
     }
 
-    /// The finding, id left for the store to give.
+    /// The finding; id 0 when the store is to give it one.
     pub fn finding(&self) -> Finding {
         Finding {
-            id: FindingId(0),
+            id: FindingId(self.id.unwrap_or(0)),
             control_point: self.control_point.clone(),
             description: self.description.clone(),
             result: self.result,
@@ -219,6 +220,7 @@ pub fn to_records(file: &str, doc: &Document) -> Result<Vec<NewClient>> {
     let mut out = Vec::with_capacity(doc.clients.len());
     let mut client_ids = std::collections::HashSet::new();
     let mut network_ids = std::collections::HashSet::new();
+    let mut finding_ids = std::collections::HashSet::new();
     let bad = |e: FieldError| Error::input(format!("{file}: at {}: {}", e.field, e.message));
     for (ci, c) in doc.clients.iter().enumerate() {
         let at_client = format!("clients[{ci}]");
@@ -297,6 +299,24 @@ pub fn to_records(file: &str, doc: &Document) -> Result<Vec<NewClient>> {
             }
             let mut findings = Vec::with_capacity(n.findings.len());
             for (fi, f) in n.findings.iter().enumerate() {
+                let at = format!("{at_network}.findings[{fi}].id");
+                if let Some(id) = f.id {
+                    if id == 0 || id > crate::domain::model::MAX_ID {
+                        return Err(bad(FieldError::new(
+                            at,
+                            format!(
+                                "id {id} is out of range: ids run from 1 to {}",
+                                crate::domain::model::MAX_ID
+                            ),
+                        )));
+                    }
+                    if !finding_ids.insert(id) {
+                        return Err(bad(FieldError::new(
+                            at,
+                            format!("finding id {id} appears twice"),
+                        )));
+                    }
+                }
                 let mut finding = f.finding();
                 finding
                     .validate()

@@ -779,8 +779,8 @@ mod tests {
                     networks: vec![ImportNetwork {
                         id: None,
                         record: vec![],
-                        findings: vec![],
-                        gap_extensions: None,
+                        findings: vec![vec![0, 1]],
+                        gap_extensions: Some(vec![]),
                     }],
                 }],
             },

@@ -80,7 +80,10 @@ pub struct LogEntry {
     pub network: Option<NetworkId>,
     pub network_name: String,
     /// The finding changed, when the change was to a finding of the
-    /// network.
+    /// network; [`GAP_LIST`] when it was to the network's gap list as a
+    /// whole (an import of findings, its extension sets). Such entries
+    /// are indexed apart from the network's own ([`LogQuery::of_findings`]),
+    /// so a network's history and revisions stay its own.
     pub finding: Option<FindingId>,
     /// The record before and after, as `codec` bytes (a `Client` when
     /// `network` is `None`, a `StoredFinding` when `finding` is set, else
@@ -90,6 +93,10 @@ pub struct LogEntry {
     /// Free text: what an import brought in.
     pub note: String,
 }
+
+/// The finding an entry about a network's whole gap list names: no
+/// finding has id 0.
+pub const GAP_LIST: FindingId = FindingId(0);
 
 /// One field that a change altered, values as JSON text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,7 +136,9 @@ impl LogEntry {
     }
 
     fn record_json(&self, bytes: &[u8]) -> Option<serde_json::Value> {
-        if self.finding.is_some() {
+        if self.finding == Some(GAP_LIST) {
+            None
+        } else if self.finding.is_some() {
             let f: crate::store::StoredFinding = codec::decode(bytes).ok()?;
             serde_json::to_value(f.finding).ok()
         } else if self.network.is_some() {
@@ -145,7 +154,9 @@ impl LogEntry {
     /// an import).
     pub fn revision_after(&self) -> Option<u64> {
         let bytes = self.after.as_deref()?;
-        if self.finding.is_some() {
+        if self.finding == Some(GAP_LIST) {
+            None
+        } else if self.finding.is_some() {
             codec::decode::<crate::store::StoredFinding>(bytes)
                 .ok()
                 .map(|f| f.revision)
@@ -160,6 +171,13 @@ impl LogEntry {
     pub fn subject(&self) -> String {
         let esc = crate::text::escape_for_terminal;
         match (self.network, self.client) {
+            // A change to the network's gap list says what in its note.
+            (Some(_), _) if self.finding == Some(GAP_LIST) => format!(
+                "gap list of network \"{}\" of {}: {}",
+                esc(&self.network_name),
+                esc(&self.client_name),
+                esc(&self.note)
+            ),
             (Some(_), _) if self.finding.is_some() => format!(
                 "finding {} of network \"{}\" of {}",
                 self.finding.map_or(0, |f| f.0),
@@ -242,8 +260,11 @@ pub struct LogQuery {
     pub since: Option<i64>,
     /// Only entries about this client or its networks.
     pub client: Option<u64>,
-    /// Only entries about this network.
+    /// Only entries about this network itself.
     pub network: Option<u64>,
+    /// Only entries about this network's findings and gap list.
+    #[serde(default)]
+    pub findings_of: Option<u64>,
     /// Only the newest this many.
     pub limit: Option<u64>,
 }
@@ -252,6 +273,14 @@ impl LogQuery {
     pub fn of_network(id: NetworkId) -> LogQuery {
         LogQuery {
             network: Some(id.0),
+            ..LogQuery::default()
+        }
+    }
+
+    /// The entries about a network's findings and gap list.
+    pub fn of_findings(id: NetworkId) -> LogQuery {
+        LogQuery {
+            findings_of: Some(id.0),
             ..LogQuery::default()
         }
     }
@@ -271,7 +300,12 @@ impl LogQuery {
     pub fn matches(&self, e: &LogEntry) -> bool {
         self.since.is_none_or(|s| e.at >= s)
             && self.client.is_none_or(|c| e.client == Some(ClientId(c)))
-            && self.network.is_none_or(|n| e.network == Some(NetworkId(n)))
+            && self
+                .network
+                .is_none_or(|n| e.network == Some(NetworkId(n)) && e.finding.is_none())
+            && self
+                .findings_of
+                .is_none_or(|n| e.network == Some(NetworkId(n)) && e.finding.is_some())
     }
 }
 

@@ -1075,6 +1075,9 @@ pub mod keys {
     pub const SEARCH_CLIENT: u8 = b'f';
     /// network id: the fuzzy-jump keys of the network.
     pub const SEARCH_NETWORK: u8 = b'g';
+    /// network id, log sequence number: the entries about a network's
+    /// findings and gap list, kept apart from the network's own.
+    pub const LOG_OF_FINDINGS: u8 = b'o';
     /// network id, finding id: the findings of a network.
     pub const FINDING: u8 = b'i';
     /// finding id: the network the finding is under (8 bytes), to find it
@@ -1377,6 +1380,76 @@ mod tests {
         let mut unknown = old.clone();
         unknown[1] = 0;
         assert!(decode::<Sample>(&unknown).is_err());
+    }
+
+    fn sample_finding() -> StoredFinding {
+        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        let mut f = Finding::new(
+            FindingId(12),
+            "computing.identity_auth",
+            "弱口令",
+            ComplianceResult::Partial,
+            Risk::High,
+            day(10, 1),
+        );
+        f.owner = "王工".into();
+        f.due = Some(day(12, 31));
+        f.evidence = "#42".into();
+        f.set_status(FindingStatus::Verified, day(11, 2)).unwrap();
+        StoredFinding {
+            network: NetworkId(7),
+            client: ClientId(3),
+            revision: 2,
+            finding: f,
+        }
+    }
+
+    /// The finding record's bytes are the database format: see
+    /// `network_bytes_are_pinned`.
+    #[test]
+    fn finding_bytes_are_pinned() {
+        let f = sample_finding();
+        let bytes = encode(&f);
+        assert_eq!(decode::<StoredFinding>(&bytes).unwrap(), f);
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(
+            hex,
+            "00010c07030217636f6d707574696e672e6964656e746974795f6175746809e5bcb1e58fa3e4bba4010006e78e8be5b7a501fc1a951600030323343202fc649416000000fca4941600010003"
+        );
+        let mut choice = ExtensionChoice::default();
+        choice.set(Extension::IndustrialControl, true);
+        choice.set(Extension::Cloud, false);
+        let bytes = encode(&choice);
+        assert_eq!(decode::<ExtensionChoice>(&bytes).unwrap(), choice);
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hex, "000101030100");
+        for cut in 0..bytes.len() {
+            assert!(decode::<ExtensionChoice>(&bytes[..cut]).is_err());
+        }
+    }
+
+    /// A log entry as format 1 stored it reads, naming no finding.
+    #[test]
+    fn format_1_log_entries_still_read() {
+        let old = wire::LogV1 {
+            seq: 4,
+            at: 1_700_000_000,
+            uid: 1000,
+            user: "alice".into(),
+            action: crate::store::audit::Action::Updated,
+            client: Some(3),
+            client_name: "Acme".into(),
+            network: Some(7),
+            network_name: "Shop".into(),
+            before: None,
+            after: Some(encode(&sample_network())),
+            note: String::new(),
+        };
+        let mut bytes = 1u16.to_be_bytes().to_vec();
+        bincode::serde::encode_into_std_write(old, &mut bytes, config()).unwrap();
+        let e = decode::<LogEntry>(&bytes).unwrap();
+        assert_eq!((e.seq, e.finding, e.network), (4, None, Some(NetworkId(7))));
+        assert_eq!(decode::<LogEntry>(&encode(&e)).unwrap(), e);
     }
 
     #[test]

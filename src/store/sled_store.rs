@@ -657,7 +657,7 @@ impl SledStore {
                 batch.insert(&keys::log_of(keys::LOG_OF_CLIENT, c.0, seq), &[]);
             }
             if let Some(n) = e.network {
-                batch.insert(&keys::log_of(keys::LOG_OF_NETWORK, n.0, seq), &[]);
+                batch.insert(&keys::log_of(log_index_of(&e), n.0, seq), &[]);
             }
             seq += 1;
         }
@@ -673,10 +673,11 @@ impl SledStore {
     }
 
     fn read_log(&self, query: &LogQuery) -> Result<Vec<LogEntry>> {
-        let index = match (query.network, query.client) {
-            (Some(n), _) => Some((keys::LOG_OF_NETWORK, n)),
-            (None, Some(c)) => Some((keys::LOG_OF_CLIENT, c)),
-            (None, None) => None,
+        let index = match (query.findings_of, query.network, query.client) {
+            (Some(n), _, _) => Some((keys::LOG_OF_FINDINGS, n)),
+            (None, Some(n), _) => Some((keys::LOG_OF_NETWORK, n)),
+            (None, None, Some(c)) => Some((keys::LOG_OF_CLIENT, c)),
+            (None, None, None) => None,
         };
         let limit = query.limit.map_or(usize::MAX, |l| l as usize);
         let mut out = Vec::new();
@@ -720,6 +721,16 @@ impl SledStore {
         }
         out.reverse();
         Ok(out)
+    }
+}
+
+/// The per-network index a log entry about a network goes in: its
+/// findings' entries apart from its own.
+pub(super) fn log_index_of(e: &LogEntry) -> u8 {
+    if e.finding.is_some() {
+        keys::LOG_OF_FINDINGS
+    } else {
+        keys::LOG_OF_NETWORK
     }
 }
 
@@ -1259,6 +1270,23 @@ impl CaseStore for Acting<'_> {
                     }
                     highest = highest.max(id.0);
                 }
+                for (fi, f) in n.findings.iter().enumerate() {
+                    if f.id.0 == 0 {
+                        continue;
+                    }
+                    if store.get(&keys::id(keys::FINDING_OF, f.id.0))?.is_some() {
+                        return Err(Error::Taken(Box::new(crate::error::Taken {
+                            message: format!(
+                                "at clients[{ci}].networks[{ni}].findings[{fi}].id: finding id {} \
+                                 already exists in the database; nothing was imported",
+                                f.id.0
+                            ),
+                            clients: Vec::new(),
+                            networks: Vec::new(),
+                        })));
+                    }
+                    highest = highest.max(f.id.0);
+                }
             }
         }
         // Clients and networks take their ids first, the findings after
@@ -1278,7 +1306,7 @@ impl CaseStore for Acting<'_> {
         let missing_findings: u64 = clients
             .iter()
             .flat_map(|c| &c.networks)
-            .map(|n| n.findings.len() as u64)
+            .map(|n| n.findings.iter().filter(|f| f.id.0 == 0).count() as u64)
             .sum();
         let missing = missing_records + missing_findings;
         let mut batch = sled::Batch::default();
@@ -1329,8 +1357,10 @@ impl CaseStore for Acting<'_> {
                             e.field, e.message
                         ))
                     })?;
-                    finding.id = FindingId(next_finding);
-                    next_finding += 1;
+                    if finding.id.0 == 0 {
+                        finding.id = FindingId(next_finding);
+                        next_finding += 1;
+                    }
                     let f = StoredFinding {
                         network: n.id,
                         client: n.client,

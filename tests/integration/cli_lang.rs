@@ -303,14 +303,14 @@ fn the_log_doctor_report_and_keymap_check_speak_the_language_asked() {
     let place = demo.db.display().to_string();
     let en = demo.run(&["doctor"]);
     assert!(
-        en.starts_with("Checked 5 clients, 14 networks, 2 log entries and ")
+        en.starts_with("Checked 5 clients, 14 networks, 231 findings, 2 log entries and ")
             && en.ends_with(&format!("index entries in {place}: no problems.\n")),
         "{en}"
     );
     let zh = demo.run(&["--lang", "zh", "doctor"]);
     assert!(
         zh.starts_with(&format!(
-            "已检查 {place} 中的 5 个客户、14 个定级对象、2 条日志和 "
+            "已检查 {place} 中的 5 个客户、14 个定级对象、231 条整改问题、2 条日志和 "
         )) && zh.ends_with("条索引：没有问题。\n"),
         "{zh}"
     );

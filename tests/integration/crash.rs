@@ -8,11 +8,12 @@ use std::path::Path;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
+use mlps::domain::gaps::{ComplianceResult, Finding, FindingId, Risk};
 use mlps::domain::model::{Client, ClientId, Network, NetworkId};
 use mlps::domain::questionnaire::Answers;
 use mlps::domain::settings::Config;
 use mlps::server::client;
-use mlps::store::{CaseStore, Maintenance, SledStore};
+use mlps::store::{CaseStore, Maintenance, SledStore, StoredFinding};
 
 use crate::support;
 
@@ -43,18 +44,48 @@ struct Ack {
     notes: String,
 }
 
-/// Creates and edits networks of `client` until the daemon goes away.
-fn writer(db: &Path, client: ClientId, who: usize, round: u64) -> Vec<Ack> {
+/// A finding the daemon acknowledged, with the description it stored.
+#[derive(Debug, Clone)]
+struct FindingAck {
+    id: FindingId,
+    network: NetworkId,
+    description: String,
+}
+
+/// Creates and edits networks of `client`, and adds findings to them,
+/// until the daemon goes away.
+fn writer(db: &Path, client: ClientId, who: usize, round: u64) -> (Vec<Ack>, Vec<FindingAck>) {
     let Ok(store) = client::connect(db) else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
     let mut acks = Vec::new();
+    let mut found = Vec::new();
     let mut mine: Vec<NetworkId> = match store.networks_of(client) {
         Ok(list) => list.into_iter().map(|n| n.id).collect(),
-        Err(_) => return acks,
+        Err(_) => return (acks, found),
     };
     for step in 0.. {
         let notes = format!("writer {who}, round {round}, step {step}");
+        if !mine.is_empty() && step % 4 == 2 {
+            let network = mine[step as usize % mine.len()];
+            let finding = Finding::new(
+                FindingId(0),
+                "computing.audit",
+                &notes,
+                ComplianceResult::Partial,
+                Risk::Medium,
+                chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
+            );
+            match store.create_finding(StoredFinding::new(network, finding)) {
+                Ok(f) => found.push(FindingAck {
+                    id: f.id(),
+                    network,
+                    description: notes,
+                }),
+                Err(_) => break,
+            }
+            continue;
+        }
         let written = if mine.is_empty() || step % 4 == 0 {
             store.create_network(Network {
                 id: NetworkId(0),
@@ -96,7 +127,7 @@ fn writer(db: &Path, client: ClientId, who: usize, round: u64) -> Vec<Ack> {
             Err(_) => break,
         }
     }
-    acks
+    (acks, found)
 }
 
 #[test]
@@ -123,6 +154,7 @@ fn acknowledged_writes_survive_the_daemon_being_killed_twenty_times() {
     };
 
     let mut acks: Vec<Ack> = Vec::new();
+    let mut found: Vec<FindingAck> = Vec::new();
     // A fixed sequence of kill moments, from a small generator: the same
     // every run, spread from 20 to 260 ms.
     let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
@@ -145,7 +177,9 @@ fn acknowledged_writes_survive_the_daemon_being_killed_twenty_times() {
         daemon.wait().unwrap();
         // Each writer stops at its first failed write.
         for t in threads {
-            acks.extend(t.join().unwrap());
+            let (a, f) = t.join().unwrap();
+            acks.extend(a);
+            found.extend(f);
         }
     }
     assert!(acks.len() > ROUNDS as usize, "only {} writes", acks.len());
@@ -176,13 +210,23 @@ fn acknowledged_writes_survive_the_daemon_being_killed_twenty_times() {
             assert_eq!(n.notes, ack.notes, "network {}", id.0);
         }
     }
+    for f in &found {
+        let stored = store
+            .finding(f.id)
+            .unwrap()
+            .unwrap_or_else(|| panic!("acknowledged finding {} is gone", f.id.0));
+        assert_eq!(stored.network, f.network);
+        assert_eq!(stored.finding.description, f.description);
+    }
     // Nothing half-written: every record reads and every index agrees.
     let checkup = store.doctor(false).unwrap();
     assert_eq!(checkup.problems, Vec::<String>::new());
     assert_eq!(checkup.networks as usize, store.networks().unwrap().len());
+    assert!(checkup.findings as usize >= found.len());
     eprintln!(
-        "{ROUNDS} crashes survived: {} acknowledged writes on {} networks, none lost",
+        "{ROUNDS} crashes survived: {} acknowledged writes on {} networks and {} findings, none lost",
         acks.len(),
-        newest.len()
+        newest.len(),
+        found.len()
     );
 }

@@ -1194,8 +1194,16 @@ fn findings_travel_through_the_daemon_and_the_change_feed_announces_them() {
     );
     assert_eq!(store.findings_of(n.id).unwrap().len(), 1);
 
-    // Logged as the user, naming the finding.
-    let log = store.log(&LogQuery::of_network(n.id)).unwrap();
+    // Logged as the user, naming the finding, apart from the network's
+    // own history.
+    assert!(
+        store
+            .log(&LogQuery::of_network(n.id))
+            .unwrap()
+            .iter()
+            .all(|e| e.finding.is_none())
+    );
+    let log = store.log(&LogQuery::of_findings(n.id)).unwrap();
     assert!(
         log.iter()
             .any(|e| e.finding == Some(f.id()) && e.action == Action::Deleted),

@@ -508,3 +508,92 @@ fn ids_the_database_holds_are_refused_by_the_check_and_the_import_naming_them() 
         "nothing was imported"
     );
 }
+
+/// An export with findings imports into another database and exports the
+/// same gap lists; a document without findings exports without the key.
+#[test]
+fn findings_round_trip_through_mlps_export_and_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = r#"{"format": "mlps-cases", "version": 1, "clients": [{"name": "Acme",
+      "networks": [
+        {"name": "Shop", "gap_extensions": {"added": ["cloud"]}, "findings": [
+          {"control_point": "computing.identity_auth", "description": "弱口令", "result": "non_compliant",
+           "risk": "high", "owner": "王工", "due": "2026-12-31", "status": "in_progress",
+           "history": [{"date": "2026-10-01", "to": "open"}, {"date": "2026-10-20", "from": "open", "to": "in_progress"}]},
+          {"control_point": "computing.audit", "description": "no log review", "result": "partial", "risk": "medium"}
+        ]},
+        {"name": "HR"}
+      ]}]}"#;
+    let file = dir.path().join("in.json");
+    std::fs::write(&file, doc).unwrap();
+    let first = dir.path().join("first");
+    mlps(&first)
+        .arg("import")
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "1 client, 2 networks and 2 findings",
+        ));
+    let exported = stdout(mlps(&first).arg("export"));
+    let value: serde_json::Value = serde_json::from_str(&exported).unwrap();
+    let networks = &value["clients"][0]["networks"];
+    assert_eq!(networks[0]["findings"].as_array().unwrap().len(), 2);
+    assert_eq!(networks[0]["findings"][0]["status"], "in_progress");
+    assert_eq!(networks[0]["gap_extensions"]["added"][0], "cloud");
+    assert!(networks[1].get("findings").is_none(), "{exported}");
+
+    // Into another database (ids kept), and out again: the same document;
+    // a second time, the finding ids are refused as taken.
+    let again = dir.path().join("again.json");
+    std::fs::write(&again, &exported).unwrap();
+    let second = dir.path().join("second");
+    mlps(&second).arg("import").arg(&again).assert().success();
+    assert_eq!(stdout(mlps(&second).arg("export")), exported);
+    let mut renumbered: serde_json::Value = value.clone();
+    renumbered["clients"][0]["id"] = serde_json::json!(100);
+    renumbered["clients"][0]["networks"][0]["id"] = serde_json::json!(101);
+    renumbered["clients"][0]["networks"][1]["id"] = serde_json::json!(102);
+    std::fs::write(&again, renumbered.to_string()).unwrap();
+    let finding_id = |i: usize| value["clients"][0]["networks"][0]["findings"][i]["id"].clone();
+    let taken = |i: usize| {
+        format!(
+            "finding id {} (of network Shop) is already in the database",
+            finding_id(i)
+        )
+    };
+    for check in [true, false] {
+        let mut cmd = mlps(&second);
+        cmd.arg("import").arg(&again);
+        if check {
+            cmd.arg("--check");
+        }
+        cmd.assert()
+            .code(2)
+            .stderr(predicate::str::contains(taken(0)))
+            .stderr(predicate::str::contains(taken(1)));
+    }
+    renumbered["clients"][0]["networks"][0]["findings"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("id");
+    renumbered["clients"][0]["networks"][0]["findings"][1]
+        .as_object_mut()
+        .unwrap()
+        .remove("id");
+    std::fs::write(&again, renumbered.to_string()).unwrap();
+    mlps(&second)
+        .arg("import")
+        .arg(&again)
+        .arg("--check")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "it would import 1 client, 2 networks and 2 findings",
+        ));
+    mlps(&second)
+        .arg("doctor")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("2 findings"));
+}

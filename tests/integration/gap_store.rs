@@ -182,8 +182,16 @@ fn a_bulk_status_change_is_all_or_nothing() {
     assert!(matches!(&refused, Err(Error::Input(m)) if m.contains("no status was changed")));
     assert_eq!(store.findings_of(n.id).unwrap(), before);
 
-    // Each change is in the network's history, naming the finding.
-    let log = store.log(&LogQuery::of_network(n.id)).unwrap();
+    // Each change is in the log of the network's findings, naming the
+    // finding; the network's own history holds none of them.
+    assert!(
+        store
+            .log(&LogQuery::of_network(n.id))
+            .unwrap()
+            .iter()
+            .all(|e| e.finding.is_none())
+    );
+    let log = store.log(&LogQuery::of_findings(n.id)).unwrap();
     let status_changes: Vec<_> = log
         .iter()
         .filter(|e| e.finding.is_some() && e.action == Action::Updated)
@@ -201,6 +209,9 @@ fn a_bulk_status_change_is_all_or_nothing() {
         status_changes[0].subject()
     );
     assert_eq!(status_changes[0].revision_after(), Some(2));
+    let mut everything = store.log(&LogQuery::default()).unwrap();
+    everything.retain(|e| e.finding.is_some());
+    assert_eq!(everything.len(), log.len());
 }
 
 #[test]
@@ -226,6 +237,18 @@ fn a_gap_list_import_adds_or_replaces_all_or_nothing() {
     assert_eq!(store.findings_of(n.id).unwrap().len(), 4);
 
     assert_eq!(store.import_findings(n.id, list, true).unwrap(), 2);
+    let said: Vec<String> = store
+        .log(&LogQuery::of_findings(n.id))
+        .unwrap()
+        .iter()
+        .map(|e| e.subject())
+        .collect();
+    assert_eq!(said.len(), 3, "{said:?}");
+    assert!(said[2].starts_with("gap list of network \"Shop\" of Acme"));
+    assert!(
+        said[2].ends_with(": 2 findings imported, replacing 4 findings"),
+        "{said:?}"
+    );
     let now = store.findings_of(n.id).unwrap();
     assert_eq!(now.len(), 2);
     assert!(now.iter().all(|f| f.revision == 1));

@@ -244,27 +244,38 @@ pub fn keymap_ok(lang: Lang, file: Option<&str>) -> String {
 pub const REPAIRED: Label = Label::new("repaired", "已修复");
 pub const PROBLEM: Label = Label::new("problem", "问题");
 
-/// `mlps doctor` with nothing wrong: `Checked 5 clients, 14 networks, 1
-/// log entry and 51 index entries in DIR: no problems.`
+/// `mlps doctor` with nothing wrong: `Checked 5 clients, 14 networks, 40
+/// findings, 1 log entry and 51 index entries in DIR: no problems.` (the
+/// findings only when there are some).
 pub fn doctor_clean(
     lang: Lang,
-    (clients, networks, log_entries, index_entries): (usize, usize, usize, usize),
+    (clients, networks, findings, log_entries, index_entries): (usize, usize, usize, usize, usize),
     place: &str,
 ) -> String {
     use crate::text::counted;
     sentence(
         lang,
         || {
+            let findings = if findings > 0 {
+                format!(", {}", counted(findings, "finding", "findings"))
+            } else {
+                String::new()
+            };
             format!(
-                "Checked {}, {}, {} and {index_entries} index entries in {place}: no problems.",
+                "Checked {}, {}{findings}, {} and {index_entries} index entries in {place}: no problems.",
                 counted(clients, "client", "clients"),
                 counted(networks, "network", "networks"),
                 counted(log_entries, "log entry", "log entries"),
             )
         },
         || {
+            let findings = if findings > 0 {
+                format!("、{findings} 条整改问题")
+            } else {
+                String::new()
+            };
             format!(
-                "已检查 {place} 中的 {clients} 个客户、{networks} 个定级对象、{log_entries} 条日志\
+                "已检查 {place} 中的 {clients} 个客户、{networks} 个定级对象{findings}、{log_entries} 条日志\
                  和 {index_entries} 条索引：没有问题。"
             )
         },

@@ -16,7 +16,7 @@ use crate::store::codec::{self, DueRecord, Record, SearchRecord, keys};
 use crate::store::{Checkup, StoredFinding};
 
 /// The prefixes a database holds.
-const KNOWN: [u8; 14] = [
+const KNOWN: [u8; 15] = [
     keys::META,
     keys::CLIENT,
     keys::NETWORK,
@@ -30,6 +30,7 @@ const KNOWN: [u8; 14] = [
     keys::SEARCH_NETWORK,
     keys::FINDING,
     keys::FINDING_OF,
+    keys::LOG_OF_FINDINGS,
     keys::GAP_EXTENSIONS,
 ];
 
@@ -215,7 +216,9 @@ impl SledStore {
                         log.insert(id, r);
                     }
                 }
-                keys::LOG_OF_CLIENT | keys::LOG_OF_NETWORK if k.len() == 17 => {
+                keys::LOG_OF_CLIENT | keys::LOG_OF_NETWORK | keys::LOG_OF_FINDINGS
+                    if k.len() == 17 =>
+                {
                     let of = u64::from_be_bytes(k[1..9].try_into().unwrap_or([0; 8]));
                     log_of.insert((prefix, of, id));
                 }
@@ -403,7 +406,7 @@ impl SledStore {
                 expected_log.insert((keys::LOG_OF_CLIENT, client.0, e.seq));
             }
             if let Some(network) = e.network {
-                expected_log.insert((keys::LOG_OF_NETWORK, network.0, e.seq));
+                expected_log.insert((super::log_index_of(e), network.0, e.seq));
             }
         }
         // An import is one entry indexed under every record it created.
@@ -498,7 +501,11 @@ impl SledStore {
     fn stage_log_index(&self, batch: &mut sled::Batch) -> Result<()> {
         let entries = self.scan_readable::<LogEntry>(keys::LOG)?;
         let seqs: BTreeSet<u64> = entries.iter().map(|e| e.seq).collect();
-        for prefix in [keys::LOG_OF_CLIENT, keys::LOG_OF_NETWORK] {
+        for prefix in [
+            keys::LOG_OF_CLIENT,
+            keys::LOG_OF_NETWORK,
+            keys::LOG_OF_FINDINGS,
+        ] {
             for kv in self.tree.scan_prefix([prefix]) {
                 let (k, _) = kv.map_err(|e| db_error(&self.path, e))?;
                 // Import entries are indexed under every imported record:
@@ -513,7 +520,7 @@ impl SledStore {
                 batch.insert(&keys::log_of(keys::LOG_OF_CLIENT, client.0, e.seq), &[]);
             }
             if let Some(network) = e.network {
-                batch.insert(&keys::log_of(keys::LOG_OF_NETWORK, network.0, e.seq), &[]);
+                batch.insert(&keys::log_of(super::log_index_of(e), network.0, e.seq), &[]);
             }
         }
         Ok(())

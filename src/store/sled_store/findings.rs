@@ -10,7 +10,7 @@ use crate::domain::gaps::{ExtensionChoice, Finding, FindingId, FindingStatus};
 use crate::domain::model::{Network, NetworkId};
 use crate::error::{Error, Missing, Result};
 use crate::store::StoredFinding;
-use crate::store::audit::{Action, Actor, LogEntry};
+use crate::store::audit::{Action, Actor, GAP_LIST, LogEntry};
 use crate::store::codec::{self, keys};
 
 pub use crate::domain::gaps::finding::MAX_FINDINGS;
@@ -167,7 +167,7 @@ fn network_note(
         client_name,
         network: Some(n.id),
         network_name: n.name.clone(),
-        finding: None,
+        finding: Some(GAP_LIST),
         before: None,
         after: None,
         note,
@@ -218,7 +218,7 @@ impl Acting<'_> {
             .read_finding(id)?
             .ok_or_else(|| SledStore::missing_finding(id))?;
         if stored.revision != f.revision {
-            let last = store.last_entry(keys::LOG_OF_NETWORK, stored.network.0)?;
+            let last = store.last_entry(keys::LOG_OF_FINDINGS, stored.network.0)?;
             return Err(store.stale(
                 "finding",
                 &format!("{} ({})", id.0, stored.finding.control_point),
@@ -259,7 +259,7 @@ impl Acting<'_> {
         if let Some(based_on) = revision
             && based_on != stored.revision
         {
-            let last = store.last_entry(keys::LOG_OF_NETWORK, stored.network.0)?;
+            let last = store.last_entry(keys::LOG_OF_FINDINGS, stored.network.0)?;
             return Err(store.stale(
                 "finding",
                 &format!("{} ({})", id.0, stored.finding.control_point),
@@ -397,7 +397,7 @@ impl Acting<'_> {
         }
         let name = store.client_name(network.client)?;
         let mut note = format!(
-            "gap list: {}",
+            "{} imported",
             crate::text::counted(count, "finding", "findings")
         );
         if replace {
