@@ -243,7 +243,11 @@ pub struct WriteFile {
     /// the case manager was started in.
     pub dir: Option<String>,
     pub file_name: String,
-    pub text: String,
+    /// What the report is of: the session renders it with the network's
+    /// findings as the store holds them (the rectification plan).
+    pub client: Box<crate::domain::model::Client>,
+    pub of: Box<crate::domain::model::Network>,
+    pub format: crate::formats::report::ReportFormat,
     /// The network the report is of, for the status line.
     pub network: String,
 }

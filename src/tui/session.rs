@@ -231,7 +231,17 @@ impl Session {
                 Msg::Triage(crate::service::triage::rows(store, today, &config))
             }
             Effect::WriteFile(file) => {
-                let result = write_file(&file);
+                let text = crate::service::report::render(
+                    store,
+                    &file.client,
+                    &file.of,
+                    &self.app.config,
+                    self.app.today,
+                    file.format,
+                );
+                let result = text
+                    .map_err(WriteFailed::Write)
+                    .and_then(|text| write_file(&file, &text));
                 Msg::Written(file.network, result)
             }
             Effect::Gaps(what) => Msg::Gaps(gaps_do(store, what, lang)),
@@ -435,7 +445,10 @@ fn read_again(store: &dyn CaseStore, refresh: &Refresh) -> Result<FreshRecords> 
 
 /// Writes a report into its folder: the one typed (`~/` is the home
 /// folder), else the one the case manager was started in.
-fn write_file(file: &WriteFile) -> std::result::Result<std::path::PathBuf, WriteFailed> {
+fn write_file(
+    file: &WriteFile,
+    text: &str,
+) -> std::result::Result<std::path::PathBuf, WriteFailed> {
     let dir = match file.dir.as_deref() {
         None => std::env::current_dir().map_err(|e| WriteFailed::NoDirectory(e.to_string()))?,
         Some(typed) => {
@@ -450,8 +463,7 @@ fn write_file(file: &WriteFile) -> std::result::Result<std::path::PathBuf, Write
         }
     };
     let path = dir.join(&file.file_name);
-    crate::service::report::write_atomically(&path, file.text.as_bytes())
-        .map_err(WriteFailed::Write)?;
+    crate::service::report::write_atomically(&path, text.as_bytes()).map_err(WriteFailed::Write)?;
     Ok(path)
 }
 

@@ -448,7 +448,9 @@ fn write_report(
     Some(Effect::WriteFile(Box::new(crate::tui::effect::WriteFile {
         dir,
         file_name: report::file_name(network, format),
-        text: report::render(client, network, &app.config, app.today, format),
+        client: Box::new(client.clone()),
+        of: Box::new(network.clone()),
+        format,
         network: network.name.clone(),
     })))
 }

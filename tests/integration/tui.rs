@@ -1282,3 +1282,43 @@ fn the_agenda_keeps_its_row_after_a_jump() {
     };
     assert_eq!(rows[*selected], was);
 }
+
+/// The case manager's report of a network with a gap list carries its
+/// rectification plan, as `mlps report` does: the findings come from the
+/// store when the report is written, not from what the screen has read.
+#[test]
+fn the_report_of_a_network_with_findings_has_its_rectification_plan() {
+    use mlps::store::CaseStore;
+    let (dir, store) = support::fresh_store();
+    let doc = mlps::demo::generate(30, 1, today());
+    let settings = mlps::domain::settings::Settings::default();
+    store
+        .import(mlps::demo::records(&doc, today(), 1, &settings).unwrap())
+        .unwrap();
+    let with_gaps: std::collections::BTreeSet<_> = store
+        .all_findings()
+        .unwrap()
+        .into_iter()
+        .map(|f| f.network)
+        .collect();
+    let mut app = support::app(std::sync::Arc::new(store));
+    app.focus = Pane::Networks;
+    let i = app
+        .visible_networks()
+        .iter()
+        .position(|n| with_gaps.contains(&n.id))
+        .expect("a network of the first client has a gap list");
+    app.selected[Pane::Networks.index()] = i;
+    let network = app.selected_network().unwrap().clone();
+    act(&mut app, Action::Command);
+    typ(&mut app, &format!("report {}", dir.path().display()));
+    act(&mut app, Action::Submit);
+    let status = app.status.as_ref().unwrap();
+    assert_eq!(status.kind, StatusKind::Saved, "{}", status.text);
+    let path = dir.path().join(mlps::formats::report::file_name(
+        &network,
+        mlps::formats::report::ReportFormat::Markdown,
+    ));
+    let page = std::fs::read_to_string(&path).unwrap();
+    assert!(page.contains("整改计划 Rectification plan"), "{page}");
+}
