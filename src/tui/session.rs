@@ -37,6 +37,16 @@ pub struct Session {
     link: Option<Link>,
     /// When to try again to reach a database that could not be reached.
     reconnect_at: Option<Instant>,
+    /// The gap lists of networks this session deleted, kept so that undo
+    /// puts a network back with its findings and extension sets.
+    deleted_gaps: std::collections::HashMap<crate::domain::model::NetworkId, DeletedGaps>,
+}
+
+/// A deleted network's findings and its own choice of extension sets.
+#[derive(Debug, Clone)]
+struct DeletedGaps {
+    findings: Vec<crate::domain::gaps::Finding>,
+    extensions: crate::domain::gaps::ExtensionChoice,
 }
 
 impl std::ops::Deref for Session {
@@ -82,6 +92,7 @@ impl Session {
             reads,
             link: None,
             reconnect_at: None,
+            deleted_gaps: Default::default(),
         };
         // Whose findings the Gaps view's "mine" shows.
         session.app.me = std::env::var("MLPS_OWNER")
@@ -207,10 +218,18 @@ impl Session {
                 Msg::Saved(save, result, stored)
             }
             Effect::Delete(delete) => {
-                let result = remove(store, &delete, lang);
+                // The gap lists first: a delete whose findings cannot be
+                // kept for undo is not made.
+                let result = gaps_of_deleted(store, &delete).and_then(|kept| {
+                    remove(store, &delete, lang)?;
+                    self.deleted_gaps.extend(kept);
+                    Ok(())
+                });
                 Msg::Deleted(delete, result)
             }
-            Effect::Undo(step, write) => Msg::Undid(step, undo(store, write, lang)),
+            Effect::Undo(step, write) => {
+                Msg::Undid(step, undo(store, write, lang, &mut self.deleted_gaps))
+            }
             Effect::Refresh(refresh) => {
                 let result = read_again(store, &refresh);
                 Msg::Refreshed(result, refresh.why)
@@ -374,8 +393,58 @@ fn remove(store: &dyn CaseStore, delete: &Delete, lang: Lang) -> Result<()> {
     }
 }
 
+/// The gap lists of the networks `delete` removes, those that have one.
+fn gaps_of_deleted(
+    store: &dyn CaseStore,
+    delete: &Delete,
+) -> Result<Vec<(crate::domain::model::NetworkId, DeletedGaps)>> {
+    let networks = match delete {
+        Delete::Client { client, .. } => store.networks_of(client.id)?,
+        Delete::Network(n) => vec![(**n).clone()],
+    };
+    let mut kept = Vec::new();
+    for n in networks {
+        let findings: Vec<_> = store
+            .findings_of(n.id)?
+            .into_iter()
+            .map(|f| f.finding)
+            .collect();
+        let extensions = store.gap_extensions(n.id)?;
+        if !findings.is_empty() || extensions != Default::default() {
+            kept.push((
+                n.id,
+                DeletedGaps {
+                    findings,
+                    extensions,
+                },
+            ));
+        }
+    }
+    Ok(kept)
+}
+
+/// Puts back the gap list a deleted network had.
+fn restore_gaps(
+    store: &dyn CaseStore,
+    network: crate::domain::model::NetworkId,
+    gaps: DeletedGaps,
+) -> Result<()> {
+    if gaps.extensions != Default::default() {
+        store.set_gap_extensions(network, gaps.extensions)?;
+    }
+    if !gaps.findings.is_empty() {
+        store.import_findings(network, gaps.findings, false)?;
+    }
+    Ok(())
+}
+
 /// What an undo step writes.
-fn undo(store: &dyn CaseStore, write: UndoWrite, lang: Lang) -> Result<()> {
+fn undo(
+    store: &dyn CaseStore,
+    write: UndoWrite,
+    lang: Lang,
+    deleted_gaps: &mut std::collections::HashMap<crate::domain::model::NetworkId, DeletedGaps>,
+) -> Result<()> {
     use crate::domain::model::{NewClient, NewNetwork};
     match write {
         UndoWrite::DeleteAddedClient { id, revision } => match store.networks_of(id)?.first() {
@@ -398,14 +467,24 @@ fn undo(store: &dyn CaseStore, write: UndoWrite, lang: Lang) -> Result<()> {
                     .into_iter()
                     .map(|n| NewNetwork {
                         id: Some(n.id),
+                        findings: deleted_gaps
+                            .get(&n.id)
+                            .map(|g| g.findings.clone())
+                            .unwrap_or_default(),
+                        gap_extensions: deleted_gaps.get(&n.id).map(|g| g.extensions.clone()),
                         network: n,
-                        findings: Vec::new(),
-                        gap_extensions: None,
                     })
                     .collect(),
             }])
             .map(|_| ()),
-        UndoWrite::RestoreNetwork(network) => store.restore_network(*network).map(|_| ()),
+        UndoWrite::RestoreNetwork(network) => {
+            let id = network.id;
+            store.restore_network(*network)?;
+            match deleted_gaps.remove(&id) {
+                Some(gaps) => restore_gaps(store, id, gaps),
+                None => Ok(()),
+            }
+        }
         UndoWrite::Put(Version::Client(c)) => store.update_client(*c).map(|_| ()),
         UndoWrite::Put(Version::Network(n)) => store.update_network(*n).map(|_| ()),
         UndoWrite::Nothing => Ok(()),

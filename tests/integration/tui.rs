@@ -1283,11 +1283,9 @@ fn the_agenda_keeps_its_row_after_a_jump() {
     assert_eq!(rows[*selected], was);
 }
 
-/// The case manager's report of a network with a gap list carries its
-/// rectification plan, as `mlps report` does: the findings come from the
-/// store when the report is written, not from what the screen has read.
-#[test]
-fn the_report_of_a_network_with_findings_has_its_rectification_plan() {
+/// The demo with its gap lists, in a case manager on the networks pane
+/// at the first of the first client's networks that has findings.
+fn demo_with_gaps() -> (tempfile::TempDir, Session) {
     use mlps::store::CaseStore;
     let (dir, store) = support::fresh_store();
     let doc = mlps::demo::generate(30, 1, today());
@@ -1309,6 +1307,56 @@ fn the_report_of_a_network_with_findings_has_its_rectification_plan() {
         .position(|n| with_gaps.contains(&n.id))
         .expect("a network of the first client has a gap list");
     app.selected[Pane::Networks.index()] = i;
+    (dir, app)
+}
+
+/// Deleting a network and undoing it puts its gap list back; so does
+/// deleting its client.
+#[test]
+fn undoing_a_delete_puts_the_gap_list_back() {
+    let (_dir, mut app) = demo_with_gaps();
+    let network = app.selected_network().unwrap().clone();
+    let gaps = |app: &Session| {
+        let mut found: Vec<_> = app
+            .store
+            .findings_of(network.id)
+            .unwrap()
+            .into_iter()
+            .map(|f| {
+                (
+                    f.finding.control_point,
+                    f.finding.description,
+                    f.finding.status,
+                )
+            })
+            .collect();
+        found.sort();
+        found
+    };
+    let before = gaps(&app);
+    assert!(!before.is_empty());
+    act(&mut app, Action::Delete);
+    act(&mut app, Action::Submit);
+    assert!(app.store.network(network.id).unwrap().is_none());
+    assert!(gaps(&app).is_empty(), "the findings go with their network");
+    act(&mut app, Action::Undo);
+    assert!(app.store.network(network.id).unwrap().is_some());
+    assert_eq!(gaps(&app), before);
+    // The whole client, then undo.
+    app.focus = Pane::Clients;
+    act(&mut app, Action::Delete);
+    act(&mut app, Action::Submit);
+    assert!(app.store.network(network.id).unwrap().is_none());
+    act(&mut app, Action::Undo);
+    assert_eq!(gaps(&app), before);
+}
+
+/// The case manager's report of a network with a gap list carries its
+/// rectification plan, as `mlps report` does: the findings come from the
+/// store when the report is written, not from what the screen has read.
+#[test]
+fn the_report_of_a_network_with_findings_has_its_rectification_plan() {
+    let (dir, mut app) = demo_with_gaps();
     let network = app.selected_network().unwrap().clone();
     act(&mut app, Action::Command);
     typ(&mut app, &format!("report {}", dir.path().display()));
