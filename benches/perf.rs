@@ -137,9 +137,78 @@ fn renewal_benches(c: &mut Criterion) {
     });
 }
 
+/// The Gaps view on the scale data: a level 3 network given 200 findings
+/// (over the points that apply to it), opened with its frame drawn at
+/// 200x50, and one key in the view to its frame.
+fn gaps_benches(c: &mut Criterion) {
+    use mlps::domain::gaps::{ComplianceResult, Finding, FindingId, Risk, applicable};
+    use mlps::domain::model::Level;
+    use mlps::tui::{Action, app::Msg, app::Pane, keymap::Keymap, session::Session};
+    use ratatui::{Terminal, backend::TestBackend};
+    use std::sync::Arc;
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = SledStore::open(dir.path(), Config::default()).unwrap();
+    let doc = mlps::demo::generate(CLIENTS, 1, today());
+    store
+        .import(mlps::formats::interchange::to_records("demo", &doc).unwrap())
+        .unwrap();
+    let level3 = Level::new(3).unwrap();
+    let network = store
+        .networks()
+        .unwrap()
+        .into_iter()
+        .find(|n| grading::grade(&n.answers, &n.overrides, RuleSet::Conservative).level == level3)
+        .expect("the scale data has level 3 networks");
+    let points = applicable(level3, &Default::default());
+    let risks = [Risk::High, Risk::Medium, Risk::Low];
+    let findings: Vec<Finding> = (0..200)
+        .map(|i| {
+            let mut f = Finding::new(
+                FindingId(0),
+                &points[i % points.len()].id,
+                &format!("finding {i}: 口令策略未落实, logs kept 30 days"),
+                ComplianceResult::NonCompliant,
+                risks[i % 3],
+                today(),
+            );
+            f.owner = "张三".into();
+            f
+        })
+        .collect();
+    store.import_findings(network.id, findings, false).unwrap();
+    let mut app = Session::new(
+        Arc::new(store),
+        Config::default(),
+        Keymap::defaults(),
+        today(),
+    )
+    .unwrap();
+    app.jump_to(network.client, Some(network.id));
+    app.focus = Pane::Networks;
+    let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap();
+    c.bench_function(
+        "gaps view: open a network with 200 findings, to the frame",
+        |b| {
+            b.iter(|| {
+                app.send(Msg::Action(Action::Gaps));
+                terminal.draw(|f| mlps::tui::view::view(&app, f)).unwrap();
+                app.send(Msg::Action(Action::Cancel));
+            })
+        },
+    );
+    app.send(Msg::Action(Action::Gaps));
+    c.bench_function("gaps view: a key (down) to the frame, 200 findings", |b| {
+        b.iter(|| {
+            app.send(Msg::Action(Action::Down));
+            terminal.draw(|f| mlps::tui::view::view(&app, f)).unwrap();
+        })
+    });
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20);
-    targets = grading_benches, fuzzy_benches, filter_benches, renewal_benches
+    targets = grading_benches, fuzzy_benches, filter_benches, renewal_benches, gaps_benches
 }
 criterion_main!(benches);

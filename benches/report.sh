@@ -104,6 +104,8 @@ cat <<EOF
 | list filter (\`/\`), one keystroke over every client's spellings | < 8 ms | $(crit 'list filter keystroke' summary) |
 | the list filter's spellings of 10 000 clients (idle time after the start, once) | — | $(crit 'filter texts of') |
 | renewals due within 90 days, in process | < 2 ms | $(crit 'renewals due within 90 days') |
+| Gaps view of a network with 200 findings: \`g\` to the drawn 200x50 frame, in process | < 150 ms | $(crit 'gaps view: open') |
+| keypress to updated frame in that Gaps view | < 16 ms | $(crit 'gaps view: a key') |
 | \`mlps renewals --json\` end to end, daemon warm | < 50 ms | $renewals |
 | case manager start to first complete frame, daemon warm | < 150 ms | $(field "$warm" first_frame_ms) ms |
 | case manager start to first complete frame, daemon cold | < 400 ms | $(field "$cold" first_frame_ms) ms |

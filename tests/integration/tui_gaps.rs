@@ -611,12 +611,11 @@ fn two_hundred(level: mlps::domain::model::Level) -> Vec<Finding> {
         .collect()
 }
 
-/// Opening a network with 200 findings, and a key in its view, each with
-/// the frame drawn at 200x50: timed (`--nocapture` prints the figures;
-/// docs/performance.md has them from a release build) and bounded
-/// loosely enough for a debug build on a busy machine.
+/// A network with 200 findings opens whole in its view, and moving,
+/// filtering and marking redraw it (the time each takes is measured by
+/// `cargo bench`, `gaps view` in benches/perf.rs, not here).
 #[test]
-fn two_hundred_findings_open_and_redraw_quickly() {
+fn two_hundred_findings_open_and_redraw() {
     let (_dir, store) = demo_store(30, 1);
     let (client, network) = level3(&store);
     store
@@ -626,25 +625,22 @@ fn two_hundred_findings_open_and_redraw_quickly() {
     app.jump_to(client, Some(network));
     app.focus = Pane::Networks;
     let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap();
-    let t = std::time::Instant::now();
     act(&mut app, Action::Gaps);
     terminal.draw(|f| mlps::tui::view::view(&app, f)).unwrap();
-    let open = t.elapsed();
     assert_eq!(view(&app).findings.as_ref().unwrap().len(), 200);
-    let mut keys = Vec::new();
+    let first = terminal.backend().to_string();
     for a in [
         Action::Down,
         Action::Down,
         Action::CycleFilter,
         Action::Toggle,
     ] {
-        let t = std::time::Instant::now();
         act(&mut app, a);
         terminal.draw(|f| mlps::tui::view::view(&app, f)).unwrap();
-        keys.push(t.elapsed());
     }
-    let worst = keys.iter().max().copied().unwrap_or_default();
-    eprintln!("gaps view, 200 findings: open {open:?}, keys {keys:?}");
-    assert!(open < std::time::Duration::from_millis(1500), "{open:?}");
-    assert!(worst < std::time::Duration::from_millis(250), "{keys:?}");
+    assert_ne!(
+        terminal.backend().to_string(),
+        first,
+        "the keys changed the view"
+    );
 }
