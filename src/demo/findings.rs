@@ -785,18 +785,13 @@ mod tests {
     }
 
     #[test]
-    fn the_scale_book_has_findings_for_its_level_2_networks_cheaply() {
+    fn the_scale_book_has_findings_for_its_level_2_networks() {
         let doc = super::super::generate(2000, 5, today());
-        let started = std::time::Instant::now();
         let all = document_findings(&doc, today(), 5, RuleSet::default());
-        let took = started.elapsed();
         let findings: usize = all.iter().map(|(_, _, f)| f.len()).sum();
         assert!(all.len() > 50, "{} networks", all.len());
-        eprintln!(
-            "scale: {} networks with findings, {findings} findings, {took:?}",
-            all.len()
-        );
-        // Generous for a debug build on a shared machine.
-        assert!(took < std::time::Duration::from_secs(20), "{took:?}");
+        // Its time is not judged here: `mlps demo --clients 10000` is in
+        // the performance table.
+        assert!(findings >= 15 * all.len(), "{findings} findings");
     }
 }
