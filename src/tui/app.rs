@@ -316,10 +316,13 @@ pub struct App {
     /// agenda (its row), so that coming back finds the same row.
     pub triage_at: (Option<NetworkId>, SortBy),
     pub agenda_at: Option<(NetworkId, DeadlineKind, NaiveDate)>,
-    /// The findings of networks whose Gaps view was opened this session
-    /// (kept up to date from the change feed): the header's reasons use
-    /// them.
+    /// The findings of networks selected (or opened in the Gaps view)
+    /// this session, kept up to date from the change feed: the header's
+    /// reasons use them.
     pub findings: HashMap<NetworkId, Vec<crate::store::StoredFinding>>,
+    /// Networks whose findings have been asked for, so that each is read
+    /// once for the header (the change feed keeps them current after).
+    pub findings_asked: std::collections::HashSet<NetworkId>,
     /// Whose findings the Gaps view's "mine" filter shows: `MLPS_OWNER`,
     /// else the login name (set by the session).
     pub me: String,
@@ -452,6 +455,7 @@ impl App {
             triage_at: (None, SortBy::Urgency),
             agenda_at: None,
             findings: HashMap::new(),
+            findings_asked: Default::default(),
             me: String::new(),
         }
     }
@@ -738,6 +742,13 @@ impl App {
             .into_iter()
             .filter_map(|id| self.read_networks(id))
             .collect();
+        // The selected network's findings, once, for the header's reasons.
+        if let Some(n) = self.selected_network().map(|n| n.id)
+            && !self.findings.contains_key(&n)
+            && self.findings_asked.insert(n)
+        {
+            effects.push(Effect::Gaps(crate::tui::gaps::GapsDo::Load(n)));
+        }
         if let Mode::Fuzzy { query, .. } = &self.mode
             && self.asked.as_deref() != Some(query.as_str())
         {

@@ -1370,3 +1370,17 @@ fn the_report_of_a_network_with_findings_has_its_rectification_plan() {
     let page = std::fs::read_to_string(&path).unwrap();
     assert!(page.contains("整改计划 Rectification plan"), "{page}");
 }
+
+/// Selecting a network reads its findings once, so the header's reasons
+/// weigh its gap list without its Gaps view being opened.
+#[test]
+fn the_header_has_a_networks_findings_without_opening_its_gap_view() {
+    let (_dir, mut app) = demo_with_gaps();
+    let n = app.selected_network().unwrap().id;
+    assert!(!app.findings.contains_key(&n));
+    // The next message works out what the selection needs.
+    app.send(Msg::Idle);
+    let stored = app.store.findings_of(n).unwrap();
+    assert!(!stored.is_empty());
+    assert_eq!(app.findings.get(&n), Some(&stored));
+}

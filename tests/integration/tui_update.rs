@@ -57,8 +57,14 @@ fn app_with(client: Client, networks: Vec<Network>) -> App {
     app.lang = mlps::domain::labels::Lang::En;
     let asked = update(&mut app, Msg::Clients(Ok(vec![client]), Reload::Quiet));
     assert_eq!(asked, vec![Effect::Read(Ask::Networks(ACME))]);
+    let first = networks.first().map(|n| n.id);
     let asked = update(&mut app, Msg::Read(Answer::Networks(ACME, Ok(networks))));
-    assert_eq!(asked, Vec::new(), "nothing more to read");
+    // The selected network's findings, for the header's reasons.
+    let findings: Vec<Effect> = first
+        .map(|n| Effect::Gaps(mlps::tui::gaps::GapsDo::Load(n)))
+        .into_iter()
+        .collect();
+    assert_eq!(asked, findings, "nothing more to read");
     app
 }
 
