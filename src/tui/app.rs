@@ -320,6 +320,9 @@ pub struct App {
     /// this session, kept up to date from the change feed: the header's
     /// reasons use them.
     pub findings: HashMap<NetworkId, Vec<crate::store::StoredFinding>>,
+    /// This session's finding writes, oldest first, for undo in the Gaps
+    /// view (by network).
+    pub gap_undo: Vec<(NetworkId, crate::tui::gaps::GapUndo)>,
     /// Networks whose findings have been asked for, so that each is read
     /// once for the header (the change feed keeps them current after).
     pub findings_asked: std::collections::HashSet<NetworkId>,
@@ -455,6 +458,7 @@ impl App {
             triage_at: (None, SortBy::Urgency),
             agenda_at: None,
             findings: HashMap::new(),
+            gap_undo: Vec::new(),
             findings_asked: Default::default(),
             me: String::new(),
         }

@@ -117,6 +117,29 @@ pub enum GapsDo {
         id: FindingId,
         revision: u64,
     },
+    /// Undo one of this session's finding writes, on `date`.
+    Undo {
+        network: NetworkId,
+        step: Box<GapUndo>,
+        date: NaiveDate,
+    },
+}
+
+/// One of this session's finding writes, as undo needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GapUndo {
+    /// An edit: the finding before, and as this session saved it.
+    Edit {
+        before: Box<StoredFinding>,
+        saved: Box<StoredFinding>,
+    },
+    /// A status change: each finding, its status before, and the revision
+    /// this session left it at.
+    Status(Vec<(FindingId, FindingStatus, u64)>),
+    /// An added finding, as saved.
+    Added(Box<StoredFinding>),
+    /// A deleted finding, as it was.
+    Deleted(Box<StoredFinding>),
 }
 
 /// What came of a [`GapsDo`].
@@ -129,6 +152,9 @@ pub enum GapsDone {
         network: NetworkId,
         result: std::result::Result<String, WriteRefused>,
         now: Option<Vec<StoredFinding>>,
+        /// A step for the session's undo stack: the write done, or an
+        /// undo refused for a change meanwhile (to try again).
+        undo: Option<GapUndo>,
     },
 }
 
@@ -138,6 +164,8 @@ pub enum WriteRefused {
     /// Someone else changed (or deleted) a finding since it was shown.
     Stale,
     Failed(String),
+    /// An undo that did not happen, said in full.
+    Undo(String),
 }
 
 impl GapsView {
@@ -416,6 +444,24 @@ pub fn key(app: &mut App, mut v: Box<GapsView>, msg: Msg, fx: &mut Vec<Effect>) 
                 };
             }
         }
+        Action::Undo if app.readonly => {
+            app.error(crate::tui::words::status::READ_ONLY.get(app.lang));
+        }
+        Action::Undo if !v.busy => {
+            let newest = app.gap_undo.iter().rposition(|(n, _)| *n == v.network);
+            match newest {
+                None => app.info(crate::tui::words::status::NOTHING_TO_UNDO.get(app.lang)),
+                Some(i) => {
+                    let (network, step) = app.gap_undo.remove(i);
+                    v.busy = true;
+                    fx.push(Effect::Gaps(GapsDo::Undo {
+                        network,
+                        step: Box::new(step),
+                        date: app.today,
+                    }));
+                }
+            }
+        }
         Action::ShowAll => {
             v.show_all = !v.show_all;
             v.selected = 0;
@@ -503,7 +549,11 @@ pub fn done(app: &mut App, d: GapsDone) -> Vec<Effect> {
             network,
             result,
             now,
+            undo,
         } => {
+            if let Some(step) = undo {
+                app.gap_undo.push((network, step));
+            }
             let lang = app.lang;
             let ok = result.is_ok();
             let stale = matches!(result, Err(WriteRefused::Stale));
@@ -551,6 +601,7 @@ pub fn done(app: &mut App, d: GapsDone) -> Vec<Effect> {
                     "{}: {why}",
                     Label::new("not saved", "未保存").get(lang)
                 )),
+                Err(WriteRefused::Undo(why)) => app.error(why),
             }
             if let Some(v) = app.gaps_view_mut()
                 && v.network == network

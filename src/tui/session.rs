@@ -581,49 +581,122 @@ pub(crate) fn gaps_do(
                             ids.iter().map(|(id, _)| *id).collect();
                         store
                             .set_finding_status(&just, status, date)
-                            .map(|done| crate::tui::gaps::status_word(status, done.len(), lang))
+                            .map(|done| {
+                                // Each finding whose status changed: its status before.
+                                let changes: Vec<_> = done
+                                    .iter()
+                                    .filter_map(|d| {
+                                        let was =
+                                            now.iter().find(|s| s.finding.id == d.finding.id)?;
+                                        (was.finding.status != status).then_some((
+                                            d.finding.id,
+                                            was.finding.status,
+                                            d.revision,
+                                        ))
+                                    })
+                                    .collect();
+                                let word = crate::tui::gaps::status_word(status, done.len(), lang);
+                                (
+                                    word,
+                                    (!changes.is_empty())
+                                        .then_some(crate::tui::gaps::GapUndo::Status(changes)),
+                                )
+                            })
                             .map_err(|e| {
                                 crate::tui::gaps::WriteRefused::Failed(e.message().to_string())
                             })
                     }
                 }
             };
-            wrote(store, network, result)
+            wrote_undoable(store, network, result)
         }
         crate::tui::gaps::GapsDo::Save {
             network,
             finding,
             create,
         } => {
+            let before = if create {
+                None
+            } else {
+                store.finding(finding.finding.id).ok().flatten()
+            };
             let result = if create {
                 store.create_finding(*finding)
             } else {
                 store.update_finding(*finding)
             };
             let result = result
-                .map(|_| {
-                    crate::domain::labels::Label::new("finding saved", "整改问题已保存")
+                .map(|saved| {
+                    let word = crate::domain::labels::Label::new("finding saved", "整改问题已保存")
                         .get(lang)
-                        .into_owned()
+                        .into_owned();
+                    let step = match before {
+                        None if create => Some(crate::tui::gaps::GapUndo::Added(Box::new(saved))),
+                        Some(before) => Some(crate::tui::gaps::GapUndo::Edit {
+                            before: Box::new(before),
+                            saved: Box::new(saved),
+                        }),
+                        None => None,
+                    };
+                    (word, step)
                 })
                 .map_err(|e| refused(&e));
-            wrote(store, network, result)
+            wrote_undoable(store, network, result)
         }
         crate::tui::gaps::GapsDo::Delete {
             network,
             id,
             revision,
         } => {
+            let before = store.finding(id).ok().flatten();
             let result = store
                 .delete_finding(id, Some(revision))
                 .map(|()| {
-                    crate::domain::labels::Label::new("finding deleted", "整改问题已删除")
-                        .get(lang)
-                        .into_owned()
+                    let word =
+                        crate::domain::labels::Label::new("finding deleted", "整改问题已删除")
+                            .get(lang)
+                            .into_owned();
+                    (
+                        word,
+                        before.map(|b| crate::tui::gaps::GapUndo::Deleted(Box::new(b))),
+                    )
                 })
                 .map_err(|e| refused(&e));
-            wrote(store, network, result)
+            wrote_undoable(store, network, result)
         }
+        crate::tui::gaps::GapsDo::Undo {
+            network,
+            step,
+            date,
+        } => {
+            let (result, retry) = gap_undo(store, network, *step, date, lang);
+            crate::tui::gaps::GapsDone::Wrote {
+                network,
+                result,
+                now: store.findings_of(network).ok(),
+                undo: retry,
+            }
+        }
+    }
+}
+
+fn wrote_undoable(
+    store: &dyn crate::store::CaseStore,
+    network: crate::domain::model::NetworkId,
+    result: std::result::Result<
+        (String, Option<crate::tui::gaps::GapUndo>),
+        crate::tui::gaps::WriteRefused,
+    >,
+) -> crate::tui::gaps::GapsDone {
+    let (result, undo) = match result {
+        Ok((word, undo)) => (Ok(word), undo),
+        Err(e) => (Err(e), None),
+    };
+    crate::tui::gaps::GapsDone::Wrote {
+        network,
+        result,
+        now: store.findings_of(network).ok(),
+        undo,
     }
 }
 
@@ -635,14 +708,215 @@ fn refused(e: &crate::error::Error) -> crate::tui::gaps::WriteRefused {
     }
 }
 
-fn wrote(
+/// Undoes one of this session's finding writes: only what still holds what
+/// this session saved goes back; a later change by someone else is kept
+/// and named. A status goes back by a new status change (the history
+/// keeps both). Returns the word for the status line, and the step again
+/// when a change meanwhile refused it (to try again).
+fn gap_undo(
     store: &dyn crate::store::CaseStore,
     network: crate::domain::model::NetworkId,
-    result: std::result::Result<String, crate::tui::gaps::WriteRefused>,
-) -> crate::tui::gaps::GapsDone {
-    crate::tui::gaps::GapsDone::Wrote {
-        network,
-        result,
-        now: store.findings_of(network).ok(),
+    step: crate::tui::gaps::GapUndo,
+    date: chrono::NaiveDate,
+    lang: crate::domain::labels::Lang,
+) -> (
+    std::result::Result<String, crate::tui::gaps::WriteRefused>,
+    Option<crate::tui::gaps::GapUndo>,
+) {
+    use crate::domain::labels::Label;
+    use crate::tui::gaps::{GapUndo, WriteRefused};
+    let undone = Label::new("undone", "已撤销").get(lang).into_owned();
+    let failed = |what: &str, why: String| {
+        WriteRefused::Undo(format!(
+            "{} {what}: {why}",
+            Label::new("could not undo", "无法撤销").get(lang)
+        ))
+    };
+    // Who changed the network's findings last, as the log has it.
+    let who = || {
+        store
+            .log(&crate::store::audit::LogQuery::of_findings(network))
+            .ok()
+            .and_then(|log| log.last().map(|e| e.user.clone()))
+            .map(|u| crate::text::escape_for_terminal(&u))
+            .unwrap_or_else(|| Label::new("someone else", "他人").get(lang).into_owned())
+    };
+    let kept = |fields: &str| {
+        let who = who();
+        crate::tui::words::phrase(
+            lang,
+            format!("kept {who}'s later change to {fields}"),
+            format!("保留 {who} 之后对 {fields} 的修改"),
+        )
+    };
+    let again = Label::new("u tries again", "按 u 重试")
+        .get(lang)
+        .into_owned();
+    let conflict = |e: &crate::error::Error| matches!(e, crate::error::Error::Conflict(_));
+    match step {
+        GapUndo::Added(saved) => {
+            let what = Label::new("adding the finding", "新增整改问题")
+                .get(lang)
+                .into_owned();
+            match store.delete_finding(saved.finding.id, Some(saved.revision)) {
+                Ok(()) => (Ok(format!("{undone}: {what}")), None),
+                Err(e) if conflict(&e) => (
+                    Err(failed(&what, kept(&Label::new("it", "该问题").get(lang)))),
+                    None,
+                ),
+                Err(e) => (Err(failed(&what, e.message().to_string())), None),
+            }
+        }
+        GapUndo::Deleted(gone) => {
+            let what = Label::new("deleting the finding", "删除整改问题")
+                .get(lang)
+                .into_owned();
+            let again = crate::store::StoredFinding::new(network, gone.finding.clone());
+            match store.create_finding(again) {
+                Ok(_) => (Ok(format!("{undone}: {what}")), None),
+                Err(e) => (Err(failed(&what, e.message().to_string())), None),
+            }
+        }
+        GapUndo::Edit { before, saved } => {
+            let what = Label::new("the edit of the finding", "对整改问题的编辑")
+                .get(lang)
+                .into_owned();
+            let current = match store.finding(saved.finding.id) {
+                Ok(Some(c)) => c,
+                Ok(None) => {
+                    let why = crate::tui::words::phrase(
+                        lang,
+                        format!("{} deleted it since", who()),
+                        format!("{} 已将其删除", who()),
+                    );
+                    return (Err(failed(&what, why)), None);
+                }
+                Err(e) => return (Err(failed(&what, e.message().to_string())), None),
+            };
+            let (b, s) = (&before.finding, &saved.finding);
+            let mut f = current.finding.clone();
+            let mut kept_fields: Vec<&str> = Vec::new();
+            macro_rules! back {
+                ($field:ident, $name:expr) => {
+                    if b.$field != s.$field {
+                        if f.$field == s.$field {
+                            f.$field = b.$field.clone();
+                        } else {
+                            kept_fields.push($name);
+                        }
+                    }
+                };
+            }
+            back!(control_point, "control_point");
+            back!(description, "description");
+            back!(result, "result");
+            back!(risk, "risk");
+            back!(owner, "owner");
+            back!(due, "due");
+            back!(evidence, "evidence");
+            if b.status != s.status {
+                if f.status == s.status {
+                    let on = date.max(f.history.last().map_or(date, |h| h.date));
+                    if f.set_status(b.status, on).is_err() {
+                        kept_fields.push("status");
+                    }
+                } else {
+                    kept_fields.push("status");
+                }
+            }
+            let kept_word = if kept_fields.is_empty() {
+                String::new()
+            } else {
+                format!(" · {}", kept(&kept_fields.join(", ")))
+            };
+            if f == current.finding {
+                let word = format!(
+                    "{}: {what}{kept_word}",
+                    Label::new("nothing undone", "没有可撤销的内容").get(lang)
+                );
+                return (Ok(word), None);
+            }
+            let mut put = current.clone();
+            put.finding = f;
+            match store.update_finding(put) {
+                Ok(_) => (Ok(format!("{undone}: {what}{kept_word}")), None),
+                Err(e) if conflict(&e) => (
+                    Err(failed(&what, format!("{}; {again}", e.message()))),
+                    Some(GapUndo::Edit { before, saved }),
+                ),
+                Err(e) => (Err(failed(&what, e.message().to_string())), None),
+            }
+        }
+        GapUndo::Status(changes) => {
+            let what = Label::new("the status change", "状态变更")
+                .get(lang)
+                .into_owned();
+            let mut back = 0;
+            let mut kept_n = 0;
+            let mut left = Vec::new();
+            let mut problem = None;
+            for (id, was, revision) in changes {
+                let current = match store.finding(id) {
+                    Ok(Some(c)) => c,
+                    Ok(None) => {
+                        kept_n += 1;
+                        continue;
+                    }
+                    Err(e) => {
+                        problem = Some(e.message().to_string());
+                        left.push((id, was, revision));
+                        continue;
+                    }
+                };
+                if current.finding.status == was {
+                    continue;
+                }
+                if current.revision != revision {
+                    kept_n += 1;
+                    continue;
+                }
+                let mut put = current.clone();
+                let on = date.max(put.finding.history.last().map_or(date, |h| h.date));
+                if let Err(e) = put.finding.set_status(was, on) {
+                    problem = Some(e.to_string());
+                    continue;
+                }
+                match store.update_finding(put) {
+                    Ok(_) => back += 1,
+                    Err(e) if conflict(&e) => {
+                        problem = Some(format!("{}; {again}", e.message()));
+                        left.push((id, was, revision));
+                    }
+                    Err(e) => problem = Some(e.message().to_string()),
+                }
+            }
+            let kept_word = if kept_n == 0 {
+                String::new()
+            } else {
+                format!(
+                    " · {}",
+                    kept(&crate::tui::words::phrase(
+                        lang,
+                        format!("{kept_n} finding(s)"),
+                        format!("{kept_n} 项问题"),
+                    ))
+                )
+            };
+            let retry = (!left.is_empty()).then_some(GapUndo::Status(left));
+            match problem {
+                Some(why) => (Err(failed(&what, format!("{why}{kept_word}"))), retry),
+                None => (
+                    Ok(format!(
+                        "{undone}: {what} ({}){kept_word}",
+                        crate::tui::words::phrase(
+                            lang,
+                            format!("{back} finding(s)"),
+                            format!("{back} 项问题")
+                        )
+                    )),
+                    retry,
+                ),
+            }
+        }
     }
 }
