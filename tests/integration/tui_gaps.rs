@@ -644,3 +644,111 @@ fn two_hundred_findings_open_and_redraw() {
         "the keys changed the view"
     );
 }
+
+/// Bob, another user writing through the same store.
+fn bob() -> mlps::store::audit::Actor {
+    mlps::store::audit::Actor {
+        uid: 4242,
+        user: "bob".into(),
+    }
+}
+
+#[test]
+fn u_undoes_an_edit_of_a_finding() {
+    let mut s = setup();
+    act(&mut s.app, Action::Gaps);
+    cursor_on(&mut s.app, "机房门禁无记录");
+    act(&mut s.app, Action::Edit);
+    act(&mut s.app, Action::ClearField);
+    typ(&mut s.app, "机房门禁无出入记录");
+    act(&mut s.app, Action::Submit);
+    assert_eq!(stored(&s, "机房门禁无出入记录").revision, 2);
+    act(&mut s.app, Action::Undo);
+    let f = stored(&s, "机房门禁无记录");
+    assert_eq!((f.revision, f.finding.owner.as_str()), (3, "王五"));
+    assert!(listed(&s.app).contains(&"机房门禁无记录".to_string()));
+    let status = s.app.status.clone().unwrap();
+    assert!(status.text.contains("undone"), "{}", status.text);
+    // Nothing more of this session's to undo.
+    act(&mut s.app, Action::Undo);
+    assert_eq!(stored(&s, "机房门禁无记录").revision, 3);
+}
+
+#[test]
+fn u_undoes_a_bulk_status_change_with_a_history_entry_back() {
+    let mut s = setup();
+    act(&mut s.app, Action::Gaps);
+    cursor_on(&mut s.app, "机房门禁无记录");
+    act(&mut s.app, Action::Toggle);
+    cursor_on(&mut s.app, "default accounts not removed");
+    act(&mut s.app, Action::Toggle);
+    act(&mut s.app, Action::MarkFixed);
+    for d in ["机房门禁无记录", "default accounts not removed"] {
+        assert_eq!(stored(&s, d).finding.status, FindingStatus::Fixed);
+    }
+    act(&mut s.app, Action::Undo);
+    for d in ["机房门禁无记录", "default accounts not removed"] {
+        let f = stored(&s, d).finding;
+        assert_eq!(f.status, FindingStatus::Open, "{d}");
+        // The history keeps the change and its undo.
+        let last = f.history.last().unwrap();
+        assert_eq!(
+            (last.from, last.to),
+            (Some(FindingStatus::Fixed), FindingStatus::Open)
+        );
+    }
+}
+
+#[test]
+fn u_undoes_an_added_finding_and_a_deleted_one() {
+    let mut s = setup();
+    act(&mut s.app, Action::Gaps);
+    // Delete one, then undo: it is back with its content and history.
+    let was = stored(&s, "机房门禁无记录");
+    cursor_on(&mut s.app, "机房门禁无记录");
+    act(&mut s.app, Action::Delete);
+    s.app.send(Msg::Char('y'));
+    assert_eq!(s.store.findings_of(s.network).unwrap().len(), 4);
+    act(&mut s.app, Action::Undo);
+    assert_eq!(s.store.findings_of(s.network).unwrap().len(), 5);
+    let back = stored(&s, "机房门禁无记录");
+    assert_eq!(back.finding.owner, was.finding.owner);
+    assert_eq!(back.finding.history, was.finding.history);
+    // Add one, then undo: it is deleted.
+    cursor_on(&mut s.app, "机房门禁无记录");
+    act(&mut s.app, Action::Add);
+    typ(&mut s.app, "新增的问题");
+    act(&mut s.app, Action::Submit);
+    assert!(matches!(s.app.mode, Mode::Gaps(_)), "{:?}", s.app.mode);
+    assert_eq!(s.store.findings_of(s.network).unwrap().len(), 6);
+    act(&mut s.app, Action::Undo);
+    assert_eq!(s.store.findings_of(s.network).unwrap().len(), 5);
+    assert!(!listed(&s.app).contains(&"新增的问题".to_string()));
+}
+
+#[test]
+fn u_keeps_another_users_later_change_to_the_same_finding() {
+    let mut s = setup();
+    act(&mut s.app, Action::Gaps);
+    cursor_on(&mut s.app, "机房门禁无记录");
+    act(&mut s.app, Action::Edit);
+    act(&mut s.app, Action::ClearField);
+    typ(&mut s.app, "机房门禁无出入记录");
+    act(&mut s.app, Action::NextField);
+    act(&mut s.app, Action::NextField);
+    act(&mut s.app, Action::NextField);
+    act(&mut s.app, Action::ClearField);
+    typ(&mut s.app, "Facilities");
+    act(&mut s.app, Action::Submit);
+    // Bob changes the owner since.
+    let mut theirs = stored(&s, "机房门禁无出入记录");
+    theirs.finding.owner = "Bob's team".into();
+    let actor = bob();
+    s.store.acting(&actor).update_finding(theirs).unwrap();
+    act(&mut s.app, Action::Undo);
+    let f = stored(&s, "机房门禁无记录");
+    assert_eq!(f.finding.owner, "Bob's team");
+    let status = s.app.status.clone().unwrap();
+    assert!(status.text.contains("bob"), "{}", status.text);
+    assert!(status.text.contains("owner"), "{}", status.text);
+}
