@@ -748,28 +748,8 @@ impl CaseStore for RemoteStore {
     }
 
     fn import(&self, clients: Vec<NewClient>) -> Result<ImportSummary> {
-        let clients = clients
-            .iter()
-            .map(|c| ImportClient {
-                id: c.id.map(|id| id.0),
-                record: codec::encode(&c.client),
-                networks: c
-                    .networks
-                    .iter()
-                    .map(|n| ImportNetwork {
-                        id: n.id.map(|id| id.0),
-                        record: codec::encode(&n.network),
-                        findings: n
-                            .findings
-                            .iter()
-                            .map(|f| codec::encode(&StoredFinding::new(n.network.id, f.clone())))
-                            .collect(),
-                        gap_extensions: n.gap_extensions.as_ref().map(codec::encode),
-                    })
-                    .collect(),
-            })
-            .collect();
-        match self.call(&Request::Import { clients })? {
+        use crate::store::sled_store::{IMPORT_CHUNK, ImportPlan, ONE_BATCH_MAX};
+        let imported = |response: Response, kind: &str| match response {
             Response::Imported {
                 clients,
                 networks,
@@ -779,8 +759,27 @@ impl CaseStore for RemoteStore {
                 networks: networks as usize,
                 findings: findings as usize,
             }),
-            other => Err(self.unexpected("Import", &other)),
+            other => Err(self.unexpected(kind, &other)),
+        };
+        if clients.len() <= ONE_BATCH_MAX {
+            let clients = clients.iter().map(import_client).collect();
+            return imported(self.call(&Request::Import { clients })?, "Import");
         }
+        // Many clients go a chunk at a time, staged by the daemon beside
+        // the database and put in at the end: neither side holds the
+        // whole import encoded.
+        let plan = ImportPlan::of(&clients);
+        self.done(Request::ImportBegin {
+            records: plan.records,
+            findings: plan.findings,
+            highest: plan.highest,
+        })?;
+        for chunk in clients.chunks(IMPORT_CHUNK) {
+            self.done(Request::ImportChunk {
+                clients: chunk.iter().map(import_client).collect(),
+            })?;
+        }
+        imported(self.call(&Request::ImportCommit)?, "ImportCommit")
     }
 
     fn findings_of(&self, network: NetworkId) -> Result<Vec<StoredFinding>> {
@@ -1084,6 +1083,28 @@ pub fn follow(store: RemoteStore) -> Result<Receiver<Change>> {
         })
         .map_err(|e| Error::runtime(format!("could not follow changes: {e}")))?;
     Ok(rx)
+}
+
+/// A client of an import, as the protocol carries it.
+fn import_client(c: &NewClient) -> ImportClient {
+    ImportClient {
+        id: c.id.map(|id| id.0),
+        record: codec::encode(&c.client),
+        networks: c
+            .networks
+            .iter()
+            .map(|n| ImportNetwork {
+                id: n.id.map(|id| id.0),
+                record: codec::encode(&n.network),
+                findings: n
+                    .findings
+                    .iter()
+                    .map(|f| codec::encode(&StoredFinding::new(n.network.id, f.clone())))
+                    .collect(),
+                gap_extensions: n.gap_extensions.as_ref().map(codec::encode),
+            })
+            .collect(),
+    }
 }
 
 #[cfg(test)]

@@ -28,7 +28,7 @@ use crate::store::codec;
 
 /// The protocol this build speaks. Bump it whenever a variant or field
 /// below changes (apart from the frozen ones, which never change).
-pub const PROTOCOL: u32 = 8;
+pub const PROTOCOL: u32 = 9;
 
 /// This build's version, for messages.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -181,6 +181,22 @@ pub enum Request {
     AllFindings,
     /// Every network's extension choice (`GapExtensions`).
     AllGapExtensions,
+    /// Starts an import of many clients on this connection (`Done`): the
+    /// counts of clients and networks (`records`) and of findings without
+    /// an id, and the highest id given, so that its records take the ids
+    /// one `Import` of them would. The clients follow in `ImportChunk`s,
+    /// staged beside the database; `ImportCommit` puts them in.
+    ImportBegin {
+        records: u64,
+        findings: u64,
+        highest: u64,
+    },
+    /// The next clients of this connection's import (`Done`).
+    ImportChunk {
+        clients: Vec<ImportClient>,
+    },
+    /// Puts this connection's staged import in, all at once (`Imported`).
+    ImportCommit,
 }
 
 /// One client of an import: ids kept where the document gave them.
@@ -553,6 +569,9 @@ impl Request {
             Request::SetGapExtensions { .. } => "SetGapExtensions",
             Request::AllFindings => "AllFindings",
             Request::AllGapExtensions => "AllGapExtensions",
+            Request::ImportBegin { .. } => "ImportBegin",
+            Request::ImportChunk { .. } => "ImportChunk",
+            Request::ImportCommit => "ImportCommit",
         }
     }
 }

@@ -113,6 +113,11 @@ impl Tally {
         Ok(())
     }
 
+    /// The key counted last.
+    pub fn last_key(&self) -> Option<&[u8]> {
+        self.previous.as_deref()
+    }
+
     pub fn digest(&self) -> String {
         format!("{:016x}", self.hash)
     }

@@ -3,11 +3,15 @@
 
 mod doctor;
 mod findings;
+mod import;
 mod migrate;
 mod restore;
 mod search;
+mod staging;
 
+pub use import::{IMPORT_CHUNK, ImportPlan, ONE_BATCH_MAX, StagedImport};
 pub use migrate::BACKUPS;
+pub use restore::StagedRestore;
 
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
@@ -29,7 +33,7 @@ use crate::error::{Error, Missing, Result};
 use crate::domain::model::MAX_ID;
 
 /// sled's page cache.
-const CACHE_BYTES: u64 = 48 << 20;
+const CACHE_BYTES: u64 = 16 << 20;
 
 /// The database format this build writes: 2 added the clients' unit
 /// fields (credit code, address); 3 the level each filing records, failed
@@ -40,7 +44,10 @@ const SCHEMA: u64 = 4;
 
 pub struct SledStore {
     db: sled::Db,
-    tree: sled::Tree,
+    /// The live tree of records. An import or a restore of many records
+    /// is written into a staging tree a little at a time and then put in
+    /// its place in one step (see `staging`).
+    tree: std::sync::RwLock<sled::Tree>,
     path: PathBuf,
     /// Settings and holidays the due-date index is derived with; a daemon
     /// swaps them when the files change.
@@ -150,7 +157,11 @@ fn open_sled(path: &Path) -> sled::Result<sled::Db> {
     }
 }
 
-/// Opens the sled database in `dir/store` and its one tree.
+/// Opens the sled database in `dir/store` and its live tree: the one the
+/// database's pointer names (see `staging`), `cases` in a database that
+/// never switched. Staging trees left by an import or a restore that did
+/// not finish, and trees switched out, are dropped here, where no reader
+/// can hold them.
 fn open_tree(dir: &Path) -> Result<(sled::Db, sled::Tree)> {
     let db = open_sled(&dir.join("store")).map_err(|e| match e {
         sled::Error::Io(io) if is_lock_error(&io) => Error::runtime(format!(
@@ -159,7 +170,9 @@ fn open_tree(dir: &Path) -> Result<(sled::Db, sled::Tree)> {
         )),
         e => db_error(dir, e),
     })?;
-    let tree = db.open_tree("cases").map_err(|e| db_error(dir, e))?;
+    let live = staging::live_name(&db).map_err(|e| db_error(dir, e))?;
+    staging::drop_others(&db, &live).map_err(|e| db_error(dir, e))?;
+    let tree = db.open_tree(&live).map_err(|e| db_error(dir, e))?;
     Ok((db, tree))
 }
 
@@ -206,7 +219,7 @@ impl SledStore {
         let (db, tree) = open_tree(dir)?;
         let store = SledStore {
             db,
-            tree,
+            tree: std::sync::RwLock::new(tree),
             path: dir.to_path_buf(),
             config: std::sync::RwLock::new(config),
             writer: Mutex::new(()),
@@ -250,10 +263,10 @@ impl SledStore {
             None => {
                 // A new database: every record it gets stores its search
                 // keys with it.
-                self.tree
+                self.tree()
                     .insert(key, &codec::encode_u64(SCHEMA))
                     .map_err(|e| db_error(&self.path, e))?;
-                self.tree
+                self.tree()
                     .insert(keys::meta(search::MARK), &codec::encode_u64(1))
                     .map_err(|e| db_error(&self.path, e))?;
                 self.flush()?;
@@ -332,7 +345,7 @@ impl SledStore {
 
     fn load_memory(&self) -> Result<Memory> {
         let mut m = Memory::default();
-        for kv in self.tree.scan_prefix([keys::DUE]) {
+        for kv in self.tree().scan_prefix([keys::DUE]) {
             let (k, v) = kv.map_err(|e| db_error(&self.path, e))?;
             let r: DueRecord = codec::decode(&v).map_err(|e| damaged(&self.path, &k, e))?;
             m.put_due(&r);
@@ -380,7 +393,7 @@ impl SledStore {
         let _guard = self.lock();
         let mut batch = sled::Batch::default();
         for prefix in [keys::DUE, keys::DUE_OF_NETWORK] {
-            for kv in self.tree.scan_prefix([prefix]) {
+            for kv in self.tree().scan_prefix([prefix]) {
                 let (k, _) = kv.map_err(|e| db_error(&self.path, e))?;
                 batch.remove(k);
             }
@@ -400,8 +413,13 @@ impl SledStore {
         self.writer.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// The live tree (a handle: sled shares the tree behind it).
+    fn tree(&self) -> sled::Tree {
+        self.tree.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
     fn get(&self, key: &[u8]) -> Result<Option<sled::IVec>> {
-        self.tree.get(key).map_err(|e| db_error(&self.path, e))
+        self.tree().get(key).map_err(|e| db_error(&self.path, e))
     }
 
     fn read<R: Record>(&self, key: &[u8]) -> Result<Option<R>> {
@@ -415,7 +433,7 @@ impl SledStore {
 
     fn scan<R: Record>(&self, prefix: u8) -> Result<Vec<R>> {
         let mut out = Vec::new();
-        for kv in self.tree.scan_prefix([prefix]) {
+        for kv in self.tree().scan_prefix([prefix]) {
             let (k, v) = kv.map_err(|e| db_error(&self.path, e))?;
             out.push(codec::decode(&v).map_err(|e| damaged(&self.path, &k, e))?);
         }
@@ -432,7 +450,7 @@ impl SledStore {
 
     /// Applies the batch atomically and returns once it is on disk.
     fn commit(&self, batch: sled::Batch) -> Result<()> {
-        self.tree
+        self.tree()
             .apply_batch(batch)
             .map_err(|e| db_error(&self.path, e))?;
         self.flush()
@@ -526,7 +544,7 @@ impl SledStore {
         let mut prefix = vec![keys::CLIENT_NETWORK];
         prefix.extend_from_slice(&client.0.to_be_bytes());
         let mut out = Vec::new();
-        for kv in self.tree.scan_prefix(prefix) {
+        for kv in self.tree().scan_prefix(prefix) {
             let (k, _) = kv.map_err(|e| db_error(&self.path, e))?;
             out.extend(keys::tail_id(&k).map(NetworkId));
         }
@@ -627,7 +645,7 @@ impl SledStore {
     fn last_entry(&self, prefix: u8, id: u64) -> Result<Option<LogEntry>> {
         let mut p = vec![prefix];
         p.extend_from_slice(&id.to_be_bytes());
-        match self.tree.scan_prefix(p).next_back() {
+        match self.tree().scan_prefix(p).next_back() {
             Some(kv) => {
                 let (k, _) = kv.map_err(|e| db_error(&self.path, e))?;
                 match keys::tail_id(&k) {
@@ -697,7 +715,7 @@ impl SledStore {
             Some((prefix, id)) => {
                 let mut p = vec![prefix];
                 p.extend_from_slice(&id.to_be_bytes());
-                for kv in self.tree.scan_prefix(p).rev() {
+                for kv in self.tree().scan_prefix(p).rev() {
                     let (k, _) = kv.map_err(|e| db_error(&self.path, e))?;
                     let Some(seq) = keys::tail_id(&k) else {
                         continue;
@@ -710,7 +728,7 @@ impl SledStore {
                 }
             }
             None => {
-                for kv in self.tree.scan_prefix([keys::LOG]).rev() {
+                for kv in self.tree().scan_prefix([keys::LOG]).rev() {
                     let (k, v) = kv.map_err(|e| db_error(&self.path, e))?;
                     let e = codec::decode(&v).map_err(|e| damaged(&self.path, &k, e))?;
                     if !keep(e) {
@@ -1236,190 +1254,7 @@ impl CaseStore for Acting<'_> {
     }
 
     fn import(&self, clients: Vec<NewClient>) -> Result<ImportSummary> {
-        let store = self.store;
-        let _guard = store.lock();
-        // Given ids must be new to the database; nothing is overwritten.
-        let mut highest = 0;
-        for (ci, c) in clients.iter().enumerate() {
-            if let Some(id) = c.id {
-                if store.client(id)?.is_some() {
-                    return Err(Error::Taken(Box::new(crate::error::Taken {
-                        message: format!(
-                            "at clients[{ci}].id: client id {} already exists in the database; \
-                             nothing was imported",
-                            id.0
-                        ),
-                        clients: vec![id.0],
-                        networks: Vec::new(),
-                    })));
-                }
-                highest = highest.max(id.0);
-            }
-            for (ni, n) in c.networks.iter().enumerate() {
-                if let Some(id) = n.id {
-                    if store.get(&keys::id(keys::NETWORK, id.0))?.is_some() {
-                        return Err(Error::Taken(Box::new(crate::error::Taken {
-                            message: format!(
-                                "at clients[{ci}].networks[{ni}].id: network id {} already exists \
-                                 in the database; nothing was imported",
-                                id.0
-                            ),
-                            clients: Vec::new(),
-                            networks: vec![id.0],
-                        })));
-                    }
-                    highest = highest.max(id.0);
-                }
-                for (fi, f) in n.findings.iter().enumerate() {
-                    if f.id.0 == 0 {
-                        continue;
-                    }
-                    if store.get(&keys::id(keys::FINDING_OF, f.id.0))?.is_some() {
-                        return Err(Error::Taken(Box::new(crate::error::Taken {
-                            message: format!(
-                                "at clients[{ci}].networks[{ni}].findings[{fi}].id: finding id {} \
-                                 already exists in the database; nothing was imported",
-                                f.id.0
-                            ),
-                            clients: Vec::new(),
-                            networks: Vec::new(),
-                        })));
-                    }
-                    highest = highest.max(f.id.0);
-                }
-            }
-        }
-        // Clients and networks take their ids first, the findings after
-        // them all: a batch with findings gives its clients and networks
-        // the ids the same batch without findings would (the demo's ids
-        // stay those of the documented examples).
-        let missing_records: u64 = clients
-            .iter()
-            .map(|c| {
-                u64::from(c.id.is_none())
-                    + c.networks
-                        .iter()
-                        .map(|n| u64::from(n.id.is_none()))
-                        .sum::<u64>()
-            })
-            .sum();
-        let missing_findings: u64 = clients
-            .iter()
-            .flat_map(|c| &c.networks)
-            .map(|n| n.findings.iter().filter(|f| f.id.0 == 0).count() as u64)
-            .sum();
-        let missing = missing_records + missing_findings;
-        let mut batch = sled::Batch::default();
-        let mut next = store.next_ids(&mut batch, missing, highest.saturating_add(1))?;
-        let next_after = next + missing;
-        let mut next_finding = next + missing_records;
-        let mut summary = ImportSummary::default();
-        let mut imported: Vec<(ClientId, Vec<NetworkId>)> = Vec::with_capacity(clients.len());
-        // What the search keys are computed from, once the records are in.
-        let mut named_clients: Vec<Client> = Vec::with_capacity(clients.len());
-        let mut named_networks: Vec<(NetworkId, ClientId, String)> = Vec::new();
-        let mut fresh = || {
-            next += 1;
-            next - 1
-        };
-        for (ci, c) in clients.into_iter().enumerate() {
-            let mut client = SledStore::validated_client(c.client)?;
-            client.id = c.id.unwrap_or_else(|| ClientId(fresh()));
-            client.revision = 1;
-            batch.insert(&keys::id(keys::CLIENT, client.id.0), codec::encode(&client));
-            summary.clients += 1;
-            imported.push((client.id, Vec::with_capacity(c.networks.len())));
-            named_clients.push(client.clone());
-            for (ni, nn) in c.networks.into_iter().enumerate() {
-                let mut n = self.store.validated_network(nn.network)?;
-                n.id = nn.id.unwrap_or_else(|| NetworkId(fresh()));
-                n.client = client.id;
-                n.revision = 1;
-                // New networks have no due entries to remove.
-                batch.insert(&keys::id(keys::NETWORK, n.id.0), codec::encode(&n));
-                batch.insert(&keys::client_network(n.client, n.id), &[]);
-                store.stage_due(&mut batch, &n, &[]);
-                named_networks.push((n.id, n.client, n.name.clone()));
-                summary.networks += 1;
-                if nn.findings.len() > findings::MAX_FINDINGS {
-                    return Err(Error::input(format!(
-                        "at clients[{ci}].networks[{ni}].findings: {} findings, more than the {} \
-                         one network may hold; nothing was imported",
-                        nn.findings.len(),
-                        findings::MAX_FINDINGS
-                    )));
-                }
-                for (fi, finding) in nn.findings.into_iter().enumerate() {
-                    let mut finding = finding;
-                    finding.validate().map_err(|e| {
-                        Error::input(format!(
-                            "at clients[{ci}].networks[{ni}].findings[{fi}].{}: {}; nothing was imported",
-                            e.field, e.message
-                        ))
-                    })?;
-                    if finding.id.0 == 0 {
-                        finding.id = FindingId(next_finding);
-                        next_finding += 1;
-                    }
-                    let f = StoredFinding {
-                        network: n.id,
-                        client: n.client,
-                        revision: 1,
-                        finding,
-                    };
-                    SledStore::stage_finding(&mut batch, &f);
-                    summary.findings += 1;
-                }
-                if let Some(choice) = nn.gap_extensions
-                    && choice != ExtensionChoice::default()
-                {
-                    batch.insert(
-                        &keys::id(keys::GAP_EXTENSIONS, n.id.0),
-                        codec::encode(&choice),
-                    );
-                }
-                if let Some((_, ids)) = imported.last_mut() {
-                    ids.push(n.id);
-                }
-            }
-        }
-        debug_assert_eq!(
-            (next + missing_findings, next_finding),
-            (next_after, next_after)
-        );
-        let found = store.stage_imported_search(&mut batch, &named_clients, &named_networks);
-        let entry = LogEntry {
-            seq: 0,
-            at: 0,
-            uid: self.actor.uid,
-            user: self.actor.user.clone(),
-            action: Action::Imported,
-            client: None,
-            client_name: String::new(),
-            network: None,
-            network_name: String::new(),
-            finding: None,
-            before: None,
-            after: None,
-            note: format!(
-                "{} and {}",
-                crate::text::counted(summary.clients, "client", "clients"),
-                crate::text::counted(summary.networks, "network", "networks")
-            ),
-        };
-        // Each imported record's history starts with the import.
-        let seq = store.stage_log(&mut batch, vec![entry])?;
-        for (client, networks) in &imported {
-            batch.insert(&keys::log_of(keys::LOG_OF_CLIENT, client.0, seq), &[]);
-            for n in networks {
-                batch.insert(&keys::log_of(keys::LOG_OF_NETWORK, n.0, seq), &[]);
-            }
-        }
-        store.commit(batch)?;
-        // Built again from disk when next asked for.
-        store.forget_memory();
-        store.remember_search(|index| found.into_iter().for_each(|e| drop(index.insert(e))));
-        Ok(summary)
+        self.import_clients(clients)
     }
 }
 

@@ -1,7 +1,7 @@
 //! The mapping between protocol requests and `CaseStore` calls, kept apart
 //! from the socket so it reads in one place.
 
-use super::super::protocol::{self, Request, Response};
+use super::super::protocol::{self, ImportClient, Request, Response};
 use crate::domain::gaps::{ExtensionChoice, FindingId};
 use crate::domain::model::{Client, ClientId, Network, NetworkId, NewClient, NewNetwork};
 use crate::error::{Error, Result};
@@ -60,31 +60,7 @@ pub fn dispatch(store: &dyn Database, request: Request) -> Result<Response> {
             &store.restore_network(record::<Network>(&r)?)?,
         )),
         Request::Import { clients } => {
-            let mut new = Vec::with_capacity(clients.len());
-            for c in clients {
-                let mut networks = Vec::with_capacity(c.networks.len());
-                for n in c.networks {
-                    let mut findings = Vec::with_capacity(n.findings.len());
-                    for f in &n.findings {
-                        findings.push(record::<StoredFinding>(f)?.finding);
-                    }
-                    networks.push(NewNetwork {
-                        id: n.id.map(NetworkId),
-                        network: record(&n.record)?,
-                        findings,
-                        gap_extensions: n
-                            .gap_extensions
-                            .as_deref()
-                            .map(record::<ExtensionChoice>)
-                            .transpose()?,
-                    });
-                }
-                new.push(NewClient {
-                    id: c.id.map(ClientId),
-                    client: record(&c.record)?,
-                    networks,
-                });
-            }
+            let new = new_clients(clients)?;
             let summary = store.import(new)?;
             Response::Imported {
                 clients: summary.clients as u64,
@@ -189,8 +165,41 @@ pub fn dispatch(store: &dyn Database, request: Request) -> Result<Response> {
         | Request::SnapshotPage
         | Request::RestorePairs { .. }
         | Request::RestoreCommit { .. }
+        | Request::ImportBegin { .. }
+        | Request::ImportChunk { .. }
+        | Request::ImportCommit
         | Request::Subscribe => {
             return Err(Error::protocol("not a store request"));
         }
     })
+}
+
+/// The clients of an import, as the store takes them.
+pub(super) fn new_clients(clients: Vec<ImportClient>) -> Result<Vec<NewClient>> {
+    let mut new = Vec::with_capacity(clients.len());
+    for c in clients {
+        let mut networks = Vec::with_capacity(c.networks.len());
+        for n in c.networks {
+            let mut findings = Vec::with_capacity(n.findings.len());
+            for f in &n.findings {
+                findings.push(record::<StoredFinding>(f)?.finding);
+            }
+            networks.push(NewNetwork {
+                id: n.id.map(NetworkId),
+                network: record(&n.record)?,
+                findings,
+                gap_extensions: n
+                    .gap_extensions
+                    .as_deref()
+                    .map(record::<ExtensionChoice>)
+                    .transpose()?,
+            });
+        }
+        new.push(NewClient {
+            id: c.id.map(ClientId),
+            client: record(&c.record)?,
+            networks,
+        });
+    }
+    Ok(new)
 }

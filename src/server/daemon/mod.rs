@@ -515,8 +515,10 @@ impl Daemon {
         }
         // A backup being read and a restore being sent, this connection's.
         let mut snapshot: Option<Snapshot<'_>> = None;
-        let mut staged: crate::store::backup::Pairs = Vec::new();
+        let mut staged: Option<crate::store::sled_store::StagedRestore> = None;
         let mut staged_bytes = 0usize;
+        // An import of many clients being sent, this connection's.
+        let mut importing: Option<crate::store::sled_store::StagedImport> = None;
         loop {
             let request = match protocol::receive::<Request>(&mut stream) {
                 Ok(Some(r)) => r,
@@ -623,30 +625,112 @@ impl Daemon {
                     }
                 },
                 Request::RestorePairs { pairs } => {
+                    // Written into a staging tree as they come: the daemon
+                    // holds one page, not the backup.
                     staged_bytes += pairs.iter().map(|(k, v)| k.len() + v.len()).sum::<usize>();
                     if staged_bytes > MAX_STAGED {
-                        staged = Vec::new();
+                        staged = None;
                         staged_bytes = 0;
                         Response::failed(&Error::input(format!(
                             "a restore is limited to {} GiB of records; nothing was restored",
                             MAX_STAGED >> 30
                         )))
                     } else {
-                        staged.extend(pairs);
-                        Response::Done
+                        let added = self.guarded(|| {
+                            let restore = match staged.as_mut() {
+                                Some(r) => r,
+                                None => staged.insert(self.store.begin_restore()?),
+                            };
+                            restore.add(pairs)
+                        });
+                        match added {
+                            Ok(()) => Response::Done,
+                            Err(e) => {
+                                staged = None;
+                                staged_bytes = 0;
+                                Response::failed(&e)
+                            }
+                        }
                     }
                 }
+                Request::ImportBegin {
+                    records,
+                    findings,
+                    highest,
+                } => {
+                    importing = None;
+                    let plan = crate::store::sled_store::ImportPlan {
+                        records,
+                        findings,
+                        highest,
+                    };
+                    match self.guarded(|| self.store.begin_import(plan)) {
+                        Ok(staged) => {
+                            importing = Some(staged);
+                            Response::Done
+                        }
+                        Err(e) => Response::failed(&e),
+                    }
+                }
+                Request::ImportChunk { clients } => match importing.as_mut() {
+                    None => Response::failed(&Error::protocol(
+                        "no import is under way on this connection: the daemon that started it \
+                         went away; nothing was imported, run the import again",
+                    )),
+                    Some(staged) => {
+                        let added = self.guarded(|| {
+                            let clients = dispatch::new_clients(clients)?;
+                            self.store.acting(actor).stage_import(staged, clients)
+                        });
+                        match added {
+                            Ok(()) => Response::Done,
+                            Err(e) => {
+                                importing = None;
+                                Response::failed(&e)
+                            }
+                        }
+                    }
+                },
+                Request::ImportCommit => match importing.take() {
+                    None => Response::failed(&Error::protocol(
+                        "no import is under way on this connection: the daemon that started it \
+                         went away; nothing was imported, run the import again",
+                    )),
+                    Some(staged) => {
+                        let done = self.guarded(|| self.store.acting(actor).commit_import(staged));
+                        crate::store::sled_store::release_memory();
+                        match done {
+                            Ok(summary) => {
+                                self.broadcast(Response::Changed {
+                                    clients: vec![],
+                                    networks: vec![],
+                                    everything: true,
+                                });
+                                Response::Imported {
+                                    clients: summary.clients as u64,
+                                    networks: summary.networks as u64,
+                                    findings: summary.findings as u64,
+                                }
+                            }
+                            Err(e) => Response::failed(&e),
+                        }
+                    }
+                },
                 Request::RestoreCommit {
                     replace,
                     note,
                     keys,
                     digest,
                 } => {
-                    let pairs = std::mem::take(&mut staged);
+                    let restore = staged.take();
                     staged_bytes = 0;
                     let restored = self.guarded(|| {
-                        self.store.restore_pairs(
-                            pairs,
+                        let restore = match restore {
+                            Some(r) => r,
+                            None => self.store.begin_restore()?,
+                        };
+                        restore.commit(
+                            &self.store,
                             replace,
                             actor,
                             &note,

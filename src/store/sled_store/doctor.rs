@@ -155,7 +155,7 @@ impl SledStore {
                 }
             }
         }
-        for kv in self.tree.iter() {
+        for kv in self.tree().iter() {
             let (k, v) = kv.map_err(|e| db_error(&self.path, e))?;
             let Some(&prefix) = k.first() else {
                 c.problems.push("an empty key".into());
@@ -488,7 +488,7 @@ impl SledStore {
     }
 
     fn stage_client_networks(&self, batch: &mut sled::Batch) -> Result<()> {
-        for kv in self.tree.scan_prefix([keys::CLIENT_NETWORK]) {
+        for kv in self.tree().scan_prefix([keys::CLIENT_NETWORK]) {
             let (k, _) = kv.map_err(|e| db_error(&self.path, e))?;
             batch.remove(k);
         }
@@ -506,7 +506,7 @@ impl SledStore {
             keys::LOG_OF_NETWORK,
             keys::LOG_OF_FINDINGS,
         ] {
-            for kv in self.tree.scan_prefix([prefix]) {
+            for kv in self.tree().scan_prefix([prefix]) {
                 let (k, _) = kv.map_err(|e| db_error(&self.path, e))?;
                 // Import entries are indexed under every imported record:
                 // those that point at an entry stay.
@@ -550,7 +550,7 @@ impl SledStore {
             .max(highest_id + 1);
         batch.insert(keys::meta("next_id"), &codec::encode_u64(next));
         let highest_seq = self
-            .tree
+            .tree()
             .scan_prefix([keys::LOG])
             .next_back()
             .and_then(|kv| kv.ok())
@@ -577,11 +577,11 @@ impl SledStore {
             .collect();
         let mut dropped = 0;
         let mut fixed = false;
-        for kv in self.tree.scan_prefix([keys::FINDING_OF]) {
+        for kv in self.tree().scan_prefix([keys::FINDING_OF]) {
             let (k, _) = kv.map_err(|e| db_error(&self.path, e))?;
             batch.remove(k);
         }
-        for kv in self.tree.scan_prefix([keys::FINDING]) {
+        for kv in self.tree().scan_prefix([keys::FINDING]) {
             let (k, v) = kv.map_err(|e| db_error(&self.path, e))?;
             let Ok(mut f) = codec::decode::<StoredFinding>(&v) else {
                 continue;
@@ -604,7 +604,7 @@ impl SledStore {
                 }
             }
         }
-        for kv in self.tree.scan_prefix([keys::GAP_EXTENSIONS]) {
+        for kv in self.tree().scan_prefix([keys::GAP_EXTENSIONS]) {
             let (k, _) = kv.map_err(|e| db_error(&self.path, e))?;
             if keys::tail_id(&k).is_none_or(|n| !clients.contains_key(&NetworkId(n))) {
                 batch.remove(k);
@@ -618,7 +618,7 @@ impl SledStore {
     /// damaged ones, which the check names).
     pub(super) fn scan_readable<R: Record>(&self, prefix: u8) -> Result<Vec<R>> {
         let mut out = Vec::new();
-        for kv in self.tree.scan_prefix([prefix]) {
+        for kv in self.tree().scan_prefix([prefix]) {
             let (_, v) = kv.map_err(|e| db_error(&self.path, e))?;
             if let Ok(r) = codec::decode(&v) {
                 out.push(r);

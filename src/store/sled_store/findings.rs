@@ -18,7 +18,7 @@ pub use crate::domain::gaps::finding::MAX_FINDINGS;
 impl SledStore {
     pub(super) fn read_findings_of(&self, network: NetworkId) -> Result<Vec<StoredFinding>> {
         let mut out = Vec::new();
-        for kv in self.tree.scan_prefix(keys::findings_of(network)) {
+        for kv in self.tree().scan_prefix(keys::findings_of(network)) {
             let (k, v) = kv.map_err(|e| db_error(&self.path, e))?;
             out.push(codec::decode(&v).map_err(|e| damaged(&self.path, &k, e))?);
         }
@@ -31,7 +31,7 @@ impl SledStore {
 
     pub(super) fn read_all_gap_extensions(&self) -> Result<Vec<(NetworkId, ExtensionChoice)>> {
         let mut out = Vec::new();
-        for kv in self.tree.scan_prefix([keys::GAP_EXTENSIONS]) {
+        for kv in self.tree().scan_prefix([keys::GAP_EXTENSIONS]) {
             let (k, v) = kv.map_err(|e| db_error(&self.path, e))?;
             let choice = codec::decode(&v).map_err(|e| damaged(&self.path, &k, e))?;
             out.extend(keys::tail_id(&k).map(|n| (NetworkId(n), choice)));
@@ -90,7 +90,7 @@ impl SledStore {
         network: NetworkId,
     ) -> Result<usize> {
         let mut n = 0;
-        for kv in self.tree.scan_prefix(keys::findings_of(network)) {
+        for kv in self.tree().scan_prefix(keys::findings_of(network)) {
             let (k, _) = kv.map_err(|e| db_error(&self.path, e))?;
             if let Some(id) = keys::tail_id(&k) {
                 Self::stage_finding_removal(batch, network, FindingId(id));

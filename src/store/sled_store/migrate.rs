@@ -93,7 +93,7 @@ impl SledStore {
     pub(super) fn copy_to_locked(&self, target: &Path) -> Result<crate::store::backup::Manifest> {
         let copied = (|| {
             let mut writer = crate::store::backup::Writer::create_with_mode(target, 0o770)?;
-            for kv in self.tree.iter() {
+            for kv in self.tree().iter() {
                 let (k, v) = kv.map_err(|e| db_error(&self.path, e))?;
                 writer.add(&k, &v)?;
             }
@@ -112,7 +112,7 @@ impl SledStore {
         let _guard = self.lock();
         let mut batch = sled::Batch::default();
         let mut upgrade = Upgrade::with_rules(self.config().settings.rules);
-        for kv in self.tree.iter() {
+        for kv in self.tree().iter() {
             let (k, v) = kv.map_err(|e| db_error(&self.path, e))?;
             match upgrade.pair(&k, &v) {
                 Ok(Upgraded::Same) => {}

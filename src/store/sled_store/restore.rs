@@ -12,7 +12,7 @@ impl SledStore {
     /// they are sent.
     pub fn snapshot(&self) -> Result<Vec<(sled::IVec, sled::IVec)>> {
         let _guard = self.lock();
-        self.tree
+        self.tree()
             .iter()
             .map(|kv| kv.map_err(|e| db_error(&self.path, e)))
             .collect()
@@ -37,11 +37,9 @@ impl SledStore {
         Ok(id)
     }
 
-    /// Replaces every record with the pairs of a backup, in one atomic
-    /// batch, logged as `actor`'s. Refused, with nothing changed, when a
-    /// record of the backup does not read, when it is of a newer format,
-    /// or when the database holds records and `replace` is not set. A
-    /// database that held anything is copied under `DIR/backups` first.
+    /// Replaces every record with the pairs of a backup, all or nothing,
+    /// logged as `actor`'s: see [`StagedRestore`]. The pairs may come in
+    /// any order.
     pub(crate) fn restore_pairs(
         &self,
         pairs: Pairs,
@@ -52,27 +50,122 @@ impl SledStore {
     ) -> Result<RestoreSummary> {
         let mut pairs = pairs;
         pairs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut tally = crate::store::backup::Tally::default();
-        for (k, v) in &pairs {
-            tally
-                .add(k, v)
-                .map_err(|_| Error::input("the backup holds a key twice: nothing was restored"))?;
+        let mut staged = self.begin_restore()?;
+        staged.add(pairs)?;
+        staged.commit(self, replace, actor, note, expect)
+    }
+
+    /// Starts a restore: the backup's pairs are written, brought to the
+    /// current shapes, into a staging tree as they come
+    /// ([`StagedRestore::add`]), and replace the records only when
+    /// [`StagedRestore::commit`] finds them whole.
+    pub fn begin_restore(&self) -> Result<StagedRestore> {
+        Ok(StagedRestore {
+            staging: self.staging()?,
+            tally: crate::store::backup::Tally::default(),
+            upgrade: super::migrate::Upgrade::with_rules(self.config().settings.rules),
+            seq: 1,
+            has_id: false,
+            twice: false,
+            refused: None,
+        })
+    }
+}
+
+/// A restore under way: the pairs so far, in a staging tree.
+pub struct StagedRestore {
+    staging: super::staging::Staging,
+    tally: crate::store::backup::Tally,
+    upgrade: super::migrate::Upgrade,
+    /// The restore's own log entry comes after every entry restored.
+    seq: u64,
+    has_id: bool,
+    /// The backup holds a key twice.
+    twice: bool,
+    /// The first reason the backup cannot be restored; told at the commit,
+    /// after the checks that come before it (a backup of a newer format is
+    /// said to be one, not that its records do not read).
+    refused: Option<Error>,
+}
+
+impl StagedRestore {
+    /// Stages the next pairs of the backup, which come in key order.
+    pub fn add(&mut self, pairs: Pairs) -> Result<()> {
+        let seq_key = keys::meta("log_seq");
+        let id_key = keys::meta("database_id");
+        for (k, v) in pairs {
+            if self.twice {
+                continue;
+            }
+            if self.tally.last_key() == Some(k.as_slice()) {
+                self.twice = true;
+                continue;
+            }
+            if let Err(e) = self.tally.add(&k, &v) {
+                self.refused.get_or_insert_with(|| {
+                    Error::input(format!("{}: nothing was restored", e.message()))
+                });
+                continue;
+            }
+            if k == seq_key {
+                self.seq = codec::decode_u64(&v).unwrap_or(1).max(self.seq);
+            }
+            if k.first() == Some(&keys::LOG) {
+                self.seq = keys::tail_id(&k).map_or(self.seq, |s| self.seq.max(s + 1));
+            }
+            self.has_id |= k == id_key;
+            if self.refused.is_some() {
+                // Counted still, for the checks that come first.
+                continue;
+            }
+            match self.upgrade.pair(&k, &v) {
+                Ok(super::migrate::Upgraded::Same) => self.staging.insert(&k, &v)?,
+                Ok(super::migrate::Upgraded::Rewritten(bytes)) => {
+                    self.staging.insert(&k, &bytes)?
+                }
+                Ok(super::migrate::Upgraded::Dropped) => {}
+                Err(e) => {
+                    self.refused = Some(Error::input(format!(
+                        "the backup's record {k:02x?} does not read ({e}): nothing was restored"
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Replaces every record with the staged ones in one step. Refused,
+    /// with nothing changed, when pairs were lost on the way (`expect`:
+    /// the backup's count and digest), when a record of the backup does
+    /// not read, when it is of a newer format, or when the database holds
+    /// records and `replace` is not set. A database that held anything is
+    /// copied under `DIR/backups` first.
+    pub fn commit(
+        mut self,
+        store: &SledStore,
+        replace: bool,
+        actor: &Actor,
+        note: &str,
+        expect: Option<(u64, &str)>,
+    ) -> Result<RestoreSummary> {
+        if self.twice {
+            return Err(Error::input(
+                "the backup holds a key twice: nothing was restored",
+            ));
         }
         if let Some((keys, digest)) = expect
-            && (tally.keys != keys || tally.digest() != digest)
+            && (self.tally.keys != keys || self.tally.digest() != digest)
         {
             return Err(Error::protocol(format!(
                 "the daemon received {} pairs with digest {} of a backup of {keys} pairs with \
                  digest {digest}: some were lost on the way, so nothing was restored",
-                tally.keys,
-                tally.digest()
+                self.tally.keys,
+                self.tally.digest()
             )));
         }
-        let schema_key = keys::meta("schema");
-        let schema = pairs
-            .iter()
-            .find(|(k, _)| *k == schema_key)
-            .and_then(|(_, v)| codec::decode_u64(v).ok())
+        let schema = self
+            .tally
+            .schema
             .ok_or_else(|| Error::input("the backup has no database format mark: not restored"))?;
         if schema > SCHEMA {
             return Err(Error::input(format!(
@@ -80,91 +173,56 @@ impl SledStore {
                  (this one reads up to {SCHEMA}): not restored"
             )));
         }
+        if let Some(e) = self.refused.take() {
+            return Err(e);
+        }
         let mut summary = RestoreSummary {
-            keys: pairs.len() as u64,
+            keys: self.tally.keys,
+            clients: self.tally.clients,
+            networks: self.tally.networks,
             ..RestoreSummary::default()
         };
-        // Every record is read, and brought to the current shapes, before
-        // anything is replaced: the restore is then one batch.
-        let mut upgrade = super::migrate::Upgrade::with_rules(self.config().settings.rules);
-        let mut current = Vec::with_capacity(pairs.len());
-        for (k, v) in pairs {
-            match k.first() {
-                Some(&keys::CLIENT) => summary.clients += 1,
-                Some(&keys::NETWORK) => summary.networks += 1,
-                _ => {}
-            }
-            match upgrade.pair(&k, &v) {
-                Ok(super::migrate::Upgraded::Same) => current.push((k, v)),
-                Ok(super::migrate::Upgraded::Rewritten(bytes)) => current.push((k, bytes)),
-                Ok(super::migrate::Upgraded::Dropped) => {}
-                Err(e) => {
-                    return Err(Error::input(format!(
-                        "the backup's record {k:02x?} does not read ({e}): nothing was restored"
-                    )));
-                }
-            }
+        for k in self.upgrade.finish() {
+            self.staging.remove(&k)?;
         }
-        let rebuild = upgrade.finish();
-        current.retain(|(k, _)| !rebuild.contains(k));
         if schema < SCHEMA {
             summary.upgraded_from = Some(schema);
-            for (k, v) in current.iter_mut() {
-                if *k == schema_key {
-                    *v = codec::encode_u64(SCHEMA).to_vec();
-                }
-            }
+            self.staging
+                .insert(&keys::meta("schema"), &codec::encode_u64(SCHEMA))?;
         }
-        let mut pairs = current;
         // A backup older than the database's id keeps the id it has, so
         // calendars keep their UIDs.
         let id_key = keys::meta("database_id");
-        if !pairs.iter().any(|(k, _)| *k == id_key)
-            && let Some(id) = self.get(&id_key)?
+        if !self.has_id
+            && let Some(id) = store.get(&id_key)?
         {
-            pairs.push((id_key, id.to_vec()));
+            self.staging.insert(&id_key, &id)?;
         }
-        let guard = self.lock();
-        let held = self
-            .tree
+        let guard = store.lock();
+        let live = store.tree();
+        let held = live
             .scan_prefix([keys::CLIENT])
-            .chain(self.tree.scan_prefix([keys::LOG]))
+            .chain(live.scan_prefix([keys::LOG]))
             .next()
             .is_some();
-        let clients_now = self.tree.scan_prefix([keys::CLIENT]).count();
+        let clients_now = live.scan_prefix([keys::CLIENT]).count();
         if clients_now > 0 && !replace {
             return Err(Error::input(format!(
                 "the database {} holds {clients_now} client{}: restoring would replace them; \
                  run mlps restore again with --replace (the database as it is now is copied \
                  under {} first)",
-                self.path.display(),
+                store.path.display(),
                 if clients_now == 1 { "" } else { "s" },
-                self.path.join(super::BACKUPS).display()
+                store.path.join(super::BACKUPS).display()
             )));
         }
         if held {
-            let place = self.new_copy_place("before-restore")?;
-            self.copy_to_locked(&place)?;
+            let place = store.new_copy_place("before-restore")?;
+            store.copy_to_locked(&place)?;
             summary.copy = Some(place.display().to_string());
         }
-
-        let mut batch = sled::Batch::default();
-        for kv in self.tree.iter() {
-            let (k, _) = kv.map_err(|e| db_error(&self.path, e))?;
-            batch.remove(k);
-        }
         // The restore is the newest entry of the restored log.
-        let seq_key = keys::meta("log_seq");
-        let mut seq = 1;
-        for (k, v) in pairs {
-            if k == seq_key {
-                seq = codec::decode_u64(&v).unwrap_or(1).max(seq);
-            }
-            if k.first() == Some(&keys::LOG) {
-                seq = keys::tail_id(&k).map_or(seq, |s| seq.max(s + 1));
-            }
-            batch.insert(k, v);
-        }
+        let seq = self.seq;
         let entry = LogEntry {
             seq,
             at: crate::store::audit::now(),
@@ -180,13 +238,16 @@ impl SledStore {
             after: None,
             note: note.to_string(),
         };
-        batch.insert(&keys::id(keys::LOG, seq), codec::encode(&entry));
-        batch.insert(seq_key, &codec::encode_u64(seq + 1));
-        self.commit(batch)?;
-        self.forget_memory();
-        self.forget_search();
+        self.staging
+            .insert(&keys::id(keys::LOG, seq), &codec::encode(&entry))?;
+        self.staging
+            .insert(&keys::meta("log_seq"), &codec::encode_u64(seq + 1))?;
+        store.switch_to(self.staging)?;
+        store.forget_memory();
+        store.forget_search();
         drop(guard);
-        self.refresh_due_index_if_config_changed()?;
+        super::release_memory();
+        store.refresh_due_index_if_config_changed()?;
         Ok(summary)
     }
 }

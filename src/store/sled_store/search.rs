@@ -123,7 +123,7 @@ impl SledStore {
         }
         let mut index = SearchIndex::new();
         for prefix in [keys::SEARCH_CLIENT, keys::SEARCH_NETWORK] {
-            for kv in self.tree.scan_prefix([prefix]) {
+            for kv in self.tree().scan_prefix([prefix]) {
                 let (k, v) = kv.map_err(|e| db_error(&self.path, e))?;
                 let SearchRecord(entries) =
                     codec::decode(&v).map_err(|e| damaged(&self.path, &k, e))?;
@@ -177,7 +177,7 @@ impl SledStore {
     pub(super) fn write_all_search_keys(&self) -> Result<()> {
         let mut batch = sled::Batch::default();
         for prefix in [keys::SEARCH_CLIENT, keys::SEARCH_NETWORK] {
-            for kv in self.tree.scan_prefix([prefix]) {
+            for kv in self.tree().scan_prefix([prefix]) {
                 let (k, _) = kv.map_err(|e| db_error(&self.path, e))?;
                 batch.remove(k);
             }
