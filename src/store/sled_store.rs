@@ -353,8 +353,23 @@ impl SledStore {
         for c in self.scan::<Client>(keys::CLIENT)? {
             m.clients.insert(c.id, ClientNames::of(&c));
         }
-        for n in self.scan::<Network>(keys::NETWORK)? {
-            m.networks.insert(n.id, n.name);
+        // Names from the index of clients' networks, which carries them:
+        // reading every network record would cost more than its names.
+        for kv in self.tree().scan_prefix([keys::CLIENT_NETWORK]) {
+            let (k, v) = kv.map_err(|e| db_error(&self.path, e))?;
+            let Some(id) = keys::tail_id(&k).map(NetworkId) else {
+                continue;
+            };
+            let name = if v.is_empty() {
+                // Written before index entries carried the name.
+                match self.read::<Network>(&keys::id(keys::NETWORK, id.0))? {
+                    Some(n) => n.name,
+                    None => continue,
+                }
+            } else {
+                String::from_utf8_lossy(&v).into_owned()
+            };
+            m.networks.insert(id, name);
         }
         Ok(m)
     }
@@ -388,21 +403,51 @@ impl SledStore {
         *self.memory.write().unwrap_or_else(|p| p.into_inner()) = None;
     }
 
-    /// Rewrites the whole due-date index from the networks.
+    /// Rewrites the whole due-date index from the networks, in small
+    /// batches (one batch of 50 000 networks' dates held sled at several
+    /// hundred MB). The index is derived: its settings mark goes first and
+    /// comes back last, so one cut short by a crash is rebuilt at the next
+    /// open. Writers wait meanwhile, and readers keep the index in memory
+    /// until it is done.
     pub fn rebuild_due_index(&self) -> Result<()> {
         let _guard = self.lock();
+        let mark = keys::meta("due_config");
         let mut batch = sled::Batch::default();
+        batch.remove(mark.as_slice());
+        self.commit(batch)?;
+        let tree = self.tree();
+        let mut batch = sled::Batch::default();
+        let mut staged = 0usize;
+        let write = |batch: &mut sled::Batch, staged: &mut usize| -> Result<()> {
+            tree.apply_batch(std::mem::take(batch))
+                .map_err(|e| db_error(&self.path, e))?;
+            *staged = 0;
+            Ok(())
+        };
         for prefix in [keys::DUE, keys::DUE_OF_NETWORK] {
-            for kv in self.tree().scan_prefix([prefix]) {
+            for kv in tree.scan_prefix([prefix]) {
                 let (k, _) = kv.map_err(|e| db_error(&self.path, e))?;
                 batch.remove(k);
+                staged += 1;
+                if staged >= 2_000 {
+                    write(&mut batch, &mut staged)?;
+                }
             }
         }
-        for n in self.networks()? {
+        write(&mut batch, &mut staged)?;
+        // A network at a time, not all of them in memory.
+        for kv in tree.scan_prefix([keys::NETWORK]) {
+            let (k, v) = kv.map_err(|e| db_error(&self.path, e))?;
+            let n: Network = codec::decode(&v).map_err(|e| damaged(&self.path, &k, e))?;
             self.stage_due(&mut batch, &n, &[]);
+            staged += 1;
+            if staged >= 250 {
+                write(&mut batch, &mut staged)?;
+            }
         }
-        batch.insert(keys::meta("due_config"), self.config_fingerprint());
-        self.commit(batch)?;
+        batch.insert(mark, self.config_fingerprint());
+        write(&mut batch, &mut staged)?;
+        self.flush()?;
         self.forget_memory();
         Ok(())
     }
@@ -523,7 +568,8 @@ impl SledStore {
     fn stage_network(&self, batch: &mut sled::Batch, n: &Network) -> Result<()> {
         let old_keys = self.due_keys_of(n.id)?;
         batch.insert(&keys::id(keys::NETWORK, n.id.0), codec::encode(n));
-        batch.insert(&keys::client_network(n.client, n.id), &[]);
+        // The name rides along, for the agenda's names in memory.
+        batch.insert(&keys::client_network(n.client, n.id), n.name.as_bytes());
         self.stage_due(batch, n, &old_keys);
         Ok(())
     }

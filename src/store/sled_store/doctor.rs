@@ -135,6 +135,10 @@ impl SledStore {
         let mut clients: BTreeMap<ClientId, Client> = BTreeMap::new();
         let mut networks: BTreeMap<NetworkId, Network> = BTreeMap::new();
         let mut client_networks: BTreeSet<(u64, u64)> = BTreeSet::new();
+        // The name each index entry carries (empty when written before
+        // entries carried one: read from the network then).
+        let mut listed_names: std::collections::HashMap<u64, Vec<u8>> =
+            std::collections::HashMap::new();
         let mut due: BTreeMap<Vec<u8>, DueRecord> = BTreeMap::new();
         let mut due_of: HashMap<u64, Vec<Vec<u8>>> = HashMap::new();
         let mut log: BTreeMap<u64, LogEntry> = BTreeMap::new();
@@ -195,6 +199,9 @@ impl SledStore {
                 keys::CLIENT_NETWORK if k.len() == 17 => {
                     let client = u64::from_be_bytes(k[1..9].try_into().unwrap_or([0; 8]));
                     client_networks.insert((client, id));
+                    if !v.is_empty() {
+                        listed_names.insert(id, v.to_vec());
+                    }
                 }
                 keys::DUE => {
                     if let Some(r) = record::<DueRecord>(&mut c, &k, &v) {
@@ -333,6 +340,16 @@ impl SledStore {
                 c.problems.push(format!(
                     "network {} is missing from the index of client {}'s networks",
                     n.id.0, n.client.0
+                ));
+                wrong.client_networks = true;
+            }
+            if listed_names
+                .get(&n.id.0)
+                .is_some_and(|name| *name != n.name.as_bytes())
+            {
+                c.problems.push(format!(
+                    "the index of client {}'s networks names network {} other than it is named",
+                    n.client.0, n.id.0
                 ));
                 wrong.client_networks = true;
             }
@@ -493,7 +510,7 @@ impl SledStore {
             batch.remove(k);
         }
         for n in self.scan_readable::<Network>(keys::NETWORK)? {
-            batch.insert(&keys::client_network(n.client, n.id), &[]);
+            batch.insert(&keys::client_network(n.client, n.id), n.name.as_bytes());
         }
         Ok(())
     }

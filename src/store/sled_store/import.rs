@@ -14,7 +14,7 @@ use crate::store::codec;
 use crate::store::{ImportSummary, StoredFinding};
 
 /// The most clients an import writes in one batch.
-pub const ONE_BATCH_MAX: usize = 200;
+pub const ONE_BATCH_MAX: usize = 100;
 /// How many clients a larger import sends, and stages, at a time.
 pub const IMPORT_CHUNK: usize = 25;
 
@@ -332,7 +332,7 @@ impl Acting<'_> {
                 n.revision = 1;
                 // New networks have no due entries to remove.
                 batch.insert(&keys::id(keys::NETWORK, n.id.0), codec::encode(&n));
-                batch.insert(&keys::client_network(n.client, n.id), &[]);
+                batch.insert(&keys::client_network(n.client, n.id), n.name.as_bytes());
                 store.stage_due(batch, &n, &[]);
                 named_networks.push((n.id, n.client, n.name.clone()));
                 run.summary.networks += 1;
