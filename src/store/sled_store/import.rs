@@ -16,7 +16,7 @@ use crate::store::{ImportSummary, StoredFinding};
 /// The most clients an import writes in one batch.
 pub const ONE_BATCH_MAX: usize = 100;
 /// How many clients a larger import sends, and stages, at a time.
-pub const IMPORT_CHUNK: usize = 25;
+pub const IMPORT_CHUNK: usize = 4;
 
 /// What a larger import says before its first chunk, so that its records
 /// take the ids one batch of them would: clients and networks first,

@@ -25,7 +25,7 @@ const SLED_DEFAULT: &[u8] = b"__sled__default";
 /// How many bytes go into one batch of a staging tree. Small batches keep
 /// sled's memory near its page cache (a sled of 16 MB cache writing 360 MB
 /// in batches of 150 KB peaked at 54 MB; in batches of 6 MB at 1.8 GB).
-pub(super) const CHUNK_BYTES: usize = 192 << 10;
+pub(super) const CHUNK_BYTES: usize = 32 << 10;
 /// How many bytes are written between flushes of a staging tree: sled
 /// keeps what is not flushed in memory (flushing every 19 MB instead held
 /// it at 187 MB).
