@@ -24,20 +24,24 @@ pub fn rows(
     due_soon_days: u32,
 ) -> Result<Vec<AgendaRow>> {
     let until = crate::domain::calendar::add_days(today, within);
-    let mut out = Vec::new();
-    // The level each network's rows carry, for its fixes' rows.
+    let due = store.due_named_until(until, renewals_only)?;
+    let mut out = Vec::with_capacity(due.len());
+    // The level each network's rows carry, for its fixes' rows: only
+    // those need it (renewals have none).
     let mut known: HashMap<NetworkId, Known> = HashMap::new();
-    for named in store.due_named_until(until, renewals_only)? {
-        known.insert(
-            named.item.network,
-            Known {
-                client: named.item.client,
-                client_name: named.client.clone(),
-                client_zh: named.client_zh.clone(),
-                network: named.network.clone(),
-                levels: (named.item.level, named.item.max_level),
-            },
-        );
+    for named in due {
+        if !renewals_only {
+            known.insert(
+                named.item.network,
+                Known {
+                    client: named.item.client,
+                    client_name: named.client.clone(),
+                    client_zh: named.client_zh.clone(),
+                    network: named.network.clone(),
+                    levels: (named.item.level, named.item.max_level),
+                },
+            );
+        }
         let (item, client, network) = (named.item, named.client, named.network);
         let client_zh = named.client_zh;
         let days_left = (item.due - today).num_days();
