@@ -873,16 +873,16 @@ impl CaseStore for RemoteStore {
             until: codec::date_to_days(until),
         };
         match self.call(&request)? {
-            Response::DueNamed(list) => list
-                .into_iter()
+            Response::DueNamed(rows) => rows
+                .iter()
                 .map(|(bytes, client, client_zh, network)| {
-                    let d: DueRecord = decode(&bytes)?;
+                    let d: DueRecord = decode(bytes)?;
                     let item = DueItem::from(&d);
                     Ok(crate::store::NamedDue {
                         item,
-                        client,
-                        client_zh,
-                        network,
+                        client: client.to_string(),
+                        client_zh: client_zh.to_string(),
+                        network: network.to_string(),
                     })
                 })
                 .collect(),

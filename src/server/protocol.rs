@@ -240,8 +240,9 @@ pub enum Response {
         everything: bool,
     },
     /// Due records (`codec` bytes) with their client's display name, its
-    /// Chinese name, and the network's name.
-    DueNamed(Vec<(Vec<u8>, String, String, String)>),
+    /// Chinese name, and the network's name (on the wire a list of
+    /// `(Vec<u8>, String, String, String)`; see [`DueNamedRows`]).
+    DueNamed(DueNamedRows),
     /// Fuzzy-jump hits, best first.
     Hits(Vec<WireHit>),
     /// What `Doctor` found.
@@ -268,6 +269,112 @@ pub enum Response {
     },
     /// Network ids with their extension choice records.
     GapExtensions(Vec<(u64, Vec<u8>)>),
+}
+
+/// The rows of [`Response::DueNamed`]: each a due record's `codec` bytes,
+/// its client's display name, the client's Chinese name and the
+/// network's name. On the wire exactly a `Vec<(Vec<u8>, String, String,
+/// String)>`; in memory one buffer of every field with where each ends,
+/// so that neither the daemon nor the client makes and frees four
+/// allocations a row (15 835 rows for `mlps renewals` on the scale data).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DueNamedRows {
+    bytes: Vec<u8>,
+    /// Four a row: where its record, client, Chinese name and network end
+    /// in `bytes`.
+    ends: Vec<usize>,
+}
+
+/// One row of [`DueNamedRows`]: record bytes, client, Chinese name,
+/// network.
+pub type DueNamedRow<'a> = (&'a [u8], &'a str, &'a str, &'a str);
+
+impl DueNamedRows {
+    /// Room for `rows` rows of `bytes` bytes in all.
+    pub fn with_capacity(rows: usize, bytes: usize) -> DueNamedRows {
+        DueNamedRows {
+            bytes: Vec::with_capacity(bytes),
+            ends: Vec::with_capacity(rows * 4),
+        }
+    }
+
+    pub fn push(&mut self, record: &[u8], client: &str, client_zh: &str, network: &str) {
+        for field in [
+            record,
+            client.as_bytes(),
+            client_zh.as_bytes(),
+            network.as_bytes(),
+        ] {
+            self.bytes.extend_from_slice(field);
+            self.ends.push(self.bytes.len());
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len() / 4
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The rows in order. The names were whole strings when pushed or
+    /// received, so they always read back as text.
+    pub fn iter(&self) -> impl Iterator<Item = DueNamedRow<'_>> {
+        let text =
+            |from: usize, to: usize| std::str::from_utf8(&self.bytes[from..to]).unwrap_or("");
+        self.ends.chunks_exact(4).enumerate().map(move |(i, e)| {
+            let start = if i == 0 { 0 } else { self.ends[i * 4 - 1] };
+            (
+                &self.bytes[start..e[0]],
+                text(e[0], e[1]),
+                text(e[1], e[2]),
+                text(e[2], e[3]),
+            )
+        })
+    }
+}
+
+impl Serialize for DueNamedRows {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.len()))?;
+        for row in self.iter() {
+            // A `&[u8]` is a sequence of bytes, as a `Vec<u8>` is.
+            seq.serialize_element(&row)?;
+        }
+        seq.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DueNamedRows {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<DueNamedRows, D::Error> {
+        struct Rows;
+        impl<'de> serde::de::Visitor<'de> for Rows {
+            type Value = DueNamedRows;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list of due records with their names")
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<DueNamedRows, A::Error> {
+                // The count comes from the sender: room for a sane number
+                // of rows at most, more as they arrive.
+                let rows = seq.size_hint().unwrap_or(0).min(1 << 16);
+                let mut out = DueNamedRows::with_capacity(rows, rows * 112);
+                while let Some((record, client, client_zh, network)) =
+                    seq.next_element::<(Vec<u8>, String, String, String)>()?
+                {
+                    out.push(&record, &client, &client_zh, &network);
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_seq(Rows)
+    }
 }
 
 /// An [`Error`] as it crosses the socket: its kind, what the kind carries,
