@@ -243,52 +243,65 @@ pub fn regrading_table_in(rows: &[Regrading], rules: RuleSet, fit: Fit, lang: La
 
 /// The rows as `--json` prints them, with the final line break: the bytes
 /// of serde_json's pretty form of the rows made inert
-/// ([`text::inert_json`]), written straight into one buffer. A large
-/// agenda (15 835 rows, 5 MB on the scale data) is most of what
-/// `mlps renewals --json` does, so no text is built twice.
+/// ([`text::inert_json`]).
 pub fn json(rows: &[AgendaRow]) -> Vec<u8> {
+    let mut out = Vec::new();
     // Writing to a Vec cannot fail.
-    fn number(out: &mut Vec<u8>, n: impl std::fmt::Display) {
-        let _ = write!(out, "{n}");
+    let _ = write_json(rows, &mut out);
+    out
+}
+
+/// Writes [`json`] to `out` as it is made, in pieces of about 64 KiB: a
+/// large agenda (15 835 rows, 5 MB on the scale data) is most of what
+/// `mlps renewals --json` does, so no text is built twice and the output
+/// is never held whole.
+pub fn write_json(rows: &[AgendaRow], out: &mut impl Write) -> std::io::Result<()> {
+    const PIECE: usize = 64 * 1024;
+    fn number(buf: &mut Vec<u8>, n: impl std::fmt::Display) {
+        // Writing to a Vec cannot fail.
+        let _ = write!(buf, "{n}");
     }
-    let mut out = Vec::with_capacity(64 + rows.len() * 360);
     if rows.is_empty() {
-        out.extend_from_slice(b"[]\n");
-        return out;
+        return out.write_all(b"[]\n");
     }
-    out.extend_from_slice(b"[");
+    let mut buf = Vec::with_capacity(PIECE + 4096);
+    buf.push(b'[');
     for (i, r) in rows.iter().enumerate() {
-        out.extend_from_slice(if i == 0 { b"\n  {" } else { b",\n  {" });
-        out.extend_from_slice(b"\n    \"client\": ");
-        text::push_inert_json_str(&mut out, &r.client);
-        out.extend_from_slice(b",\n    \"network\": ");
-        text::push_inert_json_str(&mut out, &r.network);
-        out.extend_from_slice(b",\n    \"level\": ");
-        number(&mut out, u64::from(r.level));
-        if let Some(most) = r.max_level {
-            out.extend_from_slice(b",\n    \"max_level\": ");
-            number(&mut out, u64::from(most));
+        if buf.len() >= PIECE {
+            out.write_all(&buf)?;
+            buf.clear();
         }
-        out.extend_from_slice(b",\n    \"kind\": \"");
-        out.extend_from_slice(r.kind.as_str().as_bytes());
+        buf.extend_from_slice(if i == 0 { b"\n  {" } else { b",\n  {" });
+        buf.extend_from_slice(b"\n    \"client\": ");
+        text::push_inert_json_str(&mut buf, &r.client);
+        buf.extend_from_slice(b",\n    \"network\": ");
+        text::push_inert_json_str(&mut buf, &r.network);
+        buf.extend_from_slice(b",\n    \"level\": ");
+        number(&mut buf, r.level);
+        if let Some(most) = r.max_level {
+            buf.extend_from_slice(b",\n    \"max_level\": ");
+            number(&mut buf, most);
+        }
+        buf.extend_from_slice(b",\n    \"kind\": \"");
+        buf.extend_from_slice(r.kind.as_str().as_bytes());
         // NaiveDate's Display (YYYY-MM-DD, signed outside 0000-9999)
         // needs no escaping.
-        out.extend_from_slice(b"\",\n    \"due\": \"");
-        number(&mut out, r.due);
-        out.extend_from_slice(b"\",\n    \"days_left\": ");
-        number(&mut out, r.days_left);
-        out.extend_from_slice(b",\n    \"status\": \"");
-        out.extend_from_slice(r.status.as_str().as_bytes());
-        out.extend_from_slice(b"\",\n    \"client_id\": ");
-        number(&mut out, r.client_id.0);
-        out.extend_from_slice(b",\n    \"network_id\": ");
-        number(&mut out, r.network_id.0);
-        out.extend_from_slice(b",\n    \"client_zh\": ");
-        text::push_inert_json_str(&mut out, &r.client_zh);
-        out.extend_from_slice(b"\n  }");
+        buf.extend_from_slice(b"\",\n    \"due\": \"");
+        number(&mut buf, r.due);
+        buf.extend_from_slice(b"\",\n    \"days_left\": ");
+        number(&mut buf, r.days_left);
+        buf.extend_from_slice(b",\n    \"status\": \"");
+        buf.extend_from_slice(r.status.as_str().as_bytes());
+        buf.extend_from_slice(b"\",\n    \"client_id\": ");
+        number(&mut buf, r.client_id.0);
+        buf.extend_from_slice(b",\n    \"network_id\": ");
+        number(&mut buf, r.network_id.0);
+        buf.extend_from_slice(b",\n    \"client_zh\": ");
+        text::push_inert_json_str(&mut buf, &r.client_zh);
+        buf.extend_from_slice(b"\n  }");
     }
-    out.extend_from_slice(b"\n]\n");
-    out
+    buf.extend_from_slice(b"\n]\n");
+    out.write_all(&buf)
 }
 
 /// `mlps renewals` and `mlps due`: the table (or JSON), the counts and,
@@ -312,7 +325,7 @@ pub(super) fn print_agenda(
         rows.retain(|r| found.covers(r.client_id, r.network_id));
     }
     if args.json {
-        return out.write_all(&json(&rows)).map_err(io_error);
+        return write_json(&rows, out).map_err(io_error);
     }
     let what = if renewals_only {
         labels::cli::RENEWALS
