@@ -863,6 +863,28 @@ impl CaseStore for RemoteStore {
         })
     }
 
+    fn visit_due_named(
+        &self,
+        until: NaiveDate,
+        renewals_only: bool,
+        visit: &mut dyn FnMut(&DueItem, &str, &str, &str),
+    ) -> Result<()> {
+        let request = Request::DueNamedUntil {
+            renewals_only,
+            until: codec::date_to_days(until),
+        };
+        match self.call(&request)? {
+            Response::DueNamed(rows) => {
+                for (bytes, client, client_zh, network) in rows.iter() {
+                    let d: DueRecord = decode(bytes)?;
+                    visit(&DueItem::from(&d), client, client_zh, network);
+                }
+                Ok(())
+            }
+            other => Err(self.unexpected(request.kind(), &other)),
+        }
+    }
+
     fn due_named_until(
         &self,
         until: NaiveDate,
