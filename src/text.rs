@@ -214,7 +214,13 @@ pub fn push_inert_json_str(out: &mut Vec<u8>, s: &str) {
             continue;
         }
         // `i` is at the start of a character: only ASCII bytes were
-        // stepped over one by one.
+        // stepped over one by one. Characters from U+3000 to U+EFFF
+        // (lead bytes E3-EE: CJK, Hangul, private use) are never hidden,
+        // and they are most of a Chinese name.
+        if (0xe3..=0xee).contains(&b) {
+            i += 3;
+            continue;
+        }
         let Some(c) = s[i..].chars().next() else {
             break;
         };

@@ -257,9 +257,39 @@ pub fn json(rows: &[AgendaRow]) -> Vec<u8> {
 /// is never held whole.
 pub fn write_json(rows: &[AgendaRow], out: &mut impl Write) -> std::io::Result<()> {
     const PIECE: usize = 64 * 1024;
-    fn number(buf: &mut Vec<u8>, n: impl std::fmt::Display) {
-        // Writing to a Vec cannot fail.
-        let _ = write!(buf, "{n}");
+    fn number(buf: &mut Vec<u8>, n: i64) {
+        if n < 0 {
+            buf.push(b'-');
+        }
+        digits(buf, n.unsigned_abs(), 1);
+    }
+    /// `n` in decimal, zero-padded to `width` digits.
+    fn digits(buf: &mut Vec<u8>, mut n: u64, width: usize) {
+        let mut tmp = [b'0'; 20];
+        let mut at = tmp.len();
+        while n > 0 || tmp.len() - at < width {
+            at -= 1;
+            tmp[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+        buf.extend_from_slice(&tmp[at..]);
+    }
+    fn date(buf: &mut Vec<u8>, d: chrono::NaiveDate) {
+        use chrono::Datelike;
+        match u64::try_from(d.year()) {
+            Ok(year) if year <= 9999 => {
+                digits(buf, year, 4);
+                buf.push(b'-');
+                digits(buf, u64::from(d.month()), 2);
+                buf.push(b'-');
+                digits(buf, u64::from(d.day()), 2);
+            }
+            // NaiveDate's Display, signed outside 0000-9999. Writing to
+            // a Vec cannot fail.
+            _ => {
+                let _ = write!(buf, "{d}");
+            }
+        }
     }
     if rows.is_empty() {
         return out.write_all(b"[]\n");
@@ -277,25 +307,24 @@ pub fn write_json(rows: &[AgendaRow], out: &mut impl Write) -> std::io::Result<(
         buf.extend_from_slice(b",\n    \"network\": ");
         text::push_inert_json_str(&mut buf, &r.network);
         buf.extend_from_slice(b",\n    \"level\": ");
-        number(&mut buf, r.level);
+        number(&mut buf, i64::from(r.level));
         if let Some(most) = r.max_level {
             buf.extend_from_slice(b",\n    \"max_level\": ");
-            number(&mut buf, most);
+            number(&mut buf, i64::from(most));
         }
         buf.extend_from_slice(b",\n    \"kind\": \"");
         buf.extend_from_slice(r.kind.as_str().as_bytes());
-        // NaiveDate's Display (YYYY-MM-DD, signed outside 0000-9999)
-        // needs no escaping.
+        // A date needs no escaping.
         buf.extend_from_slice(b"\",\n    \"due\": \"");
-        number(&mut buf, r.due);
+        date(&mut buf, r.due);
         buf.extend_from_slice(b"\",\n    \"days_left\": ");
         number(&mut buf, r.days_left);
         buf.extend_from_slice(b",\n    \"status\": \"");
         buf.extend_from_slice(r.status.as_str().as_bytes());
         buf.extend_from_slice(b"\",\n    \"client_id\": ");
-        number(&mut buf, r.client_id.0);
+        digits(&mut buf, r.client_id.0, 1);
         buf.extend_from_slice(b",\n    \"network_id\": ");
-        number(&mut buf, r.network_id.0);
+        digits(&mut buf, r.network_id.0, 1);
         buf.extend_from_slice(b",\n    \"client_zh\": ");
         text::push_inert_json_str(&mut buf, &r.client_zh);
         buf.extend_from_slice(b"\n  }");

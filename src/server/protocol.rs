@@ -816,9 +816,12 @@ pub fn read_frame(r: &mut (impl Read + ?Sized)) -> Result<Option<Vec<u8>>, Frame
     if len > MAX_FRAME {
         return Err(FrameError::TooLarge { len });
     }
-    // Grow with the bytes that actually arrive: a length that lies costs
-    // nothing until the data is there.
-    let mut body = Vec::with_capacity(len.min(64 * 1024));
+    // Room for the whole body up to 16 MiB (a large answer, such as the
+    // 1.8 MB of renewals on the scale data, is then never copied as it
+    // grows); past that, grow with the bytes that actually arrive. Room
+    // that a length which lies asks for is never touched, so it costs no
+    // memory.
+    let mut body = Vec::with_capacity(len.min(16 << 20));
     r.take(len as u64)
         .read_to_end(&mut body)
         .map_err(FrameError::Io)?;
