@@ -339,11 +339,56 @@ impl Serialize for DueNamedRows {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeSeq;
         let mut seq = s.serialize_seq(Some(self.len()))?;
-        for row in self.iter() {
-            // A `&[u8]` is a sequence of bytes, as a `Vec<u8>` is.
-            seq.serialize_element(&row)?;
+        for (record, client, client_zh, network) in self.iter() {
+            seq.serialize_element(&(Bytes(record), client, client_zh, network))?;
         }
         seq.end()
+    }
+}
+
+/// A record's bytes, laid out as a `Vec<u8>` is (its length, then the
+/// bytes) but written and read in one piece rather than byte by byte.
+struct Bytes<'a>(&'a [u8]);
+
+impl Serialize for Bytes<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(self.0)
+    }
+}
+
+/// [`Bytes`] as read back.
+struct ByteBuf(Vec<u8>);
+
+impl<'de> Deserialize<'de> for ByteBuf {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<ByteBuf, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = ByteBuf;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("bytes")
+            }
+
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<ByteBuf, E> {
+                Ok(ByteBuf(v.to_vec()))
+            }
+
+            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<ByteBuf, E> {
+                Ok(ByteBuf(v))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<ByteBuf, A::Error> {
+                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+                while let Some(b) = seq.next_element::<u8>()? {
+                    out.push(b);
+                }
+                Ok(ByteBuf(out))
+            }
+        }
+        d.deserialize_byte_buf(Visit)
     }
 }
 
@@ -365,8 +410,8 @@ impl<'de> Deserialize<'de> for DueNamedRows {
                 // of rows at most, more as they arrive.
                 let rows = seq.size_hint().unwrap_or(0).min(1 << 16);
                 let mut out = DueNamedRows::with_capacity(rows, rows * 112);
-                while let Some((record, client, client_zh, network)) =
-                    seq.next_element::<(Vec<u8>, String, String, String)>()?
+                while let Some((ByteBuf(record), client, client_zh, network)) =
+                    seq.next_element::<(ByteBuf, String, String, String)>()?
                 {
                     out.push(&record, &client, &client_zh, &network);
                 }
