@@ -25,7 +25,7 @@ fn row(client: &str, network: &str, client_zh: &str, n: u64) -> AgendaRow {
         client: client.into(),
         network: network.into(),
         level: (n % 5) as u8 + 1,
-        max_level: (n % 3 == 0).then_some(4),
+        max_level: n.is_multiple_of(3).then_some(4),
         kind: DueKind::ALL[n as usize % DueKind::ALL.len()],
         due,
         days_left: n as i64 - 2000,
