@@ -241,6 +241,22 @@ pub fn regrading_table_in(rows: &[Regrading], rules: RuleSet, fit: Fit, lang: La
     out
 }
 
+/// Asks glibc's allocator to keep memory this short-lived command frees
+/// for its next allocations, rather than handing large blocks back to the
+/// system and taking fresh ones (each of whose pages then faults again).
+/// `mlps renewals` on the scale data frees the daemon's 1.8 MB answer
+/// and builds 15 835 rows: a third fewer page faults, about 1 ms. Other
+/// C libraries keep their defaults.
+pub(super) fn keep_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets two of the allocator's parameters (under
+    // its own lock); no memory is touched.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 64 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 128 << 20);
+    }
+}
+
 /// The rows as `--json` prints them, with the final line break: the bytes
 /// of serde_json's pretty form of the rows made inert
 /// ([`text::inert_json`]).
