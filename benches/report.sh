@@ -5,8 +5,8 @@
 #   benches/report.sh            # everything (about 10 minutes)
 #   MLPS_BENCH_DIR=/tmp/x benches/report.sh   # keep the scale data there
 #
-# Needs tmux-free tools only: python3 (a pty), and fzf for the side-by-side
-# figure (installed with apt-get when missing and possible).
+# Needs tmux-free tools only: python3 (a pty), and fzf and sqlite3 for the
+# side-by-side figures (installed with apt-get when missing and possible).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -62,10 +62,68 @@ else:
 PY
 }
 
-# 3. `mlps renewals --json`, daemon warm.
+# pair_time N CMD_A CMD_B: runs A and B alternately, N times each, output
+# to /dev/null, so that both see the same load on this shared machine;
+# prints "MEDIAN_A MEDIAN_B WORST_A WORST_B" in ms. The clock is bash's
+# $EPOCHREALTIME: no process is started to read it.
+pair_time() {
+  local n=$1 a=$2 b=$3 i t0 t1 ta=() tb=()
+  for ((i = 0; i < n; i++)); do
+    t0=${EPOCHREALTIME/./}; eval "$a" >/dev/null; t1=${EPOCHREALTIME/./}; ta+=($((t1 - t0)))
+    t0=${EPOCHREALTIME/./}; eval "$b" >/dev/null; t1=${EPOCHREALTIME/./}; tb+=($((t1 - t0)))
+  done
+  python3 - "${ta[*]}" "${tb[*]}" <<'PY'
+import statistics, sys
+a = [int(x) / 1000 for x in sys.argv[1].split()]
+b = [int(x) / 1000 for x in sys.argv[2].split()]
+print(f"{statistics.median(a):.1f} {statistics.median(b):.1f} {max(a):.1f} {max(b):.1f}")
+PY
+}
+
+# 3. `mlps renewals --json`, daemon warm, against sqlite3 -json answering
+# the same query over the same obligations (every open one, from
+# `mlps due --json`, in a table with an index on due): same rows, same
+# fields, days_left and status worked out by the query.
+if ! command -v sqlite3 >/dev/null && command -v apt-get >/dev/null; then
+  apt-get install -y sqlite3 >/dev/null 2>&1 || true
+fi
 "$bin" renewals --json >/dev/null
-renewals=$(for i in $(seq 1 20); do t=$(now); "$bin" renewals --json >/dev/null; ms "$t"; done \
-  | python3 -c 'import sys,statistics; v=[float(x) for x in sys.stdin]; print(f"{statistics.median(v):.0f} ms median, {max(v):.0f} ms worst")')
+renewals=n/a sqlite_line=n/a
+if command -v sqlite3 >/dev/null; then
+  "$bin" due --json --within 36500 > "$work/obligations.json"
+  rm -f "$work/obligations.sqlite"
+  sqlite3 "$work/obligations.sqlite" <<SQL
+CREATE TABLE obligations (client TEXT NOT NULL, network TEXT NOT NULL, level INTEGER NOT NULL,
+  max_level INTEGER, kind TEXT NOT NULL, due TEXT NOT NULL, client_id INTEGER NOT NULL,
+  network_id INTEGER NOT NULL, client_zh TEXT NOT NULL);
+INSERT INTO obligations SELECT value->>'client', value->>'network', value->>'level',
+  value->>'max_level', value->>'kind', value->>'due', value->>'client_id',
+  value->>'network_id', value->>'client_zh'
+  FROM json_each(readfile('$work/obligations.json'));
+CREATE INDEX obligations_due ON obligations(due);
+ANALYZE;
+SQL
+  query="SELECT client, network, level, max_level, kind, due,
+    CAST(julianday(due) - julianday('$MLPS_TODAY') AS INTEGER) AS days_left,
+    CASE WHEN due < '$MLPS_TODAY' THEN 'overdue'
+         WHEN due <= date('$MLPS_TODAY', '+30 days') THEN 'due' ELSE 'upcoming' END AS status,
+    client_id, network_id, client_zh
+    FROM obligations
+    WHERE due <= date('$MLPS_TODAY', '+90 days') AND kind IN ('evaluation', 'self_assessment')
+    ORDER BY due, client, network, kind"
+  count() { python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
+  mine=$("$bin" renewals --json | count)
+  theirs=$(sqlite3 -json "$work/obligations.sqlite" "$query" | count)
+  if [ "$mine" != "$theirs" ]; then
+    echo "renewals --json gives $mine rows, sqlite3 $theirs: not the same query" >&2
+    exit 1
+  fi
+  read -r a b wa wb < <(pair_time 20 '"$bin" renewals --json' 'sqlite3 -json "$work/obligations.sqlite" "$query"')
+  renewals="$a ms median, $wa ms worst ($mine rows)"
+  sqlite_line="$b ms median, $wb ms worst; ratio $(python3 -c "print(f'{$a/$b:.2f}')") (20 alternating pairs)"
+else
+  renewals=$(pair_time 20 '"$bin" renewals --json' 'true' | awk '{print $1 " ms median, " $3 " ms worst"}')
+fi
 
 # 4. The case manager in a pty: first frame (warm, then cold), keys, RSS.
 warm=$(python3 benches/pty_probe.py "$bin" "Clients 10000" 200 50)
@@ -107,6 +165,7 @@ cat <<EOF
 | Gaps view of a network with 200 findings: \`g\` to the drawn 200x50 frame, in process | < 150 ms | $(crit 'gaps view: open') |
 | keypress to updated frame in that Gaps view | < 16 ms | $(crit 'gaps view: a key') |
 | \`mlps renewals --json\` end to end, daemon warm | < 50 ms | $renewals |
+| \`sqlite3 -json\` on the same rows (index on due), paired with the line above | mlps below it | $sqlite_line |
 | case manager start to first complete frame, daemon warm | < 150 ms | $(field "$warm" first_frame_ms) ms |
 | case manager start to first complete frame, daemon cold | < 400 ms | $(field "$cold" first_frame_ms) ms |
 | keypress to updated frame, moving the cursor | < 16 ms | $(field "$warm" move_ms_median) ms median, $(field "$warm" move_ms_max) ms worst |

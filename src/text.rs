@@ -174,6 +174,71 @@ pub fn inert_json(json: &str) -> String {
     out
 }
 
+/// Appends `s` to `out` as a JSON string, exactly as serde_json writes it
+/// and [`inert_json`] then makes it inert: `"` and `\\` escaped, control
+/// characters below U+0020 as serde_json spells them, and every other
+/// character for which [`is_hidden`] holds as `\uXXXX` escapes. Runs of
+/// plain text are copied whole, so this is what a large JSON output is
+/// built with, without a second pass over the text.
+pub fn push_inert_json_str(out: &mut Vec<u8>, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    fn unit(out: &mut Vec<u8>, u: u16) {
+        out.extend_from_slice(b"\\u");
+        for shift in [12, 8, 4, 0] {
+            out.push(HEX[usize::from((u >> shift) & 0xf)]);
+        }
+    }
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            let plain = b >= 0x20 && b != b'"' && b != b'\\' && b != 0x7f;
+            if !plain {
+                out.extend_from_slice(&bytes[start..i]);
+                match b {
+                    b'"' => out.extend_from_slice(b"\\\""),
+                    b'\\' => out.extend_from_slice(b"\\\\"),
+                    0x08 => out.extend_from_slice(b"\\b"),
+                    0x0c => out.extend_from_slice(b"\\f"),
+                    b'\n' => out.extend_from_slice(b"\\n"),
+                    b'\r' => out.extend_from_slice(b"\\r"),
+                    b'\t' => out.extend_from_slice(b"\\t"),
+                    _ => unit(out, u16::from(b)),
+                }
+                start = i + 1;
+            }
+            i += 1;
+            continue;
+        }
+        // `i` is at the start of a character: only ASCII bytes were
+        // stepped over one by one. Characters from U+3000 to U+EFFF
+        // (lead bytes E3-EE: CJK, Hangul, private use) are never hidden,
+        // and they are most of a Chinese name.
+        if (0xe3..=0xee).contains(&b) {
+            i += 3;
+            continue;
+        }
+        let Some(c) = s[i..].chars().next() else {
+            break;
+        };
+        let len = c.len_utf8();
+        if is_hidden(c) {
+            out.extend_from_slice(&bytes[start..i]);
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                unit(out, *u);
+            }
+            start = i + len;
+        }
+        i += len;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
 /// `3 clients`, `1 client`: a count with the word that agrees with it.
 pub fn counted(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })

@@ -241,6 +241,114 @@ pub fn regrading_table_in(rows: &[Regrading], rules: RuleSet, fit: Fit, lang: La
     out
 }
 
+/// Asks glibc's allocator to keep memory this short-lived command frees
+/// for its next allocations, rather than handing large blocks back to the
+/// system and taking fresh ones (each of whose pages then faults again).
+/// `mlps renewals` on the scale data frees the daemon's 1.8 MB answer
+/// and builds 15 835 rows: a third fewer page faults, about 1 ms. Other
+/// C libraries keep their defaults.
+pub(super) fn keep_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets two of the allocator's parameters (under
+    // its own lock); no memory is touched.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 64 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 128 << 20);
+    }
+}
+
+/// The rows as `--json` prints them, with the final line break: the bytes
+/// of serde_json's pretty form of the rows made inert
+/// ([`text::inert_json`]).
+pub fn json(rows: &[AgendaRow]) -> Vec<u8> {
+    let mut out = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = write_json(rows, &mut out);
+    out
+}
+
+/// Writes [`json`] to `out` as it is made, in pieces of about 64 KiB: a
+/// large agenda (15 835 rows, 5 MB on the scale data) is most of what
+/// `mlps renewals --json` does, so no text is built twice and the output
+/// is never held whole.
+pub fn write_json(rows: &[AgendaRow], out: &mut impl Write) -> std::io::Result<()> {
+    const PIECE: usize = 64 * 1024;
+    fn number(buf: &mut Vec<u8>, n: i64) {
+        if n < 0 {
+            buf.push(b'-');
+        }
+        digits(buf, n.unsigned_abs(), 1);
+    }
+    /// `n` in decimal, zero-padded to `width` digits.
+    fn digits(buf: &mut Vec<u8>, mut n: u64, width: usize) {
+        let mut tmp = [b'0'; 20];
+        let mut at = tmp.len();
+        while n > 0 || tmp.len() - at < width {
+            at -= 1;
+            tmp[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+        buf.extend_from_slice(&tmp[at..]);
+    }
+    fn date(buf: &mut Vec<u8>, d: chrono::NaiveDate) {
+        use chrono::Datelike;
+        match u64::try_from(d.year()) {
+            Ok(year) if year <= 9999 => {
+                digits(buf, year, 4);
+                buf.push(b'-');
+                digits(buf, u64::from(d.month()), 2);
+                buf.push(b'-');
+                digits(buf, u64::from(d.day()), 2);
+            }
+            // NaiveDate's Display, signed outside 0000-9999. Writing to
+            // a Vec cannot fail.
+            _ => {
+                let _ = write!(buf, "{d}");
+            }
+        }
+    }
+    if rows.is_empty() {
+        return out.write_all(b"[]\n");
+    }
+    let mut buf = Vec::with_capacity(PIECE + 4096);
+    buf.push(b'[');
+    for (i, r) in rows.iter().enumerate() {
+        if buf.len() >= PIECE {
+            out.write_all(&buf)?;
+            buf.clear();
+        }
+        buf.extend_from_slice(if i == 0 { b"\n  {" } else { b",\n  {" });
+        buf.extend_from_slice(b"\n    \"client\": ");
+        text::push_inert_json_str(&mut buf, &r.client);
+        buf.extend_from_slice(b",\n    \"network\": ");
+        text::push_inert_json_str(&mut buf, &r.network);
+        buf.extend_from_slice(b",\n    \"level\": ");
+        number(&mut buf, i64::from(r.level));
+        if let Some(most) = r.max_level {
+            buf.extend_from_slice(b",\n    \"max_level\": ");
+            number(&mut buf, i64::from(most));
+        }
+        buf.extend_from_slice(b",\n    \"kind\": \"");
+        buf.extend_from_slice(r.kind.as_str().as_bytes());
+        // A date needs no escaping.
+        buf.extend_from_slice(b"\",\n    \"due\": \"");
+        date(&mut buf, r.due);
+        buf.extend_from_slice(b"\",\n    \"days_left\": ");
+        number(&mut buf, r.days_left);
+        buf.extend_from_slice(b",\n    \"status\": \"");
+        buf.extend_from_slice(r.status.as_str().as_bytes());
+        buf.extend_from_slice(b"\",\n    \"client_id\": ");
+        digits(&mut buf, r.client_id.0, 1);
+        buf.extend_from_slice(b",\n    \"network_id\": ");
+        digits(&mut buf, r.network_id.0, 1);
+        buf.extend_from_slice(b",\n    \"client_zh\": ");
+        text::push_inert_json_str(&mut buf, &r.client_zh);
+        buf.extend_from_slice(b"\n  }");
+    }
+    buf.extend_from_slice(b"\n]\n");
+    out.write_all(&buf)
+}
+
 /// `mlps renewals` and `mlps due`: the table (or JSON), the counts and,
 /// for `due`, the networks to re-grade; only those of `found`, the client
 /// or network a QUERY found, when there is one.
@@ -262,11 +370,7 @@ pub(super) fn print_agenda(
         rows.retain(|r| found.covers(r.client_id, r.network_id));
     }
     if args.json {
-        let text =
-            serde_json::to_string_pretty(&rows).map_err(|e| Error::runtime(e.to_string()))?;
-        let mut text = crate::text::inert_json(&text);
-        text.push('\n');
-        return out.write_all(text.as_bytes()).map_err(io_error);
+        return write_json(&rows, out).map_err(io_error);
     }
     let what = if renewals_only {
         labels::cli::RENEWALS

@@ -89,6 +89,7 @@ pub(super) fn run(
         }
         Command::Renewals(ref args) | Command::Due(ref args) => {
             let renewals_only = matches!(command, Command::Renewals(_));
+            agenda::keep_freed_memory();
             let today = input.today.expect("read before opening, for the agenda");
             let found = match &args.query {
                 Some(query) => Some(crate::service::lookup::resolve_in(store, query, lang)?),

@@ -862,6 +862,28 @@ impl CaseStore for RemoteStore {
         })
     }
 
+    fn visit_due_named(
+        &self,
+        until: NaiveDate,
+        renewals_only: bool,
+        visit: &mut dyn FnMut(&DueItem, &str, &str, &str),
+    ) -> Result<()> {
+        let request = Request::DueNamedUntil {
+            renewals_only,
+            until: codec::date_to_days(until),
+        };
+        match self.call(&request)? {
+            Response::DueNamed(rows) => {
+                for (bytes, client, client_zh, network) in rows.iter() {
+                    let d: DueRecord = decode(bytes)?;
+                    visit(&DueItem::from(&d), client, client_zh, network);
+                }
+                Ok(())
+            }
+            other => Err(self.unexpected(request.kind(), &other)),
+        }
+    }
+
     fn due_named_until(
         &self,
         until: NaiveDate,
@@ -872,16 +894,16 @@ impl CaseStore for RemoteStore {
             until: codec::date_to_days(until),
         };
         match self.call(&request)? {
-            Response::DueNamed(list) => list
-                .into_iter()
+            Response::DueNamed(rows) => rows
+                .iter()
                 .map(|(bytes, client, client_zh, network)| {
-                    let d: DueRecord = decode(&bytes)?;
+                    let d: DueRecord = decode(bytes)?;
                     let item = DueItem::from(&d);
                     Ok(crate::store::NamedDue {
                         item,
-                        client,
-                        client_zh,
-                        network,
+                        client: client.to_string(),
+                        client_zh: client_zh.to_string(),
+                        network: network.to_string(),
                     })
                 })
                 .collect(),

@@ -25,36 +25,41 @@ pub fn rows(
 ) -> Result<Vec<AgendaRow>> {
     let until = crate::domain::calendar::add_days(today, within);
     let mut out = Vec::new();
-    // The level each network's rows carry, for its fixes' rows.
+    // The level each network's rows carry, for its fixes' rows: only
+    // those need it (renewals have none).
     let mut known: HashMap<NetworkId, Known> = HashMap::new();
-    for named in store.due_named_until(until, renewals_only)? {
-        known.insert(
-            named.item.network,
-            Known {
-                client: named.item.client,
-                client_name: named.client.clone(),
-                client_zh: named.client_zh.clone(),
-                network: named.network.clone(),
-                levels: (named.item.level, named.item.max_level),
-            },
-        );
-        let (item, client, network) = (named.item, named.client, named.network);
-        let client_zh = named.client_zh;
-        let days_left = (item.due - today).num_days();
-        out.push(AgendaRow {
-            client,
-            network,
-            level: item.level.get(),
-            max_level: (item.max_level > item.level).then(|| item.max_level.get()),
-            kind: item.kind,
-            due: item.due,
-            days_left,
-            status: status_for(days_left, due_soon_days),
-            client_id: item.client,
-            network_id: item.network,
-            client_zh,
-        });
-    }
+    store.visit_due_named(
+        until,
+        renewals_only,
+        &mut |item, client, client_zh, network| {
+            if !renewals_only {
+                known.insert(
+                    item.network,
+                    Known {
+                        client: item.client,
+                        client_name: client.to_string(),
+                        client_zh: client_zh.to_string(),
+                        network: network.to_string(),
+                        levels: (item.level, item.max_level),
+                    },
+                );
+            }
+            let days_left = (item.due - today).num_days();
+            out.push(AgendaRow {
+                client: client.to_string(),
+                network: network.to_string(),
+                level: item.level.get(),
+                max_level: (item.max_level > item.level).then(|| item.max_level.get()),
+                kind: item.kind,
+                due: item.due,
+                days_left,
+                status: status_for(days_left, due_soon_days),
+                client_id: item.client,
+                network_id: item.network,
+                client_zh: client_zh.to_string(),
+            });
+        },
+    )?;
     if !renewals_only {
         out.extend(finding_rows(store, today, within, due_soon_days, &known)?);
     }

@@ -191,6 +191,23 @@ pub trait CaseStore: Send + Sync {
     /// makes the store ready for the next one.
     fn search(&self, query: &str, limit: usize) -> Result<Vec<crate::domain::search::Hit>>;
 
+    /// [`due_named_until`](CaseStore::due_named_until) handed to `visit`
+    /// row by row (item, client's display name, Chinese name, network's
+    /// name), in the same order, without collecting them: what the daemon
+    /// sends `mlps renewals` is built from its index without copying each
+    /// name on its own.
+    fn visit_due_named(
+        &self,
+        until: NaiveDate,
+        renewals_only: bool,
+        visit: &mut dyn FnMut(&DueItem, &str, &str, &str),
+    ) -> Result<()> {
+        for n in self.due_named_until(until, renewals_only)? {
+            visit(&n.item, &n.client, &n.client_zh, &n.network);
+        }
+        Ok(())
+    }
+
     /// [`due_until`](CaseStore::due_until) with each item's client and
     /// network names, in one call (one round trip through a daemon).
     fn due_named_until(&self, until: NaiveDate, renewals_only: bool) -> Result<Vec<NamedDue>> {

@@ -988,6 +988,28 @@ impl CaseStore for SledStore {
         })
     }
 
+    fn visit_due_named(
+        &self,
+        until: NaiveDate,
+        renewals_only: bool,
+        visit: &mut dyn FnMut(&DueItem, &str, &str, &str),
+    ) -> Result<()> {
+        let end = keys::due_end(until);
+        self.with_memory(|m| {
+            for (_, d) in m.due.range(..=end) {
+                if renewals_only && !d.kind.is_renewal() {
+                    continue;
+                }
+                let (client, client_zh) = m
+                    .clients
+                    .get(&d.client)
+                    .map_or(("", ""), |n| (n.display.as_str(), n.zh.as_str()));
+                let network = m.networks.get(&d.network).map_or("", String::as_str);
+                visit(d, client, client_zh, network);
+            }
+        })
+    }
+
     fn search(&self, query: &str, limit: usize) -> Result<Vec<crate::domain::search::Hit>> {
         self.search_index(query, limit)
     }
@@ -1051,6 +1073,15 @@ impl CaseStore for Acting<'_> {
         renewals_only: bool,
     ) -> Result<Vec<super::NamedDue>> {
         self.store.due_named_until(until, renewals_only)
+    }
+
+    fn visit_due_named(
+        &self,
+        until: NaiveDate,
+        renewals_only: bool,
+        visit: &mut dyn FnMut(&DueItem, &str, &str, &str),
+    ) -> Result<()> {
+        self.store.visit_due_named(until, renewals_only, visit)
     }
 
     fn search(&self, query: &str, limit: usize) -> Result<Vec<crate::domain::search::Hit>> {

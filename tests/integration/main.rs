@@ -12,6 +12,7 @@ mod support;
 mod format1;
 mod rfc5545;
 
+mod agenda_json;
 mod backup;
 mod bad_input;
 mod cli;

@@ -135,16 +135,18 @@ pub fn dispatch(store: &dyn Database, request: Request) -> Result<Response> {
             renewals_only,
         } => {
             let until = codec::days_to_date(until).map_err(refused)?;
-            let named = store.due_named_until(until, renewals_only)?;
-            Response::DueNamed(
-                named
-                    .into_iter()
-                    .map(|n| {
-                        let record = DueRecord::from(&n.item);
-                        (codec::encode(&record), n.client, n.client_zh, n.network)
-                    })
-                    .collect(),
-            )
+            // Straight from the store's index into one buffer: no row's
+            // names are copied on their own.
+            let mut rows = protocol::DueNamedRows::default();
+            store.visit_due_named(
+                until,
+                renewals_only,
+                &mut |item, client, client_zh, network| {
+                    let record = codec::encode(&DueRecord::from(item));
+                    rows.push(&record, client, client_zh, network);
+                },
+            )?;
+            Response::DueNamed(rows)
         }
         Request::Log { query } => Response::Records(records(&store.log(&query)?)),
         Request::Doctor { repair } => Response::Checkup(store.doctor(repair)?),
