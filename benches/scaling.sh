@@ -58,7 +58,47 @@ mb() { awk -v k="$2:" '$1 == k { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2
 # field JSON KEY: one figure of pty_probe.py's answer ("" when missing).
 field() { python3 -c 'import json,sys; v=json.loads(sys.argv[1] or "{}").get(sys.argv[2]); print("" if v is None else (f"{v:.1f}" if isinstance(v,float) else v))' "$1" "$2"; }
 
+# cpu_ms PID: the user and system CPU time the process has used, in ms.
+cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); printf "%.0f", ($12 + $13) * 1000 / hz }' "/proc/$1/stat" 2>/dev/null || true; }
 kb_mb() { if [ -n "$1" ]; then echo $(($1 / 1024)); fi; }
+
+# demo_run DIR N SEED: `mlps demo --clients N --seed SEED` on $MLPS_DB, its
+# daemon watched: stopped past $max_mb MB resident, the whole past
+# $max_demo_s seconds. Fails, saying why in DIR/demo.failed.
+demo_run() {
+  local dir=$1 demo_pid watch_pid rc=0
+  rm -f "$dir/demo.failed" "$dir/guard"
+  /usr/bin/time -f '%U %S %M' -o "$dir/demo.time" "$bin" demo --clients "$2" --seed "$3" >"$dir/demo.out" 2>&1 &
+  demo_pid=$!
+  (
+    start=$SECONDS
+    while kill -0 "$demo_pid" 2>/dev/null; do
+      d=$(daemon_pid_proc)
+      rss=0
+      if [ -n "$d" ]; then rss=$(mb "$d" VmRSS); rss=${rss:-0}; fi
+      if [ "$rss" -gt "$max_mb" ] || [ $((SECONDS - start)) -gt "$max_demo_s" ]; then
+        echo "stopped by the guard: its daemon at ${rss} MB resident after $((SECONDS - start)) s" >"$dir/guard"
+        # The daemon first: the command then fails on its own.
+        if [ -n "$d" ]; then kill "$d" 2>/dev/null || true; fi
+        for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$demo_pid" 2>/dev/null || break; sleep 1; done
+        if [ -n "$d" ]; then kill -9 "$d" 2>/dev/null || true; fi
+        read -ra children 2>/dev/null <"/proc/$demo_pid/task/$demo_pid/children" || true
+        for c in "${children[@]}"; do kill "$c" 2>/dev/null || true; done
+        break
+      fi
+      sleep 0.5
+    done
+  ) &
+  watch_pid=$!
+  wait "$demo_pid" || rc=$?
+  wait "$watch_pid" || true
+  if [ -f "$dir/guard" ]; then
+    cat "$dir/guard" >"$dir/demo.failed"
+  elif [ "$rc" -ne 0 ]; then
+    echo "failed ($rc): $(tr '\n' ' ' <"$dir/demo.out")" >"$dir/demo.failed"
+  fi
+  [ ! -f "$dir/demo.failed" ]
+}
 
 measure() { # measure N DIR: writes DIR/figures (key=value lines)
   local n=$1 dir=$2 out=$2/figures
@@ -68,47 +108,50 @@ measure() { # measure N DIR: writes DIR/figures (key=value lines)
   put() { echo "$1=$2" >>"$out"; }
   put clients "$n"
 
-  # 1. The demo, its daemon watched for memory and time.
-  local t demo_pid rc=0 said watch_pid
+  # 1. The demo in one run, as a consultant would make it; when the
+  # guard stops it, the same number of clients from several smaller runs
+  # (other seeds), so the rest of the figures are still measured.
+  local t said pid med worst cold warm user sys maxrss piece=${MLPS_SCALING_PIECE:-10000}
   t=$(now)
-  /usr/bin/time -f %M -o "$dir/demo.maxrss" "$bin" demo --clients "$n" >"$dir/demo.out" 2>&1 &
-  demo_pid=$!
-  (
-    peak=0 start=$SECONDS
-    while kill -0 "$demo_pid" 2>/dev/null; do
-      d=$(daemon_pid_proc)
-      if [ -n "$d" ]; then
-        rss=$(mb "$d" VmRSS); rss=${rss:-0}
-        [ "$rss" -gt "$peak" ] && peak=$rss
-        if [ "$rss" -gt "$max_mb" ] || [ $((SECONDS - start)) -gt "$max_demo_s" ]; then
-          echo "stopped: daemon at ${rss} MB after $((SECONDS - start)) s" >"$dir/guard"
-          kill "$d" 2>/dev/null; sleep 2; kill -9 "$d" 2>/dev/null
-          kill "$demo_pid" 2>/dev/null
-          break
-        fi
-      fi
-      sleep 0.5
-    done
-    echo "$peak" >"$dir/watch.peak"
-  ) &
-  watch_pid=$!
-  wait "$demo_pid" || rc=$?
-  put demo_ms "$(ms "$t")"
-  wait "$watch_pid" || true
-  said=$(cat "$dir/demo.out")
-  if [ -f "$dir/guard" ] || [ "$rc" -ne 0 ]; then
-    put failed "$(cat "$dir/guard" 2>/dev/null || echo "mlps demo failed ($rc): ${said//$'\n'/ }")"
+  if demo_run "$dir" "$n" 1; then
+    put demo_ms "$(ms "$t")"
+    read -r user sys maxrss < <(tail -1 "$dir/demo.time")
+    put demo_cmd_mb "$(kb_mb "$maxrss")"
+    put demo_cmd_cpu_ms "$(python3 -c 'import sys; print(round((float(sys.argv[1])+float(sys.argv[2]))*1000))' "$user" "$sys")"
+    said=$(cat "$dir/demo.out")
+    put networks "$(sed -n 's/.* and \([0-9]*\) networks.*/\1/p' <<<"$said")"
+    put findings "$(sed -n 's/.*with \([0-9]*\) findings.*/\1/p' <<<"$said")"
+  else
+    put failed "one run of mlps demo --clients $n: $(cat "$dir/demo.failed")"
+    echo "scaling.sh: $n clients in one run: $(cat "$dir/demo.failed")" >&2
     "$bin" stop >/dev/null 2>&1 || true
-    return
+    rm -rf "$MLPS_DB"
+    [ "$piece" -lt "$n" ] || return 0
+    local left=$n seed=1 networks=0 findings=0 size
+    t=$(now)
+    while [ "$left" -gt 0 ]; do
+      size=$((left < piece ? left : piece))
+      echo "scaling.sh: $n clients: mlps demo --clients $size --seed $seed" >&2
+      if ! demo_run "$dir" "$size" "$seed"; then
+        put failed_pieces "mlps demo --clients $size --seed $seed: $(cat "$dir/demo.failed")"
+        "$bin" stop >/dev/null 2>&1 || true
+        return 0
+      fi
+      said=$(cat "$dir/demo.out")
+      networks=$((networks + $(sed -n 's/.* and \([0-9]*\) networks.*/\1/p' <<<"$said")))
+      findings=$((findings + $(sed -n 's/.*with \([0-9]*\) findings.*/\1/p' <<<"$said")))
+      left=$((left - size)) seed=$((seed + 1))
+    done
+    put pieces "$((seed - 1)) runs of mlps demo --clients $piece (seeds 1-$((seed - 1)))"
+    put pieces_ms "$(ms "$t")"
+    put networks "$networks"
+    put findings "$findings"
   fi
-  put demo_cmd_mb "$(( $(tail -1 "$dir/demo.maxrss") / 1024 ))"
-  put networks "$(sed -n 's/.* and \([0-9]*\) networks.*/\1/p' <<<"$said")"
-  put findings "$(sed -n 's/.*with \([0-9]*\) findings.*/\1/p' <<<"$said")"
-  local pid
   pid=$(daemon_pid)
   if [ -n "$pid" ]; then
     put import_hwm_mb "$(mb "$pid" VmHWM)"
     put import_rss_mb "$(mb "$pid" VmRSS)"
+    put import_cpu_ms "$(cpu_ms "$pid")"
   fi
   "$bin" stop >/dev/null 2>&1 || true
   put db_mb "$(du -sm "$MLPS_DB" | cut -f1)"
@@ -124,7 +167,6 @@ measure() { # measure N DIR: writes DIR/figures (key=value lines)
   # 3. The case manager in a 200x50 pty: first with a daemon it starts,
   # then with that daemon warm (the keys are measured on that run).
   "$bin" stop >/dev/null 2>&1 || true
-  local cold warm
   cold=$(python3 "$probe" "$bin" "Clients $n" 200 50 || echo '{}')
   warm=$(python3 "$probe" "$bin" "Clients $n" 200 50 || echo '{}')
   put first_cold_ms "$(field "$cold" first_frame_ms)"
@@ -199,6 +241,8 @@ rows = [
     ("networks made by the demo", "networks", "", None),
     ("findings made by the demo", "findings", "", None),
     ("`mlps demo --clients N`, wall time", "demo_ms", "s", None),
+    ("`mlps demo` command (makes the book, sends it), CPU time", "demo_cmd_cpu_ms", "s", None),
+    ("importing daemon (stores it in one batch), CPU time", "import_cpu_ms", "s", None),
     ("`mlps demo` command, peak memory", "demo_cmd_mb", "MB", None),
     ("importing daemon, peak memory (VmHWM)", "import_hwm_mb", "MB", None),
     ("importing daemon, resident right after", "import_rss_mb", "MB", None),
@@ -235,10 +279,10 @@ print("|---" * (len(cols) + 1 + growth) + "|")
 for label, key, unit, worst in rows:
     cells = []
     for f in cols:
-        if "failed" in f:
-            cells.append("—")
+            v = num(f, key)
+        if key == "demo_ms" and "failed" in f:
+            cells.append("stopped, see below" + (f" ({fmt(num(f, 'pieces_ms'), 's')} in pieces)" if "pieces_ms" in f else ""))
             continue
-        v = num(f, key)
         cell = fmt(v, unit)
         w = num(f, worst) if worst else None
         if w is not None and v is not None:
@@ -247,11 +291,18 @@ for label, key, unit, worst in rows:
     line = f"| {label} | " + " | ".join(cells)
     if growth:
         a, b = num(cols[0], key), num(cols[-1], key)
-        line += " | " + (f"×{b/a:.1f}" if a and b is not None and "failed" not in cols[-1] else "—")
+        stopped = key in ("demo_ms", "demo_cmd_mb", "demo_cmd_cpu_ms", "import_cpu_ms", "import_hwm_mb", "import_rss_mb") and "failed" in cols[-1]
+        line += " | " + (f"×{b/a:.1f}" if a and b is not None and not stopped else "—")
     print(line + " |")
 if growth:
     print(f"\n(clients ×{scale:g}: a cost that grows as the book does grows ×{scale:g}.)")
 for f in cols:
     if "failed" in f:
-        print(f"\n{size(f)}: {f['failed']}")
+        print(f"\n{size(f)}: {f['failed']}.", end="")
+        if "pieces" in f:
+            print(f" Measured instead on a book of the same size made by {f['pieces']}:"
+                  f" {fmt(num(f, 'pieces_ms'), 's')}; the import memory is that of those runs.", end="")
+        if "failed_pieces" in f:
+            print(f" Making it in pieces failed too: {f['failed_pieces']}.", end="")
+        print()
 PY
