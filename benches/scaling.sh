@@ -11,7 +11,12 @@
 # swapping it to death: the importing daemon is stopped when its resident
 # memory passes MLPS_SCALING_MAX_MB (default 12000), and the demo when it
 # runs longer than MLPS_SCALING_MAX_DEMO_S seconds (default 600); that
-# size's column then says what happened and the next size is measured.
+# size's column then says what happened, and the rest of its figures are
+# measured on a book of the same size made by runs of MLPS_SCALING_PIECE
+# clients (default 10000; seeds 1, 2, ...), each on a daemon of its own.
+#
+#   MLPS_BENCH_DIR=/tmp/x MLPS_SCALING_TABLE_ONLY=1 benches/scaling.sh 1000 10000 50000
+#                                         # the table of what was kept there
 #
 # Needs python3 (benches/pty_probe.py runs the case manager in a pty).
 set -euo pipefail
@@ -28,7 +33,7 @@ export MLPS_TODAY=2026-11-28
 bin=$PWD/target/release/mlps
 probe=$PWD/benches/pty_probe.py
 
-cargo build --release --quiet
+[ -n "${MLPS_SCALING_TABLE_ONLY:-}" ] || cargo build --release --quiet
 
 # Wall-clock times from bash itself: no process is started to read the clock.
 now() { echo "$EPOCHREALTIME"; }
@@ -127,7 +132,7 @@ measure() { # measure N DIR: writes DIR/figures (key=value lines)
     "$bin" stop >/dev/null 2>&1 || true
     rm -rf "$MLPS_DB"
     [ "$piece" -lt "$n" ] || return 0
-    local left=$n seed=1 networks=0 findings=0 size
+    local left=$n seed=1 networks=0 findings=0 size hwm=0 cpu=0
     t=$(now)
     while [ "$left" -gt 0 ]; do
       size=$((left < piece ? left : piece))
@@ -137,6 +142,14 @@ measure() { # measure N DIR: writes DIR/figures (key=value lines)
         "$bin" stop >/dev/null 2>&1 || true
         return 0
       fi
+      # Each run on a daemon of its own: one daemon keeps what every
+      # import it made held (measured: 12 GB after four runs of 10 000).
+      pid=$(daemon_pid)
+      if [ -n "$pid" ]; then
+        hwm=$(( $(mb "$pid" VmHWM) > hwm ? $(mb "$pid" VmHWM) : hwm ))
+        cpu=$((cpu + $(cpu_ms "$pid")))
+      fi
+      "$bin" stop >/dev/null 2>&1 || true
       said=$(cat "$dir/demo.out")
       networks=$((networks + $(sed -n 's/.* and \([0-9]*\) networks.*/\1/p' <<<"$said")))
       findings=$((findings + $(sed -n 's/.*with \([0-9]*\) findings.*/\1/p' <<<"$said")))
@@ -146,6 +159,8 @@ measure() { # measure N DIR: writes DIR/figures (key=value lines)
     put pieces_ms "$(ms "$t")"
     put networks "$networks"
     put findings "$findings"
+    put import_hwm_mb "$hwm"
+    put import_cpu_ms "$cpu"
   fi
   pid=$(daemon_pid)
   if [ -n "$pid" ]; then
@@ -203,11 +218,14 @@ measure() { # measure N DIR: writes DIR/figures (key=value lines)
 dirs=()
 for n in "${sizes[@]}"; do
   dir=$root/clients-$n
+  dirs+=("$dir")
+  # MLPS_SCALING_TABLE_ONLY=1 with MLPS_BENCH_DIR: the table of what was
+  # measured there before, measuring nothing.
+  [ -z "${MLPS_SCALING_TABLE_ONLY:-}" ] || continue
   rm -rf "$dir"
   mkdir -p "$dir"
   echo "scaling.sh: $n clients in $dir" >&2
   measure "$n" "$dir"
-  dirs+=("$dir")
 done
 
 python3 - "${dirs[@]}" <<'PY'
@@ -279,7 +297,7 @@ print("|---" * (len(cols) + 1 + growth) + "|")
 for label, key, unit, worst in rows:
     cells = []
     for f in cols:
-            v = num(f, key)
+        v = num(f, key)
         if key == "demo_ms" and "failed" in f:
             cells.append("stopped, see below" + (f" ({fmt(num(f, 'pieces_ms'), 's')} in pieces)" if "pieces_ms" in f else ""))
             continue
@@ -301,7 +319,8 @@ for f in cols:
         print(f"\n{size(f)}: {f['failed']}.", end="")
         if "pieces" in f:
             print(f" Measured instead on a book of the same size made by {f['pieces']}:"
-                  f" {fmt(num(f, 'pieces_ms'), 's')}; the import memory is that of those runs.", end="")
+                  f" {fmt(num(f, 'pieces_ms'), 's')}, each on a daemon of its own; the import figures"
+                  f" in its column are those runs' (peak: the largest, CPU: the sum).", end="")
         if "failed_pieces" in f:
             print(f" Making it in pieces failed too: {f['failed_pieces']}.", end="")
         print()
