@@ -292,8 +292,12 @@ growth = len(cols) > 1
 if growth:
     head += f" | growth {size(cols[0]).split(' clients')[0]}→{size(cols[-1]).split(' clients')[0]}"
     scale = float(cols[-1]["clients"]) / float(cols[0]["clients"])
+# The last step too: the smallest size's figures are mostly fixed costs.
+step = len(cols) > 2
+if step:
+    head += f" | growth {size(cols[-2]).split(' clients')[0]}→{size(cols[-1]).split(' clients')[0]}"
 print(head + " |")
-print("|---" * (len(cols) + 1 + growth) + "|")
+print("|---" * (len(cols) + 1 + growth + step) + "|")
 for label, key, unit, worst in rows:
     cells = []
     for f in cols:
@@ -311,9 +315,14 @@ for label, key, unit, worst in rows:
         a, b = num(cols[0], key), num(cols[-1], key)
         stopped = key in ("demo_ms", "demo_cmd_mb", "demo_cmd_cpu_ms", "import_cpu_ms", "import_hwm_mb", "import_rss_mb") and "failed" in cols[-1]
         line += " | " + (f"×{b/a:.1f}" if a and b is not None and not stopped else "—")
+    if step:
+        a = num(cols[-2], key)
+        line += " | " + (f"×{b/a:.1f}" if a and b is not None and not stopped else "—")
     print(line + " |")
 if growth:
-    print(f"\n(clients ×{scale:g}: a cost that grows as the book does grows ×{scale:g}.)")
+    last = float(cols[-1]["clients"]) / float(cols[-2]["clients"])
+    print(f"\n(clients ×{scale:g}" + (f", and ×{last:g} in the last step" if step else "")
+          + ": a cost that grows as the book does grows as much.)")
 for f in cols:
     if "failed" in f:
         print(f"\n{size(f)}: {f['failed']}.", end="")
