@@ -230,3 +230,249 @@ fn acknowledged_writes_survive_the_daemon_being_killed_twenty_times() {
         found.len()
     );
 }
+
+/// What must be exactly the old or exactly the new database after a kill:
+/// every client and network with its revision, and every finding.
+#[derive(Debug, PartialEq, Eq)]
+struct Contents {
+    clients: Vec<(u64, String, u64)>,
+    networks: Vec<(u64, u64, String, u64)>,
+    findings: Vec<(u64, u64, String)>,
+}
+
+impl Contents {
+    fn of(store: &SledStore) -> Contents {
+        let mut clients: Vec<_> = (store.clients().unwrap().into_iter())
+            .map(|c| (c.id.0, c.display_name().to_string(), c.revision))
+            .collect();
+        let mut networks: Vec<_> = (store.networks().unwrap().into_iter())
+            .map(|n| (n.id.0, n.client.0, n.name, n.revision))
+            .collect();
+        let mut findings: Vec<_> = (store.all_findings().unwrap().into_iter())
+            .map(|f| (f.id().0, f.network.0, f.finding.description))
+            .collect();
+        clients.sort();
+        networks.sort();
+        findings.sort();
+        Contents {
+            clients,
+            networks,
+            findings,
+        }
+    }
+
+    fn read(db: &Path) -> Contents {
+        Contents::of(&SledStore::open(db, Config::default()).unwrap())
+    }
+}
+
+/// A copy of the database directory `from` (its daemon stopped) at `to`.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// After a kill: the database reopens to exactly `old` or exactly `new`
+/// (exactly `new` when the write was acknowledged), `doctor` finds
+/// nothing wrong, and no staging tree is left in the file. Returns
+/// whether it was the new one.
+fn old_or_new(db: &Path, old: &Contents, new: &Contents, acknowledged: bool, what: &str) -> bool {
+    let store = SledStore::open(db, Config::default()).unwrap();
+    let now = Contents::of(&store);
+    let is_new = now == *new;
+    assert!(
+        is_new || now == *old,
+        "{what}: the database is neither the old one ({} clients) nor the new one ({} clients): \
+         {} clients, {} networks, {} findings",
+        old.clients.len(),
+        new.clients.len(),
+        now.clients.len(),
+        now.networks.len(),
+        now.findings.len()
+    );
+    if acknowledged {
+        assert!(
+            is_new,
+            "{what}: acknowledged, but the database is the old one"
+        );
+    }
+    let checkup = store.doctor(false).unwrap();
+    assert_eq!(checkup.problems, Vec::<String>::new(), "{what}");
+    drop(store);
+    // Opening dropped whatever the killed write had staged.
+    let raw = sled::open(db.join("store")).unwrap();
+    let trees: Vec<String> = (raw.tree_names().iter())
+        .map(|n| String::from_utf8_lossy(n).into_owned())
+        .filter(|n| n != "__sled__default")
+        .collect();
+    assert_eq!(trees.len(), 1, "{what}: trees left in the file: {trees:?}");
+    is_new
+}
+
+/// The moments to kill at: `rounds` of them spread over `took`, from
+/// early in the write to a little after its end.
+fn kill_moments(took: Duration, rounds: u32) -> Vec<Duration> {
+    (0..rounds)
+        .map(|i| took.mul_f64(0.05 + 1.1 * f64::from(i) / f64::from(rounds - 1)))
+        .collect()
+}
+
+/// Runs `write` against a daemon on a copy of `template` at `db`, killing
+/// the daemon after `after` (never, with `None`); returns whether the
+/// write was acknowledged and how long it took.
+fn write_then_kill(
+    template: &Path,
+    db: &Path,
+    config: &Path,
+    after: Option<Duration>,
+    write: impl FnOnce(&Path) -> bool + Send + 'static,
+) -> (bool, Duration) {
+    let _ = std::fs::remove_dir_all(db);
+    copy_dir(template, db);
+    let mut daemon = serve(db, config);
+    let started = Instant::now();
+    let worker = {
+        let db = db.to_path_buf();
+        std::thread::spawn(move || {
+            let ok = write(&db);
+            (ok, started.elapsed())
+        })
+    };
+    match after {
+        Some(wait) => {
+            std::thread::sleep(wait);
+            daemon.kill().unwrap();
+            daemon.wait().unwrap();
+            worker.join().unwrap()
+        }
+        None => {
+            let done = worker.join().unwrap();
+            daemon.kill().unwrap();
+            daemon.wait().unwrap();
+            done
+        }
+    }
+}
+
+/// The old database: 30 demo clients with their findings.
+fn template(place: &support::Place) -> std::path::PathBuf {
+    let template = place.root.join("template");
+    let store = SledStore::open(&template, Config::default()).unwrap();
+    let records = demo_records(30, 1);
+    store.import(records).unwrap();
+    template
+}
+
+fn demo_records(clients: usize, seed: u64) -> Vec<mlps::domain::model::NewClient> {
+    let today = support::today();
+    let doc = mlps::demo::generate(clients, seed, today);
+    mlps::demo::records(&doc, today, seed, &Default::default()).unwrap()
+}
+
+const KILLS: u32 = 10;
+
+#[test]
+fn a_large_import_killed_midway_leaves_the_old_database_or_the_new_one() {
+    let place = support::place();
+    let template = template(&place);
+    let old = Contents::read(&template);
+    let db = place.root.join("db");
+    // More clients than go in one batch: the import is staged in chunks.
+    let records = demo_records(160, 2);
+    let import = || {
+        let records = records.clone();
+        move |db: &Path| {
+            client::connect(db)
+                .and_then(|store| store.import(records))
+                .is_ok()
+        }
+    };
+    let (acknowledged, took) = write_then_kill(&template, &db, &place.config, None, import());
+    assert!(acknowledged, "the import without a kill failed");
+    let new = Contents::read(&db);
+    assert_eq!(new.clients.len(), old.clients.len() + 160);
+    assert!(new.findings.len() > old.findings.len());
+
+    let mut outcomes = Vec::new();
+    for (round, wait) in kill_moments(took, KILLS).into_iter().enumerate() {
+        let (acknowledged, _) =
+            write_then_kill(&template, &db, &place.config, Some(wait), import());
+        let what = format!("import killed after {wait:?} (round {round})");
+        outcomes.push(old_or_new(&db, &old, &new, acknowledged, &what));
+    }
+    // The kills fell inside the import: some left the old database.
+    assert!(
+        outcomes.contains(&false),
+        "every kill came after the import"
+    );
+    eprintln!(
+        "import of 160 clients ({took:?}) killed {KILLS} times: {} old, {} new",
+        outcomes.iter().filter(|n| !**n).count(),
+        outcomes.iter().filter(|n| **n).count()
+    );
+}
+
+#[test]
+fn a_restore_killed_midway_leaves_the_old_database_or_the_new_one() {
+    let place = support::place();
+    let template = template(&place);
+    let old = Contents::read(&template);
+    // The backup restored: another book of 160 clients.
+    let pairs = {
+        let other = place.root.join("other");
+        let store = SledStore::open(&other, Config::default()).unwrap();
+        store.import(demo_records(160, 3)).unwrap();
+        let mut pairs = Vec::new();
+        store
+            .backup(&mut |page| {
+                pairs.extend(page);
+                Ok(())
+            })
+            .unwrap();
+        pairs
+    };
+    let db = place.root.join("db");
+    let restore = |pairs: mlps::store::backup::Pairs| {
+        move |db: &Path| {
+            client::connect(db)
+                .and_then(|store| store.restore(pairs, true, "crash test"))
+                .is_ok()
+        }
+    };
+    let (acknowledged, took) =
+        write_then_kill(&template, &db, &place.config, None, restore(pairs.clone()));
+    assert!(acknowledged, "the restore without a kill failed");
+    let new = Contents::read(&db);
+    assert_eq!(new.clients.len(), 160);
+
+    let mut outcomes = Vec::new();
+    for (round, wait) in kill_moments(took, KILLS).into_iter().enumerate() {
+        let (acknowledged, _) = write_then_kill(
+            &template,
+            &db,
+            &place.config,
+            Some(wait),
+            restore(pairs.clone()),
+        );
+        let what = format!("restore killed after {wait:?} (round {round})");
+        outcomes.push(old_or_new(&db, &old, &new, acknowledged, &what));
+    }
+    assert!(
+        outcomes.contains(&false),
+        "every kill came after the restore"
+    );
+    eprintln!(
+        "restore of {} pairs ({took:?}) killed {KILLS} times: {} old, {} new",
+        pairs.len(),
+        outcomes.iter().filter(|n| !**n).count(),
+        outcomes.iter().filter(|n| **n).count()
+    );
+}
