@@ -1210,3 +1210,27 @@ fn findings_travel_through_the_daemon_and_the_change_feed_announces_them() {
         "{log:?}"
     );
 }
+
+#[test]
+fn a_large_import_refused_midway_through_the_daemon_imports_nothing() {
+    let place = place();
+    let _daemon = Daemon::serve(&place, &[]);
+    let store = client::connect(&place.db).unwrap();
+    let existing = store.create_client(client("Existing")).unwrap();
+    let today = crate::support::today();
+    let doc = mlps::demo::generate(130, 8, today);
+    let mut records = mlps::demo::records(&doc, today, 8, &Default::default()).unwrap();
+    // Sent in chunks: the clash is in a late one.
+    records[120].id = Some(existing.id);
+    let err = store.import(records.clone()).unwrap_err();
+    assert!(err.message().contains("clients[120].id"), "{err}");
+    assert_eq!(store.clients().unwrap(), vec![existing.clone()]);
+    assert!(store.networks().unwrap().is_empty());
+
+    // The same connection imports the corrected records.
+    records[120].id = None;
+    let summary = store.import(records).unwrap();
+    assert_eq!(summary.clients, 130);
+    assert_eq!(store.clients().unwrap().len(), 131);
+    assert!(!store.search(&doc.clients[129].name, 5).unwrap().is_empty());
+}

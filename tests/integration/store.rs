@@ -514,3 +514,142 @@ fn doctor_finds_each_broken_index_and_repair_rebuilds_them() {
     );
     let _ = network;
 }
+
+/// Demo records of `clients` clients (findings included, ids not given).
+fn demo_records(clients: usize, seed: u64) -> Vec<NewClient> {
+    let doc = mlps::demo::generate(clients, seed, today());
+    mlps::demo::records(&doc, today(), seed, &Default::default()).unwrap()
+}
+
+/// Every client, network and finding, with ids and revisions.
+fn contents(store: &SledStore) -> (Vec<Client>, Vec<Network>, Vec<mlps::store::StoredFinding>) {
+    let mut findings = store.all_findings().unwrap();
+    findings.sort_by_key(|f| f.id());
+    (
+        store.clients().unwrap(),
+        store.networks().unwrap(),
+        findings,
+    )
+}
+
+/// The sled trees in the database at `dir` (its store closed) once it has
+/// been opened again, sled's own tree included.
+fn trees(dir: &std::path::Path) -> usize {
+    drop(SledStore::open(dir, Config::default()).unwrap());
+    let raw = sled::open(dir.join("store")).unwrap();
+    raw.tree_names().len()
+}
+
+#[test]
+fn a_large_import_takes_the_ids_one_batch_would() {
+    let (dir, store) = fresh_store();
+    let first = store.create_client(client("Already here")).unwrap();
+    // More clients than one batch holds: staged a few at a time.
+    let records = demo_records(150, 4);
+    let expected_findings: usize = (records.iter())
+        .flat_map(|c| &c.networks)
+        .map(|n| n.findings.len())
+        .sum();
+    assert!(expected_findings > 0);
+    let summary = store.import(records.clone()).unwrap();
+    assert_eq!(summary.clients, 150);
+    assert_eq!(summary.findings, expected_findings);
+
+    // As one batch numbers them: each client, then its networks, in the
+    // import's order; the findings after every record.
+    let mut next = first.id.0 + 1;
+    let clients = store.clients().unwrap();
+    assert_eq!(clients.len(), 151);
+    for (record, stored) in records.iter().zip(&clients[1..]) {
+        assert_eq!(stored.id.0, next, "{}", stored.name);
+        assert_eq!(stored.name, record.client.name);
+        next += 1;
+        let networks = store.networks_of(stored.id).unwrap();
+        assert_eq!(networks.len(), record.networks.len());
+        for (n, r) in networks.iter().zip(&record.networks) {
+            assert_eq!((n.id.0, &n.name), (next, &r.network.name));
+            next += 1;
+        }
+    }
+    let (_, _, findings) = contents(&store);
+    assert_eq!(findings.len(), expected_findings);
+    for (i, f) in findings.iter().enumerate() {
+        assert_eq!(f.id().0, next + i as u64);
+    }
+    // Found by fuzzy jump, on the agenda, and sound.
+    assert!(
+        !store
+            .search(&records[149].client.name, 5)
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(store.doctor(false).unwrap().problems, Vec::<String>::new());
+    let log = store.log(&mlps::store::audit::LogQuery::default()).unwrap();
+    assert_eq!(
+        (log.iter())
+            .filter(|e| e.action == mlps::store::audit::Action::Imported)
+            .count(),
+        1
+    );
+    assert!(store.create_client(client("Later")).unwrap().id.0 > next);
+    drop(store);
+    assert_eq!(trees(dir.path()), 2, "the staging tree was switched in");
+}
+
+#[test]
+fn a_large_import_refused_in_its_last_chunk_imports_nothing() {
+    let (dir, store) = fresh_store();
+    let existing = store.create_client(client("Existing")).unwrap();
+    let before = contents(&store);
+    let log_before = store.log(&Default::default()).unwrap().len();
+
+    let mut records = demo_records(150, 5);
+    records[148].id = Some(existing.id);
+    let err = store.import(records.clone()).unwrap_err();
+    assert_eq!(err.exit_code(), 2);
+    assert!(err.message().contains("clients[148].id"), "{err}");
+
+    // An id given twice in the import, far apart.
+    records[148].id = Some(ClientId(9_000));
+    records[2].id = Some(ClientId(9_000));
+    let err = store.import(records.clone()).unwrap_err();
+    assert!(err.message().contains("clients[148].id"), "{err}");
+    assert!(err.message().contains("given twice"), "{err}");
+
+    // A record the store refuses, in the last chunk.
+    records[148].id = None;
+    records[2].id = None;
+    records[149].networks[0]
+        .findings
+        .push(mlps::domain::gaps::Finding::new(
+            mlps::domain::gaps::FindingId(0),
+            "no.such.point",
+            "a gap",
+            mlps::domain::gaps::ComplianceResult::Partial,
+            mlps::domain::gaps::Risk::Low,
+            today(),
+        ));
+    assert!(store.import(records.clone()).is_err());
+
+    assert_eq!(contents(&store), before);
+    assert_eq!(store.log(&Default::default()).unwrap().len(), log_before);
+    assert_eq!(store.doctor(false).unwrap().problems, Vec::<String>::new());
+    drop(store);
+    assert_eq!(
+        trees(dir.path()),
+        2,
+        "the refused imports' staging trees are gone"
+    );
+}
+
+#[test]
+fn one_batch_refuses_an_id_given_twice() {
+    let (_dir, store) = fresh_store();
+    let mut records = demo_records(3, 6);
+    records[0].id = Some(ClientId(500));
+    records[2].id = Some(ClientId(500));
+    let err = store.import(records).unwrap_err();
+    assert!(err.message().contains("clients[2].id"), "{err}");
+    assert!(err.message().contains("given twice"), "{err}");
+    assert!(store.clients().unwrap().is_empty());
+}

@@ -159,10 +159,13 @@ impl Acting<'_> {
     fn import_one_batch(&self, clients: Vec<NewClient>) -> Result<ImportSummary> {
         let store = self.store;
         let _guard = store.lock();
-        // Given ids must be new to the database; nothing is overwritten.
+        // Given ids must be new to the database, and given once; nothing
+        // is overwritten.
+        let mut given = std::collections::HashSet::new();
         for (ci, c) in clients.iter().enumerate() {
-            let taken_in = |key: &[u8]| -> Result<bool> { Ok(store.get(key)?.is_some()) };
-            check_given(ci, c, taken_in)?;
+            check_given(ci, c, |key| {
+                taken_where(&mut given, key, || Ok(store.get(key)?.is_some()))
+            })?;
         }
         let plan = ImportPlan::of(&clients);
         let mut batch = sled::Batch::default();
@@ -206,9 +209,11 @@ impl Acting<'_> {
                          ({highest}): nothing was imported"
                     )));
                 }
-                Ok(!given.insert(key.to_vec())
-                    || store.get(key)?.is_some()
-                    || staging.get(key)?.is_some())
+                // Earlier chunks are in the staging tree.
+                if staging.get(key)?.is_some() {
+                    return Ok(Some(TWICE));
+                }
+                taken_where(&mut given, key, || Ok(store.get(key)?.is_some()))
             })?;
         }
         let mut batch = sled::Batch::default();
@@ -381,20 +386,37 @@ impl Acting<'_> {
     }
 }
 
+/// Where a given id is taken already.
+const IN_DATABASE: &str = "already exists in the database";
+const TWICE: &str = "is given twice in the import";
+
+/// Whether the record at `key` is given an id taken already: once before
+/// in the import (`given` remembers the keys seen), or in the database
+/// (`stored`).
+fn taken_where(
+    given: &mut std::collections::HashSet<Vec<u8>>,
+    key: &[u8],
+    stored: impl FnOnce() -> Result<bool>,
+) -> Result<Option<&'static str>> {
+    if !given.insert(key.to_vec()) {
+        return Ok(Some(TWICE));
+    }
+    Ok(stored()?.then_some(IN_DATABASE))
+}
+
 /// Refuses a client whose given ids (its own, its networks', its
-/// findings') `taken` says are in use.
+/// findings') `taken_at` says are in use, and says where.
 fn check_given(
     ci: usize,
     c: &NewClient,
-    mut taken_at: impl FnMut(&[u8]) -> Result<bool>,
+    mut taken_at: impl FnMut(&[u8]) -> Result<Option<&'static str>>,
 ) -> Result<()> {
     if let Some(id) = c.id
-        && taken_at(&keys::id(keys::CLIENT, id.0))?
+        && let Some(place) = taken_at(&keys::id(keys::CLIENT, id.0))?
     {
         return Err(taken(
             format!(
-                "at clients[{ci}].id: client id {} already exists in the database; nothing was \
-                 imported",
+                "at clients[{ci}].id: client id {} {place}; nothing was imported",
                 id.0
             ),
             vec![id.0],
@@ -403,12 +425,12 @@ fn check_given(
     }
     for (ni, n) in c.networks.iter().enumerate() {
         if let Some(id) = n.id
-            && taken_at(&keys::id(keys::NETWORK, id.0))?
+            && let Some(place) = taken_at(&keys::id(keys::NETWORK, id.0))?
         {
             return Err(taken(
                 format!(
-                    "at clients[{ci}].networks[{ni}].id: network id {} already exists in the \
-                     database; nothing was imported",
+                    "at clients[{ci}].networks[{ni}].id: network id {} {place}; nothing was \
+                     imported",
                     id.0
                 ),
                 Vec::new(),
@@ -416,11 +438,14 @@ fn check_given(
             ));
         }
         for (fi, f) in n.findings.iter().enumerate() {
-            if f.id.0 != 0 && taken_at(&keys::id(keys::FINDING_OF, f.id.0))? {
+            if f.id.0 == 0 {
+                continue;
+            }
+            if let Some(place) = taken_at(&keys::id(keys::FINDING_OF, f.id.0))? {
                 return Err(taken(
                     format!(
                         "at clients[{ci}].networks[{ni}].findings[{fi}].id: finding id {} \
-                         already exists in the database; nothing was imported",
+                         {place}; nothing was imported",
                         f.id.0
                     ),
                     Vec::new(),
