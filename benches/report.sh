@@ -29,12 +29,31 @@ if [ ! -d "$MLPS_DB/store" ]; then
   t=$(now); "$bin" demo --clients 10000 >/dev/null; demo_ms=$(ms "$t")
 fi
 # A daemon started on demand, as a consultant's first command would:
-# the one that imported the data is measured on its own.
-importer_rss=n/a
-if [ "$demo_ms" != n/a ] && pid=$("$bin" status 2>/dev/null | sed -n 's/.*pid \([0-9]*\).*/\1/p') && [ -n "$pid" ]; then
-  importer_rss="$(( $(awk '/VmRSS/ {print $2}' /proc/$pid/status) / 1024 )) MB"
+# the one that imported the data is measured on its own, now and at its
+# peak.
+# vm PID FIELD: the daemon's VmRSS (now) or VmHWM (its peak), in MB.
+vm() { echo "$(( $(awk "/$2/ {print \$2}" /proc/$1/status) / 1024 )) MB"; }
+daemon_pid() { "$bin" status "$@" 2>/dev/null | sed -n 's/.*pid \([0-9]*\).*/\1/p'; }
+importer_rss=n/a import_peak=n/a
+if [ "$demo_ms" != n/a ] && pid=$(daemon_pid) && [ -n "$pid" ]; then
+  importer_rss=$(vm "$pid" VmRSS)
+  import_peak="$(vm "$pid" VmHWM) ($demo_ms ms)"
 fi
 "$bin" stop >/dev/null 2>&1 || true
+
+# The daemon's peak restoring a backup of the scale data into an empty
+# database: a daemon started by the restore, read before it idles out.
+rm -rf "$work/backup" "$work/restored"
+"$bin" backup "$work/backup" >/dev/null
+"$bin" stop >/dev/null 2>&1 || true
+t=$(now); "$bin" restore --db "$work/restored" "$work/backup" >/dev/null; restore_ms=$(ms "$t")
+restore_peak=n/a
+if pid=$(daemon_pid --db "$work/restored") && [ -n "$pid" ]; then
+  restore_peak="$(vm "$pid" VmHWM) ($restore_ms ms)"
+fi
+"$bin" stop --db "$work/restored" >/dev/null 2>&1 || true
+rm -rf "$work/backup" "$work/restored"
+
 networks=$("$bin" export | python3 -c 'import json,sys; d=json.load(sys.stdin); print(sum(len(c["networks"]) for c in d["clients"]))')
 db_size=$(du -sh "$MLPS_DB" | cut -f1)
 
@@ -174,6 +193,8 @@ cat <<EOF
 | bytes written per cursor move, 200x50 | < 2 KB | $(field "$warm" move_bytes_median) B median |
 | resident memory of the case manager | < 150 MB | $(( $(field "$warm" tui_rss_kb) / 1024 )) MB |
 | resident memory of the daemon, serving that case manager | < 150 MB | $(( $(field "$cold" daemon_rss_kb) / 1024 )) MB (started by it), $(( $(field "$warm" daemon_rss_kb) / 1024 )) MB (after renewals too); $importer_rss right after importing the scale data |
+| daemon's peak importing the scale data (\`mlps demo --clients 10000\`) | < 300 MB | $import_peak |
+| daemon's peak restoring a backup of it into an empty database | < 300 MB | $restore_peak |
 | database size on disk | — | $db_size |
 EOF
 "$bin" stop >/dev/null 2>&1 || true
