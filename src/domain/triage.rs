@@ -297,37 +297,37 @@ impl SortBy {
 
 /// Sorts rows; ties keep urgency order, then client and network names.
 pub fn sort(rows: &mut [TriageRow], by: SortBy) {
-    let names = |r: &TriageRow| (r.client.to_lowercase(), r.network.to_lowercase());
-    rows.sort_by(|a, b| {
-        let urgency = a.first().urgency().cmp(&b.first().urgency());
+    // Each row's key is made once (the names lowercased once), not on
+    // every comparison: a book of 50 000 clients has some 100 000 rows.
+    rows.sort_by_cached_key(|r| {
+        let names = (r.client.to_lowercase(), r.network.to_lowercase());
         let primary = match by {
-            SortBy::Urgency => std::cmp::Ordering::Equal,
-            SortBy::Due => {
-                let due = |r: &TriageRow| {
-                    r.reasons
-                        .iter()
-                        .filter_map(|x| match x.place {
-                            Place::Deadline { due, .. } => Some(due),
-                            _ => None,
-                        })
-                        .min()
-                };
-                // `None` (no date) sorts last.
-                match (due(a), due(b)) {
-                    (Some(x), Some(y)) => x.cmp(&y),
-                    (Some(_), None) => std::cmp::Ordering::Less,
-                    (None, Some(_)) => std::cmp::Ordering::Greater,
-                    (None, None) => std::cmp::Ordering::Equal,
-                }
+            SortBy::Urgency => Primary::Equal,
+            // No date sorts last.
+            SortBy::Due => (r.reasons.iter())
+                .filter_map(|x| match x.place {
+                    Place::Deadline { due, .. } => Some(due),
+                    _ => None,
+                })
+                .min()
+                .map_or(Primary::NoDate, Primary::Date),
+            SortBy::Client => Primary::Name(names.0.clone()),
+            SortBy::Level => {
+                Primary::Level(std::cmp::Reverse(r.level.max(r.max_level.unwrap_or(0))))
             }
-            SortBy::Client => names(a).0.cmp(&names(b).0),
-            SortBy::Level => b
-                .level
-                .max(b.max_level.unwrap_or(0))
-                .cmp(&a.level.max(a.max_level.unwrap_or(0))),
         };
-        primary.then(urgency).then_with(|| names(a).cmp(&names(b)))
+        (primary, r.first().urgency(), names)
     });
+}
+
+/// What a sort puts first, before urgency and the names.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Primary {
+    Equal,
+    Date(NaiveDate),
+    NoDate,
+    Name(String),
+    Level(std::cmp::Reverse<u8>),
 }
 
 /// What triage needs besides the case: today, the due-soon window and the

@@ -467,7 +467,8 @@ impl App {
     /// The clients as read: networks are read again as they are needed.
     /// The filter texts of the clients that did not change are kept.
     pub(crate) fn put_clients(&mut self, mut clients: Vec<Client>) {
-        clients.sort_by_key(client_order);
+        // Each name lowercased once, not on every comparison.
+        clients.sort_by_cached_key(client_order);
         let texts = self.filter_texts.get_mut();
         if !texts.clients.is_empty() {
             let before: HashMap<ClientId, &Client> =
