@@ -366,15 +366,9 @@ fn write_then_kill(
 fn template(place: &support::Place) -> std::path::PathBuf {
     let template = place.root.join("template");
     let store = SledStore::open(&template, Config::default()).unwrap();
-    let records = demo_records(30, 1);
+    let records = support::demo_records(30, 1);
     store.import(records).unwrap();
     template
-}
-
-fn demo_records(clients: usize, seed: u64) -> Vec<mlps::domain::model::NewClient> {
-    let today = support::today();
-    let doc = mlps::demo::generate(clients, seed, today);
-    mlps::demo::records(&doc, today, seed, &Default::default()).unwrap()
 }
 
 const KILLS: u32 = 10;
@@ -386,7 +380,7 @@ fn a_large_import_killed_midway_leaves_the_old_database_or_the_new_one() {
     let old = Contents::read(&template);
     let db = place.root.join("db");
     // More clients than go in one batch: the import is staged in chunks.
-    let records = demo_records(160, 2);
+    let records = support::demo_records(160, 2);
     let import = || {
         let records = records.clone();
         move |db: &Path| {
@@ -429,7 +423,7 @@ fn a_restore_killed_midway_leaves_the_old_database_or_the_new_one() {
     let pairs = {
         let other = place.root.join("other");
         let store = SledStore::open(&other, Config::default()).unwrap();
-        store.import(demo_records(160, 3)).unwrap();
+        store.import(support::demo_records(160, 3)).unwrap();
         let mut pairs = Vec::new();
         store
             .backup(&mut |page| {

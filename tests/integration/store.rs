@@ -11,7 +11,7 @@ use mlps::domain::settings::Config;
 use mlps::domain::timeline;
 use mlps::store::{CaseStore, Maintenance, SledStore};
 
-use crate::support::{self, d, fresh_store, import_demo, today};
+use crate::support::{self, d, demo_records, fresh_store, import_demo, today};
 
 fn client(name: &str) -> Client {
     Client {
@@ -513,12 +513,6 @@ fn doctor_finds_each_broken_index_and_repair_rebuilds_them() {
         repaired.problems
     );
     let _ = network;
-}
-
-/// Demo records of `clients` clients (findings included, ids not given).
-fn demo_records(clients: usize, seed: u64) -> Vec<NewClient> {
-    let doc = mlps::demo::generate(clients, seed, today());
-    mlps::demo::records(&doc, today(), seed, &Default::default()).unwrap()
 }
 
 /// Every client, network and finding, with ids and revisions.

@@ -173,6 +173,13 @@ pub fn import_demo(store: &SledStore, clients: usize, seed: u64) {
         .unwrap();
 }
 
+/// The demo's records of `clients` clients made with `seed`, dated by
+/// [`today`], with their findings, as `mlps demo` imports them.
+pub fn demo_records(clients: usize, seed: u64) -> Vec<mlps::domain::model::NewClient> {
+    let doc = mlps::demo::generate(clients, seed, today());
+    mlps::demo::records(&doc, today(), seed, &Default::default()).unwrap()
+}
+
 /// A fresh database holding the demo data of `clients` clients made with
 /// `seed`.
 pub fn demo_store(clients: usize, seed: u64) -> (TempDir, SledStore) {
