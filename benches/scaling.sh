@@ -260,7 +260,7 @@ rows = [
     ("findings made by the demo", "findings", "", None),
     ("`mlps demo --clients N`, wall time", "demo_ms", "s", None),
     ("`mlps demo` command (makes the book, sends it), CPU time", "demo_cmd_cpu_ms", "s", None),
-    ("importing daemon (stores it in one batch), CPU time", "import_cpu_ms", "s", None),
+    ("importing daemon (stages and stores it), CPU time", "import_cpu_ms", "s", None),
     ("`mlps demo` command, peak memory", "demo_cmd_mb", "MB", None),
     ("importing daemon, peak memory (VmHWM)", "import_hwm_mb", "MB", None),
     ("importing daemon, resident right after", "import_rss_mb", "MB", None),
