@@ -822,6 +822,25 @@ fn client_entry(
     }
 }
 
+/// An entry about the whole database (an import, a restore).
+pub(super) fn database_entry(actor: &Actor, action: Action, note: String) -> LogEntry {
+    LogEntry {
+        seq: 0,
+        at: 0,
+        uid: actor.uid,
+        user: actor.user.clone(),
+        action,
+        client: None,
+        client_name: String::new(),
+        network: None,
+        network_name: String::new(),
+        finding: None,
+        before: None,
+        after: None,
+        note,
+    }
+}
+
 fn network_entry(
     actor: &Actor,
     action: Action,

@@ -279,25 +279,12 @@ impl Acting<'_> {
     }
 
     fn import_entry(&self, summary: &ImportSummary) -> LogEntry {
-        LogEntry {
-            seq: 0,
-            at: 0,
-            uid: self.actor.uid,
-            user: self.actor.user.clone(),
-            action: Action::Imported,
-            client: None,
-            client_name: String::new(),
-            network: None,
-            network_name: String::new(),
-            finding: None,
-            before: None,
-            after: None,
-            note: format!(
-                "{} and {}",
-                crate::text::counted(summary.clients, "client", "clients"),
-                crate::text::counted(summary.networks, "network", "networks")
-            ),
-        }
+        let note = format!(
+            "{} and {}",
+            crate::text::counted(summary.clients, "client", "clients"),
+            crate::text::counted(summary.networks, "network", "networks")
+        );
+        super::database_entry(self.actor, Action::Imported, note)
     }
 
     /// Validates `clients` and adds their records, due dates, findings and

@@ -226,17 +226,7 @@ impl StagedRestore {
         let entry = LogEntry {
             seq,
             at: crate::store::audit::now(),
-            uid: actor.uid,
-            user: actor.user.clone(),
-            action: Action::BackupRestored,
-            client: None,
-            client_name: String::new(),
-            network: None,
-            network_name: String::new(),
-            finding: None,
-            before: None,
-            after: None,
-            note: note.to_string(),
+            ..super::database_entry(actor, Action::BackupRestored, note.to_string())
         };
         self.staging
             .insert(&keys::id(keys::LOG, seq), &codec::encode(&entry))?;
