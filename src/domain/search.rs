@@ -241,57 +241,30 @@ struct Key {
 }
 
 /// An entry's keys, packed: one allocation for all their texts, and per
-/// key the run of label characters it spells with, for each of them, how
-/// many key characters it became (the keys follow the label in order, so
-/// these counts say which label character each key character came from).
+/// key where its text ends and its reading cost. Which label character
+/// each key character came from is not kept: it is worked out again
+/// (see [`compute_keys`]) for the few entries a search returns, to
+/// highlight them, which keeps the index small.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Keys {
     text: Box<str>,
-    /// Per key: [where its text ends in `text`, its reading cost, the
-    /// first label character it spells, where its counts end in `runs`].
-    refs: Box<[[u32; 4]]>,
-    runs: Box<[u8]>,
+    /// Per key: [where its text ends in `text`, its reading cost].
+    refs: Box<[[u32; 2]]>,
 }
 
 impl Keys {
     fn pack(keys: &[Key]) -> Keys {
         let mut text = String::with_capacity(keys.iter().map(|k| k.text.len()).sum());
         let mut refs = Vec::with_capacity(keys.len());
-        let mut runs = Vec::new();
         let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         for key in keys {
             text.push_str(&key.text);
-            let first = key.map.first().copied().unwrap_or(0);
-            let last = key.map.last().copied().unwrap_or(0);
-            let start = runs.len();
-            let len = last.saturating_sub(first) as usize + usize::from(!key.map.is_empty());
-            runs.resize(start + len, 0u8);
-            for &l in key.map.iter() {
-                let at = l.checked_sub(first).map(|d| start + d as usize);
-                if let Some(r) = at.and_then(|at| runs.get_mut(at)) {
-                    *r = r.saturating_add(1);
-                }
-            }
-            refs.push([clamp(text.len()), key.cost, first, clamp(runs.len())]);
+            refs.push([clamp(text.len()), key.cost]);
         }
         Keys {
             text: text.into_boxed_str(),
             refs: refs.into_boxed_slice(),
-            runs: runs.into_boxed_slice(),
         }
-    }
-
-    /// Whether the parts fit together (a stored entry may be damaged).
-    fn fits(&self) -> bool {
-        let (mut text, mut runs) = (0usize, 0usize);
-        for r in self.refs.iter() {
-            let (end, run_end) = (r[0] as usize, r[3] as usize);
-            if end < text || !self.text.is_char_boundary(end) || run_end < runs {
-                return false;
-            }
-            (text, runs) = (end, run_end);
-        }
-        text == self.text.len() && runs == self.runs.len()
     }
 
     fn len(&self) -> usize {
@@ -314,23 +287,6 @@ impl Keys {
     fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
         (0..self.len()).map(|i| (self.text(i), self.cost(i)))
     }
-
-    /// For each character of key `i`, the label character it came from.
-    fn label_map(&self, i: usize) -> Vec<usize> {
-        let start = if i == 0 {
-            0
-        } else {
-            self.refs[i - 1][3] as usize
-        };
-        let first = self.refs[i][2] as usize;
-        self.runs
-            .get(start..self.refs[i][3] as usize)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-            .flat_map(|(l, &n)| std::iter::repeat_n(first + l, usize::from(n)))
-            .collect()
-    }
 }
 
 /// A searchable item with its precomputed keys.
@@ -340,6 +296,9 @@ pub struct Entry {
     label: String,
     /// The client the entry belongs to, for [`SearchIndex::remove_client`].
     owner: Option<ClientId>,
+    /// The label is a person's name (its first character read as a
+    /// surname): what its keys are computed with.
+    person: bool,
     label_chars: usize,
     /// Letters and digits present in any key, one bit each.
     mask: u64,
@@ -358,22 +317,15 @@ pub struct Entry {
     keys: Keys,
 }
 
-/// An entry as stored, without what is derived from it on loading: its
-/// keys are computed once, when its record is written.
+/// An entry as stored: what it jumps to, its label and its client. Its
+/// keys are not stored but computed again when the index is loaded (on
+/// every core, about as fast as reading them was, and the daemon keeps
+/// neither the stored keys nor the database pages they filled).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredEntry {
     pub target: Target,
     pub label: String,
     pub owner: Option<ClientId>,
-    pub superkey: String,
-    /// The keys' texts, one after the other.
-    pub text: String,
-    /// Per key: where its text ends in `text`, its reading cost, the
-    /// first label character it spells, where its counts end in `runs`.
-    pub refs: Vec<[u32; 4]>,
-    /// Per key, per label character it spells, how many key characters
-    /// that character became.
-    pub runs: Vec<u8>,
 }
 
 impl Entry {
@@ -384,23 +336,8 @@ impl Entry {
 
     fn build(target: Target, label: String, owner: Option<ClientId>, person: bool) -> Self {
         let (keys, superkey) = compute_keys(&label, person, INDEX_SPREAD);
-        Self::assemble(
-            target,
-            label,
-            owner,
-            superkey.into_boxed_str(),
-            Keys::pack(&keys),
-        )
-    }
-
-    /// The entry with its bit sets derived from its keys.
-    fn assemble(
-        target: Target,
-        label: String,
-        owner: Option<ClientId>,
-        superkey: Box<str>,
-        keys: Keys,
-    ) -> Self {
+        let keys = Keys::pack(&keys);
+        let superkey = superkey.into_boxed_str();
         let (mut heads, mut pairs, mut lengths) = (0u128, Pairs::default(), 0u64);
         for (text, _) in keys.iter() {
             let first = text.as_bytes().first();
@@ -413,6 +350,7 @@ impl Entry {
             label_chars: label.chars().count(),
             label,
             owner,
+            person,
             mask: letter_mask(&superkey),
             heads,
             pairs,
@@ -428,31 +366,15 @@ impl Entry {
             target: self.target,
             label: self.label.clone(),
             owner: self.owner,
-            superkey: self.superkey.to_string(),
-            text: self.keys.text.to_string(),
-            refs: self.keys.refs.to_vec(),
-            runs: self.keys.runs.to_vec(),
         }
     }
 
-    /// The entry as it was stored; `None` when the stored parts do not fit
-    /// together (a damaged record).
-    pub fn from_stored(s: StoredEntry) -> Option<Self> {
-        let keys = Keys {
-            text: s.text.into_boxed_str(),
-            refs: s.refs.into_boxed_slice(),
-            runs: s.runs.into_boxed_slice(),
-        };
-        if !keys.fits() {
-            return None;
-        }
-        Some(Self::assemble(
-            s.target,
-            s.label,
-            s.owner,
-            s.superkey.into_boxed_str(),
-            keys,
-        ))
+    /// The entry as it was stored, its keys computed again: the same
+    /// entry [`Entry::of_client`] or [`Entry::network`] made (a contact's
+    /// name is read as a person's).
+    pub fn from_stored(s: StoredEntry) -> Self {
+        let person = matches!(s.target, Target::Contact { .. });
+        Self::build(s.target, s.label, s.owner, person)
     }
 
     /// A client: "Acme Trading Ltd · 阿克米贸易有限公司", or whichever name
@@ -596,8 +518,23 @@ impl Entry {
         best
     }
 
-    /// Label character indices matched by `term` on key `key`.
-    fn positions(&self, matcher: &SkimMatcherV2, term: &str, key: usize, out: &mut Vec<usize>) {
+    /// The keys computed again from the label, with, per key character,
+    /// the label character it came from: the same keys as the entry's
+    /// (computed by the same code from the same label), for highlights.
+    fn keys_with_maps(&self) -> Vec<Key> {
+        compute_keys(&self.label, self.person, INDEX_SPREAD).0
+    }
+
+    /// Label character indices matched by `term` on key `key`; `maps` is
+    /// [`Entry::keys_with_maps`].
+    fn positions(
+        &self,
+        matcher: &SkimMatcherV2,
+        term: &str,
+        key: usize,
+        maps: &[Key],
+        out: &mut Vec<usize>,
+    ) {
         let text = self.keys.text(key);
         let key_positions: Vec<usize> = match text.find(term) {
             Some(byte) => {
@@ -609,11 +546,14 @@ impl Entry {
                 .map(|(_, p)| p)
                 .unwrap_or_default(),
         };
-        let map = self.keys.label_map(key);
+        let map: &[u32] = maps
+            .get(key)
+            .filter(|k| k.text == text)
+            .map_or(&[], |k| &k.map);
         out.extend(
             key_positions
                 .into_iter()
-                .filter_map(|p| map.get(p).copied()),
+                .filter_map(|p| map.get(p).map(|&l| l as usize)),
         );
     }
 }
@@ -697,6 +637,25 @@ impl SearchIndex {
         for n in networks {
             let client_name = names.get(&n.client).copied().unwrap_or("");
             index.insert(Entry::network(n, client_name));
+        }
+        index
+    }
+
+    /// An index of `entries`; of two with the same target, the later
+    /// one is kept (as [`SearchIndex::insert`] would).
+    pub fn from_entries(entries: Vec<Entry>) -> Self {
+        let mut index = Self::new();
+        index.at.reserve(entries.len());
+        for (i, e) in entries.iter().enumerate() {
+            index.at.insert(e.target, i);
+        }
+        if index.at.len() == entries.len() {
+            index.entries = entries;
+            return index;
+        }
+        index.at.clear();
+        for e in entries {
+            index.insert(e);
         }
         index
     }
@@ -848,12 +807,13 @@ impl SearchIndex {
             .into_iter()
             .map(|(score, entry)| {
                 let mut positions = Vec::new();
+                let maps = entry.keys_with_maps();
                 for term in &terms {
                     let best = entry
                         .rank(term)
                         .and_then(|r| entry.score(&self.matcher, term, &r));
                     if let Some((_, key)) = best {
-                        entry.positions(&self.matcher, term, key, &mut positions);
+                        entry.positions(&self.matcher, term, key, &maps, &mut positions);
                     }
                 }
                 positions.sort_unstable();
@@ -1770,15 +1730,17 @@ mod tests {
         assert!(keys.contains(&"cqyhcsfhsjfwyxgs"));
         assert!(keys.contains(&"zhongqingyinhangchangshafenhangshujufuwuyouxiangongsi"));
         // Each character's key letters point back at it.
-        let map = e.keys.label_map(1);
+        let maps = e.keys_with_maps();
+        assert_eq!(maps[1].text, e.keys.text(1));
+        let map = &maps[1].map;
         assert_eq!(map.len(), e.keys.text(1).chars().count());
         assert_eq!(map[..5], [0, 0, 0, 0, 0]);
         assert_eq!(map[5..9], [1, 1, 1, 1]);
+        // The keys computed again are the entry's, one for one.
+        let texts: Vec<&str> = maps.iter().map(|k| k.text.as_str()).collect();
+        assert_eq!(texts, keys);
         // Stored and loaded again, it is the same entry.
-        assert_eq!(Entry::from_stored(e.stored()).as_ref(), Some(&e));
-        let mut damaged = e.stored();
-        damaged.runs.pop();
-        assert_eq!(Entry::from_stored(damaged), None);
+        assert_eq!(Entry::from_stored(e.stored()), e);
 
         let english = Entry::new(Target::Client(ClientId(2)), "Acme Trading Ltd");
         assert_eq!(english.keys().count(), 1);
