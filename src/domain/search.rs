@@ -240,31 +240,50 @@ struct Key {
     cost: u32,
 }
 
-/// An entry's keys, packed: one allocation for all their texts, and per
-/// key where its text ends and its reading cost. Which label character
-/// each key character came from is not kept: it is worked out again
-/// (see [`compute_keys`]) for the few entries a search returns, to
-/// highlight them, which keeps the index small.
+/// An entry's texts, packed in one allocation: its label, its superkey
+/// and its keys one after the other, and per key where its text ends and
+/// its reading cost. Which label character each key character came from
+/// is not kept: it is worked out again (see [`compute_keys`]) for the
+/// few entries a search returns, to highlight them, which keeps the index
+/// small.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Keys {
     text: Box<str>,
+    /// Where the label ends in `text`, and the superkey after it.
+    label_end: u32,
+    superkey_end: u32,
     /// Per key: [where its text ends in `text`, its reading cost].
     refs: Box<[[u32; 2]]>,
 }
 
 impl Keys {
-    fn pack(keys: &[Key]) -> Keys {
-        let mut text = String::with_capacity(keys.iter().map(|k| k.text.len()).sum());
-        let mut refs = Vec::with_capacity(keys.len());
+    fn pack(label: &str, superkey: &str, keys: &[Key]) -> Keys {
+        let all = label.len() + superkey.len() + keys.iter().map(|k| k.text.len()).sum::<usize>();
+        let mut text = String::with_capacity(all);
         let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        text.push_str(label);
+        let label_end = clamp(text.len());
+        text.push_str(superkey);
+        let superkey_end = clamp(text.len());
+        let mut refs = Vec::with_capacity(keys.len());
         for key in keys {
             text.push_str(&key.text);
             refs.push([clamp(text.len()), key.cost]);
         }
         Keys {
             text: text.into_boxed_str(),
+            label_end,
+            superkey_end,
             refs: refs.into_boxed_slice(),
         }
+    }
+
+    fn label(&self) -> &str {
+        &self.text[..self.label_end as usize]
+    }
+
+    fn superkey(&self) -> &str {
+        &self.text[self.label_end as usize..self.superkey_end as usize]
     }
 
     fn len(&self) -> usize {
@@ -273,11 +292,11 @@ impl Keys {
 
     fn text(&self, i: usize) -> &str {
         let start = if i == 0 {
-            0
+            self.superkey_end
         } else {
-            self.refs[i - 1][0] as usize
+            self.refs[i - 1][0]
         };
-        &self.text[start..self.refs[i][0] as usize]
+        &self.text[start as usize..self.refs[i][0] as usize]
     }
 
     fn cost(&self, i: usize) -> u32 {
@@ -293,13 +312,12 @@ impl Keys {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     target: Target,
-    label: String,
     /// The client the entry belongs to, for [`SearchIndex::remove_client`].
     owner: Option<ClientId>,
     /// The label is a person's name (its first character read as a
     /// surname): what its keys are computed with.
     person: bool,
-    label_chars: usize,
+    label_chars: u32,
     /// Letters and digits present in any key, one bit each.
     mask: u64,
     /// How the keys start ([`head_bits`] of each, and of its first byte):
@@ -311,9 +329,9 @@ pub struct Entry {
     /// Lengths of the keys in bytes, one bit each (63 for longer ones): a
     /// term can match a key whole only if its length is here.
     lengths: u64,
-    /// Every key is a subsequence of this one (each Han character followed
-    /// by all its readings): a term that is not cannot match any key.
-    superkey: Box<str>,
+    /// The label, the superkey (every key is a subsequence of it: each
+    /// Han character followed by all its readings; a term that is not
+    /// cannot match any key) and the keys.
     keys: Keys,
 }
 
@@ -336,8 +354,7 @@ impl Entry {
 
     fn build(target: Target, label: String, owner: Option<ClientId>, person: bool) -> Self {
         let (keys, superkey) = compute_keys(&label, person, INDEX_SPREAD);
-        let keys = Keys::pack(&keys);
-        let superkey = superkey.into_boxed_str();
+        let keys = Keys::pack(&label, &superkey, &keys);
         let (mut heads, mut pairs, mut lengths) = (0u128, Pairs::default(), 0u64);
         for (text, _) in keys.iter() {
             let first = text.as_bytes().first();
@@ -347,15 +364,13 @@ impl Entry {
         }
         Entry {
             target,
-            label_chars: label.chars().count(),
-            label,
+            label_chars: u32::try_from(label.chars().count()).unwrap_or(u32::MAX),
             owner,
             person,
             mask: letter_mask(&superkey),
             heads,
             pairs,
             lengths,
-            superkey,
             keys,
         }
     }
@@ -364,7 +379,7 @@ impl Entry {
     pub fn stored(&self) -> StoredEntry {
         StoredEntry {
             target: self.target,
-            label: self.label.clone(),
+            label: self.label().to_string(),
             owner: self.owner,
         }
     }
@@ -442,7 +457,7 @@ impl Entry {
 
     /// What the list shows.
     pub fn label(&self) -> &str {
-        &self.label
+        self.keys.label()
     }
 
     /// The search keys, folded label first (for tests and debugging).
@@ -460,7 +475,7 @@ impl Entry {
     /// [`Entry::rank`] with the term's searcher built once per search.
     fn rank_with(&self, t: &Term<'_>) -> Option<Ranked> {
         let term = t.text;
-        if !is_subsequence(term, &self.superkey) {
+        if !is_subsequence(term, self.keys.superkey()) {
             return None;
         }
         let mut top: Option<(i64, u32)> = None;
@@ -522,17 +537,18 @@ impl Entry {
     /// the label character it came from: the same keys as the entry's
     /// (computed by the same code from the same label), for highlights.
     fn keys_with_maps(&self) -> Vec<Key> {
-        compute_keys(&self.label, self.person, INDEX_SPREAD).0
+        compute_keys(self.label(), self.person, INDEX_SPREAD).0
     }
 
-    /// Label character indices matched by `term` on key `key`; `maps` is
-    /// [`Entry::keys_with_maps`].
+    /// Label character indices matched by `term` on key `key`. `maps`
+    /// holds [`Entry::keys_with_maps`] once a key needs them: the folded
+    /// label (key 0) needs only its folding, which costs far less.
     fn positions(
         &self,
         matcher: &SkimMatcherV2,
         term: &str,
         key: usize,
-        maps: &[Key],
+        maps: &mut Option<Vec<Key>>,
         out: &mut Vec<usize>,
     ) {
         let text = self.keys.text(key);
@@ -546,10 +562,16 @@ impl Entry {
                 .map(|(_, p)| p)
                 .unwrap_or_default(),
         };
-        let map: &[u32] = maps
-            .get(key)
-            .filter(|k| k.text == text)
-            .map_or(&[], |k| &k.map);
+        let folded;
+        let map: &[u32] = if key == 0 {
+            folded = fold_chars(self.label()).1;
+            &folded
+        } else {
+            maps.get_or_insert_with(|| self.keys_with_maps())
+                .get(key)
+                .filter(|k| k.text == text)
+                .map_or(&[], |k| &k.map)
+        };
         out.extend(
             key_positions
                 .into_iter()
@@ -795,7 +817,7 @@ impl SearchIndex {
         let order = |a: &(i64, &Entry), b: &(i64, &Entry)| {
             b.0.cmp(&a.0)
                 .then(a.1.label_chars.cmp(&b.1.label_chars))
-                .then_with(|| a.1.label.cmp(&b.1.label))
+                .then_with(|| a.1.label().cmp(b.1.label()))
                 .then(a.1.target.cmp(&b.1.target))
         };
         if found.len() > limit {
@@ -807,13 +829,13 @@ impl SearchIndex {
             .into_iter()
             .map(|(score, entry)| {
                 let mut positions = Vec::new();
-                let maps = entry.keys_with_maps();
+                let mut maps = None;
                 for term in &terms {
                     let best = entry
                         .rank(term)
                         .and_then(|r| entry.score(&self.matcher, term, &r));
                     if let Some((_, key)) = best {
-                        entry.positions(&self.matcher, term, key, &maps, &mut positions);
+                        entry.positions(&self.matcher, term, key, &mut maps, &mut positions);
                     }
                 }
                 positions.sort_unstable();
@@ -821,7 +843,7 @@ impl SearchIndex {
                 Hit {
                     target: entry.target,
                     client: entry.owner,
-                    label: entry.label.clone(),
+                    label: entry.label().to_string(),
                     score,
                     positions,
                 }
@@ -1159,6 +1181,19 @@ fn word_at(a: char, b: char) -> Option<&'static str> {
 /// The keys of `label`, folded label first, and their superkey; the
 /// pinyin keys as `spread` says.
 fn compute_keys(label: &str, person: bool, spread: Spread) -> (Vec<Key>, String) {
+    let (chars, map) = fold_chars(label);
+    let keys = vec![Key {
+        text: chars.iter().collect(),
+        map: map.clone().into_boxed_slice(),
+        cost: 0,
+    }];
+    add_pinyin_keys(keys, chars, &map, person, spread)
+}
+
+/// The label folded (NFKC, lowercase) one character at a time, with, per
+/// folded character, the label character it came from: the first key
+/// and its map.
+fn fold_chars(label: &str) -> (Vec<char>, Vec<u32>) {
     // Fold each label character on its own so every folded character
     // knows where it came from.
     let mut chars: Vec<char> = Vec::new();
@@ -1178,12 +1213,18 @@ fn compute_keys(label: &str, person: bool, spread: Spread) -> (Vec<Key>, String)
             }
         }
     }
-    let mut keys = vec![Key {
-        text: chars.iter().collect(),
-        map: map.clone().into_boxed_slice(),
-        cost: 0,
-    }];
+    (chars, map)
+}
 
+/// [`compute_keys`] after the folded label: its pinyin keys, and the
+/// superkey.
+fn add_pinyin_keys(
+    mut keys: Vec<Key>,
+    chars: Vec<char>,
+    map: &[u32],
+    person: bool,
+    spread: Spread,
+) -> (Vec<Key>, String) {
     let mut pieces: Vec<Piece> = chars
         .iter()
         .map(|&c| readings(c).map_or(Piece::Text, Piece::Han))
@@ -1744,6 +1785,31 @@ mod tests {
 
         let english = Entry::new(Target::Client(ClientId(2)), "Acme Trading Ltd");
         assert_eq!(english.keys().count(), 1);
+    }
+
+    #[test]
+    fn an_entry_packs_its_label_superkey_and_keys_and_maps_them_again() {
+        for (label, person) in [
+            ("Acme Trading Ltd · 阿克米贸易有限公司", false),
+            ("曾伟 · IT manager — Ａｃｍｅ Trading", true),
+            ("", false),
+            ("ＡＣＭＥ ﬁne Straße", false),
+        ] {
+            let e = Entry::build(Target::Client(ClientId(1)), label.into(), None, person);
+            let (keys, superkey) = compute_keys(label, person, INDEX_SPREAD);
+            assert_eq!(e.label(), label);
+            assert_eq!(e.keys.superkey(), superkey);
+            assert_eq!(
+                e.keys().collect::<Vec<_>>(),
+                keys.iter().map(|k| k.text.as_str()).collect::<Vec<_>>()
+            );
+            let costs: Vec<u32> = e.keys.iter().map(|(_, c)| c).collect();
+            assert_eq!(costs, keys.iter().map(|k| k.cost).collect::<Vec<_>>());
+            // What highlights are worked out with: the same keys, and
+            // the folding alone for the first.
+            assert_eq!(e.keys_with_maps(), keys);
+            assert_eq!(*fold_chars(label).1, *keys[0].map);
+        }
     }
 
     #[test]
