@@ -242,22 +242,50 @@ struct Key {
 
 /// An entry's texts, packed in one allocation: its label, its superkey
 /// and its keys one after the other, and per key where its text ends and
-/// its reading cost. Which label character each key character came from
+/// its reading cost. A label that is its folded form (the first key) but
+/// for ASCII capitals among its first 64 characters is not kept twice:
+/// which characters are capitals is. Which label character each key character came from
 /// is not kept: it is worked out again (see [`compute_keys`]) for the
 /// few entries a search returns, to highlight them, which keeps the index
 /// small.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Keys {
     text: Box<str>,
-    /// Where the label ends in `text`, and the superkey after it.
+    /// Where the label ends in `text` (at 0 when it is not there), and
+    /// the superkey after it.
     label_end: u32,
     superkey_end: u32,
+    /// The label is the first key with these characters (bit `i`:
+    /// character `i`) in ASCII capitals, when `None` is not.
+    capitals: Option<u64>,
     /// Per key: [where its text ends in `text`, its reading cost].
     refs: Box<[[u32; 2]]>,
 }
 
+/// Which characters of `label` are ASCII capitals of those of `folded`
+/// (bit `i`: character `i`), when every other character is the same and
+/// none after the 64th is a capital; `None` otherwise.
+fn capitals(label: &str, folded: &str) -> Option<u64> {
+    let mut bits = 0u64;
+    let mut folded = folded.chars();
+    for (i, c) in label.chars().enumerate() {
+        let f = folded.next()?;
+        if c == f {
+            continue;
+        }
+        if i < 64 && c.is_ascii_uppercase() && c.to_ascii_lowercase() == f {
+            bits |= 1 << i;
+        } else {
+            return None;
+        }
+    }
+    folded.next().is_none().then_some(bits)
+}
+
 impl Keys {
     fn pack(label: &str, superkey: &str, keys: &[Key]) -> Keys {
+        let capitals = keys.first().and_then(|k| capitals(label, &k.text));
+        let label = if capitals.is_some() { "" } else { label };
         let all = label.len() + superkey.len() + keys.iter().map(|k| k.text.len()).sum::<usize>();
         let mut text = String::with_capacity(all);
         let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
@@ -274,12 +302,29 @@ impl Keys {
             text: text.into_boxed_str(),
             label_end,
             superkey_end,
+            capitals,
             refs: refs.into_boxed_slice(),
         }
     }
 
-    fn label(&self) -> &str {
-        &self.text[..self.label_end as usize]
+    fn label(&self) -> Cow<'_, str> {
+        match self.capitals {
+            None => Cow::Borrowed(&self.text[..self.label_end as usize]),
+            Some(0) if self.len() > 0 => Cow::Borrowed(self.text(0)),
+            Some(bits) => Cow::Owned(
+                self.text(0)
+                    .chars()
+                    .enumerate()
+                    .map(|(i, c)| {
+                        if i < 64 && bits & (1 << i) != 0 {
+                            c.to_ascii_uppercase()
+                        } else {
+                            c
+                        }
+                    })
+                    .collect(),
+            ),
+        }
     }
 
     fn superkey(&self) -> &str {
@@ -379,7 +424,7 @@ impl Entry {
     pub fn stored(&self) -> StoredEntry {
         StoredEntry {
             target: self.target,
-            label: self.label().to_string(),
+            label: self.label().into_owned(),
             owner: self.owner,
         }
     }
@@ -456,7 +501,7 @@ impl Entry {
     }
 
     /// What the list shows.
-    pub fn label(&self) -> &str {
+    pub fn label(&self) -> Cow<'_, str> {
         self.keys.label()
     }
 
@@ -537,7 +582,7 @@ impl Entry {
     /// the label character it came from: the same keys as the entry's
     /// (computed by the same code from the same label), for highlights.
     fn keys_with_maps(&self) -> Vec<Key> {
-        compute_keys(self.label(), self.person, INDEX_SPREAD).0
+        compute_keys(&self.label(), self.person, INDEX_SPREAD).0
     }
 
     /// Label character indices matched by `term` on key `key`. `maps`
@@ -564,7 +609,7 @@ impl Entry {
         };
         let folded;
         let map: &[u32] = if key == 0 {
-            folded = fold_chars(self.label()).1;
+            folded = fold_chars(&self.label()).1;
             &folded
         } else {
             maps.get_or_insert_with(|| self.keys_with_maps())
@@ -817,7 +862,7 @@ impl SearchIndex {
         let order = |a: &(i64, &Entry), b: &(i64, &Entry)| {
             b.0.cmp(&a.0)
                 .then(a.1.label_chars.cmp(&b.1.label_chars))
-                .then_with(|| a.1.label().cmp(b.1.label()))
+                .then_with(|| a.1.label().cmp(&b.1.label()))
                 .then(a.1.target.cmp(&b.1.target))
         };
         if found.len() > limit {
@@ -843,7 +888,7 @@ impl SearchIndex {
                 Hit {
                     target: entry.target,
                     client: entry.owner,
-                    label: entry.label().to_string(),
+                    label: entry.label().into_owned(),
                     score,
                     positions,
                 }
@@ -1666,7 +1711,10 @@ mod tests {
         assert!(index.search("acme", 10).is_empty());
         // The entry moved by the removal is still addressable.
         let cobalt = Target::Client(ClientId(2));
-        assert_eq!(index.get(cobalt).map(Entry::label), Some("Cobalt Ltd"));
+        assert_eq!(
+            index.get(cobalt).map(|e| e.label().into_owned()),
+            Some("Cobalt Ltd".to_string())
+        );
 
         // Inserting an indexed target replaces its entry.
         assert!(
@@ -1794,8 +1842,20 @@ mod tests {
             ("曾伟 · IT manager — Ａｃｍｅ Trading", true),
             ("", false),
             ("ＡＣＭＥ ﬁne Straße", false),
+            ("ERP — Acme Trading Ltd", false),
+            ("online shop — acme", false),
+            (&format!("{}Z Online", "x".repeat(70)), false),
+            ("Kelvin \u{212A} ERP", false),
         ] {
-            let e = Entry::build(Target::Client(ClientId(1)), label.into(), None, person);
+            let target = if person {
+                Target::Contact {
+                    client: ClientId(1),
+                    index: 0,
+                }
+            } else {
+                Target::Client(ClientId(1))
+            };
+            let e = Entry::build(target, label.into(), None, person);
             let (keys, superkey) = compute_keys(label, person, INDEX_SPREAD);
             assert_eq!(e.label(), label);
             assert_eq!(e.keys.superkey(), superkey);
@@ -1809,7 +1869,17 @@ mod tests {
             // the folding alone for the first.
             assert_eq!(e.keys_with_maps(), keys);
             assert_eq!(*fold_chars(label).1, *keys[0].map);
+            assert_eq!(Entry::from_stored(e.stored()), e);
         }
+        // A label that is its folded form but for ASCII capitals is kept
+        // once; others as they are.
+        let e = Entry::new(Target::Client(ClientId(1)), "ERP — Acme Trading Ltd");
+        assert_eq!(
+            (e.keys.label_end, e.keys.capitals),
+            (0, Some(1 | 1 << 1 | 1 << 2 | 1 << 6 | 1 << 11 | 1 << 19))
+        );
+        let e = Entry::new(Target::Client(ClientId(1)), "Ａcme");
+        assert_eq!((e.keys.label_end, e.keys.capitals), (6, None));
     }
 
     #[test]
