@@ -582,7 +582,7 @@ impl Entry {
     /// the label character it came from: the same keys as the entry's
     /// (computed by the same code from the same label), for highlights.
     fn keys_with_maps(&self) -> Vec<Key> {
-        compute_keys(&self.label(), self.person, INDEX_SPREAD).0
+        compute_keys(&self.label(), self.person, MAPPED_SPREAD).0
     }
 
     /// Label character indices matched by `term` on key `key`. `maps`
@@ -1178,10 +1178,12 @@ pub fn spellings(text: &str, person: bool, variants: Variants) -> Vec<String> {
         Variants::Preferred => Spread {
             cap: 1,
             max_cost: 0,
+            maps: false,
         },
         Variants::OneOff => Spread {
             cap: MAX_VARIANTS,
             max_cost: 1,
+            maps: false,
         },
     };
     compute_keys(text, person, spread)
@@ -1197,12 +1199,22 @@ pub fn spellings(text: &str, person: bool, variants: Variants) -> Vec<String> {
 struct Spread {
     cap: usize,
     max_cost: u32,
+    /// Whether each key says which label character each of its
+    /// characters came from (highlights need it; the index does not).
+    maps: bool,
 }
 
 /// The index's keys: the [`MAX_VARIANTS`] cheapest of each kind.
 const INDEX_SPREAD: Spread = Spread {
     cap: MAX_VARIANTS,
     max_cost: u32::MAX,
+    maps: false,
+};
+
+/// The index's keys with their maps, for highlights.
+const MAPPED_SPREAD: Spread = Spread {
+    maps: true,
+    ..INDEX_SPREAD
 };
 
 /// The spelling [`WORDS`] gives the word of characters `a` and `b` (the
@@ -1229,7 +1241,11 @@ fn compute_keys(label: &str, person: bool, spread: Spread) -> (Vec<Key>, String)
     let (chars, map) = fold_chars(label);
     let keys = vec![Key {
         text: chars.iter().collect(),
-        map: map.clone().into_boxed_slice(),
+        map: if spread.maps {
+            map.clone().into_boxed_slice()
+        } else {
+            Box::default()
+        },
         cost: 0,
     }];
     add_pinyin_keys(keys, chars, &map, person, spread)
@@ -1388,11 +1404,15 @@ fn add_variants(
             match choices[i].get(picks[i]) {
                 Some(reading) => {
                     text.push_str(reading);
-                    key_map.extend(std::iter::repeat_n(map[i], reading.chars().count()));
+                    if spread.maps {
+                        key_map.extend(std::iter::repeat_n(map[i], reading.chars().count()));
+                    }
                 }
                 None => {
                     text.push(c);
-                    key_map.push(map[i]);
+                    if spread.maps {
+                        key_map.push(map[i]);
+                    }
                 }
             }
         }
@@ -1856,7 +1876,7 @@ mod tests {
                 Target::Client(ClientId(1))
             };
             let e = Entry::build(target, label.into(), None, person);
-            let (keys, superkey) = compute_keys(label, person, INDEX_SPREAD);
+            let (keys, superkey) = compute_keys(label, person, MAPPED_SPREAD);
             assert_eq!(e.label(), label);
             assert_eq!(e.keys.superkey(), superkey);
             assert_eq!(
