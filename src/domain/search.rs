@@ -258,9 +258,15 @@ struct Keys {
     /// The label is the first key with these characters (bit `i`:
     /// character `i`) in ASCII capitals, when `None` is not.
     capitals: Option<u64>,
-    /// Per key: [where its text ends in `text`, its reading cost].
-    refs: Box<[[u32; 2]]>,
+    /// Per key, where its text ends in `text` and its reading cost: one
+    /// `end << 8 | cost` when every end is below 2^24 and every cost
+    /// below 256 (all but hostile labels), else two numbers (`wide`).
+    refs: Box<[u32]>,
+    wide: bool,
 }
+
+/// Ends at or past this do not fit a narrow ref.
+const NARROW_END: usize = 1 << 24;
 
 /// Which characters of `label` are ASCII capitals of those of `folded`
 /// (bit `i`: character `i`), when every other character is the same and
@@ -293,10 +299,15 @@ impl Keys {
         let label_end = clamp(text.len());
         text.push_str(superkey);
         let superkey_end = clamp(text.len());
-        let mut refs = Vec::with_capacity(keys.len());
+        let wide = all >= NARROW_END || keys.iter().any(|k| k.cost > 255);
+        let mut refs = Vec::with_capacity(keys.len() * (1 + usize::from(wide)));
         for key in keys {
             text.push_str(&key.text);
-            refs.push([clamp(text.len()), key.cost]);
+            if wide {
+                refs.extend([clamp(text.len()), key.cost]);
+            } else {
+                refs.push(clamp(text.len()) << 8 | key.cost);
+            }
         }
         Keys {
             text: text.into_boxed_str(),
@@ -304,6 +315,7 @@ impl Keys {
             superkey_end,
             capitals,
             refs: refs.into_boxed_slice(),
+            wide,
         }
     }
 
@@ -332,20 +344,37 @@ impl Keys {
     }
 
     fn len(&self) -> usize {
-        self.refs.len()
+        if self.wide {
+            self.refs.len() / 2
+        } else {
+            self.refs.len()
+        }
+    }
+
+    /// Where key `i`'s text ends in `text`.
+    fn end(&self, i: usize) -> usize {
+        if self.wide {
+            self.refs[2 * i] as usize
+        } else {
+            (self.refs[i] >> 8) as usize
+        }
     }
 
     fn text(&self, i: usize) -> &str {
         let start = if i == 0 {
-            self.superkey_end
+            self.superkey_end as usize
         } else {
-            self.refs[i - 1][0]
+            self.end(i - 1)
         };
-        &self.text[start as usize..self.refs[i][0] as usize]
+        &self.text[start..self.end(i)]
     }
 
     fn cost(&self, i: usize) -> u32 {
-        self.refs[i][1]
+        if self.wide {
+            self.refs[2 * i + 1]
+        } else {
+            self.refs[i] & 0xff
+        }
     }
 
     fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
@@ -1900,6 +1929,24 @@ mod tests {
         );
         let e = Entry::new(Target::Client(ClientId(1)), "Ａcme");
         assert_eq!((e.keys.label_end, e.keys.capitals), (6, None));
+    }
+
+    #[test]
+    fn packed_keys_read_back_narrow_and_wide() {
+        let key = |text: &str, cost: u32| Key {
+            text: text.into(),
+            map: Box::default(),
+            cost,
+        };
+        for (top, wide) in [(255, false), (256, true)] {
+            let keys = [key("Ab", 0), key("yinhang", 1), key("", top), key("yh", 3)];
+            let k = Keys::pack("Label", "super", &keys);
+            assert_eq!(k.wide, wide);
+            assert_eq!(k.len(), 4);
+            assert_eq!((k.label().as_ref(), k.superkey()), ("Label", "super"));
+            let back: Vec<(&str, u32)> = k.iter().collect();
+            assert_eq!(back, [("Ab", 0), ("yinhang", 1), ("", top), ("yh", 3)]);
+        }
     }
 
     #[test]
