@@ -240,96 +240,145 @@ struct Key {
     cost: u32,
 }
 
-/// An entry's keys, packed: one allocation for all their texts, and per
-/// key the run of label characters it spells with, for each of them, how
-/// many key characters it became (the keys follow the label in order, so
-/// these counts say which label character each key character came from).
+/// An entry's texts, packed in one allocation: its label, its superkey
+/// and its keys one after the other, and per key where its text ends and
+/// its reading cost. A label that is its folded form (the first key) but
+/// for ASCII capitals among its first 64 characters is not kept twice:
+/// which characters are capitals is. Which label character each key character came from
+/// is not kept: it is worked out again (see [`compute_keys`]) for the
+/// few entries a search returns, to highlight them, which keeps the index
+/// small.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Keys {
     text: Box<str>,
-    /// Per key: [where its text ends in `text`, its reading cost, the
-    /// first label character it spells, where its counts end in `runs`].
-    refs: Box<[[u32; 4]]>,
-    runs: Box<[u8]>,
+    /// Where the label ends in `text` (at 0 when it is not there), and
+    /// the superkey after it.
+    label_end: u32,
+    superkey_end: u32,
+    /// The label is the first key with these characters (bit `i`:
+    /// character `i`) in ASCII capitals, when `None` is not.
+    capitals: Option<u64>,
+    /// Per key, where its text ends in `text` and its reading cost: one
+    /// `end << 8 | cost` when every end is below 2^24 and every cost
+    /// below 256 (all but hostile labels), else two numbers (`wide`).
+    refs: Box<[u32]>,
+    wide: bool,
+}
+
+/// Ends at or past this do not fit a narrow ref.
+const NARROW_END: usize = 1 << 24;
+
+/// Which characters of `label` are ASCII capitals of those of `folded`
+/// (bit `i`: character `i`), when every other character is the same and
+/// none after the 64th is a capital; `None` otherwise.
+fn capitals(label: &str, folded: &str) -> Option<u64> {
+    let mut bits = 0u64;
+    let mut folded = folded.chars();
+    for (i, c) in label.chars().enumerate() {
+        let f = folded.next()?;
+        if c == f {
+            continue;
+        }
+        if i < 64 && c.is_ascii_uppercase() && c.to_ascii_lowercase() == f {
+            bits |= 1 << i;
+        } else {
+            return None;
+        }
+    }
+    folded.next().is_none().then_some(bits)
 }
 
 impl Keys {
-    fn pack(keys: &[Key]) -> Keys {
-        let mut text = String::with_capacity(keys.iter().map(|k| k.text.len()).sum());
-        let mut refs = Vec::with_capacity(keys.len());
-        let mut runs = Vec::new();
+    fn pack(label: &str, superkey: &str, keys: &[Key]) -> Keys {
+        let capitals = keys.first().and_then(|k| capitals(label, &k.text));
+        let label = if capitals.is_some() { "" } else { label };
+        let all = label.len() + superkey.len() + keys.iter().map(|k| k.text.len()).sum::<usize>();
+        let mut text = String::with_capacity(all);
         let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        text.push_str(label);
+        let label_end = clamp(text.len());
+        text.push_str(superkey);
+        let superkey_end = clamp(text.len());
+        let wide = all >= NARROW_END || keys.iter().any(|k| k.cost > 255);
+        let mut refs = Vec::with_capacity(keys.len() * (1 + usize::from(wide)));
         for key in keys {
             text.push_str(&key.text);
-            let first = key.map.first().copied().unwrap_or(0);
-            let last = key.map.last().copied().unwrap_or(0);
-            let start = runs.len();
-            let len = last.saturating_sub(first) as usize + usize::from(!key.map.is_empty());
-            runs.resize(start + len, 0u8);
-            for &l in key.map.iter() {
-                let at = l.checked_sub(first).map(|d| start + d as usize);
-                if let Some(r) = at.and_then(|at| runs.get_mut(at)) {
-                    *r = r.saturating_add(1);
-                }
+            if wide {
+                refs.extend([clamp(text.len()), key.cost]);
+            } else {
+                refs.push(clamp(text.len()) << 8 | key.cost);
             }
-            refs.push([clamp(text.len()), key.cost, first, clamp(runs.len())]);
         }
         Keys {
             text: text.into_boxed_str(),
+            label_end,
+            superkey_end,
+            capitals,
             refs: refs.into_boxed_slice(),
-            runs: runs.into_boxed_slice(),
+            wide,
         }
     }
 
-    /// Whether the parts fit together (a stored entry may be damaged).
-    fn fits(&self) -> bool {
-        let (mut text, mut runs) = (0usize, 0usize);
-        for r in self.refs.iter() {
-            let (end, run_end) = (r[0] as usize, r[3] as usize);
-            if end < text || !self.text.is_char_boundary(end) || run_end < runs {
-                return false;
-            }
-            (text, runs) = (end, run_end);
+    fn label(&self) -> Cow<'_, str> {
+        match self.capitals {
+            None => Cow::Borrowed(&self.text[..self.label_end as usize]),
+            Some(0) if self.len() > 0 => Cow::Borrowed(self.text(0)),
+            Some(bits) => Cow::Owned(
+                self.text(0)
+                    .chars()
+                    .enumerate()
+                    .map(|(i, c)| {
+                        if i < 64 && bits & (1 << i) != 0 {
+                            c.to_ascii_uppercase()
+                        } else {
+                            c
+                        }
+                    })
+                    .collect(),
+            ),
         }
-        text == self.text.len() && runs == self.runs.len()
+    }
+
+    fn superkey(&self) -> &str {
+        &self.text[self.label_end as usize..self.superkey_end as usize]
     }
 
     fn len(&self) -> usize {
-        self.refs.len()
+        if self.wide {
+            self.refs.len() / 2
+        } else {
+            self.refs.len()
+        }
+    }
+
+    /// Where key `i`'s text ends in `text`.
+    fn end(&self, i: usize) -> usize {
+        if self.wide {
+            self.refs[2 * i] as usize
+        } else {
+            (self.refs[i] >> 8) as usize
+        }
     }
 
     fn text(&self, i: usize) -> &str {
         let start = if i == 0 {
-            0
+            self.superkey_end as usize
         } else {
-            self.refs[i - 1][0] as usize
+            self.end(i - 1)
         };
-        &self.text[start..self.refs[i][0] as usize]
+        &self.text[start..self.end(i)]
     }
 
     fn cost(&self, i: usize) -> u32 {
-        self.refs[i][1]
+        if self.wide {
+            self.refs[2 * i + 1]
+        } else {
+            self.refs[i] & 0xff
+        }
     }
 
     fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
         (0..self.len()).map(|i| (self.text(i), self.cost(i)))
-    }
-
-    /// For each character of key `i`, the label character it came from.
-    fn label_map(&self, i: usize) -> Vec<usize> {
-        let start = if i == 0 {
-            0
-        } else {
-            self.refs[i - 1][3] as usize
-        };
-        let first = self.refs[i][2] as usize;
-        self.runs
-            .get(start..self.refs[i][3] as usize)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-            .flat_map(|(l, &n)| std::iter::repeat_n(first + l, usize::from(n)))
-            .collect()
     }
 }
 
@@ -337,10 +386,12 @@ impl Keys {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     target: Target,
-    label: String,
     /// The client the entry belongs to, for [`SearchIndex::remove_client`].
     owner: Option<ClientId>,
-    label_chars: usize,
+    /// The label is a person's name (its first character read as a
+    /// surname): what its keys are computed with.
+    person: bool,
+    label_chars: u32,
     /// Letters and digits present in any key, one bit each.
     mask: u64,
     /// How the keys start ([`head_bits`] of each, and of its first byte):
@@ -352,28 +403,21 @@ pub struct Entry {
     /// Lengths of the keys in bytes, one bit each (63 for longer ones): a
     /// term can match a key whole only if its length is here.
     lengths: u64,
-    /// Every key is a subsequence of this one (each Han character followed
-    /// by all its readings): a term that is not cannot match any key.
-    superkey: Box<str>,
+    /// The label, the superkey (every key is a subsequence of it: each
+    /// Han character followed by all its readings; a term that is not
+    /// cannot match any key) and the keys.
     keys: Keys,
 }
 
-/// An entry as stored, without what is derived from it on loading: its
-/// keys are computed once, when its record is written.
+/// An entry as stored: what it jumps to, its label and its client. Its
+/// keys are not stored but computed again when the index is loaded (on
+/// every core, about as fast as reading them was, and the daemon keeps
+/// neither the stored keys nor the database pages they filled).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredEntry {
     pub target: Target,
     pub label: String,
     pub owner: Option<ClientId>,
-    pub superkey: String,
-    /// The keys' texts, one after the other.
-    pub text: String,
-    /// Per key: where its text ends in `text`, its reading cost, the
-    /// first label character it spells, where its counts end in `runs`.
-    pub refs: Vec<[u32; 4]>,
-    /// Per key, per label character it spells, how many key characters
-    /// that character became.
-    pub runs: Vec<u8>,
 }
 
 impl Entry {
@@ -384,23 +428,7 @@ impl Entry {
 
     fn build(target: Target, label: String, owner: Option<ClientId>, person: bool) -> Self {
         let (keys, superkey) = compute_keys(&label, person, INDEX_SPREAD);
-        Self::assemble(
-            target,
-            label,
-            owner,
-            superkey.into_boxed_str(),
-            Keys::pack(&keys),
-        )
-    }
-
-    /// The entry with its bit sets derived from its keys.
-    fn assemble(
-        target: Target,
-        label: String,
-        owner: Option<ClientId>,
-        superkey: Box<str>,
-        keys: Keys,
-    ) -> Self {
+        let keys = Keys::pack(&label, &superkey, &keys);
         let (mut heads, mut pairs, mut lengths) = (0u128, Pairs::default(), 0u64);
         for (text, _) in keys.iter() {
             let first = text.as_bytes().first();
@@ -410,14 +438,13 @@ impl Entry {
         }
         Entry {
             target,
-            label_chars: label.chars().count(),
-            label,
+            label_chars: u32::try_from(label.chars().count()).unwrap_or(u32::MAX),
             owner,
+            person,
             mask: letter_mask(&superkey),
             heads,
             pairs,
             lengths,
-            superkey,
             keys,
         }
     }
@@ -426,33 +453,17 @@ impl Entry {
     pub fn stored(&self) -> StoredEntry {
         StoredEntry {
             target: self.target,
-            label: self.label.clone(),
+            label: self.label().into_owned(),
             owner: self.owner,
-            superkey: self.superkey.to_string(),
-            text: self.keys.text.to_string(),
-            refs: self.keys.refs.to_vec(),
-            runs: self.keys.runs.to_vec(),
         }
     }
 
-    /// The entry as it was stored; `None` when the stored parts do not fit
-    /// together (a damaged record).
-    pub fn from_stored(s: StoredEntry) -> Option<Self> {
-        let keys = Keys {
-            text: s.text.into_boxed_str(),
-            refs: s.refs.into_boxed_slice(),
-            runs: s.runs.into_boxed_slice(),
-        };
-        if !keys.fits() {
-            return None;
-        }
-        Some(Self::assemble(
-            s.target,
-            s.label,
-            s.owner,
-            s.superkey.into_boxed_str(),
-            keys,
-        ))
+    /// The entry as it was stored, its keys computed again: the same
+    /// entry [`Entry::of_client`] or [`Entry::network`] made (a contact's
+    /// name is read as a person's).
+    pub fn from_stored(s: StoredEntry) -> Self {
+        let person = matches!(s.target, Target::Contact { .. });
+        Self::build(s.target, s.label, s.owner, person)
     }
 
     /// A client: "Acme Trading Ltd · 阿克米贸易有限公司", or whichever name
@@ -519,8 +530,8 @@ impl Entry {
     }
 
     /// What the list shows.
-    pub fn label(&self) -> &str {
-        &self.label
+    pub fn label(&self) -> Cow<'_, str> {
+        self.keys.label()
     }
 
     /// The search keys, folded label first (for tests and debugging).
@@ -538,7 +549,7 @@ impl Entry {
     /// [`Entry::rank`] with the term's searcher built once per search.
     fn rank_with(&self, t: &Term<'_>) -> Option<Ranked> {
         let term = t.text;
-        if !is_subsequence(term, &self.superkey) {
+        if !is_subsequence(term, self.keys.superkey()) {
             return None;
         }
         let mut top: Option<(i64, u32)> = None;
@@ -596,8 +607,24 @@ impl Entry {
         best
     }
 
-    /// Label character indices matched by `term` on key `key`.
-    fn positions(&self, matcher: &SkimMatcherV2, term: &str, key: usize, out: &mut Vec<usize>) {
+    /// The keys computed again from the label, with, per key character,
+    /// the label character it came from: the same keys as the entry's
+    /// (computed by the same code from the same label), for highlights.
+    fn keys_with_maps(&self) -> Vec<Key> {
+        compute_keys(&self.label(), self.person, MAPPED_SPREAD).0
+    }
+
+    /// Label character indices matched by `term` on key `key`. `maps`
+    /// holds [`Entry::keys_with_maps`] once a key needs them: the folded
+    /// label (key 0) needs only its folding, which costs far less.
+    fn positions(
+        &self,
+        matcher: &SkimMatcherV2,
+        term: &str,
+        key: usize,
+        maps: &mut Option<Vec<Key>>,
+        out: &mut Vec<usize>,
+    ) {
         let text = self.keys.text(key);
         let key_positions: Vec<usize> = match text.find(term) {
             Some(byte) => {
@@ -609,11 +636,20 @@ impl Entry {
                 .map(|(_, p)| p)
                 .unwrap_or_default(),
         };
-        let map = self.keys.label_map(key);
+        let folded;
+        let map: &[u32] = if key == 0 {
+            folded = fold_chars(&self.label()).1;
+            &folded
+        } else {
+            maps.get_or_insert_with(|| self.keys_with_maps())
+                .get(key)
+                .filter(|k| k.text == text)
+                .map_or(&[], |k| &k.map)
+        };
         out.extend(
             key_positions
                 .into_iter()
-                .filter_map(|p| map.get(p).copied()),
+                .filter_map(|p| map.get(p).map(|&l| l as usize)),
         );
     }
 }
@@ -697,6 +733,25 @@ impl SearchIndex {
         for n in networks {
             let client_name = names.get(&n.client).copied().unwrap_or("");
             index.insert(Entry::network(n, client_name));
+        }
+        index
+    }
+
+    /// An index of `entries`; of two with the same target, the later
+    /// one is kept (as [`SearchIndex::insert`] would).
+    pub fn from_entries(entries: Vec<Entry>) -> Self {
+        let mut index = Self::new();
+        index.at.reserve(entries.len());
+        for (i, e) in entries.iter().enumerate() {
+            index.at.insert(e.target, i);
+        }
+        if index.at.len() == entries.len() {
+            index.entries = entries;
+            return index;
+        }
+        index.at.clear();
+        for e in entries {
+            index.insert(e);
         }
         index
     }
@@ -836,7 +891,7 @@ impl SearchIndex {
         let order = |a: &(i64, &Entry), b: &(i64, &Entry)| {
             b.0.cmp(&a.0)
                 .then(a.1.label_chars.cmp(&b.1.label_chars))
-                .then_with(|| a.1.label.cmp(&b.1.label))
+                .then_with(|| a.1.label().cmp(&b.1.label()))
                 .then(a.1.target.cmp(&b.1.target))
         };
         if found.len() > limit {
@@ -848,12 +903,13 @@ impl SearchIndex {
             .into_iter()
             .map(|(score, entry)| {
                 let mut positions = Vec::new();
+                let mut maps = None;
                 for term in &terms {
                     let best = entry
                         .rank(term)
                         .and_then(|r| entry.score(&self.matcher, term, &r));
                     if let Some((_, key)) = best {
-                        entry.positions(&self.matcher, term, key, &mut positions);
+                        entry.positions(&self.matcher, term, key, &mut maps, &mut positions);
                     }
                 }
                 positions.sort_unstable();
@@ -861,7 +917,7 @@ impl SearchIndex {
                 Hit {
                     target: entry.target,
                     client: entry.owner,
-                    label: entry.label.clone(),
+                    label: entry.label().into_owned(),
                     score,
                     positions,
                 }
@@ -1151,10 +1207,12 @@ pub fn spellings(text: &str, person: bool, variants: Variants) -> Vec<String> {
         Variants::Preferred => Spread {
             cap: 1,
             max_cost: 0,
+            maps: false,
         },
         Variants::OneOff => Spread {
             cap: MAX_VARIANTS,
             max_cost: 1,
+            maps: false,
         },
     };
     compute_keys(text, person, spread)
@@ -1170,12 +1228,22 @@ pub fn spellings(text: &str, person: bool, variants: Variants) -> Vec<String> {
 struct Spread {
     cap: usize,
     max_cost: u32,
+    /// Whether each key says which label character each of its
+    /// characters came from (highlights need it; the index does not).
+    maps: bool,
 }
 
 /// The index's keys: the [`MAX_VARIANTS`] cheapest of each kind.
 const INDEX_SPREAD: Spread = Spread {
     cap: MAX_VARIANTS,
     max_cost: u32::MAX,
+    maps: false,
+};
+
+/// The index's keys with their maps, for highlights.
+const MAPPED_SPREAD: Spread = Spread {
+    maps: true,
+    ..INDEX_SPREAD
 };
 
 /// The spelling [`WORDS`] gives the word of characters `a` and `b` (the
@@ -1199,6 +1267,23 @@ fn word_at(a: char, b: char) -> Option<&'static str> {
 /// The keys of `label`, folded label first, and their superkey; the
 /// pinyin keys as `spread` says.
 fn compute_keys(label: &str, person: bool, spread: Spread) -> (Vec<Key>, String) {
+    let (chars, map) = fold_chars(label);
+    let keys = vec![Key {
+        text: chars.iter().collect(),
+        map: if spread.maps {
+            map.clone().into_boxed_slice()
+        } else {
+            Box::default()
+        },
+        cost: 0,
+    }];
+    add_pinyin_keys(keys, chars, &map, person, spread)
+}
+
+/// The label folded (NFKC, lowercase) one character at a time, with, per
+/// folded character, the label character it came from: the first key
+/// and its map.
+fn fold_chars(label: &str) -> (Vec<char>, Vec<u32>) {
     // Fold each label character on its own so every folded character
     // knows where it came from.
     let mut chars: Vec<char> = Vec::new();
@@ -1218,12 +1303,18 @@ fn compute_keys(label: &str, person: bool, spread: Spread) -> (Vec<Key>, String)
             }
         }
     }
-    let mut keys = vec![Key {
-        text: chars.iter().collect(),
-        map: map.clone().into_boxed_slice(),
-        cost: 0,
-    }];
+    (chars, map)
+}
 
+/// [`compute_keys`] after the folded label: its pinyin keys, and the
+/// superkey.
+fn add_pinyin_keys(
+    mut keys: Vec<Key>,
+    chars: Vec<char>,
+    map: &[u32],
+    person: bool,
+    spread: Spread,
+) -> (Vec<Key>, String) {
     let mut pieces: Vec<Piece> = chars
         .iter()
         .map(|&c| readings(c).map_or(Piece::Text, Piece::Han))
@@ -1342,11 +1433,15 @@ fn add_variants(
             match choices[i].get(picks[i]) {
                 Some(reading) => {
                     text.push_str(reading);
-                    key_map.extend(std::iter::repeat_n(map[i], reading.chars().count()));
+                    if spread.maps {
+                        key_map.extend(std::iter::repeat_n(map[i], reading.chars().count()));
+                    }
                 }
                 None => {
                     text.push(c);
-                    key_map.push(map[i]);
+                    if spread.maps {
+                        key_map.push(map[i]);
+                    }
                 }
             }
         }
@@ -1665,7 +1760,10 @@ mod tests {
         assert!(index.search("acme", 10).is_empty());
         // The entry moved by the removal is still addressable.
         let cobalt = Target::Client(ClientId(2));
-        assert_eq!(index.get(cobalt).map(Entry::label), Some("Cobalt Ltd"));
+        assert_eq!(
+            index.get(cobalt).map(|e| e.label().into_owned()),
+            Some("Cobalt Ltd".to_string())
+        );
 
         // Inserting an indexed target replaces its entry.
         assert!(
@@ -1770,18 +1868,85 @@ mod tests {
         assert!(keys.contains(&"cqyhcsfhsjfwyxgs"));
         assert!(keys.contains(&"zhongqingyinhangchangshafenhangshujufuwuyouxiangongsi"));
         // Each character's key letters point back at it.
-        let map = e.keys.label_map(1);
+        let maps = e.keys_with_maps();
+        assert_eq!(maps[1].text, e.keys.text(1));
+        let map = &maps[1].map;
         assert_eq!(map.len(), e.keys.text(1).chars().count());
         assert_eq!(map[..5], [0, 0, 0, 0, 0]);
         assert_eq!(map[5..9], [1, 1, 1, 1]);
+        // The keys computed again are the entry's, one for one.
+        let texts: Vec<&str> = maps.iter().map(|k| k.text.as_str()).collect();
+        assert_eq!(texts, keys);
         // Stored and loaded again, it is the same entry.
-        assert_eq!(Entry::from_stored(e.stored()).as_ref(), Some(&e));
-        let mut damaged = e.stored();
-        damaged.runs.pop();
-        assert_eq!(Entry::from_stored(damaged), None);
+        assert_eq!(Entry::from_stored(e.stored()), e);
 
         let english = Entry::new(Target::Client(ClientId(2)), "Acme Trading Ltd");
         assert_eq!(english.keys().count(), 1);
+    }
+
+    #[test]
+    fn an_entry_packs_its_label_superkey_and_keys_and_maps_them_again() {
+        for (label, person) in [
+            ("Acme Trading Ltd · 阿克米贸易有限公司", false),
+            ("曾伟 · IT manager — Ａｃｍｅ Trading", true),
+            ("", false),
+            ("ＡＣＭＥ ﬁne Straße", false),
+            ("ERP — Acme Trading Ltd", false),
+            ("online shop — acme", false),
+            (&format!("{}Z Online", "x".repeat(70)), false),
+            ("Kelvin \u{212A} ERP", false),
+        ] {
+            let target = if person {
+                Target::Contact {
+                    client: ClientId(1),
+                    index: 0,
+                }
+            } else {
+                Target::Client(ClientId(1))
+            };
+            let e = Entry::build(target, label.into(), None, person);
+            let (keys, superkey) = compute_keys(label, person, MAPPED_SPREAD);
+            assert_eq!(e.label(), label);
+            assert_eq!(e.keys.superkey(), superkey);
+            assert_eq!(
+                e.keys().collect::<Vec<_>>(),
+                keys.iter().map(|k| k.text.as_str()).collect::<Vec<_>>()
+            );
+            let costs: Vec<u32> = e.keys.iter().map(|(_, c)| c).collect();
+            assert_eq!(costs, keys.iter().map(|k| k.cost).collect::<Vec<_>>());
+            // What highlights are worked out with: the same keys, and
+            // the folding alone for the first.
+            assert_eq!(e.keys_with_maps(), keys);
+            assert_eq!(*fold_chars(label).1, *keys[0].map);
+            assert_eq!(Entry::from_stored(e.stored()), e);
+        }
+        // A label that is its folded form but for ASCII capitals is kept
+        // once; others as they are.
+        let e = Entry::new(Target::Client(ClientId(1)), "ERP — Acme Trading Ltd");
+        assert_eq!(
+            (e.keys.label_end, e.keys.capitals),
+            (0, Some(1 | 1 << 1 | 1 << 2 | 1 << 6 | 1 << 11 | 1 << 19))
+        );
+        let e = Entry::new(Target::Client(ClientId(1)), "Ａcme");
+        assert_eq!((e.keys.label_end, e.keys.capitals), (6, None));
+    }
+
+    #[test]
+    fn packed_keys_read_back_narrow_and_wide() {
+        let key = |text: &str, cost: u32| Key {
+            text: text.into(),
+            map: Box::default(),
+            cost,
+        };
+        for (top, wide) in [(255, false), (256, true)] {
+            let keys = [key("Ab", 0), key("yinhang", 1), key("", top), key("yh", 3)];
+            let k = Keys::pack("Label", "super", &keys);
+            assert_eq!(k.wide, wide);
+            assert_eq!(k.len(), 4);
+            assert_eq!((k.label().as_ref(), k.superkey()), ("Label", "super"));
+            let back: Vec<(&str, u32)> = k.iter().collect();
+            assert_eq!(back, [("Ab", 0), ("yinhang", 1), ("", top), ("yh", 3)]);
+        }
     }
 
     #[test]

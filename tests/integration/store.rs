@@ -437,6 +437,90 @@ fn the_jump_index_is_stored_with_the_records_and_kept_in_step() {
     assert_eq!(migrated, kept);
 }
 
+/// A database whose search records still hold every entry's keys
+/// (format 1, ten times the size) finds the same on its first search,
+/// and has them written again without the keys.
+#[test]
+fn search_records_with_their_keys_are_read_and_rewritten_without_them() {
+    use mlps::store::codec::{self, SearchRecord, wire};
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config::default();
+    let queries = [
+        "shzx",
+        "yinhang",
+        "acme",
+        "trading ltd",
+        "wang",
+        "s",
+        "zhongqing",
+    ];
+    let kept: Vec<_> = {
+        let store = SledStore::open(dir.path(), config.clone()).unwrap();
+        import_demo(&store, 40, 3);
+        queries.iter().map(|q| hits(&store, q)).collect()
+    };
+    assert!(kept.iter().all(|h| !h.is_empty()));
+    let (mut old_bytes, mut records) = (0, 0);
+    {
+        let db = sled::open(dir.path().join("store")).unwrap();
+        let tree = db.open_tree("cases").unwrap();
+        for prefix in [b'f', b'g'] {
+            for kv in tree.scan_prefix([prefix]) {
+                let (k, v) = kv.unwrap();
+                assert_eq!(codec::format_of(&v), Some(2));
+                let SearchRecord(entries) = codec::decode(&v).unwrap();
+                // As a release that stored the keys wrote it (their
+                // contents are not read any more).
+                let w = wire::SearchV1 {
+                    entries: entries
+                        .iter()
+                        .map(|e| {
+                            let (kind, id, index) = e.target.parts();
+                            wire::SearchEntryV1 {
+                                kind,
+                                id,
+                                index,
+                                label: e.label.clone(),
+                                owner: e.owner.map(|c| c.0),
+                                superkey: e.label.to_lowercase(),
+                                text: e.label.to_lowercase(),
+                                refs: vec![[e.label.to_lowercase().len() as u32, 0, 0, 1]],
+                                runs: vec![1; e.label.chars().count()],
+                            }
+                        })
+                        .collect(),
+                };
+                let mut bytes = 1u16.to_be_bytes().to_vec();
+                bincode::serde::encode_into_std_write(w, &mut bytes, bincode::config::standard())
+                    .unwrap();
+                old_bytes += bytes.len();
+                records += 1;
+                tree.insert(k, bytes).unwrap();
+            }
+        }
+        db.flush().unwrap();
+    }
+    assert!(records > 40);
+    let old = SledStore::open(dir.path(), config.clone()).unwrap();
+    let found: Vec<_> = queries.iter().map(|q| hits(&old, q)).collect();
+    assert_eq!(found, kept);
+    assert_eq!(old.doctor(false).unwrap().problems, Vec::<String>::new());
+    drop(old);
+    let db = sled::open(dir.path().join("store")).unwrap();
+    let tree = db.open_tree("cases").unwrap();
+    let (mut new_bytes, mut rewritten) = (0, 0);
+    for prefix in [b'f', b'g'] {
+        for kv in tree.scan_prefix([prefix]) {
+            let (_, v) = kv.unwrap();
+            assert_eq!(codec::format_of(&v), Some(2));
+            new_bytes += v.len();
+            rewritten += 1;
+        }
+    }
+    assert_eq!(rewritten, records);
+    assert!(new_bytes < old_bytes);
+}
+
 #[test]
 fn doctor_finds_each_broken_index_and_repair_rebuilds_them() {
     let dir = tempfile::tempdir().unwrap();

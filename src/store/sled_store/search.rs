@@ -1,18 +1,24 @@
 //! Fuzzy jump in the store: every client, contact and network has its
-//! search keys (pinyin included) computed once, when its record is
-//! written, and stored beside it in the same batch. The index in memory
-//! is loaded from them on the first search and kept in step by every
-//! write, so a search never computes pinyin and never scans the records.
+//! search entry (what it jumps to, its label, its client) stored beside
+//! it, in the same batch. The index in memory is loaded from them on the
+//! first search, their keys (pinyin included) computed then on every core,
+//! and kept in step by every write, so a search never scans the records.
+//! The keys themselves are not stored (they were, in format 1 of the
+//! records): they are ten times the size of the labels, and sled keeps
+//! about as much memory as it has read, for the life of the daemon.
 
 use super::{SledStore, damaged, db_error, release_memory};
 use crate::domain::model::{Client, ClientId, Network, NetworkId};
 use crate::domain::search::{Entry, Hit, SearchIndex, Target};
 use crate::error::Result;
-use crate::store::codec::{self, SearchRecord, keys};
+use crate::store::codec::{self, Record, SearchRecord, keys};
 
 /// Set once every record has its stored keys (a database written before
 /// they were stored gets them on its first search).
 pub(super) const MARK: &str = "search_keys";
+
+/// Records of the older format written again per batch when loading.
+const REWRITE_BATCH: usize = 1024;
 
 fn record(entries: &[Entry]) -> Vec<u8> {
     codec::encode(&SearchRecord(entries.iter().map(Entry::stored).collect()))
@@ -115,31 +121,41 @@ impl SledStore {
             .map_or_else(Vec::new, |i| i.search(query, limit)))
     }
 
-    /// Reads every stored entry; a database without them (written by an
-    /// older release, or repaired) gets them first.
+    /// Reads every stored entry and computes its keys, on every core; a
+    /// database without them (written by an older release, or repaired)
+    /// gets them first. Records still in the format that held the keys
+    /// too are written again without them (they are ten times the size,
+    /// and reading them fills as much of sled's memory).
     fn load_search(&self) -> Result<SearchIndex> {
         if self.get(&keys::meta(MARK))?.is_none() {
             self.write_all_search_keys()?;
         }
-        let mut index = SearchIndex::new();
+        let mut stored = Vec::new();
+        let mut rewrite = sled::Batch::default();
+        let mut old = 0usize;
         for prefix in [keys::SEARCH_CLIENT, keys::SEARCH_NETWORK] {
             for kv in self.tree().scan_prefix([prefix]) {
                 let (k, v) = kv.map_err(|e| db_error(&self.path, e))?;
-                let SearchRecord(entries) =
+                let record: SearchRecord =
                     codec::decode(&v).map_err(|e| damaged(&self.path, &k, e))?;
-                for stored in entries {
-                    let entry = Entry::from_stored(stored).ok_or_else(|| {
-                        damaged(
-                            &self.path,
-                            &k,
-                            codec::CodecError("search keys do not fit their label".into()),
-                        )
-                    })?;
-                    index.insert(entry);
+                if codec::format_of(&v) != Some(<SearchRecord as Record>::VERSION) {
+                    rewrite.insert(k, codec::encode(&record));
+                    old += 1;
+                    // A few at a time: one batch of every record would
+                    // cost sled hundreds of megabytes. Each is whole.
+                    if old.is_multiple_of(REWRITE_BATCH) {
+                        self.commit(std::mem::take(&mut rewrite))?;
+                    }
                 }
+                stored.extend(record.0);
             }
         }
-        Ok(index)
+        if !old.is_multiple_of(REWRITE_BATCH) {
+            self.commit(rewrite)?;
+        }
+        let entries = on_all_cores(&stored, |s| Entry::from_stored(s.clone()));
+        drop(stored);
+        Ok(SearchIndex::from_entries(entries))
     }
 
     /// Stores the keys of imported records, computed on every core;
