@@ -308,9 +308,7 @@ fn old_or_new(db: &Path, old: &Contents, new: &Contents, acknowledged: bool, wha
     assert_eq!(checkup.problems, Vec::<String>::new(), "{what}");
     drop(store);
     // Opening dropped whatever the killed write had staged.
-    let raw = sled::open(db.join("store")).unwrap();
-    let trees: Vec<String> = (raw.tree_names().iter())
-        .map(|n| String::from_utf8_lossy(n).into_owned())
+    let trees: Vec<String> = (support::sled_trees(db).into_iter())
         .filter(|n| n != "__sled__default")
         .collect();
     assert_eq!(trees.len(), 1, "{what}: trees left in the file: {trees:?}");

@@ -614,8 +614,7 @@ fn contents(store: &SledStore) -> (Vec<Client>, Vec<Network>, Vec<mlps::store::S
 /// been opened again, sled's own tree included.
 fn trees(dir: &std::path::Path) -> usize {
     drop(SledStore::open(dir, Config::default()).unwrap());
-    let raw = sled::open(dir.join("store")).unwrap();
-    raw.tree_names().len()
+    support::sled_trees(dir).len()
 }
 
 #[test]

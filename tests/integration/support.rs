@@ -227,3 +227,22 @@ macro_rules! assert_snapshot {
     }};
 }
 pub(crate) use assert_snapshot;
+
+/// The sled trees of the database at `dir`, sled's own included, read
+/// with sled itself once the store has let go of it (sled's flusher
+/// thread holds the file's lock a moment after the store is dropped).
+pub fn sled_trees(dir: &Path) -> Vec<String> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let raw = loop {
+        match sled::open(dir.join("store")) {
+            Ok(db) => break db,
+            Err(_) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(25));
+            }
+            Err(e) => panic!("{}: {e}", dir.display()),
+        }
+    };
+    (raw.tree_names().iter())
+        .map(|n| String::from_utf8_lossy(n).into_owned())
+        .collect()
+}
