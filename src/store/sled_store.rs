@@ -806,23 +806,16 @@ fn client_entry(
 ) -> LogEntry {
     let c = after.or(before);
     LogEntry {
-        seq: 0,
-        at: 0,
-        uid: actor.uid,
-        user: actor.user.clone(),
-        action,
         client: c.map(|c| c.id),
         client_name: c.map(|c| c.display_name().to_string()).unwrap_or_default(),
-        network: None,
-        network_name: String::new(),
-        finding: None,
         before: before.map(codec::encode),
         after: after.map(codec::encode),
-        note: String::new(),
+        ..database_entry(actor, action, String::new())
     }
 }
 
-/// An entry about the whole database (an import, a restore).
+/// An entry about the whole database (an import, a restore): what every
+/// entry says of who did what, the others add the record.
 pub(super) fn database_entry(actor: &Actor, action: Action, note: String) -> LogEntry {
     LogEntry {
         seq: 0,
@@ -850,19 +843,13 @@ fn network_entry(
 ) -> LogEntry {
     let n = after.or(before);
     LogEntry {
-        seq: 0,
-        at: 0,
-        uid: actor.uid,
-        user: actor.user.clone(),
-        action,
         client: n.map(|n| n.client),
         client_name,
         network: n.map(|n| n.id),
         network_name: n.map(|n| n.name.clone()).unwrap_or_default(),
-        finding: None,
         before: before.map(codec::encode),
         after: after.map(codec::encode),
-        note: String::new(),
+        ..database_entry(actor, action, String::new())
     }
 }
 

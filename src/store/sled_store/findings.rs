@@ -132,11 +132,6 @@ fn finding_entry(
 ) -> LogEntry {
     let f = after.or(before);
     LogEntry {
-        seq: 0,
-        at: 0,
-        uid: actor.uid,
-        user: actor.user.clone(),
-        action,
         client: Some(network.client),
         client_name,
         network: Some(network.id),
@@ -144,7 +139,7 @@ fn finding_entry(
         finding: f.map(|f| f.id()),
         before: before.map(codec::encode),
         after: after.map(codec::encode),
-        note: String::new(),
+        ..super::database_entry(actor, action, String::new())
     }
 }
 
@@ -158,19 +153,12 @@ fn network_note(
     note: String,
 ) -> LogEntry {
     LogEntry {
-        seq: 0,
-        at: 0,
-        uid: actor.uid,
-        user: actor.user.clone(),
-        action,
         client: Some(n.client),
         client_name,
         network: Some(n.id),
         network_name: n.name.clone(),
         finding: Some(GAP_LIST),
-        before: None,
-        after: None,
-        note,
+        ..super::database_entry(actor, action, note)
     }
 }
 
